@@ -1,0 +1,27 @@
+// Validation and defaulting of Lab and Session objects (DESIGN.md section 3).
+//
+// Validate* returns OK or an Invalid (422) Status whose causes name every offending field by its
+// path (spec.nodes[1].interfaces[0].ipv4). Unknown fields are rejected. Default* fills the
+// documented defaults (runPolicy, heartbeatTimeoutSeconds, ifname eth0.. in order, ...) and is
+// applied by the server before validation and storage.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "api/object.h"
+#include "api/status.h"
+
+namespace labctl::api {
+
+void DefaultLab(json& lab);
+void DefaultSession(json& session);
+Status ValidateLab(const json& lab);
+Status ValidateSession(const json& session);
+// Dispatches on kind; Events are validated for shape only.
+void DefaultObject(Kind kind, json& o);
+Status ValidateObject(Kind kind, const json& o);
+
+// DNS-1123 label: [a-z0-9]([-a-z0-9]*[a-z0-9])?, at most 63 characters.
+bool IsDnsLabel(std::string_view s);
+
+}  // namespace labctl::api

@@ -1,0 +1,47 @@
+# Helpers so that each directory's CMakeLists stays a few lines and new files need no edits.
+
+# labctl_library(NAME DEPS a b ...): a static library of every *.cpp in the current directory
+# (an INTERFACE library while the directory has none yet).
+function(labctl_library name)
+  cmake_parse_arguments(A "" "" "DEPS" ${ARGN})
+  file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  if(srcs)
+    add_library(${name} STATIC ${srcs})
+    target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
+    target_link_libraries(${name} PUBLIC ${A_DEPS})
+  else()
+    add_library(${name} INTERFACE)
+    target_include_directories(${name} INTERFACE ${PROJECT_SOURCE_DIR})
+    target_link_libraries(${name} INTERFACE ${A_DEPS})
+  endif()
+endfunction()
+
+include(GoogleTest)
+
+# labctl_tests(NAME LABELS l1 l2 DEPS a b [SERIAL] [TIMEOUT s]): one gtest binary from every
+# *.cpp in the current directory; each TEST becomes a ctest test with those labels. SERIAL tests
+# share the "dockerd" resource lock so they never overlap each other.
+function(labctl_tests name)
+  cmake_parse_arguments(A "SERIAL" "TIMEOUT" "LABELS;DEPS" ${ARGN})
+  file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  if(NOT srcs)
+    return()
+  endif()
+  if(NOT A_TIMEOUT)
+    set(A_TIMEOUT 120)
+  endif()
+  add_executable(${name} ${srcs})
+  target_link_libraries(${name} PRIVATE ${A_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/tests)
+  target_compile_definitions(${name} PRIVATE
+    LABCTL_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    LABCTL_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  set(props LABELS "${A_LABELS}" TIMEOUT ${A_TIMEOUT})
+  if(A_SERIAL)
+    list(APPEND props RESOURCE_LOCK dockerd)
+  endif()
+  if(TARGET labd)
+    add_dependencies(${name} labd labctl)
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES ${props})
+endfunction()

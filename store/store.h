@@ -1,0 +1,125 @@
+// Store: the durable object store behind labd.
+//
+// Current objects of each kind live in memory (reads never touch SQLite) and in an SQLite file
+// (WAL) in the data dir, together with a change log keyed by one global, monotonically increasing
+// revision, which is every object's resourceVersion. Writes are queued to one writer thread that
+// groups concurrent writes into one transaction, commits, and only then publishes each change to
+// the in-process watch hub and answers the caller: a returned write is durable. Watchers resume
+// from any revision still in the (compacted) change log; older revisions get Gone (410).
+//
+// Thread-safe. Open() takes an exclusive flock on <data_dir>/labd.lock; a second Open on the same
+// dir fails naming the holder's pid.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/clock.h"
+#include "api/object.h"
+#include "api/selector.h"
+#include "api/status.h"
+
+namespace labctl::store {
+
+using api::json;
+using api::Kind;
+using api::Result;
+using api::Status;
+
+struct Options {
+  std::string data_dir;                 // created if missing
+  const api::Clock* clock = nullptr;    // nullptr: system clock
+  // Change-log compaction: keep at most this many changes, and none older than max_history_age.
+  size_t max_history = 100'000;
+  std::chrono::seconds max_history_age{3600};
+  // "FULL" (survives power loss) or "NORMAL" (survives a process crash). See docs/architecture.md.
+  std::string synchronous = "NORMAL";
+  size_t watch_buffer = 4096;           // events buffered per watcher before it is closed
+  bool take_lock = true;                // flock labd.lock (tests of two stores in one process)
+};
+
+enum class ChangeType { kAdded, kModified, kDeleted };
+
+// One committed change. `object` is the object after the change (for kDeleted: its last state,
+// with the deleting revision as resourceVersion); `previous` is the state before (null for
+// kAdded). Shared and immutable, so fan-out to many watchers copies no JSON.
+struct Change {
+  uint64_t revision = 0;
+  ChangeType type = ChangeType::kAdded;
+  Kind kind = Kind::kLab;
+  std::shared_ptr<const json> object;
+  std::shared_ptr<const json> previous;
+};
+
+// What a watcher receives. kBookmark carries only a revision; kError carries a Status (e.g. Gone
+// when the watcher fell behind its buffer, Unavailable on store shutdown) and ends the watch.
+struct WatchEvent {
+  enum Type { kAdded, kModified, kDeleted, kBookmark, kError } type = kAdded;
+  uint64_t revision = 0;
+  std::shared_ptr<const json> object;  // null for kBookmark/kError
+  Status error;                        // for kError
+};
+
+class Watch {
+ public:
+  virtual ~Watch() = default;
+  enum class Next { kEvent, kTimeout, kClosed };
+  // Waits up to `timeout` for the next event. kClosed after the kError event (or Cancel).
+  virtual Next Poll(WatchEvent* out, std::chrono::milliseconds timeout) = 0;
+  // The revision up to which this watcher has been sent everything (for bookmarks).
+  virtual uint64_t Revision() const = 0;
+  // Thread-safe; wakes a blocked Poll, which then returns kClosed.
+  virtual void Cancel() = 0;
+};
+
+struct ListResult {
+  std::vector<json> items;  // sorted by name
+  uint64_t revision = 0;    // the store revision the list is consistent with
+};
+
+struct WatchOptions {
+  // nullopt: ADDED for every existing object first, then changes. A value N: only changes after
+  // N (Gone if N is older than the compacted history).
+  std::optional<uint64_t> from_revision;
+  api::Selector selector;    // objects that stop matching arrive as DELETED
+  std::string name;          // non-empty: only this object (fieldSelector metadata.name=)
+};
+
+class Store {
+ public:
+  static Result<std::unique_ptr<Store>> Open(const Options& options);
+  virtual ~Store() = default;
+
+  // Sets uid, resourceVersion, generation=1, creationTimestamp; honours metadata.generateName
+  // (name = generateName + 5 random [a-z0-9]). Drops status. AlreadyExists if the name exists.
+  virtual Result<json> Create(Kind kind, json object) = 0;
+  // Replaces metadata.labels/annotations/finalizers and spec; ignores status and server-set
+  // metadata. If metadata.resourceVersion is non-empty it must match (else Conflict). generation
+  // is bumped only when spec changed. An object being deleted whose finalizers become empty is
+  // removed (the returned object is its last state). NotFound if missing. An update that changes
+  // nothing commits nothing and returns the current object.
+  virtual Result<json> Update(Kind kind, json object) = 0;
+  // Replaces status only (same resourceVersion precondition); never bumps generation.
+  virtual Result<json> UpdateStatus(Kind kind, json object) = 0;
+  // With finalizers: sets deletionTimestamp (once) and returns the object. Without: removes it
+  // and returns its last state. `uid`, if given, must match (Conflict otherwise).
+  virtual Result<json> Delete(Kind kind, const std::string& name,
+                              const std::optional<std::string>& uid = std::nullopt) = 0;
+
+  virtual Result<json> Get(Kind kind, const std::string& name) const = 0;
+  // limit 0 = all.
+  virtual ListResult List(Kind kind, const api::Selector& selector = {}, size_t limit = 0) const = 0;
+  virtual Result<std::unique_ptr<Watch>> WatchKind(Kind kind, const WatchOptions& options) = 0;
+
+  virtual uint64_t Revision() const = 0;
+  // Oldest revision a watch can still resume from (exclusive lower bound).
+  virtual uint64_t CompactedRevision() const = 0;
+  // Applies the compaction policy now (it also runs periodically on the writer thread).
+  virtual void Compact() = 0;
+};
+
+}  // namespace labctl::store

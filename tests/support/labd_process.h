@@ -1,0 +1,59 @@
+// Test support: run the real labd binary on a temp data dir and a free loopback port, and the
+// real labctl binary against it. Used by integration and e2e tests.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace labctl::testing {
+
+// A fresh directory under /tmp (or $TMPDIR) named prefix-XXXXXX. Not removed automatically.
+std::string MakeTempDir(const std::string& prefix);
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int FreePort();
+
+class LabdProcess {
+ public:
+  struct Options {
+    std::string data_dir;                 // empty: a new temp dir
+    std::vector<std::string> extra_args;  // e.g. {"--slots", "2"}
+    bool wait_ready = true;               // wait (up to 20 s) until /readyz answers 200
+  };
+  LabdProcess();
+  explicit LabdProcess(Options options);
+  ~LabdProcess();  // SIGTERM, then SIGKILL after 10 s
+  LabdProcess(const LabdProcess&) = delete;
+  LabdProcess& operator=(const LabdProcess&) = delete;
+
+  void Kill9();        // SIGKILL and reap
+  void Terminate();    // SIGTERM and reap; returns once the process is gone
+  void Start();        // (re)start on the same data dir and port
+  bool running() const { return pid_ > 0; }
+  int pid() const { return pid_; }
+  int port() const { return port_; }
+  std::string url() const;  // http://127.0.0.1:PORT
+  const std::string& data_dir() const { return options_.data_dir; }
+  std::string log_path() const;  // labd's stderr goes here (data_dir/labd.log)
+
+ private:
+  Options options_;
+  int port_ = 0;
+  int pid_ = -1;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs labctl with LABCTL_SERVER=server and the given args; stdin fed from `input`.
+CommandResult RunLabctl(const std::string& server, const std::vector<std::string>& args,
+                        const std::string& input = "",
+                        const std::map<std::string, std::string>& env = {});
+// Runs any program (argv[0] resolved via PATH) the same way.
+CommandResult RunProgram(const std::vector<std::string>& argv, const std::string& input = "",
+                         const std::map<std::string, std::string>& env = {});
+
+}  // namespace labctl::testing
