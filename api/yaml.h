@@ -17,5 +17,7 @@ Result<std::vector<nlohmann::json>> ParseYamlDocuments(const std::string& text);
 // Parses JSON, or YAML if it is not JSON; BadRequest with line and column on errors.
 Result<nlohmann::json> ParseJsonOrYaml(const std::string& text);
 std::string ToYaml(const nlohmann::json& value);
+// Same, keeping the key order of `value` (e.g. a manifest read with ordered_json).
+std::string ToYaml(const nlohmann::ordered_json& value);
 
 }  // namespace labctl::api

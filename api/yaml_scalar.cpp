@@ -1,0 +1,75 @@
+#include "api/yaml_scalar.h"
+
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <regex>
+#include <set>
+
+namespace labctl::api {
+
+namespace {
+
+const std::regex& IntPattern() {
+  static const std::regex re("[-+]?[0-9]+");
+  return re;
+}
+const std::regex& FloatPattern() {
+  static const std::regex re("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+  return re;
+}
+// Numbers some YAML reader (1.1 or 1.2) would type: hex, octal, underscores, sexagesimal, inf/nan.
+const std::regex& OtherNumberPattern() {
+  static const std::regex re(
+      "[-+]?(0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|[0-9][0-9_]*(\\.[0-9_]*)?([eE][-+]?[0-9]+)?|"
+      "\\.[0-9_]+([eE][-+]?[0-9]+)?|[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?|"
+      "\\.(inf|Inf|INF)|\\.(nan|NaN|NAN))");
+  return re;
+}
+
+bool IsNullWord(const std::string& s) {
+  return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
+}
+
+std::optional<bool> BoolWord(const std::string& s) {
+  if (s == "true" || s == "True" || s == "TRUE") return true;
+  if (s == "false" || s == "False" || s == "FALSE") return false;
+  return std::nullopt;
+}
+
+bool IsYaml11BoolWord(const std::string& s) {
+  static const std::set<std::string> words = {"y",  "Y",  "yes", "Yes", "YES", "n",  "N",
+                                              "no", "No", "NO",  "on",  "On",  "ON", "off",
+                                              "Off", "OFF"};
+  return words.count(s) > 0;
+}
+
+}  // namespace
+
+nlohmann::json ResolvePlainScalar(const std::string& text) {
+  if (IsNullWord(text)) return nullptr;
+  if (auto b = BoolWord(text)) return *b;
+  if (std::regex_match(text, IntPattern())) {
+    const char* begin = text.data() + (text[0] == '+' ? 1 : 0);
+    int64_t v = 0;
+    auto [end, ec] = std::from_chars(begin, text.data() + text.size(), v);
+    if (ec == std::errc() && end == text.data() + text.size()) return v;
+    // Too large for int64: fall through to a float, as YAML readers do.
+  }
+  if (std::regex_match(text, FloatPattern())) {
+    errno = 0;
+    double d = std::strtod(text.c_str(), nullptr);
+    if (errno == 0) return d;
+  }
+  return text;
+}
+
+bool NeedsQuoting(const std::string& s) {
+  if (s.empty()) return true;
+  if (s.front() == ' ' || s.back() == ' ' || s.front() == '\t' || s.back() == '\t') return true;
+  if (!ResolvePlainScalar(s).is_string()) return true;
+  if (IsYaml11BoolWord(s)) return true;
+  return std::regex_match(s, OtherNumberPattern());
+}
+
+}  // namespace labctl::api

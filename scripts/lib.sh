@@ -1,0 +1,51 @@
+# Shared by scripts/quickstart and scripts/test: install what is missing, start dockerd, build.
+# Every step is idempotent: re-running on a machine that has it all does nothing but check.
+
+LABCTL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD_DIR=${BUILD_DIR:-$LABCTL_ROOT/build}
+PACKAGES=(cmake ninja-build g++ pkg-config git curl
+  libcpp-httplib-dev libsqlitecpp-dev libsqlite3-dev nlohmann-json3-dev libyaml-cpp-dev
+  libspdlog-dev libfmt-dev libboost-dev libgtest-dev libgmock-dev
+  docker.io busybox-static iproute2 iptables tcpdump conntrack)
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+install_packages() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+}
+
+docker_socket() { local h=${DOCKER_HOST:-unix:///var/run/docker.sock}; echo "${h#unix://}"; }
+
+docker_up() { curl -sf --max-time 2 --unix-socket "$(docker_socket)" http://docker/_ping >/dev/null 2>&1; }
+
+start_dockerd() {
+  docker_up && return 0
+  log "starting dockerd (log: /var/log/labctl-dockerd.log)"
+  as_root sh -c 'nohup dockerd >/var/log/labctl-dockerd.log 2>&1 &'
+  for _ in $(seq 1 60); do docker_up && return 0; sleep 0.5; done
+  log "dockerd did not come up; see /var/log/labctl-dockerd.log"; return 1
+}
+
+build() {
+  log "building in $BUILD_DIR"
+  [ -f "$BUILD_DIR/build.ninja" ] ||
+    cmake -S "$LABCTL_ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$BUILD_DIR" -j2 "$@"
+}
+
+build_labbox() {
+  local extra=()
+  [ -x "$BUILD_DIR/tests/images/reflector/udp_reflector" ] &&
+    extra+=("$BUILD_DIR/tests/images/reflector/udp_reflector")
+  "$LABCTL_ROOT/scripts/build-labbox" "${extra[@]}"
+}
