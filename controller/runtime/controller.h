@@ -38,7 +38,7 @@ class Controller {
 
   // Also enqueue keys derived from changes of another kind (e.g. a Session change enqueues its
   // spec.lab). Call before Start().
-  using Mapper = std::function<std::vector<std::string>(const json& object)>;
+  using Mapper = std::function<std::vector<std::string>(const api::json& object)>;
   void WatchAlso(api::Kind kind, Mapper mapper);
 
   void Start();

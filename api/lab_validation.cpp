@@ -1,0 +1,163 @@
+#include "api/lab_validation.h"
+
+#include <cctype>
+#include <set>
+
+namespace labctl::api {
+
+namespace {
+
+void ValidateEnum(const json& v, const std::string& path, std::initializer_list<const char*> allowed,
+                  FieldErrors& errs) {
+  if (!ExpectString(v, path, errs)) return;
+  std::string list;
+  for (const char* a : allowed) {
+    if (v.get_ref<const std::string&>() == a) return;
+    list += (list.empty() ? "" : ", ") + std::string(a);
+  }
+  errs.Add(path, "unsupported value " + Show(v) + ": must be one of " + list);
+}
+
+void ValidateNetlab(const json& spec, const std::string& provider, FieldErrors& errs) {
+  const json* netlab = Find(spec, "netlab");
+  if (provider != "netlab") {
+    if (netlab) errs.Add("spec.netlab", "only allowed when spec.provider is netlab");
+    return;
+  }
+  if (!netlab) {
+    errs.Add("spec.netlab", "required when spec.provider is netlab");
+    return;
+  }
+  if (!ExpectObject(*netlab, "spec.netlab", errs)) return;
+  RejectUnknownFields(*netlab, "spec.netlab", {"topology", "files"}, errs);
+  const json* topology = Find(*netlab, "topology");
+  if (!topology)
+    errs.Add("spec.netlab.topology", "required");
+  else
+    ExpectNonEmptyString(*topology, "spec.netlab.topology", errs);
+  const json* files = Find(*netlab, "files");
+  if (!files || !ExpectStringMap(*files, "spec.netlab.files", errs)) return;
+  for (auto it = files->begin(); it != files->end(); ++it) {
+    const std::string& name = it.key();
+    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
+        name.find('\0') != std::string::npos)
+      errs.Add(Key("spec.netlab.files", name), "must be a plain file name (no '/', not '..')");
+  }
+}
+
+}  // namespace
+
+void ValidateLabSpec(const json& spec, FieldErrors& errs) {
+  if (!ExpectObject(spec, "spec", errs)) return;
+  RejectUnknownFields(spec,
+                      "spec",
+                      {"provider", "runPolicy", "idleTimeoutSeconds", "skipGroups", "networks",
+                       "nodes", "links", "netlab"},
+                      errs);
+  LabIndex index;
+  index.provider = "docker";
+  if (const json* p = Find(spec, "provider")) {
+    ValidateEnum(*p, "spec.provider", {"docker", "netlab"}, errs);
+    if (p->is_string()) index.provider = p->get<std::string>();
+  }
+  if (const json* p = Find(spec, "runPolicy"))
+    ValidateEnum(*p, "spec.runPolicy", {"OnDemand", "Always"}, errs);
+  if (const json* p = Find(spec, "idleTimeoutSeconds"))
+    ExpectInteger(*p, "spec.idleTimeoutSeconds", 0, INT64_MAX, errs);
+  if (const json* p = Find(spec, "skipGroups")) ExpectStringArray(*p, "spec.skipGroups", errs);
+  ValidateNetlab(spec, index.provider, errs);
+  ValidateNetworks(spec, index, errs);
+  ValidateNodes(spec, index, errs);
+  ValidateLinks(spec, index, errs);
+}
+
+void ValidateNetworks(const json& spec, LabIndex& index, FieldErrors& errs) {
+  const json* networks = Find(spec, "networks");
+  if (!networks || !ExpectArray(*networks, "spec.networks", errs)) return;
+  struct Seen {
+    std::string name;
+    Cidr cidr;
+  };
+  std::vector<Seen> v4, v6;
+  for (size_t i = 0; i < networks->size(); ++i) {
+    const json& net = (*networks)[i];
+    std::string path = At("spec.networks", i);
+    if (!ExpectObject(net, path, errs)) continue;
+    RejectUnknownFields(net, path, {"name", "subnet", "ipv6Subnet"}, errs);
+    const json* name = Find(net, "name");
+    bool named = false;
+    if (!name) {
+      errs.Add(Child(path, "name"), "required");
+    } else if (ExpectDnsLabel(*name, Child(path, "name"), errs)) {
+      named = true;
+      if (index.networks.count(name->get<std::string>())) {
+        errs.Add(Child(path, "name"), "duplicate network name " + Show(*name));
+        named = false;
+      }
+    }
+    NetworkInfo info;
+    auto check_subnet = [&](const char* key, bool v6_family, bool required) -> std::optional<Cidr> {
+      std::string field = Child(path, key);
+      const json* s = Find(net, key);
+      if (!s) {
+        if (required) errs.Add(field, "required");
+        return std::nullopt;
+      }
+      if (!ExpectString(*s, field, errs)) return std::nullopt;
+      auto cidr = v6_family ? ParseCidrV6(s->get<std::string>()) : ParseCidrV4(s->get<std::string>());
+      if (!cidr) {
+        errs.Add(field, Show(*s) + (v6_family ? " is not an IPv6 CIDR (like fd00:1::/64)"
+                                              : " is not an IPv4 CIDR (like 192.168.1.0/24)"));
+        return std::nullopt;
+      }
+      if (!cidr->IsNetworkCidr()) {
+        errs.Add(field, Show(*s) + " has host bits set; did you mean " + cidr->NetworkString() + "?");
+        return std::nullopt;
+      }
+      auto& seen = v6_family ? v6 : v4;
+      for (const auto& other : seen)
+        if (other.cidr.Overlaps(*cidr))
+          errs.Add(field, cidr->NetworkString() + " overlaps network " + other.name + " (" +
+                              other.cidr.NetworkString() + ")");
+      seen.push_back({name && name->is_string() ? name->get<std::string>() : path, *cidr});
+      return cidr;
+    };
+    info.subnet = check_subnet("subnet", false, index.provider == "docker");
+    info.ipv6_subnet = check_subnet("ipv6Subnet", true, false);
+    if (named) index.networks[name->get<std::string>()] = info;
+  }
+}
+
+void ValidateImpairment(const json& v, const std::string& path, FieldErrors& errs) {
+  if (!ExpectObject(v, path, errs)) return;
+  RejectUnknownFields(v, path, {"delayMs", "jitterMs", "lossPercent", "rateKbit"}, errs);
+  if (const json* p = Find(v, "delayMs")) ExpectInteger(*p, Child(path, "delayMs"), 0, 60000, errs);
+  if (const json* p = Find(v, "jitterMs"))
+    ExpectInteger(*p, Child(path, "jitterMs"), 0, 60000, errs);
+  if (const json* p = Find(v, "lossPercent"))
+    ExpectNumber(*p, Child(path, "lossPercent"), 0, 100, errs);
+  if (const json* p = Find(v, "rateKbit"))
+    ExpectInteger(*p, Child(path, "rateKbit"), 1, 100'000'000, errs);
+}
+
+bool IsInterfaceName(std::string_view s) {
+  if (s.empty() || s.size() > 15 || s == "." || s == "..") return false;
+  for (char c : s)
+    if (c == '/' || c == ':' || std::isspace(static_cast<unsigned char>(c)) || c == '\0')
+      return false;
+  return true;
+}
+
+std::vector<std::string> InterfaceNames(const json& node) {
+  std::vector<std::string> names;
+  const json* ifaces = Find(node, "interfaces");
+  if (!ifaces || !ifaces->is_array()) return names;
+  for (size_t i = 0; i < ifaces->size(); ++i) {
+    const json* ifname = Find((*ifaces)[i], "ifname");
+    names.push_back(ifname && ifname->is_string() ? ifname->get<std::string>()
+                                                  : "eth" + std::to_string(i));
+  }
+  return names;
+}
+
+}  // namespace labctl::api

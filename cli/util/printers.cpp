@@ -1,0 +1,181 @@
+#include "cli/util/printers.h"
+
+#include <algorithm>
+
+#include "api/yaml.h"
+#include "cli/util/duration.h"
+
+namespace labctl::cli {
+
+using json = nlohmann::json;
+
+namespace {
+
+std::string Str(const json& o, const json::json_pointer& p, const std::string& fallback = "<none>") {
+  if (!o.contains(p)) return fallback;
+  const json& v = o.at(p);
+  if (v.is_null()) return fallback;
+  if (v.is_string()) return v.get<std::string>().empty() ? fallback : v.get<std::string>();
+  return v.dump();
+}
+
+std::string KindLowerName(api::Kind kind) {
+  std::string k = api::KindName(kind);
+  std::transform(k.begin(), k.end(), k.begin(), [](unsigned char c) { return std::tolower(c); });
+  return k;
+}
+
+std::string CreationAge(const json& o, api::TimePoint now) {
+  return Age(Str(o, "/metadata/creationTimestamp"_json_pointer, ""), now);
+}
+
+std::vector<std::string> LabRow(const json& o, bool wide, api::TimePoint now) {
+  std::vector<std::string> row = {api::Name(o),
+                                  Str(o, "/spec/provider"_json_pointer, "docker"),
+                                  Str(o, "/status/phase"_json_pointer, "Pending"),
+                                  LabReadyCount(o),
+                                  Str(o, "/status/heldBy"_json_pointer),
+                                  CreationAge(o, now)};
+  if (wide) {
+    std::string hash = Str(o, "/status/specHash"_json_pointer);
+    if (hash != "<none>") hash = hash.substr(0, 8);
+    size_t nodes = o.contains("/spec/nodes"_json_pointer) && o.at("/spec/nodes"_json_pointer).is_array()
+                       ? o.at("/spec/nodes"_json_pointer).size()
+                       : 0;
+    row.push_back(Str(o, "/spec/runPolicy"_json_pointer, "OnDemand"));
+    row.push_back(hash);
+    row.push_back(std::to_string(nodes));
+  }
+  return row;
+}
+
+std::vector<std::string> SessionRow(const json& o, api::TimePoint now) {
+  return {api::Name(o),
+          Str(o, "/status/phase"_json_pointer, "Pending"),
+          Str(o, "/status/position"_json_pointer, "-"),
+          Str(o, "/spec/lab"_json_pointer),
+          Str(o, "/spec/holder"_json_pointer),
+          Str(o, "/status/owner"_json_pointer),
+          CreationAge(o, now)};
+}
+
+std::vector<std::string> EventRow(const json& o, api::TimePoint now) {
+  std::string last = Str(o, "/lastTimestamp"_json_pointer, "");
+  if (last.empty()) last = Str(o, "/firstTimestamp"_json_pointer, "");
+  if (last.empty()) last = Str(o, "/metadata/creationTimestamp"_json_pointer, "");
+  std::string kind = Str(o, "/involvedObject/kind"_json_pointer, "");
+  std::transform(kind.begin(), kind.end(), kind.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  std::string object = kind + "/" + Str(o, "/involvedObject/name"_json_pointer, "");
+  return {Age(last, now), Str(o, "/type"_json_pointer, "Normal"), Str(o, "/reason"_json_pointer, ""),
+          object, Str(o, "/message"_json_pointer, "")};
+}
+
+json ListOf(const std::vector<json>& items) {
+  json list = {{"apiVersion", "v1"}, {"kind", "List"}, {"items", items},
+               {"metadata", {{"resourceVersion", ""}}}};
+  return list;
+}
+
+}  // namespace
+
+api::Result<OutputFormat> ParseOutputFormat(const std::string& text) {
+  OutputFormat f;
+  if (text.empty()) return f;
+  if (text == "wide") f.type = OutputFormat::Type::kWide;
+  else if (text == "yaml") f.type = OutputFormat::Type::kYaml;
+  else if (text == "json") f.type = OutputFormat::Type::kJson;
+  else if (text == "name") f.type = OutputFormat::Type::kName;
+  else if (text.rfind("jsonpath=", 0) == 0) {
+    std::string tmpl = text.substr(9);
+    if (tmpl.size() >= 2 && (tmpl.front() == '\'' || tmpl.front() == '"') && tmpl.back() == tmpl.front())
+      tmpl = tmpl.substr(1, tmpl.size() - 2);
+    auto jp = JsonPath::Parse(tmpl);
+    if (!jp.ok()) return jp.status();
+    f.type = OutputFormat::Type::kJsonPath;
+    f.jsonpath = std::make_shared<JsonPath>(std::move(*jp));
+  } else {
+    return api::Status::BadRequest("unknown output format \"" + text +
+                                   "\" (use wide, yaml, json, name or jsonpath=...)");
+  }
+  return f;
+}
+
+std::string LabReadyCount(const json& lab) {
+  std::vector<std::string> skip;
+  if (lab.contains("/spec/skipGroups"_json_pointer) && lab.at("/spec/skipGroups"_json_pointer).is_array())
+    for (const auto& g : lab.at("/spec/skipGroups"_json_pointer))
+      if (g.is_string()) skip.push_back(g);
+  size_t total = 0, ready = 0;
+  if (lab.contains("/spec/nodes"_json_pointer) && lab.at("/spec/nodes"_json_pointer).is_array())
+    for (const auto& n : lab.at("/spec/nodes"_json_pointer)) {
+      std::string group = n.is_object() ? n.value("group", "") : "";
+      if (std::find(skip.begin(), skip.end(), group) == skip.end() || group.empty()) ++total;
+    }
+  if (lab.contains("/status/nodes"_json_pointer) && lab.at("/status/nodes"_json_pointer).is_array())
+    for (const auto& n : lab.at("/status/nodes"_json_pointer))
+      if (n.is_object() && n.value("ready", false)) ++ready;
+  return std::to_string(ready) + "/" + std::to_string(total);
+}
+
+Table NewTable(api::Kind kind, bool wide) {
+  switch (kind) {
+    case api::Kind::kLab: {
+      std::vector<std::string> h = {"NAME", "PROVIDER", "PHASE", "READY", "HELD-BY", "AGE"};
+      if (wide) h.insert(h.end(), {"RUNPOLICY", "SPECHASH", "NODES"});
+      return Table(h);
+    }
+    case api::Kind::kSession:
+      return Table({"NAME", "PHASE", "POSITION", "LAB", "HOLDER", "OWNER", "AGE"});
+    case api::Kind::kEvent:
+      return Table({"LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"});
+  }
+  return Table({"NAME"});
+}
+
+std::vector<std::string> TableRow(api::Kind kind, const json& o, bool wide, api::TimePoint now) {
+  switch (kind) {
+    case api::Kind::kLab: return LabRow(o, wide, now);
+    case api::Kind::kSession: return SessionRow(o, now);
+    case api::Kind::kEvent: return EventRow(o, now);
+  }
+  return {api::Name(o)};
+}
+
+std::string RenderObjects(api::Kind kind, const std::vector<json>& items, bool single,
+                          const OutputFormat& format, api::TimePoint now) {
+  const json doc = single && items.size() == 1 ? items.front() : ListOf(items);
+  switch (format.type) {
+    case OutputFormat::Type::kTable:
+    case OutputFormat::Type::kWide: {
+      Table t = NewTable(kind, format.type == OutputFormat::Type::kWide);
+      for (const auto& o : items) t.AddRow(TableRow(kind, o, format.type == OutputFormat::Type::kWide, now));
+      return t.Render();
+    }
+    case OutputFormat::Type::kYaml: return api::ToYaml(doc);
+    case OutputFormat::Type::kJson: return doc.dump(4) + "\n";
+    case OutputFormat::Type::kName: {
+      std::string out;
+      for (const auto& o : items) out += KindLowerName(kind) + "/" + api::Name(o) + "\n";
+      return out;
+    }
+    case OutputFormat::Type::kJsonPath: return format.jsonpath->Execute(doc);
+  }
+  return "";
+}
+
+std::string RenderWatchObject(api::Kind kind, const json& object, const OutputFormat& format,
+                              const Table& header, api::TimePoint now) {
+  switch (format.type) {
+    case OutputFormat::Type::kTable:
+    case OutputFormat::Type::kWide:
+      return header.RenderRowLike(TableRow(kind, object, format.type == OutputFormat::Type::kWide, now));
+    case OutputFormat::Type::kYaml: return "---\n" + api::ToYaml(object);
+    case OutputFormat::Type::kJson: return object.dump(4) + "\n";
+    case OutputFormat::Type::kName: return KindLowerName(kind) + "/" + api::Name(object) + "\n";
+    case OutputFormat::Type::kJsonPath: return format.jsonpath->Execute(object);
+  }
+  return "";
+}
+
+}  // namespace labctl::cli

@@ -1,0 +1,141 @@
+#include "controller/runtime/controller.h"
+
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include "controller/runtime/informer.h"
+#include "controller/runtime/work_queue.h"
+
+namespace labctl::runtime {
+
+namespace {
+// Pause before re-opening a watch that ended, so a failing store is not hammered.
+constexpr std::chrono::milliseconds kRewatchDelay{500};
+}  // namespace
+
+struct Controller::Impl {
+  Impl(store::Store& s, api::Kind k, Reconciler& r, ControllerOptions o)
+      : store(s),
+        kind(k),
+        reconciler(r),
+        options(std::move(o)),
+        queue(options.backoff_base, options.backoff_max) {}
+
+  void RunWorker();
+  void ReconcileOne(const std::string& key);
+  void RunResync();
+
+  store::Store& store;
+  const api::Kind kind;
+  Reconciler& reconciler;
+  const ControllerOptions options;
+  WorkQueue queue;
+  std::vector<std::pair<api::Kind, Mapper>> secondary;
+  std::vector<std::unique_ptr<Informer>> informers;
+  std::vector<std::thread> workers;
+  std::thread resync_thread;
+
+  std::mutex mu;
+  std::condition_variable stop_cv;
+  bool started = false;
+  bool stopping = false;
+};
+
+Controller::Controller(store::Store& store, api::Kind kind, Reconciler& reconciler,
+                       ControllerOptions options)
+    : impl_(std::make_unique<Impl>(store, kind, reconciler, std::move(options))) {}
+
+Controller::~Controller() { Stop(); }
+
+void Controller::WatchAlso(api::Kind kind, Mapper mapper) {
+  impl_->secondary.emplace_back(kind, std::move(mapper));
+}
+
+void Controller::Start() {
+  Impl& m = *impl_;
+  {
+    std::lock_guard<std::mutex> l(m.mu);
+    if (m.started || m.stopping) return;
+    m.started = true;
+  }
+  const std::string& name = m.options.name;
+  m.informers.push_back(
+      std::make_unique<Informer>(m.store, m.kind, nullptr, m.queue, name, kRewatchDelay));
+  for (auto& [kind, mapper] : m.secondary) {
+    m.informers.push_back(
+        std::make_unique<Informer>(m.store, kind, mapper, m.queue, name, kRewatchDelay));
+  }
+  for (auto& informer : m.informers) informer->Start();
+  int workers = m.options.workers < 1 ? 1 : m.options.workers;
+  for (int i = 0; i < workers; ++i) m.workers.emplace_back([&m] { m.RunWorker(); });
+  m.resync_thread = std::thread([&m] { m.RunResync(); });
+  spdlog::info("controller={} kind={} workers={} msg=\"started\"", name, api::KindName(m.kind),
+               workers);
+}
+
+void Controller::Stop() {
+  Impl& m = *impl_;
+  {
+    std::lock_guard<std::mutex> l(m.mu);
+    if (m.stopping) return;
+    m.stopping = true;
+    m.stop_cv.notify_all();
+  }
+  for (auto& informer : m.informers) informer->Stop();
+  m.queue.ShutDown();
+  for (auto& worker : m.workers) worker.join();
+  if (m.resync_thread.joinable()) m.resync_thread.join();
+  if (m.started) spdlog::info("controller={} msg=\"stopped\"", m.options.name);
+}
+
+void Controller::Enqueue(const std::string& name) { impl_->queue.Add(name); }
+
+void Controller::EnqueueAfter(const std::string& name, std::chrono::milliseconds delay) {
+  impl_->queue.AddAfter(name, delay);
+}
+
+void Controller::Impl::RunWorker() {
+  std::string key;
+  while (queue.Get(&key)) {
+    ReconcileOne(key);
+    queue.Done(key);
+  }
+}
+
+void Controller::Impl::ReconcileOne(const std::string& key) {
+  ReconcileResult result;
+  try {
+    result = reconciler.Reconcile(key);
+  } catch (const std::exception& e) {
+    result =
+        ReconcileResult::Error(api::Status::Internal(std::string("reconcile threw: ") + e.what()));
+  } catch (...) {
+    result = ReconcileResult::Error(api::Status::Internal("reconcile threw a non-exception"));
+  }
+  if (!result.status.ok()) {
+    std::chrono::milliseconds delay = queue.AddRateLimited(key);
+    spdlog::warn("controller={} key={} error=\"{}\" failures={} retry_in_ms={}", options.name, key,
+                 result.status.ToString(), queue.Failures(key), delay.count());
+    return;
+  }
+  queue.Forget(key);
+  if (result.requeue_after) queue.AddAfter(key, *result.requeue_after);
+}
+
+void Controller::Impl::RunResync() {
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> l(mu);
+      if (stop_cv.wait_for(l, options.resync, [this] { return stopping; })) return;
+    }
+    store::ListResult list = store.List(kind);
+    for (const api::json& object : list.items) queue.Add(api::Name(object));
+    spdlog::debug("controller={} msg=\"resync\" keys={}", options.name, list.items.size());
+  }
+}
+
+}  // namespace labctl::runtime

@@ -1,0 +1,55 @@
+// Pluggable actions behind the API's non-CRUD endpoints. The server authenticates the caller,
+// checks ownership (the session's owner or group admin) and then calls these; implementations
+// live with the sessions (SessionActions) and Docker (LabActions) code and are registered on the
+// ApiServer before Start(). All methods may be called from many threads at once.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "api/object.h"
+#include "api/status.h"
+#include "controller/server/auth.h"
+
+namespace labctl::server {
+
+// POST .../sessions/{name}/heartbeat and .../release. Without one registered, the server writes
+// status.lastHeartbeatTime (heartbeat) or status.phase=Released + finishedAt (release) itself.
+class SessionActions {
+ public:
+  virtual ~SessionActions() = default;
+  // Each returns the session after the change (sent as the 200 body) or a Status.
+  virtual api::Result<api::json> Heartbeat(const std::string& session, const Principal& who) = 0;
+  virtual api::Result<api::json> Release(const std::string& session, const Principal& who) = 0;
+};
+
+// POST .../labs/{name}/exec, GET .../labs/{name}/logs, GET .../labs/{name}/capture.
+// Without one registered these answer 501.
+class LabActions {
+ public:
+  using Params = std::map<std::string, std::string>;  // query parameters
+  // Receives the response body piece by piece; returns false once the client is gone.
+  using ByteSink = std::function<bool(std::string_view chunk)>;
+  // A streamed response: the status (200) is sent before `produce` runs, so validate first and
+  // return a Status from Logs/Capture for bad requests.
+  struct Stream {
+    std::string content_type = "application/octet-stream";
+    std::function<api::Status(const ByteSink& sink)> produce;
+  };
+
+  virtual ~LabActions() = default;
+  // Body: {"node": "client-01", "command": ["ip", "addr"], "stdin": "...", "timeoutSeconds": 30}
+  // Result: {"exitCode": 0, "stdout": "...", "stderr": "..."}.
+  virtual api::Result<api::json> Exec(const std::string& lab, const api::json& request,
+                                      const Principal& who) = 0;
+  // ?node=&follow=&tailLines=  (text/plain)
+  virtual api::Result<Stream> Logs(const std::string& lab, const Params& params,
+                                   const Principal& who) = 0;
+  // ?node=&iface=&seconds=  (application/vnd.tcpdump.pcap)
+  virtual api::Result<Stream> Capture(const std::string& lab, const Params& params,
+                                      const Principal& who) = 0;
+};
+
+}  // namespace labctl::server

@@ -1,0 +1,36 @@
+// LabdFlags: labd's command line (DESIGN.md section 4) and its defaults.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "api/status.h"
+
+namespace labctl::server {
+
+struct LabdFlags {
+  std::string listen_host = "127.0.0.1";
+  int listen_port = 7450;
+  std::string data_dir;  // default: /var/lib/labctl as root, else ~/.local/state/labctl
+  std::string docker_host = "unix:///var/run/docker.sock";
+  int slots = 1;
+  std::string tokens_file;
+  std::string log_level = "info";
+  size_t history_limit = 100'000;
+  std::chrono::milliseconds bookmark_interval{std::chrono::seconds(60)};
+  int max_watchers = 1024;
+  std::string synchronous = "NORMAL";
+  bool help = false;
+  bool version = false;
+};
+
+// BadRequest with a one-line reason on unknown flags or bad values (labd then exits 2).
+api::Result<LabdFlags> ParseLabdFlags(const std::vector<std::string>& args);
+std::string LabdUsage();
+std::string DefaultDataDir();
+// "1s", "500ms", "2m", "1h", or plain seconds.
+api::Result<std::chrono::milliseconds> ParseDuration(const std::string& text);
+
+}  // namespace labctl::server

@@ -1,0 +1,172 @@
+// DockerEngine: the seam between labd and the Docker Engine API.
+//
+// Everything labd does to Docker goes through this interface: networks, containers, logs, exec
+// and the /events stream. HttpEngine (http_engine.h) talks to a real dockerd over its unix
+// socket; FakeEngine (fake_engine.h) keeps state in memory for fast reconciler tests.
+// Every call returns an api::Status/Result; engine errors carry Docker's own message (a missing
+// image says it must be built or loaded locally, since nothing is pulled).
+// Implementations are thread-safe: the reconciler calls them from parallel workers.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/status.h"
+
+namespace labctl::docker {
+
+using api::Result;
+using api::Status;
+using LabelMap = std::map<std::string, std::string>;
+
+struct VersionInfo {
+  std::string version;      // "20.10.24+dfsg1"
+  std::string api_version;  // the server's ApiVersion, "1.41"
+  std::string used_api;     // the version this client speaks, min(server, 1.41)
+};
+
+struct NetworkSpec {
+  std::string name;
+  std::string subnet;       // IPv4 CIDR
+  std::string gateway;      // empty: Docker picks the first address
+  std::string ipv6_subnet;  // empty: no IPv6
+  LabelMap labels;
+  LabelMap options;  // driver options, e.g. com.docker.network.bridge.enable_ip_masquerade
+};
+
+struct NetworkInfo {
+  std::string id;
+  std::string name;
+  LabelMap labels;
+  std::vector<std::string> subnets;
+  std::vector<std::string> container_ids;  // only filled by InspectNetwork
+};
+
+// Where a container attaches: network name plus optional static addresses.
+struct EndpointSpec {
+  std::string network;
+  std::string ipv4;
+  std::string ipv6;
+};
+
+struct ContainerSpec {
+  std::string name;
+  std::string image;
+  std::vector<std::string> cmd;  // empty: the image's CMD
+  LabelMap env;
+  std::vector<std::string> cap_add;
+  LabelMap sysctls;
+  bool privileged = false;
+  std::vector<std::string> binds;
+  LabelMap labels;
+  std::optional<EndpointSpec> network;  // the first network; connect the rest before start
+};
+
+struct ContainerSummary {
+  std::string id;
+  std::string name;   // without the leading '/'
+  std::string state;  // created | running | exited | paused | restarting | removing | dead
+  LabelMap labels;
+};
+
+struct EndpointInfo {
+  std::string network;
+  std::string ipv4;
+  std::string ipv6;
+  std::string mac;
+};
+
+struct ContainerInfo {
+  std::string id;
+  std::string name;
+  std::string image;
+  std::string state;
+  bool running = false;
+  int pid = 0;
+  int exit_code = 0;
+  std::string started_at;  // Docker's RFC 3339 timestamp; changes on every start
+  std::string error;       // State.Error
+  LabelMap labels;
+  std::vector<EndpointInfo> endpoints;
+};
+
+struct ExecResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+struct ExecInfo {
+  bool running = false;
+  int exit_code = -1;
+  int pid = 0;
+};
+
+// One /events message: type "container" | "network", action "die", "start", "destroy", ...
+// `attributes` holds the actor's attributes (labels of containers, name, and for network
+// events the container id).
+struct EngineEvent {
+  std::string type;
+  std::string action;
+  std::string id;
+  LabelMap attributes;
+};
+
+// Which stream a demuxed chunk came from: 1 stdout, 2 stderr.
+using OutputCallback = std::function<bool(int stream, std::string_view data)>;
+using EventCallback = std::function<bool(const EngineEvent& event)>;
+
+class DockerEngine {
+ public:
+  virtual ~DockerEngine() = default;
+
+  virtual Result<VersionInfo> Version() = 0;
+
+  // Networks whose labels include every pair of `labels` (value "" matches any value).
+  virtual Result<std::vector<NetworkInfo>> ListNetworks(const LabelMap& labels) = 0;
+  virtual Result<std::string> CreateNetwork(const NetworkSpec& spec) = 0;  // returns the id
+  virtual Status RemoveNetwork(const std::string& id_or_name) = 0;         // NotFound if gone
+  virtual Result<NetworkInfo> InspectNetwork(const std::string& id_or_name) = 0;
+
+  // All containers (running or not) whose labels include every pair of `labels`.
+  virtual Result<std::vector<ContainerSummary>> ListContainers(const LabelMap& labels) = 0;
+  virtual Result<std::string> CreateContainer(const ContainerSpec& spec) = 0;  // returns the id
+  virtual Status ConnectNetwork(const std::string& container, const EndpointSpec& endpoint) = 0;
+  virtual Status StartContainer(const std::string& id) = 0;
+  virtual Status StopContainer(const std::string& id, int timeout_seconds) = 0;
+  virtual Status KillContainer(const std::string& id) = 0;
+  virtual Status RemoveContainer(const std::string& id, bool force) = 0;  // NotFound if gone
+  virtual Result<ContainerInfo> InspectContainer(const std::string& id) = 0;
+
+  // The last `tail` lines (tail < 0: all) of stdout and stderr, interleaved as written.
+  virtual Result<std::string> Logs(const std::string& id, int tail) = 0;
+  // Streams logs (and, with follow, new output until the callback returns false or the
+  // container stops).
+  virtual Status StreamLogs(const std::string& id, int tail, bool follow,
+                            const OutputCallback& callback) = 0;
+
+  // Runs `cmd` in the container and returns its exit code and output.
+  virtual Result<ExecResult> Exec(const std::string& id, const std::vector<std::string>& cmd) = 0;
+  // The lower-level pieces, for streaming exec and killing a process Docker cannot kill.
+  virtual Result<std::string> ExecCreate(const std::string& id,
+                                         const std::vector<std::string>& cmd) = 0;
+  virtual Status ExecStart(const std::string& exec_id, const OutputCallback& callback) = 0;
+  virtual Result<ExecInfo> ExecInspect(const std::string& exec_id) = 0;
+
+  // Streams /events matching `labels` (container and network events) until the callback
+  // returns false, StopEvents() is called (returns OK) or the connection fails (Unavailable).
+  virtual Status StreamEvents(const LabelMap& labels, const EventCallback& callback) = 0;
+  // Thread-safe: ends a running StreamEvents and makes later calls return OK at once.
+  virtual void StopEvents() = 0;
+};
+
+// The message for a missing image; one spelling for every engine.
+inline std::string ImageNotFoundMessage(const std::string& image) {
+  return "image \"" + image + "\" not found: build or load it locally (nothing is pulled)";
+}
+
+}  // namespace labctl::docker

@@ -1,0 +1,233 @@
+#include "reconcilers/lab_converge.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <mutex>
+#include <set>
+
+#include "reconcilers/docker/naming.h"
+#include "reconcilers/lab_cleanup.h"
+#include "reconcilers/lab_plan.h"
+#include "reconcilers/lab_status.h"
+
+namespace labctl::reconcilers {
+
+using api::json;
+using runtime::ReconcileResult;
+
+namespace {
+
+std::string Annotation(const json& lab, const char* key) {
+  const json a = lab.value("metadata", json::object()).value("annotations", json::object());
+  return a.is_object() ? a.value(key, "") : "";
+}
+
+std::string StatusField(const json& lab, const char* key) {
+  const json s = lab.value("status", json::object());
+  return s.is_object() ? s.value(key, "") : "";
+}
+
+// labctl.dev/recreate = "<ts>" (every node) or "<ts>/<node>"; acted on once per value.
+PlanRequests ReadRequests(const json& lab, const LabModel& model) {
+  PlanRequests r;
+  std::string recreate = Annotation(lab, kRecreateAnnotation);
+  if (!recreate.empty() && recreate != StatusField(lab, "observedRecreate")) {
+    auto slash = recreate.rfind('/');
+    if (slash == std::string::npos)
+      for (const auto& n : model.nodes) r.recreate_nodes.insert(n.name);
+    else
+      r.recreate_nodes.insert(recreate.substr(slash + 1));
+  }
+  std::string restarted = Annotation(lab, kRestartedAtAnnotation);
+  r.restart_all = !restarted.empty() && restarted != StatusField(lab, "observedRestartedAt");
+  return r;
+}
+
+class Pass {
+ public:
+  Pass(ConvergeContext& ctx, const json& lab)
+      : ctx_(ctx), lab_(lab), model_(ReadLabModel(lab)),
+        previous_phase_(StatusField(lab, "phase")) {}
+
+  ReconcileResult Run() {
+    auto containers = ctx_.engine.ListContainers(docker::LabSelector(model_.name));
+    if (!containers.ok()) return ReconcileResult::Error(containers.status());
+    auto networks = ctx_.engine.ListNetworks(docker::LabSelector(model_.name));
+    if (!networks.ok()) return ReconcileResult::Error(networks.status());
+    PlanRequests requests = ReadRequests(lab_, model_);
+    plan_ = PlanLab(model_, *containers, *networks, requests);
+    extra_ = {{"observedRecreate", Annotation(lab_, kRecreateAnnotation)},
+              {"observedRestartedAt", Annotation(lab_, kRestartedAtAnnotation)}};
+    if (plan_.ChangesDocker()) {
+      auto st = ApplyPlan();
+      if (!st.ok()) return Fail(st);
+    }
+    InitNodeStates();
+    BringUpInWaves();
+    return Finish();
+  }
+
+ private:
+  api::Status ApplyPlan() {
+    std::mutex mu;
+    api::Status first;
+    auto note = [&](const api::Status& s) {
+      std::lock_guard<std::mutex> l(mu);
+      if (!s.ok() && first.ok()) first = s;
+    };
+    RunParallel(plan_.remove_containers.size(), ctx_.options.workers, [&](size_t i) {
+      const auto& c = plan_.remove_containers[i];
+      note(IgnoreNotFound(ctx_.engine.RemoveContainer(c.id, true)));
+      ctx_.event("RemovedNode", "removed container " + c.name, false);
+    });
+    RunParallel(plan_.restart.size(), ctx_.options.workers, [&](size_t i) {
+      note(IgnoreNotFound(ctx_.engine.KillContainer(plan_.restart[i].id)));
+      plan_.keep[docker::LabelOf(plan_.restart[i].labels, docker::kLabelNode)].state = "exited";
+    });
+    for (const auto& n : plan_.remove_networks)
+      note(IgnoreNotFound(ctx_.engine.RemoveNetwork(n.id)));
+    LABCTL_RETURN_IF_ERROR(first);
+    RunParallel(plan_.create_networks.size(), 4, [&](size_t i) {
+      const auto& n = plan_.create_networks[i];
+      docker::NetworkSpec spec{docker::NetworkName(model_.name, n.name),
+                               n.subnet,
+                               "",
+                               n.ipv6_subnet,
+                               docker::NetworkLabels(model_.name, model_.uid, n.name, n.hash),
+                               {{"com.docker.network.bridge.enable_ip_masquerade", "false"}}};
+      auto created = ctx_.engine.CreateNetwork(spec);
+      note(created.status());
+      if (created.ok()) ctx_.event("CreatedNetwork", "created network " + spec.name, false);
+    });
+    return first;
+  }
+
+  void InitNodeStates() {
+    auto previous = PreviousNodeStates(lab_);
+    for (const auto& node : model_.nodes) {
+      NodeState s = previous.count(node.name) ? previous[node.name] : NodeState{};
+      s.name = node.name;
+      s.error_reason.clear();
+      auto kept = plan_.keep.find(node.name);
+      if (kept == plan_.keep.end()) {
+        s = NodeState{};
+        s.name = node.name;
+        s.message = "waiting to be created";
+      } else if (kept->second.state != "running" || kept->second.id != s.container_id) {
+        s.ready = false;
+        s.state = kept->second.state;
+        s.container_id = kept->second.id;
+      }
+      states_[node.name] = s;
+    }
+  }
+
+  bool DependenciesReady(const NodeModel& node, std::string* waiting) {
+    for (const auto& d : node.depends_on) {
+      auto it = states_.find(d);
+      if (it != states_.end() && !it->second.ready) *waiting += (waiting->empty() ? "" : ", ") + d;
+    }
+    return waiting->empty();
+  }
+
+  void BringUpInWaves() {
+    std::set<std::string> attempted;
+    for (;;) {
+      std::vector<const NodeModel*> batch;
+      for (const auto& node : model_.nodes) {
+        std::string waiting;
+        if (states_[node.name].ready || attempted.count(node.name)) continue;
+        if (DependenciesReady(node, &waiting))
+          batch.push_back(&node);
+        else
+          states_[node.name].message = "waiting for " + waiting;
+      }
+      if (batch.empty()) return;
+      std::atomic<int> newly_ready{0};
+      RunParallel(batch.size(), ctx_.options.workers, [&](size_t i) {
+        if (BringUpNode(*batch[i])) ++newly_ready;
+      });
+      for (const auto* node : batch) attempted.insert(node->name);
+      WriteProgress();
+      if (newly_ready == 0) return;
+    }
+  }
+
+  // Returns true if the node became Ready.
+  bool BringUpNode(const NodeModel& node) {
+    NodeState previous;
+    std::optional<docker::ContainerSummary> existing;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      previous = states_[node.name];
+      auto kept = plan_.keep.find(node.name);
+      if (kept != plan_.keep.end()) existing = kept->second;
+    }
+    auto now = ctx_.clock.Now();
+    NodeState s = EnsureNodeRunning(ctx_.engine, model_, node, existing, previous,
+                                    ctx_.options.on_container_started, now);
+    if (!existing && !s.container_id.empty())
+      ctx_.event("CreatedNode", "created container " + docker::ContainerName(model_.name, node.name),
+                 false);
+    if (s.error_reason.empty()) ProbeReadiness(ctx_.engine, node, s, now);
+    if (!s.error_reason.empty()) ctx_.event(s.error_reason, node.name + ": " + s.message, true);
+    if (s.ready && !previous.ready) ctx_.event("NodeReady", "node " + node.name + " is ready", false);
+    std::lock_guard<std::mutex> l(mu_);
+    states_[node.name] = s;
+    return s.ready;
+  }
+
+  LabReport Report() {
+    std::vector<NodeState> nodes;
+    for (const auto& node : model_.nodes) nodes.push_back(states_[node.name]);
+    LabReport r = ReportForNodes(std::move(nodes), previous_phase_, model_.generation,
+                                 model_.spec_hash);
+    r.extra = extra_;
+    return r;
+  }
+
+  void WriteProgress() {
+    auto st = WriteLabReport(ctx_.store, model_.name, Report(), ctx_.clock.Now());
+    if (!st.ok()) spdlog::warn("lab={} status write failed: {}", model_.name, st.ToString());
+  }
+
+  ReconcileResult Fail(const api::Status& st) {
+    ctx_.event("DockerError", st.message(), true);
+    return ReconcileResult::Error(st);
+  }
+
+  ReconcileResult Finish() {
+    LabReport report = Report();
+    auto st = WriteLabReport(ctx_.store, model_.name, report, ctx_.clock.Now());
+    if (!st.ok()) return ReconcileResult::Error(st);
+    for (const auto& n : report.nodes)
+      if (!n.error_reason.empty())
+        return ReconcileResult::Error(api::Status::Unavailable("node " + n.name + ": " + n.message));
+    int period = 0;
+    for (const auto& node : model_.nodes)
+      if (!states_[node.name].ready) {
+        int p = node.readiness ? node.readiness->period_seconds : 1;
+        period = period == 0 ? p : std::min(period, p);
+      }
+    if (period == 0) return ReconcileResult::Done();
+    auto wait = std::min<std::chrono::milliseconds>(std::chrono::seconds(period),
+                                                    ctx_.options.max_poll);
+    return ReconcileResult::After(wait);
+  }
+
+  ConvergeContext& ctx_;
+  const json& lab_;
+  LabModel model_;
+  std::string previous_phase_;
+  LabPlan plan_;
+  json extra_;
+  std::mutex mu_;
+  std::map<std::string, NodeState> states_;
+};
+
+}  // namespace
+
+ReconcileResult ConvergeLab(ConvergeContext& ctx, const json& lab) { return Pass(ctx, lab).Run(); }
+
+}  // namespace labctl::reconcilers

@@ -1,0 +1,29 @@
+// LabConverge: one convergence pass for a lab that should be up — list what Docker holds,
+// apply the plan's removals/creations/restarts, then bring nodes up in waves (independent nodes
+// in parallel; a node waits until everything in its dependsOn is Ready), writing status after
+// every wave so watchers see "nodes ready n/m" progress. Returns requeue-after while a node is
+// not Ready yet, an error (back-off) when Docker refused something.
+#pragma once
+
+#include <functional>
+
+#include "api/clock.h"
+#include "controller/runtime/reconciler.h"
+#include "reconcilers/docker/engine.h"
+#include "reconcilers/lab_reconciler.h"
+#include "store/store.h"
+
+namespace labctl::reconcilers {
+
+struct ConvergeContext {
+  store::Store& store;
+  docker::DockerEngine& engine;
+  const api::Clock& clock;
+  const LabReconcilerOptions& options;
+  // Records an Event on the lab (reason, message, warning?).
+  std::function<void(const std::string&, const std::string&, bool)> event;
+};
+
+runtime::ReconcileResult ConvergeLab(ConvergeContext& ctx, const api::json& lab);
+
+}  // namespace labctl::reconcilers

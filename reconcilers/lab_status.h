@@ -1,0 +1,58 @@
+// LabStatus: what the Lab reconciler reports — status.nodes, phase, specHash and the
+// Provisioned/Ready conditions — and the conflict-safe status write. Other writers of a Lab's
+// status (the SessionReconciler's heldBy/releasedAt) are preserved: every write re-reads the
+// object and replaces only the fields this module owns.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "api/clock.h"
+#include "api/object.h"
+#include "store/store.h"
+
+namespace labctl::reconcilers {
+
+struct NodeState {
+  std::string name;
+  std::string container_id;
+  std::string state = "Pending";  // Pending | created | running | exited | Failed ...
+  bool ready = false;
+  std::map<std::string, std::string> addresses;  // network -> ipv4 (or ipv6)
+  std::string message;
+  std::string started_at;   // Docker's State.StartedAt when readiness was evaluated
+  std::string probe_since;  // our clock: when probing of this start began
+  std::string error_reason; // non-empty: creating/starting failed (ImageNotFound, StartFailed)
+};
+
+api::json NodeStateToJson(const NodeState& n);
+NodeState NodeStateFromJson(const api::json& j);
+// status.nodes of a Lab object, by node name.
+std::map<std::string, NodeState> PreviousNodeStates(const api::json& lab);
+
+struct LabReport {
+  std::string phase;
+  std::string spec_hash;
+  int64_t generation = 0;  // the generation this report observed
+  std::vector<NodeState> nodes;
+  api::Condition provisioned;
+  api::Condition ready;
+  api::json extra = api::json::object();  // other owned fields (observedRestartedAt, ...)
+};
+
+// Phase and conditions for an up lab from its node states.
+LabReport ReportForNodes(std::vector<NodeState> nodes, const std::string& previous_phase,
+                         int64_t generation, const std::string& spec_hash);
+// Phase Stopped (or Terminating) with both conditions False for `reason`.
+LabReport ReportDown(const std::string& phase, const std::string& reason,
+                     const std::string& message, int64_t generation,
+                     const std::string& spec_hash);
+
+// Re-reads the Lab, applies the report to its status (keeping fields owned by others) and
+// writes it; retries on Conflict. A write that would change nothing is skipped.
+api::Status WriteLabReport(store::Store& store, const std::string& lab, const LabReport& report,
+                           api::TimePoint now);
+
+}  // namespace labctl::reconcilers

@@ -1,0 +1,201 @@
+#include "reconcilers/net/node_network.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "fmt/format.h"
+#include "reconcilers/net/netns.h"
+#include "reconcilers/net/rtnetlink.h"
+
+namespace labctl::net {
+namespace {
+
+api::Result<Rtnl> OpenRtnlForPid(int pid) {
+  auto ns = Netns::OpenPid(pid);
+  if (!ns.ok()) return ns.status();
+  return Rtnl::OpenIn(*ns);
+}
+
+const LinkInfo* FindByName(const std::vector<LinkInfo>& links, const std::string& name) {
+  for (const auto& l : links)
+    if (l.name == name) return &l;
+  return nullptr;
+}
+
+// Addresses and gateway routes of the links about to be renamed, to put back afterwards.
+struct SavedState {
+  std::vector<AddressInfo> addresses;
+  std::vector<RouteInfo> routes;
+};
+
+api::Result<SavedState> SaveState(Rtnl& rtnl, const std::vector<int>& indexes) {
+  SavedState saved;
+  auto in = [&](int idx) { return std::find(indexes.begin(), indexes.end(), idx) != indexes.end(); };
+  auto addrs = rtnl.ListAddresses();
+  if (!addrs.ok()) return addrs.status();
+  for (const auto& a : *addrs)
+    if (in(a.link_index) && !a.link_local) saved.addresses.push_back(a);
+  for (auto family : {api::IpFamily::kV4, api::IpFamily::kV6}) {
+    auto routes = rtnl.ListRoutes(family);
+    if (!routes.ok()) return routes.status();
+    for (const auto& r : *routes)
+      if (r.gateway && in(r.out_link_index)) saved.routes.push_back(r);
+  }
+  return saved;
+}
+
+api::Status RestoreState(Rtnl& rtnl, const SavedState& saved) {
+  for (const auto& a : saved.addresses) LABCTL_RETURN_IF_ERROR(rtnl.AddAddress(a.link_index, a.cidr));
+  for (const auto& r : saved.routes) LABCTL_RETURN_IF_ERROR(rtnl.ReplaceRoute(r));
+  return api::Status::Ok();
+}
+
+// Ensures addresses and up state on an existing, correctly tagged link end.
+api::Status ConfigureEnd(Rtnl& rtnl, int index, const std::string& tag,
+                         const std::vector<api::Cidr>& addresses) {
+  LABCTL_RETURN_IF_ERROR(rtnl.SetAlias(index, tag));
+  for (const auto& cidr : addresses) LABCTL_RETURN_IF_ERROR(rtnl.AddAddress(index, cidr));
+  return rtnl.SetUp(index, true);
+}
+
+enum class EndState { kMissing, kOurs, kForeign };
+
+api::Result<std::pair<EndState, int>> InspectEnd(Rtnl& rtnl, const std::string& ifname,
+                                                 const std::string& tag) {
+  auto link = rtnl.FindLinkByName(ifname);
+  if (!link.ok()) return link.status();
+  if (!link->has_value()) return std::pair{EndState::kMissing, 0};
+  const LinkInfo& l = **link;
+  EndState state = (l.kind == "veth" && l.alias == tag) ? EndState::kOurs : EndState::kForeign;
+  return std::pair{state, l.index};
+}
+
+}  // namespace
+
+std::string LinkTag(const std::string& lab, int link_index) {
+  return fmt::format("labctl:{}:link{}", lab, link_index);
+}
+
+api::Status RenameInterfaces(int pid, const std::map<std::string, std::string>& mac_to_ifname) {
+  auto rtnl = OpenRtnlForPid(pid);
+  if (!rtnl.ok()) return rtnl.status();
+  auto links = rtnl->ListLinks();
+  if (!links.ok()) return links.status();
+  std::vector<std::pair<int, std::string>> renames;  // index -> desired name
+  for (const auto& [mac_text, ifname] : mac_to_ifname) {
+    auto mac = NormalizeMac(mac_text);
+    if (!mac) return api::Status::BadRequest("malformed MAC address: " + mac_text);
+    auto it = std::find_if(links->begin(), links->end(),
+                           [&](const LinkInfo& l) { return l.mac == *mac; });
+    if (it == links->end())
+      return api::Status::NotFound(fmt::format("no interface with MAC {} in pid {}", *mac, pid));
+    if (it->name != ifname) renames.emplace_back(it->index, ifname);
+  }
+  if (renames.empty()) return api::Status::Ok();
+  std::vector<int> indexes;
+  for (const auto& [idx, _] : renames) indexes.push_back(idx);
+  // A link holding a wanted name moves aside first; it is either renamed itself later or (not
+  // ours to name) keeps the temporary name.
+  for (const auto& [idx, want] : renames)
+    if (const LinkInfo* holder = FindByName(*links, want); holder && holder->index != idx)
+      indexes.push_back(holder->index);
+  auto saved = SaveState(*rtnl, indexes);
+  if (!saved.ok()) return saved.status();
+  for (const auto& [idx, want] : renames) {
+    if (const LinkInfo* holder = FindByName(*links, want); holder && holder->index != idx)
+      LABCTL_RETURN_IF_ERROR(rtnl->Rename(holder->index, fmt::format("lctmp{}", holder->index)));
+  }
+  for (const auto& [idx, want] : renames) {
+    LABCTL_RETURN_IF_ERROR(rtnl->Rename(idx, want));
+    spdlog::debug("renamed interface pid={} index={} name={}", pid, idx, want);
+  }
+  return RestoreState(*rtnl, *saved);
+}
+
+api::Status SetRoutes(int pid, const std::vector<api::IpAddress>& default_gateways,
+                      const std::vector<StaticRoute>& routes) {
+  auto rtnl = OpenRtnlForPid(pid);
+  if (!rtnl.ok()) return rtnl.status();
+  for (const auto& gw : default_gateways) {
+    RouteInfo r;
+    r.destination.address.family = gw.family;
+    r.destination.prefix = 0;
+    r.gateway = gw;
+    LABCTL_RETURN_IF_ERROR(rtnl->ReplaceRoute(r));
+  }
+  for (const auto& s : routes) {
+    RouteInfo r;
+    r.destination = s.to;
+    r.gateway = s.via;
+    LABCTL_RETURN_IF_ERROR(rtnl->ReplaceRoute(r));
+  }
+  return api::Status::Ok();
+}
+
+api::Result<WireOutcome> WireLink(const std::string& lab, int link_index, const LinkEnd& a,
+                                  const LinkEnd& b) {
+  const std::string tag = LinkTag(lab, link_index);
+  auto rtnl_a = OpenRtnlForPid(a.pid);
+  if (!rtnl_a.ok()) return rtnl_a.status();
+  auto rtnl_b = OpenRtnlForPid(b.pid);
+  if (!rtnl_b.ok()) return rtnl_b.status();
+  auto end_a = InspectEnd(*rtnl_a, a.ifname, tag);
+  if (!end_a.ok()) return end_a.status();
+  auto end_b = InspectEnd(*rtnl_b, b.ifname, tag);
+  if (!end_b.ok()) return end_b.status();
+  for (const auto& [end, state] : {std::pair{&a, end_a->first}, std::pair{&b, end_b->first}})
+    if (state == EndState::kForeign)
+      return api::Status::Conflict(fmt::format("{}: interface {} exists and is not labctl's {}",
+                                               tag, end->ifname, tag));
+  WireOutcome outcome;
+  if (end_a->first != EndState::kOurs || end_b->first != EndState::kOurs) {
+    // Half a link (the other container was recreated) cannot be re-paired: replace it.
+    if (end_a->first == EndState::kOurs) LABCTL_RETURN_IF_ERROR(rtnl_a->DeleteLink(end_a->second));
+    if (end_b->first == EndState::kOurs) LABCTL_RETURN_IF_ERROR(rtnl_b->DeleteLink(end_b->second));
+    LABCTL_RETURN_IF_ERROR(rtnl_a->CreateVeth(a.ifname, 0, b.ifname, b.pid));
+    outcome.created = true;
+    end_a = InspectEnd(*rtnl_a, a.ifname, "");
+    end_b = InspectEnd(*rtnl_b, b.ifname, "");
+    if (!end_a.ok()) return end_a.status();
+    if (!end_b.ok()) return end_b.status();
+    if (end_a->first == EndState::kMissing || end_b->first == EndState::kMissing)
+      return api::Status::Internal(tag + ": veth created but an end is missing");
+  }
+  LABCTL_RETURN_IF_ERROR(ConfigureEnd(*rtnl_a, end_a->second, tag, a.addresses));
+  LABCTL_RETURN_IF_ERROR(ConfigureEnd(*rtnl_b, end_b->second, tag, b.addresses));
+  spdlog::info("link wired lab={} link={} a={}:{} b={}:{} created={}", lab, link_index, a.pid,
+               a.ifname, b.pid, b.ifname, outcome.created);
+  return outcome;
+}
+
+api::Status RemoveLink(const std::string& lab, int link_index, const LinkEnd& a,
+                       const LinkEnd& b) {
+  const std::string tag = LinkTag(lab, link_index);
+  for (const LinkEnd* end : {&a, &b}) {
+    auto rtnl = OpenRtnlForPid(end->pid);
+    if (!rtnl.ok()) {
+      if (rtnl.status().code() == api::Code::kNotFound) continue;  // container gone
+      return rtnl.status();
+    }
+    auto state = InspectEnd(*rtnl, end->ifname, tag);
+    if (!state.ok()) return state.status();
+    if (state->first != EndState::kOurs) continue;
+    api::Status st = rtnl->DeleteLink(state->second);
+    if (!st.ok() && st.code() != api::Code::kNotFound) return st;  // peer deletion raced us
+  }
+  return api::Status::Ok();
+}
+
+api::Result<std::vector<TaggedLink>> ListTaggedLinks(int pid) {
+  auto rtnl = OpenRtnlForPid(pid);
+  if (!rtnl.ok()) return rtnl.status();
+  auto links = rtnl->ListLinks();
+  if (!links.ok()) return links.status();
+  std::vector<TaggedLink> out;
+  for (const auto& l : *links)
+    if (l.alias.rfind("labctl:", 0) == 0) out.push_back({l.name, l.alias});
+  return out;
+}
+
+}  // namespace labctl::net

@@ -1,0 +1,64 @@
+// Node networking: the host-side operations the LabReconciler applies to a running node
+// container, given the PID of its init process (from docker inspect).
+//
+// Every operation works from the Docker host inside the container's network namespace through
+// rtnetlink (no process is spawned, the image needs no tools) and is idempotent: applying the
+// same desired state twice changes nothing the second time, and applying it after a container
+// restart restores it. NAT lives in nat.h, impairment in impairment.h.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/ip.h"
+#include "api/status.h"
+
+namespace labctl::net {
+
+// Gives each interface (found by MAC, as Docker assigned it) its declared name. Renames that
+// would collide (eth0 <-> eth1) go through a temporary name. Addresses and gateway routes the
+// interfaces held are put back after the rename (a link goes down while renamed).
+api::Status RenameInterfaces(int pid, const std::map<std::string, std::string>& mac_to_ifname);
+
+struct StaticRoute {
+  api::Cidr to;
+  api::IpAddress via;
+};
+
+// Replaces the default route of each given gateway's family, and adds or replaces each static
+// route. Routes not mentioned are left alone.
+api::Status SetRoutes(int pid, const std::vector<api::IpAddress>& default_gateways,
+                      const std::vector<StaticRoute>& routes);
+
+struct LinkEnd {
+  int pid = 0;                        // container init PID
+  std::string ifname;                 // interface name inside the container
+  std::vector<api::Cidr> addresses;   // "10.1.1.1/30", "fd00:1::1/64"
+};
+
+// The ifalias labctl puts on both ends of a link: "labctl:<lab>:link<index>".
+std::string LinkTag(const std::string& lab, int link_index);
+
+struct WireOutcome {
+  bool created = false;  // false: both ends already existed and were only checked
+};
+
+// Makes the point-to-point link exist: a veth pair with one end in each container, named,
+// addressed, up and tagged. A half-present link (one container was recreated) is replaced; an
+// interface of that name that labctl did not create is a Conflict.
+api::Result<WireOutcome> WireLink(const std::string& lab, int link_index, const LinkEnd& a,
+                                  const LinkEnd& b);
+
+// Deletes the link's ends (whichever still exist; a missing container counts as removed).
+api::Status RemoveLink(const std::string& lab, int link_index, const LinkEnd& a, const LinkEnd& b);
+
+struct TaggedLink {
+  std::string ifname;
+  std::string tag;
+};
+// The labctl-tagged interfaces in a namespace (crash recovery: find our own links again).
+api::Result<std::vector<TaggedLink>> ListTaggedLinks(int pid);
+
+}  // namespace labctl::net

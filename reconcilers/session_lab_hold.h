@@ -1,0 +1,22 @@
+// SessionLabHold: writes which Session holds a Lab (Lab status.heldBy), the hand-shake between
+// the SessionReconciler and the LabReconciler.
+//
+// Holding sets status.heldBy = session name (an OnDemand Lab is brought up while held). Releasing
+// removes heldBy and sets status.releasedAt = now, from which the LabReconciler counts the Lab's
+// idleTimeoutSeconds keep-warm window. Every other status field is preserved; a Conflict with a
+// concurrent writer (the LabReconciler) is retried on a fresh read.
+#pragma once
+
+#include <string>
+
+#include "api/clock.h"
+#include "api/status.h"
+#include "store/store.h"
+
+namespace labctl::reconcilers {
+
+// holder empty = release. NotFound if the Lab is gone (callers ignore it).
+api::Status SetLabHolder(store::Store& store, const std::string& lab, const std::string& holder,
+                         api::TimePoint now);
+
+}  // namespace labctl::reconcilers

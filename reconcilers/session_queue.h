@@ -1,0 +1,96 @@
+// SessionQueue: the pure decision logic of the session queue (no I/O, no store).
+//
+// Given every Session, every Lab, the number of slots, labd's start time and "now", PlanQueue
+// computes the next status of every Session (phase, position, conditions, deadlines), which Labs
+// must be marked held or released, which finished Sessions are due for garbage collection and
+// which deleted Sessions may drop their finalizer. The SessionReconciler applies the plan; tests
+// drive this module with a fake "now" and plain JSON.
+//
+// Queue order is the store's creation order: status.queuedRevision, the resourceVersion the
+// Session had when first seen (= its creation revision unless it was edited before the reconciler
+// ran), falling back to metadata.resourceVersion while unstamped. Strict FIFO: the oldest Waiting
+// Session blocks everyone behind it until it can be promoted.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/clock.h"
+#include "api/object.h"
+
+namespace labctl::reconcilers {
+
+using api::json;
+
+// Kept on a Session while it is Active, so that deleting it releases its Lab before it goes.
+inline constexpr char kSessionFinalizer[] = "labctl.dev/session";
+// The creating user, stamped by the API server (StampOwner) and copied into status.owner.
+inline constexpr char kOwnerAnnotation[] = "labctl.dev/owner";
+
+namespace phase {
+inline constexpr char kWaiting[] = "Waiting";
+inline constexpr char kActive[] = "Active";
+inline constexpr char kReleased[] = "Released";
+inline constexpr char kExpired[] = "Expired";
+inline constexpr char kCancelled[] = "Cancelled";
+inline constexpr char kFailed[] = "Failed";
+}  // namespace phase
+
+bool IsFinishedPhase(const std::string& phase);
+// status.phase, "Waiting" for a Session no reconciler has seen yet.
+std::string PhaseOf(const json& session);
+
+// Sets the owner annotation (overwriting whatever the client sent). The API server calls this on
+// create with the authenticated user; empty user (no auth) leaves the Session unowned.
+void StampOwner(json& session, const std::string& user);
+// Owner of a Session: status.owner, else the annotation. Empty: anybody may act on it.
+std::string OwnerOf(const json& session);
+// Only the owner or a member of group "admin" may heartbeat, release or exec.
+bool MayActOn(const json& session, const std::string& user, const std::vector<std::string>& groups);
+
+// Marks a Session finished: phase, reason, message, finishedAt, conditions. Used by the planner
+// and by SessionActions (release).
+void FinishSession(json& status, int64_t generation, const std::string& phase,
+                   const std::string& reason, const std::string& message, api::TimePoint now);
+
+struct QueueConfig {
+  int slots = 1;
+  api::TimePoint labd_start{};  // no Session times out before a full timeout after this
+};
+
+struct QueueEvent {
+  json object;  // the Session (or Lab) the event is about
+  bool warning = false;
+  std::string reason;
+  std::string message;
+};
+
+struct LabHold {
+  std::string lab;
+  std::string holder;  // session name; empty = release
+};
+
+struct QueuePlan {
+  // Sessions whose status changes, full objects with the new status; promotions come first so
+  // that the hand-over is written before position bookkeeping.
+  std::vector<json> status_updates;
+  size_t promotions = 0;  // the first `promotions` status_updates promote a Session
+  std::vector<std::string> add_finalizer;     // newly Active sessions
+  std::vector<std::string> remove_finalizer;  // finished or being deleted (after status writes)
+  std::vector<std::string> garbage;           // finished longer than ttlSecondsAfterFinished
+  std::vector<LabHold> lab_holds;             // Lab status.heldBy changes
+  std::vector<QueueEvent> events;
+  std::optional<api::TimePoint> next_deadline;  // nearest timer; nullopt: none
+};
+
+// sessions: every Session; labs: every Lab by name.
+QueuePlan PlanQueue(const std::vector<json>& sessions, const std::map<std::string, json>& labs,
+                    const QueueConfig& config, api::TimePoint now);
+
+// Queue order key of a Session (see header comment).
+uint64_t QueuedRevision(const json& session);
+
+}  // namespace labctl::reconcilers

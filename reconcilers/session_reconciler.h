@@ -1,0 +1,67 @@
+// SessionReconciler: keeps the global session queue converged (DESIGN.md section 3, Session).
+//
+// The queue is global, so every Reconcile call, whatever key it got, plans the whole queue with
+// PlanQueue (session_queue.h) and applies the plan: status writes (promotions first), the
+// labctl.dev/session finalizer, Lab holds (session_lab_hold.h), garbage collection of finished
+// Sessions and Events. It is idempotent and keeps no state a restart would lose (only a
+// revision memo that lets it skip runs when nothing changed). Calls are serialised by a mutex, so
+// the controller's workers and SessionActions (which reconciles inline for immediate promotion)
+// never plan concurrently; writes race only with heartbeats, and a Conflict re-plans.
+//
+// Wiring (labd main): Controller(store, Kind::kSession, reconciler, ...) plus
+// WatchAlso(Kind::kLab, SessionReconciler::LabMapper()) so Lab Ready changes reach LabReady.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/clock.h"
+#include "controller/runtime/controller.h"
+#include "controller/runtime/event_recorder.h"
+#include "controller/runtime/reconciler.h"
+#include "reconcilers/session_queue.h"
+#include "store/store.h"
+
+namespace labctl::reconcilers {
+
+struct SessionReconcilerOptions {
+  int slots = 1;                  // labd --slots
+  api::TimePoint labd_start{};    // restart grace: no timeout fires before start + timeout
+};
+
+class SessionReconciler : public runtime::Reconciler {
+ public:
+  // The key Lab changes are mapped to; any key reconciles the whole queue.
+  static constexpr char kQueueKey[] = "_queue";
+
+  SessionReconciler(store::Store& store, const api::Clock& clock, runtime::EventRecorder* events,
+                    SessionReconcilerOptions options);
+  SessionReconciler(const SessionReconciler&) = delete;
+  SessionReconciler& operator=(const SessionReconciler&) = delete;
+
+  runtime::ReconcileResult Reconcile(const std::string& name) override;
+
+  static runtime::Controller::Mapper LabMapper();
+
+ private:
+  enum class Outcome { kDone, kConflict };
+  Outcome ApplyOnce(std::optional<api::TimePoint>* next_deadline, bool* wrote, api::Status* err);
+  Outcome WriteStatuses(const QueuePlan& plan, api::Status* err);
+  api::Status EditFinalizer(const std::string& name, bool add);
+  void RecordEvents(const QueuePlan& plan);
+
+  store::Store& store_;
+  const api::Clock& clock_;
+  runtime::EventRecorder* events_;
+  SessionReconcilerOptions options_;
+
+  std::mutex mu_;
+  // Memo: the store revision of the last run that found nothing to write, and its next timer.
+  uint64_t quiet_revision_ = 0;
+  std::optional<api::TimePoint> quiet_deadline_;
+};
+
+}  // namespace labctl::reconcilers

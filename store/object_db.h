@@ -1,0 +1,58 @@
+// ObjectDb: the SQLite file (WAL mode) behind the store — current objects, the change log and
+// meta (current and compacted revision). Every Commit is one transaction; when it returns OK the
+// batch is durable per the `synchronous` setting (NORMAL: survives a process crash; FULL: also
+// power loss). SQLiteCpp exceptions stop here and become Status values.
+// Not thread-safe: after Open only the store's writer thread uses it.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "store/change_log.h"
+#include "store/store.h"
+
+namespace SQLite {
+class Database;
+class Statement;
+}  // namespace SQLite
+
+namespace labctl::store {
+
+struct LoadedState {
+  std::vector<std::pair<Kind, std::shared_ptr<const json>>> objects;
+  ChangeLog log;  // `previous` is filled in where the earlier state is still in the log
+  uint64_t revision = 0;
+  uint64_t compacted = 0;
+};
+
+class ObjectDb {
+ public:
+  // Creates the schema if missing. `synchronous`: OFF, NORMAL, FULL or EXTRA.
+  static Result<std::unique_ptr<ObjectDb>> Open(const std::string& path,
+                                                const std::string& synchronous);
+  ~ObjectDb();
+  ObjectDb(const ObjectDb&) = delete;
+  ObjectDb& operator=(const ObjectDb&) = delete;
+
+  Result<LoadedState> Load();
+  // One transaction: applies each change to `objects`, appends it to `changes`, and records the
+  // last revision in meta. `changes` is in ascending revision order.
+  Status Commit(const std::vector<Change>& changes, api::TimePoint time);
+  // Removes changes with revision <= through and records it as the compacted revision.
+  Status Compact(uint64_t through);
+
+ private:
+  ObjectDb();
+  Status Prepare();
+  void SetMeta(const char* key, uint64_t value);
+
+  std::unique_ptr<SQLite::Database> db_;
+  std::unique_ptr<SQLite::Statement> upsert_object_;
+  std::unique_ptr<SQLite::Statement> delete_object_;
+  std::unique_ptr<SQLite::Statement> insert_change_;
+  std::unique_ptr<SQLite::Statement> set_meta_;
+};
+
+}  // namespace labctl::store

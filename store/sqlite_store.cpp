@@ -1,0 +1,291 @@
+#include "store/sqlite_store.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+namespace labctl::store {
+namespace {
+
+// Compaction runs on the writer thread after this many writes or this much time.
+constexpr size_t kCompactEveryWrites = 1000;
+constexpr auto kCompactEvery = std::chrono::seconds(30);
+constexpr auto kWriterIdleWake = std::chrono::seconds(1);
+
+size_t Index(Kind kind) { return static_cast<size_t>(kind); }
+
+std::string Upper(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
+  return s;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> Store::Open(const Options& options) {
+  return SqliteStore::Open(options);
+}
+
+SqliteStore::SqliteStore(const Options& options)
+    : options_(options),
+      clock_(options.clock ? options.clock : &api::SystemClock::Instance()),
+      last_compaction_(std::chrono::steady_clock::now()) {}
+
+Result<std::unique_ptr<Store>> SqliteStore::Open(const Options& options) {
+  if (options.data_dir.empty()) return Status::BadRequest("store: data_dir is required");
+  std::error_code ec;
+  std::filesystem::create_directories(options.data_dir, ec);
+  if (ec)
+    return Status::Internal("cannot create data dir " + options.data_dir + ": " + ec.message());
+
+  std::unique_ptr<SqliteStore> store(new SqliteStore(options));
+  if (options.take_lock) {
+    auto lock = DataDirLock::Acquire(options.data_dir);
+    LABCTL_RETURN_IF_ERROR(lock);
+    store->lock_ = std::move(lock).value();
+  }
+  auto db = ObjectDb::Open(options.data_dir + "/labd.db", Upper(options.synchronous));
+  LABCTL_RETURN_IF_ERROR(db);
+  store->db_ = std::move(db).value();
+  auto loaded = store->db_->Load();
+  LABCTL_RETURN_IF_ERROR(loaded);
+
+  for (auto& [kind, object] : loaded->objects)
+    store->objects_[Index(kind)][api::Name(*object)] = object;
+  store->revision_ = loaded->revision;
+  spdlog::info("store: opened data_dir={} objects={} revision={} compacted={} history={}",
+               options.data_dir, loaded->objects.size(), loaded->revision, loaded->compacted,
+               loaded->log.size());
+  store->hub_ = std::make_shared<WatchHub>(options.watch_buffer, std::move(loaded->log),
+                                           loaded->compacted, loaded->revision);
+  store->writer_ = std::thread([s = store.get()] { s->WriterLoop(); });
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+SqliteStore::~SqliteStore() {
+  {
+    std::lock_guard<std::mutex> l(queue_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  if (hub_) hub_->Close(Status::Unavailable("store is shutting down"));
+  spdlog::info("store: closed data_dir={} revision={}", options_.data_dir, revision_);
+}
+
+// ---- Writes ----
+
+Result<json> SqliteStore::Submit(std::unique_ptr<Request> request) {
+  auto done = request->done.get_future();
+  {
+    std::lock_guard<std::mutex> l(queue_mu_);
+    if (stopping_) return Status::Unavailable("store is shutting down");
+    queue_.push_back(std::move(request));
+  }
+  queue_cv_.notify_one();
+  return done.get();
+}
+
+Result<json> SqliteStore::Create(Kind kind, json object) {
+  auto r = std::make_unique<Request>();
+  r->op = Op::kCreate;
+  r->kind = kind;
+  r->object = std::move(object);
+  return Submit(std::move(r));
+}
+
+Result<json> SqliteStore::Update(Kind kind, json object) {
+  auto r = std::make_unique<Request>();
+  r->op = Op::kUpdate;
+  r->kind = kind;
+  r->name = api::Name(object);
+  r->object = std::move(object);
+  return Submit(std::move(r));
+}
+
+Result<json> SqliteStore::UpdateStatus(Kind kind, json object) {
+  auto r = std::make_unique<Request>();
+  r->op = Op::kUpdateStatus;
+  r->kind = kind;
+  r->name = api::Name(object);
+  r->object = std::move(object);
+  return Submit(std::move(r));
+}
+
+Result<json> SqliteStore::Delete(Kind kind, const std::string& name,
+                                 const std::optional<std::string>& uid) {
+  auto r = std::make_unique<Request>();
+  r->op = Op::kDelete;
+  r->kind = kind;
+  r->name = name;
+  r->uid = uid;
+  return Submit(std::move(r));
+}
+
+void SqliteStore::Compact() {
+  auto r = std::make_unique<Request>();
+  r->op = Op::kCompact;
+  Submit(std::move(r));
+}
+
+// ---- Writer thread ----
+
+void SqliteStore::WriterLoop() {
+  for (;;) {
+    std::vector<std::unique_ptr<Request>> batch;
+    {
+      std::unique_lock<std::mutex> l(queue_mu_);
+      queue_cv_.wait_for(l, kWriterIdleWake, [&] { return stopping_ || !queue_.empty(); });
+      batch.swap(queue_);
+      if (batch.empty() && stopping_) return;
+    }
+    if (!batch.empty()) ProcessBatch(batch);
+    CompactIfDue(false);
+  }
+}
+
+ObjectPtr SqliteStore::Current(const Overlay& overlay, Kind kind, const std::string& name) const {
+  if (auto it = overlay.find({kind, name}); it != overlay.end()) return it->second;
+  // Only this (writer) thread mutates objects_, so reading it here needs no lock.
+  const Objects& objects = objects_[Index(kind)];
+  auto it = objects.find(name);
+  return it == objects.end() ? nullptr : it->second;
+}
+
+Result<WriteOutcome> SqliteStore::Apply(const Request& r, const Overlay& overlay,
+                                        const WriteContext& ctx) {
+  switch (r.op) {
+    case Op::kCreate:
+      return ApplyCreate(
+          r.kind, r.object, [&](const std::string& name) { return Current(overlay, r.kind, name); },
+          ctx);
+    case Op::kUpdate:
+      return ApplyUpdate(r.kind, r.object, Current(overlay, r.kind, r.name), ctx);
+    case Op::kUpdateStatus:
+      return ApplyUpdateStatus(r.kind, r.object, Current(overlay, r.kind, r.name), ctx);
+    case Op::kDelete:
+      return ApplyDelete(r.kind, r.name, r.uid, Current(overlay, r.kind, r.name), ctx);
+    case Op::kCompact:
+      break;
+  }
+  return Status::Internal("store: unexpected request");
+}
+
+void SqliteStore::ProcessBatch(std::vector<std::unique_ptr<Request>>& batch) {
+  api::TimePoint now = clock_->Now();
+  WriteContext ctx{revision_, api::FormatTime(now), &ids_};
+  Overlay overlay;
+  std::vector<Change> changes;
+  std::vector<std::optional<Result<json>>> results(batch.size());
+  std::vector<bool> wrote(batch.size(), false);
+  bool compact = false;
+
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const Request& r = *batch[i];
+    if (r.op == Op::kCompact) {
+      compact = true;
+      results[i] = json();
+      continue;
+    }
+    ctx.revision = revision_ + changes.size() + 1;
+    auto outcome = Apply(r, overlay, ctx);
+    if (!outcome.ok()) {
+      results[i] = outcome.status();
+      continue;
+    }
+    results[i] = *outcome->object;
+    if (!outcome->change) continue;
+    std::string name = api::Name(*outcome->object);
+    Change c{ctx.revision, *outcome->change, r.kind, outcome->object,
+             Current(overlay, r.kind, name)};
+    overlay[{r.kind, name}] = c.type == ChangeType::kDeleted ? nullptr : outcome->object;
+    changes.push_back(std::move(c));
+    wrote[i] = true;
+  }
+
+  Status committed = db_->Commit(changes, now);
+  if (!committed.ok()) {
+    spdlog::error("store: commit failed changes={} error={}", changes.size(), committed.ToString());
+    for (size_t i = 0; i < batch.size(); ++i)
+      if (wrote[i]) results[i] = committed;
+  } else if (!changes.empty()) {
+    ApplyToMemory(overlay, changes.back().revision);
+    hub_->Publish(changes, now);
+    writes_since_compaction_ += changes.size();
+  }
+  if (compact) CompactIfDue(true);
+  for (size_t i = 0; i < batch.size(); ++i) batch[i]->done.set_value(std::move(*results[i]));
+}
+
+void SqliteStore::ApplyToMemory(const Overlay& overlay, uint64_t revision) {
+  std::unique_lock<std::shared_mutex> l(state_mu_);
+  for (const auto& [key, object] : overlay) {
+    Objects& objects = objects_[Index(key.first)];
+    if (object)
+      objects[key.second] = object;
+    else
+      objects.erase(key.second);
+  }
+  revision_ = revision;
+}
+
+void SqliteStore::CompactIfDue(bool forced) {
+  auto steady_now = std::chrono::steady_clock::now();
+  if (!forced && writes_since_compaction_ < kCompactEveryWrites &&
+      steady_now - last_compaction_ < kCompactEvery)
+    return;
+  writes_since_compaction_ = 0;
+  last_compaction_ = steady_now;
+  auto cut = hub_->CompactionCut(options_.max_history, clock_->Now() - options_.max_history_age);
+  if (!cut) return;
+  Status s = db_->Compact(*cut);
+  if (!s.ok()) {
+    spdlog::error("store: compaction failed through={} error={}", *cut, s.ToString());
+    return;
+  }
+  hub_->DropThrough(*cut);
+  spdlog::debug("store: compacted through={}", *cut);
+}
+
+// ---- Reads ----
+
+Result<json> SqliteStore::Get(Kind kind, const std::string& name) const {
+  std::shared_lock<std::shared_mutex> l(state_mu_);
+  const Objects& objects = objects_[Index(kind)];
+  auto it = objects.find(name);
+  if (it == objects.end()) return NotFoundError(kind, name);
+  return *it->second;
+}
+
+ListResult SqliteStore::List(Kind kind, const api::Selector& selector, size_t limit) const {
+  ListResult out;
+  std::shared_lock<std::shared_mutex> l(state_mu_);
+  out.revision = revision_;
+  for (const auto& [name, object] : objects_[Index(kind)]) {
+    if (limit && out.items.size() >= limit) break;
+    if (selector.Empty() || selector.Matches(api::Labels(*object))) out.items.push_back(*object);
+  }
+  return out;
+}
+
+Snapshot SqliteStore::SnapshotOf(Kind kind) const {
+  Snapshot snap;
+  std::shared_lock<std::shared_mutex> l(state_mu_);
+  snap.revision = revision_;
+  for (const auto& [name, object] : objects_[Index(kind)]) snap.objects.push_back(object);
+  return snap;
+}
+
+Result<std::unique_ptr<Watch>> SqliteStore::WatchKind(Kind kind, const WatchOptions& options) {
+  return hub_->Subscribe(kind, options, [&] { return SnapshotOf(kind); });
+}
+
+uint64_t SqliteStore::Revision() const {
+  std::shared_lock<std::shared_mutex> l(state_mu_);
+  return revision_;
+}
+
+uint64_t SqliteStore::CompactedRevision() const { return hub_->Compacted(); }
+
+}  // namespace labctl::store

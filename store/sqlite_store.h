@@ -1,0 +1,94 @@
+// SqliteStore: the Store implementation — memory for reads, ObjectDb for durability, one writer
+// thread for every mutation, and the WatchHub for fan-out (see store.h for the contract).
+//
+// Writer thread: takes every pending request, applies them in order to its view of the state
+// (object_rules), writes all resulting changes in ONE transaction (group commit), then updates
+// memory, publishes to the hub and answers each caller. A request that fails validation fails
+// alone; a failed commit fails every request of the batch that wanted to write.
+#pragma once
+
+#include <array>
+#include <condition_variable>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+#include <vector>
+
+#include "store/data_dir_lock.h"
+#include "store/ids.h"
+#include "store/object_db.h"
+#include "store/object_rules.h"
+#include "store/store.h"
+#include "store/watch_hub.h"
+
+namespace labctl::store {
+
+class SqliteStore : public Store {
+ public:
+  static Result<std::unique_ptr<Store>> Open(const Options& options);
+  // Stops accepting writes, commits the pending ones, ends watches with Unavailable.
+  ~SqliteStore() override;
+
+  Result<json> Create(Kind kind, json object) override;
+  Result<json> Update(Kind kind, json object) override;
+  Result<json> UpdateStatus(Kind kind, json object) override;
+  Result<json> Delete(Kind kind, const std::string& name,
+                      const std::optional<std::string>& uid) override;
+  Result<json> Get(Kind kind, const std::string& name) const override;
+  ListResult List(Kind kind, const api::Selector& selector, size_t limit) const override;
+  Result<std::unique_ptr<Watch>> WatchKind(Kind kind, const WatchOptions& options) override;
+  uint64_t Revision() const override;
+  uint64_t CompactedRevision() const override;
+  void Compact() override;
+
+ private:
+  enum class Op { kCreate, kUpdate, kUpdateStatus, kDelete, kCompact };
+  struct Request {
+    Op op = Op::kCreate;
+    Kind kind = Kind::kLab;
+    json object;
+    std::string name;
+    std::optional<std::string> uid;
+    std::promise<Result<json>> done;
+  };
+  using Objects = std::map<std::string, ObjectPtr>;
+  // Objects written earlier in the current batch (null: deleted), over the committed ones.
+  using Overlay = std::map<std::pair<Kind, std::string>, ObjectPtr>;
+
+  explicit SqliteStore(const Options& options);
+  Result<json> Submit(std::unique_ptr<Request> request);
+  void WriterLoop();
+  void ProcessBatch(std::vector<std::unique_ptr<Request>>& batch);
+  Result<WriteOutcome> Apply(const Request& request, const Overlay& overlay,
+                             const WriteContext& ctx);
+  ObjectPtr Current(const Overlay& overlay, Kind kind, const std::string& name) const;
+  void ApplyToMemory(const Overlay& overlay, uint64_t revision);
+  void CompactIfDue(bool forced);
+  Snapshot SnapshotOf(Kind kind) const;
+
+  const Options options_;
+  const api::Clock* const clock_;
+  std::unique_ptr<DataDirLock> lock_;
+  std::unique_ptr<ObjectDb> db_;
+  std::shared_ptr<WatchHub> hub_;
+
+  mutable std::shared_mutex state_mu_;  // written only by the writer thread
+  std::array<Objects, 3> objects_;      // indexed by Kind
+  uint64_t revision_ = 0;
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::vector<std::unique_ptr<Request>> queue_;
+  bool stopping_ = false;
+
+  // Writer thread only.
+  IdSource ids_;
+  size_t writes_since_compaction_ = 0;
+  std::chrono::steady_clock::time_point last_compaction_;
+  std::thread writer_;
+};
+
+}  // namespace labctl::store
