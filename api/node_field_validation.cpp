@@ -9,7 +9,8 @@ namespace labctl::api {
 namespace {
 
 void ValidateEnv(const json& env, const std::string& path, FieldErrors& errs) {
-  if (!ExpectStringMap(env, path, errs)) return;
+  ExpectStringMap(env, path, errs);
+  if (!env.is_object()) return;
   for (auto it = env.begin(); it != env.end(); ++it)
     if (it.key().empty() || it.key().find('=') != std::string::npos ||
         it.key().find('\0') != std::string::npos)
@@ -31,7 +32,8 @@ void ValidateCapAdd(const json& caps, const std::string& path, FieldErrors& errs
 }
 
 void ValidateSysctls(const json& sysctls, const std::string& path, FieldErrors& errs) {
-  if (!ExpectStringMap(sysctls, path, errs)) return;
+  ExpectStringMap(sysctls, path, errs);
+  if (!sysctls.is_object()) return;
   for (auto it = sysctls.begin(); it != sysctls.end(); ++it) {
     bool ok = !it.key().empty() && it.key().front() != '.' && it.key().back() != '.';
     for (char c : it.key())

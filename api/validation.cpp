@@ -24,12 +24,14 @@ bool IsDnsPrefix(const std::string& s) {
 
 void ValidateStringMapKeys(const json& m, const std::string& path, bool check_values,
                            FieldErrors& errs) {
-  if (!ExpectStringMap(m, path, errs)) return;
+  ExpectStringMap(m, path, errs);
+  if (!m.is_object()) return;
   for (auto it = m.begin(); it != m.end(); ++it) {
     if (!IsLabelKey(it.key()))
       errs.Add(Key(path, it.key()),
                "invalid key: [prefix/]name with name 1-63 characters of [A-Za-z0-9-_.]");
-    else if (check_values && !IsLabelValue(it.value().get<std::string>()))
+    else if (check_values && it.value().is_string() &&
+             !IsLabelValue(it.value().get<std::string>()))
       errs.Add(Key(path, it.key()), "invalid value " + Show(it.value()) +
                                         ": at most 63 characters of [A-Za-z0-9-_.], starting and "
                                         "ending alphanumeric");

@@ -83,8 +83,11 @@ class Pass {
     });
     RunParallel(plan_.restart.size(), ctx_.options.workers, [&](size_t i) {
       note(IgnoreNotFound(ctx_.engine.KillContainer(plan_.restart[i].id)));
-      plan_.keep[docker::LabelOf(plan_.restart[i].labels, docker::kLabelNode)].state = "exited";
     });
+    for (const auto& c : plan_.restart) {
+      plan_.keep[docker::LabelOf(c.labels, docker::kLabelNode)].state = "exited";
+      ctx_.event("RestartingNode", "restarting container " + c.name, false);
+    }
     for (const auto& n : plan_.remove_networks)
       note(IgnoreNotFound(ctx_.engine.RemoveNetwork(n.id)));
     LABCTL_RETURN_IF_ERROR(first);

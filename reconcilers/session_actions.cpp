@@ -18,13 +18,6 @@ api::Status CheckOwner(const api::json& session, const std::string* user,
                                 OwnerOf(session) + ", not " + *user);
 }
 
-// Keeps the queue order key once the resourceVersion moves on (see session_queue.h).
-void StampQueuedRevision(api::json& session) {
-  api::json& status = session["status"];
-  if (!status.is_object()) status = api::json::object();
-  if (!status.contains("queuedRevision")) status["queuedRevision"] = QueuedRevision(session);
-}
-
 }  // namespace
 
 SessionActions::SessionActions(store::Store& store, const api::Clock& clock,
@@ -51,7 +44,6 @@ api::Result<api::json> SessionActions::WriteHeartbeat(const std::string& name,
     if (IsFinishedPhase(ph))
       return api::Status::Conflict("session " + name + " is " + ph + ", not Waiting or Active");
     api::json updated = *current;
-    StampQueuedRevision(updated);
     std::string stamp = api::FormatTime(clock_.Now());
     if (updated["status"].value("lastHeartbeatTime", "") == stamp && updated == *current)
       return updated;  // already fresh within this second: no write
@@ -71,7 +63,6 @@ api::Result<api::json> SessionActions::Release(const std::string& name, const st
     std::string ph = PhaseOf(*current);
     if (IsFinishedPhase(ph)) return current;
     api::json updated = *current;
-    StampQueuedRevision(updated);
     bool active = ph == phase::kActive;
     FinishSession(updated["status"], api::Generation(updated),
                   active ? phase::kReleased : phase::kCancelled, "Released",

@@ -79,6 +79,9 @@ class Planner {
   Entry Load(const json& s) {
     Entry e{&s, s.value("status", json::object()), api::Name(s), QueuedRevision(s)};
     if (!e.status.is_object()) e.status = json::object();
+    if (!e.status.contains("queuedRevision") && config_.created_at) {
+      if (auto created = config_.created_at(e.name)) e.revision = *created;
+    }
     if (!e.status.contains("queuedRevision")) e.status["queuedRevision"] = e.revision;
     if (!e.status.contains("phase")) e.status["phase"] = phase::kWaiting;
     std::string owner = OwnerOf(s);

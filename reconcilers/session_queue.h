@@ -6,13 +6,14 @@
 // which deleted Sessions may drop their finalizer. The SessionReconciler applies the plan; tests
 // drive this module with a fake "now" and plain JSON.
 //
-// Queue order is the store's creation order: status.queuedRevision, the resourceVersion the
-// Session had when first seen (= its creation revision unless it was edited before the reconciler
-// ran), falling back to metadata.resourceVersion while unstamped. Strict FIFO: the oldest Waiting
+// Queue order is the store's creation order: status.queuedRevision, stamped on first sight from
+// the revision of the Session's ADDED change (QueueConfig::created_at), or from its
+// resourceVersion when that is unknown (created just before a labd crash). Strict FIFO: the oldest Waiting
 // Session blocks everyone behind it until it can be promoted.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -59,6 +60,8 @@ void FinishSession(json& status, int64_t generation, const std::string& phase,
 struct QueueConfig {
   int slots = 1;
   api::TimePoint labd_start{};  // no Session times out before a full timeout after this
+  // Creation revision of a Session not yet stamped (SessionCreationOrder); may be empty.
+  std::function<std::optional<uint64_t>(const std::string& name)> created_at;
 };
 
 struct QueueEvent {

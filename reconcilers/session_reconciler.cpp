@@ -21,7 +21,7 @@ bool IsNotFound(const api::Status& s) { return s.code() == api::Code::kNotFound;
 SessionReconciler::SessionReconciler(store::Store& store, const api::Clock& clock,
                                      runtime::EventRecorder* events,
                                      SessionReconcilerOptions options)
-    : store_(store), clock_(clock), events_(events), options_(options) {
+    : store_(store), clock_(clock), events_(events), options_(options), creation_order_(store) {
   if (options_.slots < 1) options_.slots = 1;
 }
 
@@ -65,8 +65,13 @@ SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimeP
   std::map<std::string, json> labs;
   for (auto& lab : store_.List(api::Kind::kLab).items) labs.emplace(api::Name(lab), std::move(lab));
 
-  QueuePlan plan =
-      PlanQueue(sessions.items, labs, {options_.slots, options_.labd_start}, now);
+  creation_order_.CatchUp(sessions.revision);
+  for (const auto& s : sessions.items)
+    if (s.contains("status") && s["status"].contains("queuedRevision"))
+      creation_order_.Forget(api::Name(s));
+  QueueConfig config{options_.slots, options_.labd_start,
+                     [this](const std::string& name) { return creation_order_.CreatedAt(name); }};
+  QueuePlan plan = PlanQueue(sessions.items, labs, config, now);
   *next = plan.next_deadline;
   *wrote = !plan.status_updates.empty() || !plan.add_finalizer.empty() ||
            !plan.remove_finalizer.empty() || !plan.garbage.empty() || !plan.lab_holds.empty();

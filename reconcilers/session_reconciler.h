@@ -22,6 +22,7 @@
 #include "controller/runtime/controller.h"
 #include "controller/runtime/event_recorder.h"
 #include "controller/runtime/reconciler.h"
+#include "reconcilers/session_creation_order.h"
 #include "reconcilers/session_queue.h"
 #include "store/store.h"
 
@@ -59,6 +60,7 @@ class SessionReconciler : public runtime::Reconciler {
   SessionReconcilerOptions options_;
 
   std::mutex mu_;
+  SessionCreationOrder creation_order_;
   // Memo: the store revision of the last run that found nothing to write, and its next timer.
   uint64_t quiet_revision_ = 0;
   std::optional<api::TimePoint> quiet_deadline_;

@@ -11,9 +11,18 @@ namespace {
 
 bool IsSuccess(int status) { return status >= 200 && status < 300; }
 
+std::string Describe(httplib::Error err) {
+  switch (err) {
+    case httplib::Error::Connection: return "connection refused or host unreachable";
+    case httplib::Error::ConnectionTimeout: return "connection timed out";
+    case httplib::Error::Read: return "reading the response failed (timed out or closed)";
+    case httplib::Error::Write: return "sending the request failed";
+    default: return httplib::to_string(err);
+  }
+}
+
 api::Status CannotReach(const std::string& server, httplib::Error err) {
-  return api::Status::Unavailable("cannot reach labd at " + server + ": " +
-                                  httplib::to_string(err));
+  return api::Status::Unavailable("cannot reach labd at " + server + ": " + Describe(err));
 }
 
 // A non-2xx answer as the server's Status object (or the raw body when it is not one).

@@ -1,15 +1,17 @@
 /* udp_reflector: a tiny static UDP tool for NAT tests (no libc beyond sockets; IPv4 and IPv6).
  *
- *   udp_reflector PORT
+ * Every LOCAL below is "PORT" (any address) or "IP:PORT" / "[IPv6]:PORT" (bound to that address).
+ *
+ *   udp_reflector LOCAL
  *       serve: answer every datagram with "IP:PORT" of the sender as seen here (IPv6 as [IP]:PORT).
- *   udp_reflector probe LOCALPORT HOST:PORT [HOST:PORT...]
- *       send from one socket bound to LOCALPORT to each destination in turn and print the
- *       reflected mapping, one line per destination ("timeout" if no answer within 2 s).
- *   udp_reflector listen-once PORT TIMEOUT_S
- *       wait for one datagram on PORT, print "FROM_IP:FROM_PORT PAYLOAD", answer "ok", exit 0;
+ *   udp_reflector probe LOCAL HOST:PORT [HOST:PORT...]
+ *       send from one socket bound to LOCAL to each destination in turn and print the
+ *       reflected mapping, one line per destination ("timeout" after 3 tries, 1 s apart).
+ *   udp_reflector listen-once LOCAL TIMEOUT_S
+ *       wait for one datagram on LOCAL, print "FROM_IP:FROM_PORT PAYLOAD", answer "ok", exit 0;
  *       exit 1 on timeout.
- *   udp_reflector send LOCALPORT HOST:PORT PAYLOAD
- *       send one datagram from LOCALPORT and print the first answer ("timeout" if none in 2 s).
+ *   udp_reflector send LOCAL HOST:PORT PAYLOAD
+ *       send one datagram from LOCAL and print the first answer ("timeout" after 3 tries).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -65,7 +67,8 @@ static void format_endpoint(const struct sockaddr_in6* a, char* buf, size_t len)
   }
 }
 
-static int bound_socket(int port) {
+/* Binds a dual-stack socket to "PORT" (any address) or "IP:PORT" / "[IPv6]:PORT". */
+static int bound_socket(const char* spec) {
   int fd = socket(AF_INET6, SOCK_DGRAM, 0);
   if (fd < 0) {
     perror("socket");
@@ -76,9 +79,16 @@ static int bound_socket(int port) {
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
   struct sockaddr_in6 local;
   memset(&local, 0, sizeof(local));
-  local.sin6_family = AF_INET6;
-  local.sin6_addr = in6addr_any;
-  local.sin6_port = htons(port);
+  if (strchr(spec, ':')) {
+    if (parse_endpoint(spec, &local) != 0) {
+      fprintf(stderr, "bad local endpoint: %s\n", spec);
+      exit(2);
+    }
+  } else {
+    local.sin6_family = AF_INET6;
+    local.sin6_addr = in6addr_any;
+    local.sin6_port = htons(parse_port(spec));
+  }
   if (bind(fd, (struct sockaddr*)&local, sizeof(local)) != 0) {
     perror("bind");
     exit(1);
@@ -91,8 +101,8 @@ static void set_timeout(int fd, int seconds) {
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 }
 
-static void serve(int port) {
-  int fd = bound_socket(port);
+static void serve(const char* spec) {
+  int fd = bound_socket(spec);
   char buf[2048], reply[128];
   for (;;) {
     struct sockaddr_in6 from;
@@ -129,21 +139,21 @@ static void exchange(int fd, const char* dest_text, const char* payload) {
 }
 
 static int probe(int argc, char** argv) {
-  int fd = bound_socket(parse_port(argv[2]));
+  int fd = bound_socket(argv[2]);
   set_timeout(fd, 1);
   for (int i = 3; i < argc; ++i) exchange(fd, argv[i], "probe");
   return 0;
 }
 
 static int send_one(char** argv) {
-  int fd = bound_socket(parse_port(argv[2]));
+  int fd = bound_socket(argv[2]);
   set_timeout(fd, 1);
   exchange(fd, argv[3], argv[4]);
   return 0;
 }
 
-static int listen_once(int port, int timeout) {
-  int fd = bound_socket(port);
+static int listen_once(const char* spec, int timeout) {
+  int fd = bound_socket(spec);
   set_timeout(fd, timeout);
   char buf[2048], from_text[128];
   struct sockaddr_in6 from;
@@ -163,19 +173,19 @@ static int listen_once(int port, int timeout) {
 
 static int usage(void) {
   fprintf(stderr,
-          "usage: udp_reflector PORT\n"
-          "       udp_reflector probe LOCALPORT HOST:PORT [HOST:PORT...]\n"
-          "       udp_reflector listen-once PORT TIMEOUT_S\n"
-          "       udp_reflector send LOCALPORT HOST:PORT PAYLOAD\n");
+          "usage: udp_reflector LOCAL                 (LOCAL: PORT | IP:PORT | [IPv6]:PORT)\n"
+          "       udp_reflector probe LOCAL HOST:PORT [HOST:PORT...]\n"
+          "       udp_reflector listen-once LOCAL TIMEOUT_S\n"
+          "       udp_reflector send LOCAL HOST:PORT PAYLOAD\n");
   return 2;
 }
 
 int main(int argc, char** argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
-  if (argc == 2) serve(parse_port(argv[1]));
+  if (argc == 2) serve(argv[1]);
   if (argc >= 4 && strcmp(argv[1], "probe") == 0) return probe(argc, argv);
   if (argc == 4 && strcmp(argv[1], "listen-once") == 0)
-    return listen_once(parse_port(argv[2]), atoi(argv[3]));
+    return listen_once(argv[2], atoi(argv[3]));
   if (argc == 5 && strcmp(argv[1], "send") == 0) return send_one(argv);
   return usage();
 }

@@ -1,0 +1,288 @@
+// api_bench: labd's HTTP API over loopback (results in docs/benchmarks.md, "API").
+//
+// Starts its own labd on a temp data dir (or uses --server URL), then measures:
+//   create/s   N keep-alive clients creating Labs (--objects in total)
+//   get/s      N clients getting random Labs for --seconds
+//   list/s     N clients listing a 100-object label selection for --seconds
+//   RSS        labd's VmRSS with --objects objects stored
+//   watch      write -> event-at-watcher latency p50/p99 with 1, 100 and 1000 watchers: one
+//              writer patches a label `seq=i`, waits until every watcher saw it, repeats.
+#include <httplib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/support/labd_process.h"
+
+namespace {
+
+using nlohmann::json;
+using SteadyClock = std::chrono::steady_clock;
+
+const std::string kLabs = "/apis/labctl.dev/v1alpha1/labs";
+
+struct Config {
+  std::string server_host = "127.0.0.1";
+  int server_port = 0;  // 0: start our own labd
+  int clients = 8;
+  int objects = 10'000;
+  double seconds = 3;
+  int watch_writes = 200;
+  std::vector<int> watcher_counts = {1, 100, 1000};
+};
+
+json Lab(const std::string& name, const json& labels) {
+  return {{"apiVersion", "labctl.dev/v1alpha1"},
+          {"kind", "Lab"},
+          {"metadata", {{"name", name}, {"labels", labels}}},
+          {"spec",
+           {{"provider", "docker"},
+            {"networks", {{{"name", "lan1"}, {"subnet", "192.168.101.0/24"}}}},
+            {"nodes",
+             {{{"name", "client-01"},
+               {"image", "labbox:latest"},
+               {"interfaces", {{{"network", "lan1"}, {"ipv4", "192.168.101.10"}}}}}}}}}};
+}
+
+std::unique_ptr<httplib::Client> NewClient(const Config& c) {
+  auto client = std::make_unique<httplib::Client>(c.server_host, c.server_port);
+  client->set_keep_alive(true);
+  client->set_read_timeout(std::chrono::seconds(60));
+  return client;
+}
+
+// Runs `fn(client_index, request_index)` on `clients` threads until `total` requests were made
+// (total > 0) or `seconds` passed; returns requests per second.
+template <class Fn>
+double Hammer(const Config& c, int total, double seconds, Fn fn) {
+  std::atomic<int> next{0};
+  std::atomic<int> done{0};
+  std::atomic<int> errors{0};
+  auto start = SteadyClock::now();
+  auto deadline = start + std::chrono::duration<double>(seconds);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < c.clients; ++t) {
+    threads.emplace_back([&, t] {
+      auto client = NewClient(c);
+      for (;;) {
+        int i = next++;
+        if (total > 0 ? i >= total : SteadyClock::now() >= deadline) return;
+        if (!fn(*client, t, i)) ++errors;
+        ++done;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  double elapsed = std::chrono::duration<double>(SteadyClock::now() - start).count();
+  if (errors > 0) std::fprintf(stderr, "  %d requests failed\n", errors.load());
+  return done / elapsed;
+}
+
+long RssKb(int pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return -1;
+}
+
+int Threads(int pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
+  return -1;
+}
+
+// Watchers that record, per sequence number, when they saw it.
+class WatchFleet {
+ public:
+  WatchFleet(const Config& c, int count, const std::string& path) : seen_(count, -1) {
+    for (int w = 0; w < count; ++w) {
+      clients_.push_back(NewClient(c));
+      threads_.emplace_back([this, w, path] { Run(w, path); });
+    }
+  }
+  ~WatchFleet() {
+    stop_ = true;
+    for (auto& c : clients_) c->stop();
+    for (auto& t : threads_) t.join();
+  }
+  // Waits until all watchers saw `seq`; returns each watcher's latency from `written_at`.
+  bool WaitAll(int seq, SteadyClock::time_point written_at, std::vector<double>* latencies_ms) {
+    std::unique_lock<std::mutex> lock(mu_);
+    bool ok = cv_.wait_for(lock, std::chrono::seconds(30), [&] {
+      return std::all_of(seen_.begin(), seen_.end(), [&](int s) { return s >= seq; });
+    });
+    for (const auto& t : seen_at_)
+      latencies_ms->push_back(std::chrono::duration<double, std::milli>(t - written_at).count());
+    seen_at_.clear();
+    return ok;
+  }
+  bool WaitConnected(size_t count) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(60), [&] { return connected_ >= count; });
+  }
+
+ private:
+  void Run(int w, const std::string& path) {
+    std::string partial;
+    clients_[w]->Get(
+        path,
+        [this](const httplib::Response&) {
+          std::lock_guard<std::mutex> lock(mu_);
+          ++connected_;
+          cv_.notify_all();
+          return true;
+        },
+        [&, w](const char* data, size_t size) {
+          partial.append(data, size);
+          size_t nl;
+          while ((nl = partial.find('\n')) != std::string::npos) {
+            std::string line = partial.substr(0, nl);
+            partial.erase(0, nl + 1);
+            size_t at = line.find("\"seq\":\"");
+            if (at == std::string::npos) continue;
+            int seq = std::atoi(line.c_str() + at + 7);
+            auto now = SteadyClock::now();
+            std::lock_guard<std::mutex> lock(mu_);
+            seen_[w] = seq;
+            seen_at_.push_back(now);
+            cv_.notify_all();
+          }
+          return !stop_.load();
+        });
+  }
+
+  std::vector<std::unique_ptr<httplib::Client>> clients_;
+  std::vector<std::thread> threads_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<int> seen_;
+  std::vector<SteadyClock::time_point> seen_at_;
+  size_t connected_ = 0;
+  std::atomic<bool> stop_{false};
+};
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))];
+}
+
+void BenchWatch(const Config& c, int watchers, int labd_pid) {
+  auto writer = NewClient(c);
+  writer->Post(kLabs, Lab("watched", json::object()).dump(), "application/json");
+  auto got = writer->Get(kLabs + "/watched");
+  std::string rv = json::parse(got->body)["metadata"]["resourceVersion"];
+  WatchFleet fleet(c, watchers, kLabs + "?watch=1&resourceVersion=" + rv);
+  if (!fleet.WaitConnected(watchers)) {
+    std::printf("| %d | (watchers did not connect) |\n", watchers);
+    return;
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::vector<double> latencies;
+  for (int seq = 1; seq <= c.watch_writes; ++seq) {
+    json patch = {{"metadata", {{"labels", {{"seq", std::to_string(seq)}}}}}};
+    auto written_at = SteadyClock::now();
+    writer->Patch(kLabs + "/watched", patch.dump(), "application/merge-patch+json");
+    if (!fleet.WaitAll(seq, written_at, &latencies)) {
+      std::printf("| %d | (events missing at seq %d) |\n", watchers, seq);
+      return;
+    }
+  }
+  std::printf("| %d | %.2f | %.2f | %.2f | %ld | %d |\n", watchers, Percentile(latencies, 0.5),
+              Percentile(latencies, 0.99), Percentile(latencies, 1.0),
+              labd_pid > 0 ? RssKb(labd_pid) / 1024 : -1, labd_pid > 0 ? Threads(labd_pid) : -1);
+  std::fflush(stdout);
+}
+
+Config ParseArgs(int argc, char** argv) {
+  Config c;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string flag = argv[i], value = argv[i + 1];
+    if (flag == "--server") {
+      std::string rest = value.substr(value.find("://") + 3);
+      c.server_host = rest.substr(0, rest.rfind(':'));
+      c.server_port = std::stoi(rest.substr(rest.rfind(':') + 1));
+    } else if (flag == "--clients") {
+      c.clients = std::stoi(value);
+    } else if (flag == "--objects") {
+      c.objects = std::stoi(value);
+    } else if (flag == "--seconds") {
+      c.seconds = std::stod(value);
+    } else if (flag == "--watch-writes") {
+      c.watch_writes = std::stoi(value);
+    } else if (flag == "--watchers") {
+      c.watcher_counts.clear();
+      for (size_t pos = 0; pos < value.size();) {
+        size_t comma = value.find(',', pos);
+        c.watcher_counts.push_back(std::stoi(value.substr(pos, comma - pos)));
+        pos = comma == std::string::npos ? value.size() : comma + 1;
+      }
+    } else {
+      std::fprintf(stderr,
+                   "usage: api_bench [--server URL] [--clients N] [--objects N] [--seconds S] "
+                   "[--watchers 1,100,1000] [--watch-writes N]\n");
+      std::exit(2);
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Config c = ParseArgs(argc, argv);
+  std::unique_ptr<labctl::testing::LabdProcess> labd;
+  int pid = -1;
+  if (c.server_port == 0) {
+    labd = std::make_unique<labctl::testing::LabdProcess>(labctl::testing::LabdProcess::Options{
+        .extra_args = {"--max-watchers", "1100", "--log-level", "warn"}});
+    if (!labd->running()) return 1;
+    c.server_port = labd->port();
+    pid = labd->pid();
+    std::printf("labd pid %d on port %d, data dir %s\n", pid, c.server_port,
+                labd->data_dir().c_str());
+  }
+  const long rss_empty = pid > 0 ? RssKb(pid) : -1;
+
+  double creates = Hammer(c, c.objects, 0, [](httplib::Client& cl, int, int i) {
+    json labels = {{"group", i < 100 ? "list" : "bulk"}};
+    auto r = cl.Post(kLabs, Lab("bench-" + std::to_string(i), labels).dump(), "application/json");
+    return r && r->status == 201;
+  });
+  const long rss_full = pid > 0 ? RssKb(pid) : -1;
+  double gets = Hammer(c, 0, c.seconds, [&](httplib::Client& cl, int t, int i) {
+    auto r = cl.Get(kLabs + "/bench-" + std::to_string((i * 7919 + t) % c.objects));
+    return r && r->status == 200;
+  });
+  double lists = Hammer(c, 0, c.seconds, [](httplib::Client& cl, int, int) {
+    auto r = cl.Get(kLabs + "?labelSelector=group%3Dlist");
+    return r && r->status == 200;
+  });
+
+  std::printf("\n| measure | result |\n|---|---|\n");
+  std::printf("| create/s (%d clients, %d Labs) | %.0f |\n", c.clients, c.objects, creates);
+  std::printf("| get/s (%d clients) | %.0f |\n", c.clients, gets);
+  std::printf("| list/s (%d clients, 100 of %d Labs by label) | %.0f |\n", c.clients, c.objects,
+              lists);
+  std::printf("| labd RSS empty / with %d Labs | %ld MB / %ld MB |\n", c.objects, rss_empty / 1024,
+              rss_full / 1024);
+  std::printf("\n| watchers | p50 ms | p99 ms | max ms | labd RSS MB | labd threads |\n");
+  std::printf("|---|---|---|---|---|---|\n");
+  std::fflush(stdout);
+  for (int w : c.watcher_counts) BenchWatch(c, w, pid);
+  return 0;
+}
