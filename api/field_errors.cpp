@@ -54,9 +54,8 @@ bool ExpectBool(const json& v, const std::string& path, FieldErrors& errs) {
 bool ExpectInteger(const json& v, const std::string& path, int64_t min, int64_t max,
                    FieldErrors& errs) {
   if (!v.is_number_integer()) return WrongType(v, path, "an integer", errs);
-  int64_t n = v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX)
-                  ? INT64_MAX
-                  : v.get<int64_t>();
+  int64_t n = v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX) ? INT64_MAX
+                                                                                : v.get<int64_t>();
   if (n >= min && n <= max) return true;
   if (max == INT64_MAX)
     errs.Add(path, "must be >= " + std::to_string(min) + ", got " + std::to_string(n));
@@ -71,8 +70,12 @@ bool ExpectNumber(const json& v, const std::string& path, double min, double max
   if (!v.is_number()) return WrongType(v, path, "a number", errs);
   double d = v.get<double>();
   if (std::isfinite(d) && d >= min && d <= max) return true;
-  json lo = min, hi = max;
-  errs.Add(path, "must be between " + lo.dump() + " and " + hi.dump() + ", got " + v.dump());
+  auto text = [](double x) {
+    return x == static_cast<double>(static_cast<int64_t>(x))
+               ? std::to_string(static_cast<int64_t>(x))
+               : json(x).dump();
+  };
+  errs.Add(path, "must be between " + text(min) + " and " + text(max) + ", got " + v.dump());
   return false;
 }
 

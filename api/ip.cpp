@@ -21,8 +21,8 @@ IpAddress WithHostBits(IpAddress ip, int prefix, bool value) {
   return ip;
 }
 
-std::optional<Cidr> ParseCidrOf(std::string_view text, std::optional<IpAddress> (*parse)(
-                                                           std::string_view)) {
+std::optional<Cidr> ParseCidrOf(std::string_view text,
+                                std::optional<IpAddress> (*parse)(std::string_view)) {
   size_t slash = text.find('/');
   if (slash == std::string_view::npos) return std::nullopt;
   auto ip = parse(text.substr(0, slash));

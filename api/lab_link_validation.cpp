@@ -13,8 +13,8 @@ namespace {
 void ValidateLinkAddresses(const json& v, const std::string& path, bool v6, FieldErrors& errs) {
   if (!ExpectArray(v, path, errs)) return;
   if (v.size() != 2) {
-    errs.Add(path, "must hold exactly two addresses (one per endpoint), got " +
-                       std::to_string(v.size()));
+    errs.Add(path,
+             "must hold exactly two addresses (one per endpoint), got " + std::to_string(v.size()));
     return;
   }
   std::vector<Cidr> cidrs;
@@ -28,16 +28,16 @@ void ValidateLinkAddresses(const json& v, const std::string& path, bool v6, Fiel
       continue;
     }
     if (IsReservedInSubnet(*cidr, cidr->address)) {
-      errs.Add(field, Show(v[i]) + " is the network or broadcast address of " +
-                          cidr->NetworkString());
+      errs.Add(field,
+               Show(v[i]) + " is the network or broadcast address of " + cidr->NetworkString());
       continue;
     }
     cidrs.push_back(*cidr);
   }
   if (cidrs.size() != 2) return;
   if (cidrs[0].prefix != cidrs[1].prefix || cidrs[0].Network() != cidrs[1].Network())
-    errs.Add(At(path, 1), cidrs[1].ToString() + " is not in the same subnet as " +
-                              cidrs[0].ToString());
+    errs.Add(At(path, 1),
+             cidrs[1].ToString() + " is not in the same subnet as " + cidrs[0].ToString());
   else if (cidrs[0].address == cidrs[1].address)
     errs.Add(At(path, 1), "both endpoints have address " + cidrs[1].address.ToString());
 }
@@ -54,9 +54,12 @@ void ValidateLinks(const json& spec, const LabIndex& index, FieldErrors& errs) {
     std::string path = At("spec.links", i);
     if (!ExpectObject(link, path, errs)) continue;
     RejectUnknownFields(link, path, {"endpoints", "ipv4", "ipv6", "impairment"}, errs);
-    if (const json* p = Find(link, "ipv4")) ValidateLinkAddresses(*p, Child(path, "ipv4"), false, errs);
-    if (const json* p = Find(link, "ipv6")) ValidateLinkAddresses(*p, Child(path, "ipv6"), true, errs);
-    if (const json* p = Find(link, "impairment")) ValidateImpairment(*p, Child(path, "impairment"), errs);
+    if (const json* p = Find(link, "ipv4"))
+      ValidateLinkAddresses(*p, Child(path, "ipv4"), false, errs);
+    if (const json* p = Find(link, "ipv6"))
+      ValidateLinkAddresses(*p, Child(path, "ipv6"), true, errs);
+    if (const json* p = Find(link, "impairment"))
+      ValidateImpairment(*p, Child(path, "impairment"), errs);
 
     std::string eps_path = Child(path, "endpoints");
     const json* eps = Find(link, "endpoints");
@@ -96,8 +99,8 @@ void ValidateLinks(const json& spec, const LabIndex& index, FieldErrors& errs) {
       if (std::find(iface_names.begin(), iface_names.end(), ifname) != iface_names.end())
         errs.Add(field, "interface " + ifname + " is already used by an interface of node " + node);
       else if (!used_by_links[node].insert(ifname).second)
-        errs.Add(field, "interface " + ifname + " of node " + node +
-                            " is already used by another link");
+        errs.Add(field,
+                 "interface " + ifname + " of node " + node + " is already used by another link");
     }
     if (endpoint_nodes.size() == 2 && endpoint_nodes[0] == endpoint_nodes[1])
       errs.Add(eps_path, "a link must connect two different nodes");

@@ -56,8 +56,8 @@ void CheckAddress(const json& v, const std::string& field, const std::string& ne
   }
   auto [it, inserted] = book[network].emplace(ip->ToString(), field);
   if (!inserted)
-    errs.Add(field, ip->ToString() + " is already used on network " + network + " by " +
-                        it->second);
+    errs.Add(field,
+             ip->ToString() + " is already used on network " + network + " by " + it->second);
 }
 
 void ValidateInterfaces(const json& node, const std::string& path, const LabIndex& index,
@@ -77,8 +77,9 @@ void ValidateInterfaces(const json& node, const std::string& path, const LabInde
         ifname = p->get<std::string>();
         if (!IsInterfaceName(ifname))
           errs.Add(Child(ipath, "ifname"),
-                   Show(*p) + " is not a valid interface name (1-15 characters, no '/', ':' or "
-                              "whitespace)");
+                   Show(*p) +
+                       " is not a valid interface name (1-15 characters, no '/', ':' or "
+                       "whitespace)");
       }
     }
     if (!ifnames.insert(ifname).second)
@@ -149,7 +150,8 @@ void ValidateDefaultGateway(const json& gw, const std::string& field, const Node
   const std::string& name = gw.get_ref<const std::string&>();
   if (name == self.name) return errs.Add(field, "a node cannot be its own default gateway");
   auto it = index.nodes.find(name);
-  if (it == index.nodes.end()) return errs.Add(field, "node " + name + " does not exist in spec.nodes");
+  if (it == index.nodes.end())
+    return errs.Add(field, "node " + name + " does not exist in spec.nodes");
   const NodeFacts& target = all[it->second];
   bool shared = false, addressed = false;
   for (const auto& net : self.networks) {
@@ -227,7 +229,8 @@ void IndexNodes(const json& nodes, LabIndex& index, FieldErrors& errs) {
 void ValidateNodes(const json& spec, LabIndex& index, FieldErrors& errs) {
   const json* nodes = Find(spec, "nodes");
   if (!nodes || (nodes->is_array() && nodes->empty())) {
-    if (index.provider == "docker") errs.Add("spec.nodes", "required: a lab needs at least one node");
+    if (index.provider == "docker")
+      errs.Add("spec.nodes", "required: a lab needs at least one node");
     return;
   }
   if (!ExpectArray(*nodes, "spec.nodes", errs)) return;

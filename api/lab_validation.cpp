@@ -7,8 +7,8 @@ namespace labctl::api {
 
 namespace {
 
-void ValidateEnum(const json& v, const std::string& path, std::initializer_list<const char*> allowed,
-                  FieldErrors& errs) {
+void ValidateEnum(const json& v, const std::string& path,
+                  std::initializer_list<const char*> allowed, FieldErrors& errs) {
   if (!ExpectString(v, path, errs)) return;
   std::string list;
   for (const char* a : allowed) {
@@ -49,8 +49,7 @@ void ValidateNetlab(const json& spec, const std::string& provider, FieldErrors& 
 
 void ValidateLabSpec(const json& spec, FieldErrors& errs) {
   if (!ExpectObject(spec, "spec", errs)) return;
-  RejectUnknownFields(spec,
-                      "spec",
+  RejectUnknownFields(spec, "spec",
                       {"provider", "runPolicy", "idleTimeoutSeconds", "skipGroups", "networks",
                        "nodes", "links", "netlab"},
                       errs);
@@ -104,14 +103,16 @@ void ValidateNetworks(const json& spec, LabIndex& index, FieldErrors& errs) {
         return std::nullopt;
       }
       if (!ExpectString(*s, field, errs)) return std::nullopt;
-      auto cidr = v6_family ? ParseCidrV6(s->get<std::string>()) : ParseCidrV4(s->get<std::string>());
+      auto cidr =
+          v6_family ? ParseCidrV6(s->get<std::string>()) : ParseCidrV4(s->get<std::string>());
       if (!cidr) {
         errs.Add(field, Show(*s) + (v6_family ? " is not an IPv6 CIDR (like fd00:1::/64)"
                                               : " is not an IPv4 CIDR (like 192.168.1.0/24)"));
         return std::nullopt;
       }
       if (!cidr->IsNetworkCidr()) {
-        errs.Add(field, Show(*s) + " has host bits set; did you mean " + cidr->NetworkString() + "?");
+        errs.Add(field,
+                 Show(*s) + " has host bits set; did you mean " + cidr->NetworkString() + "?");
         return std::nullopt;
       }
       auto& seen = v6_family ? v6 : v4;

@@ -22,7 +22,7 @@ struct NetworkInfo {
 struct LabIndex {
   std::string provider;
   std::map<std::string, NetworkInfo> networks;  // valid, uniquely named networks
-  std::map<std::string, size_t> nodes;           // node name -> index in spec.nodes
+  std::map<std::string, size_t> nodes;          // node name -> index in spec.nodes
 };
 
 void ValidateLabSpec(const json& spec, FieldErrors& errs);

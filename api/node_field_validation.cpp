@@ -37,8 +37,8 @@ void ValidateSysctls(const json& sysctls, const std::string& path, FieldErrors& 
   for (auto it = sysctls.begin(); it != sysctls.end(); ++it) {
     bool ok = !it.key().empty() && it.key().front() != '.' && it.key().back() != '.';
     for (char c : it.key())
-      ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' ||
-                  c == '-' || c == '/');
+      ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ||
+                  c == '/');
     if (!ok) errs.Add(Key(path, it.key()), "not a sysctl name (like net.ipv4.ip_forward)");
   }
 }
@@ -56,8 +56,8 @@ void ValidateBinds(const json& binds, const std::string& path, FieldErrors& errs
       if (colon == std::string::npos) break;
       start = colon + 1;
     }
-    bool ok = (parts.size() == 2 || parts.size() == 3) && !parts[0].empty() &&
-              !parts[1].empty() && parts[1].front() == '/' &&
+    bool ok = (parts.size() == 2 || parts.size() == 3) && !parts[0].empty() && !parts[1].empty() &&
+              parts[1].front() == '/' &&
               (parts.size() == 2 || parts[2] == "ro" || parts[2] == "rw");
     if (!ok)
       errs.Add(At(path, i), Show(binds[i]) +
@@ -108,8 +108,8 @@ void ValidateRoutes(const json& routes, const std::string& path, FieldErrors& er
       if (!via)
         errs.Add(Child(rpath, "via"), Show(*p) + " is not an IP address");
       else if (to && via->family != to->family())
-        errs.Add(Child(rpath, "via"), Show(*p) + " is not of the same IP family as " +
-                                          to->NetworkString());
+        errs.Add(Child(rpath, "via"),
+                 Show(*p) + " is not of the same IP family as " + to->NetworkString());
     }
   }
 }
@@ -118,11 +118,11 @@ void ValidateRoutes(const json& routes, const std::string& path, FieldErrors& er
 
 void ValidateNodeFields(const json& node, const std::string& path, bool image_required,
                         FieldErrors& errs) {
-  RejectUnknownFields(node, path,
-                      {"name", "image", "group", "interfaces", "nat", "command", "env", "capAdd",
-                       "sysctls", "privileged", "binds", "defaultGateway", "readiness",
-                       "dependsOn", "routes"},
-                      errs);
+  RejectUnknownFields(
+      node, path,
+      {"name", "image", "group", "interfaces", "nat", "command", "env", "capAdd", "sysctls",
+       "privileged", "binds", "defaultGateway", "readiness", "dependsOn", "routes"},
+      errs);
   if (const json* p = Find(node, "image"))
     ExpectNonEmptyString(*p, Child(path, "image"), errs);
   else if (image_required)
@@ -134,7 +134,8 @@ void ValidateNodeFields(const json& node, const std::string& path, bool image_re
   if (const json* p = Find(node, "sysctls")) ValidateSysctls(*p, Child(path, "sysctls"), errs);
   if (const json* p = Find(node, "privileged")) ExpectBool(*p, Child(path, "privileged"), errs);
   if (const json* p = Find(node, "binds")) ValidateBinds(*p, Child(path, "binds"), errs);
-  if (const json* p = Find(node, "readiness")) ValidateReadiness(*p, Child(path, "readiness"), errs);
+  if (const json* p = Find(node, "readiness"))
+    ValidateReadiness(*p, Child(path, "readiness"), errs);
   if (const json* p = Find(node, "routes")) ValidateRoutes(*p, Child(path, "routes"), errs);
 }
 

@@ -7,18 +7,24 @@ namespace labctl::api {
 
 const char* KindName(Kind k) {
   switch (k) {
-    case Kind::kLab: return "Lab";
-    case Kind::kSession: return "Session";
-    case Kind::kEvent: return "Event";
+    case Kind::kLab:
+      return "Lab";
+    case Kind::kSession:
+      return "Session";
+    case Kind::kEvent:
+      return "Event";
   }
   return "";
 }
 
 const char* Plural(Kind k) {
   switch (k) {
-    case Kind::kLab: return "labs";
-    case Kind::kSession: return "sessions";
-    case Kind::kEvent: return "events";
+    case Kind::kLab:
+      return "labs";
+    case Kind::kSession:
+      return "sessions";
+    case Kind::kEvent:
+      return "events";
   }
   return "";
 }

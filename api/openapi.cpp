@@ -83,8 +83,8 @@ json ObjectOperations(const std::string& kind, bool writable) {
   ops["get"] = {{"summary", "Read a " + kind},
                 {"operationId", "read" + kind},
                 {"tags", {kind}},
-                {"responses", WithErrors({{"200", Response("the object", SchemaRef(kind))}},
-                                         {"401", "404"})}};
+                {"responses",
+                 WithErrors({{"200", Response("the object", SchemaRef(kind))}}, {"401", "404"})}};
   ops["delete"] = {
       {"summary", "Delete a " + kind + " (with finalizers: sets deletionTimestamp first)"},
       {"operationId", "delete" + kind},
@@ -152,19 +152,23 @@ void AddLabActions(json& paths, const std::string& base) {
   exec["requestBody"] = {{"required", true}, {"content", JsonContent(exec_body)}};
   paths[base + "/exec"] = {{"parameters", json::array({NameParam()})}, {"post", exec}};
 
-  json logs = Action("A lab node's container logs", "logsLab", "Lab",
-                     WithErrors({{"200", {{"description", "log text"},
-                                          {"content", {{"text/plain", {{"schema", {{"type", "string"}}}}}}}}}},
-                                {"400", "401", "404"}));
+  json logs =
+      Action("A lab node's container logs", "logsLab", "Lab",
+             WithErrors({{"200",
+                          {{"description", "log text"},
+                           {"content", {{"text/plain", {{"schema", {{"type", "string"}}}}}}}}}},
+                        {"400", "401", "404"}));
   logs["parameters"] = json::array({QueryParam("node", "string", "node name (required)")});
   paths[base + "/logs"] = {{"parameters", json::array({NameParam()})}, {"get", logs}};
 
-  json capture = Action(
-      "Stream a packet capture (pcap) from a lab node's namespace", "captureLab", "Lab",
-      WithErrors({{"200", {{"description", "pcap stream"},
-                           {"content", {{"application/vnd.tcpdump.pcap",
-                                         {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}}}},
-                 {"400", "401", "403", "404"}));
+  json capture =
+      Action("Stream a packet capture (pcap) from a lab node's namespace", "captureLab", "Lab",
+             WithErrors({{"200",
+                          {{"description", "pcap stream"},
+                           {"content",
+                            {{"application/vnd.tcpdump.pcap",
+                              {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}}}},
+                        {"400", "401", "403", "404"}));
   capture["parameters"] =
       json::array({QueryParam("node", "string", "node name (required)"),
                    QueryParam("iface", "string", "interface (default: all)"),
@@ -187,22 +191,22 @@ void AddSessionActions(json& paths, const std::string& base) {
 
 void AddServerPaths(json& paths) {
   json text = {{"text/plain", {{"schema", {{"type", "string"}}}}}};
-  paths["/healthz"]["get"] = PublicAction("Liveness", "healthz",
-                                    {{"200", {{"description", "ok"}, {"content", text}}}});
-  paths["/readyz"]["get"] =
-      PublicAction("Readiness (store open, controllers started)", "readyz",
-             {{"200", {{"description", "ready"}, {"content", text}}},
-              {"503", Response("not ready", SchemaRef("Status"))}});
+  paths["/healthz"]["get"] =
+      PublicAction("Liveness", "healthz", {{"200", {{"description", "ok"}, {"content", text}}}});
+  paths["/readyz"]["get"] = PublicAction("Readiness (store open, controllers started)", "readyz",
+                                         {{"200", {{"description", "ready"}, {"content", text}}},
+                                          {"503", Response("not ready", SchemaRef("Status"))}});
   paths["/version"]["get"] =
       PublicAction("Server version", "version",
-             {{"200", Response("version", {{"type", "object"},
-                                           {"properties", {{"version", {{"type", "string"}}},
-                                                           {"apiVersion", {{"type", "string"}}}}}})}});
-  paths["/metrics"]["get"] = PublicAction("Prometheus metrics", "metrics",
-                                    {{"200", {{"description", "metrics"}, {"content", text}}}});
+                   {{"200", Response("version", {{"type", "object"},
+                                                 {"properties",
+                                                  {{"version", {{"type", "string"}}},
+                                                   {"apiVersion", {{"type", "string"}}}}}})}});
+  paths["/metrics"]["get"] = PublicAction(
+      "Prometheus metrics", "metrics", {{"200", {{"description", "metrics"}, {"content", text}}}});
   paths["/openapi.json"]["get"] =
       PublicAction("This document", "openapi",
-             {{"200", Response("OpenAPI 3.0 document", {{"type", "object"}})}});
+                   {{"200", Response("OpenAPI 3.0 document", {{"type", "object"}})}});
 }
 
 }  // namespace
@@ -224,18 +228,19 @@ json OpenApiDocument() {
   AddSessionActions(paths, prefix + "/sessions/{name}");
   AddLabActions(paths, prefix + "/labs/{name}");
   AddServerPaths(paths);
-  return {{"openapi", "3.0.3"},
-          {"info",
-           {{"title", "labctl API"},
-            {"version", kVersion},
-            {"description",
-             "Kubernetes-style API of labd: Labs, Sessions and Events under labctl.dev/v1alpha1."}}},
-          {"servers", json::array({{{"url", "http://127.0.0.1:7450"}}})},
-          {"components",
-           {{"schemas", OpenApiSchemas()},
-            {"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}},
-          {"security", json::array({{{"bearer", json::array()}}})},
-          {"paths", paths}};
+  return {
+      {"openapi", "3.0.3"},
+      {"info",
+       {{"title", "labctl API"},
+        {"version", kVersion},
+        {"description",
+         "Kubernetes-style API of labd: Labs, Sessions and Events under labctl.dev/v1alpha1."}}},
+      {"servers", json::array({{{"url", "http://127.0.0.1:7450"}}})},
+      {"components",
+       {{"schemas", OpenApiSchemas()},
+        {"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}},
+      {"security", json::array({{{"bearer", json::array()}}})},
+      {"paths", paths}};
 }
 
 }  // namespace labctl::api

@@ -176,18 +176,18 @@ json OpenApiSchemas() {
                         {"lastTransitionTime", Time()},
                         {"observedGeneration", Int()}},
                        {"type", "status"});
-  s["Status"] = {{"type", "object"},
-                 {"properties",
-                  {{"kind", Enum({"Status"})},
-                   {"apiVersion", Str()},
-                   {"status", Enum({"Success", "Failure"})},
-                   {"code", Int()},
-                   {"reason", Str()},
-                   {"message", Str()},
-                   {"details",
-                    {{"type", "object"},
-                     {"properties",
-                      {{"causes", ArrayOf(Obj({{"field", Str()}, {"message", Str()}}))}}}}}}}};
+  s["Status"] = {
+      {"type", "object"},
+      {"properties",
+       {{"kind", Enum({"Status"})},
+        {"apiVersion", Str()},
+        {"status", Enum({"Success", "Failure"})},
+        {"code", Int()},
+        {"reason", Str()},
+        {"message", Str()},
+        {"details",
+         {{"type", "object"},
+          {"properties", {{"causes", ArrayOf(Obj({{"field", Str()}, {"message", Str()}}))}}}}}}}};
   s["Impairment"] = ImpairmentSchema();
   s["LabNode"] = NodeSchema();
   s["LabSpec"] = LabSpecSchema();
@@ -215,9 +215,10 @@ json OpenApiSchemas() {
   s["LabList"] = ListSchema("Lab");
   s["SessionList"] = ListSchema("Session");
   s["EventList"] = ListSchema("Event");
-  s["WatchEvent"] = Obj({{"type", Enum({"ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR"})},
-                         {"object", {{"type", "object"}, {"description", "the object, or a Status for ERROR"}}}},
-                        {"type", "object"});
+  s["WatchEvent"] =
+      Obj({{"type", Enum({"ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR"})},
+           {"object", {{"type", "object"}, {"description", "the object, or a Status for ERROR"}}}},
+          {"type", "object"});
   return s;
 }
 

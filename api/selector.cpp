@@ -24,8 +24,7 @@ class SelectorParser {
       sel.requirements.push_back(std::move(*req));
       SkipSpace();
       if (AtEnd()) return sel;
-      if (Peek() != ',')
-        return Error(start, "expected ',' or end of selector after requirement");
+      if (Peek() != ',') return Error(start, "expected ',' or end of selector after requirement");
       ++pos_;
       SkipSpace();
       if (AtEnd()) return Error(pos_, "empty requirement after ','");
@@ -109,8 +108,9 @@ class SelectorParser {
 
   Result<Requirement> ParseValueSet(size_t start, Requirement req) {
     SkipSpace();
-    if (Peek() != '(') return Error(start, "expected '(' after " + std::string(
-        req.op == Requirement::Op::kIn ? "in" : "notin"));
+    if (Peek() != '(')
+      return Error(start, "expected '(' after " +
+                              std::string(req.op == Requirement::Op::kIn ? "in" : "notin"));
     ++pos_;
     while (true) {
       SkipSpace();
@@ -182,8 +182,12 @@ std::string Selector::ToString() const {
   for (const auto& r : requirements) {
     if (!out.empty()) out += ",";
     switch (r.op) {
-      case Requirement::Op::kEquals: out += r.key + "=" + r.values.at(0); break;
-      case Requirement::Op::kNotEquals: out += r.key + "!=" + r.values.at(0); break;
+      case Requirement::Op::kEquals:
+        out += r.key + "=" + r.values.at(0);
+        break;
+      case Requirement::Op::kNotEquals:
+        out += r.key + "!=" + r.values.at(0);
+        break;
       case Requirement::Op::kIn:
       case Requirement::Op::kNotIn: {
         out += r.key + (r.op == Requirement::Op::kIn ? " in (" : " notin (");
@@ -191,8 +195,12 @@ std::string Selector::ToString() const {
         out += ")";
         break;
       }
-      case Requirement::Op::kExists: out += r.key; break;
-      case Requirement::Op::kDoesNotExist: out += "!" + r.key; break;
+      case Requirement::Op::kExists:
+        out += r.key;
+        break;
+      case Requirement::Op::kDoesNotExist:
+        out += "!" + r.key;
+        break;
     }
   }
   return out;

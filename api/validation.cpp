@@ -1,5 +1,7 @@
 #include "api/validation.h"
 
+#include <cctype>
+
 #include "api/field_errors.h"
 #include "api/lab_validation.h"
 #include "api/labels.h"
@@ -30,39 +32,44 @@ void ValidateStringMapKeys(const json& m, const std::string& path, bool check_va
     if (!IsLabelKey(it.key()))
       errs.Add(Key(path, it.key()),
                "invalid key: [prefix/]name with name 1-63 characters of [A-Za-z0-9-_.]");
-    else if (check_values && it.value().is_string() &&
-             !IsLabelValue(it.value().get<std::string>()))
+    else if (check_values && it.value().is_string() && !IsLabelValue(it.value().get<std::string>()))
       errs.Add(Key(path, it.key()), "invalid value " + Show(it.value()) +
                                         ": at most 63 characters of [A-Za-z0-9-_.], starting and "
                                         "ending alphanumeric");
   }
 }
 
-void ValidateMetadata(const json& o, FieldErrors& errs) {
+// Events are named <object>.<suffix> as in Kubernetes: a DNS subdomain, not a label.
+void ValidateMetadata(const json& o, bool subdomain_name, FieldErrors& errs) {
   const json* meta = Find(o, "metadata");
   if (!meta) return errs.Add("metadata", "required");
   if (!ExpectObject(*meta, "metadata", errs)) return;
-  RejectUnknownFields(*meta, "metadata",
-                      {"name", "generateName", "uid", "resourceVersion", "generation",
-                       "creationTimestamp", "deletionTimestamp", "labels", "annotations",
-                       "finalizers"},
-                      errs);
+  RejectUnknownFields(
+      *meta, "metadata",
+      {"name", "generateName", "uid", "resourceVersion", "generation", "creationTimestamp",
+       "deletionTimestamp", "labels", "annotations", "finalizers"},
+      errs);
   const json* name = Find(*meta, "name");
   const json* generate = Find(*meta, "generateName");
-  if (name)
+  if (name && subdomain_name) {
+    if (ExpectString(*name, "metadata.name", errs) && !IsDnsSubdomain(name->get<std::string>()))
+      errs.Add("metadata.name", Show(*name) + " is not a valid name: a DNS subdomain");
+  } else if (name) {
     ExpectDnsLabel(*name, "metadata.name", errs);
-  else if (!generate)
+  } else if (!generate)
     errs.Add("metadata.name", "required (or give metadata.generateName)");
   if (generate && ExpectString(*generate, "metadata.generateName", errs) &&
       !IsDnsPrefix(generate->get<std::string>()))
     errs.Add("metadata.generateName",
-             Show(*generate) + " is not a valid name prefix: lower-case letters, digits and '-', "
-                               "starting with a letter or digit, at most 58 characters");
+             Show(*generate) +
+                 " is not a valid name prefix: lower-case letters, digits and '-', "
+                 "starting with a letter or digit, at most 58 characters");
   for (const char* key : {"uid", "resourceVersion", "creationTimestamp", "deletionTimestamp"})
     if (const json* p = Find(*meta, key)) ExpectString(*p, Child("metadata", key), errs);
   if (const json* p = Find(*meta, "generation"))
     ExpectInteger(*p, "metadata.generation", 0, INT64_MAX, errs);
-  if (const json* p = Find(*meta, "labels")) ValidateStringMapKeys(*p, "metadata.labels", true, errs);
+  if (const json* p = Find(*meta, "labels"))
+    ValidateStringMapKeys(*p, "metadata.labels", true, errs);
   if (const json* p = Find(*meta, "annotations"))
     ValidateStringMapKeys(*p, "metadata.annotations", false, errs);
   if (const json* p = Find(*meta, "finalizers");
@@ -92,8 +99,8 @@ Status ToStatus(const json& o, Kind kind, FieldErrors& errs) {
   if (name.empty() && o.is_object() && o.contains("metadata") && o["metadata"].is_object())
     name = o["metadata"].value("generateName", "");
   const Cause& first = errs.causes().front();
-  return Status::Invalid(std::string(KindName(kind)) + " \"" + name + "\" is invalid: " +
-                             first.field + ": " + first.message,
+  return Status::Invalid(std::string(KindName(kind)) + " \"" + name +
+                             "\" is invalid: " + first.field + ": " + first.message,
                          errs.causes());
 }
 
@@ -105,8 +112,8 @@ void ValidateSessionSpec(const json& o, FieldErrors& errs) {
                        "ttlSecondsAfterFinished"},
                       errs);
   if (const json* p = Find(*spec, "lab")) ExpectDnsLabel(*p, "spec.lab", errs);
-  if (const json* p = Find(*spec, "holder"); p && ExpectString(*p, "spec.holder", errs) &&
-                                             p->get_ref<const std::string&>().size() > 256)
+  if (const json* p = Find(*spec, "holder");
+      p && ExpectString(*p, "spec.holder", errs) && p->get_ref<const std::string&>().size() > 256)
     errs.Add("spec.holder", "must be at most 256 characters");
   if (const json* p = Find(*spec, "heartbeatTimeoutSeconds"))
     ExpectInteger(*p, "spec.heartbeatTimeoutSeconds", 1, 86400, errs);
@@ -120,7 +127,7 @@ Status ValidateEvent(const json& o) {
   FieldErrors errs;
   if (!ExpectObject(o, "", errs)) return ToStatus(o, Kind::kEvent, errs);
   ValidateTypeMeta(o, Kind::kEvent, errs);
-  ValidateMetadata(o, errs);
+  ValidateMetadata(o, true, errs);
   const json* involved = Find(o, "involvedObject");
   if (!involved) {
     errs.Add("involvedObject", "required");
@@ -202,7 +209,7 @@ Status ValidateLab(const json& lab) {
   if (!ExpectObject(lab, "", errs)) return ToStatus(lab, Kind::kLab, errs);
   RejectUnknownFields(lab, "", {"apiVersion", "kind", "metadata", "spec", "status"}, errs);
   ValidateTypeMeta(lab, Kind::kLab, errs);
-  ValidateMetadata(lab, errs);
+  ValidateMetadata(lab, false, errs);
   if (const json* spec = Find(lab, "spec"))
     ValidateLabSpec(*spec, errs);
   else
@@ -215,16 +222,19 @@ Status ValidateSession(const json& session) {
   if (!ExpectObject(session, "", errs)) return ToStatus(session, Kind::kSession, errs);
   RejectUnknownFields(session, "", {"apiVersion", "kind", "metadata", "spec", "status"}, errs);
   ValidateTypeMeta(session, Kind::kSession, errs);
-  ValidateMetadata(session, errs);
+  ValidateMetadata(session, false, errs);
   ValidateSessionSpec(session, errs);
   return ToStatus(session, Kind::kSession, errs);
 }
 
 Status ValidateObject(Kind kind, const json& o) {
   switch (kind) {
-    case Kind::kLab: return ValidateLab(o);
-    case Kind::kSession: return ValidateSession(o);
-    case Kind::kEvent: return ValidateEvent(o);
+    case Kind::kLab:
+      return ValidateLab(o);
+    case Kind::kSession:
+      return ValidateSession(o);
+    case Kind::kEvent:
+      return ValidateEvent(o);
   }
   return Status::Ok();
 }

@@ -38,9 +38,8 @@ std::optional<bool> BoolWord(const std::string& s) {
 }
 
 bool IsYaml11BoolWord(const std::string& s) {
-  static const std::set<std::string> words = {"y",  "Y",  "yes", "Yes", "YES", "n",  "N",
-                                              "no", "No", "NO",  "on",  "On",  "ON", "off",
-                                              "Off", "OFF"};
+  static const std::set<std::string> words = {"y",  "Y",  "yes", "Yes", "YES", "n",   "N",   "no",
+                                              "No", "NO", "on",  "On",  "ON",  "off", "Off", "OFF"};
   return words.count(s) > 0;
 }
 

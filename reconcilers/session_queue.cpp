@@ -120,7 +120,8 @@ class Planner {
       return;
     }
     if (ph == phase::kActive) {
-      auto timeout = seconds(SpecInt(*e.object, "heartbeatTimeoutSeconds", kDefaultHeartbeatTimeout));
+      auto timeout =
+          seconds(SpecInt(*e.object, "heartbeatTimeoutSeconds", kDefaultHeartbeatTimeout));
       TimePoint deadline = Latest({StatusTime(e.status, "lastHeartbeatTime"),
                                    StatusTime(e.status, "activeSince"), config_.labd_start}) +
                            timeout;
@@ -173,7 +174,8 @@ class Planner {
     e.promoted = true;
     if (!api::HasFinalizer(*e.object, kSessionFinalizer)) plan_.add_finalizer.push_back(e.name);
     std::string lab = SpecLab(*e.object);
-    Event(e, false, "Promoted", lab.empty() ? "session is active" : "session is active, holds lab " + lab);
+    Event(e, false, "Promoted",
+          lab.empty() ? "session is active" : "session is active, holds lab " + lab);
     auto timeout = seconds(SpecInt(*e.object, "heartbeatTimeoutSeconds", kDefaultHeartbeatTimeout));
     Consider(now_ + timeout);
   }
@@ -188,10 +190,10 @@ class Planner {
         e.status["position"] = position;
         e.status["positionSince"] = api::FormatTime(now_);
       }
-      api::SetCondition(e.status,
-                        {"Active", "False", "Waiting",
-                         "queue position " + std::to_string(position), Gen(e)},
-                        now_);
+      api::SetCondition(
+          e.status,
+          {"Active", "False", "Waiting", "queue position " + std::to_string(position), Gen(e)},
+          now_);
       auto timeout = seconds(SpecInt(*e.object, "queueTimeoutSeconds", kDefaultQueueTimeout));
       Consider(Latest({StatusTime(e.status, "positionSince"),
                        StatusTime(e.status, "lastHeartbeatTime"), config_.labd_start}) +

@@ -8,8 +8,8 @@
 //
 // Queue order is the store's creation order: status.queuedRevision, stamped on first sight from
 // the revision of the Session's ADDED change (QueueConfig::created_at), or from its
-// resourceVersion when that is unknown (created just before a labd crash). Strict FIFO: the oldest Waiting
-// Session blocks everyone behind it until it can be promoted.
+// resourceVersion when that is unknown (created just before a labd crash). Strict FIFO: the oldest
+// Waiting Session blocks everyone behind it until it can be promoted.
 #pragma once
 
 #include <cstdint>

@@ -87,8 +87,10 @@ SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimeP
   bool conflict = false;
   auto check = [&](const api::Status& s) {
     if (s.ok() || IsNotFound(s)) return;
-    if (IsConflict(s)) conflict = true;
-    else if (err->ok()) *err = s;
+    if (IsConflict(s))
+      conflict = true;
+    else if (err->ok())
+      *err = s;
   };
   for (const auto& name : plan.add_finalizer) check(EditFinalizer(name, true));
   for (const auto& hold : plan.lab_holds) {

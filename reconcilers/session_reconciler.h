@@ -29,8 +29,8 @@
 namespace labctl::reconcilers {
 
 struct SessionReconcilerOptions {
-  int slots = 1;                  // labd --slots
-  api::TimePoint labd_start{};    // restart grace: no timeout fires before start + timeout
+  int slots = 1;                // labd --slots
+  api::TimePoint labd_start{};  // restart grace: no timeout fires before start + timeout
 };
 
 class SessionReconciler : public runtime::Reconciler {

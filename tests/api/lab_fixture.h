@@ -68,8 +68,8 @@ inline ::testing::AssertionResult HasCause(const Status& st, const std::string& 
   for (const auto& c : st.causes())
     if (c.field == field && c.message.find(message_part) != std::string::npos)
       return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "no cause " << field << " ~ \"" << message_part
-                                       << "\" in " << st.ToString();
+  return ::testing::AssertionFailure()
+         << "no cause " << field << " ~ \"" << message_part << "\" in " << st.ToString();
 }
 
 }  // namespace labctl::api::testing

@@ -174,7 +174,8 @@ TEST(LabValidation, InterfaceNetworkReferences) {
   ifaces.push_back({{"ipv4", "192.168.101.3"}});
   Status st = Validate(lab);
   EXPECT_TRUE(HasCause(st, "spec.nodes[0].interfaces[2].network", "network lan9 does not exist"));
-  EXPECT_TRUE(HasCause(st, "spec.nodes[0].interfaces[3].network", "already attached to network lan1"));
+  EXPECT_TRUE(
+      HasCause(st, "spec.nodes[0].interfaces[3].network", "already attached to network lan1"));
   EXPECT_TRUE(HasCause(st, "spec.nodes[0].interfaces[4].network", "required"));
 }
 
@@ -202,7 +203,8 @@ TEST(LabValidation, InterfaceIpv6) {
   nodes[3]["interfaces"] = {{{"network", "internet"}, {"ipv6", "fd00::254:1"}}};
   Status st = Validate(lab);
   EXPECT_TRUE(HasCause(st, "spec.nodes[1].interfaces[0].ipv6", "network lan1 has no ipv6Subnet"));
-  EXPECT_TRUE(HasCause(st, "spec.nodes[2].interfaces[0].ipv6", "not inside network internet (fd00::/64)"));
+  EXPECT_TRUE(
+      HasCause(st, "spec.nodes[2].interfaces[0].ipv6", "not inside network internet (fd00::/64)"));
   EXPECT_TRUE(HasCause(st, "spec.nodes[3].interfaces[0].ipv6", "already used"));
 }
 
@@ -333,7 +335,8 @@ TEST(LabValidation, Impairment) {
   EXPECT_TRUE(HasCause(st, "spec.links[0].impairment.jitterMs", "must be an integer"));
   EXPECT_TRUE(HasCause(st, "spec.links[0].impairment.lossPercent", "between 0 and 100"));
   EXPECT_TRUE(HasCause(st, "spec.links[0].impairment.rateKbit", "between 1 and"));
-  EXPECT_TRUE(HasCause(st, "spec.nodes[1].interfaces[0].impairment.lossPercent", "between 0 and 100"));
+  EXPECT_TRUE(
+      HasCause(st, "spec.nodes[1].interfaces[0].impairment.lossPercent", "between 0 and 100"));
   lab = ExampleLab();
   lab["spec"]["links"][0]["impairment"]["lossPercent"] = 0.5;
   EXPECT_TRUE(Validate(lab).ok());
@@ -342,10 +345,10 @@ TEST(LabValidation, Impairment) {
 TEST(LabValidation, LinkEndpoints) {
   json lab = ExampleLab();
   auto& links = lab["spec"]["links"];
-  links.push_back({{"endpoints", {"r1:eth1", "r3:eth1"}}});      // r1:eth1 reused, r3 missing
-  links.push_back({{"endpoints", {"r1:eth2", "r1:eth3"}}});      // same node
-  links.push_back({{"endpoints", {"r1", "cone-gw-01:eth0"}}});    // no ifname; eth0 taken
-  links.push_back({{"endpoints", {"r2:eth2"}}});                  // one endpoint
+  links.push_back({{"endpoints", {"r1:eth1", "r3:eth1"}}});     // r1:eth1 reused, r3 missing
+  links.push_back({{"endpoints", {"r1:eth2", "r1:eth3"}}});     // same node
+  links.push_back({{"endpoints", {"r1", "cone-gw-01:eth0"}}});  // no ifname; eth0 taken
+  links.push_back({{"endpoints", {"r2:eth2"}}});                // one endpoint
   links.push_back({{"endpoints", {"r2:bad/if", "r1:eth9"}}});
   links.push_back(json::object());
   Status st = Validate(lab);
@@ -353,7 +356,8 @@ TEST(LabValidation, LinkEndpoints) {
   EXPECT_TRUE(HasCause(st, "spec.links[1].endpoints[1]", "node r3 does not exist"));
   EXPECT_TRUE(HasCause(st, "spec.links[2].endpoints", "two different nodes"));
   EXPECT_TRUE(HasCause(st, "spec.links[3].endpoints[0]", "must be \"node:ifname\""));
-  EXPECT_TRUE(HasCause(st, "spec.links[3].endpoints[1]", "already used by an interface of node cone-gw-01"));
+  EXPECT_TRUE(HasCause(st, "spec.links[3].endpoints[1]",
+                       "already used by an interface of node cone-gw-01"));
   EXPECT_TRUE(HasCause(st, "spec.links[4].endpoints", "exactly two"));
   EXPECT_TRUE(HasCause(st, "spec.links[5].endpoints[0]", "not a valid interface name"));
   EXPECT_TRUE(HasCause(st, "spec.links[6].endpoints", "required"));
@@ -385,8 +389,7 @@ TEST(LabValidation, Netlab) {
                  {"metadata", {{"name", "nl"}}},
                  {"spec", {{"provider", "netlab"}}}};
   EXPECT_TRUE(HasCause(Validate(netlab), "spec.netlab", "required when spec.provider is netlab"));
-  netlab["spec"]["netlab"] = {{"topology", "module: [ospf]\n"},
-                              {"files", {{"vars.yml", "x: 1"}}}};
+  netlab["spec"]["netlab"] = {{"topology", "module: [ospf]\n"}, {"files", {{"vars.yml", "x: 1"}}}};
   EXPECT_TRUE(Validate(netlab).ok()) << Validate(netlab).ToString();
   netlab["spec"]["netlab"]["files"] = {{"../etc/passwd", "x"}, {"a/b", "x"}, {"..", "x"}};
   netlab["spec"]["netlab"].erase("topology");

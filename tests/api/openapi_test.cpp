@@ -18,25 +18,24 @@ TEST(OpenApi, DescribesEveryPath) {
     std::string path;
     std::vector<const char*> methods;
   };
-  std::vector<Want> wants = {
-      {p + "/labs", {"get", "post"}},
-      {p + "/sessions", {"get", "post"}},
-      {p + "/events", {"get"}},
-      {p + "/labs/{name}", {"get", "put", "patch", "delete"}},
-      {p + "/sessions/{name}", {"get", "put", "patch", "delete"}},
-      {p + "/events/{name}", {"get", "delete"}},
-      {p + "/labs/{name}/status", {"put"}},
-      {p + "/sessions/{name}/status", {"put"}},
-      {p + "/sessions/{name}/heartbeat", {"post"}},
-      {p + "/sessions/{name}/release", {"post"}},
-      {p + "/labs/{name}/exec", {"post"}},
-      {p + "/labs/{name}/logs", {"get"}},
-      {p + "/labs/{name}/capture", {"get"}},
-      {"/healthz", {"get"}},
-      {"/readyz", {"get"}},
-      {"/version", {"get"}},
-      {"/metrics", {"get"}},
-      {"/openapi.json", {"get"}}};
+  std::vector<Want> wants = {{p + "/labs", {"get", "post"}},
+                             {p + "/sessions", {"get", "post"}},
+                             {p + "/events", {"get"}},
+                             {p + "/labs/{name}", {"get", "put", "patch", "delete"}},
+                             {p + "/sessions/{name}", {"get", "put", "patch", "delete"}},
+                             {p + "/events/{name}", {"get", "delete"}},
+                             {p + "/labs/{name}/status", {"put"}},
+                             {p + "/sessions/{name}/status", {"put"}},
+                             {p + "/sessions/{name}/heartbeat", {"post"}},
+                             {p + "/sessions/{name}/release", {"post"}},
+                             {p + "/labs/{name}/exec", {"post"}},
+                             {p + "/labs/{name}/logs", {"get"}},
+                             {p + "/labs/{name}/capture", {"get"}},
+                             {"/healthz", {"get"}},
+                             {"/readyz", {"get"}},
+                             {"/version", {"get"}},
+                             {"/metrics", {"get"}},
+                             {"/openapi.json", {"get"}}};
   for (const auto& w : wants) {
     ASSERT_TRUE(paths.contains(w.path)) << w.path;
     for (const char* m : w.methods) EXPECT_TRUE(paths[w.path].contains(m)) << w.path << " " << m;
@@ -48,13 +47,13 @@ TEST(OpenApi, ListTakesWatchParametersAndPatchIsMergePatch) {
   const json& list = doc["paths"]["/apis/labctl.dev/v1alpha1/labs"]["get"];
   std::set<std::string> names;
   for (const auto& param : list["parameters"]) names.insert(param["name"]);
-  for (const char* n : {"labelSelector", "limit", "watch", "resourceVersion",
-                        "allowWatchBookmarks", "timeoutSeconds"})
+  for (const char* n : {"labelSelector", "limit", "watch", "resourceVersion", "allowWatchBookmarks",
+                        "timeoutSeconds"})
     EXPECT_TRUE(names.count(n)) << n;
   EXPECT_TRUE(list["responses"]["200"]["content"].contains("application/x-ndjson"));
-  EXPECT_TRUE(doc["paths"]["/apis/labctl.dev/v1alpha1/labs/{name}"]["patch"]["requestBody"]
-                 ["content"]
-                     .contains("application/merge-patch+json"));
+  EXPECT_TRUE(
+      doc["paths"]["/apis/labctl.dev/v1alpha1/labs/{name}"]["patch"]["requestBody"]["content"]
+          .contains("application/merge-patch+json"));
 }
 
 TEST(OpenApi, EveryReferenceResolves) {

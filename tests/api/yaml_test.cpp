@@ -14,7 +14,8 @@ json ParseOne(const std::string& text) {
 }
 
 TEST(Yaml, MultiDocumentStreamSkipsEmptyDocuments) {
-  auto docs = ParseYamlDocuments("---\nkind: Lab\n---\n---\n# only a comment\n---\nkind: Session\n");
+  auto docs =
+      ParseYamlDocuments("---\nkind: Lab\n---\n---\n# only a comment\n---\nkind: Session\n");
   ASSERT_TRUE(docs.ok()) << docs.status().ToString();
   ASSERT_EQ(docs->size(), 2u);
   EXPECT_EQ((*docs)[0]["kind"], "Lab");
@@ -95,13 +96,13 @@ TEST(Yaml, JsonOrYamlAcceptsBoth) {
 }
 
 TEST(Yaml, ToYamlQuotesStringsThatWouldChangeType) {
-  json v = {{"n", "123"},  {"t", "true"}, {"y", "yes"},     {"no", "no"},  {"on", "on"},
-            {"off", "off"}, {"null", "null"}, {"tilde", "~"}, {"e", ""},     {"sp", " x "},
-            {"f", "1.5"},  {"hex", "0x1F"}, {"inf", ".inf"}, {"plain", "hello"}};
+  json v = {{"n", "123"},   {"t", "true"},    {"y", "yes"},    {"no", "no"},      {"on", "on"},
+            {"off", "off"}, {"null", "null"}, {"tilde", "~"},  {"e", ""},         {"sp", " x "},
+            {"f", "1.5"},   {"hex", "0x1F"},  {"inf", ".inf"}, {"plain", "hello"}};
   std::string text = ToYaml(v);
-  for (const char* quoted : {"\"123\"", "\"true\"", "\"yes\"", "\"no\"", "\"on\"", "\"off\"",
-                             "\"null\"", "\"~\"", "\"\"", "\" x \"", "\"1.5\"", "\"0x1F\"",
-                             "\".inf\""})
+  for (const char* quoted :
+       {"\"123\"", "\"true\"", "\"yes\"", "\"no\"", "\"on\"", "\"off\"", "\"null\"", "\"~\"",
+        "\"\"", "\" x \"", "\"1.5\"", "\"0x1F\"", "\".inf\""})
     EXPECT_NE(text.find(quoted), std::string::npos) << quoted << " in\n" << text;
   EXPECT_NE(text.find("plain: hello"), std::string::npos) << text;
   auto back = ParseJsonOrYaml(text);

@@ -13,6 +13,7 @@
  *   udp_reflector send LOCAL HOST:PORT PAYLOAD
  *       send one datagram from LOCAL and print the first answer ("timeout" after 3 tries).
  */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -101,16 +102,44 @@ static void set_timeout(int fd, int seconds) {
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 }
 
+/* Answers from the address each datagram was sent to (IP_PKTINFO/IPV6_PKTINFO echoed back), so
+ * a reflector bound to any address on a multi-homed host replies from the right one. */
 static void serve(const char* spec) {
   int fd = bound_socket(spec);
+  int one = 1;
+  setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
+  setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one));
   char buf[2048], reply[128];
+  union {
+    char bytes[256];
+    struct cmsghdr align;
+  } control;
   for (;;) {
     struct sockaddr_in6 from;
-    socklen_t fromlen = sizeof(from);
-    ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr*)&from, &fromlen);
-    if (n < 0) continue;
+    struct iovec iov = {buf, sizeof(buf)};
+    struct msghdr msg;
+    memset(&msg, 0, sizeof(msg));
+    msg.msg_name = &from;
+    msg.msg_namelen = sizeof(from);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.bytes;
+    msg.msg_controllen = sizeof(control.bytes);
+    if (recvmsg(fd, &msg, 0) < 0) continue;
+    for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+        struct in_pktinfo* info = (struct in_pktinfo*)CMSG_DATA(c);
+        info->ipi_spec_dst = info->ipi_addr;
+        info->ipi_ifindex = 0;
+      } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+        ((struct in6_pktinfo*)CMSG_DATA(c))->ipi6_ifindex = 0;
+      }
+    }
     format_endpoint(&from, reply, sizeof(reply));
-    sendto(fd, reply, strlen(reply), 0, (struct sockaddr*)&from, fromlen);
+    iov.iov_base = reply;
+    iov.iov_len = strlen(reply);
+    msg.msg_flags = 0;
+    sendmsg(fd, &msg, 0);
   }
 }
 

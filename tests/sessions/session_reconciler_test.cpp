@@ -1,0 +1,281 @@
+// SessionReconciler against a real Store (temp dir) with a FakeClock: promotion order, slots,
+// positions, heartbeat and queue timeouts, restart grace, lab holding and reuse, TTL GC.
+#include "reconcilers/session_reconciler.h"
+
+#include <gtest/gtest.h>
+
+#include "reconcilers/session_actions.h"
+#include "session_test_util.h"
+
+namespace labctl::sessiontest {
+namespace {
+
+using namespace std::chrono_literals;
+using reconcilers::SessionActions;
+using reconcilers::SessionReconciler;
+
+class SessionReconcilerTest : public StoreFixture {
+ protected:
+  void Start(int slots = 1) {
+    reconciler_ = std::make_unique<SessionReconciler>(
+        *store_, clock_, nullptr, reconcilers::SessionReconcilerOptions{slots, clock_.Now()});
+    actions_ = std::make_unique<SessionActions>(*store_, clock_, reconciler_.get(), nullptr);
+  }
+  runtime::ReconcileResult Reconcile() {
+    auto r = reconciler_->Reconcile("any");
+    EXPECT_TRUE(r.status.ok()) << r.status.ToString();
+    return r;
+  }
+  void Heartbeat(const std::string& name) {
+    auto r = actions_->Heartbeat(name, "", {});
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+  void Release(const std::string& name) {
+    auto r = actions_->Release(name, "", {});
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+
+  std::unique_ptr<SessionReconciler> reconciler_;
+  std::unique_ptr<SessionActions> actions_;
+};
+
+TEST_F(SessionReconcilerTest, PromotesInCreationOrderNotNameOrder) {
+  Start();
+  for (const char* name : {"zulu", "alpha", "mike"}) Create(api::Kind::kSession, MakeSession(name));
+  Reconcile();
+  EXPECT_EQ(Phase("zulu"), "Active");
+  EXPECT_EQ(Position("zulu"), 0);
+  EXPECT_EQ(Phase("alpha"), "Waiting");
+  EXPECT_EQ(Position("alpha"), 1);
+  EXPECT_EQ(Position("mike"), 2);
+
+  Release("zulu");  // reconciles inline
+  EXPECT_EQ(Phase("zulu"), "Released");
+  EXPECT_EQ(Phase("alpha"), "Active");
+  EXPECT_EQ(Position("mike"), 1);
+}
+
+TEST_F(SessionReconcilerTest, CreationOrderSurvivesEarlyStatusWrites) {
+  Start();
+  Create(api::Kind::kSession, MakeSession("first"));
+  Create(api::Kind::kSession, MakeSession("second"));
+  // Like the API server's owner stamp: "first" gets a later resourceVersion than "second".
+  json first = Session("first");
+  first["status"]["owner"] = "alice";
+  ASSERT_TRUE(store_->UpdateStatus(api::Kind::kSession, first).ok());
+  Reconcile();
+  EXPECT_EQ(Phase("first"), "Active");
+  EXPECT_EQ(Position("second"), 1);
+}
+
+TEST_F(SessionReconcilerTest, TwoSlotsServeTwoAtOnce) {
+  Start(2);
+  for (const char* name : {"s1", "s2", "s3"}) Create(api::Kind::kSession, MakeSession(name));
+  Reconcile();
+  EXPECT_EQ(Phase("s1"), "Active");
+  EXPECT_EQ(Phase("s2"), "Active");
+  EXPECT_EQ(Position("s3"), 1);
+  Release("s2");
+  EXPECT_EQ(Phase("s3"), "Active");
+}
+
+TEST_F(SessionReconcilerTest, ReconcileIsIdempotent) {
+  Start();
+  Create(api::Kind::kSession, MakeSession("s1"));
+  Create(api::Kind::kSession, MakeSession("s2"));
+  Reconcile();
+  uint64_t revision = store_->Revision();
+  Reconcile();
+  Reconcile();
+  EXPECT_EQ(store_->Revision(), revision);
+}
+
+TEST_F(SessionReconcilerTest, ActiveExpiresWithoutHeartbeat) {
+  Start();
+  Create(api::Kind::kSession, MakeSession("s1", "", 30));
+  Create(api::Kind::kSession, MakeSession("s2", "", 30));
+  auto first = Reconcile();
+  ASSERT_TRUE(first.requeue_after.has_value());
+  EXPECT_LE(*first.requeue_after, 31s);
+  clock_.Advance(20s);
+  Heartbeat("s1");
+  clock_.Advance(20s);  // 40 s after promotion, 20 s after the heartbeat
+  Reconcile();
+  EXPECT_EQ(Phase("s1"), "Active");
+  clock_.Advance(11s);
+  Reconcile();
+  EXPECT_EQ(Phase("s1"), "Expired");
+  EXPECT_EQ(Session("s1").value("/status/reason"_json_pointer, std::string()), "HeartbeatTimeout");
+  EXPECT_EQ(Phase("s2"), "Active");
+}
+
+TEST_F(SessionReconcilerTest, WaitingExpiresWhenPositionStuck) {
+  Start();
+  Create(api::Kind::kSession, MakeSession("holder", "", 300, 60));
+  Create(api::Kind::kSession, MakeSession("stuck", "", 300, 60));
+  Create(api::Kind::kSession, MakeSession("alive", "", 300, 60));
+  Reconcile();
+  clock_.Advance(40s);
+  Heartbeat("alive");  // a waiter that heartbeats is not abandoned
+  clock_.Advance(21s);
+  Reconcile();
+  EXPECT_EQ(Phase("stuck"), "Expired");
+  EXPECT_EQ(Session("stuck").value("/status/reason"_json_pointer, std::string()), "QueueTimeout");
+  EXPECT_EQ(Phase("alive"), "Waiting");
+  EXPECT_EQ(Position("alive"), 1);  // moved up: its queue clock restarts
+  EXPECT_EQ(Phase("holder"), "Active");
+}
+
+TEST_F(SessionReconcilerTest, NoExpiryBeforeFullTimeoutAfterRestart) {
+  Start();
+  Create(api::Kind::kSession, MakeSession("s1", "", 60));
+  Reconcile();
+  clock_.Advance(50s);
+  // labd restarts: a new reconciler whose start time is now.
+  reconciler_ = std::make_unique<SessionReconciler>(
+      *store_, clock_, nullptr, reconcilers::SessionReconcilerOptions{1, clock_.Now()});
+  clock_.Advance(30s);  // 80 s since the last heartbeat, 30 s since the restart
+  Reconcile();
+  EXPECT_EQ(Phase("s1"), "Active");
+  clock_.Advance(31s);
+  Reconcile();
+  EXPECT_EQ(Phase("s1"), "Expired");
+}
+
+TEST_F(SessionReconcilerTest, HeldLabBlocksTheHeadAndEveryoneBehind) {
+  Start(2);
+  Create(api::Kind::kLab, MakeLab("lab-a"));
+  Create(api::Kind::kLab, MakeLab("lab-b"));
+  Create(api::Kind::kSession, MakeSession("s1", "lab-a"));
+  Create(api::Kind::kSession, MakeSession("s2", "lab-a"));
+  Create(api::Kind::kSession, MakeSession("s3", "lab-b"));
+  Reconcile();
+  EXPECT_EQ(Phase("s1"), "Active");
+  EXPECT_EQ(HeldBy("lab-a"), "s1");
+  EXPECT_EQ(Position("s2"), 1);
+  EXPECT_EQ(Position("s3"), 2);  // strict FIFO: no overtaking though a slot and lab-b are free
+  EXPECT_EQ(HeldBy("lab-b"), "");
+
+  Release("s1");
+  EXPECT_EQ(Phase("s2"), "Active");
+  EXPECT_EQ(Phase("s3"), "Active");
+  EXPECT_EQ(HeldBy("lab-a"), "s2");
+  EXPECT_EQ(HeldBy("lab-b"), "s3");
+}
+
+TEST_F(SessionReconcilerTest, LabReadyMirrorsTheLab) {
+  Start();
+  Create(api::Kind::kLab, MakeLab("lab-a"));
+  Create(api::Kind::kSession, MakeSession("s1", "lab-a"));
+  Reconcile();
+  EXPECT_FALSE(api::IsConditionTrue(Session("s1"), "LabReady"));
+  SetLabReady("lab-a", "True");
+  Reconcile();
+  EXPECT_TRUE(api::IsConditionTrue(Session("s1"), "LabReady"));
+}
+
+TEST_F(SessionReconcilerTest, MissingLabIsReportedNotFound) {
+  Start();
+  Create(api::Kind::kSession, MakeSession("s1", "ghost"));
+  Reconcile();
+  const json* c = api::FindCondition(Session("s1"), "LabReady");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->value("reason", ""), "LabNotFound");
+}
+
+TEST_F(SessionReconcilerTest, NextSessionForSameLabReusesItWithoutRelease) {
+  Start();
+  Create(api::Kind::kLab, MakeLab("lab-a"));
+  Create(api::Kind::kSession, MakeSession("s1", "lab-a"));
+  Create(api::Kind::kSession, MakeSession("s2", "lab-a"));
+  Reconcile();
+  SetLabReady("lab-a", "True");
+  Reconcile();
+  Release("s1");
+  // The hold passes straight from s1 to s2: the lab never looks released, so it stays up.
+  json lab = Get(api::Kind::kLab, "lab-a");
+  EXPECT_EQ(lab.value("/status/heldBy"_json_pointer, std::string()), "s2");
+  EXPECT_FALSE(lab["status"].contains("releasedAt"));
+  EXPECT_TRUE(api::IsConditionTrue(Session("s2"), "LabReady"));
+}
+
+TEST_F(SessionReconcilerTest, ReleaseOfLastHolderMarksLabReleased) {
+  Start();
+  Create(api::Kind::kLab, MakeLab("lab-a"));
+  Create(api::Kind::kSession, MakeSession("s1", "lab-a"));
+  Reconcile();
+  Release("s1");
+  json lab = Get(api::Kind::kLab, "lab-a");
+  EXPECT_FALSE(lab["status"].contains("heldBy"));
+  EXPECT_EQ(lab.value("/status/releasedAt"_json_pointer, std::string()),
+            api::FormatTime(clock_.Now()));
+}
+
+TEST_F(SessionReconcilerTest, DeletingActiveSessionReleasesLabAndPromotes) {
+  Start();
+  Create(api::Kind::kLab, MakeLab("lab-a"));
+  Create(api::Kind::kSession, MakeSession("s1", "lab-a"));
+  Create(api::Kind::kSession, MakeSession("s2"));
+  Reconcile();
+  ASSERT_TRUE(api::HasFinalizer(Session("s1"), reconcilers::kSessionFinalizer));
+  ASSERT_TRUE(store_->Delete(api::Kind::kSession, "s1").ok());
+  EXPECT_TRUE(Exists(api::Kind::kSession, "s1"));  // held by the finalizer
+  Reconcile();
+  EXPECT_FALSE(Exists(api::Kind::kSession, "s1"));
+  EXPECT_EQ(HeldBy("lab-a"), "");
+  EXPECT_EQ(Phase("s2"), "Active");
+}
+
+TEST_F(SessionReconcilerTest, FinishedSessionsAreCollectedAfterTtl) {
+  Start();
+  Create(api::Kind::kSession, MakeSession("s1", "", 300, 600, 120));
+  Reconcile();
+  Release("s1");
+  EXPECT_FALSE(api::HasFinalizer(Session("s1"), reconcilers::kSessionFinalizer));
+  clock_.Advance(119s);
+  auto r = Reconcile();
+  EXPECT_TRUE(Exists(api::Kind::kSession, "s1"));
+  ASSERT_TRUE(r.requeue_after.has_value());
+  EXPECT_LE(*r.requeue_after, 2s);
+  clock_.Advance(2s);
+  Reconcile();
+  EXPECT_FALSE(Exists(api::Kind::kSession, "s1"));
+}
+
+TEST_F(SessionReconcilerTest, OnlyOwnerOrAdminMayHeartbeatOrRelease) {
+  Start();
+  json s = MakeSession("owned");
+  reconcilers::StampOwner(s, "alice");
+  Create(api::Kind::kSession, s);
+  Reconcile();
+  EXPECT_EQ(Session("owned").value("/status/owner"_json_pointer, std::string()), "alice");
+  auto denied = actions_->Heartbeat("owned", "bob", {"dev"});
+  EXPECT_EQ(denied.status().code(), api::Code::kForbidden);
+  EXPECT_EQ(actions_->Release("owned", "bob", {}).status().code(), api::Code::kForbidden);
+  EXPECT_TRUE(actions_->Heartbeat("owned", "alice", {}).ok());
+  EXPECT_TRUE(actions_->Release("owned", "root", {"admin"}).ok());
+  EXPECT_EQ(Phase("owned"), "Released");
+}
+
+TEST_F(SessionReconcilerTest, HeartbeatOfFinishedSessionConflicts) {
+  Start();
+  Create(api::Kind::kSession, MakeSession("s1"));
+  Reconcile();
+  Release("s1");
+  EXPECT_EQ(actions_->Heartbeat("s1", "", {}).status().code(), api::Code::kConflict);
+  EXPECT_EQ(actions_->Heartbeat("nope", "", {}).status().code(), api::Code::kNotFound);
+}
+
+TEST_F(SessionReconcilerTest, ReleaseWhileWaitingCancels) {
+  Start();
+  Create(api::Kind::kSession, MakeSession("s1"));
+  Create(api::Kind::kSession, MakeSession("s2"));
+  Create(api::Kind::kSession, MakeSession("s3"));
+  Reconcile();
+  Release("s2");
+  EXPECT_EQ(Phase("s2"), "Cancelled");
+  EXPECT_EQ(Position("s3"), 1);
+}
+
+}  // namespace
+}  // namespace labctl::sessiontest
