@@ -248,8 +248,9 @@ int main(int argc, char** argv) {
   std::unique_ptr<labctl::testing::LabdProcess> labd;
   int pid = -1;
   if (c.server_port == 0) {
-    labd = std::make_unique<labctl::testing::LabdProcess>(labctl::testing::LabdProcess::Options{
-        .extra_args = {"--max-watchers", "1100", "--log-level", "warn"}});
+    labctl::testing::LabdProcess::Options options;
+    options.extra_args = {"--max-watchers", "1100", "--log-level", "warn"};
+    labd = std::make_unique<labctl::testing::LabdProcess>(options);
     if (!labd->running()) return 1;
     c.server_port = labd->port();
     pid = labd->pid();

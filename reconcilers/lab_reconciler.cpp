@@ -20,7 +20,9 @@ LabReconciler::LabReconciler(store::Store& store, docker::DockerEngine& engine,
       options_(std::move(options)) {}
 
 api::Result<int> LabReconciler::RemoveOrphans() {
+  const std::string& prefix = options_.orphan_lab_prefix;
   return reconcilers::RemoveOrphans(engine_, [&](const std::string& lab, const std::string& uid) {
+    if (lab.rfind(prefix, 0) != 0) return true;  // outside our scope
     auto object = store_.Get(api::Kind::kLab, lab);
     if (!object.ok()) return object.status().code() != api::Code::kNotFound;  // unsure: keep
     return api::Uid(*object) == uid;
@@ -29,6 +31,7 @@ api::Result<int> LabReconciler::RemoveOrphans() {
 
 ReconcileResult LabReconciler::Reconcile(const std::string& name) {
   std::call_once(orphans_once_, [&] {
+    if (!options_.remove_orphans_at_start) return;
     auto removed = RemoveOrphans();
     if (!removed.ok())
       spdlog::warn("orphan sweep failed: {}", removed.status().ToString());

@@ -40,9 +40,10 @@ json Content(const json& o) {
 }
 
 void ReplaceContent(const json& input, json& next) {
+  json old = Content(next);
+  for (auto it = old.begin(); it != old.end(); ++it) next.erase(it.key());
   json content = Content(input);
-  for (const auto& [k, v] : Content(next).items()) next.erase(k);
-  for (auto& [k, v] : content.items()) next[k] = v;
+  for (auto it = content.begin(); it != content.end(); ++it) next[it.key()] = it.value();
 }
 
 bool FinalizersEmpty(const json& o) {

@@ -71,7 +71,8 @@ void ApiServer::Impl::Configure() {
   });
   // Called for every answer >= 400; fills a Status body where the handler left none (unknown
   // path, body too large, unreadable request).
-  http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+  http.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req,
+                                                                 httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Handled;
     api::Status st;
     switch (res.status) {
@@ -90,7 +91,7 @@ void ApiServer::Impl::Configure() {
     }
     SendStatus(res, st);
     return httplib::Server::HandlerResponse::Handled;
-  });
+  }));
   http.set_exception_handler(
       [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
         std::string what = "unknown exception";
@@ -176,8 +177,8 @@ httplib::Server& ApiServer::raw() { return impl_->http; }
 ServerContext::ServerContext(store::Store& s, const ServerOptions& o)
     : store(s),
       options(o),
-      resources(s),
-      clock(o.clock ? *o.clock : static_cast<const api::Clock&>(api::SystemClock::Instance())) {}
+      clock(o.clock ? *o.clock : static_cast<const api::Clock&>(api::SystemClock::Instance())),
+      resources(s) {}
 
 bool WatchRegistry::Add(store::Watch* watch) {
   std::lock_guard<std::mutex> lock(mu_);

@@ -31,7 +31,7 @@ std::string WriteTokens() {
 
 class AuthTest : public ::testing::Test {
  protected:
-  LabdProcess labd{LabdProcess::Options{.extra_args = {"--tokens", WriteTokens()}}};
+  LabdProcess labd{LabdArgs({"--tokens", WriteTokens()})};
   Api anonymous{labd.port()};
   Api root{labd.port(), "root-token"};
   Api alice{labd.port(), "alice-token"};

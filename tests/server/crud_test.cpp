@@ -280,7 +280,9 @@ TEST_F(CrudTest, LabActionsAnswerWithStatusWhenUnavailable) {
   Reply logs = api.Get(labs + "/acts/logs?node=client-01");
   if (logs.status == 200) GTEST_SKIP() << "a LabActions driver is wired in";
   EXPECT_EQ(logs.Json()["kind"], "Status") << logs.body;
-  if (logs.status == 501) EXPECT_EQ(logs.Json()["reason"], "NotImplemented");
+  if (logs.status == 501) {
+    EXPECT_EQ(logs.Json()["reason"], "NotImplemented");
+  }
 }
 
 }  // namespace

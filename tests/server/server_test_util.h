@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/labd_process.h"
+
 namespace labctl::servertest {
 
 using nlohmann::json;
@@ -26,6 +28,13 @@ struct Reply {
   std::string body;
   json Json() const { return json::parse(body, nullptr, false); }
 };
+
+// labd options with these extra flags.
+inline testing::LabdProcess::Options LabdArgs(std::vector<std::string> args) {
+  testing::LabdProcess::Options options;
+  options.extra_args = std::move(args);
+  return options;
+}
 
 // A keep-alive client for one labd, optionally with a bearer token.
 class Api {

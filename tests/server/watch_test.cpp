@@ -109,7 +109,7 @@ TEST(WatchTest, FieldSelectorWatchesOneObject) {
 }
 
 TEST(WatchTest, BookmarksCarryTheCurrentRevision) {
-  LabdProcess labd(LabdProcess::Options{.extra_args = {"--bookmark-interval", "1s"}});
+  LabdProcess labd(LabdArgs({"--bookmark-interval", "1s"}));
   Api api(labd.port());
   uint64_t rv = Rv(api.MustCreate("labs", SampleLab("bm")));
   WatchReader watch(labd.port(),
@@ -135,7 +135,7 @@ TEST(WatchTest, TimeoutSecondsEndsTheStream) {
 }
 
 TEST(WatchTest, CompactedResourceVersionIs410) {
-  LabdProcess labd(LabdProcess::Options{.extra_args = {"--history-limit", "2"}});
+  LabdProcess labd(LabdArgs({"--history-limit", "2"}));
   Api api(labd.port());
   uint64_t first = Rv(api.MustCreate("labs", SampleLab("c0")));
   for (int i = 1; i < 10; ++i) api.MustCreate("labs", SampleLab("c" + std::to_string(i)));

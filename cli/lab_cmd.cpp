@@ -1,0 +1,203 @@
+// labctl lab restart|recreate|stop|start|check, exec and logs: lifecycle verbs over the API.
+//
+// The verbs write annotations the Lab reconciler acts on (see docs/labs.md):
+//   restart            labctl.dev/restartedAt=<now>    every container restarted once
+//   recreate [--node]  labctl.dev/recreate=<now>[/N]   containers removed and created again
+//   stop               labctl.dev/stopped=true         containers removed, phase Stopped
+//   start              removes labctl.dev/stopped, sets spec.runPolicy=Always
+#include <algorithm>
+#include <iostream>
+#include <map>
+
+#include "api/clock.h"
+#include "cli/cli_common.h"
+#include "cli/commands.h"
+#include "cli/flags.h"
+
+namespace labctl::cli {
+namespace {
+
+using api::json;
+
+constexpr char kLabUsage[] =
+    "Usage: labctl lab restart|recreate|stop|start|check NAME [--node N]\n"
+    "  restart   restart every container of the lab\n"
+    "  recreate  remove and create the containers again (--node: only that node)\n"
+    "  stop      remove the lab's containers and keep it down (phase Stopped)\n"
+    "  start     bring a stopped lab up again and keep it up (runPolicy Always)\n"
+    "  check     exit 1 listing each missing or unhealthy node with its last log lines\n";
+constexpr char kExecUsage[] = "Usage: labctl exec lab/NAME NODE [--timeout SECONDS] -- CMD...\n";
+constexpr char kLogsUsage[] = "Usage: labctl logs lab/NAME NODE [-f] [--tail N]\n";
+
+std::string LabPath(const std::string& lab, const std::string& sub) {
+  return client::ResourcePath(api::Kind::kLab, lab) + "/" + sub;
+}
+
+std::string NowText() { return api::FormatTime(api::SystemClock::Instance().Now()); }
+
+int PatchLab(const CliContext& ctx, const std::string& lab, const json& patch,
+             const std::string& done) {
+  auto client = ctx.NewClient();
+  auto r = client->Patch(api::Kind::kLab, lab, patch);
+  if (!r.ok()) {
+    PrintError(r.status(), ObjectRef(api::Kind::kLab, lab));
+    return kExitError;
+  }
+  std::cout << ObjectRef(api::Kind::kLab, lab) << " " << done << std::endl;
+  return kExitOk;
+}
+
+std::string LastLogLines(client::Client& client, const std::string& lab, const std::string& node) {
+  auto r = client.Request("GET", LabPath(lab, "logs") + "?node=" + client::UrlEncode(node) +
+                                     "&tailLines=5");
+  if (!r.ok()) return "    (no logs: " + r.status().message() + ")\n";
+  std::string text = r->is_string() ? r->get<std::string>() : (r->is_null() ? "" : r->dump());
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    out += "    | " + text.substr(start, nl - start) + "\n";
+    start = nl + 1;
+  }
+  return out;
+}
+
+int CheckLab(const CliContext& ctx, const std::string& lab) {
+  auto client = ctx.NewClient();
+  auto r = client->Get(api::Kind::kLab, lab);
+  if (!r.ok()) {
+    PrintError(r.status(), ObjectRef(api::Kind::kLab, lab));
+    return kExitError;
+  }
+  const json status = r->value("status", json::object());
+  std::map<std::string, json> reported;
+  if (status.contains("nodes") && status["nodes"].is_array())
+    for (const auto& n : status["nodes"]) reported[n.value("name", "")] = n;
+  std::vector<std::string> skip;
+  for (const auto& g : (*r)["spec"].value("skipGroups", json::array())) skip.push_back(g);
+  int bad = 0, total = 0;
+  for (const auto& node : (*r)["spec"].value("nodes", json::array())) {
+    std::string name = node.value("name", "");
+    if (std::find(skip.begin(), skip.end(), node.value("group", "")) != skip.end()) continue;
+    ++total;
+    auto it = reported.find(name);
+    if (it != reported.end() && it->second.value("ready", false)) continue;
+    ++bad;
+    if (it == reported.end()) {
+      std::cout << "node " << name << ": missing (not reported by the lab)\n";
+      continue;
+    }
+    std::cout << "node " << name << ": " << it->second.value("state", "?") << ", not ready";
+    std::string msg = it->second.value("message", "");
+    if (!msg.empty()) std::cout << ": " << msg;
+    std::cout << "\n" << LastLogLines(*client, lab, name);
+  }
+  if (bad > 0) {
+    std::cout << ObjectRef(api::Kind::kLab, lab) << ": " << bad << "/" << total
+              << " nodes missing or unhealthy (phase " << status.value("phase", "?") << ")\n";
+    return kExitError;
+  }
+  std::cout << ObjectRef(api::Kind::kLab, lab) << ": all " << total << " nodes ready\n";
+  return kExitOk;
+}
+
+// "lab/NAME" or "NAME" (exec and logs only act on labs).
+api::Result<std::string> LabName(const std::string& arg) {
+  if (arg.rfind("lab/", 0) == 0) return arg.substr(4);
+  if (arg.rfind("labs/", 0) == 0) return arg.substr(5);
+  if (arg.find('/') != std::string::npos) return api::Status::BadRequest("expected lab/NAME");
+  return arg;
+}
+
+}  // namespace
+
+int RunLab(const CliContext& ctx, const std::vector<std::string>& args) {
+  Flags flags({{"node", 0, true}});
+  if (auto st = flags.Parse(args); !st.ok()) return UsageError(st.message(), kLabUsage);
+  if (flags.help()) {
+    std::cout << kLabUsage;
+    return kExitOk;
+  }
+  const auto& pos = flags.positional();
+  if (pos.size() != 2) return UsageError("lab needs a verb and a lab name", kLabUsage);
+  auto lab = LabName(pos[1]);
+  if (!lab.ok()) return UsageError(lab.status().message(), kLabUsage);
+  const std::string& verb = pos[0];
+  if (verb == "restart")
+    return PatchLab(ctx, *lab,
+                    {{"metadata", {{"annotations", {{"labctl.dev/restartedAt", NowText()}}}}}},
+                    "restarting");
+  if (verb == "recreate") {
+    std::string value = NowText();
+    if (flags.Has("node")) value += "/" + flags.Get("node");
+    return PatchLab(ctx, *lab, {{"metadata", {{"annotations", {{"labctl.dev/recreate", value}}}}}},
+                    "recreating");
+  }
+  if (verb == "stop")
+    return PatchLab(ctx, *lab, {{"metadata", {{"annotations", {{"labctl.dev/stopped", "true"}}}}}},
+                    "stopping");
+  if (verb == "start")
+    return PatchLab(ctx, *lab,
+                    {{"metadata", {{"annotations", {{"labctl.dev/stopped", nullptr}}}}},
+                     {"spec", {{"runPolicy", "Always"}}}},
+                    "starting");
+  if (verb == "check") return CheckLab(ctx, *lab);
+  return UsageError("unknown lab verb " + verb, kLabUsage);
+}
+
+int RunExec(const CliContext& ctx, const std::vector<std::string>& args) {
+  Flags flags({{"timeout", 0, true}});
+  if (auto st = flags.Parse(args); !st.ok()) return UsageError(st.message(), kExecUsage);
+  if (flags.help()) {
+    std::cout << kExecUsage;
+    return kExitOk;
+  }
+  if (flags.positional().size() != 2 || flags.rest().empty())
+    return UsageError("exec needs lab/NAME NODE -- CMD...", kExecUsage);
+  auto lab = LabName(flags.positional()[0]);
+  if (!lab.ok()) return UsageError(lab.status().message(), kExecUsage);
+  json body = {{"node", flags.positional()[1]}, {"command", flags.rest()}};
+  if (flags.Has("timeout")) body["timeoutSeconds"] = std::atoi(flags.Get("timeout").c_str());
+  client::Options o = ctx.options;
+  o.timeout = std::chrono::hours(24);  // the command may run long
+  client::Client client(o);
+  auto r = client.Post(LabPath(*lab, "exec"), body);
+  if (!r.ok()) {
+    PrintError(r.status(), ObjectRef(api::Kind::kLab, *lab));
+    return kExitError;
+  }
+  std::cout << r->value("stdout", "") << std::flush;
+  std::cerr << r->value("stderr", "") << std::flush;
+  return r->value("exitCode", 1);
+}
+
+int RunLogs(const CliContext& ctx, const std::vector<std::string>& args) {
+  Flags flags({{"follow", 'f', false}, {"tail", 0, true}});
+  if (auto st = flags.Parse(args); !st.ok()) return UsageError(st.message(), kLogsUsage);
+  if (flags.help()) {
+    std::cout << kLogsUsage;
+    return kExitOk;
+  }
+  if (flags.positional().size() != 2) return UsageError("logs needs lab/NAME NODE", kLogsUsage);
+  auto lab = LabName(flags.positional()[0]);
+  if (!lab.ok()) return UsageError(lab.status().message(), kLogsUsage);
+  std::string path = LabPath(*lab, "logs") + "?node=" + client::UrlEncode(flags.positional()[1]);
+  if (flags.Has("follow")) path += "&follow=true";
+  if (flags.Has("tail")) path += "&tailLines=" + client::UrlEncode(flags.Get("tail"));
+  client::Options o = ctx.options;
+  if (flags.Has("follow")) o.timeout = std::chrono::hours(24);
+  client::Client client(o);
+  auto st = client.StreamGet(path, [](std::string_view chunk) {
+    std::cout.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    std::cout.flush();
+    return static_cast<bool>(std::cout);
+  });
+  if (!st.ok()) {
+    PrintError(st, ObjectRef(api::Kind::kLab, *lab));
+    return kExitError;
+  }
+  return kExitOk;
+}
+
+}  // namespace labctl::cli

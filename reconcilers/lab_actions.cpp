@@ -1,0 +1,164 @@
+#include "reconcilers/lab_actions.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "reconcilers/docker/naming.h"
+
+namespace labctl::reconcilers {
+
+using api::json;
+using api::Status;
+
+namespace {
+
+std::string Param(const server::LabActions::Params& p, const char* key, const std::string& def) {
+  auto it = p.find(key);
+  return it == p.end() || it->second.empty() ? def : it->second;
+}
+
+bool IsSafeToken(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s)
+    if (!isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.' && c != '@')
+      return false;
+  return true;
+}
+
+}  // namespace
+
+DockerLabActions::DockerLabActions(store::Store& store, docker::DockerEngine& engine)
+    : store_(store), engine_(engine) {}
+
+api::Result<std::string> DockerLabActions::NodeContainer(const std::string& lab,
+                                                         const std::string& node) {
+  auto object = store_.Get(api::Kind::kLab, lab);
+  if (!object.ok()) return object.status();
+  if (node.empty()) return Status::BadRequest("node is required");
+  auto info = engine_.InspectContainer(docker::ContainerName(lab, node));
+  if (!info.ok()) {
+    if (info.status().code() == api::Code::kNotFound)
+      return Status::NotFound("node " + node + " of lab " + lab + " has no container (is the lab up?)");
+    return info.status();
+  }
+  if (docker::LabelOf(info->labels, docker::kLabelUid) != api::Uid(*object))
+    return Status::NotFound("node " + node + " of lab " + lab + " has no container yet");
+  if (!info->running) return Status::Conflict("node " + node + " is not running");
+  return info->id;
+}
+
+api::Result<json> DockerLabActions::Exec(const std::string& lab, const json& request,
+                                         const server::Principal&) {
+  if (!request.is_object() || !request.contains("command") || !request["command"].is_array() ||
+      request["command"].empty())
+    return Status::BadRequest("exec needs {\"node\": ..., \"command\": [...]}");
+  std::vector<std::string> cmd;
+  for (const auto& c : request["command"]) {
+    if (!c.is_string()) return Status::BadRequest("command must be a list of strings");
+    cmd.push_back(c.get<std::string>());
+  }
+  auto id = NodeContainer(lab, request.value("node", ""));
+  if (!id.ok()) return id.status();
+  auto exec_id = engine_.ExecCreate(*id, cmd);
+  if (!exec_id.ok()) return exec_id.status();
+  int timeout = request.value("timeoutSeconds", 0);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool finished = false, timed_out = false;
+  std::thread killer;
+  if (timeout > 0)
+    killer = std::thread([&] {
+      std::unique_lock<std::mutex> l(mu);
+      if (cv.wait_for(l, std::chrono::seconds(timeout), [&] { return finished; })) return;
+      timed_out = true;
+      l.unlock();
+      // Docker cannot kill an exec: kill its process on the host.
+      auto info = engine_.ExecInspect(*exec_id);
+      if (info.ok() && info->running && info->pid > 0) ::kill(info->pid, SIGKILL);
+    });
+  std::string out, err;
+  Status st = engine_.ExecStart(*exec_id, [&](int stream, std::string_view d) {
+    (stream == 2 ? err : out).append(d);
+    return true;
+  });
+  {
+    std::lock_guard<std::mutex> l(mu);
+    finished = true;
+  }
+  cv.notify_all();
+  if (killer.joinable()) killer.join();
+  if (!st.ok()) return st;
+  auto info = engine_.ExecInspect(*exec_id);
+  if (!info.ok()) return info.status();
+  json result = {{"exitCode", timed_out ? 137 : info->exit_code}, {"stdout", out}, {"stderr", err}};
+  if (timed_out) result["timedOut"] = true;
+  return result;
+}
+
+api::Result<server::LabActions::Stream> DockerLabActions::Logs(const std::string& lab,
+                                                               const Params& params,
+                                                               const server::Principal&) {
+  auto object = store_.Get(api::Kind::kLab, lab);
+  if (!object.ok()) return object.status();
+  std::string node = Param(params, "node", "");
+  if (node.empty()) return Status::BadRequest("node is required");
+  std::string container = docker::ContainerName(lab, node);
+  auto info = engine_.InspectContainer(container);
+  if (!info.ok()) return info.status();
+  int tail = -1;
+  try {
+    tail = std::stoi(Param(params, "tailLines", "-1"));
+  } catch (...) {
+    return Status::BadRequest("tailLines must be a number");
+  }
+  std::string follow = Param(params, "follow", "false");
+  bool follow_on = follow == "1" || follow == "true";
+  Stream s;
+  s.content_type = "text/plain";
+  std::string id = info->id;
+  s.produce = [this, id, tail, follow_on](const ByteSink& sink) {
+    return engine_.StreamLogs(id, tail, follow_on,
+                              [&](int, std::string_view d) { return sink(d); });
+  };
+  return s;
+}
+
+api::Result<server::LabActions::Stream> DockerLabActions::Capture(const std::string& lab,
+                                                                  const Params& params,
+                                                                  const server::Principal&) {
+  auto id = NodeContainer(lab, Param(params, "node", ""));
+  if (!id.ok()) return id.status();
+  std::string iface = Param(params, "iface", "eth0");
+  std::string seconds = Param(params, "seconds", "10");
+  if (!IsSafeToken(iface) || seconds.find_first_not_of("0123456789") != std::string::npos)
+    return Status::BadRequest("bad iface or seconds");
+  auto info = engine_.InspectContainer(*id);
+  if (!info.ok()) return info.status();
+  std::string cmd = "exec nsenter -t " + std::to_string(info->pid) + " -n timeout " + seconds +
+                    " tcpdump -U -n -i " + iface + " -w - 2>/dev/null";
+  Stream s;
+  s.content_type = "application/vnd.tcpdump.pcap";
+  s.produce = [cmd](const ByteSink& sink) {
+    FILE* p = ::popen(cmd.c_str(), "r");
+    if (!p) return Status::Internal("cannot start tcpdump");
+    char buf[16384];
+    ssize_t n;
+    bool open = true;
+    while (open && (n = ::read(fileno(p), buf, sizeof buf)) > 0)
+      open = sink(std::string_view(buf, static_cast<size_t>(n)));
+    int rc = ::pclose(p);
+    if (rc != 0 && open && WEXITSTATUS(rc) == 127)
+      return Status::Unavailable("tcpdump is not installed on the lab host");
+    return Status::Ok();
+  };
+  return s;
+}
+
+}  // namespace labctl::reconcilers

@@ -1,0 +1,65 @@
+// DockerEventWatcher against the FakeEngine: drift events map to labs, reconnects resync.
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "reconcilers/docker/event_watcher.h"
+#include "reconcilers/docker/fake_engine.h"
+#include "reconcilers/docker/naming.h"
+
+namespace labctl::docker {
+namespace {
+
+TEST(EventWatcherTest, NetworkEventsMapToEveryPossibleLabName) {
+  EngineEvent e{"network", "destroy", "id", {{"name", "labctl-my-lab-net"}}};
+  EXPECT_EQ(DockerEventWatcher::LabsOf(e), (std::vector<std::string>{"my", "my-lab"}));
+  EngineEvent other{"network", "destroy", "id", {{"name", "bridge"}}};
+  EXPECT_TRUE(DockerEventWatcher::LabsOf(other).empty());
+  EngineEvent unmanaged{"container", "die", "id", {{kLabelLab, "x"}}};
+  EXPECT_TRUE(DockerEventWatcher::LabsOf(unmanaged).empty());
+}
+
+TEST(EventWatcherTest, DriftEventsEnqueueTheirLabAndReconnectResyncs) {
+  FakeEngine engine;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::multiset<std::string> labs;
+  int resyncs = 0;
+  DockerEventWatcher watcher(
+      engine,
+      [&](const std::string& lab) {
+        std::lock_guard<std::mutex> l(mu);
+        labs.insert(lab);
+        cv.notify_all();
+      },
+      [&] {
+        std::lock_guard<std::mutex> l(mu);
+        ++resyncs;
+        cv.notify_all();
+      });
+  watcher.Start();
+  auto wait_for = [&](auto pred) {
+    std::unique_lock<std::mutex> l(mu);
+    return cv.wait_for(l, std::chrono::seconds(10), pred);
+  };
+  ASSERT_TRUE(wait_for([&] { return resyncs == 1; }));
+  // The stream may not be open yet when the resync callback runs: emit until seen.
+  for (int i = 0; i < 100 && !wait_for([&] { return labs.count("l1") > 0; }); ++i) {
+    engine.EmitEvent({"container", "die", "c1", ContainerLabels("l1", "u", "n", "h")});
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_GT(labs.count("l1"), 0u);
+  engine.EmitEvent({"container", "exec_start", "c1", ContainerLabels("l2", "u", "n", "h")});
+  engine.SetUnavailable(true);  // dockerd goes away...
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  engine.SetUnavailable(false);  // ...and comes back: the watcher reconnects and resyncs
+  EXPECT_TRUE(wait_for([&] { return resyncs >= 2; }));
+  watcher.Stop();
+  std::lock_guard<std::mutex> l(mu);
+  EXPECT_EQ(labs.count("l2"), 0u);  // exec is not drift
+}
+
+}  // namespace
+}  // namespace labctl::docker

@@ -1,0 +1,95 @@
+// LabHarness: the lab half of labd in-process — real Store (temp dir), HttpEngine on the real
+// dockerd, LabReconciler under a runtime::Controller, and the DockerEventWatcher feeding it —
+// wired exactly as labd wires them. Used by the real-dockerd integration tests.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "controller/runtime/controller.h"
+#include "controller/runtime/event_recorder.h"
+#include "docker/lab_fixture.h"
+#include "reconcilers/docker/event_watcher.h"
+#include "reconcilers/docker/http_engine.h"
+#include "reconcilers/docker/naming.h"
+#include "reconcilers/lab_reconciler.h"
+
+namespace labctl::testing {
+
+class LabHarness {
+ public:
+  explicit LabHarness(const std::string& orphan_prefix) {
+    store_ = OpenTempStore("labit");
+    recorder_ = std::make_unique<runtime::EventRecorder>(*store_, clock_, "lab-test");
+    reconcilers::LabReconcilerOptions o;
+    o.orphan_lab_prefix = orphan_prefix;
+    reconciler_ = std::make_unique<reconcilers::LabReconciler>(*store_, engine_, clock_,
+                                                               recorder_.get(), o);
+    controller_ = std::make_unique<runtime::Controller>(
+        *store_, api::Kind::kLab, *reconciler_,
+        runtime::ControllerOptions{.name = "lab", .workers = 2});
+    watcher_ = std::make_unique<docker::DockerEventWatcher>(
+        engine_, [this](const std::string& lab) { controller_->Enqueue(lab); },
+        [this] {
+          for (const auto& lab : store_->List(api::Kind::kLab).items)
+            controller_->Enqueue(api::Name(lab));
+        });
+    controller_->Start();
+    watcher_->Start();
+  }
+  ~LabHarness() {
+    watcher_->Stop();
+    controller_->Stop();
+  }
+
+  store::Store& store() { return *store_; }
+  docker::HttpEngine& engine() { return engine_; }
+
+  api::json Apply(const api::json& lab) {
+    auto r = store_->Create(api::Kind::kLab, lab);
+    return r.ok() ? *r : api::json();
+  }
+
+  // Polls the store until pred(lab) or the timeout; returns the last object read.
+  template <class Pred>
+  bool WaitLab(const std::string& name, Pred pred, std::chrono::seconds timeout,
+               api::json* last = nullptr) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto lab = store_->Get(api::Kind::kLab, name);
+      if (last) *last = lab.ok() ? *lab : api::json();
+      if (pred(lab)) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+
+  bool WaitReady(const std::string& name, std::chrono::seconds timeout = std::chrono::seconds(90)) {
+    return WaitLab(
+        name,
+        [](const api::Result<api::json>& lab) {
+          return lab.ok() && api::IsConditionTrue(*lab, "Ready") &&
+                 api::FindCondition(*lab, "Ready")->value("observedGeneration", 0) ==
+                     api::Generation(*lab);
+        },
+        timeout);
+  }
+
+  bool WaitGone(const std::string& name, std::chrono::seconds timeout = std::chrono::seconds(60)) {
+    return WaitLab(
+        name, [](const api::Result<api::json>& lab) { return !lab.ok(); }, timeout);
+  }
+
+ private:
+  api::SystemClock clock_;
+  docker::HttpEngine engine_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<runtime::EventRecorder> recorder_;
+  std::unique_ptr<reconcilers::LabReconciler> reconciler_;
+  std::unique_ptr<runtime::Controller> controller_;
+  std::unique_ptr<docker::DockerEventWatcher> watcher_;
+};
+
+}  // namespace labctl::testing

@@ -1,0 +1,339 @@
+// LabReconciler against the in-memory FakeEngine and a real Store on a temp dir.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+
+#include "api/object.h"
+#include "docker/lab_fixture.h"
+#include "reconcilers/docker/fake_engine.h"
+#include "reconcilers/docker/naming.h"
+#include "reconcilers/lab_reconciler.h"
+
+namespace labctl {
+namespace {
+
+using api::json;
+using docker::FakeEngine;
+using reconcilers::LabReconciler;
+using testing::Node;
+using testing::TwoNetLab;
+
+class LabReconcilerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = testing::OpenTempStore("labrec");
+    reconciler_ = std::make_unique<LabReconciler>(*store_, engine_, clock_, nullptr);
+  }
+
+  json Create(const json& lab) {
+    auto r = store_->Create(api::Kind::kLab, lab);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : json();
+  }
+  json Get(const std::string& name) { return *store_->Get(api::Kind::kLab, name); }
+
+  // Reconciles until done (no requeue, no error) or `rounds` passes.
+  runtime::ReconcileResult Settle(const std::string& name, int rounds = 10) {
+    runtime::ReconcileResult r;
+    for (int i = 0; i < rounds; ++i) {
+      r = reconciler_->Reconcile(name);
+      if (r.status.ok() && !r.requeue_after) break;
+    }
+    return r;
+  }
+
+  void SetHeldBy(const std::string& lab, const std::string& session) {
+    json o = Get(lab);
+    if (session.empty()) {
+      o["status"].erase("heldBy");
+      o["status"]["releasedAt"] = api::FormatTime(clock_.Now());
+    } else {
+      o["status"]["heldBy"] = session;
+    }
+    ASSERT_TRUE(store_->UpdateStatus(api::Kind::kLab, o).ok());
+  }
+
+  std::string Phase(const std::string& name) { return Get(name)["status"].value("phase", ""); }
+
+  api::FakeClock clock_;
+  FakeEngine engine_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<LabReconciler> reconciler_;
+};
+
+json ThreeNodes() {
+  return json::array({Node("gw", {{"a", "10.9.1.1"}, {"b", "10.9.2.1"}}),
+                      Node("c1", {{"a", "10.9.1.10"}}), Node("c2", {{"b", "10.9.2.10"}})});
+}
+
+TEST_F(LabReconcilerTest, BringsUpNetworksThenNodesAndReportsReady) {
+  Create(TwoNetLab("l1", 9, ThreeNodes()));
+  auto r = Settle("l1");
+  EXPECT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(engine_.NetworkNames(), (std::vector<std::string>{"labctl-l1-a", "labctl-l1-b"}));
+  EXPECT_EQ(engine_.ContainerNames(),
+            (std::vector<std::string>{"labctl-l1-c1", "labctl-l1-c2", "labctl-l1-gw"}));
+  json lab = Get("l1");
+  EXPECT_TRUE(api::HasFinalizer(lab, api::kTeardownFinalizer));
+  EXPECT_EQ(lab["status"]["phase"], "Ready");
+  EXPECT_TRUE(api::IsConditionTrue(lab, "Ready"));
+  EXPECT_TRUE(api::IsConditionTrue(lab, "Provisioned"));
+  EXPECT_EQ(lab["status"]["nodes"].size(), 3u);
+  EXPECT_EQ(lab["status"]["nodes"][0]["addresses"]["b"], "10.9.2.1");
+  auto gw = engine_.FindContainer("labctl-l1-gw");
+  ASSERT_TRUE(gw);
+  EXPECT_EQ(gw->endpoints.size(), 2u);  // created on one network, connected to the other
+  EXPECT_EQ(docker::LabelOf(gw->info.labels, docker::kLabelUid), api::Uid(lab));
+}
+
+TEST_F(LabReconcilerTest, IdleReconcileChangesNothingInDocker) {
+  Create(TwoNetLab("l1", 9, ThreeNodes()));
+  Settle("l1");
+  int before = engine_.mutating_calls();
+  int calls = engine_.calls();
+  auto r = reconciler_->Reconcile("l1");
+  EXPECT_TRUE(r.status.ok());
+  EXPECT_FALSE(r.requeue_after);
+  EXPECT_EQ(engine_.mutating_calls(), before);
+  EXPECT_LE(engine_.calls() - calls, 2);  // the two list calls
+}
+
+TEST_F(LabReconcilerTest, DependsOnWaitsForReadiness) {
+  std::atomic<bool> gw_ready{false};
+  engine_.SetExecHandler([&](const std::string& c, const std::vector<std::string>&) {
+    return docker::ExecResult{c == "labctl-l2-gw" && !gw_ready ? 1 : 0, "", "not yet"};
+  });
+  json nodes = json::array(
+      {Node("gw", {{"a", "10.9.1.1"}}, {{"readiness", {{"exec", {"true"}}}}}),
+       Node("c1", {{"a", "10.9.1.10"}}, {{"dependsOn", {"gw"}}}),
+       Node("c2", {{"b", "10.9.2.10"}})});
+  Create(TwoNetLab("l2", 9, nodes));
+  auto r = reconciler_->Reconcile("l2");
+  EXPECT_TRUE(r.requeue_after.has_value());
+  EXPECT_FALSE(engine_.FindContainer("labctl-l2-c1"));  // gated
+  EXPECT_TRUE(engine_.FindContainer("labctl-l2-c2"));   // independent
+  json lab = Get("l2");
+  EXPECT_EQ(lab["status"]["phase"], "Provisioning");
+  EXPECT_NE(lab["status"]["nodes"][1]["message"].get<std::string>().find("waiting for gw"),
+            std::string::npos);
+  gw_ready = true;
+  r = Settle("l2");
+  EXPECT_TRUE(r.status.ok());
+  auto order = engine_.StartOrder();
+  auto pos = [&](const std::string& n) { return std::find(order.begin(), order.end(), n); };
+  EXPECT_LT(pos("labctl-l2-gw"), pos("labctl-l2-c1"));
+  EXPECT_EQ(Phase("l2"), "Ready");
+}
+
+TEST_F(LabReconcilerTest, RestartResetsReadinessFromScratch) {
+  std::atomic<bool> ready{true};
+  engine_.SetExecHandler([&](const std::string&, const std::vector<std::string>&) {
+    return docker::ExecResult{ready ? 0 : 1, "", ""};
+  });
+  json nodes = json::array({Node("n", {{"a", "10.9.1.5"}}, {{"readiness", {{"exec", {"x"}}}}})});
+  Create(TwoNetLab("l3", 9, nodes));
+  Settle("l3");
+  EXPECT_EQ(Phase("l3"), "Ready");
+  ready = false;
+  engine_.KillByName("labctl-l3-n");
+  auto r = reconciler_->Reconcile("l3");
+  EXPECT_TRUE(r.requeue_after.has_value());
+  EXPECT_EQ(engine_.FindContainer("labctl-l3-n")->info.state, "running");
+  json lab = Get("l3");
+  EXPECT_FALSE(lab["status"]["nodes"][0]["ready"].get<bool>());
+  EXPECT_EQ(lab["status"]["phase"], "Degraded");
+  ready = true;
+  Settle("l3");
+  EXPECT_EQ(Phase("l3"), "Ready");
+}
+
+TEST_F(LabReconcilerTest, SpecChangeRecreatesOnlyChangedNodes) {
+  Create(TwoNetLab("l4", 9, ThreeNodes()));
+  Settle("l4");
+  auto gw_id = engine_.FindContainer("labctl-l4-gw")->info.id;
+  auto c1_id = engine_.FindContainer("labctl-l4-c1")->info.id;
+  json lab = Get("l4");
+  lab["spec"]["nodes"][2]["env"] = {{"ROLE", "changed"}};
+  ASSERT_TRUE(store_->Update(api::Kind::kLab, lab).ok());
+  Settle("l4");
+  EXPECT_EQ(engine_.FindContainer("labctl-l4-gw")->info.id, gw_id);
+  EXPECT_EQ(engine_.FindContainer("labctl-l4-c1")->info.id, c1_id);
+  auto c2 = engine_.FindContainer("labctl-l4-c2");
+  ASSERT_TRUE(c2);
+  EXPECT_EQ(c2->spec.env.at("ROLE"), "changed");
+  EXPECT_EQ(Phase("l4"), "Ready");
+  EXPECT_EQ(Get("l4")["status"]["observedGeneration"], 2);
+}
+
+TEST_F(LabReconcilerTest, DeletionRemovesEverythingThenTheObject) {
+  Create(TwoNetLab("l5", 9, ThreeNodes()));
+  Settle("l5");
+  ASSERT_TRUE(store_->Delete(api::Kind::kLab, "l5").ok());
+  EXPECT_TRUE(store_->Get(api::Kind::kLab, "l5").ok());  // held by the finalizer
+  auto r = reconciler_->Reconcile("l5");
+  EXPECT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_TRUE(engine_.ContainerNames().empty());
+  EXPECT_TRUE(engine_.NetworkNames().empty());
+  EXPECT_EQ(store_->Get(api::Kind::kLab, "l5").status().code(), api::Code::kNotFound);
+}
+
+TEST_F(LabReconcilerTest, RemovesOrphansAndObjectsOfAnotherUid) {
+  // A leftover of a lab that no longer exists, and one of an older lab with the same name.
+  ASSERT_TRUE(engine_.CreateNetwork({"labctl-ghost-a", "10.8.1.0/24", "", "",
+                                     docker::NetworkLabels("ghost", "u1", "a", "h"), {}})
+                  .ok());
+  ASSERT_TRUE(engine_.CreateContainer({.name = "labctl-ghost-n",
+                                       .image = "labbox:latest",
+                                       .labels = docker::ContainerLabels("ghost", "u1", "n", "h")})
+                  .ok());
+  ASSERT_TRUE(engine_.CreateContainer({.name = "labctl-l6-gw",
+                                       .image = "labbox:latest",
+                                       .labels = docker::ContainerLabels("l6", "old", "gw", "h")})
+                  .ok());
+  Create(TwoNetLab("l6", 9, ThreeNodes()));
+  Settle("l6");
+  EXPECT_EQ(engine_.ContainerNames(),
+            (std::vector<std::string>{"labctl-l6-c1", "labctl-l6-c2", "labctl-l6-gw"}));
+  EXPECT_EQ(engine_.NetworkNames(), (std::vector<std::string>{"labctl-l6-a", "labctl-l6-b"}));
+  auto gw = engine_.FindContainer("labctl-l6-gw");
+  EXPECT_EQ(docker::LabelOf(gw->info.labels, docker::kLabelUid), api::Uid(Get("l6")));
+}
+
+TEST_F(LabReconcilerTest, OnDemandIsUpOnlyWhileHeldPlusIdleWindow) {
+  json lab = TwoNetLab("l7", 9, ThreeNodes(), "OnDemand");
+  lab["spec"]["idleTimeoutSeconds"] = 60;
+  Create(lab);
+  Settle("l7");
+  EXPECT_TRUE(engine_.ContainerNames().empty());
+  EXPECT_EQ(Phase("l7"), "Stopped");
+  SetHeldBy("l7", "s1");
+  Settle("l7");
+  EXPECT_EQ(Phase("l7"), "Ready");
+  EXPECT_EQ(engine_.ContainerNames().size(), 3u);
+  SetHeldBy("l7", "");
+  auto r = reconciler_->Reconcile("l7");
+  ASSERT_TRUE(r.requeue_after.has_value());  // wakes at the end of the keep-warm window
+  EXPECT_GT(*r.requeue_after, std::chrono::seconds(59));
+  EXPECT_EQ(engine_.ContainerNames().size(), 3u);
+  clock_.Advance(std::chrono::seconds(61));
+  Settle("l7");
+  EXPECT_TRUE(engine_.ContainerNames().empty());
+  EXPECT_TRUE(engine_.NetworkNames().empty());
+  EXPECT_EQ(Phase("l7"), "Stopped");
+}
+
+TEST_F(LabReconcilerTest, StoppedAnnotationKeepsAnAlwaysLabDown) {
+  Create(TwoNetLab("l8", 9, ThreeNodes()));
+  Settle("l8");
+  json lab = Get("l8");
+  lab["metadata"]["annotations"][reconcilers::kStoppedAnnotation] = "true";
+  ASSERT_TRUE(store_->Update(api::Kind::kLab, lab).ok());
+  Settle("l8");
+  EXPECT_TRUE(engine_.ContainerNames().empty());
+  EXPECT_EQ(Phase("l8"), "Stopped");
+}
+
+TEST_F(LabReconcilerTest, SkipGroupsLeavesThoseNodesOut) {
+  json nodes = ThreeNodes();
+  nodes[2]["group"] = "windows";
+  json lab = TwoNetLab("l9", 9, nodes);
+  lab["spec"]["skipGroups"] = {"windows"};
+  Create(lab);
+  Settle("l9");
+  EXPECT_EQ(engine_.ContainerNames(),
+            (std::vector<std::string>{"labctl-l9-c1", "labctl-l9-gw"}));
+  EXPECT_EQ(Phase("l9"), "Ready");
+}
+
+TEST_F(LabReconcilerTest, MissingImageIsAClearCondition) {
+  engine_.SetImages({"labbox:latest"});
+  json nodes = ThreeNodes();
+  nodes[1]["image"] = "nosuch:1";
+  Create(TwoNetLab("l10", 9, nodes));
+  auto r = Settle("l10", 2);
+  EXPECT_FALSE(r.status.ok());
+  json lab = Get("l10");
+  const json* c = api::FindCondition(lab, "Provisioned");
+  ASSERT_TRUE(c);
+  EXPECT_EQ((*c)["reason"], "ImageNotFound");
+  EXPECT_NE((*c)["message"].get<std::string>().find(
+                "image \"nosuch:1\" not found: build or load it locally"),
+            std::string::npos);
+  EXPECT_EQ(lab["status"]["phase"], "Failed");
+}
+
+TEST_F(LabReconcilerTest, RefusedPrivilegedIsShownOnTheNode) {
+  json nodes = ThreeNodes();
+  nodes[0]["privileged"] = true;
+  Create(TwoNetLab("l11", 9, nodes));
+  auto r = Settle("l11", 2);
+  EXPECT_FALSE(r.status.ok());
+  json lab = Get("l11");
+  EXPECT_EQ(api::FindCondition(lab, "Provisioned")->at("reason"), "StartFailed");
+  EXPECT_NE(lab["status"]["nodes"][0]["message"].get<std::string>().find("refuses --privileged"),
+            std::string::npos);
+}
+
+TEST_F(LabReconcilerTest, RemovedContainerAndNetworkAreRecreated) {
+  Create(TwoNetLab("l12", 9, ThreeNodes()));
+  Settle("l12");
+  engine_.RemoveByName("labctl-l12-c1");
+  engine_.KillByName("labctl-l12-c2");
+  EXPECT_FALSE(engine_.RemoveNetwork("labctl-l12-b").ok());  // refused while in use
+  engine_.KillByName("labctl-l12-gw");
+  ASSERT_TRUE(engine_.RemoveNetwork("labctl-l12-b").ok());
+  Settle("l12");
+  EXPECT_EQ(engine_.NetworkNames(), (std::vector<std::string>{"labctl-l12-a", "labctl-l12-b"}));
+  EXPECT_EQ(engine_.ContainerNames().size(), 3u);
+  EXPECT_EQ(engine_.FindContainer("labctl-l12-gw")->endpoints.size(), 2u);
+  EXPECT_EQ(engine_.FindContainer("labctl-l12-c2")->endpoints.size(), 1u);
+  EXPECT_EQ(Phase("l12"), "Ready");
+}
+
+TEST_F(LabReconcilerTest, RecreateAnnotationRecreatesOneNodeOnce) {
+  Create(TwoNetLab("l13", 9, ThreeNodes()));
+  Settle("l13");
+  auto gw_id = engine_.FindContainer("labctl-l13-gw")->info.id;
+  auto c1_id = engine_.FindContainer("labctl-l13-c1")->info.id;
+  json lab = Get("l13");
+  lab["metadata"]["annotations"][reconcilers::kRecreateAnnotation] = "2026-01-01T00:00:00Z/c1";
+  ASSERT_TRUE(store_->Update(api::Kind::kLab, lab).ok());
+  Settle("l13");
+  auto c1_new = engine_.FindContainer("labctl-l13-c1")->info.id;
+  EXPECT_NE(c1_new, c1_id);
+  EXPECT_EQ(engine_.FindContainer("labctl-l13-gw")->info.id, gw_id);
+  Settle("l13");
+  EXPECT_EQ(engine_.FindContainer("labctl-l13-c1")->info.id, c1_new);  // acted on once
+}
+
+TEST_F(LabReconcilerTest, ContainerStartedHookRunsAfterEveryStart) {
+  std::atomic<int> hooks{0};
+  reconcilers::LabReconcilerOptions o;
+  o.on_container_started = [&](const reconcilers::LabModel&, const reconcilers::NodeModel&,
+                               const docker::ContainerInfo& c) {
+    EXPECT_GT(c.pid, 0);
+    ++hooks;
+    return api::Status::Ok();
+  };
+  reconciler_ = std::make_unique<LabReconciler>(*store_, engine_, clock_, nullptr, o);
+  Create(TwoNetLab("l14", 9, ThreeNodes()));
+  Settle("l14");
+  EXPECT_EQ(hooks, 3);
+  engine_.KillByName("labctl-l14-gw");
+  Settle("l14");
+  EXPECT_EQ(hooks, 4);
+}
+
+TEST_F(LabReconcilerTest, NotFoundLabLeavesNothingBehind) {
+  ASSERT_TRUE(engine_.CreateContainer({.name = "labctl-gone-n",
+                                       .image = "labbox:latest",
+                                       .labels = docker::ContainerLabels("gone", "u", "n", "h")})
+                  .ok());
+  auto r = reconciler_->Reconcile("gone");
+  EXPECT_TRUE(r.status.ok());
+  EXPECT_TRUE(engine_.ContainerNames().empty());
+}
+
+}  // namespace
+}  // namespace labctl
