@@ -16,6 +16,13 @@
 #include "controller/server/api_server.h"
 #include "controller/server/auth.h"
 #include "controller/server/labd_flags.h"
+#include "controller/server/neops_facade.h"
+#include "controller/server/session_actions_impl.h"
+#include "reconcilers/docker/event_watcher.h"
+#include "reconcilers/docker/http_engine.h"
+#include "reconcilers/lab_actions.h"
+#include "reconcilers/lab_reconciler.h"
+#include "reconcilers/session_actions.h"
 #include "reconcilers/session_reconciler.h"
 #include "store/store.h"
 
@@ -51,30 +58,60 @@ void SetUpLogging(const std::string& level) {
 // The controllers of labd and what they need; started after the store opened.
 struct Controllers {
   std::unique_ptr<runtime::EventRecorder> events;
+  std::unique_ptr<docker::HttpEngine> engine;
   std::unique_ptr<reconcilers::SessionReconciler> session_reconciler;
+  std::unique_ptr<reconcilers::SessionActions> session_actions;
+  std::unique_ptr<server::SessionActionsImpl> session_actions_api;
+  std::unique_ptr<reconcilers::LabReconciler> lab_reconciler;
+  std::unique_ptr<reconcilers::DockerLabActions> lab_actions;
   std::unique_ptr<runtime::Controller> sessions;
-  // TODO(lead): LabReconciler (reconcilers/lab_reconciler.h) with its runtime::Controller, the
-  // Docker client (--docker-host) and LabActions for exec/logs/capture; SessionActions from the
-  // sessions engineer (ApiServer::SetSessionActions), and the Neops facade
-  // (controller/server/neops_facade.h: MountNeopsFacade(server.raw(), store, server.auth(), ...)
-  // before server.Start()). None of these headers existed when this was written.
+  std::unique_ptr<runtime::Controller> labs;
+  std::unique_ptr<docker::DockerEventWatcher> docker_events;
 
-  void Start(store::Store& store, const server::LabdFlags& flags) {
+  void Build(store::Store& store, const server::LabdFlags& flags) {
     const api::Clock& clock = api::SystemClock::Instance();
     events = std::make_unique<runtime::EventRecorder>(store, clock, "labd");
+    engine = std::make_unique<docker::HttpEngine>(
+        docker::HttpEngineOptions{.docker_host = flags.docker_host});
+
     reconcilers::SessionReconcilerOptions session_options;
     session_options.slots = flags.slots;
     session_options.labd_start = clock.Now();
     session_reconciler = std::make_unique<reconcilers::SessionReconciler>(
         store, clock, events.get(), session_options);
+    session_actions = std::make_unique<reconcilers::SessionActions>(
+        store, clock, session_reconciler.get(), events.get());
+    session_actions_api = std::make_unique<server::SessionActionsImpl>(*session_actions);
     sessions =
         std::make_unique<runtime::Controller>(store, api::Kind::kSession, *session_reconciler,
                                               runtime::ControllerOptions{.name = "session"});
     sessions->WatchAlso(api::Kind::kLab, reconcilers::SessionReconciler::LabMapper());
+
+    reconcilers::LabReconcilerOptions lab_options;
+    lab_options.orphan_lab_prefix = flags.orphan_lab_prefix;
+    // TODO(lead): lab_options.on_container_started = the network engineer's hook
+    // (reconcilers/net: interface renames, default routes, veth links, NAT, impairment).
+    lab_reconciler = std::make_unique<reconcilers::LabReconciler>(store, *engine, clock,
+                                                                  events.get(), lab_options);
+    lab_actions = std::make_unique<reconcilers::DockerLabActions>(store, *engine);
+    labs = std::make_unique<runtime::Controller>(store, api::Kind::kLab, *lab_reconciler,
+                                                 runtime::ControllerOptions{.name = "lab"});
+    docker_events = std::make_unique<docker::DockerEventWatcher>(
+        *engine, [this](const std::string& lab) { labs->Enqueue(lab); },
+        [this, &store] {
+          for (const auto& lab : store.List(api::Kind::kLab).items) labs->Enqueue(api::Name(lab));
+        });
+  }
+
+  void Start() {
     sessions->Start();
+    labs->Start();
+    docker_events->Start();
   }
 
   void Stop() {
+    if (docker_events) docker_events->Stop();
+    if (labs) labs->Stop();
     if (sessions) sessions->Stop();
   }
 };
@@ -119,13 +156,20 @@ int Run(const server::LabdFlags& flags) {
   server_options.version = LABCTL_VERSION;
   server_options.git_commit = LABCTL_GIT_COMMIT;
   server::ApiServer server(**store, std::move(server_options));
+  Controllers controllers;
+  controllers.Build(**store, flags);
+  server.SetSessionActions(controllers.session_actions_api.get());
+  server.SetLabActions(controllers.lab_actions.get());
+  std::unique_ptr<server::NeopsFacade> neops;
+  if (flags.neops_facade) {
+    neops = server::MountNeopsFacade(server.raw(), **store, *controllers.session_actions);
+    for (const auto& path : server::NeopsPublicPaths()) server.AddPublicPath(path);
+  }
   if (auto st = server.Start(); !st.ok()) {
     spdlog::critical("{}", st.message());
     return 1;
   }
-
-  Controllers controllers;
-  controllers.Start(**store, flags);
+  controllers.Start();
   server.SetReady(true);
   spdlog::info("labd listening on {}:{} data-dir={} revision={}", flags.listen_host, server.port(),
                flags.data_dir, (*store)->Revision());

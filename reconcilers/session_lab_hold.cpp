@@ -29,4 +29,21 @@ api::Status SetLabHolder(store::Store& store, const std::string& lab, const std:
   return api::Status::Conflict("lab " + lab + ": too many concurrent status writes");
 }
 
+api::Status EvictWarmLab(store::Store& store, const std::string& lab) {
+  const std::string epoch = api::FormatTime(api::TimePoint{});
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    auto current = store.Get(api::Kind::kLab, lab);
+    if (!current.ok()) return current.status();
+    api::json updated = *current;
+    api::json& status = updated["status"];
+    if (!status.is_object() || !status.value("heldBy", "").empty()) return api::Status::Ok();
+    if (status.value("releasedAt", "") == epoch) return api::Status::Ok();
+    status["releasedAt"] = epoch;
+    auto written = store.UpdateStatus(api::Kind::kLab, std::move(updated));
+    if (written.ok()) return api::Status::Ok();
+    if (written.status().code() != api::Code::kConflict) return written.status();
+  }
+  return api::Status::Conflict("lab " + lab + ": too many concurrent status writes");
+}
+
 }  // namespace labctl::reconcilers

@@ -19,4 +19,8 @@ namespace labctl::reconcilers {
 api::Status SetLabHolder(store::Store& store, const std::string& lab, const std::string& holder,
                          api::TimePoint now);
 
+// Ends a released Lab's keep-warm window now (releasedAt moved back to the epoch), so the
+// LabReconciler tears it down to free its slot. No-op if the Lab is held again.
+api::Status EvictWarmLab(store::Store& store, const std::string& lab);
+
 }  // namespace labctl::reconcilers

@@ -230,6 +230,28 @@ class Planner {
       std::string desired = w == wanted.end() ? "" : w->second;
       if (current != desired) plan_.lab_holds.push_back({name, desired});
     }
+    EvictWarmLabs(wanted);
+  }
+
+  // Warm = released, not held, still inside its keep-warm window. Oldest release goes first.
+  void EvictWarmLabs(const std::map<std::string, std::string>& wanted) {
+    std::vector<std::pair<TimePoint, std::string>> warm;
+    for (const auto& [name, lab] : labs_) {
+      if (wanted.count(name) || !lab.contains("status") || !lab["status"].is_object()) continue;
+      if (lab.value("/spec/runPolicy"_json_pointer, std::string()) == "Always") continue;
+      if (!StatusString(lab["status"], "heldBy").empty()) continue;
+      auto released = StatusTime(lab["status"], "releasedAt");
+      int64_t idle = lab.value("/spec/idleTimeoutSeconds"_json_pointer, int64_t{0});
+      if (!released || idle <= 0 || now_ >= *released + seconds(idle)) continue;
+      warm.emplace_back(*released, name);
+    }
+    std::sort(warm.begin(), warm.end());
+    size_t in_use = wanted.size() + warm.size();
+    for (const auto& [released, name] : warm) {
+      if (in_use <= static_cast<size_t>(config_.slots)) break;
+      plan_.evict_warm.push_back(name);
+      --in_use;
+    }
   }
 
   void PlanCleanup(const Entry& e) {

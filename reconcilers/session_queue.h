@@ -85,6 +85,9 @@ struct QueuePlan {
   std::vector<std::string> remove_finalizer;  // finished or being deleted (after status writes)
   std::vector<std::string> garbage;           // finished longer than ttlSecondsAfterFinished
   std::vector<LabHold> lab_holds;             // Lab status.heldBy changes
+  // Released Labs still kept warm (idleTimeoutSeconds) that must go down now because the held
+  // Labs need their slots: the reconciler ends their keep-warm window.
+  std::vector<std::string> evict_warm;
   std::vector<QueueEvent> events;
   std::optional<api::TimePoint> next_deadline;  // nearest timer; nullopt: none
 };

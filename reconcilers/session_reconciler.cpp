@@ -74,7 +74,8 @@ SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimeP
   QueuePlan plan = PlanQueue(sessions.items, labs, config, now);
   *next = plan.next_deadline;
   *wrote = !plan.status_updates.empty() || !plan.add_finalizer.empty() ||
-           !plan.remove_finalizer.empty() || !plan.garbage.empty() || !plan.lab_holds.empty();
+           !plan.remove_finalizer.empty() || !plan.garbage.empty() || !plan.lab_holds.empty() ||
+           !plan.evict_warm.empty();
   if (!*wrote) {
     quiet_revision_ = sessions.revision;
     quiet_deadline_ = plan.next_deadline;
@@ -97,6 +98,10 @@ SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimeP
     spdlog::info("session lab hold lab={} holder={}", hold.lab,
                  hold.holder.empty() ? "-" : hold.holder);
     check(SetLabHolder(store_, hold.lab, hold.holder, now));
+  }
+  for (const auto& lab : plan.evict_warm) {
+    spdlog::info("session queue ends keep-warm lab={} reason=slot-needed", lab);
+    check(EvictWarmLab(store_, lab));
   }
   for (const auto& name : plan.remove_finalizer) check(EditFinalizer(name, false));
   for (const auto& name : plan.garbage) {

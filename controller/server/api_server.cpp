@@ -149,9 +149,10 @@ api::Status ApiServer::Start() {
   LABCTL_RETURN_IF_ERROR(impl_->Bind());
   impl_->started = true;
   impl_->listener = std::thread([this] { impl_->http.listen_after_bind(); });
-  // listen_after_bind flips is_running() once its accept loop runs; connections queue in the
-  // backlog before that, so waiting is only for callers that check is_running().
-  while (!impl_->http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  // Connections wait in the backlog until the accept loop runs; wait for it briefly so callers
+  // that check is_running() (and Stop()) see a started server.
+  for (int i = 0; i < 5000 && !impl_->http.is_running(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return api::Status::Ok();
 }
 

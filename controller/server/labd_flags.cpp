@@ -93,6 +93,17 @@ const std::map<std::string, Setter>& ValueFlags() {
          f.bookmark_interval = *d;
          return Status();
        }},
+      {"--orphan-lab-prefix",
+       [](const std::string& v, LabdFlags& f) {
+         f.orphan_lab_prefix = v;
+         return Status();
+       }},
+      {"--neops-facade",
+       [](const std::string& v, LabdFlags& f) {
+         if (v != "true" && v != "false") return Status::BadRequest("--neops-facade: true|false");
+         f.neops_facade = v == "true";
+         return Status();
+       }},
       {"--sync",
        [](const std::string& v, LabdFlags& f) {
          if (v != "FULL" && v != "NORMAL") return Status::BadRequest("--sync: want FULL|NORMAL");
@@ -172,6 +183,9 @@ std::string LabdUsage() {
   --bookmark-interval D     watch bookmark period, e.g. 60s, 1s, 500ms (default 60s)
   --max-watchers N          watch streams held at once (default 1024)
   --sync FULL|NORMAL        SQLite synchronous mode (default NORMAL)
+  --orphan-lab-prefix P     at start, remove orphaned Docker objects only of labs named P*
+                            (for tests sharing one dockerd; default: all labctl objects)
+  --neops-facade BOOL       serve the Neops Remote Lab API at / (default true)
   --version                 print the version and exit
 )";
 }

@@ -22,6 +22,9 @@ struct LabdFlags {
   std::chrono::milliseconds bookmark_interval{std::chrono::seconds(60)};
   int max_watchers = 1024;
   std::string synchronous = "NORMAL";
+  // Orphan sweep at start: only labs named with this prefix (tests sharing one dockerd).
+  std::string orphan_lab_prefix;
+  bool neops_facade = true;  // serve the Neops Remote Lab API at the root
   bool help = false;
   bool version = false;
 };

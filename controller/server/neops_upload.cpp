@@ -66,9 +66,8 @@ api::Result<api::json> LabFromUpload(const NeopsUpload& upload, const std::strin
                                      int idle_timeout_seconds) {
   auto docs = api::ParseYamlDocuments(upload.topology);
   if (!docs.ok()) return api::Status::BadRequest("topology: " + docs.status().message());
-  api::json lab = {{"apiVersion", api::kApiVersion},
-                   {"kind", "Lab"},
-                   {"metadata", {{"name", name}}}};
+  api::json lab = {
+      {"apiVersion", api::kApiVersion}, {"kind", "Lab"}, {"metadata", {{"name", name}}}};
   if (docs->size() == 1 && IsLabManifest(docs->front())) {
     lab["spec"] = docs->front().value("spec", api::json::object());
     lab["spec"]["provider"] = "docker";

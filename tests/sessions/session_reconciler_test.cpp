@@ -211,6 +211,31 @@ TEST_F(SessionReconcilerTest, ReleaseOfLastHolderMarksLabReleased) {
             api::FormatTime(clock_.Now()));
 }
 
+TEST_F(SessionReconcilerTest, WarmLabStaysForSameLabAndGoesDownForAnother) {
+  Start();
+  Create(api::Kind::kLab, MakeLab("lab-a", 600));
+  Create(api::Kind::kLab, MakeLab("lab-b"));
+  Create(api::Kind::kSession, MakeSession("s1", "lab-a"));
+  Reconcile();
+  Release("s1");
+  std::string released = api::FormatTime(clock_.Now());
+  EXPECT_EQ(Get(api::Kind::kLab, "lab-a").value("/status/releasedAt"_json_pointer, std::string()),
+            released);  // warm: the LabReconciler keeps it up for 600 s
+
+  clock_.Advance(10s);
+  Create(api::Kind::kSession, MakeSession("s2", "lab-a"));
+  Reconcile();
+  EXPECT_EQ(HeldBy("lab-a"), "s2");  // reused while warm
+  Release("s2");
+
+  Create(api::Kind::kSession, MakeSession("s3", "lab-b"));
+  Reconcile();
+  EXPECT_EQ(HeldBy("lab-b"), "s3");
+  // One slot: the warm lab-a must go down first, so its keep-warm window is ended.
+  EXPECT_EQ(Get(api::Kind::kLab, "lab-a").value("/status/releasedAt"_json_pointer, std::string()),
+            api::FormatTime(api::TimePoint{}));
+}
+
 TEST_F(SessionReconcilerTest, DeletingActiveSessionReleasesLabAndPromotes) {
   Start();
   Create(api::Kind::kLab, MakeLab("lab-a"));

@@ -29,11 +29,14 @@ inline json MakeSession(const std::string& name, const std::string& lab = "", in
   return s;
 }
 
-inline json MakeLab(const std::string& name) {
+inline json MakeLab(const std::string& name, int idle_timeout_seconds = 0) {
   return {{"apiVersion", api::kApiVersion},
           {"kind", "Lab"},
           {"metadata", {{"name", name}}},
-          {"spec", {{"provider", "docker"}, {"runPolicy", "OnDemand"}}}};
+          {"spec",
+           {{"provider", "docker"},
+            {"runPolicy", "OnDemand"},
+            {"idleTimeoutSeconds", idle_timeout_seconds}}}};
 }
 
 class StoreFixture : public ::testing::Test {

@@ -20,7 +20,7 @@ using testing::TempDataDir;
 TEST(StoreConcurrency, ParallelCreatesGetDistinctIncreasingRevisions) {
   TempDataDir dir;
   auto s = OpenOrDie(dir.path());
-  auto w = *s->WatchKind(Kind::kLab, {});
+  auto w = s->WatchKind(Kind::kLab, {}).value();
   constexpr int kThreads = 8, kPerThread = 50;
   std::vector<std::vector<uint64_t>> revs(kThreads);
   std::vector<std::thread> threads;

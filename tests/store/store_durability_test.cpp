@@ -65,7 +65,7 @@ TEST(StoreDurability, WatchResumesAcrossReopenWithoutGapOrDuplicate) {
   uint64_t bookmark = 0;
   {
     auto s = OpenOrDie(dir.path());
-    auto w = *s->WatchKind(Kind::kLab, {});
+    auto w = s->WatchKind(Kind::kLab, {}).value();
     for (int i = 0; i < 5; ++i)
       ASSERT_TRUE(s->Create(Kind::kLab, Lab("l" + std::to_string(i))).ok());
     ASSERT_EQ(Collect(*w, 3).size(), 3u);  // the client saw l0..l2, then labd stopped

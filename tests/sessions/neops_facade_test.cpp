@@ -1,0 +1,236 @@
+// The Neops facade over real HTTP: an in-process ApiServer (port 0) on a real Store with the
+// SessionReconciler's controller, driven by httplib::Client the way a Neops client drives it.
+// The netlab provider is not realised here: the test plays the Lab reconciler by writing the
+// Lab's Ready condition and nodes.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <future>
+#include <thread>
+
+#include "controller/runtime/controller.h"
+#include "controller/runtime/event_recorder.h"
+#include "controller/server/api_server.h"
+#include "controller/server/neops_upload.h"
+#include "controller/server/neops_wiring.h"
+#include "reconcilers/session_reconciler.h"
+#include "session_test_util.h"
+
+namespace labctl::sessiontest {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr char kTopology[] = "nodes:\n  r1:\n    device: frr\n";
+
+class NeopsFacadeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store::Options options;
+    options.data_dir = testing::MakeTempDir("neops-facade");
+    auto opened = store::Store::Open(options);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(opened.value());
+    const api::Clock& clock = api::SystemClock::Instance();
+    events_ = std::make_unique<runtime::EventRecorder>(*store_, clock, "test");
+    reconciler_ = std::make_unique<reconcilers::SessionReconciler>(
+        *store_, clock, events_.get(), reconcilers::SessionReconcilerOptions{1, clock.Now()});
+    controller_ = std::make_unique<runtime::Controller>(
+        *store_, api::Kind::kSession, *reconciler_, runtime::ControllerOptions{.name = "session"});
+    controller_->WatchAlso(api::Kind::kLab, reconcilers::SessionReconciler::LabMapper());
+    server::ServerOptions server_options;
+    server_options.port = 0;
+    server_ = std::make_unique<server::ApiServer>(*store_, server_options);
+    server::NeopsFacadeOptions neops;
+    neops.labs.ready_timeout = 60s;
+    services_ = server::AttachSessionServices(*server_, *store_, clock, reconciler_.get(),
+                                              events_.get(), neops);
+    ASSERT_TRUE(server_->Start().ok());
+    controller_->Start();
+    server_->SetReady(true);
+  }
+  void TearDown() override {
+    if (server_) server_->Stop();
+    if (controller_) controller_->Stop();
+  }
+
+  httplib::Client Client() {
+    httplib::Client c("127.0.0.1", server_->port());
+    c.set_read_timeout(60, 0);
+    return c;
+  }
+  static httplib::Headers As(const std::string& id) { return {{"X-Session-ID", id}}; }
+  static api::json Body(const httplib::Result& r) { return api::json::parse(r->body); }
+
+  std::string NewSession(int64_t expected_position) {
+    auto c = Client();
+    auto r = c.Post("/session");
+    EXPECT_TRUE(r);
+    EXPECT_EQ(r->status, 201);
+    api::json body = Body(r);
+    EXPECT_EQ(body["position"], expected_position);
+    return body["session_id"];
+  }
+
+  httplib::Result UploadLab(const std::string& id, const std::string& topology_name,
+                            const std::string& topology,
+                            std::vector<std::pair<std::string, std::string>> extra = {},
+                            const std::string& reuse = "true") {
+    httplib::MultipartFormDataItems items = {{"topology", topology, topology_name, "text/yaml"},
+                                             {"reuse", reuse, "", ""}};
+    for (auto& [name, content] : extra) items.push_back({"extra_files", content, name, ""});
+    return Client().Post("/lab", As(id), items);
+  }
+
+  // Plays the Lab reconciler: waits until the lab is held, then reports it Ready with a node.
+  std::string MakeHeldLabReady() {
+    for (int i = 0; i < 600; ++i) {
+      for (auto& lab : store_->List(api::Kind::kLab).items) {
+        if (lab.value("/status/heldBy"_json_pointer, std::string()).empty()) continue;
+        api::SetCondition(lab["status"], {"Ready", "True", "Ready", "", api::Generation(lab)},
+                          api::SystemClock::Instance().Now());
+        lab["status"]["nodes"] = {{{"name", "r1"}, {"addresses", {{"mgmt", "10.9.0.1"}}}}};
+        if (store_->UpdateStatus(api::Kind::kLab, lab).ok()) return api::Name(lab);
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    ADD_FAILURE() << "no lab became held";
+    return "";
+  }
+
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<runtime::EventRecorder> events_;
+  std::unique_ptr<reconcilers::SessionReconciler> reconciler_;
+  std::unique_ptr<runtime::Controller> controller_;
+  std::unique_ptr<server::ApiServer> server_;
+  std::unique_ptr<server::SessionServices> services_;
+};
+
+TEST_F(NeopsFacadeTest, SessionQueueAsANeopsClientSeesIt) {
+  auto c = Client();
+  auto health = c.Get("/debug/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(Body(health)["status"], "ok");
+
+  std::string a = NewSession(0);
+  std::string b = NewSession(1);
+  auto wait_b = c.Get("/session/" + b);
+  EXPECT_EQ(Body(wait_b)["status"], "waiting");
+  EXPECT_EQ(Body(wait_b)["position"], 1);
+  EXPECT_EQ(Body(c.Get("/debug/health"))["queue_length"], 1);
+
+  auto mine = c.Get("/active-session", As(a));
+  EXPECT_EQ(Body(mine)["session_id"], a);
+  auto theirs = c.Get("/active-session");
+  EXPECT_EQ(theirs->status, 200);
+  EXPECT_TRUE(Body(theirs)["session_id"].is_null());  // the id is a credential
+
+  EXPECT_EQ(c.Post("/session/heartbeat", As(b), "", "application/json")->status, 204);
+  EXPECT_EQ(c.Post("/session/heartbeat", "", "application/json")->status, 422);
+  EXPECT_EQ(c.Post("/session/heartbeat", As("nope"), "", "application/json")->status, 404);
+
+  // Facade sessions are ordinary Sessions.
+  auto selector = api::ParseSelector("labctl.dev/facade=neops");
+  EXPECT_EQ(store_->List(api::Kind::kSession, *selector).items.size(), 2u);
+
+  auto ended = c.Delete("/session/" + a);
+  EXPECT_EQ(ended->status, 204);
+  auto now_b = c.Get("/session/" + b);
+  EXPECT_EQ(Body(now_b)["status"], "active");  // promoted at once
+  EXPECT_EQ(Body(now_b)["position"], 0);
+  auto gone = c.Get("/session/" + a);
+  EXPECT_EQ(gone->status, 404);
+  EXPECT_EQ(Body(gone)["detail"], "Session not found");
+  EXPECT_EQ(c.Delete("/session/" + a)->status, 404);
+}
+
+TEST_F(NeopsFacadeTest, LabCallsNeedAnActiveSession) {
+  auto c = Client();
+  std::string a = NewSession(0);
+  std::string b = NewSession(1);
+  EXPECT_EQ(c.Get("/lab")->status, 422);
+  EXPECT_EQ(c.Get("/lab", As("unknown"))->status, 404);
+  auto locked = c.Get("/lab", As(b));
+  EXPECT_EQ(locked->status, 423);
+  EXPECT_EQ(Body(locked)["detail"], "Session is not active");
+  auto idle = c.Get("/lab", As(a));
+  EXPECT_EQ(idle->status, 200);
+  EXPECT_EQ(Body(idle)["running"], false);
+  EXPECT_EQ(c.Get("/lab/devices", As(a))->status, 404);
+  EXPECT_EQ(c.Post("/lab/release", As(a), "", "application/json")->status, 404);
+  EXPECT_EQ(c.Delete("/lab", As(a))->status, 204);
+}
+
+TEST_F(NeopsFacadeTest, UploadNamesThatEscapeAreRefusedAndNothingIsWritten) {
+  std::string a = NewSession(0);
+  EXPECT_EQ(UploadLab(a, "topology.txt", kTopology)->status, 400);
+  for (const char* bad : {"../x", "/etc/passwd", "configs/../../x", "a//b", "./x", "a\\b"}) {
+    auto r = UploadLab(a, "lab.yml", kTopology, {{bad, "boom"}});
+    EXPECT_EQ(r->status, 400) << bad;
+    EXPECT_TRUE(Body(r).contains("detail"));
+  }
+  EXPECT_TRUE(store_->List(api::Kind::kLab).items.empty());
+}
+
+TEST_F(NeopsFacadeTest, FullLabSequenceWithReuseAndReferenceCount) {
+  auto c = Client();
+  std::string a = NewSession(0);
+  auto first = std::async(std::launch::async, [&] {
+    return UploadLab(a, "Lab.YAML", kTopology, {{"configs/init.cfg", "hostname r1\n"}});
+  });
+  std::string lab = MakeHeldLabReady();
+  auto up = first.get();
+  ASSERT_TRUE(up);
+  ASSERT_EQ(up->status, 200) << up->body;
+  api::json body = Body(up);
+  EXPECT_EQ(body["reused"], false);
+  ASSERT_EQ(body["devices"].size(), 1u);
+  EXPECT_EQ(body["devices"][0]["name"], "r1");
+  EXPECT_EQ(body["devices"][0]["raw"]["mgmt"]["ipv4"], "10.9.0.1");
+
+  // The upload is an ordinary netlab Lab; extra files keep their relative paths.
+  auto stored = store_->Get(api::Kind::kLab, lab);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ((*stored)["spec"]["provider"], "netlab");
+  EXPECT_EQ((*stored)["spec"]["netlab"]["topology"], kTopology);
+  api::json files = api::json::parse(
+      (*stored)["metadata"]["annotations"][server::kExtraFilesAnnotation].get<std::string>());
+  EXPECT_EQ(files["configs/init.cfg"], "hostname r1\n");
+
+  auto again = UploadLab(a, "lab.yml", kTopology, {{"configs/init.cfg", "hostname r1\n"}});
+  ASSERT_EQ(again->status, 200);
+  EXPECT_EQ(Body(again)["reused"], true);
+  EXPECT_EQ(UploadLab(a, "other.yml", "nodes: {r2: {}}\n")->status, 423);
+  EXPECT_EQ(
+      UploadLab(a, "lab.yml", kTopology, {{"configs/init.cfg", "hostname r1\n"}}, "false")->status,
+      423);
+
+  auto described = Body(c.Get("/lab", As(a)));
+  EXPECT_EQ(described["running"], true);
+  EXPECT_EQ(described["ref_count"], 2);
+  EXPECT_EQ(described["topology"], "lab.yml");
+  auto devices = c.Get("/lab/devices", As(a));
+  ASSERT_EQ(devices->status, 200);
+  EXPECT_EQ(Body(devices)[0]["raw"]["mgmt"]["ipv4"], "10.9.0.1");
+
+  auto busy = c.Delete("/lab?force=false", As(a));
+  EXPECT_EQ(busy->status, 409);
+  EXPECT_EQ(Body(busy)["detail"], "Lab still in use");
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(c.Post("/lab/release", As(a), "", "application/json")->status, 204);
+  EXPECT_EQ(Body(c.Get("/lab", As(a)))["ref_count"], 0);  // never below 0
+  EXPECT_EQ(c.Delete("/lab?force=false", As(a))->status, 202);
+  EXPECT_FALSE(store_->Get(api::Kind::kLab, lab).ok());
+  EXPECT_EQ(c.Delete("/lab", As(a))->status, 204);
+}
+
+TEST(NeopsUpload, SafeRelativePaths) {
+  EXPECT_TRUE(server::IsSafeRelativePath("vars.yml"));
+  EXPECT_TRUE(server::IsSafeRelativePath("configs/r1/init.cfg"));
+  for (const char* bad : {"", "/abs", "..", "../x", "a/../b", "a/./b", "a/", "a//b", "a\\b"})
+    EXPECT_FALSE(server::IsSafeRelativePath(bad)) << bad;
+}
+
+}  // namespace
+}  // namespace labctl::sessiontest

@@ -1,0 +1,214 @@
+// Sessions against the real labd and labctl binaries: creation-order service under concurrency,
+// queue state across kill -9, and `labctl session run`.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "cli/client/client.h"
+#include "support/labd_process.h"
+
+namespace labctl::sessiontest {
+namespace {
+
+using namespace std::chrono_literals;
+using api::json;
+
+json NewSession(const std::string& generate_name, const std::string& lab = "") {
+  json s = {{"apiVersion", api::kApiVersion},
+            {"kind", "Session"},
+            {"metadata", {{"generateName", generate_name}}},
+            {"spec", json::object()}};
+  if (!lab.empty()) s["spec"]["lab"] = lab;
+  return s;
+}
+
+client::Client ClientFor(const testing::LabdProcess& labd) {
+  return client::Client(client::Options{labd.url(), "", 30000ms});
+}
+
+std::string Phase(const json& s) { return s.value("/status/phase"_json_pointer, std::string()); }
+
+// Watches Sessions and releases each one as soon as it is Active, recording the creation order
+// (ADDED events) and the service order, and the largest number of simultaneously Active ones.
+struct QueueDriver {
+  std::vector<std::string> created, served;
+  size_t max_active = 0;
+
+  api::Status Run(const std::string& url, const std::string& from, size_t expected) {
+    client::Client watcher(client::Options{url, "", 30000ms});
+    client::Client releaser(client::Options{url, "", 30000ms});
+    std::map<std::string, std::string> phase;
+    client::WatchParams params;
+    params.resource_version = from;
+    params.deadline = std::chrono::steady_clock::now() + 120s;
+    return watcher.Watch(api::Kind::kSession, params, [&](const json& event) {
+      const json& o = event["object"];
+      std::string name = api::Name(o);
+      if (event["type"] == "ADDED") created.push_back(name);
+      std::string before = phase[name];
+      phase[name] = Phase(o);
+      size_t active = 0;
+      for (const auto& [n, p] : phase) active += p == "Active";
+      max_active = std::max(max_active, active);
+      if (phase[name] == "Active" && before != "Active") {
+        served.push_back(name);
+        auto r = releaser.Post(client::ResourcePath(api::Kind::kSession, name) + "/release",
+                               json::object());
+        EXPECT_TRUE(r.ok()) << r.status().ToString();
+      }
+      return served.size() < expected;
+    });
+  }
+};
+
+TEST(SessionLabd, FiftyConcurrentClientsAreServedInCreationOrderOneAtATime) {
+  testing::LabdProcess labd;
+  constexpr size_t kClients = 50;
+  auto lister = ClientFor(labd);
+  auto empty = lister.List(api::Kind::kSession);
+  ASSERT_TRUE(empty.ok()) << empty.status().ToString();
+  std::string from = (*empty)["metadata"]["resourceVersion"];
+  QueueDriver driver;
+  auto driving =
+      std::async(std::launch::async, [&] { return driver.Run(labd.url(), from, kClients); });
+  std::vector<std::thread> clients;
+  std::atomic<int> failures{0};
+  for (size_t i = 0; i < kClients; ++i)
+    clients.emplace_back([&] {
+      auto c = ClientFor(labd);
+      if (!c.Create(api::Kind::kSession, NewSession("conc-")).ok()) ++failures;
+    });
+  for (auto& t : clients) t.join();
+  ASSERT_EQ(failures.load(), 0);
+  api::Status driven = driving.get();
+  ASSERT_TRUE(driven.ok()) << driven.ToString();
+  ASSERT_EQ(driver.served.size(), kClients);
+  EXPECT_EQ(driver.served, driver.created);
+  EXPECT_EQ(driver.max_active, 1u);
+}
+
+std::map<std::string, std::pair<std::string, int64_t>> Snapshot(client::Client& c) {
+  std::map<std::string, std::pair<std::string, int64_t>> out;
+  auto list = c.List(api::Kind::kSession);
+  EXPECT_TRUE(list.ok()) << list.status().ToString();
+  if (!list.ok()) return out;
+  for (const auto& s : (*list)["items"])
+    out[api::Name(s)] = {Phase(s), s.value("/status/position"_json_pointer, int64_t{-1})};
+  return out;
+}
+
+bool QueueSettled(client::Client& c, size_t n) {
+  auto snap = Snapshot(c);
+  if (snap.size() != n) return false;
+  std::set<int64_t> positions;
+  for (const auto& [name, st] : snap) {
+    if (st.first != "Active" && st.first != "Waiting") return false;
+    positions.insert(st.second);
+  }
+  return positions.size() == n;  // 0 (active) and 1..n-1, all distinct
+}
+
+TEST(SessionLabd, KillNineKeepsOrderPositionsAndActiveSession) {
+  testing::LabdProcess labd;
+  auto c = ClientFor(labd);
+  constexpr size_t kSessions = 8;
+  std::vector<std::string> names;
+  for (size_t i = 0; i < kSessions; ++i) {
+    auto created = c.Create(api::Kind::kSession, NewSession("crash-"));
+    ASSERT_TRUE(created.ok()) << created.status().ToString();
+    names.push_back(api::Name(*created));
+  }
+  for (int i = 0; i < 200 && !QueueSettled(c, kSessions); ++i) std::this_thread::sleep_for(50ms);
+  ASSERT_TRUE(QueueSettled(c, kSessions));
+  auto before = Snapshot(c);
+  EXPECT_EQ(before[names[0]].first, "Active");
+  for (size_t i = 1; i < kSessions; ++i) EXPECT_EQ(before[names[i]].second, int64_t(i));
+
+  labd.Kill9();
+  labd.Start();
+  auto after_client = ClientFor(labd);
+  EXPECT_EQ(Snapshot(after_client), before);
+
+  // The order is intact: releasing the head promotes the second created.
+  ASSERT_TRUE(
+      after_client
+          .Post(client::ResourcePath(api::Kind::kSession, names[0]) + "/release", json::object())
+          .ok());
+  std::string next_phase;
+  for (int i = 0; i < 200 && next_phase != "Active"; ++i) {
+    auto s = after_client.Get(api::Kind::kSession, names[1]);
+    if (s.ok()) next_phase = Phase(*s);
+    if (next_phase != "Active") std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(next_phase, "Active");
+  EXPECT_EQ(Snapshot(after_client)[names[2]].second, 1);
+}
+
+TEST(SessionLabd, SessionRunReturnsTheCommandsExitCodeAndReleases) {
+  testing::LabdProcess labd;
+  auto result =
+      testing::RunLabctl(labd.url(), {"session", "run", "--holder", "unit test", "--", "sh", "-c",
+                                      "test -n \"$LABCTL_SESSION\" && exit 3"});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  auto c = ClientFor(labd);
+  auto list = c.List(api::Kind::kSession);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ((*list)["items"].size(), 1u);
+  EXPECT_EQ(Phase((*list)["items"][0]), "Released");
+}
+
+TEST(SessionLabd, SessionRunWaitsForTheLabToBeReady) {
+  testing::LabdProcess labd;
+  auto c = ClientFor(labd);
+  json lab = {{"apiVersion", api::kApiVersion},
+              {"kind", "Lab"},
+              {"metadata", {{"name", "waitlab"}}},
+              {"spec", {{"provider", "netlab"}, {"netlab", {{"topology", "nodes: {r1: {}}\n"}}}}}};
+  ASSERT_TRUE(c.Create(api::Kind::kLab, lab).ok());
+  auto run = std::async(std::launch::async, [&] {
+    return testing::RunLabctl(labd.url(), {"session", "run", "--lab", "waitlab", "--", "sh", "-c",
+                                           "test \"$LABCTL_LAB\" = waitlab && exit 4"});
+  });
+  // Play the (not yet realised) netlab provider: once the lab is held, report it Ready.
+  bool marked = false;
+  for (int i = 0; i < 400 && !marked; ++i) {
+    auto current = c.Get(api::Kind::kLab, "waitlab");
+    ASSERT_TRUE(current.ok());
+    if (current->value("/status/heldBy"_json_pointer, std::string()).empty()) {
+      std::this_thread::sleep_for(50ms);
+      continue;
+    }
+    json updated = *current;
+    api::SetCondition(updated["status"], {"Ready", "True", "Ready", "", api::Generation(updated)},
+                      api::SystemClock::Instance().Now());
+    marked = c.ReplaceStatus(api::Kind::kLab, updated).ok();
+  }
+  ASSERT_TRUE(marked);
+  auto result = run.get();
+  EXPECT_EQ(result.exit_code, 4) << result.err;
+  auto held = c.Get(api::Kind::kLab, "waitlab");
+  ASSERT_TRUE(held.ok());
+  EXPECT_EQ(held->value("/status/heldBy"_json_pointer, std::string()), "");
+}
+
+TEST(SessionLabd, AcquireHeartbeatRelease) {
+  testing::LabdProcess labd;
+  auto acquired = testing::RunLabctl(labd.url(), {"session", "acquire", "--holder", "ci"});
+  ASSERT_EQ(acquired.exit_code, 0) << acquired.err;
+  std::string name = acquired.out.substr(0, acquired.out.find('\n'));
+  EXPECT_EQ(testing::RunLabctl(labd.url(), {"session", "heartbeat", name}).exit_code, 0);
+  EXPECT_EQ(testing::RunLabctl(labd.url(), {"session", "release", name}).exit_code, 0);
+  auto c = ClientFor(labd);
+  auto s = c.Get(api::Kind::kSession, name);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(Phase(*s), "Released");
+  EXPECT_NE(testing::RunLabctl(labd.url(), {"session", "heartbeat", name}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace labctl::sessiontest
