@@ -48,8 +48,10 @@ nlohmann::json UpdatedFrom(const nlohmann::json& desired, nlohmann::json live) {
   live["spec"] = desired.value("spec", nlohmann::json::object());
   const auto dm = OrEmptyObject(desired, "metadata");
   for (const char* key : {"labels", "annotations"}) {
-    if (dm.contains(key)) live["metadata"][key] = dm[key];
-    else live["metadata"].erase(key);
+    if (dm.contains(key))
+      live["metadata"][key] = dm[key];
+    else
+      live["metadata"].erase(key);
   }
   return live;
 }

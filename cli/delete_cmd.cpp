@@ -12,7 +12,8 @@ namespace labctl::cli {
 
 namespace {
 
-constexpr char kDeleteUsage[] = R"(Usage: labctl delete KIND NAME... | KIND/NAME... | -f FILE|DIR|- [flags]
+constexpr char kDeleteUsage[] =
+    R"(Usage: labctl delete KIND NAME... | KIND/NAME... | -f FILE|DIR|- [flags]
 
 Flags:
   -f, --filename PATH    delete the objects named in these manifests
@@ -71,7 +72,9 @@ api::Status WaitGone(client::Client& c, const Target& t, std::chrono::millisecon
 }  // namespace
 
 int RunDelete(const CliContext& ctx, const std::vector<std::string>& args) {
-  Flags flags({{"filename", 'f', true}, {"wait", 0, false}, {"timeout", 0, true},
+  Flags flags({{"filename", 'f', true},
+               {"wait", 0, false},
+               {"timeout", 0, true},
                {"ignore-not-found", 0, false}});
   if (auto st = flags.Parse(args); !st.ok()) return UsageError(st.message(), kDeleteUsage);
   if (flags.help()) {
@@ -91,8 +94,10 @@ int RunDelete(const CliContext& ctx, const std::vector<std::string>& args) {
       continue;
     }
     for (const auto& d : *docs) {
-      if (d.error.ok()) targets->push_back({d.kind, api::Name(d.object)});
-      else PrintError(d.error), ok = false;
+      if (d.error.ok())
+        targets->push_back({d.kind, api::Name(d.object)});
+      else
+        PrintError(d.error), ok = false;
     }
   }
   if (targets->empty() && ok) return UsageError("nothing to delete", kDeleteUsage);

@@ -22,7 +22,8 @@ constexpr char kDescribeUsage[] = R"(Usage: labctl describe KIND NAME | KIND/NAM
 
 api::TimePoint Now() { return api::SystemClock::Instance().Now(); }
 
-std::string Text(const json& o, const json::json_pointer& p, const std::string& fallback = "<none>") {
+std::string Text(const json& o, const json::json_pointer& p,
+                 const std::string& fallback = "<none>") {
   if (!o.contains(p) || o.at(p).is_null()) return fallback;
   const json& v = o.at(p);
   if (v.is_string()) return v.get<std::string>().empty() ? fallback : v.get<std::string>();
@@ -66,7 +67,8 @@ void Header(std::ostream& out, const json& o) {
   Field(out, "Annotations",
         KeyValues(o.value("metadata", json::object()).value("annotations", json())));
   std::string created = Text(o, "/metadata/creationTimestamp"_json_pointer, "");
-  Field(out, "Created", created.empty() ? "<unknown>" : created + " (" + Age(created, Now()) + " ago)");
+  Field(out, "Created",
+        created.empty() ? "<unknown>" : created + " (" + Age(created, Now()) + " ago)");
   Field(out, "Generation", std::to_string(api::Generation(o)));
   Field(out, "Resource Version", api::ResourceVersion(o));
   if (api::IsBeingDeleted(o))
@@ -80,7 +82,8 @@ void Header(std::ostream& out, const json& o) {
 std::string Interfaces(const json& node) {
   std::string out;
   for (const auto& i : ArrayAt(node, "/interfaces"_json_pointer)) {
-    std::string s = i.value("ifname", "") + (i.contains("ifname") ? "=" : "") + i.value("network", "");
+    std::string s =
+        i.value("ifname", "") + (i.contains("ifname") ? "=" : "") + i.value("network", "");
     if (i.contains("ipv4")) s += ":" + i.value("ipv4", "");
     out += (out.empty() ? "" : ",") + s;
   }
@@ -102,7 +105,8 @@ void DescribeLab(std::ostream& out, const json& lab) {
   Field(out, "Spec Hash", Text(lab, "/status/specHash"_json_pointer));
   Table nets({"NAME", "SUBNET", "IPV6 SUBNET"});
   for (const auto& n : ArrayAt(lab, "/spec/networks"_json_pointer))
-    nets.AddRow({n.value("name", ""), n.value("subnet", "<none>"), n.value("ipv6Subnet", "<none>")});
+    nets.AddRow(
+        {n.value("name", ""), n.value("subnet", "<none>"), n.value("ipv6Subnet", "<none>")});
   Section(out, "Networks", nets);
   Table nodes({"NAME", "IMAGE", "GROUP", "INTERFACES", "STATE", "READY", "ADDRESSES", "MESSAGE"});
   for (const auto& n : ArrayAt(lab, "/spec/nodes"_json_pointer)) {
@@ -122,7 +126,8 @@ void DescribeLab(std::ostream& out, const json& lab) {
     auto join = [](const json& a) {
       std::string s;
       if (a.is_array())
-        for (const auto& e : a) s += (s.empty() ? "" : " <-> ") + (e.is_string() ? e.get<std::string>() : e.dump());
+        for (const auto& e : a)
+          s += (s.empty() ? "" : " <-> ") + (e.is_string() ? e.get<std::string>() : e.dump());
       return s.empty() ? "<none>" : s;
     };
     links.AddRow({join(l.value("endpoints", json())), join(l.value("ipv4", json())),
@@ -198,9 +203,12 @@ int RunDescribe(const CliContext& ctx, const std::vector<std::string>& args) {
   }
   std::ostringstream out;
   Header(out, *o);
-  if (target->kind == api::Kind::kLab) DescribeLab(out, *o);
-  else if (target->kind == api::Kind::kSession) DescribeSession(out, *o);
-  else out << api::ToYaml(*o);
+  if (target->kind == api::Kind::kLab)
+    DescribeLab(out, *o);
+  else if (target->kind == api::Kind::kSession)
+    DescribeSession(out, *o);
+  else
+    out << api::ToYaml(*o);
   if (target->kind != api::Kind::kEvent) {
     Conditions(out, *o);
     Events(out, *client, target->kind, target->name);

@@ -73,8 +73,8 @@ int RunDiff(const CliContext& ctx, const std::vector<std::string>& args) {
         failed = true;
         continue;
       }
-      std::string d = UnifiedDiff("live/" + ref, "file/" + ref, live_yaml,
-                                  api::ToYaml(Comparable(desired)));
+      std::string d =
+          UnifiedDiff("live/" + ref, "file/" + ref, live_yaml, api::ToYaml(Comparable(desired)));
       if (!d.empty()) {
         differs = true;
         std::cout << d;

@@ -76,7 +76,8 @@ int Watch(client::Client& c, api::Kind kind, const std::string& name, const std:
   h.on_list = [&](const std::vector<nlohmann::json>& items, bool relist) {
     if (watch_only && !relist) return true;
     if (!items.empty()) print_header();
-    for (const auto& item : items) std::cout << RenderWatchObject(kind, item, format, header, Now());
+    for (const auto& item : items)
+      std::cout << RenderWatchObject(kind, item, format, header, Now());
     std::cout << std::flush;
     return true;
   };
@@ -96,7 +97,9 @@ int Watch(client::Client& c, api::Kind kind, const std::string& name, const std:
 }  // namespace
 
 int RunGet(const CliContext& ctx, const std::vector<std::string>& args) {
-  Flags flags({{"output", 'o', true}, {"selector", 'l', true}, {"watch", 'w', false},
+  Flags flags({{"output", 'o', true},
+               {"selector", 'l', true},
+               {"watch", 'w', false},
                {"watch-only", 0, false}});
   if (auto st = flags.Parse(args); !st.ok()) return UsageError(st.message(), kGetUsage);
   if (flags.help()) {
@@ -119,8 +122,8 @@ int RunGet(const CliContext& ctx, const std::vector<std::string>& args) {
   if (watch && names.size() > 1) return UsageError("watch takes at most one NAME", kGetUsage);
   auto client = ctx.NewClient();
   if (watch)
-    return Watch(*client, *kind, names.empty() ? "" : names.front(), flags.Get("selector"),
-                 *format, flags.Has("watch-only"));
+    return Watch(*client, *kind, names.empty() ? "" : names.front(), flags.Get("selector"), *format,
+                 flags.Has("watch-only"));
   if (!names.empty()) return GetNamed(*client, *kind, names, *format);
   return GetList(*client, *kind, flags.Get("selector"), *format);
 }

@@ -48,8 +48,8 @@ int PatchLab(const CliContext& ctx, const std::string& lab, const json& patch,
 }
 
 std::string LastLogLines(client::Client& client, const std::string& lab, const std::string& node) {
-  auto r = client.Request("GET", LabPath(lab, "logs") + "?node=" + client::UrlEncode(node) +
-                                     "&tailLines=5");
+  auto r = client.Request(
+      "GET", LabPath(lab, "logs") + "?node=" + client::UrlEncode(node) + "&tailLines=5");
   if (!r.ok()) return "    (no logs: " + r.status().message() + ")\n";
   std::string text = r->is_string() ? r->get<std::string>() : (r->is_null() ? "" : r->dump());
   std::string out;

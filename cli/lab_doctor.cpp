@@ -80,13 +80,13 @@ std::vector<Check> RunChecks(const CliContext& ctx) {
   std::string host = getenv("DOCKER_HOST") ? getenv("DOCKER_HOST") : "unix:///var/run/docker.sock";
   std::string socket_path = host.rfind("unix://", 0) == 0 ? host.substr(7) : host;
   std::string version = DockerVersion(socket_path);
-  checks.push_back({"docker engine", !version.empty(),
-                    version.empty() ? "no answer on " + socket_path : version + " at " + socket_path,
-                    "labd creates lab networks and containers through it; labs need it running"});
+  checks.push_back(
+      {"docker engine", !version.empty(),
+       version.empty() ? "no answer on " + socket_path : version + " at " + socket_path,
+       "labd creates lab networks and containers through it; labs need it running"});
   auto client = ctx.NewClient();
   auto labd = client->Request("GET", "/version");
-  checks.push_back({"labd", labd.ok(),
-                    labd.ok() ? labd->dump() : labd.status().message(),
+  checks.push_back({"labd", labd.ok(), labd.ok() ? labd->dump() : labd.status().message(),
                     "labctl commands other than doctor talk to labd at " + ctx.options.server});
   bool brnf = Exists("/proc/sys/net/bridge");
   checks.push_back({"br_netfilter", true, brnf ? "loaded" : "not loaded",

@@ -57,6 +57,7 @@ api::Status ListAndWatch(client::Client& c, const ListWatchOptions& options,
       params.name = options.name;
       params.bookmarks = true;
       params.deadline = options.deadline;
+      auto started = std::chrono::steady_clock::now();
       auto st = c.Watch(options.kind, params, [&](const json& event) {
         const json& object = event.contains("object") ? event["object"] : json::object();
         std::string event_rv = api::ResourceVersion(object);
@@ -74,7 +75,10 @@ api::Status ListAndWatch(client::Client& c, const ListWatchOptions& options,
       if (st.code() == api::Code::kGone) break;  // re-list
       if (st.code() == api::Code::kTimeout) return st;
       if (!st.ok()) {
-        // A broken stream is retried a few times from the last resourceVersion.
+        // A stream that broke after running a while is resumed from the last resourceVersion;
+        // only quick successive failures (labd gone) end the watch.
+        if (std::chrono::steady_clock::now() - started > std::chrono::seconds(5))
+          broken_streams = 0;
         if (st.code() != api::Code::kUnavailable || ++broken_streams > 3) return st;
         std::this_thread::sleep_for(std::chrono::milliseconds(200 * broken_streams));
       }

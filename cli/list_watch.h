@@ -17,7 +17,7 @@ namespace labctl::cli {
 
 struct ListWatchOptions {
   api::Kind kind = api::Kind::kLab;
-  std::string name;            // only this object; empty: all
+  std::string name;  // only this object; empty: all
   std::string label_selector;
   std::optional<std::chrono::steady_clock::time_point> deadline;  // Timeout status after it
 };

@@ -90,11 +90,11 @@ using Command = std::function<int(const CliContext&, const std::vector<std::stri
 const std::map<std::string, Command>& Commands() {
   namespace c = labctl::cli;
   static const std::map<std::string, Command> commands = {
-      {"apply", c::RunApply},       {"get", c::RunGet},       {"describe", c::RunDescribe},
-      {"delete", c::RunDelete},     {"diff", c::RunDiff},     {"wait", c::RunWait},
-      {"version", c::RunVersion},   {"session", c::RunSession}, {"lab", c::RunLab},
-      {"exec", c::RunExec},         {"logs", c::RunLogs},     {"doctor", c::RunDoctor},
-      {"capture", c::RunCapture},   {"graph", c::RunGraph},
+      {"apply", c::RunApply},     {"get", c::RunGet},         {"describe", c::RunDescribe},
+      {"delete", c::RunDelete},   {"diff", c::RunDiff},       {"wait", c::RunWait},
+      {"version", c::RunVersion}, {"session", c::RunSession}, {"lab", c::RunLab},
+      {"exec", c::RunExec},       {"logs", c::RunLogs},       {"doctor", c::RunDoctor},
+      {"capture", c::RunCapture}, {"graph", c::RunGraph},
   };
   return commands;
 }

@@ -13,10 +13,10 @@
 namespace labctl::cli {
 
 struct ManifestDoc {
-  std::string source;   // file name (or "-") and document index, for messages
+  std::string source;  // file name (or "-") and document index, for messages
   api::Kind kind = api::Kind::kLab;
   nlohmann::json object;
-  api::Status error;    // a document that was read but is unusable (unknown kind, no name)
+  api::Status error;  // a document that was read but is unusable (unknown kind, no name)
 };
 
 // A file that cannot be read or parsed fails as a whole; per-document problems are reported in

@@ -38,11 +38,15 @@ int RunVersion(const CliContext& ctx, const std::vector<std::string>& args) {
   api::Status server_error;
   if (!flags.Has("client")) {
     auto v = ctx.NewClient()->Request("GET", "/version");
-    if (v.ok()) all["serverVersion"] = *v;
-    else server_error = v.status();
+    if (v.ok())
+      all["serverVersion"] = *v;
+    else
+      server_error = v.status();
   }
-  if (output == "json") std::cout << all.dump(2) << "\n";
-  else if (output == "yaml") std::cout << api::ToYaml(all);
+  if (output == "json")
+    std::cout << all.dump(2) << "\n";
+  else if (output == "yaml")
+    std::cout << api::ToYaml(all);
   else {
     std::cout << "Client Version: " << LABCTL_VERSION << "\n";
     if (all.contains("serverVersion"))

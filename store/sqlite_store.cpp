@@ -69,8 +69,9 @@ SqliteStore::~SqliteStore() {
     stopping_ = true;
   }
   queue_cv_.notify_all();
-  if (writer_.joinable()) writer_.join();
-  if (hub_) hub_->Close(Status::Unavailable("store is shutting down"));
+  if (!writer_.joinable()) return;  // Open failed half-way
+  writer_.join();
+  hub_->Close(Status::Unavailable("store is shutting down"));
   spdlog::info("store: closed data_dir={} revision={}", options_.data_dir, revision_);
 }
 

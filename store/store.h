@@ -31,15 +31,15 @@ using api::Result;
 using api::Status;
 
 struct Options {
-  std::string data_dir;                 // created if missing
-  const api::Clock* clock = nullptr;    // nullptr: system clock
+  std::string data_dir;               // created if missing
+  const api::Clock* clock = nullptr;  // nullptr: system clock
   // Change-log compaction: keep at most this many changes, and none older than max_history_age.
   size_t max_history = 100'000;
   std::chrono::seconds max_history_age{3600};
   // "FULL" (survives power loss) or "NORMAL" (survives a process crash). See docs/architecture.md.
   std::string synchronous = "NORMAL";
-  size_t watch_buffer = 4096;           // events buffered per watcher before it is closed
-  bool take_lock = true;                // flock labd.lock (tests of two stores in one process)
+  size_t watch_buffer = 4096;  // events buffered per watcher before it is closed
+  bool take_lock = true;       // flock labd.lock (tests of two stores in one process)
 };
 
 enum class ChangeType { kAdded, kModified, kDeleted };
@@ -85,8 +85,8 @@ struct WatchOptions {
   // nullopt: ADDED for every existing object first, then changes. A value N: only changes after
   // N (Gone if N is older than the compacted history).
   std::optional<uint64_t> from_revision;
-  api::Selector selector;    // objects that stop matching arrive as DELETED
-  std::string name;          // non-empty: only this object (fieldSelector metadata.name=)
+  api::Selector selector;  // objects that stop matching arrive as DELETED
+  std::string name;        // non-empty: only this object (fieldSelector metadata.name=)
 };
 
 class Store {
@@ -112,7 +112,8 @@ class Store {
 
   virtual Result<json> Get(Kind kind, const std::string& name) const = 0;
   // limit 0 = all.
-  virtual ListResult List(Kind kind, const api::Selector& selector = {}, size_t limit = 0) const = 0;
+  virtual ListResult List(Kind kind, const api::Selector& selector = {},
+                          size_t limit = 0) const = 0;
   virtual Result<std::unique_ptr<Watch>> WatchKind(Kind kind, const WatchOptions& options) = 0;
 
   virtual uint64_t Revision() const = 0;

@@ -13,11 +13,16 @@ bool IsSuccess(int status) { return status >= 200 && status < 300; }
 
 std::string Describe(httplib::Error err) {
   switch (err) {
-    case httplib::Error::Connection: return "connection refused or host unreachable";
-    case httplib::Error::ConnectionTimeout: return "connection timed out";
-    case httplib::Error::Read: return "reading the response failed (timed out or closed)";
-    case httplib::Error::Write: return "sending the request failed";
-    default: return httplib::to_string(err);
+    case httplib::Error::Connection:
+      return "connection refused or host unreachable";
+    case httplib::Error::ConnectionTimeout:
+      return "connection timed out";
+    case httplib::Error::Read:
+      return "reading the response failed (timed out or closed)";
+    case httplib::Error::Write:
+      return "sending the request failed";
+    default:
+      return httplib::to_string(err);
   }
 }
 
@@ -186,11 +191,12 @@ bool IsForOtherObject(const json& event, const std::string& name) {
 api::Status Client::Watch(api::Kind kind, const WatchParams& params,
                           const WatchCallback& callback) {
   using Clock = std::chrono::steady_clock;
-  auto read_timeout = options_.timeout;
+  // Without a deadline a watch may be quiet for long: bookmarks come about every 60 s.
+  auto read_timeout = std::max(options_.timeout, std::chrono::milliseconds(90'000));
   int timeout_seconds = params.timeout_seconds;
   if (params.deadline) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*params.deadline -
-                                                                      Clock::now());
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(*params.deadline - Clock::now());
     if (left.count() <= 0) return api::Status::Timeout("watch deadline passed");
     read_timeout = std::min(read_timeout, left + std::chrono::milliseconds(200));
     int left_s = static_cast<int>((left.count() + 999) / 1000);
@@ -220,8 +226,9 @@ api::Status Client::Watch(api::Kind kind, const WatchParams& params,
     if (event.value("type", "") == "ERROR") {
       const json obj = event.value("object", json::object());
       int code = obj.is_object() ? obj.value("code", 500) : 500;
-      stream_status = code == 410 ? api::Status::Gone(obj.value("message", "too old resource version"))
-                                  : api::Status::FromJson(code, obj);
+      stream_status = code == 410
+                          ? api::Status::Gone(obj.value("message", "too old resource version"))
+                          : api::Status::FromJson(code, obj);
       return false;
     }
     if (IsForOtherObject(event, params.name)) return true;
@@ -258,7 +265,8 @@ api::Status Client::Watch(api::Kind kind, const WatchParams& params,
 api::Status Client::StreamGet(const std::string& path, const ChunkCallback& callback) {
   httplib::Client http(options_.server);
   if (!http.is_valid()) return api::Status::BadRequest("invalid server URL " + options_.server);
-  ApplyTimeouts(http, options_.timeout, std::max(options_.timeout, std::chrono::milliseconds(300000)));
+  ApplyTimeouts(http, options_.timeout,
+                std::max(options_.timeout, std::chrono::milliseconds(300000)));
   if (!options_.token.empty()) http.set_bearer_token_auth(options_.token);
   int http_status = 0;
   std::string error_body;
@@ -275,7 +283,8 @@ api::Status Client::StreamGet(const std::string& path, const ChunkCallback& call
         }
         return callback(std::string_view(data, n));
       });
-  if (http_status != 0 && !IsSuccess(http_status)) return StatusFromResponse(http_status, error_body);
+  if (http_status != 0 && !IsSuccess(http_status))
+    return StatusFromResponse(http_status, error_body);
   if (!res) {
     if (res.error() == httplib::Error::Canceled) return api::Status::Ok();
     return CannotReach(options_.server, res.error());

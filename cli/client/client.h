@@ -23,15 +23,15 @@ using json = nlohmann::json;
 
 struct Options {
   std::string server = "http://127.0.0.1:7450";  // http://host:port
-  std::string token;                              // bearer token; empty: none
-  std::chrono::milliseconds timeout{30000};       // connect/read/write timeout per request
+  std::string token;                             // bearer token; empty: none
+  std::chrono::milliseconds timeout{30000};      // connect/read/write timeout per request
 };
 
 struct WatchParams {
   std::string resource_version;  // empty: ADDED for every existing object first
   std::string label_selector;
-  std::string name;              // only this object (fieldSelector, also filtered client-side)
-  int timeout_seconds = 0;       // server closes the stream after this long; 0: never
+  std::string name;         // only this object (fieldSelector, also filtered client-side)
+  int timeout_seconds = 0;  // server closes the stream after this long; 0: never
   bool bookmarks = false;
   // Stop with a Timeout status once this passes (checked on every line, keep-alives included).
   std::optional<std::chrono::steady_clock::time_point> deadline;

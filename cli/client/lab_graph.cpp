@@ -100,8 +100,8 @@ void AddLinks(const json& spec, Topology& t) {
       if (link.contains(key)) label += " " + Join(link[key], 0) + "–" + Join(link[key], 1);
     std::string imp = ImpairmentText(link.value("impairment", json()));
     if (!imp.empty()) label += " [" + imp + "]";
-    t.edges.push_back({SafeId("node_", NodeName(a)), SafeId("node_", NodeName(b)), label,
-                       Edge::kLink});
+    t.edges.push_back(
+        {SafeId("node_", NodeName(a)), SafeId("node_", NodeName(b)), label, Edge::kLink});
   }
 }
 
@@ -123,9 +123,12 @@ Topology Build(const json& lab) {
 std::string Quoted(const std::string& s, const std::string& newline) {
   std::string out = "\"";
   for (char c : s) {
-    if (c == '"') out += newline == "\\n" ? "\\\"" : "#quot;";
-    else if (c == '\n') out += newline;
-    else out += c;
+    if (c == '"')
+      out += newline == "\\n" ? "\\\"" : "#quot;";
+    else if (c == '\n')
+      out += newline;
+    else
+      out += c;
   }
   return out + "\"";
 }
@@ -160,9 +163,12 @@ std::string Dot(const Topology& t) {
   o << "graph " << Quoted(t.name, "\\n") << " {\n  rankdir=LR;\n  node [fontname=Helvetica];\n";
   for (const auto& v : t.vertices) {
     o << "  " << v.id << " [label=" << Quoted(Lines(v.lines), "\\n");
-    if (v.network) o << ", shape=hexagon, style=filled, fillcolor=\"#eeeeff\"";
-    else if (v.nat) o << ", shape=box, style=filled, fillcolor=\"#ffeedd\"";
-    else o << ", shape=box";
+    if (v.network)
+      o << ", shape=hexagon, style=filled, fillcolor=\"#eeeeff\"";
+    else if (v.nat)
+      o << ", shape=box, style=filled, fillcolor=\"#ffeedd\"";
+    else
+      o << ", shape=box";
     o << "];\n";
   }
   for (const auto& e : t.edges) {

@@ -26,7 +26,8 @@ api::Result<FileConfig> ReadConfigFile(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   auto doc = api::ParseJsonOrYaml(ss.str());
-  if (!doc.ok()) return api::Status::BadRequest("config file " + path + ": " + doc.status().message());
+  if (!doc.ok())
+    return api::Status::BadRequest("config file " + path + ": " + doc.status().message());
   FileConfig c;
   if (doc->is_object()) {
     if (doc->contains("server") && (*doc)["server"].is_string()) c.server = (*doc)["server"];

@@ -86,7 +86,8 @@ class ExprParser {
       if (Peek() == '[' && !recursive) return ParseBracket();
       if (Peek() == '*') {
         ++i_;
-        return Step{recursive ? Step::Type::kRecursive : Step::Type::kWildcard, recursive ? "*" : ""};
+        return Step{recursive ? Step::Type::kRecursive : Step::Type::kWildcard,
+                    recursive ? "*" : ""};
       }
       std::string name = ParseName();
       if (name.empty()) return Bad(s_, "expected a field name at position " + std::to_string(i_));
@@ -357,8 +358,10 @@ api::Result<std::vector<std::pair<bool, std::string>>> Tokenize(std::string_view
     char quote = 0;
     for (; j < t.size(); ++j) {
       if (quote) {
-        if (t[j] == '\\') ++j;
-        else if (t[j] == quote) quote = 0;
+        if (t[j] == '\\')
+          ++j;
+        else if (t[j] == quote)
+          quote = 0;
       } else if (t[j] == '"' || t[j] == '\'') {
         quote = t[j];
       } else if (t[j] == '}') {
@@ -412,8 +415,10 @@ api::Result<JsonPath> JsonPath::Parse(std::string_view tmpl) {
     if (!action.empty() && (action.front() == '"' || action.front() == '\'')) {
       if (action.size() < 2 || action.back() != action.front())
         return Bad(tmpl, "unterminated string " + action);
-      stack.back()->push_back(
-          Node{Node::Type::kText, Unescape(std::string_view(action).substr(1, action.size() - 2)), {}, {}});
+      stack.back()->push_back(Node{Node::Type::kText,
+                                   Unescape(std::string_view(action).substr(1, action.size() - 2)),
+                                   {},
+                                   {}});
       continue;
     }
     bool is_range = action.rfind("range ", 0) == 0;

@@ -11,7 +11,8 @@ using json = nlohmann::json;
 
 namespace {
 
-std::string Str(const json& o, const json::json_pointer& p, const std::string& fallback = "<none>") {
+std::string Str(const json& o, const json::json_pointer& p,
+                const std::string& fallback = "<none>") {
   if (!o.contains(p)) return fallback;
   const json& v = o.at(p);
   if (v.is_null()) return fallback;
@@ -39,9 +40,10 @@ std::vector<std::string> LabRow(const json& o, bool wide, api::TimePoint now) {
   if (wide) {
     std::string hash = Str(o, "/status/specHash"_json_pointer);
     if (hash != "<none>") hash = hash.substr(0, 8);
-    size_t nodes = o.contains("/spec/nodes"_json_pointer) && o.at("/spec/nodes"_json_pointer).is_array()
-                       ? o.at("/spec/nodes"_json_pointer).size()
-                       : 0;
+    size_t nodes =
+        o.contains("/spec/nodes"_json_pointer) && o.at("/spec/nodes"_json_pointer).is_array()
+            ? o.at("/spec/nodes"_json_pointer).size()
+            : 0;
     row.push_back(Str(o, "/spec/runPolicy"_json_pointer, "OnDemand"));
     row.push_back(hash);
     row.push_back(std::to_string(nodes));
@@ -67,12 +69,14 @@ std::vector<std::string> EventRow(const json& o, api::TimePoint now) {
   std::transform(kind.begin(), kind.end(), kind.begin(),
                  [](unsigned char c) { return std::tolower(c); });
   std::string object = kind + "/" + Str(o, "/involvedObject/name"_json_pointer, "");
-  return {Age(last, now), Str(o, "/type"_json_pointer, "Normal"), Str(o, "/reason"_json_pointer, ""),
-          object, Str(o, "/message"_json_pointer, "")};
+  return {Age(last, now), Str(o, "/type"_json_pointer, "Normal"),
+          Str(o, "/reason"_json_pointer, ""), object, Str(o, "/message"_json_pointer, "")};
 }
 
 json ListOf(const std::vector<json>& items) {
-  json list = {{"apiVersion", "v1"}, {"kind", "List"}, {"items", items},
+  json list = {{"apiVersion", "v1"},
+               {"kind", "List"},
+               {"items", items},
                {"metadata", {{"resourceVersion", ""}}}};
   return list;
 }
@@ -82,13 +86,18 @@ json ListOf(const std::vector<json>& items) {
 api::Result<OutputFormat> ParseOutputFormat(const std::string& text) {
   OutputFormat f;
   if (text.empty()) return f;
-  if (text == "wide") f.type = OutputFormat::Type::kWide;
-  else if (text == "yaml") f.type = OutputFormat::Type::kYaml;
-  else if (text == "json") f.type = OutputFormat::Type::kJson;
-  else if (text == "name") f.type = OutputFormat::Type::kName;
+  if (text == "wide")
+    f.type = OutputFormat::Type::kWide;
+  else if (text == "yaml")
+    f.type = OutputFormat::Type::kYaml;
+  else if (text == "json")
+    f.type = OutputFormat::Type::kJson;
+  else if (text == "name")
+    f.type = OutputFormat::Type::kName;
   else if (text.rfind("jsonpath=", 0) == 0) {
     std::string tmpl = text.substr(9);
-    if (tmpl.size() >= 2 && (tmpl.front() == '\'' || tmpl.front() == '"') && tmpl.back() == tmpl.front())
+    if (tmpl.size() >= 2 && (tmpl.front() == '\'' || tmpl.front() == '"') &&
+        tmpl.back() == tmpl.front())
       tmpl = tmpl.substr(1, tmpl.size() - 2);
     auto jp = JsonPath::Parse(tmpl);
     if (!jp.ok()) return jp.status();
@@ -103,7 +112,8 @@ api::Result<OutputFormat> ParseOutputFormat(const std::string& text) {
 
 std::string LabReadyCount(const json& lab) {
   std::vector<std::string> skip;
-  if (lab.contains("/spec/skipGroups"_json_pointer) && lab.at("/spec/skipGroups"_json_pointer).is_array())
+  if (lab.contains("/spec/skipGroups"_json_pointer) &&
+      lab.at("/spec/skipGroups"_json_pointer).is_array())
     for (const auto& g : lab.at("/spec/skipGroups"_json_pointer))
       if (g.is_string()) skip.push_back(g);
   size_t total = 0, ready = 0;
@@ -135,9 +145,12 @@ Table NewTable(api::Kind kind, bool wide) {
 
 std::vector<std::string> TableRow(api::Kind kind, const json& o, bool wide, api::TimePoint now) {
   switch (kind) {
-    case api::Kind::kLab: return LabRow(o, wide, now);
-    case api::Kind::kSession: return SessionRow(o, now);
-    case api::Kind::kEvent: return EventRow(o, now);
+    case api::Kind::kLab:
+      return LabRow(o, wide, now);
+    case api::Kind::kSession:
+      return SessionRow(o, now);
+    case api::Kind::kEvent:
+      return EventRow(o, now);
   }
   return {api::Name(o)};
 }
@@ -149,17 +162,21 @@ std::string RenderObjects(api::Kind kind, const std::vector<json>& items, bool s
     case OutputFormat::Type::kTable:
     case OutputFormat::Type::kWide: {
       Table t = NewTable(kind, format.type == OutputFormat::Type::kWide);
-      for (const auto& o : items) t.AddRow(TableRow(kind, o, format.type == OutputFormat::Type::kWide, now));
+      for (const auto& o : items)
+        t.AddRow(TableRow(kind, o, format.type == OutputFormat::Type::kWide, now));
       return t.Render();
     }
-    case OutputFormat::Type::kYaml: return api::ToYaml(doc);
-    case OutputFormat::Type::kJson: return doc.dump(4) + "\n";
+    case OutputFormat::Type::kYaml:
+      return api::ToYaml(doc);
+    case OutputFormat::Type::kJson:
+      return doc.dump(4) + "\n";
     case OutputFormat::Type::kName: {
       std::string out;
       for (const auto& o : items) out += KindLowerName(kind) + "/" + api::Name(o) + "\n";
       return out;
     }
-    case OutputFormat::Type::kJsonPath: return format.jsonpath->Execute(doc);
+    case OutputFormat::Type::kJsonPath:
+      return format.jsonpath->Execute(doc);
   }
   return "";
 }
@@ -169,11 +186,16 @@ std::string RenderWatchObject(api::Kind kind, const json& object, const OutputFo
   switch (format.type) {
     case OutputFormat::Type::kTable:
     case OutputFormat::Type::kWide:
-      return header.RenderRowLike(TableRow(kind, object, format.type == OutputFormat::Type::kWide, now));
-    case OutputFormat::Type::kYaml: return "---\n" + api::ToYaml(object);
-    case OutputFormat::Type::kJson: return object.dump(4) + "\n";
-    case OutputFormat::Type::kName: return KindLowerName(kind) + "/" + api::Name(object) + "\n";
-    case OutputFormat::Type::kJsonPath: return format.jsonpath->Execute(object);
+      return header.RenderRowLike(
+          TableRow(kind, object, format.type == OutputFormat::Type::kWide, now));
+    case OutputFormat::Type::kYaml:
+      return "---\n" + api::ToYaml(object);
+    case OutputFormat::Type::kJson:
+      return object.dump(4) + "\n";
+    case OutputFormat::Type::kName:
+      return KindLowerName(kind) + "/" + api::Name(object) + "\n";
+    case OutputFormat::Type::kJsonPath:
+      return format.jsonpath->Execute(object);
   }
   return "";
 }

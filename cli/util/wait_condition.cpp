@@ -69,9 +69,12 @@ api::Result<WaitFor> ParseJsonPathFor(std::string_view text, std::string_view re
 
 std::string WaitFor::Describe() const {
   switch (type) {
-    case Type::kCondition: return "condition=" + condition_type + "=" + condition_status;
-    case Type::kDelete: return "delete";
-    case Type::kJsonPath: return "jsonpath={" + jsonpath + "}" + (value ? "=" + *value : "");
+    case Type::kCondition:
+      return "condition=" + condition_type + "=" + condition_status;
+    case Type::kDelete:
+      return "delete";
+    case Type::kJsonPath:
+      return "jsonpath={" + jsonpath + "}" + (value ? "=" + *value : "");
   }
   return "";
 }

@@ -15,11 +15,11 @@ namespace labctl::cli {
 
 struct WaitFor {
   enum class Type { kCondition, kDelete, kJsonPath } type = Type::kCondition;
-  std::string condition_type;            // kCondition
+  std::string condition_type;             // kCondition
   std::string condition_status = "True";  // kCondition
-  std::string jsonpath;                  // kJsonPath: the expression without braces
-  std::optional<std::string> value;      // kJsonPath: expected value, if any
-  std::string Describe() const;          // for messages: "condition=Ready", "delete", ...
+  std::string jsonpath;                   // kJsonPath: the expression without braces
+  std::optional<std::string> value;       // kJsonPath: expected value, if any
+  std::string Describe() const;           // for messages: "condition=Ready", "delete", ...
 };
 
 // Parses condition=X[=S], delete, jsonpath={.a.b}=V (or jsonpath=.a.b=V, jsonpath={.a}).

@@ -10,7 +10,7 @@
 
 namespace labctl::net {
 
-api::Status FlushConntrack();                  // calling thread's namespace
-api::Status FlushConntrack(const Netns& ns);   // another namespace
+api::Status FlushConntrack();                 // calling thread's namespace
+api::Status FlushConntrack(const Netns& ns);  // another namespace
 
 }  // namespace labctl::net

@@ -28,9 +28,19 @@ Args NetemArgs(const std::string& ifname, const Impairment& imp) {
 Args TbfArgs(const std::string& ifname, long rate_kbit) {
   // Burst: 10 ms worth of traffic, at least a couple of full frames.
   long burst = std::max<long>(3200, rate_kbit * 1000 / 8 / 100);
-  return {"tc", "qdisc", "replace", "dev", ifname, "root", "tbf",
-          "rate", fmt::format("{}kbit", rate_kbit), "burst", std::to_string(burst),
-          "latency", "50ms"};
+  return {"tc",
+          "qdisc",
+          "replace",
+          "dev",
+          ifname,
+          "root",
+          "tbf",
+          "rate",
+          fmt::format("{}kbit", rate_kbit),
+          "burst",
+          std::to_string(burst),
+          "latency",
+          "50ms"};
 }
 
 bool NetemMissing(const ProcessOutput& out) {

@@ -18,7 +18,9 @@ struct Impairment {
   double jitter_ms = 0;
   double loss_percent = 0;
   long rate_kbit = 0;
-  bool empty() const { return delay_ms <= 0 && jitter_ms <= 0 && loss_percent <= 0 && rate_kbit <= 0; }
+  bool empty() const {
+    return delay_ms <= 0 && jitter_ms <= 0 && loss_percent <= 0 && rate_kbit <= 0;
+  }
 };
 
 // Applies (or, when empty, clears) the impairment and returns the mechanism in use, e.g.

@@ -18,8 +18,8 @@ using Args = std::vector<std::string>;
 constexpr char kCommentPrefix[] = "labctl:nat:";
 
 std::string Signature(const NatConfig& c) {
-  std::string s = fmt::format("{}{}:{}:{}", kCommentPrefix, NatTypeName(c.type), c.inside_if,
-                              c.outside_if);
+  std::string s =
+      fmt::format("{}{}:{}:{}", kCommentPrefix, NatTypeName(c.type), c.inside_if, c.outside_if);
   if (c.type == NatType::kFullCone && c.inside_host) s += ":" + c.inside_host->ToString();
   return s;
 }
@@ -27,14 +27,14 @@ std::string Signature(const NatConfig& c) {
 // Rules as iptables arguments after "-t nat -A".
 std::vector<Args> DesiredRules(const NatConfig& c) {
   const std::string sig = Signature(c);
-  Args masq = {"POSTROUTING", "-o", c.outside_if, "-m", "comment", "--comment", sig,
-               "-j", "MASQUERADE"};
+  Args masq = {"POSTROUTING", "-o", c.outside_if, "-m",        "comment",
+               "--comment",   sig,  "-j",         "MASQUERADE"};
   if (c.type == NatType::kSymmetric) masq.push_back("--random-fully");
   std::vector<Args> rules = {masq};
   if (c.type == NatType::kFullCone) {
     for (const char* proto : {"udp", "tcp"})
-      rules.push_back({"PREROUTING", "-i", c.outside_if, "-p", proto, "--dport", "1024:65535",
-                       "-m", "comment", "--comment", sig, "-j", "DNAT", "--to-destination",
+      rules.push_back({"PREROUTING", "-i", c.outside_if, "-p", proto, "--dport", "1024:65535", "-m",
+                       "comment", "--comment", sig, "-j", "DNAT", "--to-destination",
                        c.inside_host->ToString()});
   }
   return rules;
@@ -124,9 +124,12 @@ std::optional<NatType> ParseNatType(const std::string& text) {
 
 const char* NatTypeName(NatType type) {
   switch (type) {
-    case NatType::kCone: return "cone";
-    case NatType::kSymmetric: return "symmetric";
-    case NatType::kFullCone: return "full-cone";
+    case NatType::kCone:
+      return "cone";
+    case NatType::kSymmetric:
+      return "symmetric";
+    case NatType::kFullCone:
+      return "full-cone";
   }
   return "?";
 }

@@ -27,7 +27,7 @@ const char* NatTypeName(NatType type);
 
 struct NatConfig {
   NatType type = NatType::kCone;
-  std::string inside_if;   // interface names inside the gateway container
+  std::string inside_if;  // interface names inside the gateway container
   std::string outside_if;
   std::optional<api::IpAddress> inside_host;  // full-cone: where unsolicited inbound goes
 };

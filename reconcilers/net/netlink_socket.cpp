@@ -151,8 +151,7 @@ int NetlinkSocket::Request(NetlinkMessage& msg) {
       if (errno == EINTR) continue;
       return -errno;
     }
-    for (auto* h = reinterpret_cast<nlmsghdr*>(buf.data()); NLMSG_OK(h, n);
-         h = NLMSG_NEXT(h, n)) {
+    for (auto* h = reinterpret_cast<nlmsghdr*>(buf.data()); NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
       if (h->nlmsg_seq != seq_) continue;
       if (h->nlmsg_type == NLMSG_ERROR) {
         auto* err = static_cast<nlmsgerr*>(NLMSG_DATA(h));
@@ -173,8 +172,7 @@ api::Status NetlinkSocket::Dump(NetlinkMessage& msg,
       if (errno == EINTR) continue;
       return api::Status::Internal("netlink dump recv: " + ErrnoText(-errno));
     }
-    for (auto* h = reinterpret_cast<nlmsghdr*>(buf.data()); NLMSG_OK(h, n);
-         h = NLMSG_NEXT(h, n)) {
+    for (auto* h = reinterpret_cast<nlmsghdr*>(buf.data()); NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
       if (h->nlmsg_seq != seq_) continue;
       if (h->nlmsg_type == NLMSG_DONE) return api::Status::Ok();
       if (h->nlmsg_type == NLMSG_ERROR) {

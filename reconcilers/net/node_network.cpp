@@ -31,7 +31,9 @@ struct SavedState {
 
 api::Result<SavedState> SaveState(Rtnl& rtnl, const std::vector<int>& indexes) {
   SavedState saved;
-  auto in = [&](int idx) { return std::find(indexes.begin(), indexes.end(), idx) != indexes.end(); };
+  auto in = [&](int idx) {
+    return std::find(indexes.begin(), indexes.end(), idx) != indexes.end();
+  };
   auto addrs = rtnl.ListAddresses();
   if (!addrs.ok()) return addrs.status();
   for (const auto& a : *addrs)
@@ -46,7 +48,8 @@ api::Result<SavedState> SaveState(Rtnl& rtnl, const std::vector<int>& indexes) {
 }
 
 api::Status RestoreState(Rtnl& rtnl, const SavedState& saved) {
-  for (const auto& a : saved.addresses) LABCTL_RETURN_IF_ERROR(rtnl.AddAddress(a.link_index, a.cidr));
+  for (const auto& a : saved.addresses)
+    LABCTL_RETURN_IF_ERROR(rtnl.AddAddress(a.link_index, a.cidr));
   for (const auto& r : saved.routes) LABCTL_RETURN_IF_ERROR(rtnl.ReplaceRoute(r));
   return api::Status::Ok();
 }
@@ -146,8 +149,8 @@ api::Result<WireOutcome> WireLink(const std::string& lab, int link_index, const 
   if (!end_b.ok()) return end_b.status();
   for (const auto& [end, state] : {std::pair{&a, end_a->first}, std::pair{&b, end_b->first}})
     if (state == EndState::kForeign)
-      return api::Status::Conflict(fmt::format("{}: interface {} exists and is not labctl's {}",
-                                               tag, end->ifname, tag));
+      return api::Status::Conflict(
+          fmt::format("{}: interface {} exists and is not labctl's {}", tag, end->ifname, tag));
   WireOutcome outcome;
   if (end_a->first != EndState::kOurs || end_b->first != EndState::kOurs) {
     // Half a link (the other container was recreated) cannot be re-paired: replace it.
@@ -169,8 +172,7 @@ api::Result<WireOutcome> WireLink(const std::string& lab, int link_index, const 
   return outcome;
 }
 
-api::Status RemoveLink(const std::string& lab, int link_index, const LinkEnd& a,
-                       const LinkEnd& b) {
+api::Status RemoveLink(const std::string& lab, int link_index, const LinkEnd& a, const LinkEnd& b) {
   const std::string tag = LinkTag(lab, link_index);
   for (const LinkEnd* end : {&a, &b}) {
     auto rtnl = OpenRtnlForPid(end->pid);

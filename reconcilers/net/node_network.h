@@ -33,9 +33,9 @@ api::Status SetRoutes(int pid, const std::vector<api::IpAddress>& default_gatewa
                       const std::vector<StaticRoute>& routes);
 
 struct LinkEnd {
-  int pid = 0;                        // container init PID
-  std::string ifname;                 // interface name inside the container
-  std::vector<api::Cidr> addresses;   // "10.1.1.1/30", "fd00:1::1/64"
+  int pid = 0;                       // container init PID
+  std::string ifname;                // interface name inside the container
+  std::vector<api::Cidr> addresses;  // "10.1.1.1/30", "fd00:1::1/64"
 };
 
 // The ifalias labctl puts on both ends of a link: "labctl:<lab>:link<index>".

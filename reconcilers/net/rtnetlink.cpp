@@ -270,8 +270,8 @@ api::Result<std::vector<AddressInfo>> Rtnl::ListAddresses(int link_index) {
     info.link_index = static_cast<int>(a->ifa_index);
     info.cidr.address = *ip;
     info.cidr.prefix = a->ifa_prefixlen;
-    info.link_local = ip->family == api::IpFamily::kV6 && ip->bytes[0] == 0xfe &&
-                      (ip->bytes[1] & 0xc0) == 0x80;
+    info.link_local =
+        ip->family == api::IpFamily::kV6 && ip->bytes[0] == 0xfe && (ip->bytes[1] & 0xc0) == 0x80;
     out.push_back(info);
   }));
   return out;

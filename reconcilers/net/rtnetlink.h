@@ -44,7 +44,7 @@ std::optional<std::string> NormalizeMac(const std::string& mac);
 
 class Rtnl {
  public:
-  static api::Result<Rtnl> Open();                 // the calling thread's namespace
+  static api::Result<Rtnl> Open();                   // the calling thread's namespace
   static api::Result<Rtnl> OpenIn(const Netns& ns);  // another namespace
 
   api::Result<std::vector<LinkInfo>> ListLinks();

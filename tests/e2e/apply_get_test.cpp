@@ -65,7 +65,7 @@ TEST_F(LabctlE2eTest, InvalidManifestGivesFieldPathAndStoresNothing) {
   auto r = Labctl({"apply", "-f", "-"}, yaml + "---\n" + LabYaml(good));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("error: lab/" + bad + ": spec.nodes[0].interfaces[0].ipv4"));
-  EXPECT_THAT(r.err, Not(HasSubstr("{\"")));  // readable, not raw JSON
+  EXPECT_THAT(r.err, Not(HasSubstr("{\"")));       // readable, not raw JSON
   EXPECT_EQ(r.out, "lab/" + good + " created\n");  // the other document still applied
   auto got = client_->Get(api::Kind::kLab, bad);
   EXPECT_EQ(got.status().code(), api::Code::kNotFound);
@@ -82,7 +82,8 @@ TEST_F(LabctlE2eTest, InvalidManifestGivesFieldPathAndStoresNothing) {
 
 TEST_F(LabctlE2eTest, GetInEveryOutputFormat) {
   std::string a = UniqueName(), b = UniqueName();
-  ASSERT_EQ(Labctl({"apply", "-f", "-"}, LabYaml(a, "one") + "---\n" + LabYaml(b, "two")).exit_code, 0);
+  ASSERT_EQ(Labctl({"apply", "-f", "-"}, LabYaml(a, "one") + "---\n" + LabYaml(b, "two")).exit_code,
+            0);
 
   auto r = Labctl({"get", "labs"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -118,8 +119,9 @@ TEST_F(LabctlE2eTest, GetInEveryOutputFormat) {
 
   r = Labctl({"get", "lab", a, "-o", "jsonpath={.metadata.labels.step}"});
   EXPECT_EQ(r.out, "one");
-  r = Labctl({"get", "labs", "-l", "e2e=labctl", "-o",
-              R"(jsonpath={range .items[*]}{.metadata.name}={.spec.nodes[?(@.name=="client-01")].image}{"\n"}{end})"});
+  r = Labctl(
+      {"get", "labs", "-l", "e2e=labctl", "-o",
+       R"(jsonpath={range .items[*]}{.metadata.name}={.spec.nodes[?(@.name=="client-01")].image}{"\n"}{end})"});
   EXPECT_THAT(r.out, HasSubstr(a + "=labbox:latest\n"));
   EXPECT_THAT(r.out, HasSubstr(b + "=labbox:latest\n"));
 
@@ -138,18 +140,22 @@ TEST_F(LabctlE2eTest, DescribeShowsNodesConditionsAndEvents) {
   ASSERT_EQ(Labctl({"apply", "-f", "-"}, LabYaml(name)).exit_code, 0);
   UpdateStatus(*client_, api::Kind::kLab, name, [](json& o) {
     o["status"]["phase"] = "Degraded";
-    o["status"]["nodes"] = {{{"name", "client-01"}, {"state", "running"}, {"ready", false},
+    o["status"]["nodes"] = {{{"name", "client-01"},
+                             {"state", "running"},
+                             {"ready", false},
                              {"addresses", {{"lan1", "192.168.101.10"}}},
                              {"message", "readiness probe failing"}}};
-    o["status"]["conditions"] = {{{"type", "E2eProbe"}, {"status", "False"}, {"reason", "Probing"},
+    o["status"]["conditions"] = {{{"type", "E2eProbe"},
+                                  {"status", "False"},
+                                  {"reason", "Probing"},
                                   {"message", "still probing"},
                                   {"lastTransitionTime", "2026-01-01T00:00:00Z"}}};
   });
   auto r = Labctl({"describe", "lab", name});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  for (const char* want : {"Name:", "Networks:", "192.168.101.0/24", "Nodes:", "IMAGE", "labbox:latest",
-                           "readiness probe failing", "lan1=192.168.101.10", "Conditions:",
-                           "E2eProbe", "still probing", "Events:"})
+  for (const char* want : {"Name:", "Networks:", "192.168.101.0/24", "Nodes:", "IMAGE",
+                           "labbox:latest", "readiness probe failing", "lan1=192.168.101.10",
+                           "Conditions:", "E2eProbe", "still probing", "Events:"})
     EXPECT_THAT(r.out, HasSubstr(want));
   EXPECT_EQ(Labctl({"describe", "lab", "no-such-lab"}).exit_code, 1);
 }

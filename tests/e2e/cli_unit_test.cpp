@@ -111,7 +111,8 @@ TEST(CliUnitJsonPath, RangeAndLiterals) {
 }
 
 TEST(CliUnitJsonPath, RejectsMalformedTemplates) {
-  for (const char* bad : {"{.items[}", "{range .items[*]}{.a}", "{end}", "{.a", "{.items[?(@.a==1]}"})
+  for (const char* bad :
+       {"{.items[}", "{range .items[*]}{.a}", "{end}", "{.a", "{.items[?(@.a==1]}"})
     EXPECT_FALSE(JsonPath::Parse(bad).ok()) << bad;
 }
 
@@ -165,7 +166,8 @@ TEST(CliUnitWait, ConditionCaseInsensitiveAndGenerationAware) {
   EXPECT_TRUE(WaitConditionMet(w, LabWithCondition(2, "True", 2)));
   EXPECT_FALSE(WaitConditionMet(w, LabWithCondition(3, "True", 2)));  // stale condition
   EXPECT_FALSE(WaitConditionMet(w, LabWithCondition(2, "False", 2)));
-  EXPECT_TRUE(WaitConditionMet(*ParseWaitFor("condition=Ready=false"), LabWithCondition(1, "False", 1)));
+  EXPECT_TRUE(
+      WaitConditionMet(*ParseWaitFor("condition=Ready=false"), LabWithCondition(1, "False", 1)));
   EXPECT_FALSE(WaitConditionMet(w, json{{"metadata", {{"name", "x"}}}}));
 }
 
@@ -195,10 +197,12 @@ TEST(CliUnitPrinters, LabTableAndFormats) {
             std::string::npos);
   EXPECT_EQ(RenderObjects(api::Kind::kLab, {lab}, false, *ParseOutputFormat("name"), now),
             "lab/natlab\n");
-  auto list_json = json::parse(RenderObjects(api::Kind::kLab, {lab}, false, *ParseOutputFormat("json"), now));
+  auto list_json =
+      json::parse(RenderObjects(api::Kind::kLab, {lab}, false, *ParseOutputFormat("json"), now));
   EXPECT_EQ(list_json["kind"], "List");
   EXPECT_EQ(list_json["items"][0]["metadata"]["name"], "natlab");
-  EXPECT_EQ(RenderObjects(api::Kind::kLab, {lab}, true, *ParseOutputFormat("jsonpath={.status.phase}"), now),
+  EXPECT_EQ(RenderObjects(api::Kind::kLab, {lab}, true,
+                          *ParseOutputFormat("jsonpath={.status.phase}"), now),
             "Ready");
   EXPECT_FALSE(ParseOutputFormat("xml").ok());
 }

@@ -30,8 +30,8 @@ TEST_F(LabctlE2eTest, ServerFromFlagEnvAndConfigFile) {
   std::string home = tmp_ + "/home";
   std::filesystem::create_directories(home + "/.config/labctl");
   WriteFile(home + "/.config/labctl", "config", "server: " + url() + "\n");
-  std::map<std::string, std::string> env = {{"HOME", home}, {"XDG_CONFIG_HOME", ""},
-                                            {"LABCTL_CONFIG", ""}};
+  std::map<std::string, std::string> env = {
+      {"HOME", home}, {"XDG_CONFIG_HOME", ""}, {"LABCTL_CONFIG", ""}};
   r = testing::RunLabctl("", {"get", "labs"}, "", env);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   r = testing::RunLabctl(kUnreachable, {"get", "labs"}, "", env);
@@ -45,7 +45,8 @@ TEST_F(LabctlE2eTest, ServerFromFlagEnvAndConfigFile) {
 TEST(LabctlE2eAuth, TokenFromEnvFlagAndConfig) {
   std::string dir = testing::MakeTempDir("labctl-e2e-auth");
   std::string tokens = WriteFile(dir, "tokens", "s3cret-token,alice,admin\n");
-  testing::LabdProcess labd({.data_dir = "", .extra_args = {"--tokens", tokens}, .wait_ready = true});
+  testing::LabdProcess labd(
+      {.data_dir = "", .extra_args = {"--tokens", tokens}, .wait_ready = true});
   ASSERT_TRUE(labd.running());
   auto r = testing::RunLabctl(labd.url(), {"get", "labs"});
   EXPECT_EQ(r.exit_code, 1);
@@ -61,9 +62,9 @@ TEST(LabctlE2eAuth, TokenFromEnvFlagAndConfig) {
   std::filesystem::create_directories(home + "/.config/labctl");
   WriteFile(home + "/.config/labctl", "config",
             "server: " + labd.url() + "\ntoken: s3cret-token\n");
-  r = testing::RunLabctl("", {"get", "labs"}, "",
-                         {{"HOME", home}, {"XDG_CONFIG_HOME", ""}, {"LABCTL_CONFIG", ""},
-                          {"LABCTL_TOKEN", ""}});
+  r = testing::RunLabctl(
+      "", {"get", "labs"}, "",
+      {{"HOME", home}, {"XDG_CONFIG_HOME", ""}, {"LABCTL_CONFIG", ""}, {"LABCTL_TOKEN", ""}});
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 

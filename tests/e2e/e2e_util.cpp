@@ -1,11 +1,11 @@
 #include "e2e/e2e_util.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <fcntl.h>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -21,10 +21,14 @@ std::string LabYaml(const std::string& name, const std::string& step, const std:
   return "apiVersion: labctl.dev/v1alpha1\n"
          "kind: Lab\n"
          "metadata:\n"
-         "  name: " + name + "\n"
+         "  name: " +
+         name +
+         "\n"
          "  labels:\n"
          "    e2e: labctl\n"
-         "    step: " + step + "\n"
+         "    step: " +
+         step +
+         "\n"
          "spec:\n"
          "  provider: docker\n"
          "  runPolicy: OnDemand\n"
@@ -32,7 +36,9 @@ std::string LabYaml(const std::string& name, const std::string& step, const std:
          "    - {name: lan1, subnet: 192.168.101.0/24}\n"
          "  nodes:\n"
          "    - name: client-01\n"
-         "      image: " + image + "\n"
+         "      image: " +
+         image +
+         "\n"
          "      interfaces: [{network: lan1, ipv4: 192.168.101.10}]\n";
 }
 
@@ -84,7 +90,8 @@ bool Eventually(const std::function<bool()>& done, std::chrono::milliseconds lim
   return done();
 }
 
-BackgroundLabctl::BackgroundLabctl(const std::string& server, const std::vector<std::string>& args) {
+BackgroundLabctl::BackgroundLabctl(const std::string& server,
+                                   const std::vector<std::string>& args) {
   out_path_ = testing::MakeTempDir("labctl-bg") + "/out";
   std::vector<std::string> argv = {LABCTL_BIN};
   argv.insert(argv.end(), args.begin(), args.end());

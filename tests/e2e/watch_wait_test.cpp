@@ -13,10 +13,13 @@ using ::testing::HasSubstr;
 void SetLabCondition(client::Client& c, const std::string& name, const std::string& type,
                      const std::string& status, int64_t observed_generation = 0) {
   UpdateStatus(c, api::Kind::kLab, name, [&](json& o) {
-    json cond = {{"type", type}, {"status", status}, {"reason", "E2e"}, {"message", "set by test"},
-                 {"lastTransitionTime", "2026-01-01T00:00:00Z"},
-                 {"observedGeneration",
-                  observed_generation ? observed_generation : api::Generation(o)}};
+    json cond = {
+        {"type", type},
+        {"status", status},
+        {"reason", "E2e"},
+        {"message", "set by test"},
+        {"lastTransitionTime", "2026-01-01T00:00:00Z"},
+        {"observedGeneration", observed_generation ? observed_generation : api::Generation(o)}};
     json conditions = json::array();
     if (o.contains("status") && o["status"].is_object() && o["status"].contains("conditions"))
       for (const auto& existing : o["status"]["conditions"])
@@ -29,8 +32,8 @@ void SetLabCondition(client::Client& c, const std::string& name, const std::stri
 TEST_F(LabctlE2eTest, GetWatchSeesChanges) {
   std::string name = UniqueName();
   ASSERT_EQ(Labctl({"apply", "-f", "-"}, LabYaml(name, "one")).exit_code, 0);
-  BackgroundLabctl watch(url(), {"get", "lab", name, "-w", "-o",
-                                 R"(jsonpath={.metadata.labels.step}{"\n"})"});
+  BackgroundLabctl watch(
+      url(), {"get", "lab", name, "-w", "-o", R"(jsonpath={.metadata.labels.step}{"\n"})"});
   ASSERT_TRUE(Eventually([&] { return watch.Output() == "one\n"; })) << watch.Output();
   ASSERT_EQ(Labctl({"apply", "-f", "-"}, LabYaml(name, "two")).exit_code, 0);
   EXPECT_TRUE(Eventually([&] { return watch.Output() == "one\ntwo\n"; })) << watch.Output();
@@ -54,7 +57,8 @@ TEST_F(LabctlE2eTest, GetWatchSeesChanges) {
   if (!seen) {
     std::string third = UniqueName();
     ASSERT_EQ(Labctl({"apply", "-f", "-"}, LabYaml(third)).exit_code, 0);
-    EXPECT_TRUE(Eventually([&] { return only.Output().find("lab/" + third) != std::string::npos; }));
+    EXPECT_TRUE(
+        Eventually([&] { return only.Output().find("lab/" + third) != std::string::npos; }));
   }
   EXPECT_EQ(only.Output().find("lab/" + name), std::string::npos) << only.Output();
 }
@@ -86,7 +90,8 @@ TEST_F(LabctlE2eTest, WaitIgnoresConditionOfOlderGeneration) {
   auto r = Labctl({"wait", "lab/" + name, "--for=condition=E2eReady", "--timeout=2s"});
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_THAT(r.err, HasSubstr("timed out waiting for the condition on lab/" + name));
-  BackgroundLabctl wait(url(), {"wait", "lab/" + name, "--for=condition=E2eReady", "--timeout=60s"});
+  BackgroundLabctl wait(url(),
+                        {"wait", "lab/" + name, "--for=condition=E2eReady", "--timeout=60s"});
   SetLabCondition(*client_, name, "E2eReady", "True", generation);
   EXPECT_EQ(wait.Wait(), 0) << wait.Output();
 }
@@ -106,8 +111,8 @@ TEST_F(LabctlE2eTest, WaitForDelete) {
 TEST_F(LabctlE2eTest, WaitForJsonPath) {
   std::string name = UniqueName();
   ASSERT_EQ(Labctl({"apply", "-f", "-"}, LabYaml(name, "one")).exit_code, 0);
-  BackgroundLabctl wait(url(), {"wait", "lab/" + name, "--for=jsonpath={.status.phase}=Degraded",
-                                "--timeout=60s"});
+  BackgroundLabctl wait(
+      url(), {"wait", "lab/" + name, "--for=jsonpath={.status.phase}=Degraded", "--timeout=60s"});
   EXPECT_EQ(wait.Wait(std::chrono::milliseconds(300)), -1) << wait.Output();
   UpdateStatus(*client_, api::Kind::kLab, name, [](json& o) { o["status"]["phase"] = "Degraded"; });
   EXPECT_EQ(wait.Wait(), 0) << wait.Output();

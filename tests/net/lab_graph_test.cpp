@@ -34,8 +34,9 @@ TEST(LabGraph, MermaidShowsNodesNetworksNatRolesLinksAndGateways) {
       << g;
   EXPECT_TRUE(Has(g, "node_cone_gw_01 ---|\"eth0 192.168.101.254 (inside)\"| net_lan1")) << g;
   EXPECT_TRUE(Has(g, "node_client_01 -.->|\"default gw\"| node_cone_gw_01")) << g;
-  EXPECT_TRUE(Has(g, "node_stun_01 ===|\"eth1 ↔ eth1 10.1.1.1/30–10.1.1.2/30 fd01::1/64–fd01::2/64 "
-                     "[20ms±5ms 1% loss 10000kbit/s]\"| node_peer_01"))
+  EXPECT_TRUE(Has(g,
+                  "node_stun_01 ===|\"eth1 ↔ eth1 10.1.1.1/30–10.1.1.2/30 fd01::1/64–fd01::2/64 "
+                  "[20ms±5ms 1% loss 10000kbit/s]\"| node_peer_01"))
       << g;
   EXPECT_TRUE(Has(g, "class node_symmetric_gw_01 nat")) << g;
 }

@@ -25,7 +25,8 @@ class NatTest : public ::testing::Test {
                          {gateway_.pid(), "eth0", {Cidr("192.168.78.1/24")}})
                     .ok());
     ASSERT_TRUE(WireLink("nattest", 1, {gateway_.pid(), "eth1", {Cidr("10.78.0.1/24")}},
-                         {internet_.pid(), "eth0",
+                         {internet_.pid(),
+                          "eth0",
                           {Cidr("10.78.0.10/24"), Cidr("10.78.0.11/24"), Cidr("10.78.0.12/24")}})
                     .ok());
     ASSERT_TRUE(SetRoutes(client_.pid(), {Ip("192.168.78.1")}, {}).ok());

@@ -42,8 +42,8 @@ TEST(NodeNetwork, WireLinkCarriesUdpBothWaysOverIpv4AndIpv6) {
   EXPECT_TRUE(wired->created);
 
   BackgroundProcess reflector(b.pid(), {ReflectorPath(), "3478"});
-  auto out = Lines(RunIn(a.pid(), {ReflectorPath(), "probe", "40001", "10.77.1.2:3478",
-                                   "[fd77:1::2]:3478"}));
+  auto out = Lines(
+      RunIn(a.pid(), {ReflectorPath(), "probe", "40001", "10.77.1.2:3478", "[fd77:1::2]:3478"}));
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[0], "10.77.1.1:40001");
   EXPECT_EQ(out[1], "[fd77:1::1]:40001");

@@ -187,6 +187,7 @@ TEST(StoreDurability, OpenFailsWhileAnotherProcessHoldsTheDir) {
   pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
+    close(done[1]);
     Options o;
     o.data_dir = dir.path();
     auto s = Store::Open(o);
@@ -195,6 +196,7 @@ TEST(StoreDurability, OpenFailsWhileAnotherProcessHoldsTheDir) {
     if (read(done[0], &b, 1) < 0) _exit(1);  // hold the lock until the parent is done
     _exit(0);
   }
+  close(done[0]);
   char b = 0;
   ASSERT_EQ(read(ready[0], &b, 1), 1);
   ASSERT_EQ(b, 1);

@@ -213,8 +213,7 @@ int main(int argc, char** argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc == 2) serve(argv[1]);
   if (argc >= 4 && strcmp(argv[1], "probe") == 0) return probe(argc, argv);
-  if (argc == 4 && strcmp(argv[1], "listen-once") == 0)
-    return listen_once(argv[2], atoi(argv[3]));
+  if (argc == 4 && strcmp(argv[1], "listen-once") == 0) return listen_once(argv[2], atoi(argv[3]));
   if (argc == 5 && strcmp(argv[1], "send") == 0) return send_one(argv);
   return usage();
 }
