@@ -84,7 +84,7 @@ class SelectorParser {
     if (Peek() == '=' || Peek() == '!') {
       bool negated = Peek() == '!';
       ++pos_;
-      if (Peek() != '=' && negated) return Error(start, "expected '!=' ");
+      if (Peek() != '=' && negated) return Error(start, "expected '!='");
       if (Peek() == '=') ++pos_;
       if (!negated && Peek() == '=') return Error(start, "unexpected '='");
       req.op = negated ? Requirement::Op::kNotEquals : Requirement::Op::kEquals;

@@ -2,9 +2,6 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <charconv>
-#include <regex>
-
 #include "api/yaml_scalar.h"
 
 namespace labctl::api {
@@ -103,9 +100,14 @@ Result<std::vector<json>> ParseYamlDocuments(const std::string& text) {
 }
 
 Result<json> ParseJsonOrYaml(const std::string& text) {
-  if (LooksLikeJson(text)) return ParseJson(text);
+  Status json_error;
+  if (LooksLikeJson(text)) {
+    auto parsed = ParseJson(text);
+    if (parsed.ok()) return parsed;
+    json_error = parsed.status();  // may still be flow-style YAML: {name: x}
+  }
   auto docs = ParseYamlDocuments(text);
-  if (!docs.ok()) return docs.status();
+  if (!docs.ok()) return json_error.ok() ? docs.status() : json_error;
   if (docs->empty()) return Status::BadRequest("empty document");
   if (docs->size() > 1)
     return Status::BadRequest("expected one document, got " + std::to_string(docs->size()));

@@ -143,3 +143,19 @@ TEST(Yaml, ToYamlKeepsOrderOfOrderedJson) {
 
 }  // namespace
 }  // namespace labctl::api
+
+namespace labctl::api {
+namespace {
+
+TEST(Yaml, FlowStyleYamlThatIsNotJsonStillParses) {
+  auto r = ParseJsonOrYaml("{kind: Lab, metadata: {name: x}}");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)["metadata"]["name"], "x");
+  auto bad = ParseJsonOrYaml("{\"kind\": \"Lab\",, }");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("invalid JSON at line 1"), std::string::npos)
+      << bad.status().message();
+}
+
+}  // namespace
+}  // namespace labctl::api

@@ -209,7 +209,7 @@ TEST_F(NeopsFacadeTest, FullLabSequenceWithReuseAndReferenceCount) {
   auto described = Body(c.Get("/lab", As(a)));
   EXPECT_EQ(described["running"], true);
   EXPECT_EQ(described["ref_count"], 2);
-  EXPECT_EQ(described["topology"], "lab.yml");
+  EXPECT_EQ(described["topology"], "Lab.YAML");  // the name of the upload that created it
   auto devices = c.Get("/lab/devices", As(a));
   ASSERT_EQ(devices->status, 200);
   EXPECT_EQ(Body(devices)[0]["raw"]["mgmt"]["ipv4"], "10.9.0.1");

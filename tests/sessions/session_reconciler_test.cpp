@@ -178,7 +178,8 @@ TEST_F(SessionReconcilerTest, MissingLabIsReportedNotFound) {
   Start();
   Create(api::Kind::kSession, MakeSession("s1", "ghost"));
   Reconcile();
-  const json* c = api::FindCondition(Session("s1"), "LabReady");
+  json session = Session("s1");
+  const json* c = api::FindCondition(session, "LabReady");
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->value("reason", ""), "LabNotFound");
 }
