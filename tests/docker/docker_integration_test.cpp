@@ -70,7 +70,7 @@ json ThreeNodes(int octet) {
       {Node("gw", {{"a", p + "1.254"}, {"b", p + "2.254"}}),
        Node("c1", {{"a", p + "1.10"}},
             {{"dependsOn", {"gw"}},
-             {"readiness", {{"exec", {"ping", "-c1", "-W1", p + "1.254"}}, {"periodSeconds", 1}}}}}),
+             {"readiness", {{"exec", {"ping", "-c1", "-W1", p + "1.254"}}, {"periodSeconds", 1}}}}),
        Node("c2", {{"b", p + "2.10"}})});
 }
 

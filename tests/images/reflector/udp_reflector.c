@@ -153,10 +153,15 @@ static void exchange(int fd, const char* dest_text, const char* payload) {
   char buf[2048];
   for (int attempt = 0; attempt < 3; ++attempt) {
     sendto(fd, payload, strlen(payload), 0, (struct sockaddr*)&dest, sizeof(dest));
-    struct sockaddr_in6 from;
-    socklen_t fromlen = sizeof(from);
-    ssize_t n = recvfrom(fd, buf, sizeof(buf) - 1, 0, (struct sockaddr*)&from, &fromlen);
-    if (n >= 0) {
+    for (;;) {
+      struct sockaddr_in6 from;
+      socklen_t fromlen = sizeof(from);
+      ssize_t n = recvfrom(fd, buf, sizeof(buf) - 1, 0, (struct sockaddr*)&from, &fromlen);
+      if (n < 0) break; /* timeout: try again */
+      /* A late answer to an earlier destination or attempt is not this one's. */
+      if (from.sin6_port != dest.sin6_port ||
+          memcmp(&from.sin6_addr, &dest.sin6_addr, sizeof(dest.sin6_addr)) != 0)
+        continue;
       buf[n] = 0;
       printf("%s\n", buf);
       fflush(stdout);
