@@ -22,9 +22,9 @@ double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).coun
 api::json Nodes(int n, int octet) {
   api::json nodes = api::json::array();
   for (int i = 0; i < n; ++i)
-    nodes.push_back(testing::Node("n" + std::to_string(i),
-                                  {{"a", "10." + std::to_string(octet) + ".1." +
-                                             std::to_string(10 + i)}}));
+    nodes.push_back(
+        testing::Node("n" + std::to_string(i),
+                      {{"a", "10." + std::to_string(octet) + ".1." + std::to_string(10 + i)}}));
   return nodes;
 }
 
@@ -33,7 +33,11 @@ double Floor(docker::DockerEngine& engine, const std::string& name, int n, int o
   auto start = Clock::now();
   std::string net = "labctl-" + name + "-a";
   auto labels = docker::NetworkLabels(name, "floor", "a", "h");
-  auto nid = engine.CreateNetwork({net, "10." + std::to_string(octet) + ".1.0/24", "", "", labels,
+  auto nid = engine.CreateNetwork({net,
+                                   "10." + std::to_string(octet) + ".1.0/24",
+                                   "",
+                                   "",
+                                   labels,
                                    {{"com.docker.network.bridge.enable_ip_masquerade", "false"}}});
   if (!nid.ok()) return -1;
   reconcilers::RunParallel(n, 8, [&](size_t i) {
@@ -41,8 +45,8 @@ double Floor(docker::DockerEngine& engine, const std::string& name, int n, int o
     c.name = docker::ContainerName(name, "n" + std::to_string(i));
     c.image = "labbox:latest";
     c.labels = docker::ContainerLabels(name, "floor", "n" + std::to_string(i), "h");
-    c.network = docker::EndpointSpec{net, "10." + std::to_string(octet) + ".1." +
-                                              std::to_string(10 + i), ""};
+    c.network = docker::EndpointSpec{
+        net, "10." + std::to_string(octet) + ".1." + std::to_string(10 + i), ""};
     auto id = engine.CreateContainer(c);
     if (id.ok()) (void)engine.StartContainer(*id);
   });

@@ -1,9 +1,9 @@
 #include "reconcilers/lab_actions.h"
 
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <spdlog/spdlog.h>
 
 #include <condition_variable>
 #include <cstdio>
@@ -45,7 +45,8 @@ api::Result<std::string> DockerLabActions::NodeContainer(const std::string& lab,
   auto info = engine_.InspectContainer(docker::ContainerName(lab, node));
   if (!info.ok()) {
     if (info.status().code() == api::Code::kNotFound)
-      return Status::NotFound("node " + node + " of lab " + lab + " has no container (is the lab up?)");
+      return Status::NotFound("node " + node + " of lab " + lab +
+                              " has no container (is the lab up?)");
     return info.status();
   }
   if (docker::LabelOf(info->labels, docker::kLabelUid) != api::Uid(*object))

@@ -38,8 +38,8 @@ void ReadAddresses(const LabModel& lab, const docker::ContainerInfo& info, NodeS
   s.addresses.clear();
   const std::string prefix = docker::NetworkName(lab.name, "");
   for (const auto& ep : info.endpoints) {
-    std::string net = ep.network.rfind(prefix, 0) == 0 ? ep.network.substr(prefix.size())
-                                                        : ep.network;
+    std::string net =
+        ep.network.rfind(prefix, 0) == 0 ? ep.network.substr(prefix.size()) : ep.network;
     if (!ep.ipv4.empty())
       s.addresses[net] = ep.ipv4;
     else if (!ep.ipv6.empty())
@@ -61,16 +61,16 @@ NodeState EnsureNodeRunning(docker::DockerEngine& engine, const LabModel& lab,
   if (!existing) {
     auto created = engine.CreateContainer(ContainerSpecFor(lab, node));
     if (!created.ok()) {
-      bool no_image = created.status().message().find("not found: build or load") !=
-                      std::string::npos;
+      bool no_image =
+          created.status().message().find("not found: build or load") != std::string::npos;
       s.state = "Failed";
       return Failed(s, no_image ? "ImageNotFound" : "CreateFailed", created.status().message());
     }
     id = *created;
     for (size_t i = 1; i < node.interfaces.size(); ++i) {
       const auto& f = node.interfaces[i];
-      auto st = engine.ConnectNetwork(
-          id, {docker::NetworkName(lab.name, f.network), f.ipv4, f.ipv6});
+      auto st =
+          engine.ConnectNetwork(id, {docker::NetworkName(lab.name, f.network), f.ipv4, f.ipv6});
       if (!st.ok()) {
         s.container_id = id;
         s.state = "created";

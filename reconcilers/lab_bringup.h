@@ -18,8 +18,8 @@ namespace labctl::reconcilers {
 // Called after every start of a node's container (by labd or anyone else), before readiness
 // is evaluated: renames interfaces by MAC, sets routes, wires links. An error is shown on the
 // node and retried on the next reconcile.
-using ContainerStartedHook = std::function<api::Status(
-    const LabModel& lab, const NodeModel& node, const docker::ContainerInfo& container)>;
+using ContainerStartedHook = std::function<api::Status(const LabModel& lab, const NodeModel& node,
+                                                       const docker::ContainerInfo& container)>;
 
 // Makes the node's container exist and run, starting from `previous` (its last reported state)
 // and `existing` (the listed container, if any). Returns the new state; a fresh start resets

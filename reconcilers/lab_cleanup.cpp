@@ -21,9 +21,8 @@ api::Status RemoveAll(docker::DockerEngine& engine,
   RunParallel(containers.size(), 8, [&](size_t i) {
     note(IgnoreNotFound(engine.RemoveContainer(containers[i].id, true)));
   });
-  RunParallel(networks.size(), 4, [&](size_t i) {
-    note(IgnoreNotFound(engine.RemoveNetwork(networks[i].id)));
-  });
+  RunParallel(networks.size(), 4,
+              [&](size_t i) { note(IgnoreNotFound(engine.RemoveNetwork(networks[i].id))); });
   return first;
 }
 

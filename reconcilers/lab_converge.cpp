@@ -47,7 +47,9 @@ PlanRequests ReadRequests(const json& lab, const LabModel& model) {
 class Pass {
  public:
   Pass(ConvergeContext& ctx, const json& lab)
-      : ctx_(ctx), lab_(lab), model_(ReadLabModel(lab)),
+      : ctx_(ctx),
+        lab_(lab),
+        model_(ReadLabModel(lab)),
         previous_phase_(StatusField(lab, "phase")) {}
 
   ReconcileResult Run() {
@@ -171,11 +173,12 @@ class Pass {
     NodeState s = EnsureNodeRunning(ctx_.engine, model_, node, existing, previous,
                                     ctx_.options.on_container_started, now);
     if (!existing && !s.container_id.empty())
-      ctx_.event("CreatedNode", "created container " + docker::ContainerName(model_.name, node.name),
-                 false);
+      ctx_.event("CreatedNode",
+                 "created container " + docker::ContainerName(model_.name, node.name), false);
     if (s.error_reason.empty()) ProbeReadiness(ctx_.engine, node, s, now);
     if (!s.error_reason.empty()) ctx_.event(s.error_reason, node.name + ": " + s.message, true);
-    if (s.ready && !previous.ready) ctx_.event("NodeReady", "node " + node.name + " is ready", false);
+    if (s.ready && !previous.ready)
+      ctx_.event("NodeReady", "node " + node.name + " is ready", false);
     std::lock_guard<std::mutex> l(mu_);
     states_[node.name] = s;
     return s.ready;
@@ -184,8 +187,8 @@ class Pass {
   LabReport Report() {
     std::vector<NodeState> nodes;
     for (const auto& node : model_.nodes) nodes.push_back(states_[node.name]);
-    LabReport r = ReportForNodes(std::move(nodes), previous_phase_, model_.generation,
-                                 model_.spec_hash);
+    LabReport r =
+        ReportForNodes(std::move(nodes), previous_phase_, model_.generation, model_.spec_hash);
     r.extra = extra_;
     return r;
   }
@@ -206,7 +209,8 @@ class Pass {
     if (!st.ok()) return ReconcileResult::Error(st);
     for (const auto& n : report.nodes)
       if (!n.error_reason.empty())
-        return ReconcileResult::Error(api::Status::Unavailable("node " + n.name + ": " + n.message));
+        return ReconcileResult::Error(
+            api::Status::Unavailable("node " + n.name + ": " + n.message));
     int period = 0;
     for (const auto& node : model_.nodes)
       if (!states_[node.name].ready) {
@@ -214,8 +218,8 @@ class Pass {
         period = period == 0 ? p : std::min(period, p);
       }
     if (period == 0) return ReconcileResult::Done();
-    auto wait = std::min<std::chrono::milliseconds>(std::chrono::seconds(period),
-                                                    ctx_.options.max_poll);
+    auto wait =
+        std::min<std::chrono::milliseconds>(std::chrono::seconds(period), ctx_.options.max_poll);
     return ReconcileResult::After(wait);
   }
 

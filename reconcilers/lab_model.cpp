@@ -88,8 +88,8 @@ LabModel ReadLabModel(const json& lab) {
   auto skip = Strings(spec, "skipGroups");
   if (spec.contains("networks") && spec["networks"].is_array())
     for (const auto& n : spec["networks"])
-      m.networks.push_back({Str(n, "name"), Str(n, "subnet"), Str(n, "ipv6Subnet"),
-                            api::SpecHash(n)});
+      m.networks.push_back(
+          {Str(n, "name"), Str(n, "subnet"), Str(n, "ipv6Subnet"), api::SpecHash(n)});
   if (spec.contains("nodes") && spec["nodes"].is_array())
     for (const auto& n : spec["nodes"]) {
       if (std::find(skip.begin(), skip.end(), Str(n, "group")) != skip.end() &&
@@ -101,7 +101,8 @@ LabModel ReadLabModel(const json& lab) {
 }
 
 UpDecision DecideUp(const json& lab, api::TimePoint now) {
-  const json annotations = lab.value("metadata", json::object()).value("annotations", json::object());
+  const json annotations =
+      lab.value("metadata", json::object()).value("annotations", json::object());
   if (annotations.is_object() && annotations.value(kStoppedAnnotation, "") == "true")
     return {false, "Stopped", std::nullopt};
   const json spec = lab.value("spec", json::object());

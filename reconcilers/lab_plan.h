@@ -20,7 +20,7 @@ struct LabPlan {
   std::vector<docker::NetworkInfo> remove_networks;
   std::vector<NetworkModel> create_networks;
   std::map<std::string, docker::ContainerSummary> keep;  // node name -> its container
-  std::vector<docker::ContainerSummary> restart;          // kept running containers to restart
+  std::vector<docker::ContainerSummary> restart;         // kept running containers to restart
 
   bool ChangesDocker() const {
     return !remove_containers.empty() || !remove_networks.empty() || !create_networks.empty() ||

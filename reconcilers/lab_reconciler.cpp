@@ -16,7 +16,10 @@ using runtime::ReconcileResult;
 LabReconciler::LabReconciler(store::Store& store, docker::DockerEngine& engine,
                              const api::Clock& clock, runtime::EventRecorder* recorder,
                              LabReconcilerOptions options)
-    : store_(store), engine_(engine), clock_(clock), recorder_(recorder),
+    : store_(store),
+      engine_(engine),
+      clock_(clock),
+      recorder_(recorder),
       options_(std::move(options)) {}
 
 api::Result<int> LabReconciler::RemoveOrphans() {
@@ -122,14 +125,14 @@ ReconcileResult LabReconciler::BringDown(const json& lab, const std::string& rea
       Warning(lab, "StopFailed", st.message());
       return ReconcileResult::Error(st);
     }
-    Normal(lab, "Stopped", "removed " + std::to_string(containers->size()) + " containers (" +
-                               reason + ")");
+    Normal(lab, "Stopped",
+           "removed " + std::to_string(containers->size()) + " containers (" + reason + ")");
   }
   std::string message = reason == "Stopped"       ? "stopped by labctl lab stop"
                         : reason == "IdleTimeout" ? "idle timeout passed after release"
                                                   : "OnDemand lab not held by a session";
-  auto report = ReportDown("Stopped", reason, message, api::Generation(lab),
-                           ReadLabModel(lab).spec_hash);
+  auto report =
+      ReportDown("Stopped", reason, message, api::Generation(lab), ReadLabModel(lab).spec_hash);
   auto st = WriteLabReport(store_, name, report, clock_.Now());
   if (!st.ok()) return ReconcileResult::Error(st);
   return wake_after ? ReconcileResult::After(*wake_after) : ReconcileResult::Done();

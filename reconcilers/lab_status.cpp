@@ -5,8 +5,8 @@ namespace labctl::reconcilers {
 using api::json;
 
 json NodeStateToJson(const NodeState& n) {
-  json j = {{"name", n.name},     {"containerID", n.container_id}, {"state", n.state},
-            {"ready", n.ready},   {"addresses", n.addresses},      {"message", n.message}};
+  json j = {{"name", n.name},   {"containerID", n.container_id}, {"state", n.state},
+            {"ready", n.ready}, {"addresses", n.addresses},      {"message", n.message}};
   if (!n.started_at.empty()) j["startedAt"] = n.started_at;
   if (!n.probe_since.empty()) j["probeSince"] = n.probe_since;
   return j;
@@ -88,8 +88,7 @@ LabReport ReportForNodes(std::vector<NodeState> nodes, const std::string& previo
 }
 
 LabReport ReportDown(const std::string& phase, const std::string& reason,
-                     const std::string& message, int64_t generation,
-                     const std::string& spec_hash) {
+                     const std::string& message, int64_t generation, const std::string& spec_hash) {
   LabReport r;
   r.phase = phase;
   r.spec_hash = spec_hash;

@@ -22,9 +22,9 @@ struct NodeState {
   bool ready = false;
   std::map<std::string, std::string> addresses;  // network -> ipv4 (or ipv6)
   std::string message;
-  std::string started_at;   // Docker's State.StartedAt when readiness was evaluated
-  std::string probe_since;  // our clock: when probing of this start began
-  std::string error_reason; // non-empty: creating/starting failed (ImageNotFound, StartFailed)
+  std::string started_at;    // Docker's State.StartedAt when readiness was evaluated
+  std::string probe_since;   // our clock: when probing of this start began
+  std::string error_reason;  // non-empty: creating/starting failed (ImageNotFound, StartFailed)
 };
 
 api::json NodeStateToJson(const NodeState& n);
@@ -47,8 +47,7 @@ LabReport ReportForNodes(std::vector<NodeState> nodes, const std::string& previo
                          int64_t generation, const std::string& spec_hash);
 // Phase Stopped (or Terminating) with both conditions False for `reason`.
 LabReport ReportDown(const std::string& phase, const std::string& reason,
-                     const std::string& message, int64_t generation,
-                     const std::string& spec_hash);
+                     const std::string& message, int64_t generation, const std::string& spec_hash);
 
 // Re-reads the Lab, applies the report to its status (keeping fields owned by others) and
 // writes it; retries on Conflict. A write that would change nothing is skipped.

@@ -31,8 +31,8 @@ void DockerEventWatcher::Stop() {
 
 bool DockerEventWatcher::IsDrift(const EngineEvent& e) {
   if (e.type == "container")
-    return e.action == "die" || e.action == "stop" || e.action == "kill" ||
-           e.action == "start" || e.action == "destroy" || e.action == "oom";
+    return e.action == "die" || e.action == "stop" || e.action == "kill" || e.action == "start" ||
+           e.action == "destroy" || e.action == "oom";
   if (e.type == "network") return e.action == "destroy" || e.action == "disconnect";
   return false;
 }

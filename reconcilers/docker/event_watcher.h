@@ -9,7 +9,8 @@
 // 256 events, so whatever happened while disconnected is found by re-listing, not by the stream.
 //
 // labd wiring:
-//   DockerEventWatcher watcher(engine, [&](const std::string& lab) { lab_controller.Enqueue(lab); },
+//   DockerEventWatcher watcher(engine, [&](const std::string& lab) { lab_controller.Enqueue(lab);
+//   },
 //                              [&] { for (auto& lab : store.List(api::Kind::kLab).items)
 //                                      lab_controller.Enqueue(api::Name(lab)); });
 //   watcher.Start();  ...  watcher.Stop();   // before the controller stops

@@ -139,8 +139,8 @@ Result<std::vector<NetworkInfo>> FakeEngine::ListNetworks(const LabelMap& labels
 Result<std::string> FakeEngine::CreateNetwork(const NetworkSpec& spec) {
   LABCTL_RETURN_IF_ERROR(Enter(true));
   std::lock_guard<std::mutex> l(mu_);
-  if (LookupNetwork(spec.name)) return Status::Conflict("network with name " + spec.name +
-                                                        " already exists");
+  if (LookupNetwork(spec.name))
+    return Status::Conflict("network with name " + spec.name + " already exists");
   std::string id = "net" + std::to_string(next_id_++);
   networks_[id] = {spec, id};
   return id;
@@ -179,7 +179,8 @@ Result<std::vector<ContainerSummary>> FakeEngine::ListContainers(const LabelMap&
   std::lock_guard<std::mutex> l(mu_);
   std::vector<ContainerSummary> out;
   for (const auto& [id, c] : containers_)
-    if (Matches(c.info.labels, labels)) out.push_back({id, c.info.name, c.info.state, c.info.labels});
+    if (Matches(c.info.labels, labels))
+      out.push_back({id, c.info.name, c.info.state, c.info.labels});
   return out;
 }
 
@@ -189,7 +190,8 @@ Result<std::string> FakeEngine::CreateContainer(const ContainerSpec& spec) {
   if (!images_.empty() && !images_.count(spec.image))
     return Status::NotFound(ImageNotFoundMessage(spec.image));
   if (Lookup(spec.name))
-    return Status::Conflict("Conflict. The container name \"/" + spec.name + "\" is already in use");
+    return Status::Conflict("Conflict. The container name \"/" + spec.name +
+                            "\" is already in use");
   if (spec.network && !LookupNetwork(spec.network->network))
     return Status::NotFound("network " + spec.network->network + " not found");
   std::string id = "c" + std::to_string(next_id_++);
@@ -273,8 +275,8 @@ Result<ContainerInfo> FakeEngine::InspectContainer(const std::string& id) {
   ContainerInfo info = c->info;
   int n = 0;
   for (const auto& ep : c->endpoints)
-    info.endpoints.push_back({ep.network, ep.ipv4, ep.ipv6,
-                              "02:42:00:00:00:" + std::to_string(10 + n++)});
+    info.endpoints.push_back(
+        {ep.network, ep.ipv4, ep.ipv6, "02:42:00:00:00:" + std::to_string(10 + n++)});
   return info;
 }
 

@@ -43,11 +43,16 @@ std::string ErrorMessage(const std::string& body) {
 Status ErrorStatus(int http_status, const std::string& body) {
   std::string m = ErrorMessage(body);
   switch (http_status) {
-    case 400: return Status::BadRequest(m);
-    case 403: return Status::Forbidden(m);
-    case 404: return Status::NotFound(m);
-    case 409: return Status::Conflict(m);
-    default: return Status::Internal("docker: " + m);
+    case 400:
+      return Status::BadRequest(m);
+    case 403:
+      return Status::Forbidden(m);
+    case 404:
+      return Status::NotFound(m);
+    case 409:
+      return Status::Conflict(m);
+    default:
+      return Status::Internal("docker: " + m);
   }
 }
 
@@ -286,8 +291,8 @@ Result<NetworkInfo> HttpEngine::InspectNetwork(const std::string& id_or_name) {
 }
 
 Result<std::vector<ContainerSummary>> HttpEngine::ListContainers(const LabelMap& labels) {
-  auto j = impl_->CallJson("GET",
-                           "/containers/json?all=1&filters=" + UrlEncode(LabelFilters(labels)));
+  auto j =
+      impl_->CallJson("GET", "/containers/json?all=1&filters=" + UrlEncode(LabelFilters(labels)));
   if (!j.ok()) return j.status();
   std::vector<ContainerSummary> out;
   for (const auto& c : *j) out.push_back(ParseContainerSummary(c));
@@ -350,9 +355,8 @@ Status HttpEngine::StreamLogs(const std::string& id, int tail, bool follow,
                      (tail < 0 ? std::string("all") : std::to_string(tail)) +
                      "&follow=" + (follow ? "1" : "0");
   StreamDemuxer demux(callback);
-  return impl_->Stream("GET", path, "", [&](const char* d, size_t n) {
-    return demux.Feed(std::string_view(d, n));
-  });
+  return impl_->Stream("GET", path, "",
+                       [&](const char* d, size_t n) { return demux.Feed(std::string_view(d, n)); });
 }
 
 Result<std::string> HttpEngine::ExecCreate(const std::string& id,
@@ -367,9 +371,7 @@ Status HttpEngine::ExecStart(const std::string& exec_id, const OutputCallback& c
   json body = {{"Detach", false}, {"Tty", false}};
   StreamDemuxer demux(callback);
   return impl_->Stream("POST", "/exec/" + exec_id + "/start", body.dump(),
-                       [&](const char* d, size_t n) {
-                         return demux.Feed(std::string_view(d, n));
-                       });
+                       [&](const char* d, size_t n) { return demux.Feed(std::string_view(d, n)); });
 }
 
 Result<ExecInfo> HttpEngine::ExecInspect(const std::string& exec_id) {
@@ -398,8 +400,7 @@ Result<ExecResult> HttpEngine::Exec(const std::string& id, const std::vector<std
 }
 
 Status HttpEngine::StreamEvents(const LabelMap& labels, const EventCallback& callback) {
-  std::string path =
-      "/events?filters=" + UrlEncode(LabelFilters(labels, {"container", "network"}));
+  std::string path = "/events?filters=" + UrlEncode(LabelFilters(labels, {"container", "network"}));
   std::string line_buffer;
   return impl_->Stream(
       "GET", path, "",

@@ -15,7 +15,7 @@
 namespace labctl::docker {
 
 struct HttpEngineOptions {
-  std::string docker_host;  // "unix:///var/run/docker.sock"; empty: $DOCKER_HOST or default
+  std::string docker_host;   // "unix:///var/run/docker.sock"; empty: $DOCKER_HOST or default
   int timeout_seconds = 60;  // connect/read/write timeout of ordinary calls
 };
 

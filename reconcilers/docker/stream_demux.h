@@ -23,8 +23,8 @@ class StreamDemuxer {
     bool keep_going = true;
     while (keep_going && buffer_.size() - pos >= 8) {
       const auto* h = reinterpret_cast<const unsigned char*>(buffer_.data() + pos);
-      uint32_t size = (uint32_t{h[4]} << 24) | (uint32_t{h[5]} << 16) | (uint32_t{h[6]} << 8) |
-                      uint32_t{h[7]};
+      uint32_t size =
+          (uint32_t{h[4]} << 24) | (uint32_t{h[5]} << 16) | (uint32_t{h[6]} << 8) | uint32_t{h[7]};
       if (buffer_.size() - pos - 8 < size) break;
       keep_going = callback_(h[0], std::string_view(buffer_).substr(pos + 8, size));
       pos += 8 + size;

@@ -132,8 +132,8 @@ TEST_F(DockerIntegrationTest, RemovedNetworkIsRecreatedAndNodesReattached) {
   ASSERT_TRUE(harness_->WaitReady(lab));
   std::string net = docker::NetworkName(lab, "b");
   for (const char* node : {"gw", "c2"})
-    ASSERT_EQ(testing::RunProgram({"docker", "network", "disconnect", "-f", net,
-                                   docker::ContainerName(lab, node)})
+    ASSERT_EQ(testing::RunProgram(
+                  {"docker", "network", "disconnect", "-f", net, docker::ContainerName(lab, node)})
                   .exit_code,
               0);
   auto rm = testing::RunProgram({"docker", "network", "rm", net});
@@ -178,8 +178,8 @@ TEST_F(DockerIntegrationTest, PrivilegedRefusalIsShownNotFatal) {
       lab,
       [](const api::Result<json>& o) {
         const json* c = o.ok() ? api::FindCondition(*o, "Provisioned") : nullptr;
-        return c && (c->value("reason", "") == "StartFailed" ||
-                     api::IsConditionTrue(*o, "Provisioned"));
+        return c &&
+               (c->value("reason", "") == "StartFailed" || api::IsConditionTrue(*o, "Provisioned"));
       },
       std::chrono::seconds(30), &last);
   ASSERT_TRUE(refused);

@@ -1,11 +1,12 @@
 // DockerEventWatcher against the FakeEngine: drift events map to labs, reconnects resync.
+#include "reconcilers/docker/event_watcher.h"
+
 #include <gtest/gtest.h>
 
 #include <mutex>
 #include <set>
 #include <thread>
 
-#include "reconcilers/docker/event_watcher.h"
 #include "reconcilers/docker/fake_engine.h"
 #include "reconcilers/docker/naming.h"
 

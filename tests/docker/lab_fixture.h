@@ -21,7 +21,8 @@ inline std::unique_ptr<store::Store> OpenTempStore(const std::string& prefix) {
   return std::move(s).value();
 }
 
-inline api::json Node(const std::string& name, const std::vector<std::pair<std::string, std::string>>& ifaces,
+inline api::json Node(const std::string& name,
+                      const std::vector<std::pair<std::string, std::string>>& ifaces,
                       api::json extra = api::json::object()) {
   api::json n = {{"name", name}, {"image", "labbox:latest"}, {"capAdd", {"NET_ADMIN"}}};
   api::json list = api::json::array();
@@ -35,16 +36,16 @@ inline api::json Node(const std::string& name, const std::vector<std::pair<std::
 inline api::json TwoNetLab(const std::string& name, int x, api::json nodes,
                            const std::string& run_policy = "Always") {
   std::string p = "10." + std::to_string(x) + ".";
-  api::json lab = {{"apiVersion", api::kApiVersion},
-                   {"kind", "Lab"},
-                   {"metadata", {{"name", name}}},
-                   {"spec",
-                    {{"provider", "docker"},
-                     {"runPolicy", run_policy},
-                     {"networks",
-                      {{{"name", "a"}, {"subnet", p + "1.0/24"}},
-                       {{"name", "b"}, {"subnet", p + "2.0/24"}}}},
-                     {"nodes", nodes}}}};
+  api::json lab = {
+      {"apiVersion", api::kApiVersion},
+      {"kind", "Lab"},
+      {"metadata", {{"name", name}}},
+      {"spec",
+       {{"provider", "docker"},
+        {"runPolicy", run_policy},
+        {"networks",
+         {{{"name", "a"}, {"subnet", p + "1.0/24"}}, {{"name", "b"}, {"subnet", p + "2.0/24"}}}},
+        {"nodes", nodes}}}};
   api::DefaultLab(lab);
   return lab;
 }

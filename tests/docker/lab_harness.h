@@ -25,8 +25,8 @@ class LabHarness {
     recorder_ = std::make_unique<runtime::EventRecorder>(*store_, clock_, "lab-test");
     reconcilers::LabReconcilerOptions o;
     o.orphan_lab_prefix = orphan_prefix;
-    reconciler_ = std::make_unique<reconcilers::LabReconciler>(*store_, engine_, clock_,
-                                                               recorder_.get(), o);
+    reconciler_ =
+        std::make_unique<reconcilers::LabReconciler>(*store_, engine_, clock_, recorder_.get(), o);
     controller_ = std::make_unique<runtime::Controller>(
         *store_, api::Kind::kLab, *reconciler_,
         runtime::ControllerOptions{.name = "lab", .workers = 2});

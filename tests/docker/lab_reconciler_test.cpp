@@ -1,4 +1,6 @@
 // LabReconciler against the in-memory FakeEngine and a real Store on a temp dir.
+#include "reconcilers/lab_reconciler.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,7 +10,6 @@
 #include "docker/lab_fixture.h"
 #include "reconcilers/docker/fake_engine.h"
 #include "reconcilers/docker/naming.h"
-#include "reconcilers/lab_reconciler.h"
 
 namespace labctl {
 namespace {
@@ -104,10 +105,9 @@ TEST_F(LabReconcilerTest, DependsOnWaitsForReadiness) {
   engine_.SetExecHandler([&](const std::string& c, const std::vector<std::string>&) {
     return docker::ExecResult{c == "labctl-l2-gw" && !gw_ready ? 1 : 0, "", "not yet"};
   });
-  json nodes = json::array(
-      {Node("gw", {{"a", "10.9.1.1"}}, {{"readiness", {{"exec", {"true"}}}}}),
-       Node("c1", {{"a", "10.9.1.10"}}, {{"dependsOn", {"gw"}}}),
-       Node("c2", {{"b", "10.9.2.10"}})});
+  json nodes = json::array({Node("gw", {{"a", "10.9.1.1"}}, {{"readiness", {{"exec", {"true"}}}}}),
+                            Node("c1", {{"a", "10.9.1.10"}}, {{"dependsOn", {"gw"}}}),
+                            Node("c2", {{"b", "10.9.2.10"}})});
   Create(TwoNetLab("l2", 9, nodes));
   auto r = reconciler_->Reconcile("l2");
   EXPECT_TRUE(r.requeue_after.has_value());
@@ -180,16 +180,23 @@ TEST_F(LabReconcilerTest, DeletionRemovesEverythingThenTheObject) {
 
 TEST_F(LabReconcilerTest, RemovesOrphansAndObjectsOfAnotherUid) {
   // A leftover of a lab that no longer exists, and one of an older lab with the same name.
-  ASSERT_TRUE(engine_.CreateNetwork({"labctl-ghost-a", "10.8.1.0/24", "", "",
-                                     docker::NetworkLabels("ghost", "u1", "a", "h"), {}})
+  ASSERT_TRUE(engine_
+                  .CreateNetwork({"labctl-ghost-a",
+                                  "10.8.1.0/24",
+                                  "",
+                                  "",
+                                  docker::NetworkLabels("ghost", "u1", "a", "h"),
+                                  {}})
                   .ok());
-  ASSERT_TRUE(engine_.CreateContainer({.name = "labctl-ghost-n",
-                                       .image = "labbox:latest",
-                                       .labels = docker::ContainerLabels("ghost", "u1", "n", "h")})
+  ASSERT_TRUE(engine_
+                  .CreateContainer({.name = "labctl-ghost-n",
+                                    .image = "labbox:latest",
+                                    .labels = docker::ContainerLabels("ghost", "u1", "n", "h")})
                   .ok());
-  ASSERT_TRUE(engine_.CreateContainer({.name = "labctl-l6-gw",
-                                       .image = "labbox:latest",
-                                       .labels = docker::ContainerLabels("l6", "old", "gw", "h")})
+  ASSERT_TRUE(engine_
+                  .CreateContainer({.name = "labctl-l6-gw",
+                                    .image = "labbox:latest",
+                                    .labels = docker::ContainerLabels("l6", "old", "gw", "h")})
                   .ok());
   Create(TwoNetLab("l6", 9, ThreeNodes()));
   Settle("l6");
@@ -241,8 +248,7 @@ TEST_F(LabReconcilerTest, SkipGroupsLeavesThoseNodesOut) {
   lab["spec"]["skipGroups"] = {"windows"};
   Create(lab);
   Settle("l9");
-  EXPECT_EQ(engine_.ContainerNames(),
-            (std::vector<std::string>{"labctl-l9-c1", "labctl-l9-gw"}));
+  EXPECT_EQ(engine_.ContainerNames(), (std::vector<std::string>{"labctl-l9-c1", "labctl-l9-gw"}));
   EXPECT_EQ(Phase("l9"), "Ready");
 }
 
@@ -326,9 +332,10 @@ TEST_F(LabReconcilerTest, ContainerStartedHookRunsAfterEveryStart) {
 }
 
 TEST_F(LabReconcilerTest, NotFoundLabLeavesNothingBehind) {
-  ASSERT_TRUE(engine_.CreateContainer({.name = "labctl-gone-n",
-                                       .image = "labbox:latest",
-                                       .labels = docker::ContainerLabels("gone", "u", "n", "h")})
+  ASSERT_TRUE(engine_
+                  .CreateContainer({.name = "labctl-gone-n",
+                                    .image = "labbox:latest",
+                                    .labels = docker::ContainerLabels("gone", "u", "n", "h")})
                   .ok());
   auto r = reconciler_->Reconcile("gone");
   EXPECT_TRUE(r.status.ok());
