@@ -23,6 +23,7 @@
 #include "reconcilers/lab_actions.h"
 #include "reconcilers/lab_reconciler.h"
 #include "reconcilers/session_actions.h"
+#include "reconcilers/lab_network_hook.h"
 #include "reconcilers/session_reconciler.h"
 #include "store/store.h"
 
@@ -89,8 +90,7 @@ struct Controllers {
 
     reconcilers::LabReconcilerOptions lab_options;
     lab_options.orphan_lab_prefix = flags.orphan_lab_prefix;
-    // TODO(lead): lab_options.on_container_started = the network engineer's hook
-    // (reconcilers/net: interface renames, default routes, veth links, NAT, impairment).
+    lab_options.on_container_started = reconcilers::MakeLabNetworkHook(store, *engine);
     lab_reconciler = std::make_unique<reconcilers::LabReconciler>(store, *engine, clock,
                                                                   events.get(), lab_options);
     lab_actions = std::make_unique<reconcilers::DockerLabActions>(store, *engine);

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "tests/support/labd_process.h"
 
 #include <arpa/inet.h>
@@ -114,6 +115,11 @@ void LabdProcess::Start() {
   std::vector<std::string> args = {LABD_BIN, "--listen", "127.0.0.1:" + std::to_string(port_),
                                    "--data-dir", options_.data_dir};
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
+  // Tests that do not ask for Docker get an engine that does not exist: their labd must never
+  // touch (or sweep as orphans) the Docker objects of tests running beside them.
+  if (std::find(args.begin(), args.end(), "--docker-host") == args.end()) {
+    args.insert(args.end(), {"--docker-host", "unix:///nonexistent/labctl-test-no-docker.sock"});
+  }
   std::string log = log_path();
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");

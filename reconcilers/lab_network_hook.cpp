@@ -1,0 +1,96 @@
+#include "reconcilers/lab_network_hook.h"
+
+#include <spdlog/spdlog.h>
+
+#include <map>
+
+#include "reconcilers/docker/naming.h"
+#include "reconcilers/net/impairment.h"
+#include "reconcilers/net/lab_network_plan.h"
+#include "reconcilers/net/nat.h"
+#include "reconcilers/net/node_network.h"
+
+namespace labctl::reconcilers {
+namespace {
+
+using api::json;
+using api::Status;
+
+// MAC (as Docker assigned it per network) -> the interface name the spec declares.
+std::map<std::string, std::string> DesiredNames(const std::string& lab, const json& node,
+                                                const docker::ContainerInfo& info) {
+  std::map<std::string, std::string> names;
+  const auto ifnames = net::InterfaceNames(node);
+  const json& interfaces = node.value("interfaces", json::array());
+  for (size_t i = 0; i < interfaces.size() && i < ifnames.size(); ++i) {
+    const std::string network = interfaces[i].value("network", "");
+    for (const auto& ep : info.endpoints) {
+      if (ep.mac.empty()) continue;
+      if (ep.network == docker::NetworkName(lab, network) || ep.network == network)
+        names[ep.mac] = ifnames[i];
+    }
+  }
+  return names;
+}
+
+Status ApplyRoutes(const json& spec, const json& node, int pid) {
+  auto gateways = net::DefaultGateways(spec, node);
+  if (!gateways.ok()) return gateways.status();
+  auto routes = net::StaticRoutes(node);
+  if (gateways->empty() && routes.empty()) return Status::Ok();
+  return net::SetRoutes(pid, *gateways, routes);
+}
+
+Status ApplyNodeNat(const json& spec, const json& node, int pid) {
+  auto nat = net::NatFor(spec, node);
+  if (!nat.ok()) return nat.status();
+  if (!nat->has_value()) return Status::Ok();
+  auto applied = net::ApplyNat(pid, **nat);
+  return applied.ok() ? Status::Ok() : applied.status();
+}
+
+// Wires every link of `node` whose peer container is running now.
+Status WireLinks(docker::DockerEngine& engine, const std::string& lab, const json& spec,
+                 const std::string& node, int pid) {
+  for (const auto& link : net::Links(spec)) {
+    if (link.node_a != node && link.node_b != node) continue;
+    const bool self_is_a = link.node_a == node;
+    const std::string peer = self_is_a ? link.node_b : link.node_a;
+    auto peer_info = engine.InspectContainer(docker::ContainerName(lab, peer));
+    if (!peer_info.ok() || !peer_info->running || peer_info->pid <= 0) continue;
+    net::LinkEnd a{self_is_a ? pid : peer_info->pid, link.ifname_a, link.addresses_a};
+    net::LinkEnd b{self_is_a ? peer_info->pid : pid, link.ifname_b, link.addresses_b};
+    auto wired = net::WireLink(lab, link.index, a, b);
+    if (!wired.ok()) return wired.status();
+    if (!link.impairment) continue;
+    for (const auto* end : {&a, &b}) {
+      auto mechanism = net::ApplyImpairment(end->pid, end->ifname, *link.impairment);
+      if (!mechanism.ok()) return mechanism.status();
+      spdlog::debug("lab={} link={} iface={} impairment={}", lab, link.index, end->ifname,
+                    *mechanism);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+ContainerStartedHook MakeLabNetworkHook(store::Store& store, docker::DockerEngine& engine) {
+  return [&store, &engine](const LabModel& lab, const NodeModel& node,
+                           const docker::ContainerInfo& info) -> Status {
+    if (info.pid <= 0) return Status::Ok();
+    auto object = store.Get(api::Kind::kLab, lab.name);
+    if (!object.ok()) return object.status();
+    const json& spec = (*object)["spec"];
+    const json* node_spec = net::FindNode(spec, node.name);
+    if (node_spec == nullptr) return Status::Ok();
+    LABCTL_RETURN_IF_ERROR(net::RenameInterfaces(info.pid, DesiredNames(lab.name, *node_spec, info)));
+    LABCTL_RETURN_IF_ERROR(ApplyRoutes(spec, *node_spec, info.pid));
+    LABCTL_RETURN_IF_ERROR(ApplyNodeNat(spec, *node_spec, info.pid));
+    LABCTL_RETURN_IF_ERROR(WireLinks(engine, lab.name, spec, node.name, info.pid));
+    spdlog::debug("lab={} node={} network applied pid={}", lab.name, node.name, info.pid);
+    return Status::Ok();
+  };
+}
+
+}  // namespace labctl::reconcilers

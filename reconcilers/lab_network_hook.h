@@ -1,0 +1,17 @@
+// LabNetworkHook: what the LabReconciler does right after a node container (re)starts, from the
+// host inside the node's network namespace: interface names pinned by MAC (Docker orders them by
+// network name and ignores requested names), default gateway and static routes, NAT rules for a
+// gateway node, and the point-to-point links to peers that are already running (a peer that
+// starts later wires the link from its side; `docker restart` destroys both veth ends, so this
+// runs on every start), with their impairment. Every step is idempotent.
+#pragma once
+
+#include "reconcilers/docker/engine.h"
+#include "reconcilers/lab_bringup.h"
+#include "store/store.h"
+
+namespace labctl::reconcilers {
+
+ContainerStartedHook MakeLabNetworkHook(store::Store& store, docker::DockerEngine& engine);
+
+}  // namespace labctl::reconcilers
