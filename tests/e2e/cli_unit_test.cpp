@@ -69,7 +69,7 @@ json SampleList() {
     ]})");
 }
 
-std::string Run(const std::string& tmpl, const json& doc) {
+std::string JsonPathRun(const std::string& tmpl, const json& doc) {
   auto jp = JsonPath::Parse(tmpl);
   EXPECT_TRUE(jp.ok()) << jp.status().ToString();
   return jp.ok() ? jp->Execute(doc) : "";
@@ -77,37 +77,37 @@ std::string Run(const std::string& tmpl, const json& doc) {
 
 TEST(CliUnitJsonPath, FieldsWildcardsAndIndexes) {
   json doc = SampleList();
-  EXPECT_EQ(Run("{.kind}", doc), "LabList");
-  EXPECT_EQ(Run("{.items[*].metadata.name}", doc), "a b");
-  EXPECT_EQ(Run("{.items[0].status.phase}", doc), "Ready");
-  EXPECT_EQ(Run("{.items[-1].metadata.name}", doc), "b");
-  EXPECT_EQ(Run("{.items[0:1].metadata.name}", doc), "a");
-  EXPECT_EQ(Run("{$.items[1].spec.nodes[*].name}", doc), "n1 n2");
-  EXPECT_EQ(Run("{.items[5].metadata.name}", doc), "");
-  EXPECT_EQ(Run("{.missing.field}", doc), "");
-  EXPECT_EQ(Run("name={.items[0].metadata.name}!", doc), "name=a!");
-  EXPECT_EQ(Run(".kind", doc), "LabList");  // no braces: one expression
+  EXPECT_EQ(JsonPathRun("{.kind}", doc), "LabList");
+  EXPECT_EQ(JsonPathRun("{.items[*].metadata.name}", doc), "a b");
+  EXPECT_EQ(JsonPathRun("{.items[0].status.phase}", doc), "Ready");
+  EXPECT_EQ(JsonPathRun("{.items[-1].metadata.name}", doc), "b");
+  EXPECT_EQ(JsonPathRun("{.items[0:1].metadata.name}", doc), "a");
+  EXPECT_EQ(JsonPathRun("{$.items[1].spec.nodes[*].name}", doc), "n1 n2");
+  EXPECT_EQ(JsonPathRun("{.items[5].metadata.name}", doc), "");
+  EXPECT_EQ(JsonPathRun("{.missing.field}", doc), "");
+  EXPECT_EQ(JsonPathRun("name={.items[0].metadata.name}!", doc), "name=a!");
+  EXPECT_EQ(JsonPathRun(".kind", doc), "LabList");  // no braces: one expression
 }
 
 TEST(CliUnitJsonPath, FiltersAndRecursiveDescent) {
   json doc = SampleList();
-  EXPECT_EQ(Run(R"({.items[0].status.conditions[?(@.type=="Ready")].status})", doc), "False");
-  EXPECT_EQ(Run(R"({.items[*].status.conditions[?(@.status=='True')].type})", doc),
+  EXPECT_EQ(JsonPathRun(R"({.items[0].status.conditions[?(@.type=="Ready")].status})", doc), "False");
+  EXPECT_EQ(JsonPathRun(R"({.items[*].status.conditions[?(@.status=='True')].type})", doc),
             "Provisioned Ready");
-  EXPECT_EQ(Run(R"({.items[?(@.status.phase!="Ready")].metadata.name})", doc), "b");
-  EXPECT_EQ(Run("{.items[?(@.spec)].metadata.name}", doc), "b");
-  EXPECT_EQ(Run("{..phase}", doc), "Ready Pending");
-  EXPECT_EQ(Run(R"({.items[0].metadata.labels.app\.kubernetes\.io/name})", doc), "x");
-  EXPECT_EQ(Run(R"({.items[0].metadata.labels['app.kubernetes.io/name']})", doc), "x");
+  EXPECT_EQ(JsonPathRun(R"({.items[?(@.status.phase!="Ready")].metadata.name})", doc), "b");
+  EXPECT_EQ(JsonPathRun("{.items[?(@.spec)].metadata.name}", doc), "b");
+  EXPECT_EQ(JsonPathRun("{..phase}", doc), "Ready Pending");
+  EXPECT_EQ(JsonPathRun(R"({.items[0].metadata.labels.app\.kubernetes\.io/name})", doc), "x");
+  EXPECT_EQ(JsonPathRun(R"({.items[0].metadata.labels['app.kubernetes.io/name']})", doc), "x");
   json nums = json::parse(R"({"a": [{"n": 1}, {"n": 5}, {"n": 10}]})");
-  EXPECT_EQ(Run("{.a[?(@.n > 4)].n}", nums), "5 10");
+  EXPECT_EQ(JsonPathRun("{.a[?(@.n > 4)].n}", nums), "5 10");
 }
 
 TEST(CliUnitJsonPath, RangeAndLiterals) {
   json doc = SampleList();
-  EXPECT_EQ(Run(R"({range .items[*]}{.metadata.name}{"\t"}{.status.phase}{"\n"}{end})", doc),
+  EXPECT_EQ(JsonPathRun(R"({range .items[*]}{.metadata.name}{"\t"}{.status.phase}{"\n"}{end})", doc),
             "a\tReady\nb\tPending\n");
-  EXPECT_EQ(Run("{.items[1].spec}", doc), R"({"nodes":[{"name":"n1"},{"name":"n2"}]})");
+  EXPECT_EQ(JsonPathRun("{.items[1].spec}", doc), R"({"nodes":[{"name":"n1"},{"name":"n2"}]})");
 }
 
 TEST(CliUnitJsonPath, RejectsMalformedTemplates) {
