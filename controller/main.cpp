@@ -103,8 +103,9 @@ struct Controllers {
         });
   }
 
-  void Start() {
+  void Start(bool lab_controller) {
     sessions->Start();
+    if (!lab_controller) return;
     labs->Start();
     docker_events->Start();
   }
@@ -169,7 +170,7 @@ int Run(const server::LabdFlags& flags) {
     spdlog::critical("{}", st.message());
     return 1;
   }
-  controllers.Start();
+  controllers.Start(flags.lab_controller);
   server.SetReady(true);
   spdlog::info("labd listening on {}:{} data-dir={} revision={}", flags.listen_host, server.port(),
                flags.data_dir, (*store)->Revision());

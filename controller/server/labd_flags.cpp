@@ -104,6 +104,12 @@ const std::map<std::string, Setter>& ValueFlags() {
          f.neops_facade = v == "true";
          return Status();
        }},
+      {"--lab-controller",
+       [](const std::string& v, LabdFlags& f) {
+         if (v != "true" && v != "false") return Status::BadRequest("--lab-controller: true|false");
+         f.lab_controller = v == "true";
+         return Status();
+       }},
       {"--sync",
        [](const std::string& v, LabdFlags& f) {
          if (v != "FULL" && v != "NORMAL") return Status::BadRequest("--sync: want FULL|NORMAL");
@@ -186,6 +192,7 @@ std::string LabdUsage() {
   --orphan-lab-prefix P     at start, remove orphaned Docker objects only of labs named P*
                             (for tests sharing one dockerd; default: all labctl objects)
   --neops-facade BOOL       serve the Neops Remote Lab API at / (default true)
+  --lab-controller BOOL     run the Lab controller (default true; false: API and sessions only)
   --version                 print the version and exit
 )";
 }

@@ -38,7 +38,8 @@ TEST(CliUnitAge, FollowsKubectlHumanDuration) {
   EXPECT_EQ(HumanDuration(seconds(200)), "3m20s");
   EXPECT_EQ(HumanDuration(seconds(180)), "3m");
   EXPECT_EQ(HumanDuration(seconds(45 * 60)), "45m");
-  EXPECT_EQ(HumanDuration(seconds(2 * 3600)), "2h");
+  EXPECT_EQ(HumanDuration(seconds(2 * 3600)), "120m");  // kubectl: minutes up to 3h
+  EXPECT_EQ(HumanDuration(seconds(4 * 3600)), "4h");
   EXPECT_EQ(HumanDuration(seconds(5 * 3600 + 7 * 60)), "5h7m");
   EXPECT_EQ(HumanDuration(seconds(20 * 3600)), "20h");
   EXPECT_EQ(HumanDuration(seconds(4 * 86400)), "4d");
@@ -53,7 +54,7 @@ TEST(CliUnitAge, AgeOfTimestamp) {
   api::TimePoint now;
   ASSERT_TRUE(api::ParseTime("2026-11-25T18:10:00Z", &now));
   EXPECT_EQ(Age("2026-11-25T18:09:55Z", now), "5s");
-  EXPECT_EQ(Age("2026-11-25T16:10:00Z", now), "2h");
+  EXPECT_EQ(Age("2026-11-25T14:10:00Z", now), "4h");
   EXPECT_EQ(Age("not a time", now), "<unknown>");
 }
 
@@ -193,8 +194,8 @@ TEST(CliUnitPrinters, LabTableAndFormats) {
             "NAME     PROVIDER   PHASE   READY   HELD-BY   AGE\n"
             "natlab   docker     Ready   1/2     <none>    5s\n");
   auto wide = *ParseOutputFormat("wide");
-  EXPECT_NE(RenderObjects(api::Kind::kLab, {lab}, false, wide, now).find("OnDemand   01234567   3"),
-            std::string::npos);
+  std::string wide_table = RenderObjects(api::Kind::kLab, {lab}, false, wide, now);
+  EXPECT_NE(wide_table.find("OnDemand    01234567   3"), std::string::npos) << wide_table;
   EXPECT_EQ(RenderObjects(api::Kind::kLab, {lab}, false, *ParseOutputFormat("name"), now),
             "lab/natlab\n");
   auto list_json =

@@ -118,7 +118,8 @@ void LabdProcess::Start() {
   // Tests that do not ask for Docker get an engine that does not exist: their labd must never
   // touch (or sweep as orphans) the Docker objects of tests running beside them.
   if (std::find(args.begin(), args.end(), "--docker-host") == args.end()) {
-    args.insert(args.end(), {"--docker-host", "unix:///nonexistent/labctl-test-no-docker.sock"});
+    args.insert(args.end(), {"--docker-host", "unix:///nonexistent/labctl-test-no-docker.sock",
+                             "--lab-controller", "false"});
   }
   std::string log = log_path();
   pid_t pid = fork();

@@ -17,8 +17,8 @@ class LabdProcess {
  public:
   struct Options {
     std::string data_dir;                 // empty: a new temp dir
-    // e.g. {"--slots", "2"}. Without "--docker-host" labd gets an engine that does not exist, so
-    // only tests that pass the real one (under the dockerd resource lock) touch Docker.
+    // e.g. {"--slots", "2"}. Without "--docker-host" labd runs no Lab controller (API and
+    // sessions only), so only tests that pass the real engine (under the dockerd lock) touch Docker.
     std::vector<std::string> extra_args;
     bool wait_ready = true;               // wait (up to 20 s) until /readyz answers 200
   };
