@@ -97,7 +97,10 @@ struct Controllers {
     labs = std::make_unique<runtime::Controller>(store, api::Kind::kLab, *lab_reconciler,
                                                  runtime::ControllerOptions{.name = "lab"});
     docker_events = std::make_unique<docker::DockerEventWatcher>(
-        *engine, [this](const std::string& lab) { labs->Enqueue(lab); },
+        *engine, [this](const std::string& lab) {
+          labs->Enqueue(lab);
+          labs->EnqueueAfter(lab, docker::kDriftRecheckDelay);
+        },
         [this, &store] {
           for (const auto& lab : store.List(api::Kind::kLab).items) labs->Enqueue(api::Name(lab));
         });

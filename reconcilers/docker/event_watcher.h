@@ -17,6 +17,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -27,6 +28,11 @@
 #include "reconcilers/docker/engine.h"
 
 namespace labctl::docker {
+
+// dockerd 20.10 logs "die" before it marks the container stopped, so a reconcile run right at
+// the event can still list it as running. Consumers enqueue the lab at once and once more after
+// this delay.
+inline constexpr std::chrono::milliseconds kDriftRecheckDelay{500};
 
 class DockerEventWatcher {
  public:
