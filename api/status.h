@@ -23,19 +23,19 @@ struct Cause {
 
 enum class Code {
   kOk = 200,
-  kBadRequest = 400,        // malformed input (JSON/YAML syntax, bad query)
-  kUnauthorized = 401,      // no or unknown token
-  kForbidden = 403,         // token known but not allowed
+  kBadRequest = 400,    // malformed input (JSON/YAML syntax, bad query)
+  kUnauthorized = 401,  // no or unknown token
+  kForbidden = 403,     // token known but not allowed
   kNotFound = 404,
   kMethodNotAllowed = 405,
-  kConflict = 409,          // AlreadyExists or stale resourceVersion (see reason)
-  kGone = 410,              // watch from a compacted revision
+  kConflict = 409,  // AlreadyExists or stale resourceVersion (see reason)
+  kGone = 410,      // watch from a compacted revision
   kPayloadTooLarge = 413,
-  kInvalid = 422,           // validation failed; causes name the fields
+  kInvalid = 422,  // validation failed; causes name the fields
   kLocked = 423,
   kTooManyRequests = 429,
   kInternal = 500,
-  kUnavailable = 503,       // e.g. docker engine unreachable
+  kUnavailable = 503,  // e.g. docker engine unreachable
   kTimeout = 504,
 };
 
@@ -43,11 +43,15 @@ class Status {
  public:
   Status() = default;  // OK
   Status(Code code, std::string reason, std::string message, std::vector<Cause> causes = {})
-      : code_(code), reason_(std::move(reason)), message_(std::move(message)),
+      : code_(code),
+        reason_(std::move(reason)),
+        message_(std::move(message)),
         causes_(std::move(causes)) {}
 
   static Status Ok() { return {}; }
-  static Status BadRequest(std::string m) { return {Code::kBadRequest, "BadRequest", std::move(m)}; }
+  static Status BadRequest(std::string m) {
+    return {Code::kBadRequest, "BadRequest", std::move(m)};
+  }
   static Status Unauthorized(std::string m) {
     return {Code::kUnauthorized, "Unauthorized", std::move(m)};
   }
@@ -64,9 +68,7 @@ class Status {
   static Status Invalid(std::string m, std::vector<Cause> causes) {
     return {Code::kInvalid, "Invalid", std::move(m), std::move(causes)};
   }
-  static Status Internal(std::string m) {
-    return {Code::kInternal, "InternalError", std::move(m)};
-  }
+  static Status Internal(std::string m) { return {Code::kInternal, "InternalError", std::move(m)}; }
   static Status Unavailable(std::string m) {
     return {Code::kUnavailable, "ServiceUnavailable", std::move(m)};
   }
@@ -89,12 +91,9 @@ class Status {
 
   // The Kubernetes Status object sent over HTTP.
   nlohmann::json ToJson() const {
-    nlohmann::json j = {{"kind", "Status"},
-                        {"apiVersion", "v1"},
-                        {"status", ok() ? "Success" : "Failure"},
-                        {"code", http_code()},
-                        {"reason", reason_},
-                        {"message", message_}};
+    nlohmann::json j = {
+        {"kind", "Status"},    {"apiVersion", "v1"}, {"status", ok() ? "Success" : "Failure"},
+        {"code", http_code()}, {"reason", reason_},  {"message", message_}};
     if (!causes_.empty()) {
       nlohmann::json cs = nlohmann::json::array();
       for (const auto& c : causes_) cs.push_back({{"field", c.field}, {"message", c.message}});
@@ -130,8 +129,8 @@ class Status {
 template <class T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}           // NOLINT: implicit by design
-  Result(Status status) : v_(std::move(status)) {}    // NOLINT: must not be OK
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
+  Result(Status status) : v_(std::move(status)) {}  // NOLINT: must not be OK
 
   bool ok() const { return std::holds_alternative<T>(v_); }
   const Status& status() const {

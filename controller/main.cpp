@@ -21,9 +21,9 @@
 #include "reconcilers/docker/event_watcher.h"
 #include "reconcilers/docker/http_engine.h"
 #include "reconcilers/lab_actions.h"
+#include "reconcilers/lab_network_hook.h"
 #include "reconcilers/lab_reconciler.h"
 #include "reconcilers/session_actions.h"
-#include "reconcilers/lab_network_hook.h"
 #include "reconcilers/session_reconciler.h"
 #include "store/store.h"
 
@@ -97,7 +97,8 @@ struct Controllers {
     labs = std::make_unique<runtime::Controller>(store, api::Kind::kLab, *lab_reconciler,
                                                  runtime::ControllerOptions{.name = "lab"});
     docker_events = std::make_unique<docker::DockerEventWatcher>(
-        *engine, [this](const std::string& lab) {
+        *engine,
+        [this](const std::string& lab) {
           labs->Enqueue(lab);
           labs->EnqueueAfter(lab, docker::kDriftRecheckDelay);
         },

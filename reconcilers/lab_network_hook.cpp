@@ -84,7 +84,8 @@ ContainerStartedHook MakeLabNetworkHook(store::Store& store, docker::DockerEngin
     const json& spec = (*object)["spec"];
     const json* node_spec = net::FindNode(spec, node.name);
     if (node_spec == nullptr) return Status::Ok();
-    LABCTL_RETURN_IF_ERROR(net::RenameInterfaces(info.pid, DesiredNames(lab.name, *node_spec, info)));
+    LABCTL_RETURN_IF_ERROR(
+        net::RenameInterfaces(info.pid, DesiredNames(lab.name, *node_spec, info)));
     LABCTL_RETURN_IF_ERROR(ApplyRoutes(spec, *node_spec, info.pid));
     LABCTL_RETURN_IF_ERROR(ApplyNodeNat(spec, *node_spec, info.pid));
     LABCTL_RETURN_IF_ERROR(WireLinks(engine, lab.name, spec, node.name, info.pid));

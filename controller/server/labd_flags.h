@@ -24,7 +24,7 @@ struct LabdFlags {
   std::string synchronous = "NORMAL";
   // Orphan sweep at start: only labs named with this prefix (tests sharing one dockerd).
   std::string orphan_lab_prefix;
-  bool neops_facade = true;  // serve the Neops Remote Lab API at the root
+  bool neops_facade = true;    // serve the Neops Remote Lab API at the root
   bool lab_controller = true;  // false: API and sessions only (labs are never realised)
   bool help = false;
   bool version = false;

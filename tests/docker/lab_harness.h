@@ -31,7 +31,8 @@ class LabHarness {
         *store_, api::Kind::kLab, *reconciler_,
         runtime::ControllerOptions{.name = "lab", .workers = 2});
     watcher_ = std::make_unique<docker::DockerEventWatcher>(
-        engine_, [this](const std::string& lab) {
+        engine_,
+        [this](const std::string& lab) {
           controller_->Enqueue(lab);
           controller_->EnqueueAfter(lab, docker::kDriftRecheckDelay);
         },

@@ -92,7 +92,8 @@ TEST(CliUnitJsonPath, FieldsWildcardsAndIndexes) {
 
 TEST(CliUnitJsonPath, FiltersAndRecursiveDescent) {
   json doc = SampleList();
-  EXPECT_EQ(JsonPathRun(R"({.items[0].status.conditions[?(@.type=="Ready")].status})", doc), "False");
+  EXPECT_EQ(JsonPathRun(R"({.items[0].status.conditions[?(@.type=="Ready")].status})", doc),
+            "False");
   EXPECT_EQ(JsonPathRun(R"({.items[*].status.conditions[?(@.status=='True')].type})", doc),
             "Provisioned Ready");
   EXPECT_EQ(JsonPathRun(R"({.items[?(@.status.phase!="Ready")].metadata.name})", doc), "b");
@@ -106,8 +107,9 @@ TEST(CliUnitJsonPath, FiltersAndRecursiveDescent) {
 
 TEST(CliUnitJsonPath, RangeAndLiterals) {
   json doc = SampleList();
-  EXPECT_EQ(JsonPathRun(R"({range .items[*]}{.metadata.name}{"\t"}{.status.phase}{"\n"}{end})", doc),
-            "a\tReady\nb\tPending\n");
+  EXPECT_EQ(
+      JsonPathRun(R"({range .items[*]}{.metadata.name}{"\t"}{.status.phase}{"\n"}{end})", doc),
+      "a\tReady\nb\tPending\n");
   EXPECT_EQ(JsonPathRun("{.items[1].spec}", doc), R"({"nodes":[{"name":"n1"},{"name":"n2"}]})");
 }
 

@@ -1,4 +1,3 @@
-#include <algorithm>
 #include "tests/support/labd_process.h"
 
 #include <arpa/inet.h>
@@ -12,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>

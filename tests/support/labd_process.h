@@ -16,11 +16,12 @@ int FreePort();
 class LabdProcess {
  public:
   struct Options {
-    std::string data_dir;                 // empty: a new temp dir
+    std::string data_dir;  // empty: a new temp dir
     // e.g. {"--slots", "2"}. Without "--docker-host" labd runs no Lab controller (API and
-    // sessions only), so only tests that pass the real engine (under the dockerd lock) touch Docker.
+    // sessions only), so only tests that pass the real engine (under the dockerd lock) touch
+    // Docker.
     std::vector<std::string> extra_args;
-    bool wait_ready = true;               // wait (up to 20 s) until /readyz answers 200
+    bool wait_ready = true;  // wait (up to 20 s) until /readyz answers 200
   };
   LabdProcess();
   explicit LabdProcess(Options options);
@@ -28,9 +29,9 @@ class LabdProcess {
   LabdProcess(const LabdProcess&) = delete;
   LabdProcess& operator=(const LabdProcess&) = delete;
 
-  void Kill9();        // SIGKILL and reap
-  void Terminate();    // SIGTERM and reap; returns once the process is gone
-  void Start();        // (re)start on the same data dir and port
+  void Kill9();      // SIGKILL and reap
+  void Terminate();  // SIGTERM and reap; returns once the process is gone
+  void Start();      // (re)start on the same data dir and port
   bool running() const { return pid_ > 0; }
   int pid() const { return pid_; }
   int port() const { return port_; }
