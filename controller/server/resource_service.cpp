@@ -115,12 +115,26 @@ api::Result<json> ResourceService::Create(Kind kind, json body, const Principal&
   return created;
 }
 
-// Best effort: a controller may have written status first; it then copies the annotation.
+// The session reconciler may write status between the create and this write (Conflict): retry
+// on the latest object, so the create's answer already carries status.owner.
 void ResourceService::RecordOwner(json& created, const Principal& who) {
-  json with_owner = created;
-  with_owner["status"]["owner"] = OwnerAnnotation(created);
-  auto updated = store_.UpdateStatus(Kind::kSession, std::move(with_owner));
-  if (updated.ok()) created = std::move(updated.value());
+  const std::string owner = OwnerAnnotation(created);
+  json current = created;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    if (current.contains("status") && current["status"].value("owner", "") == owner) break;
+    json with_owner = current;
+    with_owner["status"]["owner"] = owner;
+    auto updated = store_.UpdateStatus(Kind::kSession, std::move(with_owner));
+    if (updated.ok()) {
+      current = std::move(updated.value());
+      break;
+    }
+    if (updated.status().code() != api::Code::kConflict) break;
+    auto latest = store_.Get(Kind::kSession, api::Name(created));
+    if (!latest.ok()) break;
+    current = std::move(latest.value());
+  }
+  created = std::move(current);
 }
 
 api::Result<json> ResourceService::UpdateSpec(Kind kind, json object, const json& current) {
