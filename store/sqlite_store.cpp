@@ -97,17 +97,17 @@ Result<json> SqliteStore::Create(Kind kind, json object) {
 }
 
 Result<json> SqliteStore::Update(Kind kind, json object) {
-  auto r = std::make_unique<Request>();
-  r->op = Op::kUpdate;
-  r->kind = kind;
-  r->name = api::Name(object);
-  r->object = std::move(object);
-  return Submit(std::move(r));
+  return SubmitWrite(Op::kUpdate, kind, std::move(object));
 }
 
 Result<json> SqliteStore::UpdateStatus(Kind kind, json object) {
+  return SubmitWrite(Op::kUpdateStatus, kind, std::move(object));
+}
+
+// An update of the named object carried in `object`.
+Result<json> SqliteStore::SubmitWrite(Op op, Kind kind, json object) {
   auto r = std::make_unique<Request>();
-  r->op = Op::kUpdateStatus;
+  r->op = op;
   r->kind = kind;
   r->name = api::Name(object);
   r->object = std::move(object);

@@ -60,6 +60,7 @@ class SqliteStore : public Store {
 
   explicit SqliteStore(const Options& options);
   Result<json> Submit(std::unique_ptr<Request> request);
+  Result<json> SubmitWrite(Op op, Kind kind, json object);
   void WriterLoop();
   void ProcessBatch(std::vector<std::unique_ptr<Request>>& batch);
   Result<WriteOutcome> Apply(const Request& request, const Overlay& overlay,
