@@ -58,6 +58,7 @@ json Lab(const std::string& name, const json& labels) {
 std::unique_ptr<httplib::Client> NewClient(const Config& c) {
   auto client = std::make_unique<httplib::Client>(c.server_host, c.server_port);
   client->set_keep_alive(true);
+  client->set_tcp_nodelay(true);  // else each request with a body waits for a delayed ACK
   client->set_read_timeout(std::chrono::seconds(60));
   return client;
 }
