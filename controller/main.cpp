@@ -1,6 +1,7 @@
 // labd: wiring only. Parses flags, opens the store, starts the controllers and the API server,
 // and on SIGTERM/SIGINT stops accepting requests, stops the controllers and closes the store
 // (every acknowledged write is already durable) before exiting 0.
+#include <malloc.h>
 #include <signal.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -47,6 +48,19 @@ sigset_t BlockStopSignals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   signal(SIGPIPE, SIG_IGN);  // a vanished client must be a failed write, not a dead labd
   return set;
+}
+
+// Waits for SIGTERM/SIGINT; meanwhile every 10 s hands freed heap back to the kernel (bursts of
+// requests leave it fragmented: 10k creates leave ~65 MB RSS for ~13 MB in use) and every
+// 10 min deletes Events older than an hour.
+int WaitForStopSignal(const sigset_t& stop_signals, runtime::EventRecorder& events) {
+  const timespec tick{10, 0};
+  for (int ticks = 1;; ++ticks) {
+    int signal_number = sigtimedwait(&stop_signals, nullptr, &tick);
+    if (signal_number > 0) return signal_number;
+    malloc_trim(0);
+    if (ticks % 60 == 0) events.Prune();
+  }
 }
 
 void SetUpLogging(const std::string& level) {
@@ -179,8 +193,7 @@ int Run(const server::LabdFlags& flags) {
   spdlog::info("labd listening on {}:{} data-dir={} revision={}", flags.listen_host, server.port(),
                flags.data_dir, (*store)->Revision());
 
-  int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
+  int signal_number = WaitForStopSignal(stop_signals, *controllers.events);
   spdlog::info("labd stopping signal={}", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
   server.Stop();
   controllers.Stop();
@@ -192,6 +205,9 @@ int Run(const server::LabdFlags& flags) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // One malloc arena per HTTP thread keeps freed request buffers per thread and roughly doubles
+  // labd's RSS under load; two arenas keep contention low on this small a process.
+  mallopt(M_ARENA_MAX, 2);
   auto flags = labctl::server::ParseLabdFlags(std::vector<std::string>(argv + 1, argv + argc));
   if (!flags.ok()) {
     std::fprintf(stderr, "labd: %s\n\n%s", flags.status().message().c_str(),

@@ -4,11 +4,11 @@
 
 namespace labctl::store {
 
-std::vector<const Change*> ChangeLog::After(uint64_t after) const {
+std::vector<const PackedChange*> ChangeLog::After(uint64_t after) const {
   auto first =
       std::upper_bound(log_.begin(), log_.end(), after,
                        [](uint64_t rev, const LoggedChange& c) { return rev < c.change.revision; });
-  std::vector<const Change*> out;
+  std::vector<const PackedChange*> out;
   out.reserve(static_cast<size_t>(log_.end() - first));
   for (auto it = first; it != log_.end(); ++it) out.push_back(&it->change);
   return out;

@@ -103,11 +103,10 @@ Result<LoadedState> ObjectDb::Load() {
     while (objects.executeStep()) {
       auto kind = api::ParseKind(objects.getColumn(0).getString());
       if (!kind) return Status::Internal("store: unknown kind " + objects.getColumn(0).getString());
-      state.objects.emplace_back(
-          *kind, std::make_shared<const json>(json::parse(objects.getColumn(1).getString())));
+      state.objects.emplace_back(*kind, Pack(json::parse(objects.getColumn(1).getString())));
     }
     // Rebuild `previous` from earlier entries of the same object in the log.
-    std::map<std::pair<Kind, std::string>, std::shared_ptr<const json>> last;
+    std::map<std::pair<Kind, std::string>, PackedPtr> last;
     SQLite::Statement changes(
         *db_, "SELECT revision, kind, name, type, body, ts FROM changes ORDER BY revision");
     while (changes.executeStep()) {
@@ -120,8 +119,7 @@ Result<LoadedState> ObjectDb::Load() {
                                 std::to_string(lc.change.revision));
       lc.change.kind = *kind;
       lc.change.type = *type;
-      lc.change.object =
-          std::make_shared<const json>(json::parse(changes.getColumn(4).getString()));
+      lc.change.object = Pack(json::parse(changes.getColumn(4).getString()));
       lc.time = api::TimePoint(std::chrono::milliseconds(changes.getColumn(5).getInt64()));
       auto key = std::make_pair(*kind, changes.getColumn(2).getString());
       if (auto it = last.find(key); it != last.end()) lc.change.previous = it->second;

@@ -21,7 +21,7 @@ class Statement;
 namespace labctl::store {
 
 struct LoadedState {
-  std::vector<std::pair<Kind, std::shared_ptr<const json>>> objects;
+  std::vector<std::pair<Kind, PackedPtr>> objects;
   ChangeLog log;  // `previous` is filled in where the earlier state is still in the log
   uint64_t revision = 0;
   uint64_t compacted = 0;

@@ -52,7 +52,7 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const Options& options) {
   LABCTL_RETURN_IF_ERROR(loaded);
 
   for (auto& [kind, object] : loaded->objects)
-    store->objects_[Index(kind)][api::Name(*object)] = object;
+    store->objects_[Index(kind)][object->name()] = object;
   store->revision_ = loaded->revision;
   spdlog::info("store: opened data_dir={} objects={} revision={} compacted={} history={}",
                options.data_dir, loaded->objects.size(), loaded->revision, loaded->compacted,
@@ -151,6 +151,14 @@ ObjectPtr SqliteStore::Current(const Overlay& overlay, Kind kind, const std::str
   // Only this (writer) thread mutates objects_, so reading it here needs no lock.
   const Objects& objects = objects_[Index(kind)];
   auto it = objects.find(name);
+  return it == objects.end() ? nullptr : it->second->Unpack();
+}
+
+PackedPtr SqliteStore::CurrentPacked(const PackedOverlay& overlay, Kind kind,
+                                     const std::string& name) const {
+  if (auto it = overlay.find({kind, name}); it != overlay.end()) return it->second;
+  const Objects& objects = objects_[Index(kind)];
+  auto it = objects.find(name);
   return it == objects.end() ? nullptr : it->second;
 }
 
@@ -177,7 +185,9 @@ void SqliteStore::ProcessBatch(std::vector<std::unique_ptr<Request>>& batch) {
   api::TimePoint now = clock_->Now();
   WriteContext ctx{revision_, api::FormatTime(now), &ids_};
   Overlay overlay;
+  PackedOverlay packed_overlay;
   std::vector<Change> changes;
+  std::vector<PackedChange> packed;
   std::vector<std::optional<Result<json>>> results(batch.size());
   std::vector<bool> wrote(batch.size(), false);
   bool compact = false;
@@ -201,7 +211,12 @@ void SqliteStore::ProcessBatch(std::vector<std::unique_ptr<Request>>& batch) {
     Change c{ctx.revision, *outcome->change, r.kind, outcome->object,
              Current(overlay, r.kind, name)};
     overlay[{r.kind, name}] = c.type == ChangeType::kDeleted ? nullptr : outcome->object;
+    PackedChange p{c.revision, c.type, c.kind, Pack(*c.object),
+                   CurrentPacked(packed_overlay, r.kind, name)};
+    packed_overlay[{r.kind, name}] = c.type == ChangeType::kDeleted ? nullptr : p.object;
+    c.text = PackedObject::TextOf(p.object);
     changes.push_back(std::move(c));
+    packed.push_back(std::move(p));
     wrote[i] = true;
   }
 
@@ -211,15 +226,15 @@ void SqliteStore::ProcessBatch(std::vector<std::unique_ptr<Request>>& batch) {
     for (size_t i = 0; i < batch.size(); ++i)
       if (wrote[i]) results[i] = committed;
   } else if (!changes.empty()) {
-    ApplyToMemory(overlay, changes.back().revision);
-    hub_->Publish(changes, now);
+    ApplyToMemory(packed_overlay, changes.back().revision);
+    hub_->Publish(changes, std::move(packed), now);
     writes_since_compaction_ += changes.size();
   }
   if (compact) CompactIfDue(true);
   for (size_t i = 0; i < batch.size(); ++i) batch[i]->done.set_value(std::move(*results[i]));
 }
 
-void SqliteStore::ApplyToMemory(const Overlay& overlay, uint64_t revision) {
+void SqliteStore::ApplyToMemory(const PackedOverlay& overlay, uint64_t revision) {
   std::unique_lock<std::shared_mutex> l(state_mu_);
   for (const auto& [key, object] : overlay) {
     Objects& objects = objects_[Index(key.first)];
@@ -256,17 +271,24 @@ Result<json> SqliteStore::Get(Kind kind, const std::string& name) const {
   const Objects& objects = objects_[Index(kind)];
   auto it = objects.find(name);
   if (it == objects.end()) return NotFoundError(kind, name);
-  return *it->second;
+  PackedPtr packed = it->second;
+  l.unlock();
+  return json::parse(packed->text());
 }
 
 ListResult SqliteStore::List(Kind kind, const api::Selector& selector, size_t limit) const {
   ListResult out;
-  std::shared_lock<std::shared_mutex> l(state_mu_);
-  out.revision = revision_;
-  for (const auto& [name, object] : objects_[Index(kind)]) {
-    if (limit && out.items.size() >= limit) break;
-    if (selector.Empty() || selector.Matches(api::Labels(*object))) out.items.push_back(*object);
+  std::vector<PackedPtr> matched;
+  {
+    std::shared_lock<std::shared_mutex> l(state_mu_);
+    out.revision = revision_;
+    for (const auto& [name, object] : objects_[Index(kind)]) {
+      if (limit && matched.size() >= limit) break;
+      if (selector.Empty() || selector.Matches(object->labels())) matched.push_back(object);
+    }
   }
+  out.items.reserve(matched.size());
+  for (const PackedPtr& p : matched) out.items.push_back(json::parse(p->text()));
   return out;
 }
 

@@ -54,9 +54,10 @@ class SqliteStore : public Store {
     std::optional<std::string> uid;
     std::promise<Result<json>> done;
   };
-  using Objects = std::map<std::string, ObjectPtr>;
+  using Objects = std::map<std::string, PackedPtr>;
   // Objects written earlier in the current batch (null: deleted), over the committed ones.
   using Overlay = std::map<std::pair<Kind, std::string>, ObjectPtr>;
+  using PackedOverlay = std::map<std::pair<Kind, std::string>, PackedPtr>;
 
   explicit SqliteStore(const Options& options);
   Result<json> Submit(std::unique_ptr<Request> request);
@@ -66,7 +67,8 @@ class SqliteStore : public Store {
   Result<WriteOutcome> Apply(const Request& request, const Overlay& overlay,
                              const WriteContext& ctx);
   ObjectPtr Current(const Overlay& overlay, Kind kind, const std::string& name) const;
-  void ApplyToMemory(const Overlay& overlay, uint64_t revision);
+  PackedPtr CurrentPacked(const PackedOverlay& overlay, Kind kind, const std::string& name) const;
+  void ApplyToMemory(const PackedOverlay& overlay, uint64_t revision);
   void CompactIfDue(bool forced);
   Snapshot SnapshotOf(Kind kind) const;
 

@@ -53,6 +53,7 @@ struct Change {
   Kind kind = Kind::kLab;
   std::shared_ptr<const json> object;
   std::shared_ptr<const json> previous;
+  std::shared_ptr<const std::string> text;  // `object` serialized, shared with the store's copy
 };
 
 // What a watcher receives. kBookmark carries only a revision; kError carries a Status (e.g. Gone
@@ -61,7 +62,10 @@ struct WatchEvent {
   enum Type { kAdded, kModified, kDeleted, kBookmark, kError } type = kAdded;
   uint64_t revision = 0;
   std::shared_ptr<const json> object;  // null for kBookmark/kError
-  Status error;                        // for kError
+  // `object` as JSON text when the store has it (it keeps objects serialized), so that streaming
+  // an event to many watchers serializes nothing.
+  std::shared_ptr<const std::string> text;
+  Status error;  // for kError
 };
 
 class Watch {

@@ -47,20 +47,22 @@ Result<std::unique_ptr<Watch>> WatchHub::Subscribe(Kind kind, const WatchOptions
                           std::to_string(compacted_) + ")");
     watcher = std::make_shared<Watcher>(kind, options, std::max(from, published_));
     watcher->SetDeliveredThrough(from);
-    for (const Change* c : log_.After(from)) {
-      if (auto type = watcher->EventTypeFor(*c))
-        watcher->AddInitial(watcher->EventFor(*c, *type), c->revision);
+    for (const PackedChange* packed : log_.After(from)) {
+      Change c = packed->Unpack();
+      if (auto type = watcher->EventTypeFor(c))
+        watcher->AddInitial(watcher->EventFor(c, *type), c.revision);
     }
   } else {
     Snapshot snap = snapshot();
     watcher = std::make_shared<Watcher>(kind, options, snap.revision);
     Change as_added;
     as_added.kind = kind;
-    for (auto& object : snap.objects) {
-      as_added.object = object;
-      if (!watcher->EventTypeFor(as_added)) continue;
+    for (const PackedPtr& packed : snap.objects) {
+      if (!watcher->Matches(packed->name(), packed->labels())) continue;
+      as_added.object = packed->Unpack();
+      as_added.text = PackedObject::TextOf(packed);
       WatchEvent e = watcher->EventFor(as_added, WatchEvent::kAdded);
-      e.revision = std::strtoull(api::ResourceVersion(*object).c_str(), nullptr, 10);
+      e.revision = std::strtoull(api::ResourceVersion(*as_added.object).c_str(), nullptr, 10);
       watcher->AddInitial(std::move(e), 0);
     }
   }
@@ -68,10 +70,11 @@ Result<std::unique_ptr<Watch>> WatchHub::Subscribe(Kind kind, const WatchOptions
   return std::unique_ptr<Watch>(new WatchHandle(shared_from_this(), std::move(watcher)));
 }
 
-void WatchHub::Publish(const std::vector<Change>& changes, api::TimePoint time) {
+void WatchHub::Publish(const std::vector<Change>& changes, std::vector<PackedChange> packed,
+                       api::TimePoint time) {
   if (changes.empty()) return;
   std::lock_guard<std::mutex> l(mu_);
-  for (const Change& c : changes) log_.Append({c, time});
+  for (PackedChange& c : packed) log_.Append({std::move(c), time});
   published_ = changes.back().revision;
   auto alive_end = std::partition(watchers_.begin(), watchers_.end(),
                                   [&](const auto& w) { return w->Deliver(changes, buffer_); });

@@ -22,7 +22,7 @@ class Watcher;
 
 // Current objects of one kind and the store revision they are consistent with.
 struct Snapshot {
-  std::vector<std::shared_ptr<const json>> objects;
+  std::vector<PackedPtr> objects;
   uint64_t revision = 0;
 };
 
@@ -37,8 +37,9 @@ class WatchHub : public std::enable_shared_from_this<WatchHub> {
   Result<std::unique_ptr<Watch>> Subscribe(Kind kind, const WatchOptions& options,
                                            const std::function<Snapshot()>& snapshot);
   // Appends the changes (ascending revisions, all committed at `time`) to the log and hands them
-  // to the watchers.
-  void Publish(const std::vector<Change>& changes, api::TimePoint time);
+  // to the watchers; `packed[i]` is changes[i] as the log keeps it.
+  void Publish(const std::vector<Change>& changes, std::vector<PackedChange> packed,
+               api::TimePoint time);
 
   std::optional<uint64_t> CompactionCut(size_t max_count, api::TimePoint oldest_kept) const;
   // Drops changes <= through from the log (after they are gone from SQLite).

@@ -6,8 +6,12 @@ Watcher::Watcher(Kind kind, const WatchOptions& options, uint64_t start)
     : kind_(kind), selector_(options.selector), name_(options.name), start_(start), seen_(start) {}
 
 bool Watcher::Matches(const json& object) const {
-  if (!name_.empty() && api::Name(object) != name_) return false;
-  return selector_.Empty() || selector_.Matches(api::Labels(object));
+  return Matches(api::Name(object), api::Labels(object));
+}
+
+bool Watcher::Matches(const std::string& name, const json& labels) const {
+  if (!name_.empty() && name != name_) return false;
+  return selector_.Empty() || selector_.Matches(labels);
 }
 
 std::optional<WatchEvent::Type> Watcher::EventTypeFor(const Change& change) const {
@@ -37,6 +41,7 @@ WatchEvent Watcher::EventFor(const Change& change, WatchEvent::Type type) const 
   e.type = type;
   e.revision = change.revision;
   e.object = change.object;
+  e.text = change.text;
   return e;
 }
 

@@ -25,6 +25,8 @@ class Watcher {
   // or nullopt if it does not concern it.
   std::optional<WatchEvent::Type> EventTypeFor(const Change& change) const;
   WatchEvent EventFor(const Change& change, WatchEvent::Type type) const;
+  // Whether an object with this name and labels is one this watcher follows.
+  bool Matches(const std::string& name, const json& labels) const;
 
   // Setup, before the watcher is visible to the hub.
   void AddInitial(WatchEvent event, uint64_t through);

@@ -1,8 +1,9 @@
 // Watch encoding: one store WatchEvent as one NDJSON line
 // `{"type":"ADDED|MODIFIED|DELETED|BOOKMARK|ERROR","object":{...}}\n`.
 //
-// A change fans out to every watcher as the same shared object; the encoder keeps the lines of
-// recent (object, type) pairs, so a change seen by 1,000 watchers is serialised once. Thread-safe.
+// Events of the SQLite store carry the object's stored JSON text, which the line wraps as is (no
+// serialization, no lock). For events without it the encoder keeps the lines of recent (object,
+// type) pairs, so a change seen by 1,000 watchers is serialised once. Thread-safe.
 #pragma once
 
 #include <memory>
