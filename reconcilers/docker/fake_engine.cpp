@@ -179,8 +179,11 @@ Result<std::vector<ContainerSummary>> FakeEngine::ListContainers(const LabelMap&
   std::lock_guard<std::mutex> l(mu_);
   std::vector<ContainerSummary> out;
   for (const auto& [id, c] : containers_)
-    if (Matches(c.info.labels, labels))
-      out.push_back({id, c.info.name, c.info.state, c.info.labels});
+    if (Matches(c.info.labels, labels)) {
+      std::vector<std::string> networks;
+      for (const auto& ep : c.endpoints) networks.push_back(ep.network);
+      out.push_back({id, c.info.name, c.info.state, c.info.labels, networks});
+    }
   return out;
 }
 

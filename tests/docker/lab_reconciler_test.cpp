@@ -10,6 +10,7 @@
 #include "docker/lab_fixture.h"
 #include "reconcilers/docker/fake_engine.h"
 #include "reconcilers/docker/naming.h"
+#include "reconcilers/lab_model.h"
 
 namespace labctl {
 namespace {
@@ -86,6 +87,22 @@ TEST_F(LabReconcilerTest, BringsUpNetworksThenNodesAndReportsReady) {
   ASSERT_TRUE(gw);
   EXPECT_EQ(gw->endpoints.size(), 2u);  // created on one network, connected to the other
   EXPECT_EQ(docker::LabelOf(gw->info.labels, docker::kLabelUid), api::Uid(lab));
+}
+
+TEST_F(LabReconcilerTest, HalfCreatedContainerOfACrashIsRecreatedOnAllItsNetworks) {
+  Create(TwoNetLab("l1", 9, ThreeNodes()));
+  Settle("l1");
+  // As if labd died after creating gw on its first network, before connecting the second.
+  engine_.RemoveByName("labctl-l1-gw");
+  auto model = reconcilers::ReadLabModel(Get("l1"));
+  auto half = engine_.CreateContainer(reconcilers::ContainerSpecFor(model, *model.FindNode("gw")));
+  ASSERT_TRUE(half.ok()) << half.status().ToString();
+  Settle("l1");
+  auto gw = engine_.FindContainer("labctl-l1-gw");
+  ASSERT_TRUE(gw);
+  EXPECT_NE(gw->info.id, *half);
+  EXPECT_EQ(gw->endpoints.size(), 2u);
+  EXPECT_TRUE(api::IsConditionTrue(Get("l1"), "Ready"));
 }
 
 TEST_F(LabReconcilerTest, IdleReconcileChangesNothingInDocker) {
