@@ -359,5 +359,22 @@ TEST_F(LabReconcilerTest, NotFoundLabLeavesNothingBehind) {
   EXPECT_TRUE(engine_.ContainerNames().empty());
 }
 
+TEST_F(LabReconcilerTest, LabOfAnotherLabdOnTheSameEngineIsLeftAlone) {
+  // Docker events name labs of every labd on the engine; one scoped to "mine" must not remove
+  // another's lab just because its own store does not hold it.
+  reconcilers::LabReconcilerOptions o;
+  o.orphan_lab_prefix = "mine";
+  LabReconciler scoped(*store_, engine_, clock_, nullptr, o);
+  for (const char* lab : {"theirs", "mine-gone"})
+    ASSERT_TRUE(engine_
+                    .CreateContainer({.name = std::string("labctl-") + lab + "-n",
+                                      .image = "labbox:latest",
+                                      .labels = docker::ContainerLabels(lab, "u", "n", "h")})
+                    .ok());
+  EXPECT_TRUE(scoped.Reconcile("theirs").status.ok());
+  EXPECT_TRUE(scoped.Reconcile("mine-gone").status.ok());
+  EXPECT_EQ(engine_.ContainerNames(), std::vector<std::string>{"labctl-theirs-n"});
+}
+
 }  // namespace
 }  // namespace labctl
