@@ -27,6 +27,13 @@ std::string StartFailureMessage(const NodeModel& node, const std::string& docker
   return docker_message;
 }
 
+// A start that dockerd was shutting down under can leave containerd holding a task of the
+// container ("task ...: already exists") or a stale endpoint ("endpoint with name ... already
+// exists in network"); every later start of that container fails the same way.
+bool IsWedged(const api::Status& start_error) {
+  return start_error.message().find("already exists") != std::string::npos;
+}
+
 std::string LastLine(const std::string& text) {
   std::string t = text;
   while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
@@ -83,6 +90,11 @@ NodeState EnsureNodeRunning(docker::DockerEngine& engine, const LabModel& lab,
     auto st = engine.StartContainer(id);
     if (!st.ok()) {
       s.state = "Failed";
+      if (existing && IsWedged(st)) {
+        // Never startable again: remove it so that the next pass creates it afresh.
+        (void)engine.RemoveContainer(id, true);
+        return Failed(s, "StartFailed", st.message() + " (container removed, created again)");
+      }
       return Failed(s, "StartFailed", StartFailureMessage(node, st.message()));
     }
   }

@@ -69,6 +69,11 @@ void FakeEngine::EmitEvent(const EngineEvent& e) {
   Emit(e);
 }
 
+void FakeEngine::Wedge(const std::string& name) {
+  std::lock_guard<std::mutex> l(mu_);
+  if (auto* c = Lookup(name)) wedged_.insert(c->info.id);
+}
+
 void FakeEngine::KillByName(const std::string& name) {
   std::lock_guard<std::mutex> l(mu_);
   if (auto* c = Lookup(name)) {
@@ -232,6 +237,8 @@ Status FakeEngine::StartContainer(const std::string& id) {
         "docker: OCI runtime create failed: runc create failed: unable to start container "
         "process: error during container init: operation not permitted");
   if (c->info.running) return Status::Ok();
+  if (wedged_.count(c->info.id))
+    return Status::Internal("docker: task " + c->info.id + ": already exists");
   for (const auto& ep : c->endpoints)
     if (!LookupNetwork(ep.network)) return Status::NotFound("network " + ep.network + " not found");
   c->info.running = true;

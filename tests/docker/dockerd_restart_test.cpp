@@ -40,7 +40,7 @@ TEST(DockerdRestartTest, LabReturnsToReadyAndLabdLogsTheReconnect) {
   const std::string name = prefix + std::to_string(getpid() % 100000);
   // No traffic between nodes (the private dockerd sets no iptables rules): readiness is local.
   json ready_probe = {{"readiness", {{"exec", {"true"}}, {"periodSeconds", 1}}}};
-  json nodes = json::array({testing::Node("gw", {{"a", "10.197.1.1"}, {"b", "10.197.2.1"}}),
+  json nodes = json::array({testing::Node("gw", {{"a", "10.197.1.254"}, {"b", "10.197.2.254"}}),
                             testing::Node("c1", {{"a", "10.197.1.10"}}, ready_probe)});
   auto created = testing::LabdClient(labd).Create(api::Kind::kLab,
                                                   testing::TwoNetLab(name, 197, nodes));

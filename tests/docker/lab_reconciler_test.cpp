@@ -105,6 +105,20 @@ TEST_F(LabReconcilerTest, HalfCreatedContainerOfACrashIsRecreatedOnAllItsNetwork
   EXPECT_TRUE(api::IsConditionTrue(Get("l1"), "Ready"));
 }
 
+TEST_F(LabReconcilerTest, ContainerWedgedByADockerdRestartIsRecreated) {
+  Create(TwoNetLab("l1", 9, ThreeNodes()));
+  Settle("l1");
+  engine_.KillByName("labctl-l1-c1");
+  engine_.Wedge("labctl-l1-c1");
+  std::string old_id = engine_.FindContainer("labctl-l1-c1")->info.id;
+  Settle("l1");
+  auto c1 = engine_.FindContainer("labctl-l1-c1");
+  ASSERT_TRUE(c1);
+  EXPECT_NE(c1->info.id, old_id);
+  EXPECT_TRUE(c1->info.running);
+  EXPECT_TRUE(api::IsConditionTrue(Get("l1"), "Ready"));
+}
+
 TEST_F(LabReconcilerTest, IdleReconcileChangesNothingInDocker) {
   Create(TwoNetLab("l1", 9, ThreeNodes()));
   Settle("l1");
