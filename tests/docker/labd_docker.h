@@ -21,11 +21,12 @@ inline constexpr char kSystemDockerHost[] = "unix:///var/run/docker.sock";
 // labd with the Lab controller on `docker_host`, sweeping orphans only of labs named prefix*.
 inline LabdProcess::Options DockerLabdOptions(const std::string& docker_host,
                                               const std::string& orphan_prefix,
-                                              const std::string& data_dir = "") {
+                                              const std::string& data_dir = "",
+                                              const std::string& log_level = "debug") {
   LabdProcess::Options o;
   o.data_dir = data_dir;
   o.extra_args = {"--docker-host", docker_host,   "--orphan-lab-prefix", orphan_prefix,
-                  "--log-level",   "debug",       "--neops-facade",      "false",
+                  "--log-level",   log_level,       "--neops-facade",      "false",
                   "--lab-controller", "true"};
   return o;
 }
