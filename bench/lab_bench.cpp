@@ -151,7 +151,9 @@ int main(int argc, char** argv) {
   testing::SweepPrefix(engine, kFloorPrefix);
   // labd at its default log level: debug logging of every request would be measured too.
   testing::LabdProcess labd(
-      testing::DockerLabdOptions(testing::kSystemDockerHost, kPrefix, "", "info"));
+      testing::DockerLabdOptions(testing::kSystemDockerHost, kPrefix, "",
+                                 std::getenv("LAB_BENCH_LOG_LEVEL") ? std::getenv("LAB_BENCH_LOG_LEVEL")
+                                                                   : "info"));
   std::printf("| nodes | labd apply->Ready (s) | floor (s) | labd/floor | docker-compose up -d (s) |\n");
   std::printf("|------:|---------------------:|----------:|-----------:|-------------------------:|\n");
   int octet = 160;

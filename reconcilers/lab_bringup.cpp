@@ -6,6 +6,7 @@
 #include <atomic>
 #include <thread>
 
+#include "reconcilers/docker/exec_runner.h"
 #include "reconcilers/docker/naming.h"
 
 namespace labctl::reconcilers {
@@ -127,16 +128,30 @@ void ProbeReadiness(docker::DockerEngine& engine, const NodeModel& node, NodeSta
     s.message.clear();
     return;
   }
-  auto r = engine.Exec(s.container_id, node.readiness->exec);
+  // Each attempt is bounded by timeoutSeconds: a probe that hangs is killed (Docker cannot stop
+  // an exec) instead of holding a reconcile worker.
+  std::string out, err;
+  docker::ExecControl control;
+  control.timeout = std::chrono::seconds(node.readiness->timeout_seconds);
+  auto r = docker::RunExec(
+      engine, s.container_id, node.readiness->exec,
+      [&](int stream, std::string_view d) {
+        (stream == 2 ? err : out).append(d);
+        return true;
+      },
+      control);
   if (r.ok() && r->exit_code == 0) {
     s.ready = true;
     s.message.clear();
     return;
   }
   s.ready = false;
-  std::string why = r.ok() ? "exit " + std::to_string(r->exit_code) + ": " +
-                                 LastLine(r->err.empty() ? r->out : r->err)
-                           : r.status().message();
+  std::string why = !r.ok()        ? r.status().message()
+                    : r->timed_out ? "timed out after " +
+                                         std::to_string(node.readiness->timeout_seconds) +
+                                         "s (killed)"
+                                   : "exit " + std::to_string(r->exit_code) + ": " +
+                                         LastLine(err.empty() ? out : err);
   api::TimePoint since = now;
   api::ParseTime(s.probe_since, &since);
   auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - since).count();
