@@ -191,7 +191,8 @@ int RunExec(const CliContext& ctx, const std::vector<std::string>& args) {
   ExecFrames frames;
   auto st = client.StreamPost(LabPath(*lab, "exec") + "?stream=true", body,
                               [&](std::string_view chunk) { return frames.Feed(chunk); });
-  if (st.ok() && !frames.exit) st = api::Status::Unavailable("exec stream ended without an exit code");
+  if (st.ok() && !frames.exit)
+    st = api::Status::Unavailable("exec stream ended without an exit code");
   if (st.ok() && frames.exit->contains("error"))
     st = api::Status::Internal((*frames.exit)["error"].get<std::string>());
   if (!st.ok()) {

@@ -57,7 +57,7 @@ api::Result<std::string> DockerLabActions::NodeContainer(const std::string& lab,
 }
 
 api::Result<DockerLabActions::ExecRequest> DockerLabActions::ParseExec(const std::string& lab,
-                                                                      const json& request) {
+                                                                       const json& request) {
   if (!request.is_object() || !request.contains("command") || !request["command"].is_array() ||
       request["command"].empty())
     return Status::BadRequest("exec needs {\"node\": ..., \"command\": [...]}");
@@ -94,8 +94,9 @@ api::Result<json> DockerLabActions::Exec(const std::string& lab, const json& req
   return result;
 }
 
-api::Result<server::LabActions::Stream> DockerLabActions::ExecStream(
-    const std::string& lab, const json& request, const server::Principal&) {
+api::Result<server::LabActions::Stream> DockerLabActions::ExecStream(const std::string& lab,
+                                                                     const json& request,
+                                                                     const server::Principal&) {
   auto r = ParseExec(lab, request);
   if (!r.ok()) return r.status();
   Stream s;
@@ -113,8 +114,8 @@ api::Result<server::LabActions::Stream> DockerLabActions::ExecStream(
     // closed connection fails.
     r.control.cancelled = [&] { return !send(server::kExecStreamHeartbeat, ""); };
     auto outcome = docker::RunExec(
-        engine_, r.container, r.cmd, [&](int stream, std::string_view d) { return send(stream, d); },
-        r.control);
+        engine_, r.container, r.cmd,
+        [&](int stream, std::string_view d) { return send(stream, d); }, r.control);
     if (!outcome.ok()) {
       send(server::kExecStreamExit, json{{"error", outcome.status().ToString()}}.dump());
       return outcome.status();

@@ -1,8 +1,8 @@
 // DockerLabActions: the Docker side of the API's lab actions — exec in a node (exit code and
 // output, buffered or streamed; a timeout or, when streamed, a client that went away kills the
-// process, which Docker itself cannot do, by the host pid that exec-inspect reports), logs (tail, follow) and packet capture (tcpdump from the host in
-// the node's network namespace). The server has already authenticated and authorised the
-// caller. Thread-safe.
+// process, which Docker itself cannot do, by the host pid that exec-inspect reports), logs (tail,
+// follow) and packet capture (tcpdump from the host in the node's network namespace). The server
+// has already authenticated and authorised the caller. Thread-safe.
 #pragma once
 
 #include "api/clock.h"

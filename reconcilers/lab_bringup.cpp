@@ -146,12 +146,11 @@ void ProbeReadiness(docker::DockerEngine& engine, const NodeModel& node, NodeSta
     return;
   }
   s.ready = false;
-  std::string why = !r.ok()        ? r.status().message()
-                    : r->timed_out ? "timed out after " +
-                                         std::to_string(node.readiness->timeout_seconds) +
-                                         "s (killed)"
-                                   : "exit " + std::to_string(r->exit_code) + ": " +
-                                         LastLine(err.empty() ? out : err);
+  std::string why =
+      !r.ok() ? r.status().message()
+      : r->timed_out
+          ? "timed out after " + std::to_string(node.readiness->timeout_seconds) + "s (killed)"
+          : "exit " + std::to_string(r->exit_code) + ": " + LastLine(err.empty() ? out : err);
   api::TimePoint since = now;
   api::ParseTime(s.probe_since, &since);
   auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - since).count();

@@ -31,10 +31,8 @@ void DockerEventWatcher::Stop() {
 
 bool DockerEventWatcher::IsDrift(const EngineEvent& e) {
   if (e.type == "container")
-    // Not "kill" or "stop": they come while the process still runs, and the "die" that follows
-    // is what a repair needs; reconciling on them only delays the repair by a useless pass.
-    return e.action == "die" || e.action == "start" || e.action == "destroy" ||
-           e.action == "oom";
+    return e.action == "die" || e.action == "stop" || e.action == "kill" || e.action == "start" ||
+           e.action == "destroy" || e.action == "oom";
   if (e.type == "network") return e.action == "destroy" || e.action == "disconnect";
   return false;
 }

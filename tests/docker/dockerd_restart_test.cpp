@@ -42,8 +42,8 @@ TEST(DockerdRestartTest, LabReturnsToReadyAndLabdLogsTheReconnect) {
   json ready_probe = {{"readiness", {{"exec", {"true"}}, {"periodSeconds", 1}}}};
   json nodes = json::array({testing::Node("gw", {{"a", "10.197.1.254"}, {"b", "10.197.2.254"}}),
                             testing::Node("c1", {{"a", "10.197.1.10"}}, ready_probe)});
-  auto created = testing::LabdClient(labd).Create(api::Kind::kLab,
-                                                  testing::TwoNetLab(name, 197, nodes));
+  auto created =
+      testing::LabdClient(labd).Create(api::Kind::kLab, testing::TwoNetLab(name, 197, nodes));
   ASSERT_TRUE(created.ok()) << created.status().ToString();
   ASSERT_TRUE(testing::PollReady(labd, name, 120s)) << "labd log: " << labd.log_path();
 

@@ -23,7 +23,8 @@ const std::string kPrefix = "dkchaos";  // every lab of this binary; swept at st
 constexpr int kRounds = 10;
 
 uint64_t ChaosSeed() {
-  if (const char* s = std::getenv("LABCTL_CHAOS_SEED"); s && *s) return std::strtoull(s, nullptr, 10);
+  if (const char* s = std::getenv("LABCTL_CHAOS_SEED"); s && *s)
+    return std::strtoull(s, nullptr, 10);
   return std::random_device{}();
 }
 
@@ -84,7 +85,8 @@ TEST_F(LabdChaosTest, KillNineDuringBringUpAndTeardownConvergesWithNothingLeaked
   for (int round = 0; round < kRounds; ++round) {
     SCOPED_TRACE("round " + std::to_string(round) + ", seed " + std::to_string(seed));
     auto client = testing::LabdClient(labd);
-    auto created = client.Create(api::Kind::kLab, testing::TwoNetLab(name, octet, ChaosNodes(octet)));
+    auto created =
+        client.Create(api::Kind::kLab, testing::TwoNetLab(name, octet, ChaosNodes(octet)));
     ASSERT_TRUE(created.ok()) << created.status().ToString();
 
     int up_kill = bringup_delay_ms(rng);
@@ -94,8 +96,8 @@ TEST_F(LabdChaosTest, KillNineDuringBringUpAndTeardownConvergesWithNothingLeaked
     api::Result<json> last = api::Status::Internal("never read");
     bool ready = testing::PollReady(labd, name, 120s, &last);
     ASSERT_TRUE(ready) << "not Ready after kill at +" << up_kill << " ms of bring-up: "
-                       << (last.ok() ? last->dump(2) : last.status().ToString()) << "\nlabd log: "
-                       << labd.log_path();
+                       << (last.ok() ? last->dump(2) : last.status().ToString())
+                       << "\nlabd log: " << labd.log_path();
     ExpectNodesWired(engine_, *last);
 
     auto deleted = testing::LabdClient(labd).Delete(api::Kind::kLab, name);
@@ -105,8 +107,8 @@ TEST_F(LabdChaosTest, KillNineDuringBringUpAndTeardownConvergesWithNothingLeaked
     labd.Kill9();
     labd.Start();
     ASSERT_TRUE(testing::PollGone(labd, name, 60s))
-        << "not gone after kill at +" << down_kill << " ms of teardown; labd log: "
-        << labd.log_path();
+        << "not gone after kill at +" << down_kill
+        << " ms of teardown; labd log: " << labd.log_path();
     EXPECT_EQ(testing::LeftoversOf(engine_, kPrefix), std::vector<std::string>{})
         << "leaked after kills at +" << up_kill << " ms (bring-up), +" << down_kill
         << " ms (teardown)";

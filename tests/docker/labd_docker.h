@@ -25,8 +25,8 @@ inline LabdProcess::Options DockerLabdOptions(const std::string& docker_host,
                                               const std::string& log_level = "debug") {
   LabdProcess::Options o;
   o.data_dir = data_dir;
-  o.extra_args = {"--docker-host", docker_host,   "--orphan-lab-prefix", orphan_prefix,
-                  "--log-level",   log_level,       "--neops-facade",      "false",
+  o.extra_args = {"--docker-host",    docker_host, "--orphan-lab-prefix", orphan_prefix,
+                  "--log-level",      log_level,   "--neops-facade",      "false",
                   "--lab-controller", "true"};
   return o;
 }
@@ -63,8 +63,8 @@ inline bool PollReady(const LabdProcess& labd, const std::string& name,
                       std::chrono::seconds timeout = std::chrono::seconds(120),
                       api::Result<api::json>* last = nullptr) {
   return PollLab(
-      labd, name, [](const api::Result<api::json>& l) { return l.ok() && IsReadyNow(*l); },
-      timeout, last);
+      labd, name, [](const api::Result<api::json>& l) { return l.ok() && IsReadyNow(*l); }, timeout,
+      last);
 }
 
 inline bool PollGone(const LabdProcess& labd, const std::string& name,

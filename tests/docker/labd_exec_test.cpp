@@ -98,10 +98,10 @@ class LabdExecTest : public ::testing::Test {
   // A one-node lab; returns its name once created.
   std::string CreateLab(const std::string& suffix, int octet, json extra = json::object()) {
     std::string name = kPrefix + std::to_string(getpid() % 100000) + "-" + suffix;
-    json nodes = json::array({testing::Node("n", {{"a", "10." + std::to_string(octet) + ".1.10"}},
-                                            extra)});
-    auto created = testing::LabdClient(*labd_).Create(api::Kind::kLab,
-                                                      testing::TwoNetLab(name, octet, nodes));
+    json nodes =
+        json::array({testing::Node("n", {{"a", "10." + std::to_string(octet) + ".1.10"}}, extra)});
+    auto created =
+        testing::LabdClient(*labd_).Create(api::Kind::kLab, testing::TwoNetLab(name, octet, nodes));
     EXPECT_TRUE(created.ok()) << created.status().ToString();
     created_.push_back(name);
     return name;
@@ -174,8 +174,8 @@ TEST_F(LabdExecTest, TimeoutKillsTheCommand) {
 }
 
 TEST_F(LabdExecTest, ReadinessProbeOverItsTimeoutIsKilledAndReported) {
-  json probe = {{"readiness",
-                 {{"exec", {"sleep", "4244"}}, {"periodSeconds", 1}, {"timeoutSeconds", 2}}}};
+  json probe = {
+      {"readiness", {{"exec", {"sleep", "4244"}}, {"periodSeconds", 1}, {"timeoutSeconds", 2}}}};
   std::string lab = CreateLab("probe", 204, probe);
   api::Result<json> last = api::Status::Internal("never read");
   bool reported = testing::PollLab(

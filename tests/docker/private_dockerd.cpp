@@ -81,14 +81,20 @@ PrivateDockerd::~PrivateDockerd() {
 api::Status PrivateDockerd::Start() {
   if (pid_ > 0) return api::Status::Ok();
   std::vector<std::string> args = {"dockerd",
-                                   "--host", host(),
-                                   "--data-root", dir_ + "/root",
-                                   "--exec-root", dir_ + "/exec",
-                                   "--pidfile", dir_ + "/pid",
-                                   "--bridge", "none",
+                                   "--host",
+                                   host(),
+                                   "--data-root",
+                                   dir_ + "/root",
+                                   "--exec-root",
+                                   dir_ + "/exec",
+                                   "--pidfile",
+                                   dir_ + "/pid",
+                                   "--bridge",
+                                   "none",
                                    "--iptables=false",
                                    "--ip-forward=false",
-                                   "--shutdown-timeout", "1"};
+                                   "--shutdown-timeout",
+                                   "1"};
   std::string log = log_path();
   pid_t pid = ::fork();
   if (pid < 0) return api::Status::Internal("fork failed");
@@ -139,9 +145,7 @@ api::Status PrivateDockerd::Stop() {
 }
 
 api::Status PrivateDockerd::LoadImage(const std::string& image) {
-  auto r = RunProgram({"sh", "-c",
-                       "docker save \"$0\" | docker -H \"$1\" load",
-                       image, host()});
+  auto r = RunProgram({"sh", "-c", "docker save \"$0\" | docker -H \"$1\" load", image, host()});
   if (r.exit_code != 0)
     return api::Status::Internal("loading " + image + " into the private dockerd: " + r.err);
   return api::Status::Ok();
