@@ -6,10 +6,12 @@
 // and drift repair at the largest N: `docker kill` of one node until the lab's status shows it
 // Ready again with a new start, next to the floor of that (kill, then start it directly).
 //
-// Usage: lab_bench [--no-compose] [sizes...]   (default 1 5 20). Needs dockerd, labbox:latest
+// Usage: lab_bench [--no-compose] [--repeat R] [sizes...]   (default 1 5 20; medians of R
+// rounds, default 1). Needs dockerd, labbox:latest
 // (scripts/build-labbox) and, for the compose column, docker-compose on PATH.
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -36,6 +38,21 @@ const std::string kFloorPrefix = "lbfloor";
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
+// Median; a failed measurement (-1) anywhere makes it -1.
+double Median(std::vector<double> v) {
+  if (v.empty()) return -1;
+  for (double x : v)
+    if (x < 0) return -1;
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+std::string Fixed(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", x);
+  return buf;
+}
+
 std::string Ip(int octet, int net, int host) {
   return "10." + std::to_string(octet) + "." + std::to_string(net) + "." + std::to_string(host);
 }
@@ -53,12 +70,13 @@ double Floor(docker::DockerEngine& engine, const std::string& name, int n, int o
   std::atomic<int> failures{0};
   reconcilers::RunParallel(2, 4, [&](size_t i) {
     std::string net = i == 0 ? "a" : "b";
-    auto created = engine.CreateNetwork({docker::NetworkName(name, net),
-                                Ip(octet, static_cast<int>(i) + 1, 0) + "/24",
-                                "",
-                                "",
-                                docker::NetworkLabels(name, "floor", net, "h"),
-                                {{"com.docker.network.bridge.enable_ip_masquerade", "false"}}});
+    auto created =
+        engine.CreateNetwork({docker::NetworkName(name, net),
+                              Ip(octet, static_cast<int>(i) + 1, 0) + "/24",
+                              "",
+                              "",
+                              docker::NetworkLabels(name, "floor", net, "h"),
+                              {{"com.docker.network.bridge.enable_ip_masquerade", "false"}}});
     if (!created.ok()) {
       ++failures;
       std::fprintf(stderr, "floor network: %s\n", created.status().ToString().c_str());
@@ -145,13 +163,17 @@ double WatchUntil(const testing::LabdProcess& labd, const std::string& name,
 int main(int argc, char** argv) {
   std::vector<int> sizes;
   bool compose = true;
+  int repeat = 1;
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--no-compose")
       compose = false;
+    else if (std::string(argv[i]) == "--repeat" && i + 1 < argc)
+      repeat = std::max(1, std::atoi(argv[++i]));
     else
       sizes.push_back(std::atoi(argv[i]));
   }
   if (sizes.empty()) sizes = {1, 5, 20};
+  std::string drift;
   const std::string run = kPrefix + std::to_string(getpid() % 10000) + "-";
   docker::HttpEngine engine;
   testing::SweepPrefix(engine, kPrefix);
@@ -164,56 +186,66 @@ int main(int argc, char** argv) {
       "| nodes | labd apply->Ready (s) | floor (s) | labd/floor | docker-compose up -d (s) |\n");
   std::printf(
       "|------:|---------------------:|----------:|-----------:|-------------------------:|\n");
-  int octet = 160;
+  int octet = 230;  // 10.230-241.x: clear of the other docker tests' subnets
   for (int n : sizes) {
-    std::string id = std::to_string(getpid() % 10000) + "-" + std::to_string(n);
-    double floor = Floor(engine, kFloorPrefix + id, n, octet++);
-    double comp = compose ? Compose("lbcompose" + id, n, octet++) : -1;
-
-    std::string name = run + "n" + std::to_string(n);
-    auto client = testing::LabdClient(labd);
-    auto start = Clock::now();
-    auto created = client.Create(api::Kind::kLab, testing::TwoNetLab(name, octet, Nodes(n, octet)));
-    ++octet;
-    if (!created.ok()) {
-      std::fprintf(stderr, "create: %s\n", created.status().ToString().c_str());
-      return 1;
+    // Median of `repeat` rounds; each round runs floor, compose and labd back to back so that
+    // load from others on the machine hits all three alike.
+    std::vector<double> floors, composes, labds;
+    for (int round = 0; round < repeat; ++round) {
+      std::string id =
+          std::to_string(getpid() % 10000) + "-" + std::to_string(n) + "-" + std::to_string(round);
+      floors.push_back(Floor(engine, kFloorPrefix + id, n, octet));
+      if (compose) composes.push_back(Compose("lbcompose" + id, n, octet + 1));
+      std::string name = run + "n" + std::to_string(n) + "-" + std::to_string(round);
+      auto client = testing::LabdClient(labd);
+      auto start = Clock::now();
+      auto created =
+          client.Create(api::Kind::kLab, testing::TwoNetLab(name, octet + 2, Nodes(n, octet + 2)));
+      if (!created.ok()) {
+        std::fprintf(stderr, "create: %s\n", created.status().ToString().c_str());
+        return 1;
+      }
+      labds.push_back(WatchUntil(labd, name, api::ResourceVersion(*created), start,
+                                 [](const json& lab) { return testing::IsReadyNow(lab); }));
+      if (n == sizes.back() && round == repeat - 1) {
+        // Drift repair, `repeat` times on distinct nodes: docker kill one node; done when the
+        // lab is Ready with that node started again. Its floor: kill + start of another node
+        // directly through the API.
+        std::vector<double> repairs, repair_floors;
+        for (int k = 0; k < repeat && 2 * k + 1 < n; ++k) {
+          std::string node = "n" + std::to_string(2 * k);
+          auto now = client.Get(api::Kind::kLab, name);
+          const json* before = now.ok() ? FindNode(*now, node) : nullptr;
+          std::string old_start = before ? before->value("startedAt", "") : "";
+          auto kill_start = Clock::now();
+          (void)engine.KillContainer(docker::ContainerName(name, node));
+          repairs.push_back(
+              WatchUntil(labd, name, api::ResourceVersion(*now), kill_start, [&](const json& lab) {
+                const json* s = FindNode(lab, node);
+                return testing::IsReadyNow(lab) && s && s->value("ready", false) &&
+                       s->value("startedAt", "") != old_start;
+              }));
+          std::string other = docker::ContainerName(name, "n" + std::to_string(2 * k + 1));
+          auto floor_start = Clock::now();
+          (void)engine.KillContainer(other);
+          (void)engine.StartContainer(other);
+          repair_floors.push_back(Seconds(Clock::now() - floor_start));
+          testing::PollReady(labd, name, std::chrono::seconds(60));
+        }
+        drift = "drift repair at " + std::to_string(n) + " nodes (docker kill -> Ready again), " +
+                "median of " + std::to_string(repairs.size()) + ": labd " + Fixed(Median(repairs)) +
+                " s, floor (kill + start) " + Fixed(Median(repair_floors)) + " s";
+      }
+      (void)client.Delete(api::Kind::kLab, name);
+      testing::PollGone(labd, name, std::chrono::seconds(600));
     }
-    double t = WatchUntil(labd, name, api::ResourceVersion(*created), start,
-                          [](const json& lab) { return testing::IsReadyNow(lab); });
+    octet += 3;
+    double floor = Median(floors), t = Median(labds);
     std::printf("| %5d | %20.2f | %9.2f | %10.2f | %24s |\n", n, t, floor, t / floor,
-                comp < 0 ? "-" : std::to_string(comp).substr(0, 5).c_str());
+                compose ? Fixed(Median(composes)).c_str() : "-");
     std::fflush(stdout);
-
-    if (n == sizes.back()) {
-      // Drift repair: docker kill one node; done when the lab is Ready with that node started
-      // again. Floor: the same kill, then one start through the API.
-      std::string victim = docker::ContainerName(name, "n0");
-      auto now = client.Get(api::Kind::kLab, name);
-      const json* before = now.ok() ? FindNode(*now, "n0") : nullptr;
-      std::string old_start = before ? before->value("startedAt", "") : "";
-      auto kill_start = Clock::now();
-      (void)engine.KillContainer(victim);
-      double repair =
-          WatchUntil(labd, name, api::ResourceVersion(*now), kill_start, [&](const json& lab) {
-            const json* node = FindNode(lab, "n0");
-            return testing::IsReadyNow(lab) && node && node->value("ready", false) &&
-                   node->value("startedAt", "") != old_start;
-          });
-      // The floor of a repair, on another node so labd does not race it.
-      std::string other = docker::ContainerName(name, n > 1 ? "n1" : "n0");
-      auto floor_start = Clock::now();
-      (void)engine.KillContainer(other);
-      (void)engine.StartContainer(other);
-      double repair_floor = Seconds(Clock::now() - floor_start);
-      std::printf(
-          "\ndrift repair at %d nodes (docker kill -> Ready again): labd %.2f s, "
-          "floor (kill + start) %.2f s\n",
-          n, repair, repair_floor);
-    }
-    (void)client.Delete(api::Kind::kLab, name);
-    testing::PollGone(labd, name, std::chrono::seconds(600));
   }
+  if (!drift.empty()) std::printf("\n%s\n", drift.c_str());
   testing::SweepPrefix(engine, kPrefix);
   testing::SweepPrefix(engine, kFloorPrefix);
   return 0;

@@ -71,7 +71,9 @@ class Pass {
     BringUpInWaves();
     const auto t2 = std::chrono::steady_clock::now();
     auto result = Finish();
-    auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
+    auto ms = [](auto d) {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+    };
     spdlog::debug("lab={} converge pass list+plan_ms={} bringup_ms={} status_ms={}", model_.name,
                   ms(t1 - t0), ms(t2 - t1), ms(std::chrono::steady_clock::now() - t2));
     return result;

@@ -80,21 +80,15 @@ PrivateDockerd::~PrivateDockerd() {
 
 api::Status PrivateDockerd::Start() {
   if (pid_ > 0) return api::Status::Ok();
-  std::vector<std::string> args = {"dockerd",
-                                   "--host",
-                                   host(),
-                                   "--data-root",
-                                   dir_ + "/root",
-                                   "--exec-root",
-                                   dir_ + "/exec",
-                                   "--pidfile",
-                                   dir_ + "/pid",
-                                   "--bridge",
-                                   "none",
-                                   "--iptables=false",
-                                   "--ip-forward=false",
-                                   "--shutdown-timeout",
-                                   "1"};
+  std::vector<std::string> args = {"dockerd", "--host", host(), "--data-root", dir_ + "/root",
+                                   "--exec-root", dir_ + "/exec", "--pidfile", dir_ + "/pid",
+                                   "--bridge", "none", "--iptables=false", "--ip-forward=false",
+                                   "--shutdown-timeout", "1",
+                                   // Overlay mounts under /tmp get copied into the mount
+                                   // namespaces of containers the system dockerd starts
+                                   // meanwhile and then cannot be removed ("device or resource
+                                   // busy"): vfs mounts nothing.
+                                   "--storage-driver", "vfs"};
   std::string log = log_path();
   pid_t pid = ::fork();
   if (pid < 0) return api::Status::Internal("fork failed");

@@ -2,7 +2,8 @@
 // engine (the system dockerd is shared with other test runs and is never restarted).
 //
 // Runs `dockerd` with its own socket, data root, exec root (so its own managed containerd) and
-// pid file under a fresh /tmp/labctl-dockerd-XXXXXX, no default bridge and no iptables rules
+// pid file under a fresh /tmp/labctl-dockerd-XXXXXX, the vfs storage driver (no mounts that
+// other mount namespaces could hold busy), no default bridge and no iptables rules
 // (the host's rules belong to the system dockerd). Without iptables rules, bridged traffic
 // between containers is dropped by the host's FORWARD policy when br_netfilter is loaded, so labs
 // on it must not depend on traffic between nodes. Leftovers of killed runs (a dockerd whose test
