@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include "api/clock.h"
 #include "cli/cli_common.h"
@@ -102,6 +103,31 @@ int CheckLab(const CliContext& ctx, const std::string& lab) {
   return kExitOk;
 }
 
+// Splits a streamed exec answer into its frames (server::ExecFrame): stdout and stderr go to
+// ours as they arrive, the exit frame is kept, heartbeats are dropped.
+struct ExecFrames {
+  std::string buffer;
+  std::optional<json> exit;
+
+  bool Feed(std::string_view chunk) {
+    buffer.append(chunk);
+    size_t pos = 0;
+    while (buffer.size() - pos >= 8) {
+      const auto* h = reinterpret_cast<const unsigned char*>(buffer.data() + pos);
+      uint32_t size =
+          (uint32_t{h[4]} << 24) | (uint32_t{h[5]} << 16) | (uint32_t{h[6]} << 8) | uint32_t{h[7]};
+      if (buffer.size() - pos - 8 < size) break;
+      std::string_view payload(buffer.data() + pos + 8, size);
+      if (h[0] == 1) std::cout.write(payload.data(), payload.size()).flush();
+      if (h[0] == 2) std::cerr.write(payload.data(), payload.size()).flush();
+      if (h[0] == 3) exit = json::parse(payload, nullptr, false);
+      pos += 8 + size;
+    }
+    buffer.erase(0, pos);
+    return true;
+  }
+};
+
 // "lab/NAME" or "NAME" (exec and logs only act on labs).
 api::Result<std::string> LabName(const std::string& arg) {
   if (arg.rfind("lab/", 0) == 0) return arg.substr(4);
@@ -159,17 +185,23 @@ int RunExec(const CliContext& ctx, const std::vector<std::string>& args) {
   if (!lab.ok()) return UsageError(lab.status().message(), kExecUsage);
   json body = {{"node", flags.positional()[1]}, {"command", flags.rest()}};
   if (flags.Has("timeout")) body["timeoutSeconds"] = std::atoi(flags.Get("timeout").c_str());
-  client::Options o = ctx.options;
-  o.timeout = std::chrono::hours(24);  // the command may run long
-  client::Client client(o);
-  auto r = client.Post(LabPath(*lab, "exec"), body);
-  if (!r.ok()) {
-    PrintError(r.status(), ObjectRef(api::Kind::kLab, *lab));
+  // Output is streamed as the command writes it. Ctrl-C (or any death of labctl) closes the
+  // connection, and labd then kills the command in the node.
+  client::Client client(ctx.options);
+  ExecFrames frames;
+  auto st = client.StreamPost(LabPath(*lab, "exec") + "?stream=true", body,
+                              [&](std::string_view chunk) { return frames.Feed(chunk); });
+  if (st.ok() && !frames.exit)
+    st = api::Status::Unavailable("exec stream ended without an exit code");
+  if (st.ok() && frames.exit->contains("error"))
+    st = api::Status::Internal((*frames.exit)["error"].get<std::string>());
+  if (!st.ok()) {
+    PrintError(st, ObjectRef(api::Kind::kLab, *lab));
     return kExitError;
   }
-  std::cout << r->value("stdout", "") << std::flush;
-  std::cerr << r->value("stderr", "") << std::flush;
-  return r->value("exitCode", 1);
+  if (frames.exit->value("timedOut", false))
+    std::cerr << "labctl: command killed after --timeout " << flags.Get("timeout") << "s\n";
+  return frames.exit->value("exitCode", 1);
 }
 
 int RunLogs(const CliContext& ctx, const std::vector<std::string>& args) {

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "reconcilers/docker/exec_runner.h"
 #include "reconcilers/docker/naming.h"
 
 namespace labctl::reconcilers {
@@ -55,52 +56,77 @@ api::Result<std::string> DockerLabActions::NodeContainer(const std::string& lab,
   return info->id;
 }
 
-api::Result<json> DockerLabActions::Exec(const std::string& lab, const json& request,
-                                         const server::Principal&) {
+api::Result<DockerLabActions::ExecRequest> DockerLabActions::ParseExec(const std::string& lab,
+                                                                       const json& request) {
   if (!request.is_object() || !request.contains("command") || !request["command"].is_array() ||
       request["command"].empty())
     return Status::BadRequest("exec needs {\"node\": ..., \"command\": [...]}");
-  std::vector<std::string> cmd;
+  ExecRequest r;
   for (const auto& c : request["command"]) {
     if (!c.is_string()) return Status::BadRequest("command must be a list of strings");
-    cmd.push_back(c.get<std::string>());
+    r.cmd.push_back(c.get<std::string>());
   }
+  const json timeout = request.value("timeoutSeconds", json(0));
+  if (!timeout.is_number_integer() || timeout.get<int>() < 0)
+    return Status::BadRequest("timeoutSeconds must be an integer >= 0");
+  r.control.timeout = std::chrono::seconds(timeout.get<int>());
   auto id = NodeContainer(lab, request.value("node", ""));
   if (!id.ok()) return id.status();
-  auto exec_id = engine_.ExecCreate(*id, cmd);
-  if (!exec_id.ok()) return exec_id.status();
-  int timeout = request.value("timeoutSeconds", 0);
-  std::mutex mu;
-  std::condition_variable cv;
-  bool finished = false, timed_out = false;
-  std::thread killer;
-  if (timeout > 0)
-    killer = std::thread([&] {
-      std::unique_lock<std::mutex> l(mu);
-      if (cv.wait_for(l, std::chrono::seconds(timeout), [&] { return finished; })) return;
-      timed_out = true;
-      l.unlock();
-      // Docker cannot kill an exec: kill its process on the host.
-      auto info = engine_.ExecInspect(*exec_id);
-      if (info.ok() && info->running && info->pid > 0) ::kill(info->pid, SIGKILL);
-    });
+  r.container = *id;
+  return r;
+}
+
+api::Result<json> DockerLabActions::Exec(const std::string& lab, const json& request,
+                                         const server::Principal&) {
+  auto r = ParseExec(lab, request);
+  if (!r.ok()) return r.status();
   std::string out, err;
-  Status st = engine_.ExecStart(*exec_id, [&](int stream, std::string_view d) {
-    (stream == 2 ? err : out).append(d);
-    return true;
-  });
-  {
-    std::lock_guard<std::mutex> l(mu);
-    finished = true;
-  }
-  cv.notify_all();
-  if (killer.joinable()) killer.join();
-  if (!st.ok()) return st;
-  auto info = engine_.ExecInspect(*exec_id);
-  if (!info.ok()) return info.status();
-  json result = {{"exitCode", timed_out ? 137 : info->exit_code}, {"stdout", out}, {"stderr", err}};
-  if (timed_out) result["timedOut"] = true;
+  auto outcome = docker::RunExec(
+      engine_, r->container, r->cmd,
+      [&](int stream, std::string_view d) {
+        (stream == 2 ? err : out).append(d);
+        return true;
+      },
+      r->control);
+  if (!outcome.ok()) return outcome.status();
+  json result = {{"exitCode", outcome->exit_code}, {"stdout", out}, {"stderr", err}};
+  if (outcome->timed_out) result["timedOut"] = true;
   return result;
+}
+
+api::Result<server::LabActions::Stream> DockerLabActions::ExecStream(const std::string& lab,
+                                                                     const json& request,
+                                                                     const server::Principal&) {
+  auto r = ParseExec(lab, request);
+  if (!r.ok()) return r.status();
+  Stream s;
+  s.content_type = server::kExecStreamContentType;
+  s.produce = [this, r = std::move(*r)](const ByteSink& sink) mutable {
+    // Output and heartbeats come from two threads; a failed write means the client is gone.
+    std::mutex mu;
+    bool gone = false;
+    auto send = [&](int stream, std::string_view payload) {
+      std::lock_guard<std::mutex> l(mu);
+      gone = gone || !sink(server::ExecFrame(stream, payload));
+      return !gone;
+    };
+    // The heartbeat is how a silent command notices its client left: the second write to a
+    // closed connection fails.
+    r.control.cancelled = [&] { return !send(server::kExecStreamHeartbeat, ""); };
+    auto outcome = docker::RunExec(
+        engine_, r.container, r.cmd,
+        [&](int stream, std::string_view d) { return send(stream, d); }, r.control);
+    if (!outcome.ok()) {
+      send(server::kExecStreamExit, json{{"error", outcome.status().ToString()}}.dump());
+      return outcome.status();
+    }
+    json exit = {{"exitCode", outcome->exit_code}};
+    if (outcome->timed_out) exit["timedOut"] = true;
+    if (outcome->cancelled) exit["cancelled"] = true;
+    send(server::kExecStreamExit, exit.dump());
+    return Status::Ok();
+  };
+  return s;
 }
 
 api::Result<server::LabActions::Stream> DockerLabActions::Logs(const std::string& lab,

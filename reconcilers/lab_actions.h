@@ -1,13 +1,14 @@
 // DockerLabActions: the Docker side of the API's lab actions — exec in a node (exit code and
-// output; a client timeout kills the process, which Docker itself cannot do, by the host pid
-// that exec-inspect reports), logs (tail, follow) and packet capture (tcpdump from the host in
-// the node's network namespace). The server has already authenticated and authorised the
-// caller. Thread-safe.
+// output, buffered or streamed; a timeout or, when streamed, a client that went away kills the
+// process, which Docker itself cannot do, by the host pid that exec-inspect reports), logs (tail,
+// follow) and packet capture (tcpdump from the host in the node's network namespace). The server
+// has already authenticated and authorised the caller. Thread-safe.
 #pragma once
 
 #include "api/clock.h"
 #include "controller/server/actions.h"
 #include "reconcilers/docker/engine.h"
+#include "reconcilers/docker/exec_runner.h"
 #include "store/store.h"
 
 namespace labctl::reconcilers {
@@ -18,12 +19,20 @@ class DockerLabActions : public server::LabActions {
 
   api::Result<api::json> Exec(const std::string& lab, const api::json& request,
                               const server::Principal& who) override;
+  api::Result<Stream> ExecStream(const std::string& lab, const api::json& request,
+                                 const server::Principal& who) override;
   api::Result<Stream> Logs(const std::string& lab, const Params& params,
                            const server::Principal& who) override;
   api::Result<Stream> Capture(const std::string& lab, const Params& params,
                               const server::Principal& who) override;
 
  private:
+  struct ExecRequest {
+    std::string container;
+    std::vector<std::string> cmd;
+    docker::ExecControl control;
+  };
+  api::Result<ExecRequest> ParseExec(const std::string& lab, const api::json& request);
   // The node's container id after checking that the lab and node exist.
   api::Result<std::string> NodeContainer(const std::string& lab, const std::string& node);
 

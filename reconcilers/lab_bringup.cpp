@@ -6,6 +6,7 @@
 #include <atomic>
 #include <thread>
 
+#include "reconcilers/docker/exec_runner.h"
 #include "reconcilers/docker/naming.h"
 
 namespace labctl::reconcilers {
@@ -25,6 +26,13 @@ std::string StartFailureMessage(const NodeModel& node, const std::string& docker
            " (this host refuses --privileged and capAdd ALL: list the capabilities the node "
            "needs, e.g. capAdd: [NET_ADMIN])";
   return docker_message;
+}
+
+// A start that dockerd was shutting down under can leave containerd holding a task of the
+// container ("task ...: already exists") or a stale endpoint ("endpoint with name ... already
+// exists in network"); every later start of that container fails the same way.
+bool IsWedged(const api::Status& start_error) {
+  return start_error.message().find("already exists") != std::string::npos;
 }
 
 std::string LastLine(const std::string& text) {
@@ -83,6 +91,11 @@ NodeState EnsureNodeRunning(docker::DockerEngine& engine, const LabModel& lab,
     auto st = engine.StartContainer(id);
     if (!st.ok()) {
       s.state = "Failed";
+      if (existing && IsWedged(st)) {
+        // Never startable again: remove it so that the next pass creates it afresh.
+        (void)engine.RemoveContainer(id, true);
+        return Failed(s, "StartFailed", st.message() + " (container removed, created again)");
+      }
       return Failed(s, "StartFailed", StartFailureMessage(node, st.message()));
     }
   }
@@ -115,16 +128,29 @@ void ProbeReadiness(docker::DockerEngine& engine, const NodeModel& node, NodeSta
     s.message.clear();
     return;
   }
-  auto r = engine.Exec(s.container_id, node.readiness->exec);
+  // Each attempt is bounded by timeoutSeconds: a probe that hangs is killed (Docker cannot stop
+  // an exec) instead of holding a reconcile worker.
+  std::string out, err;
+  docker::ExecControl control;
+  control.timeout = std::chrono::seconds(node.readiness->timeout_seconds);
+  auto r = docker::RunExec(
+      engine, s.container_id, node.readiness->exec,
+      [&](int stream, std::string_view d) {
+        (stream == 2 ? err : out).append(d);
+        return true;
+      },
+      control);
   if (r.ok() && r->exit_code == 0) {
     s.ready = true;
     s.message.clear();
     return;
   }
   s.ready = false;
-  std::string why = r.ok() ? "exit " + std::to_string(r->exit_code) + ": " +
-                                 LastLine(r->err.empty() ? r->out : r->err)
-                           : r.status().message();
+  std::string why =
+      !r.ok() ? r.status().message()
+      : r->timed_out
+          ? "timed out after " + std::to_string(node.readiness->timeout_seconds) + "s (killed)"
+          : "exit " + std::to_string(r->exit_code) + ": " + LastLine(err.empty() ? out : err);
   api::TimePoint since = now;
   api::ParseTime(s.probe_since, &since);
   auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - since).count();

@@ -30,7 +30,8 @@ NodeState EnsureNodeRunning(docker::DockerEngine& engine, const LabModel& lab,
                             const NodeState& previous, const ContainerStartedHook& hook,
                             api::TimePoint now);
 
-// Runs the readiness probe once and updates `state` (no probe configured: ready at once).
+// Runs the readiness probe once and updates `state` (no probe configured: ready at once). The
+// attempt is killed after the probe's timeoutSeconds and counts as a failure.
 void ProbeReadiness(docker::DockerEngine& engine, const NodeModel& node, NodeState& state,
                     api::TimePoint now);
 

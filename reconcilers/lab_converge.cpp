@@ -53,6 +53,7 @@ class Pass {
         previous_phase_(StatusField(lab, "phase")) {}
 
   ReconcileResult Run() {
+    const auto t0 = std::chrono::steady_clock::now();
     auto containers = ctx_.engine.ListContainers(docker::LabSelector(model_.name));
     if (!containers.ok()) return ReconcileResult::Error(containers.status());
     auto networks = ctx_.engine.ListNetworks(docker::LabSelector(model_.name));
@@ -66,8 +67,16 @@ class Pass {
       if (!st.ok()) return Fail(st);
     }
     InitNodeStates();
+    const auto t1 = std::chrono::steady_clock::now();
     BringUpInWaves();
-    return Finish();
+    const auto t2 = std::chrono::steady_clock::now();
+    auto result = Finish();
+    auto ms = [](auto d) {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+    };
+    spdlog::debug("lab={} converge pass list+plan_ms={} bringup_ms={} status_ms={}", model_.name,
+                  ms(t1 - t0), ms(t2 - t1), ms(std::chrono::steady_clock::now() - t2));
+    return result;
   }
 
  private:

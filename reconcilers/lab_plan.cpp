@@ -44,6 +44,16 @@ bool UsesAny(const NodeModel& node, const std::set<std::string>& networks) {
   return false;
 }
 
+// A container that was never started and is not on all of its networks: labd died between
+// create and the last connect. Connecting is only done before the first start, so recreate it.
+bool HalfCreated(const LabModel& model, const NodeModel& node, const docker::ContainerSummary& c) {
+  if (c.state != "created") return false;
+  std::set<std::string> have(c.networks.begin(), c.networks.end());
+  for (const auto& f : node.interfaces)
+    if (!have.count(docker::NetworkName(model.name, f.network))) return true;
+  return false;
+}
+
 }  // namespace
 
 LabPlan PlanLab(const LabModel& model, const std::vector<docker::ContainerSummary>& containers,
@@ -57,7 +67,8 @@ LabPlan PlanLab(const LabModel& model, const std::vector<docker::ContainerSummar
                 LabelOf(c.labels, kLabelSpecHash) == node->hash &&
                 c.name == docker::ContainerName(model.name, node->name) &&
                 !plan.keep.count(node_name) && !requests.recreate_nodes.count(node_name) &&
-                !UsesAny(*node, new_networks) && c.state != "dead" && c.state != "removing";
+                !UsesAny(*node, new_networks) && !HalfCreated(model, *node, c) &&
+                c.state != "dead" && c.state != "removing";
     if (!keep) {
       plan.remove_containers.push_back(c);
       continue;

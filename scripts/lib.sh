@@ -8,13 +8,16 @@ PACKAGES=(cmake ninja-build g++ pkg-config git curl
   libspdlog-dev libfmt-dev libboost-dev libgtest-dev libgmock-dev
   docker.io busybox-static iproute2 iptables tcpdump conntrack)
 
+# Only the Docker lab benchmark (scripts/bench-labs) needs these; tests and labd do not.
+BENCH_PACKAGES=(docker-compose)
+
 log() { printf '==> %s\n' "$*" >&2; }
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 install_packages() {
   local missing=()
-  for p in "${PACKAGES[@]}"; do
+  for p in "${PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0

@@ -266,6 +266,16 @@ api::Status Client::Watch(api::Kind kind, const WatchParams& params,
 }
 
 api::Status Client::StreamGet(const std::string& path, const ChunkCallback& callback) {
+  return StreamRequest("GET", path, "", callback);
+}
+
+api::Status Client::StreamPost(const std::string& path, const json& body,
+                               const ChunkCallback& callback) {
+  return StreamRequest("POST", path, body.dump(), callback);
+}
+
+api::Status Client::StreamRequest(const std::string& method, const std::string& path,
+                                  const std::string& body, const ChunkCallback& callback) {
   httplib::Client http(options_.server);
   if (!http.is_valid()) return api::Status::BadRequest("invalid server URL " + options_.server);
   ApplyTimeouts(http, options_.timeout,
@@ -273,19 +283,25 @@ api::Status Client::StreamGet(const std::string& path, const ChunkCallback& call
   if (!options_.token.empty()) http.set_bearer_token_auth(options_.token);
   int http_status = 0;
   std::string error_body;
-  auto res = http.Get(
-      path, httplib::Headers{},
-      [&](const httplib::Response& r) {
-        http_status = r.status;
-        return true;
-      },
-      [&](const char* data, size_t n) {
-        if (!IsSuccess(http_status)) {
-          error_body.append(data, n);
-          return true;
-        }
-        return callback(std::string_view(data, n));
-      });
+  httplib::Request req;
+  req.method = method;
+  req.path = path;
+  if (method != "GET") {
+    req.body = body;
+    req.set_header("Content-Type", "application/json");
+  }
+  req.response_handler = [&](const httplib::Response& r) {
+    http_status = r.status;
+    return true;
+  };
+  req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
+    if (!IsSuccess(http_status)) {
+      error_body.append(data, n);
+      return true;
+    }
+    return callback(std::string_view(data, n));
+  };
+  auto res = http.send(req);
   if (http_status != 0 && !IsSuccess(http_status))
     return StatusFromResponse(http_status, error_body);
   if (!res) {

@@ -76,8 +76,13 @@ class Client {
   api::Status Watch(api::Kind kind, const WatchParams& params, const WatchCallback& callback);
   // GETs `path` and hands the body over in chunks as it arrives (logs, capture).
   api::Status StreamGet(const std::string& path, const ChunkCallback& callback);
+  // POSTs `body` to `path` and hands the answer over the same way (streamed exec).
+  api::Status StreamPost(const std::string& path, const json& body, const ChunkCallback& callback);
 
  private:
+  api::Status StreamRequest(const std::string& method, const std::string& path,
+                            const std::string& body, const ChunkCallback& callback);
+
   struct Impl;
   Options options_;
   std::unique_ptr<Impl> impl_;

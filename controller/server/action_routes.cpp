@@ -131,6 +131,11 @@ void HandleLabAction(const httplib::Request& req, httplib::Response& res, Server
   if (action == "exec") {
     auto body = api::ParseJsonOrYaml(req.body.empty() ? "{}" : req.body);
     if (!body.ok()) return SendStatus(res, body.status());
+    if (req.get_param_value("stream") == "true") {
+      auto stream = ctx.lab_actions->ExecStream(lab, *body, *who);
+      if (!stream.ok()) return SendStatus(res, stream.status());
+      return SendStream(res, std::move(*stream));
+    }
     auto result = ctx.lab_actions->Exec(lab, *body, *who);
     if (!result.ok()) return SendStatus(res, result.status());
     return SendJson(res, 200, *result);

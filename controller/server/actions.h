@@ -4,6 +4,7 @@
 // ApiServer before Start(). All methods may be called from many threads at once.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -14,6 +15,22 @@
 #include "controller/server/auth.h"
 
 namespace labctl::server {
+
+// Streamed exec body: frames in Docker's multiplexed format — stream byte, three zero bytes,
+// big-endian 32-bit length, payload — with stream 1 stdout, 2 stderr, 0 an empty heartbeat
+// (ignore it) and 3 the exit frame, last: JSON {"exitCode": N[, "timedOut": true]
+// [, "cancelled": true]} or {"error": "..."}.
+inline constexpr char kExecStreamContentType[] = "application/vnd.labctl.exec-stream";
+inline constexpr int kExecStreamHeartbeat = 0;
+inline constexpr int kExecStreamExit = 3;
+inline std::string ExecFrame(int stream, std::string_view payload) {
+  std::string f(8, '\0');
+  f[0] = static_cast<char>(stream);
+  uint32_t n = static_cast<uint32_t>(payload.size());
+  for (int i = 0; i < 4; ++i) f[4 + i] = static_cast<char>((n >> (24 - 8 * i)) & 0xff);
+  f.append(payload);
+  return f;
+}
 
 // POST .../sessions/{name}/heartbeat and .../release. Without one registered, the server writes
 // status.lastHeartbeatTime (heartbeat) or status.phase=Released + finishedAt (release) itself.
@@ -44,6 +61,12 @@ class LabActions {
   // Result: {"exitCode": 0, "stdout": "...", "stderr": "..."}.
   virtual api::Result<api::json> Exec(const std::string& lab, const api::json& request,
                                       const Principal& who) = 0;
+  // POST .../exec?stream=true, same body: the output as it comes, framed (see ExecFrame), and
+  // the exit frame last. A client that goes away kills the command.
+  virtual api::Result<Stream> ExecStream(const std::string& lab, const api::json& request,
+                                         const Principal& who) {
+    return api::Status::BadRequest("streaming exec is not available in this labd");
+  }
   // ?node=&follow=&tailLines=  (text/plain)
   virtual api::Result<Stream> Logs(const std::string& lab, const Params& params,
                                    const Principal& who) = 0;

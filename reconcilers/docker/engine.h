@@ -71,6 +71,7 @@ struct ContainerSummary {
   std::string name;   // without the leading '/'
   std::string state;  // created | running | exited | paused | restarting | removing | dead
   LabelMap labels;
+  std::vector<std::string> networks;  // names of the attached networks
 };
 
 struct EndpointInfo {

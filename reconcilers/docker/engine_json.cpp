@@ -107,6 +107,10 @@ ContainerSummary ParseContainerSummary(const json& j) {
   }
   c.state = Str(j, "State");
   c.labels = StringMap(j.value("Labels", json::object()));
+  const json settings = j.value("NetworkSettings", json::object());
+  if (settings.is_object() && settings.contains("Networks") && settings["Networks"].is_object())
+    for (auto it = settings["Networks"].begin(); it != settings["Networks"].end(); ++it)
+      c.networks.push_back(it.key());
   return c;
 }
 

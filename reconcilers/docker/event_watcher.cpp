@@ -57,6 +57,7 @@ std::vector<std::string> DockerEventWatcher::LabsOf(const EngineEvent& e) {
 
 void DockerEventWatcher::Loop() {
   auto backoff = std::chrono::milliseconds(200);
+  bool lost = false;  // the engine went away since the last connect: say when it is back
   for (;;) {
     {
       std::lock_guard<std::mutex> l(mu_);
@@ -65,6 +66,13 @@ void DockerEventWatcher::Loop() {
     // Probe first so that a resync only happens once the engine answers again.
     auto version = engine_.Version();
     if (version.ok()) {
+      if (lost)
+        spdlog::info("docker engine reconnected version={} api={}; resyncing every lab",
+                     version->version, version->used_api);
+      else
+        spdlog::info("docker engine connected version={} api={}", version->version,
+                     version->used_api);
+      lost = false;
       ++connects_;
       if (on_resync_) on_resync_();
       backoff = std::chrono::milliseconds(200);
@@ -76,6 +84,7 @@ void DockerEventWatcher::Loop() {
         return !stopping_;
       });
       if (!st.ok()) spdlog::warn("docker events stream broke: {}", st.ToString());
+      lost = true;
     } else {
       spdlog::warn("docker engine unreachable: {}", version.status().message());
     }

@@ -69,6 +69,11 @@ void FakeEngine::EmitEvent(const EngineEvent& e) {
   Emit(e);
 }
 
+void FakeEngine::Wedge(const std::string& name) {
+  std::lock_guard<std::mutex> l(mu_);
+  if (auto* c = Lookup(name)) wedged_.insert(c->info.id);
+}
+
 void FakeEngine::KillByName(const std::string& name) {
   std::lock_guard<std::mutex> l(mu_);
   if (auto* c = Lookup(name)) {
@@ -179,8 +184,11 @@ Result<std::vector<ContainerSummary>> FakeEngine::ListContainers(const LabelMap&
   std::lock_guard<std::mutex> l(mu_);
   std::vector<ContainerSummary> out;
   for (const auto& [id, c] : containers_)
-    if (Matches(c.info.labels, labels))
-      out.push_back({id, c.info.name, c.info.state, c.info.labels});
+    if (Matches(c.info.labels, labels)) {
+      std::vector<std::string> networks;
+      for (const auto& ep : c.endpoints) networks.push_back(ep.network);
+      out.push_back({id, c.info.name, c.info.state, c.info.labels, networks});
+    }
   return out;
 }
 
@@ -229,6 +237,8 @@ Status FakeEngine::StartContainer(const std::string& id) {
         "docker: OCI runtime create failed: runc create failed: unable to start container "
         "process: error during container init: operation not permitted");
   if (c->info.running) return Status::Ok();
+  if (wedged_.count(c->info.id))
+    return Status::Internal("docker: task " + c->info.id + ": already exists");
   for (const auto& ep : c->endpoints)
     if (!LookupNetwork(ep.network)) return Status::NotFound("network " + ep.network + " not found");
   c->info.running = true;

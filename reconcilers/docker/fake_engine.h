@@ -37,6 +37,9 @@ class FakeEngine : public DockerEngine {
   void SetExecHandler(ExecHandler handler);
   void SetRefusePrivileged(bool refuse);
   void SetUnavailable(bool unavailable);  // every call fails with Unavailable
+  // Every start of this container (as it is now) fails like one that dockerd was shut down
+  // under: containerd still holds its task.
+  void Wedge(const std::string& name);
   // Out-of-band changes, as a user with the docker CLI would make them (emit events too).
   void KillByName(const std::string& name);
   void RemoveByName(const std::string& name);
@@ -93,6 +96,7 @@ class FakeEngine : public DockerEngine {
   std::map<std::string, ExecResult> exec_results_;
   std::deque<EngineEvent> events_;
   std::set<std::string> images_;
+  std::set<std::string> wedged_;  // container ids
   ExecHandler exec_handler_;
   std::vector<std::string> start_order_;
   bool refuse_privileged_ = true;

@@ -135,11 +135,14 @@ struct HttpEngine::Impl {
     }
     Reply reply;
     std::string error_body;
+    // Docker answers 304 (e.g. start of a running container) without Content-Length; httplib
+    // would then read the body until the connection closes, i.e. hang for the read timeout.
+    // Stop reading there: the call still succeeds and the client reconnects next time.
+    req.response_handler = [&](const httplib::Response& r) {
+      reply.status = r.status;
+      return !(r.status == 304 && !r.has_header("Content-Length"));
+    };
     if (receiver) {
-      req.response_handler = [&](const httplib::Response& r) {
-        reply.status = r.status;
-        return true;
-      };
       req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
         if (!IsSuccess(reply.status)) {
           error_body.append(data, n);

@@ -102,6 +102,17 @@ TEST_F(DockerIntegrationTest, ThreeNodeLabComesUpReadyAndExecWorks) {
   EXPECT_EQ(ping->exit_code, 0) << ping->out;
 }
 
+TEST_F(DockerIntegrationTest, StartingARunningContainerAnswersAtOnce) {
+  std::string lab = Apply("start2", json::array({Node("n", {{"a", "10.186.1.10"}})}), Octet(6));
+  ASSERT_TRUE(harness_->WaitReady(lab));
+  // Docker answers 304 with no Content-Length: the client must not wait for the connection to
+  // close (that took the whole read timeout, twice, and then failed).
+  auto st = harness_->engine().StartContainer(docker::ContainerName(lab, "n"));
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  auto again = harness_->engine().InspectContainer(docker::ContainerName(lab, "n"));
+  EXPECT_TRUE(again.ok()) << again.status().ToString();
+}
+
 TEST_F(DockerIntegrationTest, KilledAndRemovedNodesComeBackWithoutUserAction) {
   std::string lab = Apply("drift", ThreeNodes(Octet(2)), Octet(2));
   ASSERT_TRUE(harness_->WaitReady(lab));

@@ -10,6 +10,7 @@
 #include "docker/lab_fixture.h"
 #include "reconcilers/docker/fake_engine.h"
 #include "reconcilers/docker/naming.h"
+#include "reconcilers/lab_model.h"
 
 namespace labctl {
 namespace {
@@ -86,6 +87,36 @@ TEST_F(LabReconcilerTest, BringsUpNetworksThenNodesAndReportsReady) {
   ASSERT_TRUE(gw);
   EXPECT_EQ(gw->endpoints.size(), 2u);  // created on one network, connected to the other
   EXPECT_EQ(docker::LabelOf(gw->info.labels, docker::kLabelUid), api::Uid(lab));
+}
+
+TEST_F(LabReconcilerTest, HalfCreatedContainerOfACrashIsRecreatedOnAllItsNetworks) {
+  Create(TwoNetLab("l1", 9, ThreeNodes()));
+  Settle("l1");
+  // As if labd died after creating gw on its first network, before connecting the second.
+  engine_.RemoveByName("labctl-l1-gw");
+  auto model = reconcilers::ReadLabModel(Get("l1"));
+  auto half = engine_.CreateContainer(reconcilers::ContainerSpecFor(model, *model.FindNode("gw")));
+  ASSERT_TRUE(half.ok()) << half.status().ToString();
+  Settle("l1");
+  auto gw = engine_.FindContainer("labctl-l1-gw");
+  ASSERT_TRUE(gw);
+  EXPECT_NE(gw->info.id, *half);
+  EXPECT_EQ(gw->endpoints.size(), 2u);
+  EXPECT_TRUE(api::IsConditionTrue(Get("l1"), "Ready"));
+}
+
+TEST_F(LabReconcilerTest, ContainerWedgedByADockerdRestartIsRecreated) {
+  Create(TwoNetLab("l1", 9, ThreeNodes()));
+  Settle("l1");
+  engine_.KillByName("labctl-l1-c1");
+  engine_.Wedge("labctl-l1-c1");
+  std::string old_id = engine_.FindContainer("labctl-l1-c1")->info.id;
+  Settle("l1");
+  auto c1 = engine_.FindContainer("labctl-l1-c1");
+  ASSERT_TRUE(c1);
+  EXPECT_NE(c1->info.id, old_id);
+  EXPECT_TRUE(c1->info.running);
+  EXPECT_TRUE(api::IsConditionTrue(Get("l1"), "Ready"));
 }
 
 TEST_F(LabReconcilerTest, IdleReconcileChangesNothingInDocker) {
@@ -340,6 +371,23 @@ TEST_F(LabReconcilerTest, NotFoundLabLeavesNothingBehind) {
   auto r = reconciler_->Reconcile("gone");
   EXPECT_TRUE(r.status.ok());
   EXPECT_TRUE(engine_.ContainerNames().empty());
+}
+
+TEST_F(LabReconcilerTest, LabOfAnotherLabdOnTheSameEngineIsLeftAlone) {
+  // Docker events name labs of every labd on the engine; one scoped to "mine" must not remove
+  // another's lab just because its own store does not hold it.
+  reconcilers::LabReconcilerOptions o;
+  o.orphan_lab_prefix = "mine";
+  LabReconciler scoped(*store_, engine_, clock_, nullptr, o);
+  for (const char* lab : {"theirs", "mine-gone"})
+    ASSERT_TRUE(engine_
+                    .CreateContainer({.name = std::string("labctl-") + lab + "-n",
+                                      .image = "labbox:latest",
+                                      .labels = docker::ContainerLabels(lab, "u", "n", "h")})
+                    .ok());
+  EXPECT_TRUE(scoped.Reconcile("theirs").status.ok());
+  EXPECT_TRUE(scoped.Reconcile("mine-gone").status.ok());
+  EXPECT_EQ(engine_.ContainerNames(), std::vector<std::string>{"labctl-theirs-n"});
 }
 
 }  // namespace

@@ -1,0 +1,107 @@
+// Helpers for tests that run the real labd binary with its Lab controller on a real dockerd:
+// start labd on an engine with an orphan-sweep prefix (so it never touches other tests' objects),
+// poll a Lab until Ready or gone over the API, and list what labctl left on the engine by label.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "api/object.h"
+#include "cli/client/client.h"
+#include "reconcilers/docker/http_engine.h"
+#include "reconcilers/docker/naming.h"
+#include "support/labd_process.h"
+
+namespace labctl::testing {
+
+inline constexpr char kSystemDockerHost[] = "unix:///var/run/docker.sock";
+
+// labd with the Lab controller on `docker_host`, sweeping orphans only of labs named prefix*.
+inline LabdProcess::Options DockerLabdOptions(const std::string& docker_host,
+                                              const std::string& orphan_prefix,
+                                              const std::string& data_dir = "",
+                                              const std::string& log_level = "debug") {
+  LabdProcess::Options o;
+  o.data_dir = data_dir;
+  o.extra_args = {"--docker-host",    docker_host, "--orphan-lab-prefix", orphan_prefix,
+                  "--log-level",      log_level,   "--neops-facade",      "false",
+                  "--lab-controller", "true"};
+  return o;
+}
+
+inline client::Client LabdClient(const LabdProcess& labd) {
+  return client::Client(client::Options{labd.url(), "", std::chrono::milliseconds(10000)});
+}
+
+// True once the Lab's Ready condition is True for its current generation.
+inline bool IsReadyNow(const api::json& lab) {
+  const api::json* c = api::FindCondition(lab, "Ready");
+  return c && api::IsConditionTrue(lab, "Ready") &&
+         c->value("observedGeneration", int64_t{0}) == api::Generation(lab);
+}
+
+// Polls GET until pred(result) or the timeout; `last` gets the last answer. A labd that is not
+// answering (restarting) just counts as "not yet".
+template <class Pred>
+bool PollLab(const LabdProcess& labd, const std::string& name, Pred pred,
+             std::chrono::seconds timeout, api::Result<api::json>* last = nullptr) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto client = LabdClient(labd);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto lab = client.Get(api::Kind::kLab, name);
+    if (last) *last = lab;
+    if (lab.ok() || lab.status().code() == api::Code::kNotFound)
+      if (pred(lab)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+inline bool PollReady(const LabdProcess& labd, const std::string& name,
+                      std::chrono::seconds timeout = std::chrono::seconds(120),
+                      api::Result<api::json>* last = nullptr) {
+  return PollLab(
+      labd, name, [](const api::Result<api::json>& l) { return l.ok() && IsReadyNow(*l); }, timeout,
+      last);
+}
+
+inline bool PollGone(const LabdProcess& labd, const std::string& name,
+                     std::chrono::seconds timeout = std::chrono::seconds(60)) {
+  return PollLab(
+      labd, name, [](const api::Result<api::json>& l) { return !l.ok(); }, timeout);
+}
+
+// Names of labctl-managed containers and networks on `engine` whose lab label starts with
+// `prefix` ("?" entries if the engine cannot be listed).
+inline std::vector<std::string> LeftoversOf(docker::DockerEngine& engine,
+                                            const std::string& prefix) {
+  std::vector<std::string> left;
+  auto containers = engine.ListContainers(docker::ManagedSelector());
+  auto networks = engine.ListNetworks(docker::ManagedSelector());
+  if (!containers.ok() || !networks.ok()) return {"? engine not listable"};
+  for (const auto& c : *containers)
+    if (docker::LabelOf(c.labels, docker::kLabelLab).rfind(prefix, 0) == 0)
+      left.push_back("container " + c.name);
+  for (const auto& n : *networks)
+    if (docker::LabelOf(n.labels, docker::kLabelLab).rfind(prefix, 0) == 0)
+      left.push_back("network " + n.name);
+  return left;
+}
+
+// Removes every labctl object of labs named prefix* (leftovers of killed runs).
+inline void SweepPrefix(docker::DockerEngine& engine, const std::string& prefix) {
+  auto containers = engine.ListContainers(docker::ManagedSelector());
+  if (containers.ok())
+    for (const auto& c : *containers)
+      if (docker::LabelOf(c.labels, docker::kLabelLab).rfind(prefix, 0) == 0)
+        (void)engine.RemoveContainer(c.id, true);
+  auto networks = engine.ListNetworks(docker::ManagedSelector());
+  if (networks.ok())
+    for (const auto& n : *networks)
+      if (docker::LabelOf(n.labels, docker::kLabelLab).rfind(prefix, 0) == 0)
+        (void)engine.RemoveNetwork(n.id);
+}
+
+}  // namespace labctl::testing

@@ -1,0 +1,41 @@
+// PrivateDockerd: a second dockerd of the test's own, for tests that must stop or restart the
+// engine (the system dockerd is shared with other test runs and is never restarted).
+//
+// Runs `dockerd` with its own socket, data root, exec root (so its own managed containerd) and
+// pid file under a fresh /tmp/labctl-dockerd-XXXXXX, the vfs storage driver (no mounts that
+// other mount namespaces could hold busy), no default bridge and no iptables rules
+// (the host's rules belong to the system dockerd). Without iptables rules, bridged traffic
+// between containers is dropped by the host's FORWARD policy when br_netfilter is loaded, so labs
+// on it must not depend on traffic between nodes. Leftovers of killed runs (a dockerd whose test
+// process is gone) are stopped and removed by the next Start(). Not thread-safe.
+#pragma once
+
+#include <string>
+
+#include "api/status.h"
+
+namespace labctl::testing {
+
+class PrivateDockerd {
+ public:
+  PrivateDockerd();
+  ~PrivateDockerd();  // Stop(), then unmount and remove the directory
+  PrivateDockerd(const PrivateDockerd&) = delete;
+  PrivateDockerd& operator=(const PrivateDockerd&) = delete;
+
+  // Starts dockerd and waits (up to 60 s) until it answers /_ping.
+  api::Status Start();
+  // SIGTERM (as `systemctl restart docker` does) and wait until the process is gone.
+  api::Status Stop();
+  // Copies an image from the system dockerd (docker save | docker load).
+  api::Status LoadImage(const std::string& image);
+
+  std::string host() const { return "unix://" + dir_ + "/docker.sock"; }
+  std::string log_path() const { return dir_ + "/dockerd.log"; }
+
+ private:
+  std::string dir_;
+  int pid_ = -1;
+};
+
+}  // namespace labctl::testing
