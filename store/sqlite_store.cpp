@@ -208,8 +208,9 @@ void SqliteStore::ProcessBatch(std::vector<std::unique_ptr<Request>>& batch) {
     results[i] = *outcome->object;
     if (!outcome->change) continue;
     std::string name = api::Name(*outcome->object);
-    Change c{ctx.revision, *outcome->change, r.kind, outcome->object,
-             Current(overlay, r.kind, name), nullptr};
+    Change c{
+        ctx.revision, *outcome->change, r.kind, outcome->object, Current(overlay, r.kind, name),
+        nullptr};
     overlay[{r.kind, name}] = c.type == ChangeType::kDeleted ? nullptr : outcome->object;
     PackedChange p{c.revision, c.type, c.kind, Pack(*c.object),
                    CurrentPacked(packed_overlay, r.kind, name)};
