@@ -67,6 +67,7 @@ class Pass {
     }
     InitNodeStates();
     BringUpInWaves();
+    ReapplyNetworkAfterSpecChange();
     return Finish();
   }
 
@@ -157,6 +158,30 @@ class Pass {
       WriteProgress();
       if (newly_ready == 0) return;
     }
+  }
+
+  // Network state (routes, NAT, links, impairment) is applied when a container starts; a spec
+  // change that keeps the containers (a new impairment from `labctl apply`) is applied live
+  // here, once per generation, to every running node (the hook is idempotent).
+  void ReapplyNetworkAfterSpecChange() {
+    const auto& hook = ctx_.options.on_container_started;
+    if (!hook) return;
+    const json status = lab_.value("status", json::object());
+    int64_t applied = status.is_object() ? status.value("networkGeneration", int64_t{0}) : 0;
+    if (applied == model_.generation) return;
+    bool all = true;
+    for (const auto& node : model_.nodes) {
+      const NodeState& s = states_[node.name];
+      if (s.state != "running" || s.container_id.empty()) continue;
+      auto info = ctx_.engine.InspectContainer(s.container_id);
+      if (!info.ok() || !info->running) continue;
+      auto st = hook(model_, node, *info);
+      if (!st.ok()) {
+        all = false;
+        ctx_.event("NetworkSetupFailed", node.name + ": " + st.message(), true);
+      }
+    }
+    if (all) extra_["networkGeneration"] = model_.generation;
   }
 
   // Returns true if the node became Ready.
