@@ -44,6 +44,9 @@ ReconcileResult LabReconciler::Reconcile(const std::string& name) {
   auto lab = store_.Get(api::Kind::kLab, name);
   if (!lab.ok()) {
     if (lab.status().code() != api::Code::kNotFound) return ReconcileResult::Error(lab.status());
+    // A labd scoped to a name prefix (tests sharing a dockerd) must not tear down other labds'
+    // labs that Docker events name: those are outside its scope, as in RemoveOrphans.
+    if (name.rfind(options_.orphan_lab_prefix, 0) != 0) return ReconcileResult::Done();
     // Gone without our finalizer (or never ours): make sure Docker holds nothing of it.
     auto st = RemoveLabObjects(engine_, name);
     return st.ok() ? ReconcileResult::Done() : ReconcileResult::Error(st);

@@ -29,8 +29,9 @@ struct LabReconcilerOptions {
   int workers = 8;  // containers created/started at once per lab
   // Called after each container start (interface names, routes, links). Empty: nothing.
   ContainerStartedHook on_container_started;
-  // Orphan sweep on the first Reconcile. Tests sharing a dockerd limit it to their own labs with
-  // a name prefix (empty: every labctl-managed object on the engine).
+  // Orphan sweep on the first Reconcile, and teardown of labs that Docker events name but the
+  // store does not hold. Tests sharing a dockerd limit both to their own labs with a name
+  // prefix (empty: every labctl-managed object on the engine).
   bool remove_orphans_at_start = true;
   std::string orphan_lab_prefix;
   // Readiness polling interval cap while a node is not ready.
