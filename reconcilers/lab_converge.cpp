@@ -162,13 +162,12 @@ class Pass {
 
   // Network state (routes, NAT, links, impairment) is applied when a container starts; a spec
   // change that keeps the containers (a new impairment from `labctl apply`) is applied live
-  // here, once per generation, to every running node (the hook is idempotent).
+  // here, once per generation and labd process, to every running node (the hook is
+  // idempotent).
   void ReapplyNetworkAfterSpecChange() {
     const auto& hook = ctx_.options.on_container_started;
-    if (!hook) return;
-    const json status = lab_.value("status", json::object());
-    int64_t applied = status.is_object() ? status.value("networkGeneration", int64_t{0}) : 0;
-    if (applied == model_.generation) return;
+    if (!hook || ctx_.network_applied == nullptr) return;
+    if (*ctx_.network_applied == model_.generation) return;
     bool all = true;
     for (const auto& node : model_.nodes) {
       const NodeState& s = states_[node.name];
@@ -181,7 +180,7 @@ class Pass {
         ctx_.event("NetworkSetupFailed", node.name + ": " + st.message(), true);
       }
     }
-    if (all) extra_["networkGeneration"] = model_.generation;
+    if (all) *ctx_.network_applied = model_.generation;
   }
 
   // Returns true if the node became Ready.
