@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -79,6 +80,16 @@ class NatlabTest : public ::testing::Test {
     return Exec(node, cmd).exit_code == 0;
   }
 
+  // Busybox ping's "round-trip min/avg/max = a/b/c ms" average over 10 pings (-1 if none).
+  double AverageRtt(const std::string& node, const std::string& address) {
+    auto r = Exec(node, {"ping", "-q", "-c", "10", "-i", "0.2", "-W", "2", address});
+    auto at = r.out.find("min/avg/max");
+    double min = 0, avg = -1;
+    if (at != std::string::npos)
+      std::sscanf(r.out.c_str() + r.out.find('=', at) + 1, " %lf/%lf", &min, &avg);
+    return avg;
+  }
+
   std::unique_ptr<LabHarness> harness_;
   std::string lab_;
 };
@@ -139,12 +150,36 @@ TEST_F(NatlabTest, ComesUpWithEachNatTypeReachabilityImpairedLinkAndIpv6) {
   EXPECT_TRUE(qdisc.find("tbf") != std::string::npos || qdisc.find("netem") != std::string::npos)
       << qdisc;
   auto mechanism = testing::LinkMechanism(harness_->store(), lab_, 0);
-  EXPECT_FALSE(mechanism.empty());
+  EXPECT_TRUE(mechanism == "netem" || mechanism == "nfqueue+tbf") << mechanism;
+  // delayMs 20 +- 5 on both ends: every round trip is at least 2 * 15 ms.
+  double rtt = AverageRtt("stun-01", "10.1.1.2");
+  EXPECT_GE(rtt, 30.0);
+  std::printf("[ measured ] natlab backbone rtt avg %.3f ms (delayMs 20 jitterMs 5, %s)\n", rtt,
+              mechanism.c_str());
 
   // Dual stack on the internet network: IPv6 between internet hosts and from a gateway.
   EXPECT_TRUE(Pings("stun-01", "fd00::2:1", 2));
   EXPECT_TRUE(Pings("cone-gw-01", "fd00::1:1", 2));
   EXPECT_TRUE(Pings("stun-01", "fd01::2", 2)) << "IPv6 over the point-to-point link";
+
+  // Live change through the spec (what `labctl apply` does): no container is restarted.
+  const std::string stun_id = harness_->engine().InspectContainer(
+      docker::ContainerName(lab_, "stun-01"))->id;
+  auto object = harness_->store().Get(api::Kind::kLab, lab_);
+  ASSERT_TRUE(object.ok());
+  json updated = *object;
+  updated["spec"]["links"][0]["impairment"] = {{"delayMs", 60}, {"rateKbit", 10000}};
+  ASSERT_TRUE(harness_->store().Update(api::Kind::kLab, updated).ok());
+  ASSERT_TRUE(harness_->WaitReady(lab_));
+  double slower = 0;
+  for (int i = 0; i < 20 && slower < 120.0; ++i) {  // applied by the next reconcile
+    slower = AverageRtt("stun-01", "10.1.1.2");
+  }
+  EXPECT_GE(slower, 120.0);
+  std::printf("[ measured ] natlab backbone rtt avg %.3f ms after a live change to delayMs 60\n",
+              slower);
+  EXPECT_EQ(harness_->engine().InspectContainer(docker::ContainerName(lab_, "stun-01"))->id,
+            stun_id);
 }
 
 }  // namespace
