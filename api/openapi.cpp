@@ -177,10 +177,10 @@ void AddLabActions(json& paths, const std::string& base) {
                    QueryParam("count", "integer", "stop after this many packets")});
   paths[base + "/capture"] = {{"parameters", json::array({NameParam()})}, {"get", capture}};
 
-  json inspect = Action("A lab node's container and network state", "inspectLab", "Lab",
-                        WithErrors({{"200", Response("container and network state",
-                                                     {{"type", "object"}})}},
-                                   {"400", "401", "404"}));
+  json inspect =
+      Action("A lab node's container and network state", "inspectLab", "Lab",
+             WithErrors({{"200", Response("container and network state", {{"type", "object"}})}},
+                        {"400", "401", "404"}));
   inspect["parameters"] = json::array({QueryParam("node", "string", "node name (required)")});
   paths[base + "/inspect"] = {{"parameters", json::array({NameParam()})}, {"get", inspect}};
 

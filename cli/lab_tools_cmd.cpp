@@ -46,7 +46,8 @@ int RunCapture(const CliContext& ctx, const std::vector<std::string>& args) {
     std::cout << kCaptureUsage;
     return kExitOk;
   }
-  if (flags.positional().size() != 2) return UsageError("capture needs lab/NAME NODE", kCaptureUsage);
+  if (flags.positional().size() != 2)
+    return UsageError("capture needs lab/NAME NODE", kCaptureUsage);
   if (!flags.Has("write")) return UsageError("capture needs -w FILE", kCaptureUsage);
   auto lab = ParseLabArg(flags.positional()[0]);
   if (!lab.ok()) return UsageError(lab.status().message(), kCaptureUsage);
@@ -54,8 +55,7 @@ int RunCapture(const CliContext& ctx, const std::vector<std::string>& args) {
   if (duration.empty() || duration.find_first_not_of("0123456789") != std::string::npos)
     return UsageError("--duration must be whole seconds", kCaptureUsage);
   std::string path = LabActionPath(*lab, "capture") +
-                     "?node=" + client::UrlEncode(flags.positional()[1]) +
-                     "&seconds=" + duration;
+                     "?node=" + client::UrlEncode(flags.positional()[1]) + "&seconds=" + duration;
   if (flags.Has("iface")) path += "&iface=" + client::UrlEncode(flags.Get("iface"));
   if (flags.Has("filter")) path += "&filter=" + client::UrlEncode(flags.Get("filter"));
   if (flags.Has("count")) path += "&count=" + client::UrlEncode(flags.Get("count"));
@@ -74,8 +74,8 @@ int RunCapture(const CliContext& ctx, const std::vector<std::string>& args) {
   client::Options o = ctx.options;
   // No packets for a while is normal: read for as long as the capture may last.
   int seconds = std::atoi(duration.c_str());
-  o.timeout = seconds == 0 ? std::chrono::hours(2) : std::chrono::milliseconds(
-                                                         std::chrono::seconds(seconds + 30));
+  o.timeout = seconds == 0 ? std::chrono::hours(2)
+                           : std::chrono::milliseconds(std::chrono::seconds(seconds + 30));
   client::Client client(o);
   size_t bytes = 0;
   auto st = client.StreamGet(path, [&](std::string_view chunk) {
@@ -138,7 +138,7 @@ int CollectLab(const CliContext& ctx, const std::string& lab, const std::string&
     auto logs = client->Request("GET", LabActionPath(lab, "logs") + q);
     if (logs.ok())
       WriteText(node_dir / "logs.txt", logs->is_string() ? logs->get<std::string>()
-                                       : (logs->is_null() ? "" : logs->dump()));
+                                                         : (logs->is_null() ? "" : logs->dump()));
     else
       note(name + " logs", logs.status());
     auto inspect = client->Request("GET", LabActionPath(lab, "inspect") + q);

@@ -96,8 +96,8 @@ struct Controllers {
         reconcilers::MakeLabNetworkHook(store, *engine, baselines.get());
     lab_reconciler = std::make_unique<reconcilers::LabReconciler>(store, *engine, clock,
                                                                   events.get(), lab_options);
-    lab_actions = std::make_unique<reconcilers::DockerLabActions>(
-        store, *engine, baselines.get(), lab_options.on_container_started);
+    lab_actions = std::make_unique<reconcilers::DockerLabActions>(store, *engine, baselines.get(),
+                                                                  lab_options.on_container_started);
     labs = std::make_unique<runtime::Controller>(store, api::Kind::kLab, *lab_reconciler,
                                                  runtime::ControllerOptions{.name = "lab"});
     docker_events = std::make_unique<docker::DockerEventWatcher>(

@@ -8,8 +8,8 @@
 #include <condition_variable>
 #include <cstdio>
 #include <memory>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "reconcilers/docker/naming.h"
@@ -32,7 +32,8 @@ std::string LastLine(const std::string& text) {
   auto end = text.find_last_not_of("\n");
   if (end == std::string::npos) return "";
   auto start = text.rfind('\n', end);
-  return text.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
+  return text.substr(start == std::string::npos ? 0 : start + 1,
+                     end - (start == std::string::npos ? 0 : start + 1) + 1);
 }
 
 bool IsSafeToken(const std::string& s) {
@@ -64,7 +65,8 @@ api::Result<int> IntParam(const server::LabActions::Params& p, const char* key, 
   if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
     return Status::BadRequest(std::string(key) + " must be a whole number");
   int value = std::stoi(text);
-  if (value > max) return Status::BadRequest(std::string(key) + " must be at most " + std::to_string(max));
+  if (value > max)
+    return Status::BadRequest(std::string(key) + " must be at most " + std::to_string(max));
   return value;
 }
 

@@ -78,11 +78,10 @@ api::Result<json> DockerLabActions::Reset(const std::string& lab, const server::
     auto killed = KillExecStartedProcesses(info->pid);
     entry["processesKilled"] = killed.ok() ? *killed : 0;
     std::optional<std::string> baseline = baselines_ ? baselines_->Get(info->id) : std::nullopt;
-    Status st = baseline ? net::ResetNetworkState(info->pid, *baseline)
-                         : [&] {
-                             auto ns = net::Netns::OpenPid(info->pid);
-                             return ns.ok() ? net::FlushConntrack(*ns) : ns.status();
-                           }();
+    Status st = baseline ? net::ResetNetworkState(info->pid, *baseline) : [&] {
+      auto ns = net::Netns::OpenPid(info->pid);
+      return ns.ok() ? net::FlushConntrack(*ns) : ns.status();
+    }();
     entry["rulesRestored"] = baseline.has_value() && st.ok();
     entry["conntrackFlushed"] = st.ok();
     // Routes, NAT, links and impairment as declared (also records a fresh baseline when the

@@ -171,7 +171,7 @@ class Pass {
     bool all = true;
     for (const auto& node : model_.nodes) {
       const NodeState& s = states_[node.name];
-      if (s.state != "running" || s.container_id.empty()) continue;
+      if (s.state != "running" || s.container_id.empty() || hooked_.count(node.name)) continue;
       auto info = ctx_.engine.InspectContainer(s.container_id);
       if (!info.ok() || !info->running) continue;
       auto st = hook(model_, node, *info);
@@ -196,6 +196,10 @@ class Pass {
     auto now = ctx_.clock.Now();
     NodeState s = EnsureNodeRunning(ctx_.engine, model_, node, existing, previous,
                                     ctx_.options.on_container_started, now);
+    if (s.started_at != previous.started_at || s.container_id != previous.container_id) {
+      std::lock_guard<std::mutex> l(mu_);
+      hooked_.insert(node.name);  // just started: the hook ran with this generation's spec
+    }
     if (!existing && !s.container_id.empty())
       ctx_.event("CreatedNode",
                  "created container " + docker::ContainerName(model_.name, node.name), false);
@@ -255,6 +259,7 @@ class Pass {
   json extra_;
   std::mutex mu_;
   std::map<std::string, NodeState> states_;
+  std::set<std::string> hooked_;  // nodes whose start hook ran in this pass
 };
 
 }  // namespace

@@ -62,9 +62,9 @@ Status RecordLinkMechanism(store::Store& store, const std::string& lab, const ne
     json links = status.value("links", json::array());
     if (!links.is_array()) links = json::array();
     while (links.size() <= static_cast<size_t>(link.index)) links.push_back(json::object());
-    json entry = {{"endpoints",
-                   {link.node_a + ":" + link.ifname_a, link.node_b + ":" + link.ifname_b}},
-                  {"mechanism", mechanism}};
+    json entry = {
+        {"endpoints", {link.node_a + ":" + link.ifname_a, link.node_b + ":" + link.ifname_b}},
+        {"mechanism", mechanism}};
     if (links[link.index] == entry) return Status::Ok();
     links[link.index] = entry;
     status["links"] = links;
@@ -75,14 +75,16 @@ Status RecordLinkMechanism(store::Store& store, const std::string& lab, const ne
   return Status::Conflict("lab " + lab + ": status kept changing while recording links");
 }
 
-// Interface-level impairment (interfaces[].impairment) of the node itself.
+// Interface-level impairment (interfaces[].impairment) of the node itself; an interface without
+// one is cleared (a live apply may have removed it).
 Status ApplyInterfaceImpairments(const json& node, int pid) {
   const auto ifnames = net::InterfaceNames(node);
   const json& interfaces = node.value("interfaces", json::array());
   for (size_t i = 0; i < interfaces.size() && i < ifnames.size(); ++i) {
-    if (!interfaces[i].contains("impairment")) continue;
-    auto mechanism =
-        net::ApplyImpairment(pid, ifnames[i], net::ImpairmentFrom(interfaces[i]["impairment"]));
+    const net::Impairment impairment = interfaces[i].contains("impairment")
+                                           ? net::ImpairmentFrom(interfaces[i]["impairment"])
+                                           : net::Impairment{};
+    auto mechanism = net::ApplyImpairment(pid, ifnames[i], impairment);
     if (!mechanism.ok()) return mechanism.status();
   }
   return Status::Ok();
@@ -121,7 +123,7 @@ Status WireLinks(store::Store& store, docker::DockerEngine& engine, const std::s
 ContainerStartedHook MakeLabNetworkHook(store::Store& store, docker::DockerEngine& engine,
                                         NetworkBaselines* baselines) {
   return [&store, &engine, baselines](const LabModel& lab, const NodeModel& node,
-                           const docker::ContainerInfo& info) -> Status {
+                                      const docker::ContainerInfo& info) -> Status {
     if (info.pid <= 0) return Status::Ok();
     auto object = store.Get(api::Kind::kLab, lab.name);
     if (!object.ok()) return object.status();

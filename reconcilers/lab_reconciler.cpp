@@ -148,7 +148,10 @@ ReconcileResult LabReconciler::Converge(const json& lab,
     std::lock_guard<std::mutex> l(network_mu_);
     applied = network_applied_[api::Name(lab)];
   }
-  ConvergeContext ctx{store_, engine_, clock_, options_,
+  ConvergeContext ctx{store_,
+                      engine_,
+                      clock_,
+                      options_,
                       [&](const std::string& reason, const std::string& message, bool warning) {
                         warning ? Warning(lab, reason, message) : Normal(lab, reason, message);
                       },

@@ -295,8 +295,8 @@ api::Status DelayQueues::Set(int pid, const std::string& ifname, const DelayPara
   auto worker = std::make_unique<Worker>(std::move(*socket), queue, ns->path(), inode, params);
   LABCTL_RETURN_IF_ERROR(ns->Run([&] { return InstallRule(ifname, queue); }));
   workers_[key] = std::move(worker);
-  spdlog::info("nfqueue impairment pid={} iface={} queue={} delay_ms={} jitter_ms={} loss={}%",
-               pid, ifname, queue, params.delay_ms, params.jitter_ms, params.loss_percent);
+  spdlog::info("nfqueue impairment pid={} iface={} queue={} delay_ms={} jitter_ms={} loss={}%", pid,
+               ifname, queue, params.delay_ms, params.jitter_ms, params.loss_percent);
   return api::Status::Ok();
 }
 

@@ -96,7 +96,8 @@ std::string WithEmptyTables(const std::string& saved) {
       {"raw", {"PREROUTING", "OUTPUT"}}};
   std::string out;
   for (const auto& [table, chains] : kTables) {
-    if (saved.find("\n*" + table + "\n") != std::string::npos || saved.rfind("*" + table + "\n", 0) == 0)
+    if (saved.find("\n*" + table + "\n") != std::string::npos ||
+        saved.rfind("*" + table + "\n", 0) == 0)
       continue;
     out += "*" + table + "\n";
     for (const auto& chain : chains) out += ":" + chain + " ACCEPT [0:0]\n";

@@ -2,8 +2,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <spawn.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -209,8 +209,7 @@ void StreamingProcess::DrainStderr() {
     CloseFd(err_fd_);
 }
 
-bool StreamingProcess::WaitForStderr(const std::string& marker,
-                                     std::chrono::milliseconds timeout) {
+bool StreamingProcess::WaitForStderr(const std::string& marker, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (err_.find(marker) == std::string::npos) {
     if (err_fd_ < 0) {

@@ -41,8 +41,7 @@ namespace labctl::net {
 // handle may then be used from any one thread. Destruction terminates and reaps the process.
 class StreamingProcess {
  public:
-  static api::Result<std::unique_ptr<StreamingProcess>> Start(
-      const std::vector<std::string>& argv);
+  static api::Result<std::unique_ptr<StreamingProcess>> Start(const std::vector<std::string>& argv);
   ~StreamingProcess();
   StreamingProcess(const StreamingProcess&) = delete;
   StreamingProcess& operator=(const StreamingProcess&) = delete;
@@ -54,7 +53,7 @@ class StreamingProcess {
   // process gets SIGTERM and what it still writes is delivered). Returns the exit code.
   int Pump(const std::function<bool(std::string_view)>& sink,
            std::optional<std::chrono::steady_clock::time_point> deadline);
-  bool exited();           // reaps if it has exited
+  bool exited();  // reaps if it has exited
   int exit_code() const { return exit_code_; }
   const std::string& err() const { return err_; }
   int pid() const { return pid_; }

@@ -26,7 +26,9 @@ std::string LabYaml(const std::string& name) {
   const std::string image = testing::kNetImage;
   return "apiVersion: labctl.dev/v1alpha1\n"
          "kind: Lab\n"
-         "metadata: {name: " + name + "}\n"
+         "metadata: {name: " +
+         name +
+         "}\n"
          "spec:\n"
          "  runPolicy: Always\n"
          "  networks:\n"
@@ -34,17 +36,23 @@ std::string LabYaml(const std::string& name) {
          "    - {name: b, subnet: 10.187.2.0/24}\n"
          "  nodes:\n"
          "    - name: gw\n"
-         "      image: " + image + "\n"
+         "      image: " +
+         image +
+         "\n"
          "      capAdd: [NET_ADMIN]\n"
          "      interfaces: [{network: a, ipv4: 10.187.1.254}, {network: b, ipv4: 10.187.2.254}]\n"
          "      nat: {type: cone, inside: a, outside: b}\n"
          "    - name: c1\n"
-         "      image: " + image + "\n"
+         "      image: " +
+         image +
+         "\n"
          "      interfaces: [{network: a, ipv4: 10.187.1.10}]\n"
          "      defaultGateway: gw\n"
          "      dependsOn: [gw]\n"
          "    - name: c2\n"
-         "      image: " + image + "\n"
+         "      image: " +
+         image +
+         "\n"
          "      command: [udp_reflector, \"3478\"]\n"
          "      interfaces: [{network: b, ipv4: 10.187.2.10}]\n";
 }
@@ -60,8 +68,7 @@ class LabToolsTest : public ::testing::Test {
 
   void SetUp() override {
     testing::LabdProcess::Options o;
-    o.extra_args = {"--docker-host", "unix:///var/run/docker.sock", "--orphan-lab-prefix",
-                    kPrefix};
+    o.extra_args = {"--docker-host", "unix:///var/run/docker.sock", "--orphan-lab-prefix", kPrefix};
     labd_ = std::make_unique<testing::LabdProcess>(o);
     tmp_ = testing::MakeTempDir("labtools");
     lab_ = kPrefix + std::to_string(getpid() % 100000);
@@ -110,8 +117,8 @@ TEST_F(LabToolsTest, CaptureWritesAPcapThatTcpdumpReads) {
                        "--duration", "8", "-w", file});
   });
   std::this_thread::sleep_for(std::chrono::seconds(2));  // tcpdump attached (not asserted)
-  auto ping = Labctl({"exec", "lab/" + lab_, "c1", "--", "ping", "-c", "4", "-i", "0.5",
-                      "10.187.2.10"});
+  auto ping =
+      Labctl({"exec", "lab/" + lab_, "c1", "--", "ping", "-c", "4", "-i", "0.5", "10.187.2.10"});
   EXPECT_EQ(ping.exit_code, 0) << ping.out << ping.err;
   capture.join();
   ASSERT_EQ(captured.exit_code, 0) << captured.out << captured.err;
@@ -127,12 +134,12 @@ TEST_F(LabToolsTest, CaptureWritesAPcapThatTcpdumpReads) {
   EXPECT_NE(read.out.find("10.187.1.10 > 10.187.2.10"), std::string::npos) << read.out;
 
   // tcpdump's own complaint comes back as an error, before any pcap bytes.
-  auto bad = Labctl({"capture", "lab/" + lab_, "c1", "--filter", "no such ( filter", "-w",
-                     tmp_ + "/bad.pcap"});
+  auto bad = Labctl(
+      {"capture", "lab/" + lab_, "c1", "--filter", "no such ( filter", "-w", tmp_ + "/bad.pcap"});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("tcpdump"), std::string::npos) << bad.err;
-  auto bad_iface = Labctl({"capture", "lab/" + lab_, "c1", "--iface", "eth7", "-w",
-                           tmp_ + "/bad.pcap"});
+  auto bad_iface =
+      Labctl({"capture", "lab/" + lab_, "c1", "--iface", "eth7", "-w", tmp_ + "/bad.pcap"});
   EXPECT_EQ(bad_iface.exit_code, 1);
 }
 
@@ -194,8 +201,8 @@ TEST_F(LabToolsTest, ResetRestoresRulesFlushesConntrackAndKillsExecProcesses) {
   auto rules = testing::RunProgram({"nsenter", "-t", std::to_string(gw), "-n", "iptables-save"});
   EXPECT_EQ(rules.out.find("-j DROP"), std::string::npos) << rules.out;
   EXPECT_EQ(Probe(41102), "10.187.2.254:41102");
-  auto ping = Labctl({"exec", "lab/" + lab_, "c1", "--", "ping", "-c", "1", "-W", "2",
-                      "10.187.2.10"});
+  auto ping =
+      Labctl({"exec", "lab/" + lab_, "c1", "--", "ping", "-c", "1", "-W", "2", "10.187.2.10"});
   EXPECT_EQ(ping.exit_code, 0) << ping.out;
 }
 

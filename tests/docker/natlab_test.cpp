@@ -12,7 +12,6 @@
 
 #include <cstdio>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -53,8 +52,8 @@ class NatlabTest : public ::testing::Test {
   }
 
   std::vector<std::string> Probe(const std::string& client, int port) {
-    auto r = Exec(client, {"udp_reflector", "probe", std::to_string(port), "10.0.1.1:3478",
-                           "10.1.1.1:3478"});
+    auto r = Exec(
+        client, {"udp_reflector", "probe", std::to_string(port), "10.0.1.1:3478", "10.1.1.1:3478"});
     return testing::SplitLines(r.out);
   }
 
@@ -163,8 +162,8 @@ TEST_F(NatlabTest, ComesUpWithEachNatTypeReachabilityImpairedLinkAndIpv6) {
   EXPECT_TRUE(Pings("stun-01", "fd01::2", 2)) << "IPv6 over the point-to-point link";
 
   // Live change through the spec (what `labctl apply` does): no container is restarted.
-  const std::string stun_id = harness_->engine().InspectContainer(
-      docker::ContainerName(lab_, "stun-01"))->id;
+  const std::string stun_id =
+      harness_->engine().InspectContainer(docker::ContainerName(lab_, "stun-01"))->id;
   auto object = harness_->store().Get(api::Kind::kLab, lab_);
   ASSERT_TRUE(object.ok());
   json updated = *object;

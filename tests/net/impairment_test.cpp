@@ -1,9 +1,9 @@
 // Impairment: the qdisc is applied live and the mechanism names what this kernel supports.
 #include "reconcilers/net/impairment.h"
 
-#include <cstdio>
-
 #include <gtest/gtest.h>
+
+#include <cstdio>
 
 #include "net/netns_testing.h"
 #include "reconcilers/net/delay_queue.h"
@@ -75,8 +75,8 @@ PingStats Ping(int pid, const std::string& to, int count, const std::string& int
   std::string out = RunIn(pid, {"/bin/busybox", "ping", "-q", "-c", std::to_string(count), "-i",
                                 interval, "-W", "2", to});
   PingStats s;
-  std::sscanf(out.c_str() + std::min(out.size(), out.find("---")), "%*[^\n]\n%d packets transmitted, %d",
-              &s.sent, &s.received);
+  std::sscanf(out.c_str() + std::min(out.size(), out.find("---")),
+              "%*[^\n]\n%d packets transmitted, %d", &s.sent, &s.received);
   if (auto at = out.find("min/avg/max"); at != std::string::npos) {
     double min = 0, avg = 0;
     if (std::sscanf(out.c_str() + out.find('=', at) + 1, " %lf/%lf", &min, &avg) == 2)
