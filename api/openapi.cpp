@@ -171,10 +171,25 @@ void AddLabActions(json& paths, const std::string& base) {
                         {"400", "401", "403", "404"}));
   capture["parameters"] =
       json::array({QueryParam("node", "string", "node name (required)"),
-                   QueryParam("iface", "string", "interface (default: all)"),
+                   QueryParam("iface", "string", "interface (default: eth0; any: all)"),
                    QueryParam("filter", "string", "BPF filter"),
-                   QueryParam("seconds", "integer", "stop after this many seconds")});
+                   QueryParam("seconds", "integer", "stop after this many seconds (default 10)"),
+                   QueryParam("count", "integer", "stop after this many packets")});
   paths[base + "/capture"] = {{"parameters", json::array({NameParam()})}, {"get", capture}};
+
+  json inspect =
+      Action("A lab node's container and network state", "inspectLab", "Lab",
+             WithErrors({{"200", Response("container and network state", {{"type", "object"}})}},
+                        {"400", "401", "404"}));
+  inspect["parameters"] = json::array({QueryParam("node", "string", "node name (required)")});
+  paths[base + "/inspect"] = {{"parameters", json::array({NameParam()})}, {"get", inspect}};
+
+  json reset = Action(
+      "Return every node's network state to the baseline (rules, conntrack, exec'd processes)",
+      "resetLab", "Lab",
+      WithErrors({{"200", Response("per-node result", {{"type", "object"}})}},
+                 {"401", "403", "404"}));
+  paths[base + "/reset"] = {{"parameters", json::array({NameParam()})}, {"post", reset}};
 }
 
 void AddSessionActions(json& paths, const std::string& base) {

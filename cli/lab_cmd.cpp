@@ -1,10 +1,12 @@
-// labctl lab restart|recreate|stop|start|check, exec and logs: lifecycle verbs over the API.
+// labctl lab restart|recreate|stop|start|check|reset|collect, exec and logs: lifecycle verbs
+// over the API (collect and capture live in lab_tools_cmd.cpp).
 //
 // The verbs write annotations the Lab reconciler acts on (see docs/labs.md):
 //   restart            labctl.dev/restartedAt=<now>    every container restarted once
 //   recreate [--node]  labctl.dev/recreate=<now>[/N]   containers removed and created again
 //   stop               labctl.dev/stopped=true         containers removed, phase Stopped
 //   start              removes labctl.dev/stopped, sets spec.runPolicy=Always
+//   reset              POST .../reset: network state back to the baseline (docs/networking.md)
 #include <algorithm>
 #include <iostream>
 #include <map>
@@ -14,6 +16,7 @@
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "cli/lab_tools.h"
 
 namespace labctl::cli {
 namespace {
@@ -21,17 +24,21 @@ namespace {
 using api::json;
 
 constexpr char kLabUsage[] =
-    "Usage: labctl lab restart|recreate|stop|start|check NAME [--node N]\n"
+    "Usage: labctl lab restart|recreate|stop|start|check|reset NAME [--node N]\n"
+    "       labctl lab collect NAME -d DIR\n"
     "  restart   restart every container of the lab\n"
     "  recreate  remove and create the containers again (--node: only that node)\n"
     "  stop      remove the lab's containers and keep it down (phase Stopped)\n"
     "  start     bring a stopped lab up again and keep it up (runPolicy Always)\n"
-    "  check     exit 1 listing each missing or unhealthy node with its last log lines\n";
+    "  check     exit 1 listing each missing or unhealthy node with its last log lines\n"
+    "  reset     return every node's network state to the declared baseline: NAT/firewall\n"
+    "            rules restored, conntrack flushed, exec-started processes killed\n"
+    "  collect   write every node's logs and inspect data and the lab's events into DIR\n";
 constexpr char kExecUsage[] = "Usage: labctl exec lab/NAME NODE [--timeout SECONDS] -- CMD...\n";
 constexpr char kLogsUsage[] = "Usage: labctl logs lab/NAME NODE [-f] [--tail N]\n";
 
 std::string LabPath(const std::string& lab, const std::string& sub) {
-  return client::ResourcePath(api::Kind::kLab, lab) + "/" + sub;
+  return LabActionPath(lab, sub);
 }
 
 std::string NowText() { return api::FormatTime(api::SystemClock::Instance().Now()); }
@@ -128,18 +135,46 @@ struct ExecFrames {
   }
 };
 
-// "lab/NAME" or "NAME" (exec and logs only act on labs).
-api::Result<std::string> LabName(const std::string& arg) {
+api::Result<std::string> LabName(const std::string& arg) { return ParseLabArg(arg); }
+
+int ResetLab(const CliContext& ctx, const std::string& lab) {
+  client::Options o = ctx.options;
+  o.timeout = std::max(o.timeout, std::chrono::milliseconds(std::chrono::minutes(5)));
+  client::Client client(o);
+  auto r = client.Post(LabPath(lab, "reset"), json::object());
+  if (!r.ok()) {
+    PrintError(r.status(), ObjectRef(api::Kind::kLab, lab));
+    return kExitError;
+  }
+  for (const auto& n : r->value("nodes", json::array())) {
+    std::cout << "node " << n.value("name", "?") << ": ";
+    if (n.contains("skipped")) {
+      std::cout << "skipped (" << n.value("skipped", "") << ")\n";
+      continue;
+    }
+    std::cout << (n.value("rulesRestored", false) ? "rules restored" : "no baseline recorded")
+              << ", conntrack flushed, " << n.value("processesKilled", 0)
+              << " exec'd processes killed\n";
+  }
+  std::cout << ObjectRef(api::Kind::kLab, lab) << " reset" << std::endl;
+  return kExitOk;
+}
+
+}  // namespace
+
+api::Result<std::string> ParseLabArg(const std::string& arg) {
   if (arg.rfind("lab/", 0) == 0) return arg.substr(4);
   if (arg.rfind("labs/", 0) == 0) return arg.substr(5);
   if (arg.find('/') != std::string::npos) return api::Status::BadRequest("expected lab/NAME");
   return arg;
 }
 
-}  // namespace
+std::string LabActionPath(const std::string& lab, const std::string& sub) {
+  return client::ResourcePath(api::Kind::kLab, lab) + "/" + sub;
+}
 
 int RunLab(const CliContext& ctx, const std::vector<std::string>& args) {
-  Flags flags({{"node", 0, true}});
+  Flags flags({{"node", 0, true}, {"dir", 'd', true}});
   if (auto st = flags.Parse(args); !st.ok()) return UsageError(st.message(), kLabUsage);
   if (flags.help()) {
     std::cout << kLabUsage;
@@ -169,6 +204,11 @@ int RunLab(const CliContext& ctx, const std::vector<std::string>& args) {
                      {"spec", {{"runPolicy", "Always"}}}},
                     "starting");
   if (verb == "check") return CheckLab(ctx, *lab);
+  if (verb == "reset") return ResetLab(ctx, *lab);
+  if (verb == "collect") {
+    if (!flags.Has("dir")) return UsageError("lab collect needs -d DIR", kLabUsage);
+    return CollectLab(ctx, *lab, flags.Get("dir"));
+  }
   return UsageError("unknown lab verb " + verb, kLabUsage);
 }
 

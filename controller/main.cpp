@@ -77,6 +77,7 @@ struct Controllers {
   std::unique_ptr<reconcilers::SessionReconciler> session_reconciler;
   std::unique_ptr<reconcilers::SessionActions> session_actions;
   std::unique_ptr<server::SessionActionsImpl> session_actions_api;
+  std::unique_ptr<reconcilers::NetworkBaselines> baselines;  // for lab reset
   std::unique_ptr<reconcilers::LabReconciler> lab_reconciler;
   std::unique_ptr<reconcilers::DockerLabActions> lab_actions;
   std::unique_ptr<runtime::Controller> sessions;
@@ -104,10 +105,13 @@ struct Controllers {
 
     reconcilers::LabReconcilerOptions lab_options;
     lab_options.orphan_lab_prefix = flags.orphan_lab_prefix;
-    lab_options.on_container_started = reconcilers::MakeLabNetworkHook(store, *engine);
+    baselines = std::make_unique<reconcilers::NetworkBaselines>(flags.data_dir + "/netstate");
+    lab_options.on_container_started =
+        reconcilers::MakeLabNetworkHook(store, *engine, baselines.get());
     lab_reconciler = std::make_unique<reconcilers::LabReconciler>(store, *engine, clock,
                                                                   events.get(), lab_options);
-    lab_actions = std::make_unique<reconcilers::DockerLabActions>(store, *engine);
+    lab_actions = std::make_unique<reconcilers::DockerLabActions>(store, *engine, baselines.get(),
+                                                                  lab_options.on_container_started);
     labs = std::make_unique<runtime::Controller>(store, api::Kind::kLab, *lab_reconciler,
                                                  runtime::ControllerOptions{.name = "lab"});
     docker_events = std::make_unique<docker::DockerEventWatcher>(

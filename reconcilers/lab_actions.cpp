@@ -7,11 +7,15 @@
 
 #include <condition_variable>
 #include <cstdio>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "reconcilers/docker/exec_runner.h"
 #include "reconcilers/docker/naming.h"
+#include "reconcilers/net/netns.h"
+#include "reconcilers/net/process.h"
 
 namespace labctl::reconcilers {
 
@@ -25,6 +29,14 @@ std::string Param(const server::LabActions::Params& p, const char* key, const st
   return it == p.end() || it->second.empty() ? def : it->second;
 }
 
+std::string LastLine(const std::string& text) {
+  auto end = text.find_last_not_of("\n");
+  if (end == std::string::npos) return "";
+  auto start = text.rfind('\n', end);
+  return text.substr(start == std::string::npos ? 0 : start + 1,
+                     end - (start == std::string::npos ? 0 : start + 1) + 1);
+}
+
 bool IsSafeToken(const std::string& s) {
   if (s.empty() || s.size() > 64) return false;
   for (char c : s)
@@ -33,10 +45,58 @@ bool IsSafeToken(const std::string& s) {
   return true;
 }
 
+constexpr int kMaxCaptureSeconds = 3600;
+
+struct CaptureRequest {
+  std::string node;
+  std::string iface = "eth0";
+  std::string filter;  // BPF expression, one argv entry after "--" (never a shell string)
+  int seconds = 10;    // 0: until the client goes away (at most kMaxCaptureSeconds)
+  int count = 0;       // packets; 0: no limit
+  std::vector<std::string> Argv() const {
+    std::vector<std::string> a = {"tcpdump", "-U", "-n", "-i", iface, "-w", "-"};
+    if (count > 0) a.insert(a.end(), {"-c", std::to_string(count)});
+    if (!filter.empty()) a.insert(a.end(), {"--", filter});
+    return a;
+  }
+};
+
+api::Result<int> IntParam(const server::LabActions::Params& p, const char* key, int def, int max) {
+  std::string text = Param(p, key, std::to_string(def));
+  if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
+    return Status::BadRequest(std::string(key) + " must be a whole number");
+  int value = std::stoi(text);
+  if (value > max)
+    return Status::BadRequest(std::string(key) + " must be at most " + std::to_string(max));
+  return value;
+}
+
+api::Result<CaptureRequest> ParseCaptureRequest(const server::LabActions::Params& params) {
+  CaptureRequest r;
+  r.node = Param(params, "node", "");
+  r.iface = Param(params, "iface", "eth0");
+  r.filter = Param(params, "filter", "");
+  if (!IsSafeToken(r.iface) || r.iface.size() > 15)
+    return Status::BadRequest("iface must be an interface name");
+  if (r.filter.size() > 1024 || r.filter.find('\0') != std::string::npos)
+    return Status::BadRequest("filter is too long");
+  auto seconds = IntParam(params, "seconds", 10, kMaxCaptureSeconds);
+  if (!seconds.ok()) return seconds.status();
+  auto count = IntParam(params, "count", 0, 10000000);
+  if (!count.ok()) return count.status();
+  r.seconds = *seconds == 0 ? kMaxCaptureSeconds : *seconds;
+  r.count = *count;
+  return r;
+}
+
 }  // namespace
 
-DockerLabActions::DockerLabActions(store::Store& store, docker::DockerEngine& engine)
-    : store_(store), engine_(engine) {}
+DockerLabActions::DockerLabActions(store::Store& store, docker::DockerEngine& engine,
+                                   NetworkBaselines* baselines, ContainerStartedHook network_hook)
+    : store_(store),
+      engine_(engine),
+      baselines_(baselines),
+      network_hook_(std::move(network_hook)) {}
 
 api::Result<std::string> DockerLabActions::NodeContainer(const std::string& lab,
                                                          const std::string& node) {
@@ -162,27 +222,37 @@ api::Result<server::LabActions::Stream> DockerLabActions::Capture(const std::str
                                                                   const server::Principal&) {
   auto id = NodeContainer(lab, Param(params, "node", ""));
   if (!id.ok()) return id.status();
-  std::string iface = Param(params, "iface", "eth0");
-  std::string seconds = Param(params, "seconds", "10");
-  if (!IsSafeToken(iface) || seconds.find_first_not_of("0123456789") != std::string::npos)
-    return Status::BadRequest("bad iface or seconds");
+  auto request = ParseCaptureRequest(params);
+  if (!request.ok()) return request.status();
   auto info = engine_.InspectContainer(*id);
   if (!info.ok()) return info.status();
-  std::string cmd = "exec nsenter -t " + std::to_string(info->pid) + " -n timeout " + seconds +
-                    " tcpdump -U -n -i " + iface + " -w - 2>/dev/null";
+  auto ns = net::Netns::OpenPid(info->pid);
+  if (!ns.ok()) return ns.status();
+  // Started here, not in the stream, so a bad interface or filter is a 4xx with tcpdump's words.
+  std::shared_ptr<net::StreamingProcess> tcpdump;
+  LABCTL_RETURN_IF_ERROR(ns->Run([&]() -> Status {
+    auto started = net::StreamingProcess::Start(request->Argv());
+    if (!started.ok()) {
+      if (started.status().code() == api::Code::kNotFound)
+        return Status::Unavailable("tcpdump is not installed on the lab host");
+      return started.status();
+    }
+    tcpdump = std::move(*started);
+    return Status::Ok();
+  }));
+  if (!tcpdump->WaitForStderr("listening on", std::chrono::seconds(5)) && tcpdump->exited())
+    return Status::BadRequest("tcpdump in node " + request->node + ": " + tcpdump->err());
+  spdlog::info("capture started lab={} node={} iface={} seconds={} pid={}", lab, request->node,
+               request->iface, request->seconds, tcpdump->pid());
   Stream s;
   s.content_type = "application/vnd.tcpdump.pcap";
-  s.produce = [cmd](const ByteSink& sink) {
-    FILE* p = ::popen(cmd.c_str(), "r");
-    if (!p) return Status::Internal("cannot start tcpdump");
-    char buf[16384];
-    ssize_t n;
-    bool open = true;
-    while (open && (n = ::read(fileno(p), buf, sizeof buf)) > 0)
-      open = sink(std::string_view(buf, static_cast<size_t>(n)));
-    int rc = ::pclose(p);
-    if (rc != 0 && open && WEXITSTATUS(rc) == 127)
-      return Status::Unavailable("tcpdump is not installed on the lab host");
+  const int seconds = request->seconds;
+  s.produce = [tcpdump, seconds, lab](const ByteSink& sink) {
+    std::optional<std::chrono::steady_clock::time_point> deadline;
+    if (seconds > 0) deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    int code = tcpdump->Pump(sink, deadline);
+    spdlog::info("capture ended lab={} exit={} tcpdump=\"{}\"", lab, code,
+                 LastLine(tcpdump->err()));
     return Status::Ok();
   };
   return s;

@@ -1,21 +1,29 @@
 // DockerLabActions: the Docker side of the API's lab actions — exec in a node (exit code and
 // output, buffered or streamed; a timeout or, when streamed, a client that went away kills the
 // process, which Docker itself cannot do, by the host pid that exec-inspect reports), logs (tail,
-// follow) and packet capture (tcpdump from the host in the node's network namespace). The server
-// has already authenticated and authorised the caller. Thread-safe.
+// follow), packet capture (the host's tcpdump, started with an argv array in the node's network
+// namespace, its pcap streamed), inspect (engine document plus the node's addresses, routes, rules
+// and qdiscs) and reset (back to the network baseline recorded in NetworkBaselines, then the
+// network hook re-applied). The server has already authenticated and authorised the caller.
+// Thread-safe.
 #pragma once
 
 #include "api/clock.h"
 #include "controller/server/actions.h"
 #include "reconcilers/docker/engine.h"
 #include "reconcilers/docker/exec_runner.h"
+#include "reconcilers/lab_bringup.h"
+#include "reconcilers/network_baselines.h"
 #include "store/store.h"
 
 namespace labctl::reconcilers {
 
 class DockerLabActions : public server::LabActions {
  public:
-  DockerLabActions(store::Store& store, docker::DockerEngine& engine);
+  // `baselines` and `network_hook` (labd's on_container_started) are what Reset restores from
+  // and re-applies; without them Reset only flushes conntrack and kills exec'd processes.
+  DockerLabActions(store::Store& store, docker::DockerEngine& engine,
+                   NetworkBaselines* baselines = nullptr, ContainerStartedHook network_hook = {});
 
   api::Result<api::json> Exec(const std::string& lab, const api::json& request,
                               const server::Principal& who) override;
@@ -25,6 +33,9 @@ class DockerLabActions : public server::LabActions {
                            const server::Principal& who) override;
   api::Result<Stream> Capture(const std::string& lab, const Params& params,
                               const server::Principal& who) override;
+  api::Result<api::json> Inspect(const std::string& lab, const Params& params,
+                                 const server::Principal& who) override;
+  api::Result<api::json> Reset(const std::string& lab, const server::Principal& who) override;
 
  private:
   struct ExecRequest {
@@ -38,6 +49,8 @@ class DockerLabActions : public server::LabActions {
 
   store::Store& store_;
   docker::DockerEngine& engine_;
+  NetworkBaselines* baselines_;
+  ContainerStartedHook network_hook_;
 };
 
 }  // namespace labctl::reconcilers

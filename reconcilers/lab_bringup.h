@@ -17,7 +17,8 @@ namespace labctl::reconcilers {
 
 // Called after every start of a node's container (by labd or anyone else), before readiness
 // is evaluated: renames interfaces by MAC, sets routes, wires links. An error is shown on the
-// node and retried on the next reconcile.
+// node and retried on the next reconcile. Must be idempotent: the converge pass also calls it
+// once per spec generation for running nodes that did not just start (live changes).
 using ContainerStartedHook = std::function<api::Status(const LabModel& lab, const NodeModel& node,
                                                        const docker::ContainerInfo& container)>;
 

@@ -69,6 +69,7 @@ class Pass {
     InitNodeStates();
     const auto t1 = std::chrono::steady_clock::now();
     BringUpInWaves();
+    ReapplyNetworkAfterSpecChange();
     const auto t2 = std::chrono::steady_clock::now();
     auto result = Finish();
     auto ms = [](auto d) {
@@ -168,6 +169,29 @@ class Pass {
     }
   }
 
+  // Network state (routes, NAT, links, impairment) is applied when a container starts; a spec
+  // change that keeps the containers (a new impairment from `labctl apply`) is applied live
+  // here, once per generation and labd process, to every running node (the hook is
+  // idempotent).
+  void ReapplyNetworkAfterSpecChange() {
+    const auto& hook = ctx_.options.on_container_started;
+    if (!hook || ctx_.network_applied == nullptr) return;
+    if (*ctx_.network_applied == model_.generation) return;
+    bool all = true;
+    for (const auto& node : model_.nodes) {
+      const NodeState& s = states_[node.name];
+      if (s.state != "running" || s.container_id.empty() || hooked_.count(node.name)) continue;
+      auto info = ctx_.engine.InspectContainer(s.container_id);
+      if (!info.ok() || !info->running) continue;
+      auto st = hook(model_, node, *info);
+      if (!st.ok()) {
+        all = false;
+        ctx_.event("NetworkSetupFailed", node.name + ": " + st.message(), true);
+      }
+    }
+    if (all) *ctx_.network_applied = model_.generation;
+  }
+
   // Returns true if the node became Ready.
   bool BringUpNode(const NodeModel& node) {
     NodeState previous;
@@ -181,6 +205,10 @@ class Pass {
     auto now = ctx_.clock.Now();
     NodeState s = EnsureNodeRunning(ctx_.engine, model_, node, existing, previous,
                                     ctx_.options.on_container_started, now);
+    if (s.started_at != previous.started_at || s.container_id != previous.container_id) {
+      std::lock_guard<std::mutex> l(mu_);
+      hooked_.insert(node.name);  // just started: the hook ran with this generation's spec
+    }
     if (!existing && !s.container_id.empty())
       ctx_.event("CreatedNode",
                  "created container " + docker::ContainerName(model_.name, node.name), false);
@@ -240,6 +268,7 @@ class Pass {
   json extra_;
   std::mutex mu_;
   std::map<std::string, NodeState> states_;
+  std::set<std::string> hooked_;  // nodes whose start hook ran in this pass
 };
 
 }  // namespace

@@ -22,6 +22,10 @@ struct ConvergeContext {
   const LabReconcilerOptions& options;
   // Records an Event on the lab (reason, message, warning?).
   std::function<void(const std::string&, const std::string&, bool)> event;
+  // The generation whose network state this labd process last applied to the lab's running
+  // nodes (0: none since labd started). In memory on purpose: after a restart everything is
+  // re-applied once (the NFQUEUE workers of impaired links live in labd).
+  int64_t* network_applied = nullptr;
 };
 
 runtime::ReconcileResult ConvergeLab(ConvergeContext& ctx, const api::json& lab);

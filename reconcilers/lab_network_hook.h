@@ -3,15 +3,18 @@
 // network name and ignores requested names), default gateway and static routes, NAT rules for a
 // gateway node, and the point-to-point links to peers that are already running (a peer that
 // starts later wires the link from its side; `docker restart` destroys both veth ends, so this
-// runs on every start), with their impairment. Every step is idempotent.
+// runs on every start), with their impairment. Every step is idempotent. With `baselines`, the
+// node's firewall/NAT state is snapshotted once all of it is applied (for `labctl lab reset`).
 #pragma once
 
 #include "reconcilers/docker/engine.h"
 #include "reconcilers/lab_bringup.h"
+#include "reconcilers/network_baselines.h"
 #include "store/store.h"
 
 namespace labctl::reconcilers {
 
-ContainerStartedHook MakeLabNetworkHook(store::Store& store, docker::DockerEngine& engine);
+ContainerStartedHook MakeLabNetworkHook(store::Store& store, docker::DockerEngine& engine,
+                                        NetworkBaselines* baselines = nullptr);
 
 }  // namespace labctl::reconcilers

@@ -143,11 +143,24 @@ ReconcileResult LabReconciler::BringDown(const json& lab, const std::string& rea
 
 ReconcileResult LabReconciler::Converge(const json& lab,
                                         std::optional<std::chrono::milliseconds> wake_after) {
-  ConvergeContext ctx{store_, engine_, clock_, options_,
+  int64_t applied = 0;
+  {
+    std::lock_guard<std::mutex> l(network_mu_);
+    applied = network_applied_[api::Name(lab)];
+  }
+  ConvergeContext ctx{store_,
+                      engine_,
+                      clock_,
+                      options_,
                       [&](const std::string& reason, const std::string& message, bool warning) {
                         warning ? Warning(lab, reason, message) : Normal(lab, reason, message);
-                      }};
+                      },
+                      &applied};
   ReconcileResult result = ConvergeLab(ctx, lab);
+  {
+    std::lock_guard<std::mutex> l(network_mu_);
+    network_applied_[api::Name(lab)] = applied;
+  }
   if (result.status.ok() && !result.requeue_after && wake_after) result.requeue_after = wake_after;
   return result;
 }

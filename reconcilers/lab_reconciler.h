@@ -13,6 +13,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <string>
 
@@ -65,6 +66,8 @@ class LabReconciler : public runtime::Reconciler {
   runtime::EventRecorder* recorder_;
   LabReconcilerOptions options_;
   std::once_flag orphans_once_;
+  std::mutex network_mu_;
+  std::map<std::string, int64_t> network_applied_;  // lab -> generation (see ConvergeContext)
 };
 
 }  // namespace labctl::reconcilers

@@ -1,4 +1,5 @@
-// Routes for the non-CRUD endpoints: session heartbeat/release and lab exec/logs/capture. The
+// Routes for the non-CRUD endpoints: session heartbeat/release and lab exec/logs/capture/
+// inspect/reset. The
 // caller's right to act is checked here (the session's owner, or group admin); the work is done
 // by the registered SessionActions/LabActions, or, for sessions without one, by plain status
 // writes (StoreSessionActions).
@@ -103,7 +104,7 @@ Status CheckLabAccess(ServerContext& ctx, const std::string& lab, const Principa
 
 Status NotImplemented() {
   return Status(static_cast<api::Code>(501), "NotImplemented",
-                "lab exec, logs and capture are not available in this labd");
+                "lab exec, logs, capture, inspect and reset are not available in this labd");
 }
 
 void SendStream(httplib::Response& res, LabActions::Stream stream) {
@@ -124,9 +125,21 @@ void HandleLabAction(const httplib::Request& req, httplib::Response& res, Server
   if (!who.ok()) return SendStatus(res, who.status());
   const std::string lab = req.matches[1];
   const std::string action = req.matches[2];
-  if (action != "logs") {
+  if (action != "logs" && action != "inspect") {
     Status access = CheckLabAccess(ctx, lab, *who);
     if (!access.ok()) return SendStatus(res, access);
+  }
+  if (action == "reset") {
+    auto result = ctx.lab_actions->Reset(lab, *who);
+    if (!result.ok()) return SendStatus(res, result.status());
+    return SendJson(res, 200, *result);
+  }
+  LabActions::Params params;
+  for (const auto& [key, value] : req.params) params[key] = value;
+  if (action == "inspect") {
+    auto result = ctx.lab_actions->Inspect(lab, params, *who);
+    if (!result.ok()) return SendStatus(res, result.status());
+    return SendJson(res, 200, *result);
   }
   if (action == "exec") {
     auto body = api::ParseJsonOrYaml(req.body.empty() ? "{}" : req.body);
@@ -140,8 +153,6 @@ void HandleLabAction(const httplib::Request& req, httplib::Response& res, Server
     if (!result.ok()) return SendStatus(res, result.status());
     return SendJson(res, 200, *result);
   }
-  LabActions::Params params;
-  for (const auto& [key, value] : req.params) params[key] = value;
   auto stream = action == "logs" ? ctx.lab_actions->Logs(lab, params, *who)
                                  : ctx.lab_actions->Capture(lab, params, *who);
   if (!stream.ok()) return SendStatus(res, stream.status());
@@ -163,8 +174,8 @@ void MountLabActionRoutes(httplib::Server& http, ServerContext& ctx) {
     HandleLabAction(req, res, ctx);
   };
   const std::string labs = std::string(kApiPathPattern) + "/labs/([^/]+)/";
-  http.Post(labs + "(exec)", handler);
-  http.Get(labs + "(logs|capture)", handler);
+  http.Post(labs + "(exec|reset)", handler);
+  http.Get(labs + "(logs|capture|inspect)", handler);
 }
 
 }  // namespace labctl::server

@@ -42,8 +42,9 @@ class SessionActions {
   virtual api::Result<api::json> Release(const std::string& session, const Principal& who) = 0;
 };
 
-// POST .../labs/{name}/exec, GET .../labs/{name}/logs, GET .../labs/{name}/capture.
-// Without one registered these answer 501.
+// POST .../labs/{name}/exec, GET .../labs/{name}/logs, GET .../labs/{name}/capture,
+// GET .../labs/{name}/inspect, POST .../labs/{name}/reset. Without one registered these
+// answer 501.
 class LabActions {
  public:
   using Params = std::map<std::string, std::string>;  // query parameters
@@ -70,9 +71,17 @@ class LabActions {
   // ?node=&follow=&tailLines=  (text/plain)
   virtual api::Result<Stream> Logs(const std::string& lab, const Params& params,
                                    const Principal& who) = 0;
-  // ?node=&iface=&seconds=  (application/vnd.tcpdump.pcap)
+  // ?node=&iface=&filter=&seconds=&count=  (application/vnd.tcpdump.pcap)
   virtual api::Result<Stream> Capture(const std::string& lab, const Params& params,
                                       const Principal& who) = 0;
+  // ?node=  {"container": <the engine's inspect document>, "network": {addresses, routes,
+  // iptables, ip6tables, qdiscs}} — what `labctl lab collect` stores per node.
+  virtual api::Result<api::json> Inspect(const std::string& lab, const Params& params,
+                                         const Principal& who) = 0;
+  // Returns every node's network state to the baseline labd recorded when it applied it:
+  // firewall/NAT rules restored, conntrack flushed, exec-started processes killed, routes,
+  // links and impairment re-applied. Result: {"nodes": [{name, rulesRestored, ...}]}.
+  virtual api::Result<api::json> Reset(const std::string& lab, const Principal& who) = 0;
 };
 
 }  // namespace labctl::server

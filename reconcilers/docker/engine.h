@@ -93,6 +93,7 @@ struct ContainerInfo {
   std::string error;       // State.Error
   LabelMap labels;
   std::vector<EndpointInfo> endpoints;
+  std::string raw_json;  // the engine's whole inspect document (collect/inspect); may be empty
 };
 
 struct ExecResult {

@@ -116,6 +116,7 @@ ContainerSummary ParseContainerSummary(const json& j) {
 
 ContainerInfo ParseContainerInspect(const json& j) {
   ContainerInfo c;
+  c.raw_json = j.dump();
   c.id = Str(j, "Id");
   c.name = Str(j, "Name");
   if (!c.name.empty() && c.name[0] == '/') c.name.erase(0, 1);

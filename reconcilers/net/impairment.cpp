@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "fmt/format.h"
+#include "reconcilers/net/delay_queue.h"
 #include "reconcilers/net/netns.h"
 #include "reconcilers/net/process.h"
 
@@ -65,15 +66,15 @@ api::Status ApplyInNamespace(const std::string& ifname, const Impairment& imp,
   }
   if (!NetemMissing(*netem))
     return api::Status::Internal("tc netem on " + ifname + ": " + netem->err);
+  // No netem: rate with tbf here; delay/jitter/loss by labd's NFQUEUE path (the caller).
   bool timing = imp.delay_ms > 0 || imp.jitter_ms > 0 || imp.loss_percent > 0;
   if (imp.rate_kbit > 0) {
     LABCTL_RETURN_IF_ERROR(RunChecked(TbfArgs(ifname, imp.rate_kbit)));
-    mechanism = "tbf";
+    mechanism = timing ? "nfqueue+tbf" : "tbf";
   } else {
     (void)RunProcess({"tc", "qdisc", "del", "dev", ifname, "root"});
-    mechanism = "none";
+    mechanism = timing ? "nfqueue" : "none";
   }
-  if (timing) mechanism += "; delay/jitter/loss unsupported here: no sch_netem";
   return api::Status::Ok();
 }
 
@@ -85,6 +86,10 @@ api::Result<std::string> ApplyImpairment(int pid, const std::string& ifname,
   if (!ns.ok()) return ns.status();
   std::string mechanism;
   LABCTL_RETURN_IF_ERROR(ns->Run([&] { return ApplyInNamespace(ifname, impairment, mechanism); }));
+  DelayParams queue;
+  if (mechanism.find("nfqueue") != std::string::npos)
+    queue = {impairment.delay_ms, impairment.jitter_ms, impairment.loss_percent};
+  LABCTL_RETURN_IF_ERROR(DelayQueues::Instance().Set(pid, ifname, queue));
   spdlog::info("impairment applied pid={} iface={} mechanism=\"{}\"", pid, ifname, mechanism);
   return mechanism;
 }

@@ -3,8 +3,9 @@
 // place, so a live `labctl apply` changes it without restarting anything.
 //
 // With sch_netem in the kernel (most hosts) one netem qdisc carries everything. Without it (this
-// CI machine) rate is shaped with tbf and delay/jitter/loss are reported as unsupported in the
-// mechanism string, which the LabReconciler puts in status.
+// CI machine) rate is shaped with tbf and delay/jitter/loss go through labd's NFQUEUE path
+// (delay_queue.h). The mechanism string names what is in use; the LabReconciler puts it in
+// status.links.
 #pragma once
 
 #include <string>
@@ -23,8 +24,8 @@ struct Impairment {
   }
 };
 
-// Applies (or, when empty, clears) the impairment and returns the mechanism in use, e.g.
-// "netem", "tbf", "tbf; delay/jitter/loss unsupported here: no sch_netem", "none".
+// Applies (or, when empty, clears) the impairment and returns the mechanism in use: "netem",
+// "nfqueue", "nfqueue+tbf", "tbf" or "none".
 api::Result<std::string> ApplyImpairment(int pid, const std::string& ifname,
                                          const Impairment& impairment);
 

@@ -84,6 +84,28 @@ api::Status DeleteRules(const std::vector<std::string>& lines) {
   return api::Status::Ok();
 }
 
+constexpr char kIpv6Marker[] = "# labctl: ip6tables-save";
+
+// iptables-restore only replaces the tables its input names: a table that was empty at snapshot
+// time (absent from iptables-save) but got rules since must be named too, empty, to be flushed.
+std::string WithEmptyTables(const std::string& saved) {
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> kTables = {
+      {"filter", {"INPUT", "FORWARD", "OUTPUT"}},
+      {"nat", {"PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"}},
+      {"mangle", {"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"}},
+      {"raw", {"PREROUTING", "OUTPUT"}}};
+  std::string out;
+  for (const auto& [table, chains] : kTables) {
+    if (saved.find("\n*" + table + "\n") != std::string::npos ||
+        saved.rfind("*" + table + "\n", 0) == 0)
+      continue;
+    out += "*" + table + "\n";
+    for (const auto& chain : chains) out += ":" + chain + " ACCEPT [0:0]\n";
+    out += "COMMIT\n";
+  }
+  return out + saved;
+}
+
 api::Status WriteSysctl(const std::string& path, const std::string& value) {
   // Opened from a thread inside the namespace, /proc/sys/net is that namespace's.
   std::ofstream f(path);
@@ -165,9 +187,12 @@ api::Result<std::string> SnapshotNetworkState(int pid) {
   if (!ns.ok()) return ns.status();
   std::string snapshot;
   LABCTL_RETURN_IF_ERROR(ns->Run([&]() -> api::Status {
-    auto r = RunChecked({"iptables-save"});
-    if (!r.ok()) return r.status();
-    snapshot = r->out;
+    auto v4 = RunChecked({"iptables-save"});
+    if (!v4.ok()) return v4.status();
+    snapshot = v4->out;
+    // IPv6 rules too when the host has ip6tables (a node may be IPv4-only: then it is empty).
+    auto v6 = RunProcess({"ip6tables-save"});
+    if (v6.ok() && v6->exit_code == 0) snapshot += std::string(kIpv6Marker) + "\n" + v6->out;
     return api::Status::Ok();
   }));
   return snapshot;
@@ -176,8 +201,15 @@ api::Result<std::string> SnapshotNetworkState(int pid) {
 api::Status ResetNetworkState(int pid, const std::string& snapshot) {
   auto ns = Netns::OpenPid(pid);
   if (!ns.ok()) return ns.status();
+  std::string v4 = snapshot, v6;
+  if (auto at = snapshot.find(kIpv6Marker); at != std::string::npos) {
+    v4 = snapshot.substr(0, at);
+    v6 = snapshot.substr(at + std::string(kIpv6Marker).size());
+  }
   return ns->Run([&]() -> api::Status {
-    LABCTL_RETURN_IF_ERROR(RunChecked({"iptables-restore", "-w"}, snapshot));
+    LABCTL_RETURN_IF_ERROR(RunChecked({"iptables-restore", "-w"}, WithEmptyTables(v4)));
+    if (!v6.empty() || RunProcess({"ip6tables-save"}).ok())
+      LABCTL_RETURN_IF_ERROR(RunChecked({"ip6tables-restore", "-w"}, WithEmptyTables(v6)));
     return FlushConntrack();
   });
 }

@@ -41,9 +41,12 @@ api::Result<NatOutcome> ApplyNat(int pid, const NatConfig& config);
 // Removes labctl's NAT rules (forwarding stays as it is).
 api::Status RemoveNat(int pid);
 
-// The namespace's iptables state (iptables-save), taken after applying, to reset to later.
+// The namespace's iptables state (iptables-save, plus ip6tables-save after a marker line when the
+// host has it), taken after applying, to reset to later.
 api::Result<std::string> SnapshotNetworkState(int pid);
-// Restores the tables in `snapshot` and flushes conntrack: the next user starts clean.
+// Restores `snapshot` — every standard table (filter, nat, mangle, raw) of both families, those
+// absent from the snapshot flushed — and flushes conntrack: the next user starts clean. labctl's
+// impairment queue rules live in their own nftables table and are not touched.
 api::Status ResetNetworkState(int pid, const std::string& snapshot);
 
 }  // namespace labctl::net

@@ -68,6 +68,10 @@ class NetlinkSocket {
   int Request(NetlinkMessage& msg);
   // Sends with NLM_F_DUMP and hands each reply message to `on_message` until NLMSG_DONE.
   api::Status Dump(NetlinkMessage& msg, const std::function<void(const nlmsghdr*)>& on_message);
+  // Sends without asking for an ack (NFQUEUE verdicts); 0 or a negative errno.
+  int SendNoAck(NetlinkMessage& msg) { return Send(msg, 0); }
+  // For poll() and recv() by protocols that receive unsolicited messages (NFQUEUE packets).
+  int fd() const { return fd_; }
 
  private:
   explicit NetlinkSocket(int fd) : fd_(fd) {}

@@ -3,6 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
 
 #include "fmt/format.h"
 #include "reconcilers/net/netns.h"
@@ -55,11 +59,40 @@ api::Status RestoreState(Rtnl& rtnl, const SavedState& saved) {
 }
 
 // Ensures addresses and up state on an existing, correctly tagged link end.
-api::Status ConfigureEnd(Rtnl& rtnl, int index, const std::string& tag,
-                         const std::vector<api::Cidr>& addresses) {
-  LABCTL_RETURN_IF_ERROR(rtnl.SetAlias(index, tag));
-  for (const auto& cidr : addresses) LABCTL_RETURN_IF_ERROR(rtnl.AddAddress(index, cidr));
+// Docker disables IPv6 on interfaces created in a container later (default.disable_ipv6=1
+// there); a link end that carries IPv6 addresses needs it on, or adding them fails (EACCES).
+api::Status EnableIpv6(int pid, const std::string& ifname) {
+  auto ns = Netns::OpenPid(pid);
+  if (!ns.ok()) return ns.status();
+  return ns->Run([&]() -> api::Status {
+    const std::string path = "/proc/sys/net/ipv6/conf/" + ifname + "/disable_ipv6";
+    std::ofstream f(path);
+    if (!f) return api::Status::Ok();  // IPv6 not in this kernel: adding addresses will say so
+    f << "0";
+    f.flush();
+    if (!f) return api::Status::Internal("cannot write " + path);
+    return api::Status::Ok();
+  });
+}
+
+api::Status ConfigureEnd(Rtnl& rtnl, int index, const LinkEnd& end) {
+  for (const auto& cidr : end.addresses)
+    if (cidr.address.family == api::IpFamily::kV6) {
+      LABCTL_RETURN_IF_ERROR(EnableIpv6(end.pid, end.ifname));
+      break;
+    }
+  for (const auto& cidr : end.addresses) LABCTL_RETURN_IF_ERROR(rtnl.AddAddress(index, cidr));
   return rtnl.SetUp(index, true);
+}
+
+// The two nodes of a link start in parallel and both wire it: one at a time per link.
+std::mutex& LinkMutex(const std::string& tag) {
+  static std::mutex registry_mu;
+  static std::map<std::string, std::unique_ptr<std::mutex>> mutexes;
+  std::lock_guard<std::mutex> l(registry_mu);
+  auto& m = mutexes[tag];
+  if (!m) m = std::make_unique<std::mutex>();
+  return *m;
 }
 
 enum class EndState { kMissing, kOurs, kForeign };
@@ -139,6 +172,7 @@ api::Status SetRoutes(int pid, const std::vector<api::IpAddress>& default_gatewa
 api::Result<WireOutcome> WireLink(const std::string& lab, int link_index, const LinkEnd& a,
                                   const LinkEnd& b) {
   const std::string tag = LinkTag(lab, link_index);
+  std::lock_guard<std::mutex> serialized(LinkMutex(tag));
   auto rtnl_a = OpenRtnlForPid(a.pid);
   if (!rtnl_a.ok()) return rtnl_a.status();
   auto rtnl_b = OpenRtnlForPid(b.pid);
@@ -164,9 +198,12 @@ api::Result<WireOutcome> WireLink(const std::string& lab, int link_index, const 
     if (!end_b.ok()) return end_b.status();
     if (end_a->first == EndState::kMissing || end_b->first == EndState::kMissing)
       return api::Status::Internal(tag + ": veth created but an end is missing");
+    // Tag both ends before anything else can fail: an untagged end would be "foreign" forever.
+    LABCTL_RETURN_IF_ERROR(rtnl_a->SetAlias(end_a->second, tag));
+    LABCTL_RETURN_IF_ERROR(rtnl_b->SetAlias(end_b->second, tag));
   }
-  LABCTL_RETURN_IF_ERROR(ConfigureEnd(*rtnl_a, end_a->second, tag, a.addresses));
-  LABCTL_RETURN_IF_ERROR(ConfigureEnd(*rtnl_b, end_b->second, tag, b.addresses));
+  LABCTL_RETURN_IF_ERROR(ConfigureEnd(*rtnl_a, end_a->second, a));
+  LABCTL_RETURN_IF_ERROR(ConfigureEnd(*rtnl_b, end_b->second, b));
   spdlog::info("link wired lab={} link={} a={}:{} b={}:{} created={}", lab, link_index, a.pid,
                a.ifname, b.pid, b.ifname, outcome.created);
   return outcome;

@@ -1,6 +1,8 @@
 // LabHarness: the lab half of labd in-process — real Store (temp dir), HttpEngine on the real
 // dockerd, LabReconciler under a runtime::Controller, and the DockerEventWatcher feeding it —
-// wired exactly as labd wires them. Used by the real-dockerd integration tests.
+// wired exactly as labd wires them (with_network: also the network hook labd installs as
+// on_container_started: interface names, routes, NAT, links). Used by the real-dockerd
+// integration tests.
 #pragma once
 
 #include <chrono>
@@ -14,17 +16,19 @@
 #include "reconcilers/docker/event_watcher.h"
 #include "reconcilers/docker/http_engine.h"
 #include "reconcilers/docker/naming.h"
+#include "reconcilers/lab_network_hook.h"
 #include "reconcilers/lab_reconciler.h"
 
 namespace labctl::testing {
 
 class LabHarness {
  public:
-  explicit LabHarness(const std::string& orphan_prefix) {
+  explicit LabHarness(const std::string& orphan_prefix, bool with_network = false) {
     store_ = OpenTempStore("labit");
     recorder_ = std::make_unique<runtime::EventRecorder>(*store_, clock_, "lab-test");
     reconcilers::LabReconcilerOptions o;
     o.orphan_lab_prefix = orphan_prefix;
+    if (with_network) o.on_container_started = reconcilers::MakeLabNetworkHook(*store_, engine_);
     reconciler_ =
         std::make_unique<reconcilers::LabReconciler>(*store_, engine_, clock_, recorder_.get(), o);
     controller_ = std::make_unique<runtime::Controller>(
