@@ -65,18 +65,24 @@ class ActiveWatcher {
   }
 
  private:
-  void Run(const std::string& url, const std::string& from) {
+  // Short server-side watch timeouts (resumed from the last revision seen), so that the
+  // destructor never waits for an event that will not come.
+  void Run(const std::string& url, std::string from) {
     auto c = Connect(url);
-    labctl::client::WatchParams params;
-    params.resource_version = from;
-    c.Watch(Kind::kSession, params, [&](const json& e) {
-      if (e["object"].value("/status/phase"_json_pointer, std::string()) == "Active") {
-        std::lock_guard<std::mutex> lock(mu_);
-        seen_.emplace(labctl::api::Name(e["object"]), Clock::now());
-        cv_.notify_all();
-      }
-      return !stop_.load();
-    });
+    while (!stop_) {
+      labctl::client::WatchParams params;
+      params.resource_version = from;
+      params.timeout_seconds = 1;
+      c.Watch(Kind::kSession, params, [&](const json& e) {
+        from = labctl::api::ResourceVersion(e["object"]);
+        if (e["object"].value("/status/phase"_json_pointer, std::string()) == "Active") {
+          std::lock_guard<std::mutex> lock(mu_);
+          seen_.emplace(labctl::api::Name(e["object"]), Clock::now());
+          cv_.notify_all();
+        }
+        return !stop_.load();
+      });
+    }
   }
   std::atomic<bool> stop_{false};
   std::mutex mu_;
@@ -164,6 +170,7 @@ void Throughput(const std::string& url, int holders, int rounds) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   int handovers = 1000, holders = 200, rounds = 5;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
@@ -173,7 +180,10 @@ int main(int argc, char** argv) {
     if (flag == "--rounds") rounds = value;
   }
   {
-    labctl::testing::LabdProcess labd;
+    labctl::testing::LabdProcess::Options o;
+    if (getenv("BENCH_DEBUG")) o.extra_args = {"--log-level", "debug"};
+    labctl::testing::LabdProcess labd(o);
+    std::printf("labd data dir %s\n", labd.data_dir().c_str());
     PromotionLatency(labd.url(), handovers);
   }
   {

@@ -270,6 +270,11 @@ ListResult SqliteStore::List(Kind kind, const api::Selector& selector, size_t li
   return out;
 }
 
+SharedList SqliteStore::ListShared(Kind kind) const {
+  Snapshot snap = SnapshotOf(kind);
+  return SharedList{std::move(snap.objects), snap.revision};
+}
+
 Snapshot SqliteStore::SnapshotOf(Kind kind) const {
   Snapshot snap;
   std::shared_lock<std::shared_mutex> l(state_mu_);
