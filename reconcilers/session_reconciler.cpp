@@ -117,20 +117,30 @@ SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimeP
   return conflict ? Outcome::kConflict : Outcome::kDone;
 }
 
+// Promotions are written first, one by one, so the next holder's watch sees Active as early as
+// possible; the rest (positions of every waiter, finished sessions) share one commit.
 SessionReconciler::Outcome SessionReconciler::WriteStatuses(const QueuePlan& plan,
                                                             api::Status* err) {
-  bool conflict = false;
-  for (size_t i = 0; i < plan.status_updates.size(); ++i) {
-    const json& updated = plan.status_updates[i];
-    bool promoted = i < plan.promotions;
-    auto written = store_.UpdateStatus(api::Kind::kSession, updated);
+  for (size_t i = 0; i < plan.promotions; ++i) {
+    auto written = store_.UpdateStatus(api::Kind::kSession, plan.status_updates[i]);
     if (written.ok() || IsNotFound(written.status())) continue;
     if (!IsConflict(written.status())) {
       *err = written.status();
       return Outcome::kDone;
     }
     // A promotion that did not land must not be followed by its lab hold: re-plan at once.
-    if (promoted) return Outcome::kConflict;
+    return Outcome::kConflict;
+  }
+  std::vector<json> rest(plan.status_updates.begin() + static_cast<long>(plan.promotions),
+                         plan.status_updates.end());
+  if (rest.empty()) return Outcome::kDone;
+  bool conflict = false;
+  for (const auto& written : store_.UpdateStatuses(api::Kind::kSession, std::move(rest))) {
+    if (written.ok() || IsNotFound(written.status())) continue;
+    if (!IsConflict(written.status())) {
+      *err = written.status();
+      return Outcome::kDone;
+    }
     conflict = true;
   }
   return conflict ? Outcome::kConflict : Outcome::kDone;

@@ -35,6 +35,7 @@ class SqliteStore : public Store {
   Result<json> Create(Kind kind, json object) override;
   Result<json> Update(Kind kind, json object) override;
   Result<json> UpdateStatus(Kind kind, json object) override;
+  std::vector<Result<json>> UpdateStatuses(Kind kind, std::vector<json> objects) override;
   Result<json> Delete(Kind kind, const std::string& name,
                       const std::optional<std::string>& uid) override;
   Result<json> Get(Kind kind, const std::string& name) const override;

@@ -111,6 +111,13 @@ class Store {
   virtual Result<json> Update(Kind kind, json object) = 0;
   // Replaces status only (same resourceVersion precondition); never bumps generation.
   virtual Result<json> UpdateStatus(Kind kind, json object) = 0;
+  // UpdateStatus of several objects handed to the writer at once, so they share one commit (each
+  // still checks its own precondition and succeeds or fails alone). Results in input order.
+  virtual std::vector<Result<json>> UpdateStatuses(Kind kind, std::vector<json> objects) {
+    std::vector<Result<json>> out;
+    for (auto& o : objects) out.push_back(UpdateStatus(kind, std::move(o)));
+    return out;
+  }
   // With finalizers: sets deletionTimestamp (once) and returns the object. Without: removes it
   // and returns its last state. `uid`, if given, must match (Conflict otherwise).
   virtual Result<json> Delete(Kind kind, const std::string& name,

@@ -151,9 +151,13 @@ TEST(SessionLabd, FiftyConcurrentClientsAreServedInCreationOrderOneAtATime) {
   testing::LabdProcess labd;
   constexpr size_t kClients = 50;
   auto lister = ClientFor(labd);
+  // A non-zero revision to watch from: resourceVersion 0 means "any" (a snapshot of ADDED events
+  // sorted by name), which loses the creation order when the watch opens after the creates.
+  ASSERT_TRUE(lister.Create(api::Kind::kLab, NetlabLab("order-marker")).ok());
   auto empty = lister.List(api::Kind::kSession);
   ASSERT_TRUE(empty.ok()) << empty.status().ToString();
   std::string from = (*empty)["metadata"]["resourceVersion"];
+  ASSERT_NE(from, "0");
   QueueDriver driver;
   auto driving =
       std::async(std::launch::async, [&] { return driver.Run(labd.url(), from, kClients); });
