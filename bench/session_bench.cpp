@@ -53,9 +53,11 @@ double Percentile(std::vector<double> v, double p) {
 class ActiveWatcher {
  public:
   ActiveWatcher(const std::string& url, const std::string& from)
-      : thread_([this, url, from] { Run(url, from); }) {}
+      : url_(url), thread_([this, url, from] { Run(url, from); }) {}
+  // One more Session write wakes the watch so it sees stop_ (no reconnects while measuring).
   ~ActiveWatcher() {
     stop_ = true;
+    Connect(url_).Create(Kind::kSession, NewSession());
     thread_.join();
   }
   Clock::time_point WaitActive(const std::string& name) {
@@ -65,14 +67,12 @@ class ActiveWatcher {
   }
 
  private:
-  // Short server-side watch timeouts (resumed from the last revision seen), so that the
-  // destructor never waits for an event that will not come.
+  // Resumed from the last revision seen if the server ends the stream.
   void Run(const std::string& url, std::string from) {
     auto c = Connect(url);
     while (!stop_) {
       labctl::client::WatchParams params;
       params.resource_version = from;
-      params.timeout_seconds = 1;
       c.Watch(Kind::kSession, params, [&](const json& e) {
         from = labctl::api::ResourceVersion(e["object"]);
         if (e["object"].value("/status/phase"_json_pointer, std::string()) == "Active") {
@@ -84,6 +84,7 @@ class ActiveWatcher {
       });
     }
   }
+  std::string url_;
   std::atomic<bool> stop_{false};
   std::mutex mu_;
   std::condition_variable cv_;

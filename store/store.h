@@ -133,7 +133,8 @@ class Store {
     ListResult list = List(kind);
     SharedList out;
     out.revision = list.revision;
-    for (auto& item : list.items) out.items.push_back(std::make_shared<const json>(std::move(item)));
+    for (auto& item : list.items)
+      out.items.push_back(std::make_shared<const json>(std::move(item)));
     return out;
   }
   virtual Result<std::unique_ptr<Watch>> WatchKind(Kind kind, const WatchOptions& options) = 0;

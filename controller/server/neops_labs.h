@@ -8,7 +8,8 @@
 // the Session the count belongs to; a count left by a Session that ended reads as 0), so it
 // survives restarts. Reuse rules are those of ../shared/neops-api.md, except that attaching to a
 // lab that is already up reports reused: true. A new lab's topology and extra files are written
-// to <files_dir>/<lab>/ (neops_files.h) before its Lab object exists. No httplib here. Thread-safe (one mutex).
+// to <files_dir>/<lab>/ (neops_files.h) before its Lab object exists. No httplib here. Thread-safe
+// (one mutex).
 #pragma once
 
 #include <chrono>

@@ -13,16 +13,16 @@ std::unique_ptr<SessionStack> SessionStack::Attach(ApiServer& server, store::Sto
   reconciler_options.slots = options.slots;
   reconciler_options.labd_start =
       options.labd_start == api::TimePoint{} ? clock.Now() : options.labd_start;
-  stack->reconciler_ = std::make_unique<reconcilers::SessionReconciler>(store, clock, events,
-                                                                        reconciler_options);
+  stack->reconciler_ =
+      std::make_unique<reconcilers::SessionReconciler>(store, clock, events, reconciler_options);
   stack->controller_ =
       std::make_unique<runtime::Controller>(store, api::Kind::kSession, *stack->reconciler_,
                                             runtime::ControllerOptions{.name = "session"});
   stack->controller_->MapPrimary(reconcilers::SessionReconciler::QueueMapper());
   stack->controller_->WatchAlso(api::Kind::kLab, reconcilers::SessionReconciler::QueueMapper());
 
-  stack->actions_ = std::make_unique<reconcilers::SessionActions>(
-      store, clock, stack->reconciler_.get(), events);
+  stack->actions_ =
+      std::make_unique<reconcilers::SessionActions>(store, clock, stack->reconciler_.get(), events);
   stack->server_actions_ = std::make_unique<SessionActionsImpl>(*stack->actions_);
   server.SetSessionActions(stack->server_actions_.get());
 

@@ -218,8 +218,8 @@ TEST_F(NeopsFacadeTest, FullLabSequenceWithReuseAndReferenceCount) {
   EXPECT_EQ(files["configs/init.cfg"], "hostname r1\n");
 
   // ... and are on disk under the lab's directory, with that layout, beside the topology.
-  std::map<std::string, std::string> expected = {
-      {lab + "/Lab.YAML", kTopology}, {lab + "/configs/init.cfg", "hostname r1\n"}};
+  std::map<std::string, std::string> expected = {{lab + "/Lab.YAML", kTopology},
+                                                 {lab + "/configs/init.cfg", "hostname r1\n"}};
   EXPECT_EQ(FilesOnDisk(), expected);
 
   auto again = UploadLab(a, "lab.yml", kTopology, {{"configs/init.cfg", "hostname r1\n"}});

@@ -8,11 +8,11 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <fstream>
 #include <future>
 #include <map>
 #include <mutex>
 #include <set>
-#include <fstream>
 #include <sstream>
 #include <thread>
 
