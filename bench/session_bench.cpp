@@ -53,9 +53,11 @@ double Percentile(std::vector<double> v, double p) {
 class ActiveWatcher {
  public:
   ActiveWatcher(const std::string& url, const std::string& from)
-      : thread_([this, url, from] { Run(url, from); }) {}
+      : url_(url), thread_([this, url, from] { Run(url, from); }) {}
+  // One more Session write wakes the watch so it sees stop_ (no reconnects while measuring).
   ~ActiveWatcher() {
     stop_ = true;
+    Connect(url_).Create(Kind::kSession, NewSession());
     thread_.join();
   }
   Clock::time_point WaitActive(const std::string& name) {
@@ -65,19 +67,24 @@ class ActiveWatcher {
   }
 
  private:
-  void Run(const std::string& url, const std::string& from) {
+  // Resumed from the last revision seen if the server ends the stream.
+  void Run(const std::string& url, std::string from) {
     auto c = Connect(url);
-    labctl::client::WatchParams params;
-    params.resource_version = from;
-    c.Watch(Kind::kSession, params, [&](const json& e) {
-      if (e["object"].value("/status/phase"_json_pointer, std::string()) == "Active") {
-        std::lock_guard<std::mutex> lock(mu_);
-        seen_.emplace(labctl::api::Name(e["object"]), Clock::now());
-        cv_.notify_all();
-      }
-      return !stop_.load();
-    });
+    while (!stop_) {
+      labctl::client::WatchParams params;
+      params.resource_version = from;
+      c.Watch(Kind::kSession, params, [&](const json& e) {
+        from = labctl::api::ResourceVersion(e["object"]);
+        if (e["object"].value("/status/phase"_json_pointer, std::string()) == "Active") {
+          std::lock_guard<std::mutex> lock(mu_);
+          seen_.emplace(labctl::api::Name(e["object"]), Clock::now());
+          cv_.notify_all();
+        }
+        return !stop_.load();
+      });
+    }
   }
+  std::string url_;
   std::atomic<bool> stop_{false};
   std::mutex mu_;
   std::condition_variable cv_;
@@ -164,6 +171,7 @@ void Throughput(const std::string& url, int holders, int rounds) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   int handovers = 1000, holders = 200, rounds = 5;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
@@ -173,7 +181,10 @@ int main(int argc, char** argv) {
     if (flag == "--rounds") rounds = value;
   }
   {
-    labctl::testing::LabdProcess labd;
+    labctl::testing::LabdProcess::Options o;
+    if (getenv("BENCH_DEBUG")) o.extra_args = {"--log-level", "debug"};
+    labctl::testing::LabdProcess labd(o);
+    std::printf("labd data dir %s\n", labd.data_dir().c_str());
     PromotionLatency(labd.url(), handovers);
   }
   {

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstring>
+#include <string_view>
 
 #include "cli/cli_common.h"
 #include "cli/session_client.h"
@@ -33,19 +34,33 @@ void InstallSignalHandlers() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
+// Everything the child needs is built before fork: between fork and exec a multi-threaded
+// process (the heartbeater runs) may only make async-signal-safe calls.
 pid_t Spawn(const std::vector<std::string>& command, const std::string& session,
             const std::string& lab) {
-  pid_t pid = fork();
-  if (pid != 0) return pid;
-  signal(SIGINT, SIG_DFL);
-  signal(SIGTERM, SIG_DFL);
-  setenv("LABCTL_SESSION", session.c_str(), 1);
-  setenv("LABCTL_LAB", lab.c_str(), 1);
+  std::vector<std::string> env_strings = {"LABCTL_SESSION=" + session, "LABCTL_LAB=" + lab};
+  for (char** e = environ; *e; ++e) {
+    std::string_view entry(*e);
+    if (entry.rfind("LABCTL_SESSION=", 0) != 0 && entry.rfind("LABCTL_LAB=", 0) != 0)
+      env_strings.emplace_back(entry);
+  }
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
   std::vector<char*> argv;
   for (const auto& a : command) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
-  execvp(argv[0], argv.data());
-  std::fprintf(stderr, "error: cannot run %s: %s\n", argv[0], std::strerror(errno));
+  std::string exec_failed = "error: cannot run " + command.front() + "\n";
+
+  pid_t pid = fork();
+  if (pid != 0) return pid;
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  sigaction(SIGINT, &dfl, nullptr);
+  sigaction(SIGTERM, &dfl, nullptr);
+  execvpe(argv[0], argv.data(), envp.data());
+  ssize_t ignored = write(STDERR_FILENO, exec_failed.data(), exec_failed.size());
+  (void)ignored;
   _exit(127);
 }
 

@@ -17,15 +17,12 @@
 #include "controller/server/api_server.h"
 #include "controller/server/auth.h"
 #include "controller/server/labd_flags.h"
-#include "controller/server/neops_facade.h"
-#include "controller/server/session_actions_impl.h"
+#include "controller/server/session_stack.h"
 #include "reconcilers/docker/event_watcher.h"
 #include "reconcilers/docker/http_engine.h"
 #include "reconcilers/lab_actions.h"
 #include "reconcilers/lab_network_hook.h"
 #include "reconcilers/lab_reconciler.h"
-#include "reconcilers/session_actions.h"
-#include "reconcilers/session_reconciler.h"
 #include "store/store.h"
 
 namespace {
@@ -70,38 +67,30 @@ void SetUpLogging(const std::string& level) {
   spdlog::set_level(spdlog::level::from_str(level));
 }
 
-// The controllers of labd and what they need; started after the store opened.
+// The controllers of labd and what they need; built after the store opened.
 struct Controllers {
   std::unique_ptr<runtime::EventRecorder> events;
   std::unique_ptr<docker::HttpEngine> engine;
-  std::unique_ptr<reconcilers::SessionReconciler> session_reconciler;
-  std::unique_ptr<reconcilers::SessionActions> session_actions;
-  std::unique_ptr<server::SessionActionsImpl> session_actions_api;
+  std::unique_ptr<server::SessionStack> sessions;
   std::unique_ptr<reconcilers::NetworkBaselines> baselines;  // for lab reset
   std::unique_ptr<reconcilers::LabReconciler> lab_reconciler;
   std::unique_ptr<reconcilers::DockerLabActions> lab_actions;
-  std::unique_ptr<runtime::Controller> sessions;
   std::unique_ptr<runtime::Controller> labs;
   std::unique_ptr<docker::DockerEventWatcher> docker_events;
 
-  void Build(store::Store& store, const server::LabdFlags& flags) {
+  // Registers the session verbs and the Neops facade on `server` (before it starts).
+  void Build(store::Store& store, server::ApiServer& server, const server::LabdFlags& flags) {
     const api::Clock& clock = api::SystemClock::Instance();
     events = std::make_unique<runtime::EventRecorder>(store, clock, "labd");
     engine = std::make_unique<docker::HttpEngine>(
         docker::HttpEngineOptions{.docker_host = flags.docker_host});
 
-    reconcilers::SessionReconcilerOptions session_options;
+    server::SessionStackOptions session_options;
     session_options.slots = flags.slots;
     session_options.labd_start = clock.Now();
-    session_reconciler = std::make_unique<reconcilers::SessionReconciler>(
-        store, clock, events.get(), session_options);
-    session_actions = std::make_unique<reconcilers::SessionActions>(
-        store, clock, session_reconciler.get(), events.get());
-    session_actions_api = std::make_unique<server::SessionActionsImpl>(*session_actions);
-    sessions =
-        std::make_unique<runtime::Controller>(store, api::Kind::kSession, *session_reconciler,
-                                              runtime::ControllerOptions{.name = "session"});
-    sessions->WatchAlso(api::Kind::kLab, reconcilers::SessionReconciler::LabMapper());
+    session_options.neops_facade = flags.neops_facade;
+    session_options.neops.labs.files_dir = flags.data_dir + "/labs";
+    sessions = server::SessionStack::Attach(server, store, clock, events.get(), session_options);
 
     reconcilers::LabReconcilerOptions lab_options;
     lab_options.orphan_lab_prefix = flags.orphan_lab_prefix;
@@ -112,6 +101,7 @@ struct Controllers {
                                                                   events.get(), lab_options);
     lab_actions = std::make_unique<reconcilers::DockerLabActions>(store, *engine, baselines.get(),
                                                                   lab_options.on_container_started);
+    server.SetLabActions(lab_actions.get());
     labs = std::make_unique<runtime::Controller>(store, api::Kind::kLab, *lab_reconciler,
                                                  runtime::ControllerOptions{.name = "lab"});
     docker_events = std::make_unique<docker::DockerEventWatcher>(
@@ -180,14 +170,7 @@ int Run(const server::LabdFlags& flags) {
   server_options.git_commit = LABCTL_GIT_COMMIT;
   server::ApiServer server(**store, std::move(server_options));
   Controllers controllers;
-  controllers.Build(**store, flags);
-  server.SetSessionActions(controllers.session_actions_api.get());
-  server.SetLabActions(controllers.lab_actions.get());
-  std::unique_ptr<server::NeopsFacade> neops;
-  if (flags.neops_facade) {
-    neops = server::MountNeopsFacade(server.raw(), **store, *controllers.session_actions);
-    for (const auto& path : server::NeopsPublicPaths()) server.AddPublicPath(path);
-  }
+  controllers.Build(**store, server, flags);
   if (auto st = server.Start(); !st.ok()) {
     spdlog::critical("{}", st.message());
     return 1;

@@ -73,8 +73,8 @@ api::Result<api::json> SessionActions::Release(const std::string& name, const st
     if (!written.ok() && written.status().code() == api::Code::kConflict) continue;
     if (!written.ok()) return written;
     spdlog::info("session released session={} user={}", name, user.empty() ? "-" : user);
+    ReconcileNow();  // promote the next waiter first: the event can wait, the waiter should not
     if (events_) events_->Normal(*written, "Released", (*written)["status"].value("message", ""));
-    ReconcileNow();
     auto after = store_.Get(api::Kind::kSession, name);
     return after.ok() ? after : written;
   }

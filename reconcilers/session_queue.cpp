@@ -60,8 +60,13 @@ class Planner {
   Planner(const std::map<std::string, json>& labs, const QueueConfig& config, TimePoint now)
       : labs_(labs), config_(config), now_(now) {}
 
-  QueuePlan Plan(const std::vector<json>& sessions) {
-    for (const auto& s : sessions) entries_.push_back(Load(s));
+  QueuePlan Plan(const std::vector<const json*>& sessions) {
+    for (const json* s : sessions) {
+      if (IsFinishedPhase(PhaseOf(*s)))
+        PlanFinished(*s);
+      else
+        entries_.push_back(Load(*s));
+    }
     std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
       return a.revision != b.revision ? a.revision < b.revision : a.name < b.name;
     });
@@ -254,26 +259,37 @@ class Planner {
     }
   }
 
-  void PlanCleanup(const Entry& e) {
-    std::string ph = Phase(e);
-    bool deleting = api::IsBeingDeleted(*e.object);
-    if ((IsFinishedPhase(ph) || deleting) && api::HasFinalizer(*e.object, kSessionFinalizer))
-      plan_.remove_finalizer.push_back(e.name);
+  // A finished Session takes no part in the queue: only its finalizer and its garbage collection
+  // are due. Its status is left exactly as it is (and not copied: most Sessions are finished).
+  void PlanFinished(const json& s) {
+    static const json kNoStatus = json::object();
+    auto st = s.find("status");
+    PlanCleanup(s, st != s.end() && st->is_object() ? *st : kNoStatus, api::Name(s));
+  }
+
+  void PlanCleanup(const Entry& e) { PlanCleanup(*e.object, e.status, e.name); }
+
+  void PlanCleanup(const json& object, const json& status, const std::string& name) {
+    std::string ph = StatusString(status, "phase");
+    bool deleting = api::IsBeingDeleted(object);
+    if ((IsFinishedPhase(ph) || deleting) && api::HasFinalizer(object, kSessionFinalizer))
+      plan_.remove_finalizer.push_back(name);
     if (!IsFinishedPhase(ph) || deleting) return;
-    auto finished = StatusTime(e.status, "finishedAt");
+    auto finished = StatusTime(status, "finishedAt");
     if (!finished) return;
-    TimePoint gc = *finished + seconds(SpecInt(*e.object, "ttlSecondsAfterFinished", kDefaultTtl));
+    TimePoint gc = *finished + seconds(SpecInt(object, "ttlSecondsAfterFinished", kDefaultTtl));
     if (now_ >= gc)
-      plan_.garbage.push_back(e.name);
+      plan_.garbage.push_back(name);
     else
       Consider(gc);
   }
 
   void CollectUpdates() {
     std::vector<json> rest;
+    static const json kNoStatus = json::object();
     for (const auto& e : entries_) {
-      json before = e.object->value("status", json::object());
-      if (before == e.status) continue;
+      auto st = e.object->find("status");
+      if ((st != e.object->end() ? *st : kNoStatus) == e.status) continue;
       json updated = *e.object;
       updated["status"] = e.status;
       if (e.promoted) ++plan_.promotions;
@@ -358,7 +374,19 @@ uint64_t QueuedRevision(const json& session) {
 
 QueuePlan PlanQueue(const std::vector<json>& sessions, const std::map<std::string, json>& labs,
                     const QueueConfig& config, api::TimePoint now) {
-  return Planner(labs, config, now).Plan(sessions);
+  std::vector<const json*> pointers;
+  pointers.reserve(sessions.size());
+  for (const auto& s : sessions) pointers.push_back(&s);
+  return Planner(labs, config, now).Plan(pointers);
+}
+
+QueuePlan PlanQueue(const std::vector<std::shared_ptr<const json>>& sessions,
+                    const std::map<std::string, json>& labs, const QueueConfig& config,
+                    api::TimePoint now) {
+  std::vector<const json*> pointers;
+  pointers.reserve(sessions.size());
+  for (const auto& s : sessions) pointers.push_back(s.get());
+  return Planner(labs, config, now).Plan(pointers);
 }
 
 }  // namespace labctl::reconcilers

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -92,9 +93,15 @@ struct QueuePlan {
   std::optional<api::TimePoint> next_deadline;  // nearest timer; nullopt: none
 };
 
-// sessions: every Session; labs: every Lab by name.
+// sessions: every Session; labs: every Lab by name. Finished Sessions (most of them on a busy
+// host, kept for ttlSecondsAfterFinished) cost only their clean-up check: their status is never
+// rewritten.
 QueuePlan PlanQueue(const std::vector<json>& sessions, const std::map<std::string, json>& labs,
                     const QueueConfig& config, api::TimePoint now);
+// The same over shared objects (Store::ListShared), so labd plans without copying every Session.
+QueuePlan PlanQueue(const std::vector<std::shared_ptr<const json>>& sessions,
+                    const std::map<std::string, json>& labs, const QueueConfig& config,
+                    api::TimePoint now);
 
 // Queue order key of a Session (see header comment).
 uint64_t QueuedRevision(const json& session);

@@ -25,7 +25,7 @@ SessionReconciler::SessionReconciler(store::Store& store, const api::Clock& cloc
   if (options_.slots < 1) options_.slots = 1;
 }
 
-runtime::Controller::Mapper SessionReconciler::LabMapper() {
+runtime::Controller::Mapper SessionReconciler::QueueMapper() {
   return [](const json&) { return std::vector<std::string>{kQueueKey}; };
 }
 
@@ -61,17 +61,23 @@ runtime::ReconcileResult SessionReconciler::Reconcile(const std::string&) {
 SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimePoint>* next,
                                                         bool* wrote, api::Status* err) {
   api::TimePoint now = clock_.Now();
-  store::ListResult sessions = store_.List(api::Kind::kSession);
+  store::SharedList sessions = store_.ListShared(api::Kind::kSession);
   std::map<std::string, json> labs;
   for (auto& lab : store_.List(api::Kind::kLab).items) labs.emplace(api::Name(lab), std::move(lab));
 
   creation_order_.CatchUp(sessions.revision);
   for (const auto& s : sessions.items)
-    if (s.contains("status") && s["status"].contains("queuedRevision"))
-      creation_order_.Forget(api::Name(s));
+    if (s->contains("status") && (*s)["status"].contains("queuedRevision"))
+      creation_order_.Forget(api::Name(*s));
   QueueConfig config{options_.slots, options_.labd_start,
                      [this](const std::string& name) { return creation_order_.CreatedAt(name); }};
+  auto planning = std::chrono::steady_clock::now();
   QueuePlan plan = PlanQueue(sessions.items, labs, config, now);
+  spdlog::debug("session queue planned sessions={} status_updates={} plan_us={}",
+                sessions.items.size(), plan.status_updates.size(),
+                std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - planning)
+                    .count());
   *next = plan.next_deadline;
   *wrote = !plan.status_updates.empty() || !plan.add_finalizer.empty() ||
            !plan.remove_finalizer.empty() || !plan.garbage.empty() || !plan.lab_holds.empty() ||
@@ -111,20 +117,30 @@ SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimeP
   return conflict ? Outcome::kConflict : Outcome::kDone;
 }
 
+// Promotions are written first, one by one, so the next holder's watch sees Active as early as
+// possible; the rest (positions of every waiter, finished sessions) share one commit.
 SessionReconciler::Outcome SessionReconciler::WriteStatuses(const QueuePlan& plan,
                                                             api::Status* err) {
-  bool conflict = false;
-  for (size_t i = 0; i < plan.status_updates.size(); ++i) {
-    const json& updated = plan.status_updates[i];
-    bool promoted = i < plan.promotions;
-    auto written = store_.UpdateStatus(api::Kind::kSession, updated);
+  for (size_t i = 0; i < plan.promotions; ++i) {
+    auto written = store_.UpdateStatus(api::Kind::kSession, plan.status_updates[i]);
     if (written.ok() || IsNotFound(written.status())) continue;
     if (!IsConflict(written.status())) {
       *err = written.status();
       return Outcome::kDone;
     }
     // A promotion that did not land must not be followed by its lab hold: re-plan at once.
-    if (promoted) return Outcome::kConflict;
+    return Outcome::kConflict;
+  }
+  std::vector<json> rest(plan.status_updates.begin() + static_cast<long>(plan.promotions),
+                         plan.status_updates.end());
+  if (rest.empty()) return Outcome::kDone;
+  bool conflict = false;
+  for (const auto& written : store_.UpdateStatuses(api::Kind::kSession, std::move(rest))) {
+    if (written.ok() || IsNotFound(written.status())) continue;
+    if (!IsConflict(written.status())) {
+      *err = written.status();
+      return Outcome::kDone;
+    }
     conflict = true;
   }
   return conflict ? Outcome::kConflict : Outcome::kDone;

@@ -8,8 +8,9 @@
 // the controller's workers and SessionActions (which reconciles inline for immediate promotion)
 // never plan concurrently; writes race only with heartbeats, and a Conflict re-plans.
 //
-// Wiring (labd main): Controller(store, Kind::kSession, reconciler, ...) plus
-// WatchAlso(Kind::kLab, SessionReconciler::LabMapper()) so Lab Ready changes reach LabReady.
+// Wiring (server::SessionStack): Controller(store, Kind::kSession, reconciler, ...) with
+// MapPrimary(QueueMapper()) — every Session change is the one queue key, so bursts collapse into
+// one run — and WatchAlso(Kind::kLab, QueueMapper()) so Lab Ready changes reach LabReady.
 #pragma once
 
 #include <cstdint>
@@ -35,7 +36,7 @@ struct SessionReconcilerOptions {
 
 class SessionReconciler : public runtime::Reconciler {
  public:
-  // The key Lab changes are mapped to; any key reconciles the whole queue.
+  // The key every change is mapped to; any key reconciles the whole queue.
   static constexpr char kQueueKey[] = "_queue";
 
   SessionReconciler(store::Store& store, const api::Clock& clock, runtime::EventRecorder* events,
@@ -45,7 +46,8 @@ class SessionReconciler : public runtime::Reconciler {
 
   runtime::ReconcileResult Reconcile(const std::string& name) override;
 
-  static runtime::Controller::Mapper LabMapper();
+  // Maps any object to kQueueKey.
+  static runtime::Controller::Mapper QueueMapper();
 
  private:
   enum class Outcome { kDone, kConflict };

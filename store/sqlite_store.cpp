@@ -104,6 +104,28 @@ Result<json> SqliteStore::UpdateStatus(Kind kind, json object) {
   return SubmitWrite(Op::kUpdateStatus, kind, std::move(object));
 }
 
+std::vector<Result<json>> SqliteStore::UpdateStatuses(Kind kind, std::vector<json> objects) {
+  std::vector<std::future<Result<json>>> pending;
+  {
+    std::lock_guard<std::mutex> l(queue_mu_);
+    for (auto& object : objects) {
+      if (stopping_) break;
+      auto r = std::make_unique<Request>();
+      r->op = Op::kUpdateStatus;
+      r->kind = kind;
+      r->name = api::Name(object);
+      r->object = std::move(object);
+      pending.push_back(r->done.get_future());
+      queue_.push_back(std::move(r));
+    }
+  }
+  queue_cv_.notify_one();
+  std::vector<Result<json>> out;
+  for (auto& f : pending) out.push_back(f.get());
+  while (out.size() < objects.size()) out.push_back(Status::Unavailable("store is shutting down"));
+  return out;
+}
+
 // An update of the named object carried in `object`.
 Result<json> SqliteStore::SubmitWrite(Op op, Kind kind, json object) {
   auto r = std::make_unique<Request>();
@@ -290,6 +312,15 @@ ListResult SqliteStore::List(Kind kind, const api::Selector& selector, size_t li
   }
   out.items.reserve(matched.size());
   for (const PackedPtr& p : matched) out.items.push_back(json::parse(p->text()));
+  return out;
+}
+
+SharedList SqliteStore::ListShared(Kind kind) const {
+  Snapshot snap = SnapshotOf(kind);  // packed: parsed here, outside the state lock
+  SharedList out;
+  out.revision = snap.revision;
+  out.items.reserve(snap.objects.size());
+  for (const PackedPtr& p : snap.objects) out.items.push_back(p->Unpack());
   return out;
 }
 

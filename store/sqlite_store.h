@@ -35,10 +35,12 @@ class SqliteStore : public Store {
   Result<json> Create(Kind kind, json object) override;
   Result<json> Update(Kind kind, json object) override;
   Result<json> UpdateStatus(Kind kind, json object) override;
+  std::vector<Result<json>> UpdateStatuses(Kind kind, std::vector<json> objects) override;
   Result<json> Delete(Kind kind, const std::string& name,
                       const std::optional<std::string>& uid) override;
   Result<json> Get(Kind kind, const std::string& name) const override;
   ListResult List(Kind kind, const api::Selector& selector, size_t limit) const override;
+  SharedList ListShared(Kind kind) const override;
   Result<std::unique_ptr<Watch>> WatchKind(Kind kind, const WatchOptions& options) override;
   uint64_t Revision() const override;
   uint64_t CompactedRevision() const override;

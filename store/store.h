@@ -85,6 +85,12 @@ struct ListResult {
   uint64_t revision = 0;    // the store revision the list is consistent with
 };
 
+// The current objects of one kind as shared, immutable JSON: listing copies no object.
+struct SharedList {
+  std::vector<std::shared_ptr<const json>> items;  // sorted by name
+  uint64_t revision = 0;                           // the store revision the list is consistent with
+};
+
 struct WatchOptions {
   // nullopt: ADDED for every existing object first, then changes. A value N: only changes after
   // N (Gone if N is older than the compacted history).
@@ -109,6 +115,13 @@ class Store {
   virtual Result<json> Update(Kind kind, json object) = 0;
   // Replaces status only (same resourceVersion precondition); never bumps generation.
   virtual Result<json> UpdateStatus(Kind kind, json object) = 0;
+  // UpdateStatus of several objects handed to the writer at once, so they share one commit (each
+  // still checks its own precondition and succeeds or fails alone). Results in input order.
+  virtual std::vector<Result<json>> UpdateStatuses(Kind kind, std::vector<json> objects) {
+    std::vector<Result<json>> out;
+    for (auto& o : objects) out.push_back(UpdateStatus(kind, std::move(o)));
+    return out;
+  }
   // With finalizers: sets deletionTimestamp (once) and returns the object. Without: removes it
   // and returns its last state. `uid`, if given, must match (Conflict otherwise).
   virtual Result<json> Delete(Kind kind, const std::string& name,
@@ -118,6 +131,16 @@ class Store {
   // limit 0 = all.
   virtual ListResult List(Kind kind, const api::Selector& selector = {},
                           size_t limit = 0) const = 0;
+  // Every object of a kind without copying them, for reconcilers that scan a whole kind on each
+  // run (the session queue). The default copies List(); SqliteStore shares its memory.
+  virtual SharedList ListShared(Kind kind) const {
+    ListResult list = List(kind);
+    SharedList out;
+    out.revision = list.revision;
+    for (auto& item : list.items)
+      out.items.push_back(std::make_shared<const json>(std::move(item)));
+    return out;
+  }
   virtual Result<std::unique_ptr<Watch>> WatchKind(Kind kind, const WatchOptions& options) = 0;
 
   virtual uint64_t Revision() const = 0;

@@ -35,6 +35,7 @@ struct Controller::Impl {
   const ControllerOptions options;
   WorkQueue queue;
   std::vector<std::pair<api::Kind, Mapper>> secondary;
+  Mapper primary;  // empty: keys are object names
   std::vector<std::unique_ptr<Informer>> informers;
   std::vector<std::thread> workers;
   std::thread resync_thread;
@@ -55,6 +56,8 @@ void Controller::WatchAlso(api::Kind kind, Mapper mapper) {
   impl_->secondary.emplace_back(kind, std::move(mapper));
 }
 
+void Controller::MapPrimary(Mapper mapper) { impl_->primary = std::move(mapper); }
+
 void Controller::Start() {
   Impl& m = *impl_;
   {
@@ -64,7 +67,7 @@ void Controller::Start() {
   }
   const std::string& name = m.options.name;
   m.informers.push_back(
-      std::make_unique<Informer>(m.store, m.kind, nullptr, m.queue, name, kRewatchDelay));
+      std::make_unique<Informer>(m.store, m.kind, m.primary, m.queue, name, kRewatchDelay));
   for (auto& [kind, mapper] : m.secondary) {
     m.informers.push_back(
         std::make_unique<Informer>(m.store, kind, mapper, m.queue, name, kRewatchDelay));
@@ -133,7 +136,13 @@ void Controller::Impl::RunResync() {
       if (stop_cv.wait_for(l, options.resync, [this] { return stopping; })) return;
     }
     store::ListResult list = store.List(kind);
-    for (const api::json& object : list.items) queue.Add(api::Name(object));
+    for (const api::json& object : list.items) {
+      if (!primary) {
+        queue.Add(api::Name(object));
+        continue;
+      }
+      for (const std::string& key : primary(object)) queue.Add(key);
+    }
     spdlog::debug("controller={} msg=\"resync\" keys={}", options.name, list.items.size());
   }
 }

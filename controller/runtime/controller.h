@@ -40,6 +40,10 @@ class Controller {
   // spec.lab). Call before Start().
   using Mapper = std::function<std::vector<std::string>(const api::json& object)>;
   void WatchAlso(api::Kind kind, Mapper mapper);
+  // Derive the keys of the controlled kind's own changes (and of resyncs) with `mapper` instead
+  // of the object's name: a reconciler of global state (the session queue) maps everything to one
+  // key, so a burst of changes collapses into one run. Call before Start().
+  void MapPrimary(Mapper mapper);
 
   void Start();
   void Stop();

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "api/selector.h"
+#include "controller/server/neops_files.h"
 
 namespace labctl::server {
 
@@ -132,6 +133,12 @@ api::Result<NeopsLabUp> NeopsLabs::Up(const NeopsSessionView& session, const Neo
       LABCTL_RETURN_IF_ERROR(WaitGone(name));  // a same-named lab still tearing down
       auto lab = LabFromUpload(upload, name, options_.idle_timeout_seconds);
       if (!lab.ok()) return lab.status();
+      if (!options_.files_dir.empty()) {
+        SweepLabFiles(options_.files_dir, [this](const std::string& other) {
+          return store_.Get(api::Kind::kLab, other).ok();
+        });
+        LABCTL_RETURN_IF_ERROR(WriteLabFiles(options_.files_dir, name, upload));
+      }
       (*lab)["metadata"]["annotations"][kRefsAnnotation] = "1";
       (*lab)["metadata"]["annotations"][kRefSessionAnnotation] = session.name;
       auto created = store_.Create(api::Kind::kLab, std::move(*lab));

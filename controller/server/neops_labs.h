@@ -7,7 +7,9 @@
 // kept in the Lab's annotations (labctl.dev/neops-refs, and labctl.dev/neops-ref-session naming
 // the Session the count belongs to; a count left by a Session that ended reads as 0), so it
 // survives restarts. Reuse rules are those of ../shared/neops-api.md, except that attaching to a
-// lab that is already up reports reused: true. No httplib here. Thread-safe (one mutex).
+// lab that is already up reports reused: true. A new lab's topology and extra files are written
+// to <files_dir>/<lab>/ (neops_files.h) before its Lab object exists. No httplib here. Thread-safe
+// (one mutex).
 #pragma once
 
 #include <chrono>
@@ -30,6 +32,9 @@ struct NeopsLabOptions {
   int idle_timeout_seconds = 0;  // keep-warm after the session ends (0: down at once, as Neops)
   std::chrono::milliseconds ready_timeout{std::chrono::minutes(20)};
   std::chrono::milliseconds delete_timeout{std::chrono::minutes(5)};
+  // Where each uploaded lab's files go (<files_dir>/<lab>/, see neops_files.h); labd uses
+  // <data-dir>/labs. Empty: files are kept only in the Lab's annotation.
+  std::string files_dir;
 };
 
 struct NeopsLabUp {

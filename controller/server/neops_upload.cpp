@@ -46,6 +46,9 @@ api::Status ValidateUpload(const NeopsUpload& upload) {
   if (!EndsWithYaml(upload.topology_name))
     return api::Status::BadRequest("topology file must end with .yml or .yaml, got '" +
                                    upload.topology_name + "'");
+  if (!IsSafeRelativePath(upload.topology_name))
+    return api::Status::BadRequest("topology file name '" + upload.topology_name +
+                                   "' must be a relative path inside the lab directory");
   for (const auto& [path, content] : upload.extra_files) {
     if (!IsSafeRelativePath(path))
       return api::Status::BadRequest("extra file name '" + path +

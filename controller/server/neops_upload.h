@@ -1,13 +1,14 @@
 // NeopsUpload: what a Neops client sends to POST /lab (a topology file, extra files with their
 // relative paths, the reuse flag), its validation, its identity, and the Lab object it becomes.
 //
-// Names are checked before anything is stored: the topology must be *.yml/*.yaml (any case);
-// extra file names must be relative paths of plain components (no leading '/', no '.' or '..'
-// component, no backslash, no empty component, no NUL) so they can never escape the lab's
-// directory. A topology that is a labctl Lab manifest (apiVersion labctl.dev/..., kind Lab)
-// becomes a docker Lab with that spec; anything else is a netlab topology (provider netlab).
-// Extra files are kept, with their relative paths, in the annotation labctl.dev/netlab-files
-// (a JSON object path -> content) because spec.netlab.files only takes plain names.
+// Names are checked before anything is stored or written: the topology must be *.yml/*.yaml
+// (any case); its name and the extra file names must be relative paths of plain components (no
+// leading '/', no '.' or '..' component, no backslash, no empty component, no NUL) so they can
+// never escape the lab's directory. A topology that is a labctl Lab manifest (apiVersion
+// labctl.dev/..., kind Lab) becomes a docker Lab with that spec; anything else is a netlab topology
+// (provider netlab). Extra files are kept, with their relative paths, in the annotation
+// labctl.dev/netlab-files (a JSON object path -> content) because spec.netlab.files only takes
+// plain names, and written to disk with that layout by neops_files.h.
 #pragma once
 
 #include <map>

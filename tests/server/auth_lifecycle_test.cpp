@@ -2,7 +2,9 @@
 // the data-dir lock, and objects surviving kill -9 with their resourceVersions.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "server/server_test_util.h"
 #include "tests/support/labd_process.h"
@@ -78,6 +80,28 @@ TEST_F(AuthTest, SessionBelongsToItsCreator) {
   forged["metadata"]["annotations"] = {{"labctl.dev/owner", "alice"}};
   json mine = bob.MustCreate("sessions", forged);
   EXPECT_EQ(mine["metadata"]["annotations"]["labctl.dev/owner"], "bob");
+}
+
+TEST_F(AuthTest, OnlyTheHoldingSessionsOwnerOrAdminMayExecIntoItsLab) {
+  alice.MustCreate("labs", SampleLab("held"));
+  json session = alice.MustCreate("sessions", SampleSession("alices-hold", "held"));
+  std::string held_by;
+  for (int i = 0; i < 400 && held_by != "alices-hold"; ++i) {
+    held_by = root.Get(kLabs + "/held").Json().value("/status/heldBy"_json_pointer, std::string());
+    if (held_by != "alices-hold") std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(held_by, "alices-hold");
+  const std::string exec = kLabs + "/held/exec";
+  const std::string body = R"({"node":"n1","command":["true"]})";
+  Reply denied = bob.Post(exec, body);
+  EXPECT_EQ(denied.status, 403) << denied.body;
+  EXPECT_NE(denied.body.find("alices-hold"), std::string::npos) << denied.body;
+  // The owner and an admin pass the check (this labd has no Docker, so the exec itself fails).
+  for (Api* allowed : {&alice, &root}) {
+    Reply r = allowed->Post(exec, body);
+    EXPECT_NE(r.status, 403) << r.body;
+    EXPECT_NE(r.status, 0);
+  }
 }
 
 TEST_F(AuthTest, StatusWritesNeedAdmin) {

@@ -5,15 +5,17 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <filesystem>
+#include <fstream>
 #include <future>
+#include <map>
+#include <sstream>
 #include <thread>
 
-#include "controller/runtime/controller.h"
 #include "controller/runtime/event_recorder.h"
 #include "controller/server/api_server.h"
 #include "controller/server/neops_upload.h"
-#include "controller/server/neops_wiring.h"
-#include "reconcilers/session_reconciler.h"
+#include "controller/server/session_stack.h"
 #include "session_test_util.h"
 
 namespace labctl::sessiontest {
@@ -28,30 +30,43 @@ class NeopsFacadeTest : public ::testing::Test {
   void SetUp() override {
     store::Options options;
     options.data_dir = testing::MakeTempDir("neops-facade");
+    files_dir_ = options.data_dir + "/labs";
     auto opened = store::Store::Open(options);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     store_ = std::move(opened.value());
     const api::Clock& clock = api::SystemClock::Instance();
     events_ = std::make_unique<runtime::EventRecorder>(*store_, clock, "test");
-    reconciler_ = std::make_unique<reconcilers::SessionReconciler>(
-        *store_, clock, events_.get(), reconcilers::SessionReconcilerOptions{1, clock.Now()});
-    controller_ = std::make_unique<runtime::Controller>(
-        *store_, api::Kind::kSession, *reconciler_, runtime::ControllerOptions{.name = "session"});
-    controller_->WatchAlso(api::Kind::kLab, reconcilers::SessionReconciler::LabMapper());
     server::ServerOptions server_options;
     server_options.port = 0;
     server_ = std::make_unique<server::ApiServer>(*store_, server_options);
-    server::NeopsFacadeOptions neops;
-    neops.labs.ready_timeout = 60s;
-    services_ = server::AttachSessionServices(*server_, *store_, clock, reconciler_.get(),
-                                              events_.get(), neops);
+    server::SessionStackOptions stack;  // labd's own wiring
+    stack.neops.labs.ready_timeout = 60s;
+    stack.neops.labs.files_dir = files_dir_;
+    sessions_ = server::SessionStack::Attach(*server_, *store_, clock, events_.get(), stack);
     ASSERT_TRUE(server_->Start().ok());
-    controller_->Start();
+    sessions_->Start();
     server_->SetReady(true);
   }
   void TearDown() override {
     if (server_) server_->Stop();
-    if (controller_) controller_->Stop();
+    if (sessions_) sessions_->Stop();
+    std::error_code ec;
+    if (store_) std::filesystem::remove_all(files_dir_, ec);
+  }
+
+  // Every regular file under the facade's files dir, relative path -> content.
+  std::map<std::string, std::string> FilesOnDisk() {
+    std::map<std::string, std::string> out;
+    std::error_code ec;
+    for (auto it = std::filesystem::recursive_directory_iterator(files_dir_, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+      if (!it->is_regular_file()) continue;
+      std::ifstream in(it->path());
+      std::stringstream content;
+      content << in.rdbuf();
+      out[std::filesystem::relative(it->path(), files_dir_).string()] = content.str();
+    }
+    return out;
   }
 
   httplib::Client Client() {
@@ -98,12 +113,11 @@ class NeopsFacadeTest : public ::testing::Test {
     return "";
   }
 
+  std::string files_dir_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<runtime::EventRecorder> events_;
-  std::unique_ptr<reconcilers::SessionReconciler> reconciler_;
-  std::unique_ptr<runtime::Controller> controller_;
   std::unique_ptr<server::ApiServer> server_;
-  std::unique_ptr<server::SessionServices> services_;
+  std::unique_ptr<server::SessionStack> sessions_;
 };
 
 TEST_F(NeopsFacadeTest, SessionQueueAsANeopsClientSeesIt) {
@@ -165,12 +179,17 @@ TEST_F(NeopsFacadeTest, LabCallsNeedAnActiveSession) {
 TEST_F(NeopsFacadeTest, UploadNamesThatEscapeAreRefusedAndNothingIsWritten) {
   std::string a = NewSession(0);
   EXPECT_EQ(UploadLab(a, "topology.txt", kTopology)->status, 400);
-  for (const char* bad : {"../x", "/etc/passwd", "configs/../../x", "a//b", "./x", "a\\b"}) {
-    auto r = UploadLab(a, "lab.yml", kTopology, {{bad, "boom"}});
+  EXPECT_EQ(UploadLab(a, "../lab.yml", kTopology)->status, 400);
+  EXPECT_EQ(UploadLab(a, "/tmp/lab.yml", kTopology)->status, 400);
+  for (const char* bad : {"../x", "/etc/passwd", "configs/../../x", "a//b", "./x", "a\\b", ".."}) {
+    // A good file beside the bad one must not be written either.
+    auto r = UploadLab(a, "lab.yml", kTopology, {{"good.cfg", "ok"}, {bad, "boom"}});
     EXPECT_EQ(r->status, 400) << bad;
     EXPECT_TRUE(Body(r).contains("detail"));
   }
   EXPECT_TRUE(store_->List(api::Kind::kLab).items.empty());
+  EXPECT_TRUE(FilesOnDisk().empty());
+  EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(files_dir_).parent_path() / "x"));
 }
 
 TEST_F(NeopsFacadeTest, FullLabSequenceWithReuseAndReferenceCount) {
@@ -197,6 +216,11 @@ TEST_F(NeopsFacadeTest, FullLabSequenceWithReuseAndReferenceCount) {
   api::json files = api::json::parse(
       (*stored)["metadata"]["annotations"][server::kExtraFilesAnnotation].get<std::string>());
   EXPECT_EQ(files["configs/init.cfg"], "hostname r1\n");
+
+  // ... and are on disk under the lab's directory, with that layout, beside the topology.
+  std::map<std::string, std::string> expected = {{lab + "/Lab.YAML", kTopology},
+                                                 {lab + "/configs/init.cfg", "hostname r1\n"}};
+  EXPECT_EQ(FilesOnDisk(), expected);
 
   auto again = UploadLab(a, "lab.yml", kTopology, {{"configs/init.cfg", "hostname r1\n"}});
   ASSERT_EQ(again->status, 200);

@@ -1,12 +1,19 @@
 // Sessions against the real labd and labctl binaries: creation-order service under concurrency,
-// queue state across kill -9, and `labctl session run`.
+// queue state across kill -9, and `labctl session run` (exit codes, lab readiness, signals).
+#include <dirent.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <fstream>
 #include <future>
 #include <map>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "cli/client/client.h"
@@ -66,18 +73,87 @@ struct QueueDriver {
   }
 };
 
+// Starts labctl with LABCTL_SERVER=url in the background (stdout/stderr to `log`); returns its pid.
+pid_t StartLabctl(const std::string& url, std::vector<std::string> args, const std::string& log) {
+  args.insert(args.begin(), LABCTL_BIN);
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+      dup2(fd, STDOUT_FILENO);
+      dup2(fd, STDERR_FILENO);
+    }
+    setenv("LABCTL_SERVER", url.c_str(), 1);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+// The pid of a child of `parent` whose command name is `comm`, or 0.
+pid_t FindChild(pid_t parent, const std::string& comm) {
+  DIR* proc = opendir("/proc");
+  if (!proc) return 0;
+  pid_t found = 0;
+  while (dirent* entry = readdir(proc)) {
+    pid_t pid = static_cast<pid_t>(std::atoi(entry->d_name));
+    if (pid <= 0) continue;
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t open = stat.find('('), close = stat.rfind(')');
+    if (open == std::string::npos || close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 2));
+    char state = 0;
+    pid_t ppid = 0;
+    rest >> state >> ppid;
+    if (ppid == parent && stat.substr(open + 1, close - open - 1) == comm) {
+      found = pid;
+      break;
+    }
+  }
+  closedir(proc);
+  return found;
+}
+
+std::string ReadLog(const std::string& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Plays the (not yet realised) Lab provider: once `lab` is held, reports it Ready.
+bool MakeLabReadyOnceHeld(client::Client& c, const std::string& lab) {
+  for (int i = 0; i < 600; ++i) {
+    auto current = c.Get(api::Kind::kLab, lab);
+    if (!current.ok()) return false;
+    if (current->value("/status/heldBy"_json_pointer, std::string()).empty()) {
+      std::this_thread::sleep_for(50ms);
+      continue;
+    }
+    json updated = *current;
+    api::SetCondition(updated["status"], {"Ready", "True", "Ready", "", api::Generation(updated)},
+                      api::SystemClock::Instance().Now());
+    if (c.ReplaceStatus(api::Kind::kLab, updated).ok()) return true;
+  }
+  return false;
+}
+
+json NetlabLab(const std::string& name) {
+  return {{"apiVersion", api::kApiVersion},
+          {"kind", "Lab"},
+          {"metadata", {{"name", name}, {"labels", {{"labctl.dev/test", "session-run-signal"}}}}},
+          {"spec", {{"provider", "netlab"}, {"netlab", {{"topology", "nodes: {r1: {}}\n"}}}}}};
+}
+
 TEST(SessionLabd, FiftyConcurrentClientsAreServedInCreationOrderOneAtATime) {
   testing::LabdProcess labd;
   constexpr size_t kClients = 50;
   auto lister = ClientFor(labd);
-  // A watch from an empty store's list (revision "0") starts with a snapshot in name order, as in
-  // Kubernetes; one finished session first makes `from` a real revision, so ADDED events come
-  // from the change log in creation order.
-  auto first = lister.Create(api::Kind::kSession, NewSession("warm-"));
-  ASSERT_TRUE(first.ok()) << first.status().ToString();
-  auto released = lister.Post(
-      client::ResourcePath(api::Kind::kSession, api::Name(*first)) + "/release", json::object());
-  ASSERT_TRUE(released.ok()) << released.status().ToString();
+  // A non-zero revision to watch from: resourceVersion 0 means "any" (a snapshot of ADDED events
+  // sorted by name), which loses the creation order when the watch opens after the creates.
+  ASSERT_TRUE(lister.Create(api::Kind::kLab, NetlabLab("order-marker")).ok());
   auto empty = lister.List(api::Kind::kSession);
   ASSERT_TRUE(empty.ok()) << empty.status().ToString();
   std::string from = (*empty)["metadata"]["resourceVersion"];
@@ -218,6 +294,55 @@ TEST(SessionLabd, AcquireHeartbeatRelease) {
   EXPECT_EQ(Phase(*s), "Released");
   EXPECT_NE(testing::RunLabctl(labd.url(), {"session", "heartbeat", name}).exit_code, 0);
 }
+
+// SIGTERM or SIGINT to `labctl session run` is forwarded to the command, labctl waits for it,
+// releases the Session (and so the Lab) and exits with 128 + the signal the command died of.
+class SessionRunSignal : public ::testing::TestWithParam<int> {};
+
+TEST_P(SessionRunSignal, ForwardsTheSignalReleasesAndExitsWithTheChildsStatus) {
+  const int sig = GetParam();
+  testing::LabdProcess labd;
+  auto c = ClientFor(labd);
+  ASSERT_TRUE(c.Create(api::Kind::kLab, NetlabLab("siglab")).ok());
+  std::string log = labd.data_dir() + "/labctl-run.log";
+  pid_t labctl = StartLabctl(labd.url(),
+                             {"session", "run", "--lab", "siglab", "--holder", "signal test",
+                              "--heartbeat", "1s", "--", "sleep", "60"},
+                             log);
+  ASSERT_GT(labctl, 0);
+  ASSERT_TRUE(MakeLabReadyOnceHeld(c, "siglab")) << ReadLog(log);
+  pid_t child = 0;
+  for (int i = 0; i < 600 && child == 0; ++i) {
+    child = FindChild(labctl, "sleep");
+    if (child == 0) std::this_thread::sleep_for(50ms);
+  }
+  if (child == 0) kill(labctl, SIGKILL);
+  ASSERT_NE(child, 0) << "the command never started; labctl said:\n" << ReadLog(log);
+
+  ASSERT_EQ(kill(labctl, sig), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(labctl, &status, 0), labctl);
+  ASSERT_TRUE(WIFEXITED(status)) << "labctl itself died of a signal; log:\n" << ReadLog(log);
+  EXPECT_EQ(WEXITSTATUS(status), 128 + sig) << ReadLog(log);
+  // labctl reaped the command before exiting, so it is gone (not merely orphaned).
+  EXPECT_EQ(kill(child, 0), -1);
+  EXPECT_EQ(errno, ESRCH);
+
+  auto list = c.List(api::Kind::kSession);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ((*list)["items"].size(), 1u);
+  const json& session = (*list)["items"][0];
+  EXPECT_EQ(session.value("/spec/holder"_json_pointer, std::string()), "signal test");
+  EXPECT_EQ(Phase(session), "Released");
+  auto lab = c.Get(api::Kind::kLab, "siglab");
+  ASSERT_TRUE(lab.ok());
+  EXPECT_EQ(lab->value("/status/heldBy"_json_pointer, std::string()), "");
+}
+
+INSTANTIATE_TEST_SUITE_P(SessionLabd, SessionRunSignal, ::testing::Values(SIGTERM, SIGINT),
+                         [](const ::testing::TestParamInfo<int>& info) {
+                           return std::string(info.param == SIGTERM ? "SIGTERM" : "SIGINT");
+                         });
 
 }  // namespace
 }  // namespace labctl::sessiontest
