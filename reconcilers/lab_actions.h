@@ -1,5 +1,6 @@
 // DockerLabActions: the Docker side of the API's lab actions — exec in a node (exit code and
-// output, buffered or streamed; a timeout or, when streamed, a client that went away kills the
+// output, buffered or streamed, with stdin given in the request or, when streamed, sent alongside
+// by a second request (ExecStdin); a timeout or, when streamed, a client that went away kills the
 // process, which Docker itself cannot do, by the host pid that exec-inspect reports), logs (tail,
 // follow) and packet capture (tcpdump from the host in the node's network namespace). The server
 // has already authenticated and authorised the caller. Thread-safe.
@@ -9,9 +10,12 @@
 #include "controller/server/actions.h"
 #include "reconcilers/docker/engine.h"
 #include "reconcilers/docker/exec_runner.h"
+#include "reconcilers/exec_stdin_registry.h"
 #include "store/store.h"
 
 namespace labctl::reconcilers {
+
+using api::Status;
 
 class DockerLabActions : public server::LabActions {
  public:
@@ -21,6 +25,8 @@ class DockerLabActions : public server::LabActions {
                               const server::Principal& who) override;
   api::Result<Stream> ExecStream(const std::string& lab, const api::json& request,
                                  const server::Principal& who) override;
+  api::Status ExecStdin(const std::string& lab, const std::string& exec_id, const ByteSource& body,
+                        const server::Principal& who) override;
   api::Result<Stream> Logs(const std::string& lab, const Params& params,
                            const server::Principal& who) override;
   api::Result<Stream> Capture(const std::string& lab, const Params& params,
@@ -31,13 +37,18 @@ class DockerLabActions : public server::LabActions {
     std::string container;
     std::vector<std::string> cmd;
     docker::ExecControl control;
+    api::json stdin;  // buffered: the text (or null); streamed: true to attach stdin
   };
-  api::Result<ExecRequest> ParseExec(const std::string& lab, const api::json& request);
+  api::Result<ExecRequest> ParseExec(const std::string& lab, const api::json& request,
+                                     bool streamed);
+  Status StreamExec(ExecRequest& r, const std::string& lab, const std::string& user,
+                    const ByteSink& sink);
   // The node's container id after checking that the lab and node exist.
   api::Result<std::string> NodeContainer(const std::string& lab, const std::string& node);
 
   store::Store& store_;
   docker::DockerEngine& engine_;
+  ExecStdinRegistry stdin_execs_;
 };
 
 }  // namespace labctl::reconcilers
