@@ -140,7 +140,10 @@ void AddLabActions(json& paths, const std::string& base) {
                     {"properties",
                      {{"node", {{"type", "string"}}},
                       {"command", {{"type", "array"}, {"items", {{"type", "string"}}}}},
-                      {"stdin", {{"type", "string"}}}}}};
+                      {"stdin",
+                       {{"description",
+                         "the text for the command's stdin; with ?stream=true a boolean: "
+                         "attach stdin, fed by .../exec/{execId}/stdin"}}}}}};
   json exec_result = {{"type", "object"},
                       {"properties",
                        {{"exitCode", {{"type", "integer"}}},
@@ -151,6 +154,22 @@ void AddLabActions(json& paths, const std::string& base) {
                                 {"400", "401", "403", "404"}));
   exec["requestBody"] = {{"required", true}, {"content", JsonContent(exec_body)}};
   paths[base + "/exec"] = {{"parameters", json::array({NameParam()})}, {"post", exec}};
+
+  json stdin = Action("Stdin of a streamed exec (chunked; stream-0 frames, the end is EOF)",
+                      "execLabStdin", "Lab",
+                      WithErrors({{"204", {{"description", "the body reached the command"}}}},
+                                 {"401", "403", "404", "409"}));
+  stdin["requestBody"] = {{"required", true},
+                          {"content",
+                           {{"application/vnd.labctl.exec-stream",
+                             {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
+  json exec_id = {{"name", "execId"},
+                  {"in", "path"},
+                  {"required", true},
+                  {"description", "from the first frame of the exec stream"},
+                  {"schema", {{"type", "string"}}}};
+  paths[base + "/exec/{execId}/stdin"] = {{"parameters", json::array({NameParam(), exec_id})},
+                                          {"post", stdin}};
 
   json logs =
       Action("A lab node's container logs", "logsLab", "Lab",

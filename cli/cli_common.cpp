@@ -4,6 +4,7 @@
 #include <cctype>
 #include <iostream>
 
+#include "cli/client/client.h"
 #include "cli/commands.h"
 
 namespace labctl::cli {
@@ -59,6 +60,17 @@ api::Result<KindAndName> ParseKindAndName(const std::vector<std::string>& args, 
   std::string name;
   if (i < args.size()) name = args[i++];
   return KindAndName{*kind, name};
+}
+
+std::string LabPath(const std::string& lab, const std::string& sub) {
+  return client::ResourcePath(api::Kind::kLab, lab) + "/" + sub;
+}
+
+api::Result<std::string> LabName(const std::string& arg) {
+  if (arg.rfind("lab/", 0) == 0) return arg.substr(4);
+  if (arg.rfind("labs/", 0) == 0) return arg.substr(5);
+  if (arg.find('/') != std::string::npos) return api::Status::BadRequest("expected lab/NAME");
+  return arg;
 }
 
 }  // namespace labctl::cli

@@ -27,6 +27,11 @@ struct KindAndName {
   api::Kind kind;
   std::string name;  // may be empty when allowed
 };
+// The API path of a lab's action: LabPath("natlab", "exec") -> .../labs/natlab/exec.
+std::string LabPath(const std::string& lab, const std::string& sub);
+// "lab/NAME", "labs/NAME" or "NAME" (exec, logs and capture only act on labs).
+api::Result<std::string> LabName(const std::string& arg);
+
 // Parses "KIND/NAME" from args[i], or "KIND NAME" from args[i], args[i+1]; advances i.
 api::Result<KindAndName> ParseKindAndName(const std::vector<std::string>& args, size_t& i);
 // "KIND" alone, with a readable error naming the kinds.

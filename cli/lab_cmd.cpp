@@ -1,5 +1,5 @@
-// labctl lab restart|recreate|stop|start|check|reset|collect, exec and logs: lifecycle verbs
-// over the API (collect and capture live in lab_tools_cmd.cpp).
+// labctl lab restart|recreate|stop|start|check|reset|collect and logs: lifecycle verbs over the
+// API (collect and capture live in lab_tools_cmd.cpp, exec in exec_cmd.cpp).
 //
 // The verbs write annotations the Lab reconciler acts on (see docs/labs.md):
 //   restart            labctl.dev/restartedAt=<now>    every container restarted once
@@ -34,12 +34,7 @@ constexpr char kLabUsage[] =
     "  reset     return every node's network state to the declared baseline: NAT/firewall\n"
     "            rules restored, conntrack flushed, exec-started processes killed\n"
     "  collect   write every node's logs and inspect data and the lab's events into DIR\n";
-constexpr char kExecUsage[] = "Usage: labctl exec lab/NAME NODE [--timeout SECONDS] -- CMD...\n";
 constexpr char kLogsUsage[] = "Usage: labctl logs lab/NAME NODE [-f] [--tail N]\n";
-
-std::string LabPath(const std::string& lab, const std::string& sub) {
-  return LabActionPath(lab, sub);
-}
 
 std::string NowText() { return api::FormatTime(api::SystemClock::Instance().Now()); }
 
@@ -110,33 +105,6 @@ int CheckLab(const CliContext& ctx, const std::string& lab) {
   return kExitOk;
 }
 
-// Splits a streamed exec answer into its frames (server::ExecFrame): stdout and stderr go to
-// ours as they arrive, the exit frame is kept, heartbeats are dropped.
-struct ExecFrames {
-  std::string buffer;
-  std::optional<json> exit;
-
-  bool Feed(std::string_view chunk) {
-    buffer.append(chunk);
-    size_t pos = 0;
-    while (buffer.size() - pos >= 8) {
-      const auto* h = reinterpret_cast<const unsigned char*>(buffer.data() + pos);
-      uint32_t size =
-          (uint32_t{h[4]} << 24) | (uint32_t{h[5]} << 16) | (uint32_t{h[6]} << 8) | uint32_t{h[7]};
-      if (buffer.size() - pos - 8 < size) break;
-      std::string_view payload(buffer.data() + pos + 8, size);
-      if (h[0] == 1) std::cout.write(payload.data(), payload.size()).flush();
-      if (h[0] == 2) std::cerr.write(payload.data(), payload.size()).flush();
-      if (h[0] == 3) exit = json::parse(payload, nullptr, false);
-      pos += 8 + size;
-    }
-    buffer.erase(0, pos);
-    return true;
-  }
-};
-
-api::Result<std::string> LabName(const std::string& arg) { return ParseLabArg(arg); }
-
 int ResetLab(const CliContext& ctx, const std::string& lab) {
   client::Options o = ctx.options;
   o.timeout = std::max(o.timeout, std::chrono::milliseconds(std::chrono::minutes(5)));
@@ -161,17 +129,6 @@ int ResetLab(const CliContext& ctx, const std::string& lab) {
 }
 
 }  // namespace
-
-api::Result<std::string> ParseLabArg(const std::string& arg) {
-  if (arg.rfind("lab/", 0) == 0) return arg.substr(4);
-  if (arg.rfind("labs/", 0) == 0) return arg.substr(5);
-  if (arg.find('/') != std::string::npos) return api::Status::BadRequest("expected lab/NAME");
-  return arg;
-}
-
-std::string LabActionPath(const std::string& lab, const std::string& sub) {
-  return client::ResourcePath(api::Kind::kLab, lab) + "/" + sub;
-}
 
 int RunLab(const CliContext& ctx, const std::vector<std::string>& args) {
   Flags flags({{"node", 0, true}, {"dir", 'd', true}});
@@ -210,38 +167,6 @@ int RunLab(const CliContext& ctx, const std::vector<std::string>& args) {
     return CollectLab(ctx, *lab, flags.Get("dir"));
   }
   return UsageError("unknown lab verb " + verb, kLabUsage);
-}
-
-int RunExec(const CliContext& ctx, const std::vector<std::string>& args) {
-  Flags flags({{"timeout", 0, true}});
-  if (auto st = flags.Parse(args); !st.ok()) return UsageError(st.message(), kExecUsage);
-  if (flags.help()) {
-    std::cout << kExecUsage;
-    return kExitOk;
-  }
-  if (flags.positional().size() != 2 || flags.rest().empty())
-    return UsageError("exec needs lab/NAME NODE -- CMD...", kExecUsage);
-  auto lab = LabName(flags.positional()[0]);
-  if (!lab.ok()) return UsageError(lab.status().message(), kExecUsage);
-  json body = {{"node", flags.positional()[1]}, {"command", flags.rest()}};
-  if (flags.Has("timeout")) body["timeoutSeconds"] = std::atoi(flags.Get("timeout").c_str());
-  // Output is streamed as the command writes it. Ctrl-C (or any death of labctl) closes the
-  // connection, and labd then kills the command in the node.
-  client::Client client(ctx.options);
-  ExecFrames frames;
-  auto st = client.StreamPost(LabPath(*lab, "exec") + "?stream=true", body,
-                              [&](std::string_view chunk) { return frames.Feed(chunk); });
-  if (st.ok() && !frames.exit)
-    st = api::Status::Unavailable("exec stream ended without an exit code");
-  if (st.ok() && frames.exit->contains("error"))
-    st = api::Status::Internal((*frames.exit)["error"].get<std::string>());
-  if (!st.ok()) {
-    PrintError(st, ObjectRef(api::Kind::kLab, *lab));
-    return kExitError;
-  }
-  if (frames.exit->value("timedOut", false))
-    std::cerr << "labctl: command killed after --timeout " << flags.Get("timeout") << "s\n";
-  return frames.exit->value("exitCode", 1);
 }
 
 int RunLogs(const CliContext& ctx, const std::vector<std::string>& args) {

@@ -1,6 +1,5 @@
 // labctl's lab tools beyond the lifecycle verbs: packet capture (`labctl capture`) and artifact
-// collection (`labctl lab collect`), in lab_tools_cmd.cpp; the lab-argument parser they share
-// with lab_cmd.cpp.
+// collection (`labctl lab collect`), in lab_tools_cmd.cpp.
 #pragma once
 
 #include <string>
@@ -9,11 +8,6 @@
 #include "cli/commands.h"
 
 namespace labctl::cli {
-
-// "lab/NAME", "labs/NAME" or "NAME" -> NAME.
-api::Result<std::string> ParseLabArg(const std::string& arg);
-// The API path of one of a lab's actions: /apis/.../labs/NAME/SUB.
-std::string LabActionPath(const std::string& lab, const std::string& sub);
 
 // Writes DIR/lab.yaml, DIR/events.yaml and DIR/nodes/NODE/{logs.txt,inspect.json}.
 int CollectLab(const CliContext& ctx, const std::string& lab, const std::string& dir);

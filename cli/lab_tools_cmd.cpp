@@ -49,12 +49,12 @@ int RunCapture(const CliContext& ctx, const std::vector<std::string>& args) {
   if (flags.positional().size() != 2)
     return UsageError("capture needs lab/NAME NODE", kCaptureUsage);
   if (!flags.Has("write")) return UsageError("capture needs -w FILE", kCaptureUsage);
-  auto lab = ParseLabArg(flags.positional()[0]);
+  auto lab = LabName(flags.positional()[0]);
   if (!lab.ok()) return UsageError(lab.status().message(), kCaptureUsage);
   const std::string duration = flags.Get("duration", "10");
   if (duration.empty() || duration.find_first_not_of("0123456789") != std::string::npos)
     return UsageError("--duration must be whole seconds", kCaptureUsage);
-  std::string path = LabActionPath(*lab, "capture") +
+  std::string path = LabPath(*lab, "capture") +
                      "?node=" + client::UrlEncode(flags.positional()[1]) + "&seconds=" + duration;
   if (flags.Has("iface")) path += "&iface=" + client::UrlEncode(flags.Get("iface"));
   if (flags.Has("filter")) path += "&filter=" + client::UrlEncode(flags.Get("filter"));
@@ -135,13 +135,13 @@ int CollectLab(const CliContext& ctx, const std::string& lab, const std::string&
     fs::path node_dir = fs::path(dir) / "nodes" / name;
     fs::create_directories(node_dir, ec);
     const std::string q = "?node=" + client::UrlEncode(name);
-    auto logs = client->Request("GET", LabActionPath(lab, "logs") + q);
+    auto logs = client->Request("GET", LabPath(lab, "logs") + q);
     if (logs.ok())
       WriteText(node_dir / "logs.txt", logs->is_string() ? logs->get<std::string>()
                                                          : (logs->is_null() ? "" : logs->dump()));
     else
       note(name + " logs", logs.status());
-    auto inspect = client->Request("GET", LabActionPath(lab, "inspect") + q);
+    auto inspect = client->Request("GET", LabPath(lab, "inspect") + q);
     if (inspect.ok())
       WriteText(node_dir / "inspect.json", inspect->dump(2) + "\n");
     else

@@ -14,6 +14,7 @@
 
 #include "reconcilers/docker/exec_runner.h"
 #include "reconcilers/docker/naming.h"
+#include "reconcilers/docker/stream_demux.h"
 #include "reconcilers/net/netns.h"
 #include "reconcilers/net/process.h"
 
@@ -117,7 +118,8 @@ api::Result<std::string> DockerLabActions::NodeContainer(const std::string& lab,
 }
 
 api::Result<DockerLabActions::ExecRequest> DockerLabActions::ParseExec(const std::string& lab,
-                                                                       const json& request) {
+                                                                       const json& request,
+                                                                       bool streamed) {
   if (!request.is_object() || !request.contains("command") || !request["command"].is_array() ||
       request["command"].empty())
     return Status::BadRequest("exec needs {\"node\": ..., \"command\": [...]}");
@@ -130,6 +132,10 @@ api::Result<DockerLabActions::ExecRequest> DockerLabActions::ParseExec(const std
   if (!timeout.is_number_integer() || timeout.get<int>() < 0)
     return Status::BadRequest("timeoutSeconds must be an integer >= 0");
   r.control.timeout = std::chrono::seconds(timeout.get<int>());
+  r.stdin = request.value("stdin", json());
+  if (!r.stdin.is_null() && !(streamed ? r.stdin.is_boolean() : r.stdin.is_string()))
+    return Status::BadRequest(streamed ? "stdin must be true or false with stream=true"
+                                       : "stdin must be a string");
   auto id = NodeContainer(lab, request.value("node", ""));
   if (!id.ok()) return id.status();
   r.container = *id;
@@ -138,8 +144,18 @@ api::Result<DockerLabActions::ExecRequest> DockerLabActions::ParseExec(const std
 
 api::Result<json> DockerLabActions::Exec(const std::string& lab, const json& request,
                                          const server::Principal&) {
-  auto r = ParseExec(lab, request);
+  auto r = ParseExec(lab, request, false);
   if (!r.ok()) return r.status();
+  // The text is written from its own thread: a command may write output before it reads.
+  std::thread feeder;
+  if (r->stdin.is_string()) {
+    r->control.on_stdin = [&feeder, text = r->stdin.get<std::string>()](
+                              const std::shared_ptr<docker::ExecSession>& s) {
+      feeder = std::thread([s, text] {
+        if (s->WriteStdin(text).ok()) (void)s->CloseStdin();
+      });
+    };
+  }
   std::string out, err;
   auto outcome = docker::RunExec(
       engine_, r->container, r->cmd,
@@ -148,6 +164,7 @@ api::Result<json> DockerLabActions::Exec(const std::string& lab, const json& req
         return true;
       },
       r->control);
+  if (feeder.joinable()) feeder.join();
   if (!outcome.ok()) return outcome.status();
   json result = {{"exitCode", outcome->exit_code}, {"stdout", out}, {"stderr", err}};
   if (outcome->timed_out) result["timedOut"] = true;
@@ -156,37 +173,70 @@ api::Result<json> DockerLabActions::Exec(const std::string& lab, const json& req
 
 api::Result<server::LabActions::Stream> DockerLabActions::ExecStream(const std::string& lab,
                                                                      const json& request,
-                                                                     const server::Principal&) {
-  auto r = ParseExec(lab, request);
+                                                                     const server::Principal& who) {
+  auto r = ParseExec(lab, request, true);
   if (!r.ok()) return r.status();
   Stream s;
   s.content_type = server::kExecStreamContentType;
-  s.produce = [this, r = std::move(*r)](const ByteSink& sink) mutable {
-    // Output and heartbeats come from two threads; a failed write means the client is gone.
-    std::mutex mu;
-    bool gone = false;
-    auto send = [&](int stream, std::string_view payload) {
-      std::lock_guard<std::mutex> l(mu);
-      gone = gone || !sink(server::ExecFrame(stream, payload));
-      return !gone;
-    };
-    // The heartbeat is how a silent command notices its client left: the second write to a
-    // closed connection fails.
-    r.control.cancelled = [&] { return !send(server::kExecStreamHeartbeat, ""); };
-    auto outcome = docker::RunExec(
-        engine_, r.container, r.cmd,
-        [&](int stream, std::string_view d) { return send(stream, d); }, r.control);
-    if (!outcome.ok()) {
-      send(server::kExecStreamExit, json{{"error", outcome.status().ToString()}}.dump());
-      return outcome.status();
-    }
-    json exit = {{"exitCode", outcome->exit_code}};
-    if (outcome->timed_out) exit["timedOut"] = true;
-    if (outcome->cancelled) exit["cancelled"] = true;
-    send(server::kExecStreamExit, exit.dump());
-    return Status::Ok();
+  s.produce = [this, r = std::move(*r), lab, user = who.user](const ByteSink& sink) mutable {
+    return StreamExec(r, lab, user, sink);
   };
   return s;
+}
+
+Status DockerLabActions::StreamExec(ExecRequest& r, const std::string& lab, const std::string& user,
+                                    const ByteSink& sink) {
+  // Output and heartbeats come from two threads; a failed write means the client is gone.
+  std::mutex mu;
+  bool gone = false;
+  auto send = [&](int stream, std::string_view payload) {
+    std::lock_guard<std::mutex> l(mu);
+    gone = gone || !sink(server::ExecFrame(stream, payload));
+    return !gone;
+  };
+  // The heartbeat is how a silent command notices its client left: the second write to a
+  // closed connection fails.
+  r.control.cancelled = [&] { return !send(server::kExecStreamHeartbeat, ""); };
+  std::string stdin_exec;
+  if (r.stdin == true) {
+    r.control.on_stdin = [&](const std::shared_ptr<docker::ExecSession>& session) {
+      stdin_execs_.Add(lab, user, session);
+      stdin_exec = session->id();
+      send(server::kExecStreamStarted, json{{"execId", stdin_exec}}.dump());
+    };
+  }
+  auto outcome = docker::RunExec(
+      engine_, r.container, r.cmd, [&](int stream, std::string_view d) { return send(stream, d); },
+      r.control);
+  if (!stdin_exec.empty()) stdin_execs_.Remove(stdin_exec);
+  if (!outcome.ok()) {
+    send(server::kExecStreamExit, json{{"error", outcome.status().ToString()}}.dump());
+    return outcome.status();
+  }
+  json exit = {{"exitCode", outcome->exit_code}};
+  if (outcome->timed_out) exit["timedOut"] = true;
+  if (outcome->cancelled) exit["cancelled"] = true;
+  send(server::kExecStreamExit, exit.dump());
+  return Status::Ok();
+}
+
+Status DockerLabActions::ExecStdin(const std::string& lab, const std::string& exec_id,
+                                   const ByteSource& body, const server::Principal& who) {
+  auto session = stdin_execs_.Claim(lab, exec_id, who);
+  if (!session.ok()) return session.status();
+  Status written = Status::Ok();
+  docker::StreamDemuxer frames([&](int stream, std::string_view data) {
+    if (stream != server::kExecStdinData || data.empty()) return true;  // keep-alive
+    written = (*session)->WriteStdin(data);
+    return written.ok();
+  });
+  bool complete = body([&](std::string_view chunk) { return frames.Feed(chunk); });
+  // The end of the body is EOF for the process; so is a client that went away mid-body.
+  Status closed = (*session)->CloseStdin();
+  spdlog::debug("exec stdin ended exec={} complete={} written=\"{}\"", exec_id, complete,
+                written.ToString());
+  if (!written.ok()) return Status::Conflict("exec " + exec_id + " has ended");
+  return closed;
 }
 
 api::Result<server::LabActions::Stream> DockerLabActions::Logs(const std::string& lab,

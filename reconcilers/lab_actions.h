@@ -1,5 +1,6 @@
 // DockerLabActions: the Docker side of the API's lab actions — exec in a node (exit code and
-// output, buffered or streamed; a timeout or, when streamed, a client that went away kills the
+// output, buffered or streamed, with stdin given in the request or, when streamed, sent alongside
+// by a second request (ExecStdin); a timeout or, when streamed, a client that went away kills the
 // process, which Docker itself cannot do, by the host pid that exec-inspect reports), logs (tail,
 // follow), packet capture (the host's tcpdump, started with an argv array in the node's network
 // namespace, its pcap streamed), inspect (engine document plus the node's addresses, routes, rules
@@ -14,9 +15,12 @@
 #include "reconcilers/docker/exec_runner.h"
 #include "reconcilers/lab_bringup.h"
 #include "reconcilers/network_baselines.h"
+#include "reconcilers/exec_stdin_registry.h"
 #include "store/store.h"
 
 namespace labctl::reconcilers {
+
+using api::Status;
 
 class DockerLabActions : public server::LabActions {
  public:
@@ -29,6 +33,8 @@ class DockerLabActions : public server::LabActions {
                               const server::Principal& who) override;
   api::Result<Stream> ExecStream(const std::string& lab, const api::json& request,
                                  const server::Principal& who) override;
+  api::Status ExecStdin(const std::string& lab, const std::string& exec_id, const ByteSource& body,
+                        const server::Principal& who) override;
   api::Result<Stream> Logs(const std::string& lab, const Params& params,
                            const server::Principal& who) override;
   api::Result<Stream> Capture(const std::string& lab, const Params& params,
@@ -42,8 +48,12 @@ class DockerLabActions : public server::LabActions {
     std::string container;
     std::vector<std::string> cmd;
     docker::ExecControl control;
+    api::json stdin;  // buffered: the text (or null); streamed: true to attach stdin
   };
-  api::Result<ExecRequest> ParseExec(const std::string& lab, const api::json& request);
+  api::Result<ExecRequest> ParseExec(const std::string& lab, const api::json& request,
+                                     bool streamed);
+  Status StreamExec(ExecRequest& r, const std::string& lab, const std::string& user,
+                    const ByteSink& sink);
   // The node's container id after checking that the lab and node exist.
   api::Result<std::string> NodeContainer(const std::string& lab, const std::string& node);
 
@@ -51,6 +61,7 @@ class DockerLabActions : public server::LabActions {
   docker::DockerEngine& engine_;
   NetworkBaselines* baselines_;
   ContainerStartedHook network_hook_;
+  ExecStdinRegistry stdin_execs_;
 };
 
 }  // namespace labctl::reconcilers

@@ -274,6 +274,29 @@ api::Status Client::StreamPost(const std::string& path, const json& body,
   return StreamRequest("POST", path, body.dump(), callback);
 }
 
+api::Status Client::StreamUpload(const std::string& path, const std::string& content_type,
+                                 const BodyProducer& produce) {
+  httplib::Client http(options_.server);
+  if (!http.is_valid()) return api::Status::BadRequest("invalid server URL " + options_.server);
+  ApplyTimeouts(http, options_.timeout, options_.timeout);
+  http.set_write_timeout(std::chrono::hours(24));
+  if (!options_.token.empty()) http.set_bearer_token_auth(options_.token);
+  bool abandoned = false;
+  auto provider = [&](size_t, httplib::DataSink& sink) {
+    bool complete = produce([&](std::string_view piece) {
+      return piece.empty() || sink.write(piece.data(), piece.size());
+    });
+    if (complete) sink.done();
+    abandoned = !complete;
+    return complete;
+  };
+  auto res = http.Post(path, httplib::ContentProviderWithoutLength(provider), content_type);
+  if (abandoned) return api::Status::Ok();
+  if (!res) return CannotReach(options_.server, res.error());
+  if (!IsSuccess(res->status)) return StatusFromResponse(res->status, res->body);
+  return api::Status::Ok();
+}
+
 api::Status Client::StreamRequest(const std::string& method, const std::string& path,
                                   const std::string& body, const ChunkCallback& callback) {
   httplib::Client http(options_.server);

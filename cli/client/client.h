@@ -41,6 +41,9 @@ struct WatchParams {
 using WatchCallback = std::function<bool(const json& event)>;
 // Called with each chunk of a streamed body; return false to stop.
 using ChunkCallback = std::function<bool(std::string_view chunk)>;
+// Produces a request body: calls `write` for each piece (it returns false once the connection
+// failed); returns true when the body is complete, false to abandon the request.
+using BodyProducer = std::function<bool(const ChunkCallback& write)>;
 
 // The API path of a collection or object: /apis/labctl.dev/v1alpha1/labs[/name].
 std::string ResourcePath(api::Kind kind, const std::string& name = "");
@@ -78,6 +81,11 @@ class Client {
   api::Status StreamGet(const std::string& path, const ChunkCallback& callback);
   // POSTs `body` to `path` and hands the answer over the same way (streamed exec).
   api::Status StreamPost(const std::string& path, const json& body, const ChunkCallback& callback);
+  // POSTs a body sent in chunks as `produce` makes it (chunked transfer encoding, no write
+  // timeout: the server may stop reading while its side is busy), on its own connection
+  // (stdin of a streamed exec). OK also when `produce` abandoned the request.
+  api::Status StreamUpload(const std::string& path, const std::string& content_type,
+                           const BodyProducer& produce);
 
  private:
   api::Status StreamRequest(const std::string& method, const std::string& path,

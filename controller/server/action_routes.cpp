@@ -1,5 +1,5 @@
-// Routes for the non-CRUD endpoints: session heartbeat/release and lab exec/logs/capture/
-// inspect/reset. The
+// Routes for the non-CRUD endpoints: session heartbeat/release and lab exec (and its stdin),
+// logs, capture, inspect and reset. The
 // caller's right to act is checked here (the session's owner, or group admin); the work is done
 // by the registered SessionActions/LabActions, or, for sessions without one, by plain status
 // writes (StoreSessionActions).
@@ -159,6 +159,26 @@ void HandleLabAction(const httplib::Request& req, httplib::Response& res, Server
   SendStream(res, std::move(*stream));
 }
 
+// POST .../labs/{name}/exec/{id}/stdin: the body is read as it arrives and fed to the command.
+void HandleExecStdin(const httplib::Request& req, httplib::Response& res,
+                     const httplib::ContentReader& reader, ServerContext& ctx) {
+  bool reading = false;
+  auto body = [&](const LabActions::ByteSink& sink) {
+    reading = true;
+    return reader([&](const char* data, size_t n) { return sink(std::string_view(data, n)); });
+  };
+  Status st = Status::Ok();
+  auto who = CallerOf(req, ctx.options.auth);
+  if (!ctx.lab_actions) st = NotImplemented();
+  if (st.ok() && !who.ok()) st = who.status();
+  if (st.ok()) st = CheckLabAccess(ctx, req.matches[1], *who);
+  if (st.ok()) st = ctx.lab_actions->ExecStdin(req.matches[1], req.matches[2], body, *who);
+  // Refused before reading: drain the body, so the client (still sending) gets the answer.
+  if (!st.ok() && !reading) reader([](const char*, size_t) { return true; });
+  if (!st.ok()) return SendStatus(res, st);
+  res.status = 204;
+}
+
 }  // namespace
 
 void MountSessionActionRoutes(httplib::Server& http, ServerContext& ctx) {
@@ -175,6 +195,10 @@ void MountLabActionRoutes(httplib::Server& http, ServerContext& ctx) {
   };
   const std::string labs = std::string(kApiPathPattern) + "/labs/([^/]+)/";
   http.Post(labs + "(exec|reset)", handler);
+  http.Post(labs + "exec/([^/]+)/stdin", [&ctx](const httplib::Request& req, httplib::Response& res,
+                                                const httplib::ContentReader& reader) {
+    HandleExecStdin(req, res, reader, ctx);
+  });
   http.Get(labs + "(logs|capture|inspect)", handler);
 }
 

@@ -18,11 +18,16 @@ namespace labctl::server {
 
 // Streamed exec body: frames in Docker's multiplexed format — stream byte, three zero bytes,
 // big-endian 32-bit length, payload — with stream 1 stdout, 2 stderr, 0 an empty heartbeat
-// (ignore it) and 3 the exit frame, last: JSON {"exitCode": N[, "timedOut": true]
-// [, "cancelled": true]} or {"error": "..."}.
+// (ignore it), 4 (first, only when stdin was asked for) JSON {"execId": "..."} naming the exec
+// whose stdin POST .../exec/{execId}/stdin feeds, and 3 the exit frame, last: JSON
+// {"exitCode": N[, "timedOut": true][, "cancelled": true]} or {"error": "..."}.
+// The stdin request's body is frames of the same format: stream 0 with the bytes for the
+// process's stdin (an empty one is a keep-alive); the end of the body closes the process's stdin.
 inline constexpr char kExecStreamContentType[] = "application/vnd.labctl.exec-stream";
 inline constexpr int kExecStreamHeartbeat = 0;
 inline constexpr int kExecStreamExit = 3;
+inline constexpr int kExecStreamStarted = 4;
+inline constexpr int kExecStdinData = 0;
 inline std::string ExecFrame(int stream, std::string_view payload) {
   std::string f(8, '\0');
   f[0] = static_cast<char>(stream);
@@ -50,6 +55,9 @@ class LabActions {
   using Params = std::map<std::string, std::string>;  // query parameters
   // Receives the response body piece by piece; returns false once the client is gone.
   using ByteSink = std::function<bool(std::string_view chunk)>;
+  // Hands a request body to the sink piece by piece as it arrives; true once it all arrived,
+  // false when the connection failed or the sink returned false.
+  using ByteSource = std::function<bool(const ByteSink& sink)>;
   // A streamed response: the status (200) is sent before `produce` runs, so validate first and
   // return a Status from Logs/Capture for bad requests.
   struct Stream {
@@ -62,11 +70,18 @@ class LabActions {
   // Result: {"exitCode": 0, "stdout": "...", "stderr": "..."}.
   virtual api::Result<api::json> Exec(const std::string& lab, const api::json& request,
                                       const Principal& who) = 0;
-  // POST .../exec?stream=true, same body: the output as it comes, framed (see ExecFrame), and
-  // the exit frame last. A client that goes away kills the command.
+  // POST .../exec?stream=true, same body but "stdin": true|false: the output as it comes,
+  // framed (see ExecFrame), and the exit frame last. A client that goes away kills the command.
+  // With "stdin": true the first frame names the exec for ExecStdin.
   virtual api::Result<Stream> ExecStream(const std::string& lab, const api::json& request,
                                          const Principal& who) {
     return api::Status::BadRequest("streaming exec is not available in this labd");
+  }
+  // POST .../exec/{id}/stdin: feeds the body (stdin frames, see above) to the running exec `id`
+  // of `lab`, started by `who` (or `who` is admin), then closes its stdin.
+  virtual api::Status ExecStdin(const std::string& lab, const std::string& exec_id,
+                                const ByteSource& body, const Principal& who) {
+    return api::Status::NotFound("no running exec " + exec_id + " with stdin");
   }
   // ?node=&follow=&tailLines=  (text/plain)
   virtual api::Result<Stream> Logs(const std::string& lab, const Params& params,

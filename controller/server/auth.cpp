@@ -33,10 +33,6 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-bool Principal::InGroup(std::string_view group) const {
-  return std::find(groups.begin(), groups.end(), group) != groups.end();
-}
-
 api::Result<Auth> Auth::Parse(const std::string& text) {
   Auth auth;
   auth.enabled_ = true;

@@ -7,6 +7,7 @@
 // "readonly" may only read. Immutable after construction, so safe to share between threads.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -24,7 +25,11 @@ struct Principal {
   std::string user;
   std::vector<std::string> groups;
 
-  bool InGroup(std::string_view group) const;
+  // Inline, like the rest of Principal: the action implementations below the server (reconcilers)
+  // use it without linking the server.
+  bool InGroup(std::string_view group) const {
+    return std::find(groups.begin(), groups.end(), group) != groups.end();
+  }
   bool IsAdmin() const { return InGroup(kAdminGroup); }
   // Admins write; members of "readonly" (and not admin) may only read.
   bool CanWrite() const { return IsAdmin() || !InGroup(kReadOnlyGroup); }

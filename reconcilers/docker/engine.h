@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -122,6 +123,26 @@ struct EngineEvent {
 using OutputCallback = std::function<bool(int stream, std::string_view data)>;
 using EventCallback = std::function<bool(const EngineEvent& event)>;
 
+// A running exec with its stdin attached (ExecAttach): a two-way byte stream to the process.
+// ReadOutput runs on one thread while WriteStdin/CloseStdin/Abort are called from others.
+class ExecSession {
+ public:
+  virtual ~ExecSession() = default;
+  // The exec's id, for ExecInspect.
+  virtual const std::string& id() const = 0;
+  // Hands the process's output to `callback` until it ends (OK), the callback returns false
+  // (OK) or the connection fails (Unavailable). Call once.
+  virtual Status ReadOutput(const OutputCallback& callback) = 0;
+  // Writes to the process's stdin; blocks while the process does not read. Unavailable once the
+  // exec has ended or Abort() was called.
+  virtual Status WriteStdin(std::string_view data) = 0;
+  // The process sees EOF on its stdin (a half-close: output keeps flowing).
+  virtual Status CloseStdin() = 0;
+  // Ends the session at once: ReadOutput returns, blocked and later writes fail. The process is
+  // not killed by this (Docker cannot kill an exec; see exec_runner.h).
+  virtual void Abort() = 0;
+};
+
 class DockerEngine {
  public:
   virtual ~DockerEngine() = default;
@@ -158,6 +179,9 @@ class DockerEngine {
                                          const std::vector<std::string>& cmd) = 0;
   virtual Status ExecStart(const std::string& exec_id, const OutputCallback& callback) = 0;
   virtual Result<ExecInfo> ExecInspect(const std::string& exec_id) = 0;
+  // Creates and starts an exec of `cmd` with stdin, stdout and stderr attached (no TTY).
+  virtual Result<std::unique_ptr<ExecSession>> ExecAttach(const std::string& id,
+                                                          const std::vector<std::string>& cmd) = 0;
 
   // Streams /events matching `labels` (container and network events) until the callback
   // returns false, StopEvents() is called (returns OK) or the connection fails (Unavailable).

@@ -146,6 +146,33 @@ ContainerInfo ParseContainerInspect(const json& j) {
   return c;
 }
 
+json ExecCreateBody(const std::vector<std::string>& cmd, bool attach_stdin) {
+  return {{"AttachStdin", attach_stdin},
+          {"AttachStdout", true},
+          {"AttachStderr", true},
+          {"Tty", false},
+          {"Cmd", cmd}};
+}
+
+Status ErrorStatus(int http_status, const std::string& body) {
+  auto j = json::parse(body, nullptr, false);
+  std::string m = body;
+  if (j.is_object() && j.contains("message") && j["message"].is_string())
+    m = j["message"].get<std::string>();
+  switch (http_status) {
+    case 400:
+      return Status::BadRequest(m);
+    case 403:
+      return Status::Forbidden(m);
+    case 404:
+      return Status::NotFound(m);
+    case 409:
+      return Status::Conflict(m);
+    default:
+      return Status::Internal("docker: " + m);
+  }
+}
+
 EngineEvent ParseEvent(const json& j) {
   EngineEvent e;
   e.type = Str(j, "Type");

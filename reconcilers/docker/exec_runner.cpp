@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <condition_variable>
 #include <fstream>
@@ -24,6 +25,13 @@ int ParentOf(int pid) {
   int ppid = -1;
   if (sscanf(line.c_str() + close + 1, " %c %d", &state, &ppid) != 2) return -1;
   return ppid;
+}
+
+// The pid namespace of `pid` ("pid:[4026531836]"), empty if the process is gone.
+std::string PidNamespaceOf(const std::string& pid) {
+  char buf[64];
+  ssize_t n = ::readlink(("/proc/" + pid + "/ns/pid").c_str(), buf, sizeof(buf) - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
 }
 
 std::multimap<int, int> ChildrenByParent() {
@@ -50,6 +58,13 @@ void Collect(const std::multimap<int, int>& children, int pid, std::vector<int>&
 
 int KillProcessTree(int pid) {
   if (pid <= 0) return 0;
+  // An exec runs in its container's pid namespace. A pid in labd's own namespace is not one (the
+  // exec ended and the pid was reused by a host process, e.g. dockerd): never signal it.
+  const std::string ns = PidNamespaceOf(std::to_string(pid));
+  if (ns.empty() || ns == PidNamespaceOf("self")) {
+    spdlog::warn("exec kill skipped pid={}: not in a container's pid namespace", pid);
+    return 0;
+  }
   ::kill(pid, SIGSTOP);  // no new children while we look
   std::vector<int> tree;
   Collect(ChildrenByParent(), pid, tree);
@@ -58,84 +73,124 @@ int KillProcessTree(int pid) {
   return n;
 }
 
+namespace {
+
+// One run of RunExec: the command, the watcher thread that kills it, and how it ended.
+class ExecRun {
+ public:
+  ExecRun(DockerEngine& engine, const std::string& container, const ExecControl& control)
+      : engine_(engine), container_(container), control_(control) {}
+
+  // Creates the exec (and, with stdin, starts it on its two-way connection).
+  Status Create(const std::vector<std::string>& cmd) {
+    if (!control_.on_stdin) {
+      auto id = engine_.ExecCreate(container_, cmd);
+      if (!id.ok()) return id.status();
+      exec_id_ = *id;
+      return Status::Ok();
+    }
+    auto session = engine_.ExecAttach(container_, cmd);
+    if (!session.ok()) return session.status();
+    session_ = std::move(*session);
+    exec_id_ = session_->id();
+    return Status::Ok();
+  }
+
+  Result<ExecOutcome> Run(const OutputCallback& output) {
+    std::thread watcher;
+    if (control_.timeout.count() > 0 || control_.cancelled) watcher = std::thread([&] { Watch(); });
+    bool stopped_by_output = false;
+    auto forward = [&](int stream, std::string_view d) {
+      stopped_by_output = output && !output(stream, d);
+      return !stopped_by_output;
+    };
+    if (session_) control_.on_stdin(session_);
+    Status st = session_ ? session_->ReadOutput(forward) : engine_.ExecStart(exec_id_, forward);
+    if (stopped_by_output) Kill(&cancelled_);
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      finished_ = true;
+    }
+    cv_.notify_all();
+    if (watcher.joinable()) watcher.join();
+    if (session_) session_->Abort();  // a stdin writer still blocked learns that it is over
+    if (!st.ok() && !stopped_by_output) return st;
+    return Outcome();
+  }
+
+ private:
+  // Waits for the timeout or polls cancelled(); kills the command when either fires first.
+  void Watch() {
+    auto deadline = std::chrono::steady_clock::now() + control_.timeout;
+    std::unique_lock<std::mutex> l(mu_);
+    for (;;) {
+      auto wait = control_.cancelled ? control_.poll : control_.timeout;
+      if (control_.timeout.count() > 0)
+        wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  deadline - std::chrono::steady_clock::now()));
+      if (cv_.wait_for(l, std::max(wait, std::chrono::milliseconds(0)), [&] { return finished_; }))
+        return;
+      if (control_.timeout.count() > 0 && std::chrono::steady_clock::now() >= deadline) break;
+      l.unlock();
+      bool gone = control_.cancelled && control_.cancelled();
+      l.lock();
+      if (finished_) return;
+      if (gone) {
+        l.unlock();
+        return Kill(&cancelled_);
+      }
+    }
+    l.unlock();
+    Kill(&timed_out_);
+  }
+
+  // Records why, then kills the process exec-inspect reports and its descendants.
+  void Kill(bool* reason) {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      *reason = true;
+    }
+    auto info = engine_.ExecInspect(exec_id_);
+    if (info.ok() && info->running && info->pid > 0) {
+      int n = KillProcessTree(info->pid);
+      spdlog::info("exec killed container={} pid={} processes={} reason={}", container_, info->pid,
+                   n, reason == &timed_out_ ? "timeout" : "cancelled");
+    }
+    if (session_) session_->Abort();
+  }
+
+  Result<ExecOutcome> Outcome() {
+    ExecOutcome outcome;
+    outcome.timed_out = timed_out_;
+    outcome.cancelled = cancelled_;
+    if (timed_out_ || cancelled_) {
+      outcome.exit_code = 137;
+      return outcome;
+    }
+    auto info = engine_.ExecInspect(exec_id_);
+    if (!info.ok()) return info.status();
+    outcome.exit_code = info->exit_code;
+    return outcome;
+  }
+
+  DockerEngine& engine_;
+  const std::string& container_;
+  const ExecControl& control_;
+  std::string exec_id_;
+  std::shared_ptr<ExecSession> session_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool finished_ = false, timed_out_ = false, cancelled_ = false;
+};
+
+}  // namespace
+
 Result<ExecOutcome> RunExec(DockerEngine& engine, const std::string& container,
                             const std::vector<std::string>& cmd, const OutputCallback& output,
                             const ExecControl& control) {
-  auto exec_id = engine.ExecCreate(container, cmd);
-  if (!exec_id.ok()) return exec_id.status();
-  std::mutex mu;
-  std::condition_variable cv;
-  bool finished = false, timed_out = false, cancelled = false;
-  auto kill_it = [&] {
-    auto info = engine.ExecInspect(*exec_id);
-    if (info.ok() && info->running && info->pid > 0) {
-      int n = KillProcessTree(info->pid);
-      spdlog::info("exec killed container={} pid={} processes={} reason={}", container, info->pid,
-                   n, timed_out ? "timeout" : "cancelled");
-    }
-  };
-  std::thread watcher;
-  if (control.timeout.count() > 0 || control.cancelled) {
-    watcher = std::thread([&] {
-      auto deadline = std::chrono::steady_clock::now() + control.timeout;
-      std::unique_lock<std::mutex> l(mu);
-      for (;;) {
-        auto wait = control.cancelled ? control.poll : control.timeout;
-        if (control.timeout.count() > 0)
-          wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    deadline - std::chrono::steady_clock::now()));
-        if (cv.wait_for(l, std::max(wait, std::chrono::milliseconds(0)), [&] { return finished; }))
-          return;
-        if (control.timeout.count() > 0 && std::chrono::steady_clock::now() >= deadline) {
-          timed_out = true;
-          break;
-        }
-        l.unlock();
-        bool gone = control.cancelled && control.cancelled();
-        l.lock();
-        if (finished) return;
-        if (gone) {
-          cancelled = true;
-          break;
-        }
-      }
-      l.unlock();
-      kill_it();
-    });
-  }
-  bool stopped_by_output = false;
-  Status st = engine.ExecStart(*exec_id, [&](int stream, std::string_view d) {
-    if (output && !output(stream, d)) {
-      stopped_by_output = true;
-      return false;
-    }
-    return true;
-  });
-  if (stopped_by_output) {
-    {
-      std::lock_guard<std::mutex> l(mu);
-      cancelled = true;
-    }
-    kill_it();
-  }
-  {
-    std::lock_guard<std::mutex> l(mu);
-    finished = true;
-  }
-  cv.notify_all();
-  if (watcher.joinable()) watcher.join();
-  if (!st.ok() && !stopped_by_output) return st;
-  ExecOutcome outcome;
-  outcome.timed_out = timed_out;
-  outcome.cancelled = cancelled;
-  if (timed_out || cancelled) {
-    outcome.exit_code = 137;
-    return outcome;
-  }
-  auto info = engine.ExecInspect(*exec_id);
-  if (!info.ok()) return info.status();
-  outcome.exit_code = info->exit_code;
-  return outcome;
+  ExecRun run(engine, container, control);
+  LABCTL_RETURN_IF_ERROR(run.Create(cmd));
+  return run.Run(output);
 }
 
 }  // namespace labctl::docker

@@ -6,11 +6,14 @@
 // descendant of it (a shell's children would otherwise keep the output stream open), by host
 // pid. That needs labd to run as root on the Docker host, as DESIGN.md section 6 says.
 // Output is streamed to the callback as it arrives; the callback returning false cancels too.
+// With ExecControl::on_stdin the command's stdin is attached (DockerEngine::ExecAttach) and
+// handed to the caller to feed from another thread.
 // Thread-safe as far as the engine is.
 #pragma once
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,6 +26,10 @@ struct ExecControl {
   // Polled every `poll` while the command runs; returning true kills it.
   std::function<bool()> cancelled;
   std::chrono::milliseconds poll{500};
+  // When set, stdin is attached: called once the command runs, before its output is read, with
+  // the session to write stdin to from any thread. Once RunExec returns (or kills the command)
+  // the session is aborted, so writes fail rather than block.
+  std::function<void(const std::shared_ptr<ExecSession>&)> on_stdin;
 };
 
 struct ExecOutcome {
@@ -36,6 +43,7 @@ Result<ExecOutcome> RunExec(DockerEngine& engine, const std::string& container,
                             const ExecControl& control);
 
 // SIGKILLs `pid` and all its descendants (found through /proc). Returns how many were signalled.
+// Does nothing when `pid` is in labd's own pid namespace (a reused pid, not a container process).
 int KillProcessTree(int pid);
 
 }  // namespace labctl::docker

@@ -29,6 +29,10 @@ void FakeEngine::SetExecHandler(ExecHandler handler) {
   std::lock_guard<std::mutex> l(mu_);
   exec_handler_ = std::move(handler);
 }
+void FakeEngine::SetAttachedExecHandler(AttachedExecHandler handler) {
+  std::lock_guard<std::mutex> l(mu_);
+  attached_exec_handler_ = std::move(handler);
+}
 void FakeEngine::SetRefusePrivileged(bool refuse) {
   std::lock_guard<std::mutex> l(mu_);
   refuse_privileged_ = refuse;
@@ -353,8 +357,23 @@ Result<ExecInfo> FakeEngine::ExecInspect(const std::string& exec_id) {
   LABCTL_RETURN_IF_ERROR(Enter(false));
   std::lock_guard<std::mutex> l(mu_);
   auto it = exec_results_.find(exec_id);
-  if (it == exec_results_.end()) return ExecInfo{true, -1, 4242};
+  if (it == exec_results_.end())
+    return ExecInfo{true, -1, attached_execs_.count(exec_id) ? 0 : 4242};
   return ExecInfo{false, it->second.exit_code, 0};
+}
+
+Result<std::unique_ptr<ExecSession>> FakeEngine::ExecAttach(const std::string& id,
+                                                            const std::vector<std::string>& cmd) {
+  auto exec_id = ExecCreate(id, cmd);
+  if (!exec_id.ok()) return exec_id.status();
+  std::lock_guard<std::mutex> l(mu_);
+  attached_execs_.insert(*exec_id);
+  auto on_exit = [this, exec_id = *exec_id](int code) {
+    std::lock_guard<std::mutex> l(mu_);
+    exec_results_[exec_id] = ExecResult{code, "", ""};
+  };
+  return std::unique_ptr<ExecSession>(std::make_unique<FakeExecSession>(
+      *exec_id, execs_[*exec_id].first, cmd, attached_exec_handler_, on_exit));
 }
 
 Status FakeEngine::StreamEvents(const LabelMap& labels, const EventCallback& callback) {

@@ -3,8 +3,8 @@
 // Keeps networks and containers in maps, honours label filters, static addresses and the
 // "created on one network, connect the rest before start" rule, refuses missing images (those
 // not in `images`, when that set is non-empty) and --privileged (like this host). Exec runs a
-// test-provided handler. Counts calls so tests can check that an idle reconcile does nothing.
-// Thread-safe.
+// test-provided handler; exec with stdin (ExecAttach) another one, `cat` by default. Counts calls
+// so tests can check that an idle reconcile does nothing. Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -15,6 +15,7 @@
 #include <set>
 
 #include "reconcilers/docker/engine.h"
+#include "reconcilers/docker/fake_exec.h"
 
 namespace labctl::docker {
 
@@ -35,6 +36,7 @@ class FakeEngine : public DockerEngine {
   // --- test controls ---
   void SetImages(std::set<std::string> images);  // empty: every image exists
   void SetExecHandler(ExecHandler handler);
+  void SetAttachedExecHandler(AttachedExecHandler handler);
   void SetRefusePrivileged(bool refuse);
   void SetUnavailable(bool unavailable);  // every call fails with Unavailable
   // Every start of this container (as it is now) fails like one that dockerd was shut down
@@ -75,6 +77,8 @@ class FakeEngine : public DockerEngine {
                                  const std::vector<std::string>& cmd) override;
   Status ExecStart(const std::string& exec_id, const OutputCallback& callback) override;
   Result<ExecInfo> ExecInspect(const std::string& exec_id) override;
+  Result<std::unique_ptr<ExecSession>> ExecAttach(const std::string& id,
+                                                  const std::vector<std::string>& cmd) override;
   Status StreamEvents(const LabelMap& labels, const EventCallback& callback) override;
   void StopEvents() override;
 
@@ -98,6 +102,8 @@ class FakeEngine : public DockerEngine {
   std::set<std::string> images_;
   std::set<std::string> wedged_;  // container ids
   ExecHandler exec_handler_;
+  AttachedExecHandler attached_exec_handler_ = FakeCat;
+  std::set<std::string> attached_execs_;  // they report pid 0: there is no process to kill
   std::vector<std::string> start_order_;
   bool refuse_privileged_ = true;
   bool unavailable_ = false;

@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "reconcilers/docker/engine_json.h"
+#include "reconcilers/docker/hijacked_exec.h"
 #include "reconcilers/docker/stream_demux.h"
 
 namespace labctl::docker {
@@ -30,30 +31,6 @@ std::string UrlEncode(std::string_view s) {
     }
   }
   return out;
-}
-
-// Docker answers errors as {"message": "..."}.
-std::string ErrorMessage(const std::string& body) {
-  auto j = json::parse(body, nullptr, false);
-  if (j.is_object() && j.contains("message") && j["message"].is_string())
-    return j["message"].get<std::string>();
-  return body;
-}
-
-Status ErrorStatus(int http_status, const std::string& body) {
-  std::string m = ErrorMessage(body);
-  switch (http_status) {
-    case 400:
-      return Status::BadRequest(m);
-    case 403:
-      return Status::Forbidden(m);
-    case 404:
-      return Status::NotFound(m);
-    case 409:
-      return Status::Conflict(m);
-    default:
-      return Status::Internal("docker: " + m);
-  }
 }
 
 bool IsSuccess(int http_status) {
@@ -364,8 +341,8 @@ Status HttpEngine::StreamLogs(const std::string& id, int tail, bool follow,
 
 Result<std::string> HttpEngine::ExecCreate(const std::string& id,
                                            const std::vector<std::string>& cmd) {
-  json body = {{"AttachStdout", true}, {"AttachStderr", true}, {"Tty", false}, {"Cmd", cmd}};
-  auto j = impl_->CallJson("POST", "/containers/" + id + "/exec", body.dump());
+  auto j =
+      impl_->CallJson("POST", "/containers/" + id + "/exec", ExecCreateBody(cmd, false).dump());
   if (!j.ok()) return j.status();
   return j->value("Id", "");
 }
@@ -385,6 +362,15 @@ Result<ExecInfo> HttpEngine::ExecInspect(const std::string& exec_id) {
   info.exit_code = (*j)["ExitCode"].is_number() ? (*j)["ExitCode"].get<int>() : -1;
   info.pid = j->value("Pid", 0);
   return info;
+}
+
+Result<std::unique_ptr<ExecSession>> HttpEngine::ExecAttach(const std::string& id,
+                                                            const std::vector<std::string>& cmd) {
+  auto j = impl_->CallJson("POST", "/containers/" + id + "/exec", ExecCreateBody(cmd, true).dump());
+  if (!j.ok()) return j.status();
+  auto prefix = impl_->ApiPrefix();
+  if (!prefix.ok()) return prefix.status();
+  return StartHijackedExec(impl_->socket.value(), *prefix, j->value("Id", ""));
 }
 
 Result<ExecResult> HttpEngine::Exec(const std::string& id, const std::vector<std::string>& cmd) {

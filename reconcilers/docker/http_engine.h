@@ -4,7 +4,8 @@
 // ("unix://" URLs only). The API version is negotiated on first use from /version:
 // min(server ApiVersion, 1.41) becomes the /v1.xx prefix of every call. Ordinary calls share a
 // pool of keep-alive connections (one per concurrent caller); streams (events, logs -f, exec)
-// use their own connection. Thread-safe. Construction does no I/O.
+// use their own connection; an exec with stdin uses a hijacked one (hijacked_exec.h). Thread-safe.
+// Construction does no I/O.
 #pragma once
 
 #include <memory>
@@ -50,6 +51,8 @@ class HttpEngine : public DockerEngine {
                                  const std::vector<std::string>& cmd) override;
   Status ExecStart(const std::string& exec_id, const OutputCallback& callback) override;
   Result<ExecInfo> ExecInspect(const std::string& exec_id) override;
+  Result<std::unique_ptr<ExecSession>> ExecAttach(const std::string& id,
+                                                  const std::vector<std::string>& cmd) override;
   Status StreamEvents(const LabelMap& labels, const EventCallback& callback) override;
   void StopEvents() override;
 

@@ -29,6 +29,7 @@ TEST(OpenApi, DescribesEveryPath) {
                              {p + "/sessions/{name}/heartbeat", {"post"}},
                              {p + "/sessions/{name}/release", {"post"}},
                              {p + "/labs/{name}/exec", {"post"}},
+                             {p + "/labs/{name}/exec/{execId}/stdin", {"post"}},
                              {p + "/labs/{name}/logs", {"get"}},
                              {p + "/labs/{name}/capture", {"get"}},
                              {"/healthz", {"get"}},

@@ -5,9 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "docker/lab_fixture.h"
 #include "docker/labd_docker.h"
@@ -18,13 +16,6 @@ namespace {
 
 using api::json;
 using namespace std::chrono_literals;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 TEST(DockerdRestartTest, LabReturnsToReadyAndLabdLogsTheReconnect) {
   auto built = testing::RunProgram({std::string(LABCTL_SOURCE_DIR) + "/scripts/build-labbox"});
@@ -73,7 +64,7 @@ TEST(DockerdRestartTest, LabReturnsToReadyAndLabdLogsTheReconnect) {
       120s, &last);
   EXPECT_TRUE(back) << (last.ok() ? last->dump(2) : last.status().ToString())
                     << "\nlabd log: " << labd.log_path();
-  EXPECT_NE(ReadFile(labd.log_path()).find("docker engine reconnected"), std::string::npos)
+  EXPECT_NE(testing::ReadFile(labd.log_path()).find("docker engine reconnected"), std::string::npos)
       << "labd log: " << labd.log_path();
 
   auto deleted = testing::LabdClient(labd).Delete(api::Kind::kLab, name);

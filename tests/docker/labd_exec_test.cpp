@@ -1,14 +1,15 @@
 // `labctl exec` and readiness probes against the real labd, labctl and dockerd: output streamed
-// with the exit code passed through, and every way a command in a node can be abandoned — Ctrl-C
-// of labctl, a dropped client, --timeout, a readiness probe over its timeoutSeconds — kills the
-// process in the node (Docker itself cannot kill an exec).
+// with the exit code passed through, stdin forwarded with -i (EOF closes the command's stdin;
+// idle input survives labd's read timeout), and every way a command in a node can be abandoned —
+// Ctrl-C of labctl, a dropped client, --timeout, a readiness probe over its timeoutSeconds —
+// kills the process in the node (Docker itself cannot kill an exec).
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "docker/lab_fixture.h"
 #include "docker/labd_docker.h"
@@ -21,10 +22,15 @@ using namespace std::chrono_literals;
 
 const std::string kPrefix = "dkexec";
 
-// A labctl started in the background with its stdout on a pipe.
+// A labctl started in the background with its stdout (and, if asked, its stdin) on a pipe.
 struct Background {
   pid_t pid = -1;
   int out = -1;
+  int in = -1;  // the write end of labctl's stdin, or -1
+
+  void Type(const std::string& text) {
+    EXPECT_EQ(::write(in, text.data(), text.size()), text.size());
+  }
 
   // Reads stdout until `marker` shows up (or EOF).
   bool WaitFor(const std::string& marker) {
@@ -41,18 +47,24 @@ struct Background {
     int status = 0;
     ::waitpid(pid, &status, 0);
     ::close(out);
+    if (in >= 0) ::close(in);
     return status;
   }
 };
 
-Background StartLabctl(const std::string& server, const std::vector<std::string>& args) {
-  int fds[2];
-  if (::pipe(fds) != 0) abort();
+Background StartLabctl(const std::string& server, const std::vector<std::string>& args,
+                       bool with_stdin = false) {
+  int fds[2], in_fds[2] = {-1, -1};
+  if (::pipe(fds) != 0 || (with_stdin && ::pipe(in_fds) != 0)) abort();
   Background b;
   b.pid = ::fork();
   if (b.pid == 0) {
     ::dup2(fds[1], STDOUT_FILENO);
     ::close(fds[0]);
+    if (with_stdin) {
+      ::dup2(in_fds[0], STDIN_FILENO);
+      ::close(in_fds[1]);
+    }
     ::setenv("LABCTL_SERVER", server.c_str(), 1);
     std::vector<std::string> argv = {LABCTL_BIN};
     argv.insert(argv.end(), args.begin(), args.end());
@@ -64,14 +76,11 @@ Background StartLabctl(const std::string& server, const std::vector<std::string>
   }
   ::close(fds[1]);
   b.out = fds[0];
+  if (with_stdin) {
+    ::close(in_fds[0]);
+    b.in = in_fds[1];
+  }
   return b;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 class LabdExecTest : public ::testing::Test {
@@ -161,7 +170,59 @@ TEST_F(LabdExecTest, CtrlCOrADroppedClientKillsTheCommandAndItsChildren) {
     b.Wait();
     EXPECT_TRUE(WaitNoProcess(lab, marker)) << "labd log: " << labd_->log_path();
   }
-  EXPECT_NE(ReadFile(labd_->log_path()).find("exec killed"), std::string::npos);
+  EXPECT_NE(testing::ReadFile(labd_->log_path()).find("exec killed"), std::string::npos);
+}
+
+TEST_F(LabdExecTest, StdinIsForwardedWithDashIAndEofClosesIt) {
+  std::string lab = CreateLab("stdin", 205);
+  ASSERT_TRUE(testing::PollReady(*labd_, lab)) << labd_->log_path();
+  auto cat =
+      testing::RunLabctl(labd_->url(), {"exec", "-i", "lab/" + lab, "n", "--", "cat"}, "a\nb\n");
+  EXPECT_EQ(cat.exit_code, 0) << cat.err;
+  EXPECT_EQ(cat.out, "a\nb\n");
+  auto code = testing::RunLabctl(
+      labd_->url(),
+      {"exec", "--stdin", "lab/" + lab, "n", "--", "sh", "-c", "read x; echo got $x; exit 7"},
+      "hello\nunread\n");
+  EXPECT_EQ(code.exit_code, 7) << code.err;
+  EXPECT_EQ(code.out, "got hello\n");
+  // Without -i the command's stdin stays closed, as before.
+  auto plain = testing::RunLabctl(labd_->url(), {"exec", "lab/" + lab, "n", "--", "cat"}, "x\n");
+  EXPECT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(plain.out, "");
+}
+
+TEST_F(LabdExecTest, TypedInputReachesTheCommandAcrossIdlePauses) {
+  std::string lab = CreateLab("typed", 206);
+  ASSERT_TRUE(testing::PollReady(*labd_, lab)) << labd_->log_path();
+  auto b = StartLabctl(labd_->url(),
+                       {"exec", "-i", "lab/" + lab, "n", "--", "sh", "-c",
+                        "read a; echo got $a; read b; echo got $b"},
+                       true);
+  b.Type("one\n");
+  ASSERT_TRUE(b.WaitFor("got one"));
+  // Longer than labd's 10 s read timeout: labctl's keep-alive frames hold the stdin request.
+  std::this_thread::sleep_for(11s);
+  b.Type("two\n");
+  EXPECT_TRUE(b.WaitFor("got two")) << "labd log: " << labd_->log_path();
+  int status = b.Wait();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+}
+
+TEST_F(LabdExecTest, ADroppedClientWithStdinStillKillsTheCommand) {
+  std::string lab = CreateLab("dropin", 207);
+  ASSERT_TRUE(testing::PollReady(*labd_, lab)) << labd_->log_path();
+  auto b = StartLabctl(
+      labd_->url(),
+      {"exec", "-i", "lab/" + lab, "n", "--", "sh", "-c", "sleep 4246 & echo started; cat; wait"},
+      true);
+  ASSERT_TRUE(b.WaitFor("started"));
+  b.Type("ping\n");
+  ASSERT_TRUE(b.WaitFor("ping"));
+  EXPECT_GE(CountProcesses(lab, "sleep 4246"), 1);
+  ::kill(b.pid, SIGKILL);
+  b.Wait();
+  EXPECT_TRUE(WaitNoProcess(lab, "sleep 4246")) << "labd log: " << labd_->log_path();
 }
 
 TEST_F(LabdExecTest, TimeoutKillsTheCommand) {

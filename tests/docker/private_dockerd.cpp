@@ -31,6 +31,14 @@ int ReadPid(const std::string& path) {
 
 bool Alive(int pid) { return pid > 0 && ::kill(pid, 0) == 0; }
 
+// Whether `pid` is still the dockerd started for `dir` (its command line names the dir): a pid
+// file outlives its process, and the number may since belong to anything, the host's dockerd too.
+bool IsDaemonOf(int pid, const std::string& dir) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline");
+  std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return cmdline.find(dir) != std::string::npos;
+}
+
 // Waits for a process that is not our child (a leftover) to disappear.
 void WaitGone(int pid, std::chrono::seconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -54,7 +62,7 @@ void SweepLeftovers() {
     std::string dir = g.gl_pathv[i];
     if (Alive(ReadPid(dir + "/owner"))) continue;  // another live test's daemon
     int daemon = ReadPid(dir + "/pid");
-    if (Alive(daemon)) {
+    if (Alive(daemon) && IsDaemonOf(daemon, dir)) {
       ::kill(daemon, SIGTERM);
       WaitGone(daemon, 30s);
       if (Alive(daemon)) ::kill(daemon, SIGKILL);

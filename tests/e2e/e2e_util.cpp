@@ -48,13 +48,6 @@ std::string WriteFile(const std::string& dir, const std::string& name, const std
   return path;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 namespace {
 void ReadModifyWrite(client::Client& c, api::Kind kind, const std::string& name,
                      const std::function<void(json&)>& mutate, bool status) {

@@ -27,8 +27,7 @@ std::string LabYaml(const std::string& name, const std::string& step = "one",
                     const std::string& image = "labbox:latest");
 // Writes `text` to DIR/NAME and returns the path.
 std::string WriteFile(const std::string& dir, const std::string& name, const std::string& text);
-// Reads a file, "" if missing.
-std::string ReadFile(const std::string& path);
+using testing::ReadFile;  // tests/support
 
 // Read-modify-write of an object's status via PUT .../status, retried on 409.
 void UpdateStatus(client::Client& c, api::Kind kind, const std::string& name,

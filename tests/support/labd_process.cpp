@@ -32,13 +32,6 @@ std::vector<char*> CStrings(std::vector<std::string>& strings) {
   return out;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // Waits up to `timeout` for the child to exit; true (and reaped) if it did.
 bool WaitExit(int pid, std::chrono::milliseconds timeout, int* status = nullptr) {
   auto deadline = SteadyClock::now() + timeout;
@@ -65,6 +58,13 @@ void WriteAll(int fd, const char* data, size_t size) {
 }
 
 }  // namespace
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 std::string MakeTempDir(const std::string& prefix) {
   const char* tmp = std::getenv("TMPDIR");

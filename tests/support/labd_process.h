@@ -10,6 +10,8 @@ namespace labctl::testing {
 
 // A fresh directory under /tmp (or $TMPDIR) named prefix-XXXXXX. Not removed automatically.
 std::string MakeTempDir(const std::string& prefix);
+// The whole content of a file; "" if it is missing.
+std::string ReadFile(const std::string& path);
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreePort();
 
