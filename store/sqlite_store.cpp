@@ -316,11 +316,21 @@ ListResult SqliteStore::List(Kind kind, const api::Selector& selector, size_t li
 }
 
 SharedList SqliteStore::ListShared(Kind kind) const {
-  Snapshot snap = SnapshotOf(kind);  // packed: parsed here, outside the state lock
+  Snapshot snap = SnapshotOf(kind);
   SharedList out;
   out.revision = snap.revision;
   out.items.reserve(snap.objects.size());
-  for (const PackedPtr& p : snap.objects) out.items.push_back(p->Unpack());
+  std::lock_guard<std::mutex> l(parsed_mu_);
+  auto& cache = parsed_[Index(kind)];
+  const uint64_t mark = ++parsed_mark_;
+  for (const PackedPtr& p : snap.objects) {
+    ParsedEntry& e = cache[p->name()];
+    if (e.packed != p) e = {p, p->Unpack(), 0};
+    e.mark = mark;
+    out.items.push_back(e.parsed);
+  }
+  if (cache.size() != snap.objects.size())
+    std::erase_if(cache, [&](const auto& entry) { return entry.second.mark != mark; });
   return out;
 }
 

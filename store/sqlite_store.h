@@ -15,6 +15,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "store/data_dir_lock.h"
@@ -83,6 +84,18 @@ class SqliteStore : public Store {
   mutable std::shared_mutex state_mu_;  // written only by the writer thread
   std::array<Objects, 3> objects_;      // indexed by Kind
   uint64_t revision_ = 0;
+
+  // ListShared's parsed objects, reused while an object's packed version is unchanged: the session
+  // queue scans every Session on each planning run, and parsing ~1,000 finished ones each time
+  // cost ~20 ms per hand-over.
+  struct ParsedEntry {
+    PackedPtr packed;
+    std::shared_ptr<const json> parsed;
+    uint64_t mark = 0;
+  };
+  mutable std::mutex parsed_mu_;
+  mutable std::array<std::unordered_map<std::string, ParsedEntry>, 3> parsed_;
+  mutable uint64_t parsed_mark_ = 0;
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
