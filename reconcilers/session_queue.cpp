@@ -39,6 +39,13 @@ std::optional<TimePoint> StatusTime(const json& status, const char* key) {
   return t;
 }
 
+// When a finished Session is garbage-collected (finishedAt + ttlSecondsAfterFinished).
+std::optional<TimePoint> GarbageTime(const json& session, const json& status) {
+  auto finished = StatusTime(status, "finishedAt");
+  if (!finished) return std::nullopt;
+  return *finished + seconds(SpecInt(session, "ttlSecondsAfterFinished", kDefaultTtl));
+}
+
 TimePoint Latest(std::initializer_list<std::optional<TimePoint>> times) {
   TimePoint best{};
   for (const auto& t : times)
@@ -275,13 +282,12 @@ class Planner {
     if ((IsFinishedPhase(ph) || deleting) && api::HasFinalizer(object, kSessionFinalizer))
       plan_.remove_finalizer.push_back(name);
     if (!IsFinishedPhase(ph) || deleting) return;
-    auto finished = StatusTime(status, "finishedAt");
-    if (!finished) return;
-    TimePoint gc = *finished + seconds(SpecInt(object, "ttlSecondsAfterFinished", kDefaultTtl));
-    if (now_ >= gc)
+    auto gc = GarbageTime(object, status);
+    if (!gc) return;
+    if (now_ >= *gc)
       plan_.garbage.push_back(name);
     else
-      Consider(gc);
+      Consider(*gc);
   }
 
   void CollectUpdates() {
@@ -306,6 +312,15 @@ class Planner {
 };
 
 }  // namespace
+
+std::optional<api::TimePoint> IdleUntil(const json& session) {
+  auto st = session.find("status");
+  if (st == session.end() || !st->is_object()) return std::nullopt;
+  if (!IsFinishedPhase(StatusString(*st, "phase")) || api::IsBeingDeleted(session) ||
+      api::HasFinalizer(session, kSessionFinalizer))
+    return std::nullopt;
+  return GarbageTime(session, *st);
+}
 
 bool IsFinishedPhase(const std::string& p) {
   return p == phase::kReleased || p == phase::kExpired || p == phase::kCancelled ||

@@ -93,6 +93,11 @@ struct QueuePlan {
   std::optional<api::TimePoint> next_deadline;  // nearest timer; nullopt: none
 };
 
+// When a finished Session needs nothing from PlanQueue until it is garbage-collected (no
+// finalizer, not being deleted): that time; nullopt when it must be planned. The reconciler
+// leaves such Sessions out of planning until then.
+std::optional<api::TimePoint> IdleUntil(const json& session);
+
 // sessions: every Session; labs: every Lab by name. Finished Sessions (most of them on a busy
 // host, kept for ttlSecondsAfterFinished) cost only their clean-up check: their status is never
 // rewritten.

@@ -65,19 +65,23 @@ SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimeP
   std::map<std::string, json> labs;
   for (auto& lab : store_.List(api::Kind::kLab).items) labs.emplace(api::Name(lab), std::move(lab));
 
+  auto planning = std::chrono::steady_clock::now();
+  std::optional<api::TimePoint> idle_deadline;
+  auto planned = PlannedSessions(sessions.items, now, &idle_deadline);
   creation_order_.CatchUp(sessions.revision);
-  for (const auto& s : sessions.items)
+  for (const auto& s : planned)
     if (s->contains("status") && (*s)["status"].contains("queuedRevision"))
       creation_order_.Forget(api::Name(*s));
   QueueConfig config{options_.slots, options_.labd_start,
                      [this](const std::string& name) { return creation_order_.CreatedAt(name); }};
-  auto planning = std::chrono::steady_clock::now();
-  QueuePlan plan = PlanQueue(sessions.items, labs, config, now);
-  spdlog::debug("session queue planned sessions={} status_updates={} plan_us={}",
-                sessions.items.size(), plan.status_updates.size(),
+  QueuePlan plan = PlanQueue(planned, labs, config, now);
+  spdlog::debug("session queue planned sessions={} idle={} status_updates={} plan_us={}",
+                planned.size(), idle_.size(), plan.status_updates.size(),
                 std::chrono::duration_cast<std::chrono::microseconds>(
                     std::chrono::steady_clock::now() - planning)
                     .count());
+  if (idle_deadline && (!plan.next_deadline || *idle_deadline < *plan.next_deadline))
+    plan.next_deadline = idle_deadline;
   *next = plan.next_deadline;
   *wrote = !plan.status_updates.empty() || !plan.add_finalizer.empty() ||
            !plan.remove_finalizer.empty() || !plan.garbage.empty() || !plan.lab_holds.empty() ||
@@ -115,6 +119,26 @@ SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimeP
     check(store_.Delete(api::Kind::kSession, name).status());
   }
   return conflict ? Outcome::kConflict : Outcome::kDone;
+}
+
+std::vector<std::shared_ptr<const json>> SessionReconciler::PlannedSessions(
+    const std::vector<std::shared_ptr<const json>>& all, api::TimePoint now,
+    std::optional<api::TimePoint>* idle_deadline) {
+  std::vector<std::shared_ptr<const json>> planned;
+  std::unordered_map<const json*, Idle> idle;
+  for (const auto& s : all) {
+    auto known = idle_.find(s.get());
+    std::optional<api::TimePoint> until =
+        known != idle_.end() ? std::optional(known->second.until) : IdleUntil(*s);
+    if (!until || *until <= now) {
+      planned.push_back(s);
+      continue;
+    }
+    idle.emplace(s.get(), Idle{s, *until});
+    if (!*idle_deadline || *until < **idle_deadline) *idle_deadline = *until;
+  }
+  idle_ = std::move(idle);
+  return planned;
 }
 
 // Promotions are written first, one by one, so the next holder's watch sees Active as early as
