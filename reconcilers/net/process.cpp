@@ -70,6 +70,39 @@ void CloseFd(int& fd) {
   fd = -1;
 }
 
+// Starts argv[0] (searched in PATH) with stdout and stderr to new pipes and stdin from a new
+// pipe (with_stdin) or /dev/null; the child's pipe ends are closed here. Returns its pid.
+api::Result<pid_t> Spawn(const std::vector<std::string>& argv, Pipes& p, bool with_stdin) {
+  if (argv.empty()) return api::Status::BadRequest("empty command");
+  std::string program = FindProgram(argv[0]);
+  if (program.empty()) return api::Status::NotFound("program not found: " + argv[0]);
+  for (auto* pipe : {&p.in, &p.out, &p.err}) {
+    if (pipe == &p.in && !with_stdin) continue;
+    if (::pipe2(pipe->data(), O_CLOEXEC) != 0)
+      return api::Status::Internal(std::string("pipe: ") + std::strerror(errno));
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (with_stdin)
+    posix_spawn_file_actions_adddup2(&actions, p.in[0], 0);
+  else
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, p.out[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, p.err[1], 2);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  CleanSignals signals;
+  int rc = ::posix_spawn(&pid, program.c_str(), &actions, &signals.attr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return api::Status::Internal("spawn " + program + ": " + std::strerror(rc));
+  CloseFd(p.in[0]);
+  CloseFd(p.out[1]);
+  CloseFd(p.err[1]);
+  return pid;
+}
+
 // Feeds stdin and drains stdout/stderr together so neither side can block the other.
 void Pump(Pipes& p, const std::string& stdin_data, ProcessOutput& result) {
   size_t written = 0;
@@ -103,33 +136,13 @@ void Pump(Pipes& p, const std::string& stdin_data, ProcessOutput& result) {
 
 api::Result<ProcessOutput> RunProcess(const std::vector<std::string>& argv,
                                       const std::string& stdin_data) {
-  if (argv.empty()) return api::Status::BadRequest("empty command");
-  std::string program = FindProgram(argv[0]);
-  if (program.empty()) return api::Status::NotFound("program not found: " + argv[0]);
   Pipes p;
-  for (auto* pipe : {&p.in, &p.out, &p.err})
-    if (::pipe2(pipe->data(), O_CLOEXEC) != 0)
-      return api::Status::Internal(std::string("pipe: ") + std::strerror(errno));
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, p.in[0], 0);
-  posix_spawn_file_actions_adddup2(&actions, p.out[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, p.err[1], 2);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  CleanSignals signals;
-  int rc = ::posix_spawn(&pid, program.c_str(), &actions, &signals.attr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return api::Status::Internal("spawn " + program + ": " + std::strerror(rc));
-  CloseFd(p.in[0]);
-  CloseFd(p.out[1]);
-  CloseFd(p.err[1]);
+  auto pid = Spawn(argv, p, /*with_stdin=*/true);
+  if (!pid.ok()) return pid.status();
   ProcessOutput result;
   Pump(p, stdin_data, result);
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  while (::waitpid(*pid, &status, 0) < 0 && errno == EINTR) {
   }
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
@@ -151,28 +164,11 @@ namespace labctl::net {
 
 api::Result<std::unique_ptr<StreamingProcess>> StreamingProcess::Start(
     const std::vector<std::string>& argv) {
-  if (argv.empty()) return api::Status::BadRequest("empty command");
-  std::string program = FindProgram(argv[0]);
-  if (program.empty()) return api::Status::NotFound("program not found: " + argv[0]);
   Pipes p;
-  for (auto* pipe : {&p.out, &p.err})
-    if (::pipe2(pipe->data(), O_CLOEXEC) != 0)
-      return api::Status::Internal(std::string("pipe: ") + std::strerror(errno));
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, p.out[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, p.err[1], 2);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  CleanSignals signals;
-  int rc = ::posix_spawn(&pid, program.c_str(), &actions, &signals.attr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return api::Status::Internal("spawn " + program + ": " + std::strerror(rc));
+  auto pid = Spawn(argv, p, /*with_stdin=*/false);
+  if (!pid.ok()) return pid.status();
   std::unique_ptr<StreamingProcess> proc(new StreamingProcess());
-  proc->pid_ = pid;
+  proc->pid_ = *pid;
   proc->out_fd_ = p.out[0];
   proc->err_fd_ = p.err[0];
   p.out[0] = p.err[0] = -1;  // owned by proc now

@@ -259,21 +259,7 @@ TEST(SessionLabd, SessionRunWaitsForTheLabToBeReady) {
     return testing::RunLabctl(labd.url(), {"session", "run", "--lab", "waitlab", "--", "sh", "-c",
                                            "test \"$LABCTL_LAB\" = waitlab && exit 4"});
   });
-  // Play the (not yet realised) netlab provider: once the lab is held, report it Ready.
-  bool marked = false;
-  for (int i = 0; i < 400 && !marked; ++i) {
-    auto current = c.Get(api::Kind::kLab, "waitlab");
-    ASSERT_TRUE(current.ok());
-    if (current->value("/status/heldBy"_json_pointer, std::string()).empty()) {
-      std::this_thread::sleep_for(50ms);
-      continue;
-    }
-    json updated = *current;
-    api::SetCondition(updated["status"], {"Ready", "True", "Ready", "", api::Generation(updated)},
-                      api::SystemClock::Instance().Now());
-    marked = c.ReplaceStatus(api::Kind::kLab, updated).ok();
-  }
-  ASSERT_TRUE(marked);
+  ASSERT_TRUE(MakeLabReadyOnceHeld(c, "waitlab"));
   auto result = run.get();
   EXPECT_EQ(result.exit_code, 4) << result.err;
   auto held = c.Get(api::Kind::kLab, "waitlab");
