@@ -97,6 +97,8 @@ struct Controllers {
     baselines = std::make_unique<reconcilers::NetworkBaselines>(flags.data_dir + "/netstate");
     lab_options.on_container_started =
         reconcilers::MakeLabNetworkHook(store, *engine, baselines.get());
+    lab_options.reset_lab =
+        reconcilers::MakeLabResetStep(*engine, baselines.get(), lab_options.on_container_started);
     lab_reconciler = std::make_unique<reconcilers::LabReconciler>(store, *engine, clock,
                                                                   events.get(), lab_options);
     lab_actions = std::make_unique<reconcilers::DockerLabActions>(store, *engine, baselines.get(),

@@ -1,15 +1,13 @@
 // DockerLabActions::Inspect and ::Reset: the lab actions that read or restore a node's network
-// state from the host, inside the node's namespaces (see lab_actions.h).
+// state from the host, inside the node's namespaces (see lab_actions.h; the reset itself is
+// lab_reset.h, shared with the LabReconciler's warm hand-over).
 #include <spdlog/spdlog.h>
 
-#include "reconcilers/docker/naming.h"
 #include "reconcilers/lab_actions.h"
 #include "reconcilers/lab_model.h"
-#include "reconcilers/net/conntrack.h"
-#include "reconcilers/net/nat.h"
+#include "reconcilers/lab_reset.h"
 #include "reconcilers/net/netns.h"
 #include "reconcilers/net/process.h"
-#include "reconcilers/node_processes.h"
 
 namespace labctl::reconcilers {
 
@@ -62,40 +60,26 @@ api::Result<json> DockerLabActions::Inspect(const std::string& lab, const Params
 api::Result<json> DockerLabActions::Reset(const std::string& lab, const server::Principal& who) {
   auto object = store_.Get(api::Kind::kLab, lab);
   if (!object.ok()) return object.status();
-  const LabModel model = ReadLabModel(*object);
+  LabResetReport report =
+      ResetLabNetwork(engine_, ReadLabModel(*object), baselines_, network_hook_);
   json nodes = json::array();
-  Status first;
-  for (const auto& node : model.nodes) {
-    json entry = {{"name", node.name}};
-    auto info = engine_.InspectContainer(docker::ContainerName(lab, node.name));
-    if (!info.ok() || !info->running || info->pid <= 0 ||
-        docker::LabelOf(info->labels, docker::kLabelUid) != model.uid) {
-      entry["skipped"] = "not running";
-      nodes.push_back(entry);
-      continue;
-    }
-    // Processes first, so nothing re-adds state behind the restore.
-    auto killed = KillExecStartedProcesses(info->pid);
-    entry["processesKilled"] = killed.ok() ? *killed : 0;
-    std::optional<std::string> baseline = baselines_ ? baselines_->Get(info->id) : std::nullopt;
-    Status st = baseline ? net::ResetNetworkState(info->pid, *baseline) : [&] {
-      auto ns = net::Netns::OpenPid(info->pid);
-      return ns.ok() ? net::FlushConntrack(*ns) : ns.status();
-    }();
-    entry["rulesRestored"] = baseline.has_value() && st.ok();
-    entry["conntrackFlushed"] = st.ok();
-    // Routes, NAT, links and impairment as declared (also records a fresh baseline when the
-    // one taken at start is missing, e.g. labd was restarted with another data dir).
-    if (st.ok() && network_hook_) st = network_hook_(model, node, *info);
-    entry["networkReapplied"] = st.ok() && static_cast<bool>(network_hook_);
-    if (!st.ok()) {
-      entry["error"] = st.message();
-      if (first.ok()) first = st;
+  for (const auto& n : report.nodes) {
+    json entry = {{"name", n.name}};
+    if (!n.skipped.empty()) {
+      entry["skipped"] = n.skipped;
+    } else {
+      entry["processesKilled"] = n.processes_killed;
+      entry["rulesRestored"] = n.rules_restored;
+      entry["conntrackFlushed"] = n.conntrack_flushed;
+      entry["networkReapplied"] = n.network_reapplied;
+      if (!n.status.ok()) entry["error"] = n.status.message();
     }
     nodes.push_back(entry);
   }
-  spdlog::info("lab={} reset by={} nodes={} ok={}", lab, who.user, nodes.size(), first.ok());
-  if (!first.ok()) return Status::Internal("reset of lab " + lab + ": " + first.message());
+  spdlog::info("lab={} reset by={} nodes={} ok={}", lab, who.user, nodes.size(),
+               report.status.ok());
+  if (!report.status.ok())
+    return Status::Internal("reset of lab " + lab + ": " + report.status.message());
   return json{{"lab", lab}, {"nodes", nodes}};
 }
 

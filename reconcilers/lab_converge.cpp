@@ -8,6 +8,7 @@
 
 #include "reconcilers/docker/naming.h"
 #include "reconcilers/lab_cleanup.h"
+#include "reconcilers/lab_handover.h"
 #include "reconcilers/lab_plan.h"
 #include "reconcilers/lab_status.h"
 
@@ -67,6 +68,7 @@ class Pass {
       if (!st.ok()) return Fail(st);
     }
     InitNodeStates();
+    if (auto st = PrepareForHolder(); !st.ok()) return FailReset(st);
     const auto t1 = std::chrono::steady_clock::now();
     BringUpInWaves();
     ReapplyNetworkAfterSpecChange();
@@ -167,6 +169,42 @@ class Pass {
       WriteProgress();
       if (newly_ready == 0) return;
     }
+  }
+
+  // A warm lab handed to another session is reset before it is reported Ready again; the record
+  // (status.preparedFor) is only written, with this pass's status, once the reset succeeded.
+  api::Status PrepareForHolder() {
+    HandOverPlan handover = PlanHandOver(lab_, plan_.keep.empty());
+    if (!handover.reset_for.empty()) {
+      const std::string& holder = handover.reset_for;
+      ctx_.event("Resetting", "resetting every node's network state for session " + holder, false);
+      WriteReady("Resetting", "resetting network state for session " + holder);
+      const auto t0 = std::chrono::steady_clock::now();
+      api::Status st = ctx_.options.reset_lab ? ctx_.options.reset_lab(model_) : api::Status::Ok();
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now() - t0)
+                          .count();
+      spdlog::info("lab={} session={} reset ok={} ms={}", model_.name, holder, st.ok(), ms);
+      if (!st.ok())
+        return api::Status(st.code(), st.reason(), "session " + holder + ": " + st.message());
+      ctx_.event("Reset", "network state reset for session " + holder, false);
+    }
+    if (handover.record) extra_[kPreparedForField] = *handover.record;
+    return api::Status::Ok();
+  }
+
+  ReconcileResult FailReset(const api::Status& st) {
+    ctx_.event("ResetFailed", st.message(), true);
+    WriteReady("ResetFailed", st.message());
+    return ReconcileResult::Error(st);  // retried with back-off; preparedFor stays unwritten
+  }
+
+  // This pass's report with the Ready condition replaced (False, reason).
+  void WriteReady(const std::string& reason, const std::string& message) {
+    LabReport report = Report();
+    report.ready = {"Ready", "False", reason, message, model_.generation};
+    auto st = WriteLabReport(ctx_.store, model_.name, report, ctx_.clock.Now());
+    if (!st.ok()) spdlog::warn("lab={} status write failed: {}", model_.name, st.ToString());
   }
 
   // Network state (routes, NAT, links, impairment) is applied when a container starts; a spec

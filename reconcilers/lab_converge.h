@@ -1,8 +1,10 @@
 // LabConverge: one convergence pass for a lab that should be up — list what Docker holds,
 // apply the plan's removals/creations/restarts, then bring nodes up in waves (independent nodes
 // in parallel; a node waits until everything in its dependsOn is Ready), writing status after
-// every wave so watchers see "nodes ready n/m" progress. Returns requeue-after while a node is
-// not Ready yet, an error (back-off) when Docker refused something.
+// every wave so watchers see "nodes ready n/m" progress. A warm lab handed to another Session is
+// reset first (options.reset_lab; Ready=False reason Resetting, see lab_handover.h). Returns
+// requeue-after while a node is not Ready yet, an error (back-off) when Docker refused something
+// or the reset failed (Ready reason ResetFailed).
 #pragma once
 
 #include <functional>

@@ -7,7 +7,9 @@
 // phase and the Provisioned/Ready conditions as it goes. Objects with another uid, nodes no
 // longer wanted and nodes whose NodeSpecHash changed are removed and recreated. A lab that
 // should be down (OnDemand and not held, idle window over, or labctl.dev/stopped) holds no
-// containers and reports phase Stopped. Deletion goes through the labctl.dev/teardown finalizer.
+// containers and reports phase Stopped. A warm lab handed to another Session is reset first
+// (Ready=False, reason Resetting; see lab_handover.h). Deletion goes through the
+// labctl.dev/teardown finalizer.
 // The first Reconcile also removes orphans (managed objects whose Lab is gone or has another
 // uid). Thread-safe: the controller never runs one name twice at once.
 #pragma once
@@ -22,6 +24,7 @@
 #include "controller/runtime/reconciler.h"
 #include "reconcilers/docker/engine.h"
 #include "reconcilers/lab_bringup.h"
+#include "reconcilers/lab_reset.h"
 #include "store/store.h"
 
 namespace labctl::reconcilers {
@@ -30,6 +33,9 @@ struct LabReconcilerOptions {
   int workers = 8;  // containers created/started at once per lab
   // Called after each container start (interface names, routes, links). Empty: nothing.
   ContainerStartedHook on_container_started;
+  // Returns the running nodes to their network baseline before a warm lab is reported Ready to
+  // its next holder (lab_handover.h; labd: MakeLabResetStep). Empty: nothing to reset.
+  LabResetStep reset_lab;
   // Orphan sweep on the first Reconcile, and clean-up of labs not in the store. Tests sharing a
   // dockerd limit both to their own labs with a name prefix (empty: every labctl-managed object
   // on the engine).

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "reconcilers/lab_handover.h"
+
 namespace labctl::reconcilers {
 
 namespace {
@@ -224,6 +226,12 @@ class Planner {
       c.reason = ready ? ready->value("reason", "") : "Pending";
       c.message = ready ? ready->value("message", "") : "lab " + lab + " is not ready yet";
       if (c.reason.empty()) c.reason = c.status == "True" ? "Ready" : "NotReady";
+      // A warm lab handed over from another session is Ready for this one only once reset.
+      if (c.status == "True" && !LabPreparedFor(it->second, e.name)) {
+        c.status = "False";
+        c.reason = "Resetting";
+        c.message = "lab " + lab + " is being reset for this session";
+      }
     }
     api::SetCondition(e.status, c, now_);
   }

@@ -9,7 +9,9 @@
 // Queue order is the store's creation order: status.queuedRevision, stamped on first sight from
 // the revision of the Session's ADDED change (QueueConfig::created_at), or from its
 // resourceVersion when that is unknown (created just before a labd crash). Strict FIFO: the oldest
-// Waiting Session blocks everyone behind it until it can be promoted.
+// Waiting Session blocks everyone behind it until it can be promoted. An Active Session's
+// LabReady mirrors its Lab's Ready once the Lab was prepared for it (lab_handover.h): a warm Lab
+// handed over from another Session shows reason Resetting until the LabReconciler reset it.
 #pragma once
 
 #include <cstdint>

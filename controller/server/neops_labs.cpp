@@ -6,6 +6,7 @@
 
 #include "api/selector.h"
 #include "controller/server/neops_files.h"
+#include "reconcilers/lab_handover.h"
 
 namespace labctl::server {
 
@@ -165,7 +166,9 @@ api::Status NeopsLabs::WaitReady(const NeopsSessionView& session, const std::str
   while (true) {
     auto current = store_.Get(api::Kind::kLab, lab);
     if (!current.ok()) return api::Status::Internal("lab " + lab + " was deleted during bring-up");
-    if (IsReady(*current)) return api::Status::Ok();
+    // A warm lab handed over from another session is ready for this one once it was reset.
+    if (IsReady(*current) && reconcilers::LabPreparedFor(*current, session.name))
+      return api::Status::Ok();
     if (current->value("/status/phase"_json_pointer, std::string()) == "Failed") {
       const api::json* ready = api::FindCondition(*current, "Ready");
       return api::Status::Internal("lab " + lab + " failed to come up: " +

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "reconcilers/lab_handover.h"
 #include "reconcilers/session_actions.h"
 #include "session_test_util.h"
 
@@ -197,6 +198,34 @@ TEST_F(SessionReconcilerTest, NextSessionForSameLabReusesItWithoutRelease) {
   json lab = Get(api::Kind::kLab, "lab-a");
   EXPECT_EQ(lab.value("/status/heldBy"_json_pointer, std::string()), "s2");
   EXPECT_FALSE(lab["status"].contains("releasedAt"));
+  EXPECT_TRUE(api::IsConditionTrue(Session("s2"), "LabReady"));
+}
+
+TEST_F(SessionReconcilerTest, HandedOverLabIsNotReadyForTheNextSessionUntilResetForIt) {
+  Start();
+  Create(api::Kind::kLab, MakeLab("lab-a", 3600));
+  Create(api::Kind::kSession, MakeSession("s1", "lab-a"));
+  Create(api::Kind::kSession, MakeSession("s2", "lab-a"));
+  Reconcile();
+  auto prepare = [&](const std::string& session) {
+    json lab = Get(api::Kind::kLab, "lab-a");
+    lab["status"][reconcilers::kPreparedForField] = session;
+    ASSERT_TRUE(store_->UpdateStatus(api::Kind::kLab, lab).ok());
+  };
+  prepare("s1");
+  SetLabReady("lab-a", "True");
+  Reconcile();
+  EXPECT_TRUE(api::IsConditionTrue(Session("s1"), "LabReady"));
+  Release("s1");
+  // The Lab still says Ready (from s1's time) but has not been reset for s2 yet.
+  ASSERT_EQ(HeldBy("lab-a"), "s2");
+  json s2 = Session("s2");
+  EXPECT_FALSE(api::IsConditionTrue(s2, "LabReady"));
+  const json* c = api::FindCondition(s2, "LabReady");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->value("reason", ""), "Resetting");
+  prepare("s2");
+  Reconcile();
   EXPECT_TRUE(api::IsConditionTrue(Session("s2"), "LabReady"));
 }
 
