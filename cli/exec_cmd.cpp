@@ -66,8 +66,10 @@ class StdinForwarder {
     auto st =
         client.StreamUpload(path_, "application/vnd.labctl.exec-stream",
                             [this](const client::ChunkCallback& write) { return Pump(write); });
-    // After the command ended the upload's failure is expected (labd stopped reading).
-    if (!st.ok() && !stop_) std::cerr << "labctl: stdin not forwarded: " << st.message() << "\n";
+    // labd stops reading when the command ended (Unavailable here, and the exec stream reports
+    // the end); a refusal (403, 404) is worth saying.
+    if (!st.ok() && !stop_ && st.code() != api::Code::kUnavailable)
+      std::cerr << "labctl: stdin not forwarded: " << st.message() << "\n";
   }
 
   // Reads stdin as it comes; true at EOF (the body is complete), false when abandoned.

@@ -282,15 +282,22 @@ api::Status Client::StreamUpload(const std::string& path, const std::string& con
   http.set_write_timeout(std::chrono::hours(24));
   if (!options_.token.empty()) http.set_bearer_token_auth(options_.token);
   bool abandoned = false;
+  bool write_failed = false;
   auto provider = [&](size_t, httplib::DataSink& sink) {
     bool complete = produce([&](std::string_view piece) {
-      return piece.empty() || sink.write(piece.data(), piece.size());
+      if (piece.empty() || sink.write(piece.data(), piece.size())) return true;
+      write_failed = true;
+      return false;
     });
     if (complete) sink.done();
     abandoned = !complete;
     return complete;
   };
   auto res = http.Post(path, httplib::ContentProviderWithoutLength(provider), content_type);
+  if (res && !IsSuccess(res->status)) return StatusFromResponse(res->status, res->body);
+  // The server stopped reading before the body was complete (the exec ended, or it refused the
+  // request and closed before its answer could be read).
+  if (write_failed) return api::Status::Unavailable("labd stopped reading the upload");
   if (abandoned) return api::Status::Ok();
   if (!res) return CannotReach(options_.server, res.error());
   if (!IsSuccess(res->status)) return StatusFromResponse(res->status, res->body);

@@ -83,7 +83,8 @@ class Client {
   api::Status StreamPost(const std::string& path, const json& body, const ChunkCallback& callback);
   // POSTs a body sent in chunks as `produce` makes it (chunked transfer encoding, no write
   // timeout: the server may stop reading while its side is busy), on its own connection
-  // (stdin of a streamed exec). OK also when `produce` abandoned the request.
+  // (stdin of a streamed exec). OK also when `produce` abandoned the request; Unavailable when
+  // the server stopped reading before the body was complete.
   api::Status StreamUpload(const std::string& path, const std::string& content_type,
                            const BodyProducer& produce);
 

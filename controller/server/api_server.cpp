@@ -61,6 +61,9 @@ void ApiServer::Impl::Configure() {
 
   http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (IsPublic(req.path, public_prefixes)) return httplib::Server::HandlerResponse::Unhandled;
+    // A streamed upload (exec stdin) is refused by its handler, which reads the body first: an
+    // answer sent here, with the body unread, could be lost when the connection closes on it.
+    if (req.path.ends_with("/stdin")) return httplib::Server::HandlerResponse::Unhandled;
     auto caller = CallerOf(req, options.auth);
     if (!caller.ok()) {
       res.set_header("WWW-Authenticate", "Bearer");
