@@ -11,6 +11,8 @@
 #include <map>
 #include <set>
 
+#include "reconcilers/docker/naming.h"
+
 namespace labctl::reconcilers {
 namespace {
 
@@ -31,6 +33,15 @@ int ParentOf(int pid) {
   int ppid = 0;
   if (std::sscanf(text.c_str() + close + 1, " %c %d", &state, &ppid) != 2) return 0;
   return ppid;
+}
+
+// Whether the process's environment holds labd's exec marker (docker::kExecMarkerEnv).
+bool HasExecMarker(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+  std::string entry;
+  while (std::getline(in, entry, '\0'))
+    if (entry == docker::kExecMarkerEnv) return true;
+  return false;
 }
 
 }  // namespace
@@ -60,7 +71,7 @@ api::Result<std::vector<int>> ExecStartedProcesses(int init_pid) {
         from_init = true;
         break;
       }
-    if (!from_init) out.push_back(pid);
+    if (!from_init || HasExecMarker(pid)) out.push_back(pid);
   }
   return out;
 }

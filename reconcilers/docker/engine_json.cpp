@@ -1,5 +1,7 @@
 #include "reconcilers/docker/engine_json.h"
 
+#include "reconcilers/docker/naming.h"
+
 namespace labctl::docker {
 namespace {
 
@@ -147,11 +149,9 @@ ContainerInfo ParseContainerInspect(const json& j) {
 }
 
 json ExecCreateBody(const std::vector<std::string>& cmd, bool attach_stdin) {
-  return {{"AttachStdin", attach_stdin},
-          {"AttachStdout", true},
-          {"AttachStderr", true},
-          {"Tty", false},
-          {"Cmd", cmd}};
+  return {{"AttachStdin", attach_stdin}, {"AttachStdout", true},
+          {"AttachStderr", true},        {"Tty", false},
+          {"Env", {kExecMarkerEnv}},     {"Cmd", cmd}};
 }
 
 Status ErrorStatus(int http_status, const std::string& body) {

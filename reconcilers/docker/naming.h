@@ -17,6 +17,9 @@ inline constexpr char kLabelLab[] = "dev.labctl.lab";
 inline constexpr char kLabelNode[] = "dev.labctl.node";
 inline constexpr char kLabelNetwork[] = "dev.labctl.network";
 inline constexpr char kLabelUid[] = "dev.labctl.uid";
+// In the environment of every process labd starts by exec (and so of all it starts in turn):
+// how `lab reset` finds them, also once a shell detached them and they were re-parented to init.
+inline constexpr char kExecMarkerEnv[] = "LABCTL_EXEC=1";
 inline constexpr char kLabelSpecHash[] = "dev.labctl.spec-hash";
 
 inline std::string ContainerName(const std::string& lab, const std::string& node) {
