@@ -16,7 +16,7 @@ using testing::Node;
 
 // Prefix shared by every lab this binary creates ("dkit" + pid), so the orphan sweep of one run
 // removes the leftovers of earlier killed runs but never touches other tests' objects.
-const std::string kPrefix = "dkit";
+const std::string kPrefix = "dkit" + testing::CheckoutTag();
 std::string RunPrefix() { return kPrefix + std::to_string(getpid() % 100000) + "-"; }
 
 class DockerIntegrationTest : public ::testing::Test {

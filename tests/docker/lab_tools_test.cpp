@@ -20,7 +20,7 @@ namespace {
 using testing::CommandResult;
 using testing::RunLabctl;
 
-constexpr char kPrefix[] = "dktool";
+const std::string kPrefix = "dktool" + testing::CheckoutTag();
 
 std::string LabYaml(const std::string& name) {
   const std::string image = testing::kNetImage;

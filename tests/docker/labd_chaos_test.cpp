@@ -19,7 +19,8 @@ namespace {
 using api::json;
 using namespace std::chrono_literals;
 
-const std::string kPrefix = "dkchaos";  // every lab of this binary; swept at start
+const std::string kPrefix =
+    "dkchaos" + testing::CheckoutTag();  // every lab of this binary; swept at start
 constexpr int kRounds = 10;
 
 uint64_t ChaosSeed() {

@@ -20,7 +20,7 @@ namespace {
 using api::json;
 using namespace std::chrono_literals;
 
-const std::string kPrefix = "dkexec";
+const std::string kPrefix = "dkexec" + testing::CheckoutTag();
 
 // A labctl started in the background with its stdout (and, if asked, its stdin) on a pipe.
 struct Background {

@@ -24,7 +24,7 @@
 namespace labctl::testing {
 
 inline constexpr char kNetImage[] = "labctl-netbox:test";
-inline constexpr char kNatlabPrefix[] = "dknat";
+inline const std::string kNatlabPrefix = "dknat" + CheckoutTag();
 
 inline std::string ReflectorBinary() {
   return std::string(LABCTL_BINARY_DIR) + "/tests/images/reflector/udp_reflector";

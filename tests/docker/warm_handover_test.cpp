@@ -19,7 +19,7 @@ namespace {
 
 using testing::CommandResult;
 
-constexpr char kPrefix[] = "dkhand";
+const std::string kPrefix = "dkhand" + testing::CheckoutTag();
 
 std::string LabYaml(const std::string& name) {
   const std::string image = testing::kNetImage;

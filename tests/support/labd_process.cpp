@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -58,6 +59,13 @@ void WriteAll(int fd, const char* data, size_t size) {
 }
 
 }  // namespace
+
+std::string CheckoutTag() {
+  char tag[8];
+  std::snprintf(tag, sizeof(tag), "%04x",
+                static_cast<unsigned>(std::hash<std::string>{}(LABCTL_BINARY_DIR)&0xffff));
+  return tag;
+}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);

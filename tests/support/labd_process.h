@@ -12,6 +12,9 @@ namespace labctl::testing {
 std::string MakeTempDir(const std::string& prefix);
 // The whole content of a file; "" if it is missing.
 std::string ReadFile(const std::string& path);
+// Four hex digits naming this build directory: Docker tests put it in their lab-name prefix, so
+// test runs of two checkouts sharing one dockerd neither collide nor sweep each other's labs.
+std::string CheckoutTag();
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreePort();
 
