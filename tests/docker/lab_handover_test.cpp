@@ -9,9 +9,7 @@
 #include <functional>
 
 #include "api/object.h"
-#include "docker/lab_fixture.h"
-#include "reconcilers/docker/fake_engine.h"
-#include "reconcilers/lab_reconciler.h"
+#include "docker/fake_lab_test.h"
 
 namespace labctl {
 namespace {
@@ -22,7 +20,7 @@ using reconcilers::LabReconciler;
 using testing::Node;
 using testing::TwoNetLab;
 
-class LabHandOverTest : public ::testing::Test {
+class LabHandOverTest : public testing::FakeLabTest {
  protected:
   void SetUp() override {
     store_ = testing::OpenTempStore("handover");
@@ -37,29 +35,6 @@ class LabHandOverTest : public ::testing::Test {
       return on_reset_ ? on_reset_(lab) : api::Status::Ok();
     };
     return std::make_unique<LabReconciler>(*store_, engine_, clock_, nullptr, o);
-  }
-
-  json Get(const std::string& name) { return *store_->Get(api::Kind::kLab, name); }
-
-  runtime::ReconcileResult Settle(const std::string& name, int rounds = 10) {
-    runtime::ReconcileResult r;
-    for (int i = 0; i < rounds; ++i) {
-      r = reconciler_->Reconcile(name);
-      if (r.status.ok() && !r.requeue_after) break;
-    }
-    return r;
-  }
-
-  // What the SessionReconciler's SetLabHolder writes: heldBy, or releasedAt on release.
-  void SetHeldBy(const std::string& lab, const std::string& session) {
-    json o = Get(lab);
-    if (session.empty()) {
-      o["status"].erase("heldBy");
-      o["status"]["releasedAt"] = api::FormatTime(clock_.Now());
-    } else {
-      o["status"]["heldBy"] = session;
-    }
-    ASSERT_TRUE(store_->UpdateStatus(api::Kind::kLab, o).ok());
   }
 
   // An OnDemand lab kept warm for an hour, up and Ready for session s1.
@@ -89,10 +64,6 @@ class LabHandOverTest : public ::testing::Test {
     return ids;
   }
 
-  api::FakeClock clock_;
-  docker::FakeEngine engine_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<LabReconciler> reconciler_;
   std::atomic<int> resets_{0};
   std::function<api::Status(const LabModel&)> on_reset_;
 };

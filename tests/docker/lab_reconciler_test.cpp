@@ -7,7 +7,7 @@
 #include <atomic>
 
 #include "api/object.h"
-#include "docker/lab_fixture.h"
+#include "docker/fake_lab_test.h"
 #include "reconcilers/docker/fake_engine.h"
 #include "reconcilers/docker/naming.h"
 #include "reconcilers/lab_model.h"
@@ -21,7 +21,7 @@ using reconcilers::LabReconciler;
 using testing::Node;
 using testing::TwoNetLab;
 
-class LabReconcilerTest : public ::testing::Test {
+class LabReconcilerTest : public testing::FakeLabTest {
  protected:
   void SetUp() override {
     store_ = testing::OpenTempStore("labrec");
@@ -33,35 +33,7 @@ class LabReconcilerTest : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : json();
   }
-  json Get(const std::string& name) { return *store_->Get(api::Kind::kLab, name); }
-
-  // Reconciles until done (no requeue, no error) or `rounds` passes.
-  runtime::ReconcileResult Settle(const std::string& name, int rounds = 10) {
-    runtime::ReconcileResult r;
-    for (int i = 0; i < rounds; ++i) {
-      r = reconciler_->Reconcile(name);
-      if (r.status.ok() && !r.requeue_after) break;
-    }
-    return r;
-  }
-
-  void SetHeldBy(const std::string& lab, const std::string& session) {
-    json o = Get(lab);
-    if (session.empty()) {
-      o["status"].erase("heldBy");
-      o["status"]["releasedAt"] = api::FormatTime(clock_.Now());
-    } else {
-      o["status"]["heldBy"] = session;
-    }
-    ASSERT_TRUE(store_->UpdateStatus(api::Kind::kLab, o).ok());
-  }
-
   std::string Phase(const std::string& name) { return Get(name)["status"].value("phase", ""); }
-
-  api::FakeClock clock_;
-  FakeEngine engine_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<LabReconciler> reconciler_;
 };
 
 json ThreeNodes() {
