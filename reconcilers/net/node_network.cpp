@@ -107,6 +107,13 @@ api::Result<std::pair<EndState, int>> InspectEnd(Rtnl& rtnl, const std::string& 
   return std::pair{state, l.index};
 }
 
+// Deletes one end of a veth. Gone already is fine: the kernel removes the peer of an end whose
+// namespace died asynchronously, so the deletion may race it (ENODEV).
+api::Status DeleteEnd(Rtnl& rtnl, int index) {
+  api::Status st = rtnl.DeleteLink(index);
+  return st.code() == api::Code::kNotFound ? api::Status::Ok() : st;
+}
+
 }  // namespace
 
 std::string LinkTag(const std::string& lab, int link_index) {
@@ -188,8 +195,8 @@ api::Result<WireOutcome> WireLink(const std::string& lab, int link_index, const 
   WireOutcome outcome;
   if (end_a->first != EndState::kOurs || end_b->first != EndState::kOurs) {
     // Half a link (the other container was recreated) cannot be re-paired: replace it.
-    if (end_a->first == EndState::kOurs) LABCTL_RETURN_IF_ERROR(rtnl_a->DeleteLink(end_a->second));
-    if (end_b->first == EndState::kOurs) LABCTL_RETURN_IF_ERROR(rtnl_b->DeleteLink(end_b->second));
+    if (end_a->first == EndState::kOurs) LABCTL_RETURN_IF_ERROR(DeleteEnd(*rtnl_a, end_a->second));
+    if (end_b->first == EndState::kOurs) LABCTL_RETURN_IF_ERROR(DeleteEnd(*rtnl_b, end_b->second));
     LABCTL_RETURN_IF_ERROR(rtnl_a->CreateVeth(a.ifname, 0, b.ifname, b.pid));
     outcome.created = true;
     end_a = InspectEnd(*rtnl_a, a.ifname, "");
@@ -220,8 +227,7 @@ api::Status RemoveLink(const std::string& lab, int link_index, const LinkEnd& a,
     auto state = InspectEnd(*rtnl, end->ifname, tag);
     if (!state.ok()) return state.status();
     if (state->first != EndState::kOurs) continue;
-    api::Status st = rtnl->DeleteLink(state->second);
-    if (!st.ok() && st.code() != api::Code::kNotFound) return st;  // peer deletion raced us
+    LABCTL_RETURN_IF_ERROR(DeleteEnd(*rtnl, state->second));
   }
   return api::Status::Ok();
 }
