@@ -13,9 +13,9 @@
 #include "controller/server/actions.h"
 #include "reconcilers/docker/engine.h"
 #include "reconcilers/docker/exec_runner.h"
+#include "reconcilers/exec_stdin_registry.h"
 #include "reconcilers/lab_bringup.h"
 #include "reconcilers/network_baselines.h"
-#include "reconcilers/exec_stdin_registry.h"
 #include "store/store.h"
 
 namespace labctl::reconcilers {
