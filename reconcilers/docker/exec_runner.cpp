@@ -1,53 +1,19 @@
 #include "reconcilers/docker/exec_runner.h"
 
-#include <dirent.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <condition_variable>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <thread>
 
+#include "reconcilers/docker/host_processes.h"
+
 namespace labctl::docker {
 namespace {
 
-// Parent pid from /proc/PID/stat ("pid (comm) state ppid ..."; comm may hold spaces).
-int ParentOf(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(in, line)) return -1;
-  auto close = line.rfind(')');
-  if (close == std::string::npos) return -1;
-  char state = 0;
-  int ppid = -1;
-  if (sscanf(line.c_str() + close + 1, " %c %d", &state, &ppid) != 2) return -1;
-  return ppid;
-}
-
-// The pid namespace of `pid` ("pid:[4026531836]"), empty if the process is gone.
-std::string PidNamespaceOf(const std::string& pid) {
-  char buf[64];
-  ssize_t n = ::readlink(("/proc/" + pid + "/ns/pid").c_str(), buf, sizeof(buf) - 1);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
-}
-
-std::multimap<int, int> ChildrenByParent() {
-  std::multimap<int, int> children;
-  DIR* d = opendir("/proc");
-  if (!d) return children;
-  while (dirent* e = readdir(d)) {
-    int pid = atoi(e->d_name);
-    if (pid <= 0) continue;
-    int ppid = ParentOf(pid);
-    if (ppid > 0) children.emplace(ppid, pid);
-  }
-  closedir(d);
-  return children;
-}
-
+// `pid` and its descendants, parents first.
 void Collect(const std::multimap<int, int>& children, int pid, std::vector<int>& out) {
   out.push_back(pid);
   auto [lo, hi] = children.equal_range(pid);
@@ -60,14 +26,16 @@ int KillProcessTree(int pid) {
   if (pid <= 0) return 0;
   // An exec runs in its container's pid namespace. A pid in labd's own namespace is not one (the
   // exec ended and the pid was reused by a host process, e.g. dockerd): never signal it.
-  const std::string ns = PidNamespaceOf(std::to_string(pid));
-  if (ns.empty() || ns == PidNamespaceOf("self")) {
+  const std::string ns = PidNamespaceOf(pid);
+  if (ns.empty() || ns == OwnPidNamespace()) {
     spdlog::warn("exec kill skipped pid={}: not in a container's pid namespace", pid);
     return 0;
   }
   ::kill(pid, SIGSTOP);  // no new children while we look
+  std::multimap<int, int> children;
+  for (const auto& [child, parent] : ParentsByPid()) children.emplace(parent, child);
   std::vector<int> tree;
-  Collect(ChildrenByParent(), pid, tree);
+  Collect(children, pid, tree);
   int n = 0;
   for (auto it = tree.rbegin(); it != tree.rend(); ++it) n += ::kill(*it, SIGKILL) == 0;
   return n;
