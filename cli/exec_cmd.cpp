@@ -14,6 +14,7 @@
 #include <optional>
 #include <thread>
 
+#include "api/mux_frames.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
@@ -32,17 +33,6 @@ constexpr char kExecUsage[] =
 constexpr int kStdinPollMs = 200;
 // An empty frame is sent after this long without input: labd's read timeout is 10 s.
 constexpr int kStdinKeepAliveMs = 2000;
-constexpr int kStdinDataStream = 0;
-constexpr int kExecStartedStream = 4;
-
-std::string Frame(int stream, std::string_view payload) {
-  std::string f(8, '\0');
-  f[0] = static_cast<char>(stream);
-  auto n = static_cast<uint32_t>(payload.size());
-  for (int i = 0; i < 4; ++i) f[4 + i] = static_cast<char>((n >> (24 - 8 * i)) & 0xff);
-  f.append(payload);
-  return f;
-}
 
 // Sends labctl's stdin to a running exec from a thread of its own, until EOF or Stop().
 class StdinForwarder {
@@ -64,7 +54,7 @@ class StdinForwarder {
   void Run() {
     client::Client client(options_);
     auto st =
-        client.StreamUpload(path_, "application/vnd.labctl.exec-stream",
+        client.StreamUpload(path_, api::kExecStreamContentType,
                             [this](const client::ChunkCallback& write) { return Pump(write); });
     // labd stops reading when the command ended (Unavailable here, and the exec stream reports
     // the end); a refusal (403, 404) is worth saying.
@@ -84,14 +74,14 @@ class StdinForwarder {
         idle_ms += kStdinPollMs;
         if (idle_ms < kStdinKeepAliveMs) continue;
         idle_ms = 0;
-        if (!write(Frame(kStdinDataStream, ""))) return false;
+        if (!write(api::MuxFrame(api::kExecStdinData, ""))) return false;
         continue;
       }
       ssize_t n = ready < 0 ? -1 : ::read(STDIN_FILENO, buf, sizeof buf);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) return true;  // EOF (or an unreadable stdin): the command sees EOF too
       idle_ms = 0;
-      if (!write(Frame(kStdinDataStream, std::string_view(buf, static_cast<size_t>(n)))))
+      if (!write(api::MuxFrame(api::kExecStdinData, std::string_view(buf, static_cast<size_t>(n)))))
         return false;
     }
     return false;
@@ -106,30 +96,26 @@ class StdinForwarder {
 // Splits a streamed exec answer into its frames: stdout and stderr go to ours as they arrive,
 // the exit frame is kept, the started frame starts the stdin forwarder, heartbeats are dropped.
 struct ExecFrames {
-  std::string buffer;
+  ExecFrames() = default;
+  ExecFrames(const ExecFrames&) = delete;  // the demuxer's callback holds `this`
+
   std::optional<json> exit;
   std::function<void(const std::string& exec_id)> on_started;
+  api::MuxDemuxer demuxer{[this](int stream, std::string_view payload) {
+    Handle(stream, payload);
+    return true;
+  }};
 
   bool Feed(std::string_view chunk) {
-    buffer.append(chunk);
-    size_t pos = 0;
-    while (buffer.size() - pos >= 8) {
-      const auto* h = reinterpret_cast<const unsigned char*>(buffer.data() + pos);
-      uint32_t size =
-          (uint32_t{h[4]} << 24) | (uint32_t{h[5]} << 16) | (uint32_t{h[6]} << 8) | uint32_t{h[7]};
-      if (buffer.size() - pos - 8 < size) break;
-      Handle(h[0], std::string_view(buffer.data() + pos + 8, size));
-      pos += 8 + size;
-    }
-    buffer.erase(0, pos);
+    demuxer.Feed(chunk);
     return static_cast<bool>(std::cout);  // stdout closed (`| head`): stop, labd kills it
   }
 
   void Handle(int stream, std::string_view payload) {
-    if (stream == 1) std::cout.write(payload.data(), payload.size()).flush();
-    if (stream == 2) std::cerr.write(payload.data(), payload.size()).flush();
-    if (stream == 3) exit = json::parse(payload, nullptr, false);
-    if (stream == kExecStartedStream && on_started) {
+    if (stream == api::kExecStreamStdout) std::cout.write(payload.data(), payload.size()).flush();
+    if (stream == api::kExecStreamStderr) std::cerr.write(payload.data(), payload.size()).flush();
+    if (stream == api::kExecStreamExit) exit = json::parse(payload, nullptr, false);
+    if (stream == api::kExecStreamStarted && on_started) {
       auto started = json::parse(payload, nullptr, false);
       if (started.is_object()) on_started(started.value("execId", ""));
     }

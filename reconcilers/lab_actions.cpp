@@ -1,20 +1,15 @@
 #include "reconcilers/lab_actions.h"
 
-#include <signal.h>
 #include <spdlog/spdlog.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <condition_variable>
-#include <cstdio>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
 
+#include "api/mux_frames.h"
 #include "reconcilers/docker/exec_runner.h"
 #include "reconcilers/docker/naming.h"
-#include "reconcilers/docker/stream_demux.h"
 #include "reconcilers/net/netns.h"
 #include "reconcilers/net/process.h"
 
@@ -177,7 +172,7 @@ api::Result<server::LabActions::Stream> DockerLabActions::ExecStream(const std::
   auto r = ParseExec(lab, request, true);
   if (!r.ok()) return r.status();
   Stream s;
-  s.content_type = server::kExecStreamContentType;
+  s.content_type = api::kExecStreamContentType;
   s.produce = [this, r = std::move(*r), lab, user = who.user](const ByteSink& sink) mutable {
     return StreamExec(r, lab, user, sink);
   };
@@ -191,18 +186,18 @@ Status DockerLabActions::StreamExec(ExecRequest& r, const std::string& lab, cons
   bool gone = false;
   auto send = [&](int stream, std::string_view payload) {
     std::lock_guard<std::mutex> l(mu);
-    gone = gone || !sink(server::ExecFrame(stream, payload));
+    gone = gone || !sink(api::MuxFrame(stream, payload));
     return !gone;
   };
   // The heartbeat is how a silent command notices its client left: the second write to a
   // closed connection fails.
-  r.control.cancelled = [&] { return !send(server::kExecStreamHeartbeat, ""); };
+  r.control.cancelled = [&] { return !send(api::kExecStreamHeartbeat, ""); };
   std::string stdin_exec;
   if (r.stdin == true) {
     r.control.on_stdin = [&](const std::shared_ptr<docker::ExecSession>& session) {
       stdin_execs_.Add(lab, user, session);
       stdin_exec = session->id();
-      send(server::kExecStreamStarted, json{{"execId", stdin_exec}}.dump());
+      send(api::kExecStreamStarted, json{{"execId", stdin_exec}}.dump());
     };
   }
   auto outcome = docker::RunExec(
@@ -210,13 +205,13 @@ Status DockerLabActions::StreamExec(ExecRequest& r, const std::string& lab, cons
       r.control);
   if (!stdin_exec.empty()) stdin_execs_.Remove(stdin_exec);
   if (!outcome.ok()) {
-    send(server::kExecStreamExit, json{{"error", outcome.status().ToString()}}.dump());
+    send(api::kExecStreamExit, json{{"error", outcome.status().ToString()}}.dump());
     return outcome.status();
   }
   json exit = {{"exitCode", outcome->exit_code}};
   if (outcome->timed_out) exit["timedOut"] = true;
   if (outcome->cancelled) exit["cancelled"] = true;
-  send(server::kExecStreamExit, exit.dump());
+  send(api::kExecStreamExit, exit.dump());
   return Status::Ok();
 }
 
@@ -225,8 +220,8 @@ Status DockerLabActions::ExecStdin(const std::string& lab, const std::string& ex
   auto session = stdin_execs_.Claim(lab, exec_id, who);
   if (!session.ok()) return session.status();
   Status written = Status::Ok();
-  docker::StreamDemuxer frames([&](int stream, std::string_view data) {
-    if (stream != server::kExecStdinData || data.empty()) return true;  // keep-alive
+  api::MuxDemuxer frames([&](int stream, std::string_view data) {
+    if (stream != api::kExecStdinData || data.empty()) return true;  // keep-alive
     written = (*session)->WriteStdin(data);
     return written.ok();
   });

@@ -10,32 +10,12 @@
 #include <string>
 #include <string_view>
 
+#include "api/mux_frames.h"
 #include "api/object.h"
 #include "api/status.h"
 #include "controller/server/auth.h"
 
 namespace labctl::server {
-
-// Streamed exec body: frames in Docker's multiplexed format — stream byte, three zero bytes,
-// big-endian 32-bit length, payload — with stream 1 stdout, 2 stderr, 0 an empty heartbeat
-// (ignore it), 4 (first, only when stdin was asked for) JSON {"execId": "..."} naming the exec
-// whose stdin POST .../exec/{execId}/stdin feeds, and 3 the exit frame, last: JSON
-// {"exitCode": N[, "timedOut": true][, "cancelled": true]} or {"error": "..."}.
-// The stdin request's body is frames of the same format: stream 0 with the bytes for the
-// process's stdin (an empty one is a keep-alive); the end of the body closes the process's stdin.
-inline constexpr char kExecStreamContentType[] = "application/vnd.labctl.exec-stream";
-inline constexpr int kExecStreamHeartbeat = 0;
-inline constexpr int kExecStreamExit = 3;
-inline constexpr int kExecStreamStarted = 4;
-inline constexpr int kExecStdinData = 0;
-inline std::string ExecFrame(int stream, std::string_view payload) {
-  std::string f(8, '\0');
-  f[0] = static_cast<char>(stream);
-  uint32_t n = static_cast<uint32_t>(payload.size());
-  for (int i = 0; i < 4; ++i) f[4 + i] = static_cast<char>((n >> (24 - 8 * i)) & 0xff);
-  f.append(payload);
-  return f;
-}
 
 // POST .../sessions/{name}/heartbeat and .../release. Without one registered, the server writes
 // status.lastHeartbeatTime (heartbeat) or status.phase=Released + finishedAt (release) itself.

@@ -13,8 +13,8 @@
 #include <boost/asio/write.hpp>
 #include <cstdio>
 
+#include "api/mux_frames.h"
 #include "reconcilers/docker/engine_json.h"
-#include "reconcilers/docker/stream_demux.h"
 
 namespace labctl::docker {
 namespace {
@@ -72,7 +72,7 @@ class HijackedExec : public ExecSession {
   const std::string& id() const override { return id_; }
 
   Status ReadOutput(const OutputCallback& callback) override {
-    StreamDemuxer demux(callback);
+    api::MuxDemuxer demux(callback);
     if (!pending_.empty() && !demux.Feed(pending_)) return Status::Ok();
     pending_.clear();
     std::array<char, 16384> buf;

@@ -3,7 +3,7 @@
 // Docker gives stdin only over a connection taken over from HTTP: POST /exec/{id}/start with
 // `Connection: Upgrade` and `Upgrade: tcp` is answered 101 and from then on the unix socket is a
 // raw two-way stream — the process's stdin one way, its multiplexed stdout/stderr (the 8-byte
-// frame format of stream_demux.h; no TTY) the other. Shutting down our write side closes the
+// frame format of api/mux_frames.h; no TTY) the other. Shutting down our write side closes the
 // process's stdin. cpp-httplib cannot hand over its socket, so this is done with Boost.Asio, in
 // this one translation unit.
 #pragma once

@@ -8,9 +8,9 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "api/mux_frames.h"
 #include "reconcilers/docker/engine_json.h"
 #include "reconcilers/docker/hijacked_exec.h"
-#include "reconcilers/docker/stream_demux.h"
 
 namespace labctl::docker {
 namespace {
@@ -334,7 +334,7 @@ Status HttpEngine::StreamLogs(const std::string& id, int tail, bool follow,
   std::string path = "/containers/" + id + "/logs?stdout=1&stderr=1&tail=" +
                      (tail < 0 ? std::string("all") : std::to_string(tail)) +
                      "&follow=" + (follow ? "1" : "0");
-  StreamDemuxer demux(callback);
+  api::MuxDemuxer demux(callback);
   return impl_->Stream("GET", path, "",
                        [&](const char* d, size_t n) { return demux.Feed(std::string_view(d, n)); });
 }
@@ -349,7 +349,7 @@ Result<std::string> HttpEngine::ExecCreate(const std::string& id,
 
 Status HttpEngine::ExecStart(const std::string& exec_id, const OutputCallback& callback) {
   json body = {{"Detach", false}, {"Tty", false}};
-  StreamDemuxer demux(callback);
+  api::MuxDemuxer demux(callback);
   return impl_->Stream("POST", "/exec/" + exec_id + "/start", body.dump(),
                        [&](const char* d, size_t n) { return demux.Feed(std::string_view(d, n)); });
 }

@@ -7,12 +7,12 @@
 #include <future>
 #include <thread>
 
+#include "api/mux_frames.h"
 #include "cli/client/client.h"
 #include "controller/server/api_server.h"
 #include "reconcilers/docker/exec_runner.h"
 #include "reconcilers/docker/fake_engine.h"
 #include "reconcilers/docker/naming.h"
-#include "reconcilers/docker/stream_demux.h"
 #include "reconcilers/exec_stdin_registry.h"
 #include "reconcilers/lab_actions.h"
 #include "tests/support/labd_process.h"
@@ -24,10 +24,6 @@ using api::json;
 using namespace std::chrono_literals;
 
 constexpr char kLab[] = "lab1";
-
-std::string Frame(int stream, std::string_view payload) {
-  return server::ExecFrame(stream, payload);
-}
 
 // What a streamed exec answered.
 struct StreamedExec {
@@ -96,10 +92,10 @@ class ExecStdinTest : public ::testing::Test {
                       const std::function<void(const std::string&)>& on_started) {
     StreamedExec r;
     std::thread starter;
-    docker::StreamDemuxer frames([&](int stream, std::string_view d) {
+    api::MuxDemuxer frames([&](int stream, std::string_view d) {
       if (stream == 1) r.out.append(d);
-      if (stream == server::kExecStreamExit) r.exit = json::parse(d);
-      if (stream == server::kExecStreamStarted)
+      if (stream == api::kExecStreamExit) r.exit = json::parse(d);
+      if (stream == api::kExecStreamStarted)
         starter = std::thread(on_started, json::parse(d).value("execId", ""));
       return true;
     });
@@ -115,10 +111,12 @@ class ExecStdinTest : public ::testing::Test {
   api::Status SendStdin(const std::string& token, const std::string& exec_id,
                         const std::vector<std::string>& pieces) {
     auto c = ClientAs(token);
-    return c.StreamUpload(StdinPath(exec_id), server::kExecStreamContentType,
+    return c.StreamUpload(StdinPath(exec_id), api::kExecStreamContentType,
                           [&](const client::ChunkCallback& write) {
                             for (const auto& p : pieces)
-                              if (!write(Frame(0, p)) || !write(Frame(0, ""))) return false;
+                              if (!write(api::MuxFrame(api::kExecStdinData, p)) ||
+                                  !write(api::MuxFrame(api::kExecStdinData, "")))
+                                return false;
                             return true;
                           });
   }
