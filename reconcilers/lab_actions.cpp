@@ -25,14 +25,6 @@ std::string Param(const server::LabActions::Params& p, const char* key, const st
   return it == p.end() || it->second.empty() ? def : it->second;
 }
 
-std::string LastLine(const std::string& text) {
-  auto end = text.find_last_not_of("\n");
-  if (end == std::string::npos) return "";
-  auto start = text.rfind('\n', end);
-  return text.substr(start == std::string::npos ? 0 : start + 1,
-                     end - (start == std::string::npos ? 0 : start + 1) + 1);
-}
-
 bool IsSafeToken(const std::string& s) {
   if (s.empty() || s.size() > 64) return false;
   for (char c : s)
@@ -152,13 +144,8 @@ api::Result<json> DockerLabActions::Exec(const std::string& lab, const json& req
     };
   }
   std::string out, err;
-  auto outcome = docker::RunExec(
-      engine_, r->container, r->cmd,
-      [&](int stream, std::string_view d) {
-        (stream == 2 ? err : out).append(d);
-        return true;
-      },
-      r->control);
+  auto outcome =
+      docker::RunExec(engine_, r->container, r->cmd, docker::CollectOutput(out, err), r->control);
   if (feeder.joinable()) feeder.join();
   if (!outcome.ok()) return outcome.status();
   json result = {{"exitCode", outcome->exit_code}, {"stdout", out}, {"stderr", err}};
@@ -297,7 +284,7 @@ api::Result<server::LabActions::Stream> DockerLabActions::Capture(const std::str
     if (seconds > 0) deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
     int code = tcpdump->Pump(sink, deadline);
     spdlog::info("capture ended lab={} exit={} tcpdump=\"{}\"", lab, code,
-                 LastLine(tcpdump->err()));
+                 docker::LastLine(tcpdump->err()));
     return Status::Ok();
   };
   return s;

@@ -35,13 +35,6 @@ bool IsWedged(const api::Status& start_error) {
   return start_error.message().find("already exists") != std::string::npos;
 }
 
-std::string LastLine(const std::string& text) {
-  std::string t = text;
-  while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
-  auto nl = t.rfind('\n');
-  return nl == std::string::npos ? t : t.substr(nl + 1);
-}
-
 void ReadAddresses(const LabModel& lab, const docker::ContainerInfo& info, NodeState& s) {
   s.addresses.clear();
   const std::string prefix = docker::NetworkName(lab.name, "");
@@ -133,13 +126,8 @@ void ProbeReadiness(docker::DockerEngine& engine, const NodeModel& node, NodeSta
   std::string out, err;
   docker::ExecControl control;
   control.timeout = std::chrono::seconds(node.readiness->timeout_seconds);
-  auto r = docker::RunExec(
-      engine, s.container_id, node.readiness->exec,
-      [&](int stream, std::string_view d) {
-        (stream == 2 ? err : out).append(d);
-        return true;
-      },
-      control);
+  auto r = docker::RunExec(engine, s.container_id, node.readiness->exec,
+                           docker::CollectOutput(out, err), control);
   if (r.ok() && r->exit_code == 0) {
     s.ready = true;
     s.message.clear();
@@ -150,7 +138,8 @@ void ProbeReadiness(docker::DockerEngine& engine, const NodeModel& node, NodeSta
       !r.ok() ? r.status().message()
       : r->timed_out
           ? "timed out after " + std::to_string(node.readiness->timeout_seconds) + "s (killed)"
-          : "exit " + std::to_string(r->exit_code) + ": " + LastLine(err.empty() ? out : err);
+          : "exit " + std::to_string(r->exit_code) + ": " +
+                docker::LastLine(err.empty() ? out : err);
   api::TimePoint since = now;
   api::ParseTime(s.probe_since, &since);
   auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - since).count();

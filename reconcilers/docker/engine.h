@@ -172,8 +172,9 @@ class DockerEngine {
   virtual Status StreamLogs(const std::string& id, int tail, bool follow,
                             const OutputCallback& callback) = 0;
 
-  // Runs `cmd` in the container and returns its exit code and output.
-  virtual Result<ExecResult> Exec(const std::string& id, const std::vector<std::string>& cmd) = 0;
+  // Runs `cmd` in the container and returns its exit code and output: ExecCreate, ExecStart
+  // and ExecInspect in a row (exec_runner.cpp).
+  Result<ExecResult> Exec(const std::string& id, const std::vector<std::string>& cmd);
   // The lower-level pieces, for streaming exec and killing a process Docker cannot kill.
   virtual Result<std::string> ExecCreate(const std::string& id,
                                          const std::vector<std::string>& cmd) = 0;

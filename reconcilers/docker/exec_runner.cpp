@@ -22,6 +22,31 @@ void Collect(const std::multimap<int, int>& children, int pid, std::vector<int>&
 
 }  // namespace
 
+OutputCallback CollectOutput(std::string& out, std::string& err) {
+  return [&out, &err](int stream, std::string_view d) {
+    (stream == 2 ? err : out).append(d);
+    return true;
+  };
+}
+
+Result<ExecResult> DockerEngine::Exec(const std::string& id, const std::vector<std::string>& cmd) {
+  auto exec_id = ExecCreate(id, cmd);
+  if (!exec_id.ok()) return exec_id.status();
+  ExecResult r;
+  LABCTL_RETURN_IF_ERROR(ExecStart(*exec_id, CollectOutput(r.out, r.err)));
+  auto info = ExecInspect(*exec_id);
+  if (!info.ok()) return info.status();
+  r.exit_code = info->exit_code;
+  return r;
+}
+
+std::string LastLine(const std::string& text) {
+  std::string t = text;
+  while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
+  auto nl = t.rfind('\n');
+  return nl == std::string::npos ? t : t.substr(nl + 1);
+}
+
 int KillProcessTree(int pid) {
   if (pid <= 0) return 0;
   // An exec runs in its container's pid namespace. A pid in labd's own namespace is not one (the

@@ -42,6 +42,12 @@ Result<ExecOutcome> RunExec(DockerEngine& engine, const std::string& container,
                             const std::vector<std::string>& cmd, const OutputCallback& output,
                             const ExecControl& control);
 
+// An output callback that appends stdout to `out` and stderr to `err` (for buffered runs).
+OutputCallback CollectOutput(std::string& out, std::string& err);
+
+// The last non-empty line of a command's output (trailing newlines dropped), for messages.
+std::string LastLine(const std::string& text);
+
 // SIGKILLs `pid` and all its descendants (found through /proc). Returns how many were signalled.
 // Does nothing when `pid` is in labd's own pid namespace (a reused pid, not a container process).
 int KillProcessTree(int pid);

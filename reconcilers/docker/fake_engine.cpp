@@ -309,20 +309,6 @@ Status FakeEngine::StreamLogs(const std::string& id, int tail, bool, const Outpu
   return Status::Ok();
 }
 
-Result<ExecResult> FakeEngine::Exec(const std::string& id, const std::vector<std::string>& cmd) {
-  auto exec_id = ExecCreate(id, cmd);
-  if (!exec_id.ok()) return exec_id.status();
-  ExecResult r;
-  LABCTL_RETURN_IF_ERROR(ExecStart(*exec_id, [&](int stream, std::string_view d) {
-    (stream == 2 ? r.err : r.out).append(d);
-    return true;
-  }));
-  auto info = ExecInspect(*exec_id);
-  if (!info.ok()) return info.status();
-  r.exit_code = info->exit_code;
-  return r;
-}
-
 Result<std::string> FakeEngine::ExecCreate(const std::string& id,
                                            const std::vector<std::string>& cmd) {
   LABCTL_RETURN_IF_ERROR(Enter(false));

@@ -373,21 +373,6 @@ Result<std::unique_ptr<ExecSession>> HttpEngine::ExecAttach(const std::string& i
   return StartHijackedExec(impl_->socket.value(), *prefix, j->value("Id", ""));
 }
 
-Result<ExecResult> HttpEngine::Exec(const std::string& id, const std::vector<std::string>& cmd) {
-  auto exec_id = ExecCreate(id, cmd);
-  if (!exec_id.ok()) return exec_id.status();
-  ExecResult result;
-  Status s = ExecStart(*exec_id, [&](int stream, std::string_view d) {
-    (stream == 2 ? result.err : result.out).append(d);
-    return true;
-  });
-  if (!s.ok()) return s;
-  auto info = ExecInspect(*exec_id);
-  if (!info.ok()) return info.status();
-  result.exit_code = info->exit_code;
-  return result;
-}
-
 Status HttpEngine::StreamEvents(const LabelMap& labels, const EventCallback& callback) {
   std::string path = "/events?filters=" + UrlEncode(LabelFilters(labels, {"container", "network"}));
   std::string line_buffer;

@@ -46,7 +46,6 @@ class HttpEngine : public DockerEngine {
   Result<std::string> Logs(const std::string& id, int tail) override;
   Status StreamLogs(const std::string& id, int tail, bool follow,
                     const OutputCallback& callback) override;
-  Result<ExecResult> Exec(const std::string& id, const std::vector<std::string>& cmd) override;
   Result<std::string> ExecCreate(const std::string& id,
                                  const std::vector<std::string>& cmd) override;
   Status ExecStart(const std::string& exec_id, const OutputCallback& callback) override;
