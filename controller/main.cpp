@@ -7,7 +7,10 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,6 +23,7 @@
 #include "controller/server/session_stack.h"
 #include "reconcilers/docker/event_watcher.h"
 #include "reconcilers/docker/http_engine.h"
+#include "reconcilers/docker/naming.h"
 #include "reconcilers/lab_actions.h"
 #include "reconcilers/lab_network_hook.h"
 #include "reconcilers/lab_reconciler.h"
@@ -49,14 +53,14 @@ sigset_t BlockStopSignals() {
 
 // Waits for SIGTERM/SIGINT; meanwhile every 10 s hands freed heap back to the kernel (bursts of
 // requests leave it fragmented: 10k creates leave ~65 MB RSS for ~13 MB in use) and every
-// 10 min deletes Events older than an hour.
-int WaitForStopSignal(const sigset_t& stop_signals, runtime::EventRecorder& events) {
+// 10 min runs `tidy`.
+int WaitForStopSignal(const sigset_t& stop_signals, const std::function<void()>& tidy) {
   const timespec tick{10, 0};
   for (int ticks = 1;; ++ticks) {
     int signal_number = sigtimedwait(&stop_signals, nullptr, &tick);
     if (signal_number > 0) return signal_number;
     malloc_trim(0);
-    if (ticks % 60 == 0) events.Prune();
+    if (ticks % 60 == 0) tidy();
   }
 }
 
@@ -124,6 +128,17 @@ struct Controllers {
     docker_events->Start();
   }
 
+  // Deletes Events older than an hour and the network baselines of containers that are gone.
+  void Tidy() {
+    events->Prune();
+    const auto listed_at = std::filesystem::file_time_type::clock::now();
+    auto containers = engine->ListContainers(docker::ManagedSelector());
+    if (!containers.ok()) return;  // engine away: nothing is known to be gone
+    std::set<std::string> live;
+    for (const auto& c : *containers) live.insert(c.id);
+    baselines->Prune(live, listed_at);
+  }
+
   void Stop() {
     if (docker_events) docker_events->Stop();
     if (labs) labs->Stop();
@@ -182,7 +197,7 @@ int Run(const server::LabdFlags& flags) {
   spdlog::info("labd listening on {}:{} data-dir={} revision={}", flags.listen_host, server.port(),
                flags.data_dir, (*store)->Revision());
 
-  int signal_number = WaitForStopSignal(stop_signals, *controllers.events);
+  int signal_number = WaitForStopSignal(stop_signals, [&] { controllers.Tidy(); });
   spdlog::info("labd stopping signal={}", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
   server.Stop();
   controllers.Stop();

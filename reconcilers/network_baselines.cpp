@@ -27,6 +27,7 @@ api::Status NetworkBaselines::Put(const std::string& container_id, const std::st
     return api::Status::BadRequest("not a container id: " + container_id);
   std::lock_guard<std::mutex> l(mu_);
   snapshots_[container_id] = snapshot;
+  taken_at_[container_id] = std::filesystem::file_time_type::clock::now();
   if (directory_.empty()) return api::Status::Ok();
   std::error_code ec;
   std::filesystem::create_directories(directory_, ec);
@@ -54,17 +55,30 @@ std::optional<std::string> NetworkBaselines::Get(const std::string& container_id
   return ss.str();
 }
 
-void NetworkBaselines::Prune(const std::set<std::string>& live) {
+void NetworkBaselines::Prune(const std::set<std::string>& live,
+                             std::filesystem::file_time_type listed_at) {
   std::lock_guard<std::mutex> l(mu_);
-  for (auto it = snapshots_.begin(); it != snapshots_.end();)
-    it = live.count(it->first) ? std::next(it) : snapshots_.erase(it);
+  auto recent = [&](const std::string& id) {
+    auto it = taken_at_.find(id);
+    return it != taken_at_.end() && it->second >= listed_at;
+  };
+  for (auto it = snapshots_.begin(); it != snapshots_.end();) {
+    if (live.count(it->first) || recent(it->first)) {
+      ++it;
+      continue;
+    }
+    taken_at_.erase(it->first);
+    it = snapshots_.erase(it);
+  }
   if (directory_.empty()) return;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(directory_, ec)) {
     const std::string name = entry.path().filename().string();
     if (name.size() <= sizeof(kSuffix) - 1 || !name.ends_with(kSuffix)) continue;
-    if (!live.count(name.substr(0, name.size() - (sizeof(kSuffix) - 1))))
-      std::filesystem::remove(entry.path(), ec);
+    const std::string id = name.substr(0, name.size() - (sizeof(kSuffix) - 1));
+    std::error_code time_ec;
+    if (live.count(id) || recent(id) || entry.last_write_time(time_ec) >= listed_at) continue;
+    std::filesystem::remove(entry.path(), ec);
   }
 }
 
