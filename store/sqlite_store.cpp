@@ -168,35 +168,27 @@ void SqliteStore::WriterLoop() {
   }
 }
 
-ObjectPtr SqliteStore::Current(const Overlay& overlay, Kind kind, const std::string& name) const {
+PackedPtr SqliteStore::Current(const Overlay& overlay, Kind kind, const std::string& name) const {
   if (auto it = overlay.find({kind, name}); it != overlay.end()) return it->second;
   // Only this (writer) thread mutates objects_, so reading it here needs no lock.
-  const Objects& objects = objects_[Index(kind)];
-  auto it = objects.find(name);
-  return it == objects.end() ? nullptr : it->second->Unpack();
-}
-
-PackedPtr SqliteStore::CurrentPacked(const PackedOverlay& overlay, Kind kind,
-                                     const std::string& name) const {
-  if (auto it = overlay.find({kind, name}); it != overlay.end()) return it->second;
   const Objects& objects = objects_[Index(kind)];
   auto it = objects.find(name);
   return it == objects.end() ? nullptr : it->second;
 }
 
-Result<WriteOutcome> SqliteStore::Apply(const Request& r, const Overlay& overlay,
-                                        const WriteContext& ctx) {
+Result<WriteOutcome> SqliteStore::Apply(const Request& r, const ObjectPtr& current,
+                                        const Overlay& overlay, const WriteContext& ctx) {
   switch (r.op) {
     case Op::kCreate:
       return ApplyCreate(
-          r.kind, r.object, [&](const std::string& name) { return Current(overlay, r.kind, name); },
-          ctx);
+          r.kind, r.object,
+          [&](const std::string& name) { return Unpack(Current(overlay, r.kind, name)); }, ctx);
     case Op::kUpdate:
-      return ApplyUpdate(r.kind, r.object, Current(overlay, r.kind, r.name), ctx);
+      return ApplyUpdate(r.kind, r.object, current, ctx);
     case Op::kUpdateStatus:
-      return ApplyUpdateStatus(r.kind, r.object, Current(overlay, r.kind, r.name), ctx);
+      return ApplyUpdateStatus(r.kind, r.object, current, ctx);
     case Op::kDelete:
-      return ApplyDelete(r.kind, r.name, r.uid, Current(overlay, r.kind, r.name), ctx);
+      return ApplyDelete(r.kind, r.name, r.uid, current, ctx);
     case Op::kCompact:
       break;
   }
@@ -207,7 +199,6 @@ void SqliteStore::ProcessBatch(std::vector<std::unique_ptr<Request>>& batch) {
   api::TimePoint now = clock_->Now();
   WriteContext ctx{revision_, api::FormatTime(now), &ids_};
   Overlay overlay;
-  PackedOverlay packed_overlay;
   std::vector<Change> changes;
   std::vector<PackedChange> packed;
   std::vector<std::optional<Result<json>>> results(batch.size());
@@ -222,21 +213,20 @@ void SqliteStore::ProcessBatch(std::vector<std::unique_ptr<Request>>& batch) {
       continue;
     }
     ctx.revision = revision_ + changes.size() + 1;
-    auto outcome = Apply(r, overlay, ctx);
+    // Parsed once: Apply checks against it and the change carries it as `previous`.
+    const PackedPtr current_packed =
+        r.op == Op::kCreate ? nullptr : Current(overlay, r.kind, r.name);
+    const ObjectPtr current = Unpack(current_packed);
+    auto outcome = Apply(r, current, overlay, ctx);
     if (!outcome.ok()) {
       results[i] = outcome.status();
       continue;
     }
     results[i] = *outcome->object;
     if (!outcome->change) continue;
-    std::string name = api::Name(*outcome->object);
-    Change c{
-        ctx.revision, *outcome->change, r.kind, outcome->object, Current(overlay, r.kind, name),
-        nullptr};
-    overlay[{r.kind, name}] = c.type == ChangeType::kDeleted ? nullptr : outcome->object;
-    PackedChange p{c.revision, c.type, c.kind, Pack(*c.object),
-                   CurrentPacked(packed_overlay, r.kind, name)};
-    packed_overlay[{r.kind, name}] = c.type == ChangeType::kDeleted ? nullptr : p.object;
+    Change c{ctx.revision, *outcome->change, r.kind, outcome->object, current, nullptr};
+    PackedChange p{c.revision, c.type, c.kind, Pack(*c.object), current_packed};
+    overlay[{r.kind, api::Name(*c.object)}] = c.type == ChangeType::kDeleted ? nullptr : p.object;
     c.text = PackedObject::TextOf(p.object);
     changes.push_back(std::move(c));
     packed.push_back(std::move(p));
@@ -249,7 +239,7 @@ void SqliteStore::ProcessBatch(std::vector<std::unique_ptr<Request>>& batch) {
     for (size_t i = 0; i < batch.size(); ++i)
       if (wrote[i]) results[i] = committed;
   } else if (!changes.empty()) {
-    ApplyToMemory(packed_overlay, changes.back().revision);
+    ApplyToMemory(overlay, changes.back().revision);
     hub_->Publish(changes, std::move(packed), now);
     writes_since_compaction_ += changes.size();
   }
@@ -257,7 +247,7 @@ void SqliteStore::ProcessBatch(std::vector<std::unique_ptr<Request>>& batch) {
   for (size_t i = 0; i < batch.size(); ++i) batch[i]->done.set_value(std::move(*results[i]));
 }
 
-void SqliteStore::ApplyToMemory(const PackedOverlay& overlay, uint64_t revision) {
+void SqliteStore::ApplyToMemory(const Overlay& overlay, uint64_t revision) {
   std::unique_lock<std::shared_mutex> l(state_mu_);
   for (const auto& [key, object] : overlay) {
     Objects& objects = objects_[Index(key.first)];

@@ -59,19 +59,18 @@ class SqliteStore : public Store {
   };
   using Objects = std::map<std::string, PackedPtr>;
   // Objects written earlier in the current batch (null: deleted), over the committed ones.
-  using Overlay = std::map<std::pair<Kind, std::string>, ObjectPtr>;
-  using PackedOverlay = std::map<std::pair<Kind, std::string>, PackedPtr>;
+  using Overlay = std::map<std::pair<Kind, std::string>, PackedPtr>;
 
   explicit SqliteStore(const Options& options);
   Result<json> Submit(std::unique_ptr<Request> request);
   Result<json> SubmitWrite(Op op, Kind kind, json object);
   void WriterLoop();
   void ProcessBatch(std::vector<std::unique_ptr<Request>>& batch);
-  Result<WriteOutcome> Apply(const Request& request, const Overlay& overlay,
-                             const WriteContext& ctx);
-  ObjectPtr Current(const Overlay& overlay, Kind kind, const std::string& name) const;
-  PackedPtr CurrentPacked(const PackedOverlay& overlay, Kind kind, const std::string& name) const;
-  void ApplyToMemory(const PackedOverlay& overlay, uint64_t revision);
+  // `current`: the object the request names as the batch has it so far (null for creates).
+  Result<WriteOutcome> Apply(const Request& request, const ObjectPtr& current,
+                             const Overlay& overlay, const WriteContext& ctx);
+  PackedPtr Current(const Overlay& overlay, Kind kind, const std::string& name) const;
+  void ApplyToMemory(const Overlay& overlay, uint64_t revision);
   void CompactIfDue(bool forced);
   Snapshot SnapshotOf(Kind kind) const;
 
