@@ -158,10 +158,6 @@ api::Result<ProcessOutput> RunChecked(const std::vector<std::string>& argv,
   return r;
 }
 
-}  // namespace labctl::net
-
-namespace labctl::net {
-
 api::Result<std::unique_ptr<StreamingProcess>> StreamingProcess::Start(
     const std::vector<std::string>& argv) {
   Pipes p;

@@ -32,10 +32,6 @@ api::Result<ProcessOutput> RunProcess(const std::vector<std::string>& argv,
 api::Result<ProcessOutput> RunChecked(const std::vector<std::string>& argv,
                                       const std::string& stdin_data = "");
 
-}  // namespace labctl::net
-
-namespace labctl::net {
-
 // A running process whose stdout is consumed as it arrives (tcpdump -w -): started from an
 // argv array (no shell) in the calling thread's network namespace, stdin from /dev/null. The
 // handle may then be used from any one thread. Destruction terminates and reaps the process.
