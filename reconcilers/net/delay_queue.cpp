@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "reconcilers/net/iptables_lines.h"
 #include "reconcilers/net/netlink_socket.h"
 #include "reconcilers/net/netns.h"
 #include "reconcilers/net/process.h"
@@ -97,16 +98,7 @@ std::vector<std::string> CurrentRules(const char* tool, const std::string& ifnam
 }
 
 void DeleteRules(const char* tool, const std::vector<std::string>& lines) {
-  for (const auto& line : lines) {
-    std::vector<std::string> args = {tool, "-w", "-t", "mangle"};
-    std::istringstream in(line);
-    for (std::string t; in >> t;) {
-      if (t.size() >= 2 && t.front() == '"' && t.back() == '"') t = t.substr(1, t.size() - 2);
-      args.push_back(t);
-    }
-    args[4] = "-D";  // "-A POSTROUTING ..." -> "-D POSTROUTING ..."
-    (void)RunProcess(args);
-  }
+  for (const auto& line : lines) (void)RunProcess(DeleteRuleArgs(tool, "mangle", line));
 }
 
 // This kernel has the xt NFQUEUE target but not nft's queue expression, so the rule goes in

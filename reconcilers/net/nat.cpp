@@ -8,6 +8,7 @@
 
 #include "fmt/format.h"
 #include "reconcilers/net/conntrack.h"
+#include "reconcilers/net/iptables_lines.h"
 #include "reconcilers/net/netns.h"
 #include "reconcilers/net/process.h"
 
@@ -40,17 +41,6 @@ std::vector<Args> DesiredRules(const NatConfig& c) {
   return rules;
 }
 
-Args Tokens(const std::string& line) {
-  Args out;
-  std::istringstream in(line);
-  std::string t;
-  while (in >> t) {
-    if (t.size() >= 2 && t.front() == '"' && t.back() == '"') t = t.substr(1, t.size() - 2);
-    out.push_back(t);
-  }
-  return out;
-}
-
 // labctl's current NAT rules, as "-A CHAIN ..." lines of `iptables -t nat -S`.
 api::Result<std::vector<std::string>> CurrentRules() {
   auto r = RunChecked({"iptables", "-w", "-t", "nat", "-S"});
@@ -66,7 +56,7 @@ api::Result<std::vector<std::string>> CurrentRules() {
 bool AllMatch(const std::vector<std::string>& lines, const std::string& sig, size_t count) {
   if (lines.size() != count) return false;
   for (const auto& l : lines) {
-    Args t = Tokens(l);
+    Args t = RuleTokens(l);
     auto it = std::find(t.begin(), t.end(), "--comment");
     if (it == t.end() || ++it == t.end() || *it != sig) return false;
   }
@@ -75,11 +65,7 @@ bool AllMatch(const std::vector<std::string>& lines, const std::string& sig, siz
 
 api::Status DeleteRules(const std::vector<std::string>& lines) {
   for (const auto& line : lines) {
-    Args args = {"iptables", "-w", "-t", "nat"};
-    Args t = Tokens(line);
-    t[0] = "-D";
-    args.insert(args.end(), t.begin(), t.end());
-    LABCTL_RETURN_IF_ERROR(RunChecked(args));
+    LABCTL_RETURN_IF_ERROR(RunChecked(DeleteRuleArgs("iptables", "nat", line)));
   }
   return api::Status::Ok();
 }
