@@ -48,6 +48,7 @@ Result<std::unique_ptr<Watch>> WatchHub::Subscribe(Kind kind, const WatchOptions
     watcher = std::make_shared<Watcher>(kind, options, std::max(from, published_));
     watcher->SetDeliveredThrough(from);
     for (const PackedChange* packed : log_.After(from)) {
+      if (packed->kind != kind) continue;  // not parsed: most of the log is other kinds
       Change c = packed->Unpack();
       if (auto type = watcher->EventTypeFor(c))
         watcher->AddInitial(watcher->EventFor(c, *type), c.revision);
