@@ -75,7 +75,7 @@ double Floor(docker::DockerEngine& engine, const std::string& name, int n, int o
                               Ip(octet, static_cast<int>(i) + 1, 0) + "/24",
                               "",
                               "",
-                              docker::NetworkLabels(name, "floor", net, "h"),
+                              docker::NetworkLabels(name, "floor", net, "h", "lbfloor"),
                               {{"com.docker.network.bridge.enable_ip_masquerade", "false"}}});
     if (!created.ok()) {
       ++failures;
@@ -88,7 +88,7 @@ double Floor(docker::DockerEngine& engine, const std::string& name, int n, int o
     c.name = docker::ContainerName(name, node);
     c.image = "labbox:latest";
     c.cap_add = {"NET_ADMIN"};
-    c.labels = docker::ContainerLabels(name, "floor", node, "h");
+    c.labels = docker::ContainerLabels(name, "floor", node, "h", "lbfloor");
     c.network = docker::EndpointSpec{docker::NetworkName(name, "a"),
                                      Ip(octet, 1, 10 + static_cast<int>(i)), ""};
     auto id = engine.CreateContainer(c);
@@ -100,7 +100,7 @@ double Floor(docker::DockerEngine& engine, const std::string& name, int n, int o
   });
   double t = Seconds(Clock::now() - start);
   if (failures > 0) t = -1;  // not a floor
-  (void)reconcilers::RemoveLabObjects(engine, name);
+  (void)reconcilers::RemoveLabObjects(engine, name, [](const auto&) { return true; });
   return t;
 }
 

@@ -9,9 +9,9 @@
 
 #include "api/mux_frames.h"
 #include "reconcilers/docker/exec_runner.h"
-#include "reconcilers/docker/naming.h"
 #include "reconcilers/net/netns.h"
 #include "reconcilers/net/process.h"
+#include "reconcilers/node_container.h"
 
 namespace labctl::reconcilers {
 
@@ -91,15 +91,8 @@ api::Result<std::string> DockerLabActions::NodeContainer(const std::string& lab,
   auto object = store_.Get(api::Kind::kLab, lab);
   if (!object.ok()) return object.status();
   if (node.empty()) return Status::BadRequest("node is required");
-  auto info = engine_.InspectContainer(docker::ContainerName(lab, node));
-  if (!info.ok()) {
-    if (info.status().code() == api::Code::kNotFound)
-      return Status::NotFound("node " + node + " of lab " + lab +
-                              " has no container (is the lab up?)");
-    return info.status();
-  }
-  if (docker::LabelOf(info->labels, docker::kLabelUid) != api::Uid(*object))
-    return Status::NotFound("node " + node + " of lab " + lab + " has no container yet");
+  auto info = InspectNodeContainer(engine_, lab, api::Uid(*object), node);
+  if (!info.ok()) return info.status();
   if (!info->running) return Status::Conflict("node " + node + " is not running");
   return info->id;
 }
@@ -228,8 +221,7 @@ api::Result<server::LabActions::Stream> DockerLabActions::Logs(const std::string
   if (!object.ok()) return object.status();
   std::string node = Param(params, "node", "");
   if (node.empty()) return Status::BadRequest("node is required");
-  std::string container = docker::ContainerName(lab, node);
-  auto info = engine_.InspectContainer(container);
+  auto info = InspectNodeContainer(engine_, lab, api::Uid(*object), node);
   if (!info.ok()) return info.status();
   int tail = -1;
   try {

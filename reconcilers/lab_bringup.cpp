@@ -7,7 +7,6 @@
 #include <thread>
 
 #include "reconcilers/docker/exec_runner.h"
-#include "reconcilers/docker/naming.h"
 
 namespace labctl::reconcilers {
 namespace {
@@ -35,12 +34,17 @@ bool IsWedged(const api::Status& start_error) {
   return start_error.message().find("already exists") != std::string::npos;
 }
 
+// The spec name of the network a Docker network name stands for (itself if none does).
+std::string SpecNetworkOf(const LabModel& lab, const std::string& docker_name) {
+  for (const auto& n : lab.networks)
+    if (docker_name == lab.DockerNetworkName(n.name)) return n.name;
+  return docker_name;
+}
+
 void ReadAddresses(const LabModel& lab, const docker::ContainerInfo& info, NodeState& s) {
   s.addresses.clear();
-  const std::string prefix = docker::NetworkName(lab.name, "");
   for (const auto& ep : info.endpoints) {
-    std::string net =
-        ep.network.rfind(prefix, 0) == 0 ? ep.network.substr(prefix.size()) : ep.network;
+    std::string net = SpecNetworkOf(lab, ep.network);
     if (!ep.ipv4.empty())
       s.addresses[net] = ep.ipv4;
     else if (!ep.ipv6.empty())
@@ -70,8 +74,7 @@ NodeState EnsureNodeRunning(docker::DockerEngine& engine, const LabModel& lab,
     id = *created;
     for (size_t i = 1; i < node.interfaces.size(); ++i) {
       const auto& f = node.interfaces[i];
-      auto st =
-          engine.ConnectNetwork(id, {docker::NetworkName(lab.name, f.network), f.ipv4, f.ipv6});
+      auto st = engine.ConnectNetwork(id, {lab.DockerNetworkName(f.network), f.ipv4, f.ipv6});
       if (!st.ok()) {
         s.container_id = id;
         s.state = "created";

@@ -51,7 +51,9 @@ class Pass {
       : ctx_(ctx),
         lab_(lab),
         model_(ReadLabModel(lab)),
-        previous_phase_(StatusField(lab, "phase")) {}
+        previous_phase_(StatusField(lab, "phase")) {
+    model_.instance = ctx.options.instance;
+  }
 
   ReconcileResult Run() {
     const auto t0 = std::chrono::steady_clock::now();
@@ -59,8 +61,13 @@ class Pass {
     if (!containers.ok()) return ReconcileResult::Error(containers.status());
     auto networks = ctx_.engine.ListNetworks(docker::LabSelector(model_.name));
     if (!networks.ok()) return ReconcileResult::Error(networks.status());
+    // Another labd's objects of a lab with this name are not ours to judge.
+    auto foreign = [&](const auto& o) { return !IsOfLab(o.labels, model_.instance, model_.uid); };
+    std::erase_if(*containers, foreign);
+    std::erase_if(*networks, foreign);
     PlanRequests requests = ReadRequests(lab_, model_);
     plan_ = PlanLab(model_, *containers, *networks, requests);
+    model_.docker_networks = plan_.docker_networks;
     extra_ = {{"observedRecreate", Annotation(lab_, kRecreateAnnotation)},
               {"observedRestartedAt", Annotation(lab_, kRestartedAtAnnotation)}};
     if (plan_.ChangesDocker()) {
@@ -107,12 +114,13 @@ class Pass {
     LABCTL_RETURN_IF_ERROR(first);
     RunParallel(plan_.create_networks.size(), 4, [&](size_t i) {
       const auto& n = plan_.create_networks[i];
-      docker::NetworkSpec spec{docker::NetworkName(model_.name, n.name),
-                               n.subnet,
-                               "",
-                               n.ipv6_subnet,
-                               docker::NetworkLabels(model_.name, model_.uid, n.name, n.hash),
-                               {{"com.docker.network.bridge.enable_ip_masquerade", "false"}}};
+      docker::NetworkSpec spec{
+          docker::NetworkName(model_.name, n.name),
+          n.subnet,
+          "",
+          n.ipv6_subnet,
+          docker::NetworkLabels(model_.name, model_.uid, n.name, n.hash, model_.instance),
+          {{"com.docker.network.bridge.enable_ip_masquerade", "false"}}};
       auto created = ctx_.engine.CreateNetwork(spec);
       note(created.status());
       if (created.ok()) ctx_.event("CreatedNetwork", "created network " + spec.name, false);

@@ -75,6 +75,11 @@ const NodeModel* LabModel::FindNode(const std::string& node) const {
   return nullptr;
 }
 
+std::string LabModel::DockerNetworkName(const std::string& network) const {
+  auto it = docker_networks.find(network);
+  return it != docker_networks.end() ? it->second : docker::NetworkName(name, network);
+}
+
 LabModel ReadLabModel(const json& lab) {
   LabModel m;
   m.name = api::Name(lab);
@@ -132,10 +137,10 @@ docker::ContainerSpec ContainerSpecFor(const LabModel& lab, const NodeModel& nod
   c.sysctls = node.sysctls;
   c.privileged = node.privileged;
   c.binds = node.binds;
-  c.labels = docker::ContainerLabels(lab.name, lab.uid, node.name, node.hash);
+  c.labels = docker::ContainerLabels(lab.name, lab.uid, node.name, node.hash, lab.instance);
   if (!node.interfaces.empty()) {
     const auto& f = node.interfaces.front();
-    c.network = docker::EndpointSpec{docker::NetworkName(lab.name, f.network), f.ipv4, f.ipv6};
+    c.network = docker::EndpointSpec{lab.DockerNetworkName(f.network), f.ipv4, f.ipv6};
   }
   return c;
 }

@@ -4,6 +4,7 @@
 // idleTimeoutSeconds, the labctl.dev/stopped annotation). Pure: no I/O.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,8 +66,14 @@ struct LabModel {
   std::string spec_hash;
   std::vector<NetworkModel> networks;
   std::vector<NodeModel> nodes;  // skipGroups already applied, in spec order
+  // Not from the spec: the labd instance stamped on created objects (lab_cleanup.h), and the
+  // Docker names of networks adopted under an earlier naming scheme (spec name -> Docker name;
+  // every other network is docker::NetworkName).
+  std::string instance;
+  std::map<std::string, std::string> docker_networks;
 
   const NodeModel* FindNode(const std::string& name) const;
+  std::string DockerNetworkName(const std::string& network) const;
 };
 
 LabModel ReadLabModel(const api::json& lab);

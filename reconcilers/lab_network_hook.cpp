@@ -9,6 +9,7 @@
 #include "reconcilers/net/lab_network_plan.h"
 #include "reconcilers/net/nat.h"
 #include "reconcilers/net/node_network.h"
+#include "reconcilers/node_container.h"
 
 namespace labctl::reconcilers {
 namespace {
@@ -26,7 +27,7 @@ std::map<std::string, std::string> DesiredNames(const std::string& lab, const js
     const std::string network = interfaces[i].value("network", "");
     for (const auto& ep : info.endpoints) {
       if (ep.mac.empty()) continue;
-      if (ep.network == docker::NetworkName(lab, network) || ep.network == network)
+      if (docker::IsNetworkNameOf(ep.network, lab, network) || ep.network == network)
         names[ep.mac] = ifnames[i];
     }
   }
@@ -91,13 +92,14 @@ Status ApplyInterfaceImpairments(const json& node, int pid) {
 }
 
 // Wires every link of `node` whose peer container is running now.
-Status WireLinks(store::Store& store, docker::DockerEngine& engine, const std::string& lab,
+Status WireLinks(store::Store& store, docker::DockerEngine& engine, const LabModel& model,
                  const json& spec, const std::string& node, int pid) {
+  const std::string& lab = model.name;
   for (const auto& link : net::Links(spec)) {
     if (link.node_a != node && link.node_b != node) continue;
     const bool self_is_a = link.node_a == node;
     const std::string peer = self_is_a ? link.node_b : link.node_a;
-    auto peer_info = engine.InspectContainer(docker::ContainerName(lab, peer));
+    auto peer_info = InspectNodeContainer(engine, lab, model.uid, peer);
     if (!peer_info.ok() || !peer_info->running || peer_info->pid <= 0) continue;
     net::LinkEnd a{self_is_a ? pid : peer_info->pid, link.ifname_a, link.addresses_a};
     net::LinkEnd b{self_is_a ? peer_info->pid : pid, link.ifname_b, link.addresses_b};
@@ -135,7 +137,7 @@ ContainerStartedHook MakeLabNetworkHook(store::Store& store, docker::DockerEngin
     LABCTL_RETURN_IF_ERROR(ApplyRoutes(spec, *node_spec, info.pid));
     LABCTL_RETURN_IF_ERROR(ApplyNodeNat(spec, *node_spec, info.pid));
     LABCTL_RETURN_IF_ERROR(ApplyInterfaceImpairments(*node_spec, info.pid));
-    LABCTL_RETURN_IF_ERROR(WireLinks(store, engine, lab.name, spec, node.name, info.pid));
+    LABCTL_RETURN_IF_ERROR(WireLinks(store, engine, lab, spec, node.name, info.pid));
     if (baselines != nullptr) {
       auto snapshot = net::SnapshotNetworkState(info.pid);
       if (!snapshot.ok()) return snapshot.status();

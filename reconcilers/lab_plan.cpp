@@ -22,11 +22,13 @@ std::set<std::string> PlanNetworks(const LabModel& model,
       if (m.name == LabelOf(n.labels, kLabelNetwork)) want = &m;
     bool matches = want && LabelOf(n.labels, kLabelUid) == model.uid &&
                    LabelOf(n.labels, kLabelSpecHash) == want->hash &&
-                   n.name == docker::NetworkName(model.name, want->name) &&
+                   docker::IsNetworkNameOf(n.name, model.name, want->name) &&
                    !current.count(want->name);
-    if (matches)
+    if (matches) {
       current[want->name] = &n;
-    else
+      if (n.name != docker::NetworkName(model.name, want->name))
+        plan.docker_networks[want->name] = n.name;
+    } else
       plan.remove_networks.push_back(n);
   }
   std::set<std::string> recreated;
@@ -44,14 +46,16 @@ bool UsesAny(const NodeModel& node, const std::set<std::string>& networks) {
   return false;
 }
 
-// A container that was never started and is not on all of its networks: labd died between
-// create and the last connect. Connecting is only done before the first start, so recreate it.
-bool HalfCreated(const LabModel& model, const NodeModel& node, const docker::ContainerSummary& c) {
-  if (c.state != "created") return false;
-  std::set<std::string> have(c.networks.begin(), c.networks.end());
-  for (const auto& f : node.interfaces)
-    if (!have.count(docker::NetworkName(model.name, f.network))) return true;
-  return false;
+// Whether the container is attached to exactly the networks its node declares. Connecting is
+// only done between create and the first start, so a container on other networks — labd died
+// between create and the last connect, or someone ran `docker network disconnect` — is
+// recreated. A node without interfaces runs on Docker's "none" network.
+bool AttachedAsDeclared(const LabModel& named, const NodeModel& node,
+                        const docker::ContainerSummary& c) {
+  if (node.interfaces.empty()) return true;
+  std::set<std::string> want;
+  for (const auto& f : node.interfaces) want.insert(named.DockerNetworkName(f.network));
+  return std::set<std::string>(c.networks.begin(), c.networks.end()) == want;
 }
 
 }  // namespace
@@ -60,14 +64,16 @@ LabPlan PlanLab(const LabModel& model, const std::vector<docker::ContainerSummar
                 const std::vector<docker::NetworkInfo>& networks, const PlanRequests& requests) {
   LabPlan plan;
   std::set<std::string> new_networks = PlanNetworks(model, networks, plan);
+  LabModel named = model;  // with the Docker names of the networks kept
+  named.docker_networks = plan.docker_networks;
   for (const auto& c : containers) {
     const std::string node_name = LabelOf(c.labels, kLabelNode);
     const NodeModel* node = model.FindNode(node_name);
     bool keep = node && LabelOf(c.labels, kLabelUid) == model.uid &&
                 LabelOf(c.labels, kLabelSpecHash) == node->hash &&
-                c.name == docker::ContainerName(model.name, node->name) &&
+                docker::IsContainerNameOf(c.name, model.name, node->name) &&
                 !plan.keep.count(node_name) && !requests.recreate_nodes.count(node_name) &&
-                !UsesAny(*node, new_networks) && !HalfCreated(model, *node, c) &&
+                !UsesAny(*node, new_networks) && AttachedAsDeclared(named, *node, c) &&
                 c.state != "dead" && c.state != "removing";
     if (!keep) {
       plan.remove_containers.push_back(c);

@@ -1,8 +1,9 @@
 // LabPlan: desired vs actual for one lab that should be up. Given the lab model and what Docker
-// holds under the lab's label, decides which containers and networks to remove (other uid, no
-// longer in the spec, spec hash changed, asked to be recreated, attached to a network that is
-// being recreated), which networks to create, which containers to keep, and which to restart.
-// Pure: no I/O.
+// holds of this Lab (lab_cleanup.h: IsOfLab), decides which containers and networks to remove
+// (other uid, no longer in the spec, spec hash changed, asked to be recreated, attached to a
+// network that is being recreated, not attached to exactly its declared networks), which
+// networks to create, which containers to keep, and which to restart. Objects named under the
+// earlier naming scheme (docker/naming.h) are kept like the others. Pure: no I/O.
 #pragma once
 
 #include <map>
@@ -21,6 +22,8 @@ struct LabPlan {
   std::vector<NetworkModel> create_networks;
   std::map<std::string, docker::ContainerSummary> keep;  // node name -> its container
   std::vector<docker::ContainerSummary> restart;         // kept running containers to restart
+  // Kept networks whose Docker name is not docker::NetworkName (adopted under the old scheme).
+  std::map<std::string, std::string> docker_networks;  // spec name -> Docker name
 
   bool ChangesDocker() const {
     return !remove_containers.empty() || !remove_networks.empty() || !create_networks.empty() ||

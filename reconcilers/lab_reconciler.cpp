@@ -24,31 +24,52 @@ LabReconciler::LabReconciler(store::Store& store, docker::DockerEngine& engine,
 
 api::Result<int> LabReconciler::RemoveOrphans() {
   const std::string& prefix = options_.orphan_lab_prefix;
-  return reconcilers::RemoveOrphans(engine_, [&](const std::string& lab, const std::string& uid) {
-    if (lab.rfind(prefix, 0) != 0) return true;  // outside our scope
+  return reconcilers::RemoveOrphans(engine_, [&](const docker::LabelMap& labels) {
+    const std::string lab = docker::LabelOf(labels, docker::kLabelLab);
+    const Owner owner = OwnerOf(labels, options_.instance);
+    if (owner == Owner::kOther || lab.rfind(prefix, 0) != 0) return false;  // not ours
     auto object = store_.Get(api::Kind::kLab, lab);
-    if (!object.ok()) return object.status().code() != api::Code::kNotFound;  // unsure: keep
-    return api::Uid(*object) == uid;
+    if (!object.ok() && object.status().code() != api::Code::kNotFound) return false;  // unsure
+    const bool of_store_lab =
+        object.ok() && api::Uid(*object) == docker::LabelOf(labels, docker::kLabelUid);
+    if (owner == Owner::kUnlabelled && !of_store_lab) ReportUnowned(labels);
+    return owner == Owner::kThis && !of_store_lab;
   });
 }
 
+void LabReconciler::ReportUnowned(const docker::LabelMap& labels) {
+  const std::string key =
+      docker::LabelOf(labels, docker::kLabelLab) + "/" + docker::LabelOf(labels, docker::kLabelUid);
+  std::lock_guard<std::mutex> l(reported_mu_);
+  if (!reported_unowned_.insert(key).second) return;
+  spdlog::warn(
+      "lab={} uid={} has Docker objects without an instance label whose Lab is not in this "
+      "store: left alone (another labd's, or left over from before instances; see labctl "
+      "doctor)",
+      docker::LabelOf(labels, docker::kLabelLab), docker::LabelOf(labels, docker::kLabelUid));
+}
+
+ReconcileResult LabReconciler::SweepOrphans() {
+  auto removed = RemoveOrphans();
+  if (!removed.ok()) {
+    spdlog::warn("orphan sweep failed: {}", removed.status().ToString());
+    return ReconcileResult::Error(removed.status());
+  }
+  if (*removed > 0) spdlog::info("removed {} orphaned docker objects", *removed);
+  return ReconcileResult::After(options_.orphan_sweep_period);
+}
+
 ReconcileResult LabReconciler::Reconcile(const std::string& name) {
-  std::call_once(orphans_once_, [&] {
-    if (!options_.remove_orphans_at_start) return;
-    auto removed = RemoveOrphans();
-    if (!removed.ok())
-      spdlog::warn("orphan sweep failed: {}", removed.status().ToString());
-    else if (*removed > 0)
-      spdlog::info("removed {} orphaned docker objects", *removed);
-  });
+  if (name == kOrphanSweepKey) return SweepOrphans();
   auto lab = store_.Get(api::Kind::kLab, name);
   if (!lab.ok()) {
     if (lab.status().code() != api::Code::kNotFound) return ReconcileResult::Error(lab.status());
-    // Docker events name labs of every labd on this engine: another labd's lab is not ours to
-    // clean up (tests sharing a dockerd scope themselves with orphan_lab_prefix).
     if (name.rfind(options_.orphan_lab_prefix, 0) != 0) return ReconcileResult::Done();
-    // Gone without our finalizer (or never ours): make sure Docker holds nothing of it.
-    auto st = RemoveLabObjects(engine_, name);
+    // Gone without our finalizer (or never ours): make sure Docker holds nothing of it that
+    // this instance made. (Docker events name labs of every labd on this engine.)
+    auto st = RemoveLabObjects(engine_, name, [&](const docker::LabelMap& labels) {
+      return OwnerOf(labels, options_.instance) == Owner::kThis;
+    });
     return st.ok() ? ReconcileResult::Done() : ReconcileResult::Error(st);
   }
   json object = *lab;
@@ -60,6 +81,12 @@ ReconcileResult LabReconciler::Reconcile(const std::string& name) {
   UpDecision up = DecideUp(object, clock_.Now());
   if (!up.up) return BringDown(object, up.reason, up.wake_after);
   return Converge(object, up.wake_after);
+}
+
+ObjectFilter LabReconciler::OfLab(const json& lab) const {
+  return [instance = options_.instance, uid = api::Uid(lab)](const docker::LabelMap& labels) {
+    return IsOfLab(labels, instance, uid);
+  };
 }
 
 api::Status LabReconciler::EnsureFinalizer(json& lab) {
@@ -89,7 +116,7 @@ ReconcileResult LabReconciler::Teardown(const json& lab) {
   auto report = ReportDown("Terminating", "Terminating", "removing containers and networks",
                            api::Generation(lab), lab["status"].value("specHash", ""));
   (void)WriteLabReport(store_, name, report, clock_.Now());
-  auto st = RemoveLabObjects(engine_, name);
+  auto st = RemoveLabObjects(engine_, name, OfLab(lab));
   if (!st.ok()) {
     Warning(lab, "TeardownFailed", st.message());
     return ReconcileResult::Error(st);
@@ -122,8 +149,11 @@ ReconcileResult LabReconciler::BringDown(const json& lab, const std::string& rea
   if (!containers.ok()) return ReconcileResult::Error(containers.status());
   auto networks = engine_.ListNetworks(docker::LabSelector(name));
   if (!networks.ok()) return ReconcileResult::Error(networks.status());
+  const ObjectFilter mine = OfLab(lab);
+  std::erase_if(*containers, [&](const auto& c) { return !mine(c.labels); });
+  std::erase_if(*networks, [&](const auto& n) { return !mine(n.labels); });
   if (!containers->empty() || !networks->empty()) {
-    auto st = RemoveLabObjects(engine_, name);
+    auto st = RemoveLabObjects(engine_, name, mine);
     if (!st.ok()) {
       Warning(lab, "StopFailed", st.message());
       return ReconcileResult::Error(st);

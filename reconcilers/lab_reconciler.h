@@ -10,13 +10,17 @@
 // containers and reports phase Stopped. A warm lab handed to another Session is reset first
 // (Ready=False, reason Resetting; see lab_handover.h). Deletion goes through the
 // labctl.dev/teardown finalizer.
-// The first Reconcile also removes orphans (managed objects whose Lab is gone or has another
-// uid). Thread-safe: the controller never runs one name twice at once.
+// The key kOrphanSweepKey (never a Lab name) removes orphans instead: this instance's objects
+// whose Lab is gone or has another uid (lab_cleanup.h: ownership); it requeues itself every
+// orphan_sweep_period. labd queues it at start and whenever the Docker engine (re)connects, so a
+// labd with an empty store (a wiped data dir) still clears what it had left behind.
+// Thread-safe: the controller never runs one name twice at once.
 #pragma once
 
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "api/clock.h"
@@ -24,6 +28,7 @@
 #include "controller/runtime/reconciler.h"
 #include "reconcilers/docker/engine.h"
 #include "reconcilers/lab_bringup.h"
+#include "reconcilers/lab_cleanup.h"
 #include "reconcilers/lab_reset.h"
 #include "store/store.h"
 
@@ -36,33 +41,44 @@ struct LabReconcilerOptions {
   // Returns the running nodes to their network baseline before a warm lab is reported Ready to
   // its next holder (lab_handover.h; labd: MakeLabResetStep). Empty: nothing to reset.
   LabResetStep reset_lab;
-  // Orphan sweep on the first Reconcile, and clean-up of labs not in the store. Tests sharing a
-  // dockerd limit both to their own labs with a name prefix (empty: every labctl-managed object
-  // on the engine).
-  bool remove_orphans_at_start = true;
+  // This labd's instance name, stamped on every Docker object it creates; the orphan sweep,
+  // clean-up of labs not in the store and teardown touch only objects of this instance (and of
+  // the store's own Lab uids).
+  std::string instance = "labd";
+  // Limits the orphan sweep and clean-up of labs not in the store further to labs named with
+  // this prefix (empty: every lab of this instance).
   std::string orphan_lab_prefix;
+  std::chrono::milliseconds orphan_sweep_period{std::chrono::minutes(5)};
   // Readiness polling interval cap while a node is not ready.
   std::chrono::milliseconds max_poll{std::chrono::seconds(5)};
 };
 
 class LabReconciler : public runtime::Reconciler {
  public:
+  // Lab names are DNS-1123 labels: this key can never be one.
+  static constexpr char kOrphanSweepKey[] = "~orphan-sweep";
+
   LabReconciler(store::Store& store, docker::DockerEngine& engine, const api::Clock& clock,
                 runtime::EventRecorder* recorder, LabReconcilerOptions options = {});
 
   runtime::ReconcileResult Reconcile(const std::string& name) override;
 
-  // Removes managed Docker objects whose Lab no longer exists or has another uid. Run once by
-  // the first Reconcile; labd may also call it at start and after the event stream reconnects.
+  // Removes this instance's Docker objects whose Lab no longer exists or has another uid
+  // (Reconcile(kOrphanSweepKey) runs it). Objects without an instance label whose Lab is not in
+  // the store are left alone and logged (once per labd process).
   api::Result<int> RemoveOrphans();
 
  private:
+  runtime::ReconcileResult SweepOrphans();
   runtime::ReconcileResult Teardown(const api::json& lab);
   runtime::ReconcileResult BringDown(const api::json& lab, const std::string& reason,
                                      std::optional<std::chrono::milliseconds> wake_after);
   runtime::ReconcileResult Converge(const api::json& lab,
                                     std::optional<std::chrono::milliseconds> wake_after);
   api::Status EnsureFinalizer(api::json& lab);
+  // Which of the objects labelled with this lab's name are this Lab's (lab_cleanup.h).
+  ObjectFilter OfLab(const api::json& lab) const;
+  void ReportUnowned(const docker::LabelMap& labels);
   void Normal(const api::json& lab, const std::string& reason, const std::string& message);
   void Warning(const api::json& lab, const std::string& reason, const std::string& message);
 
@@ -71,7 +87,8 @@ class LabReconciler : public runtime::Reconciler {
   const api::Clock& clock_;
   runtime::EventRecorder* recorder_;
   LabReconcilerOptions options_;
-  std::once_flag orphans_once_;
+  std::mutex reported_mu_;
+  std::set<std::string> reported_unowned_;  // ids of unlabelled objects already logged
   std::mutex network_mu_;
   std::map<std::string, int64_t> network_applied_;  // lab -> generation (see ConvergeContext)
 };

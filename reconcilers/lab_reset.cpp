@@ -2,10 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include "reconcilers/docker/naming.h"
 #include "reconcilers/net/conntrack.h"
 #include "reconcilers/net/nat.h"
 #include "reconcilers/net/netns.h"
+#include "reconcilers/node_container.h"
 #include "reconcilers/node_processes.h"
 
 namespace labctl::reconcilers {
@@ -41,9 +41,8 @@ LabResetReport ResetLabNetwork(docker::DockerEngine& engine, const LabModel& lab
                                const ContainerStartedHook& network_hook) {
   LabResetReport report;
   for (const auto& node : lab.nodes) {
-    auto info = engine.InspectContainer(docker::ContainerName(lab.name, node.name));
-    if (!info.ok() || !info->running || info->pid <= 0 ||
-        docker::LabelOf(info->labels, docker::kLabelUid) != lab.uid) {
+    auto info = InspectNodeContainer(engine, lab.name, lab.uid, node.name);
+    if (!info.ok() || !info->running || info->pid <= 0) {
       report.nodes.push_back({.name = node.name, .skipped = "not running"});
       continue;
     }

@@ -42,8 +42,9 @@ struct ServerOptions {
   std::chrono::seconds read_timeout{10};
   std::chrono::seconds write_timeout{10};
   std::chrono::seconds keep_alive_timeout{10};
-  std::string version;                // reported by /version
-  std::string git_commit;             // reported by /version when non-empty
+  std::string version;     // reported by /version
+  std::string git_commit;  // reported by /version when non-empty
+  std::string instance;    // labd's instance name (labels its Docker objects); /version when set
   const api::Clock* clock = nullptr;  // nullptr: system clock
 };
 

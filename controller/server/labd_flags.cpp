@@ -7,6 +7,8 @@
 #include <functional>
 #include <map>
 
+#include "api/labels.h"
+
 namespace labctl::server {
 namespace {
 
@@ -91,6 +93,15 @@ const std::map<std::string, Setter>& ValueFlags() {
          LABCTL_RETURN_IF_ERROR(d);
          if (d->count() <= 0) return Status::BadRequest("--bookmark-interval must be positive");
          f.bookmark_interval = *d;
+         return Status();
+       }},
+      {"--instance",
+       [](const std::string& v, LabdFlags& f) {
+         if (!api::IsLabelValue(v) || v.empty())
+           return Status::BadRequest(
+               "--instance: want 1-63 characters of [A-Za-z0-9-_.], starting and ending with a "
+               "letter or digit");
+         f.instance = v;
          return Status();
        }},
       {"--orphan-lab-prefix",
@@ -189,8 +200,12 @@ std::string LabdUsage() {
   --bookmark-interval D     watch bookmark period, e.g. 60s, 1s, 500ms (default 60s)
   --max-watchers N          watch streams held at once (default 1024)
   --sync FULL|NORMAL        SQLite synchronous mode (default NORMAL)
-  --orphan-lab-prefix P     at start, remove orphaned Docker objects only of labs named P*
-                            (for tests sharing one dockerd; default: all labctl objects)
+  --instance NAME           names this labd on the Docker engine: stamped on every container
+                            and network it creates (label dev.labctl.instance); labds sharing
+                            an engine touch only their own objects (default: derived from the
+                            data directory's absolute path)
+  --orphan-lab-prefix P     remove orphaned Docker objects only of labs named P* (for tests
+                            sharing one dockerd; default: every lab of this instance)
   --neops-facade BOOL       serve the Neops Remote Lab API at / (default true)
   --lab-controller BOOL     run the Lab controller (default true; false: API and sessions only)
   --version                 print the version and exit

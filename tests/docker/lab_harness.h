@@ -13,6 +13,7 @@
 #include "controller/runtime/controller.h"
 #include "controller/runtime/event_recorder.h"
 #include "docker/lab_fixture.h"
+#include "docker/labd_docker.h"
 #include "reconcilers/docker/event_watcher.h"
 #include "reconcilers/docker/http_engine.h"
 #include "reconcilers/docker/naming.h"
@@ -23,10 +24,13 @@ namespace labctl::testing {
 
 class LabHarness {
  public:
+  // Instance "test-<orphan_prefix>": the same in every run, so the orphan sweep at start removes
+  // what a killed earlier run left behind.
   explicit LabHarness(const std::string& orphan_prefix, bool with_network = false) {
     store_ = OpenTempStore("labit");
     recorder_ = std::make_unique<runtime::EventRecorder>(*store_, clock_, "lab-test");
     reconcilers::LabReconcilerOptions o;
+    o.instance = TestInstance(orphan_prefix);
     o.orphan_lab_prefix = orphan_prefix;
     if (with_network) o.on_container_started = reconcilers::MakeLabNetworkHook(*store_, engine_);
     reconciler_ =
@@ -35,12 +39,13 @@ class LabHarness {
         *store_, api::Kind::kLab, *reconciler_,
         runtime::ControllerOptions{.name = "lab", .workers = 2});
     watcher_ = std::make_unique<docker::DockerEventWatcher>(
-        engine_,
+        engine_, o.instance,
         [this](const std::string& lab) {
           controller_->Enqueue(lab);
           controller_->EnqueueAfter(lab, docker::kDriftRecheckDelay);
         },
         [this] {
+          controller_->Enqueue(reconcilers::LabReconciler::kOrphanSweepKey);
           for (const auto& lab : store_->List(api::Kind::kLab).items)
             controller_->Enqueue(api::Name(lab));
         });

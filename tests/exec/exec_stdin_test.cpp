@@ -75,7 +75,7 @@ class ExecStdinTest : public ::testing::Test {
     docker::ContainerSpec c;
     c.name = docker::ContainerName(kLab, "n");
     c.image = "labbox:latest";
-    c.labels = {{docker::kLabelUid, api::Uid(*created)}};
+    c.labels = docker::ContainerLabels(kLab, api::Uid(*created), "n", "h", "labd");
     auto id = engine_.CreateContainer(c);
     ASSERT_TRUE(id.ok());
     ASSERT_TRUE(engine_.StartContainer(*id).ok());
