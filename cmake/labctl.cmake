@@ -20,7 +20,8 @@ include(GoogleTest)
 
 # labctl_tests(NAME LABELS l1 l2 DEPS a b [SERIAL] [TIMEOUT s]): one gtest binary from every
 # *.cpp in the current directory; each TEST becomes a ctest test with those labels. SERIAL tests
-# share the "dockerd" resource lock so they never overlap each other.
+# share the "dockerd" resource lock so they never overlap each other. Every test requires the
+# host_hygiene fixture (tests/host_hygiene.sh).
 function(labctl_tests name)
   cmake_parse_arguments(A "SERIAL" "TIMEOUT" "LABELS;DEPS" ${ARGN})
   file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
@@ -36,7 +37,8 @@ function(labctl_tests name)
   target_compile_definitions(${name} PRIVATE
     LABCTL_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     LABCTL_BINARY_DIR="${PROJECT_BINARY_DIR}")
-  set(props LABELS "${A_LABELS}" TIMEOUT ${A_TIMEOUT})
+  # Every test runs between the host hygiene record and check (tests/CMakeLists.txt).
+  set(props LABELS "${A_LABELS}" TIMEOUT ${A_TIMEOUT} FIXTURES_REQUIRED host_hygiene)
   if(A_SERIAL)
     list(APPEND props RESOURCE_LOCK dockerd)
   endif()
