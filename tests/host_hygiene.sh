@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Host hygiene of the test suite: `record STATE` (a ctest FIXTURES_SETUP test, run before every
-# other test) notes the host's docker0 bridge and the system dockerd; `check STATE` (the
-# FIXTURES_CLEANUP test, run after all of them) fails if they changed — docker0 appeared,
-# vanished or changed address, the system dockerd is another process (restarted) — or if the
-# suite left private dockerds behind: processes naming a /tmp/labctl-dockerd-* directory, or
-# lbtest<pid> bridges, whose test process is gone. Leftovers already there at `record` are only
-# reported. It never changes anything on the host.
+# Host hygiene of the test suite: `record STATE BUILD_DIR` (a ctest FIXTURES_SETUP test, run
+# before every other test) notes the host's docker0 bridge and the system dockerd; `check STATE
+# BUILD_DIR` (the FIXTURES_CLEANUP test, run after all of them) fails if they changed — docker0
+# appeared, vanished or changed address, the system dockerd is another process (restarted) — or
+# if this build's suite left private dockerds behind: processes of a /tmp/labctl-dockerd-*
+# directory whose test process is gone (tests/docker/private_dockerd.h), or its lbtest<pid>
+# bridge. Leftovers of other checkouts' suites (the machine may be shared), and those already
+# there at `record`, are only reported. It never changes anything on the host.
 set -euo pipefail
 
-mode=${1:?usage: host_hygiene.sh record|check STATE_FILE}
-state=${2:?usage: host_hygiene.sh record|check STATE_FILE}
+usage="usage: host_hygiene.sh record|check STATE_FILE BUILD_DIR"
+mode=${1:?$usage}
+state=${2:?$usage}
+build_dir=${3:?$usage}
 
 docker0() {
   if ip link show docker0 >/dev/null 2>&1; then
@@ -32,9 +35,15 @@ system_dockerd() {
 
 alive() { [[ -n $1 ]] && kill -0 "$1" 2>/dev/null; }
 
-# Private dockerds (and their containerd and shims) and bridges whose test process is gone.
+# "mine" for a private dockerd directory of this build's suite, "other" otherwise.
+whose() {
+  [[ $(cat "$1/build-dir" 2>/dev/null || true) == "$build_dir" ]] && echo mine || echo other
+}
+
+# Private dockerds (their containerd and shims) and bridges whose test process is gone, each as
+# "mine|other description".
 leftovers() {
-  local file pid dir owner cmdline
+  local file pid dir owner cmdline bridge
   for file in $(grep -las 'labctl-dockerd-' /proc/[0-9]*/cmdline || true); do
     pid=${file#/proc/}
     pid=${pid%/cmdline}
@@ -44,10 +53,13 @@ leftovers() {
     dir=${dir%/exec}
     [[ -z $dir ]] && continue
     owner=$(cat "$dir/owner" 2>/dev/null || true)
-    alive "$owner" || echo "process $pid (${cmdline:0:80})"
+    alive "$owner" || echo "$(whose "$dir") process $pid (${cmdline:0:80})"
   done
   for bridge in $(ip -o link show type bridge | awk -F': ' '{print $2}' | grep -E '^lbtest[0-9]+$'); do
-    alive "${bridge#lbtest}" || echo "bridge $bridge"
+    alive "${bridge#lbtest}" && continue
+    dir=$(grep -lx "$bridge" /tmp/labctl-dockerd-*/bridge 2>/dev/null | head -n1 || true)
+    # A bridge whose directory is gone too can only be told apart by when it appeared.
+    echo "$( [[ -n $dir ]] && whose "${dir%/bridge}" || echo mine) bridge $bridge"
   done
 }
 
@@ -74,10 +86,12 @@ case $mode in
       echo "FAIL system dockerd changed: was '$was_dockerd', now '$(system_dockerd)'"
       failures=$((failures + 1))
     fi
-    while IFS= read -r left; do
+    while read -r who left; do
       [[ -z $left ]] && continue
-      if grep -qxF "leftover=$left" "$state"; then
+      if grep -qxF "leftover=$who $left" "$state"; then
         echo "note: $left (already there before the suite)"
+      elif [[ $who != mine ]]; then
+        echo "note: $left (another checkout's suite)"
       else
         echo "FAIL left behind: $left"
         failures=$((failures + 1))
@@ -87,7 +101,7 @@ case $mode in
     exit $((failures == 0 ? 0 : 1))
     ;;
   *)
-    echo "usage: host_hygiene.sh record|check STATE_FILE" >&2
+    echo "$usage" >&2
     exit 2
     ;;
 esac

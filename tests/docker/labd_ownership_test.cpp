@@ -170,7 +170,9 @@ TEST_F(LabdOwnershipTest, LabRunningUnderTheOldNamesIsAdoptedAfterAnUpgrade) {
                             testing::Node("c1", {{"a", "10.177.1.10"}})});
   json lab;
   {
-    testing::LabdProcess api_only(testing::LabdProcess::Options{.data_dir = dir});
+    testing::LabdProcess::Options api_only_options;
+    api_only_options.data_dir = dir;  // no --docker-host: API only, no Lab controller
+    testing::LabdProcess api_only(api_only_options);
     auto created =
         testing::LabdClient(api_only).Create(api::Kind::kLab, testing::TwoNetLab(name, 177, nodes));
     ASSERT_TRUE(created.ok()) << created.status().ToString();

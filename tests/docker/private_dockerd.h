@@ -12,7 +12,9 @@
 // Stop() leaves no process behind: after dockerd exits, every process that names its directory
 // (its containerd, containerd-shims) is killed with all its descendants (the containers).
 // Leftovers of killed runs (a directory whose test process is gone) — processes, bridge,
-// mounts, directory — are removed by the next PrivateDockerd. Not thread-safe.
+// mounts, directory — are removed by the next PrivateDockerd. The directory holds the test's pid
+// (owner), its bridge's name and its build directory (for tests/host_hygiene.sh).
+// Not thread-safe.
 #pragma once
 
 #include <string>
