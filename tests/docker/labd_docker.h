@@ -3,6 +3,8 @@
 // poll a Lab until Ready or gone over the API, and list what labctl left on the engine by label.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <string>
 #include <thread>
@@ -17,6 +19,13 @@
 namespace labctl::testing {
 
 inline constexpr char kSystemDockerHost[] = "unix:///var/run/docker.sock";
+
+// Builds labbox:latest (scripts/build-labbox; a no-op when it is up to date).
+inline ::testing::AssertionResult BuildLabbox() {
+  auto r = RunProgram({std::string(LABCTL_SOURCE_DIR) + "/scripts/build-labbox"});
+  if (r.exit_code == 0) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "scripts/build-labbox: " << r.out << r.err;
+}
 
 // The labd instance name of tests scoped to `prefix`: the same in every run of them, so a run's
 // orphan sweep removes what a killed earlier run left behind.

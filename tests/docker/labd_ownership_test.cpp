@@ -48,10 +48,7 @@ std::string Instance(const testing::LabdProcess& labd) {
 
 class LabdOwnershipTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    auto r = testing::RunProgram({std::string(LABCTL_SOURCE_DIR) + "/scripts/build-labbox"});
-    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  }
+  static void SetUpTestSuite() { ASSERT_TRUE(testing::BuildLabbox()); }
   void SetUp() override { testing::SweepPrefix(engine_, kPrefix); }
   void TearDown() override { testing::SweepPrefix(engine_, kPrefix); }
 
