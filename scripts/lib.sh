@@ -39,11 +39,14 @@ start_dockerd() {
   log "dockerd did not come up; see /var/log/labctl-dockerd.log"; return 1
 }
 
+# build [TARGET...]: configures once, then builds the given targets (default: everything).
 build() {
-  log "building in $BUILD_DIR"
+  log "building ${*:-everything} in $BUILD_DIR"
   [ -f "$BUILD_DIR/build.ninja" ] ||
     cmake -S "$LABCTL_ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build "$BUILD_DIR" -j2 "$@"
+  local targets=()
+  [ $# -gt 0 ] && targets=(--target "$@")
+  cmake --build "$BUILD_DIR" -j2 "${targets[@]}"
 }
 
 build_labbox() {
