@@ -34,16 +34,21 @@ const std::vector<std::string>& DefaultGeneratedFiles() {
 
 api::Result<std::vector<std::string>> QueryGeneratedFiles(const NetlabCli& cli,
                                                           const std::string& dir) {
-  auto text =
-      cli.InspectJson(dir,
-                      "defaults.providers.clab.cleanup + defaults.automation.ansible.cleanup"
-                      " + defaults.automation.configs.cleanup");
-  if (!text.ok()) return text.status();
-  auto list = nlohmann::json::parse(*text, nullptr, false);
-  if (!list.is_array()) return api::Status::Internal("netlab inspect: not a list: " + *text);
+  // netlab prints a list as Python text but a mapping as JSON: ask for the two mappings that
+  // hold the clean-up lists (the whole of `defaults` does not serialise).
   std::vector<std::string> out;
-  for (const auto& v : list)
-    if (v.is_string()) out.push_back(v.get<std::string>());
+  for (const auto& [expr, pointers] :
+       {std::pair<const char*, std::vector<const char*>>{"defaults.providers.clab", {"/cleanup"}},
+        {"defaults.automation", {"/ansible/cleanup", "/configs/cleanup"}}}) {
+    auto text = cli.InspectJson(dir, expr);
+    if (!text.ok()) return text.status();
+    auto mapping = nlohmann::json::parse(*text, nullptr, false);
+    if (!mapping.is_object())
+      return api::Status::Internal(std::string("netlab inspect ") + expr + ": not JSON");
+    for (const char* pointer : pointers)
+      for (const auto& v : mapping.value(nlohmann::json::json_pointer(pointer), nlohmann::json()))
+        if (v.is_string()) out.push_back(v.get<std::string>());
+  }
   for (const char* f : {"netlab.lock", "netlab.snapshot.yml", "netlab.snapshot.pickle"})
     out.push_back(f);
   return out;

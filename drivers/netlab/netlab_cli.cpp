@@ -96,6 +96,15 @@ api::Result<std::string> NetlabCli::Version() const {
   return run->out.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
+std::vector<std::string> MissingHostTools() {
+  std::vector<std::string> missing;
+  for (const char* tool : {"sudo", "ip", "docker"}) {
+    auto found = net::RunProcess({"which", tool});  // PATH only, as netlab's subprocesses see it
+    if (!found.ok() || found->exit_code != 0) missing.push_back(tool);
+  }
+  return missing;
+}
+
 std::vector<std::string> CreateArgs(const CreateOptions& options) {
   std::vector<std::string> args = {"create", "-p", "clab"};
   if (options.multilab_id) {

@@ -70,6 +70,11 @@ class NetlabCli {
   NetlabOptions options_;
 };
 
+// Programs netlab runs on a containerlab lab that are not on PATH (sudo, ip, docker). netlab
+// 26.03 reports a configuration script it could not start (no sudo) as a success, so a host
+// without them must be flagged before `netlab initial` runs.
+std::vector<std::string> MissingHostTools();
+
 // argv for a multilab `netlab create` (exposed for tests and for logging).
 std::vector<std::string> CreateArgs(const CreateOptions& options);
 
