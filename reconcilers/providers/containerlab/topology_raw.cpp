@@ -46,6 +46,26 @@ constexpr std::string_view kNodeFields[] = {
 constexpr std::string_view kStageNames[] = {"create", "create-links", "configure", "healthy",
                                             "exit"};
 
+using OptString = std::optional<std::string>;
+constexpr std::pair<std::string_view, OptString RawNodeDefinition::*> kNodeStringFields[] = {
+    {"kind", &RawNodeDefinition::kind},
+    {"type", &RawNodeDefinition::type},
+    {"group", &RawNodeDefinition::group},
+    {"image", &RawNodeDefinition::image},
+    {"cmd", &RawNodeDefinition::cmd},
+    {"entrypoint", &RawNodeDefinition::entrypoint},
+    {"network-mode", &RawNodeDefinition::network_mode},
+    {"cpu-set", &RawNodeDefinition::cpu_set},
+    {"mgmt-ipv4", &RawNodeDefinition::mgmt_ipv4},
+    {"mgmt-ipv6", &RawNodeDefinition::mgmt_ipv6},
+    {"runtime", &RawNodeDefinition::runtime}};
+
+constexpr std::pair<std::string_view, OptString RawMgmt::*> kMgmtStringFields[] = {
+    {"network", &RawMgmt::network},         {"bridge", &RawMgmt::bridge},
+    {"ipv4-subnet", &RawMgmt::ipv4_subnet}, {"ipv6-subnet", &RawMgmt::ipv6_subnet},
+    {"ipv4-gw", &RawMgmt::ipv4_gw},         {"ipv6-gw", &RawMgmt::ipv6_gw},
+    {"ipv4-range", &RawMgmt::ipv4_range},   {"ipv6-range", &RawMgmt::ipv6_range}};
+
 template <size_t N>
 bool In(const std::string_view (&list)[N], std::string_view key) {
   return std::find(std::begin(list), std::end(list), key) != std::end(list);
@@ -194,19 +214,10 @@ RawNodeDefinition ParseNodeDefinition(const json& v, const std::string& path, bo
   for (const char* per_node : {"mgmt-ipv4", "mgmt-ipv6"})
     if (!is_node && api::Find(v, per_node))
       errs.Add(Child(path, per_node), "only valid on a node (topology.nodes.<name>)");
-  d.kind = String(v, "kind", path, errs);
-  d.type = String(v, "type", path, errs);
-  d.group = String(v, "group", path, errs);
-  d.image = String(v, "image", path, errs);
-  d.cmd = String(v, "cmd", path, errs);
-  d.entrypoint = String(v, "entrypoint", path, errs);
+  for (const auto& [key, field] : kNodeStringFields) d.*field = String(v, key, path, errs);
+  // user and memory may be written as numbers (user: 1000, memory: 1073741824).
   d.user = String(v, "user", path, errs, /*allow_number=*/true);
-  d.network_mode = String(v, "network-mode", path, errs);
   d.memory = String(v, "memory", path, errs, /*allow_number=*/true);
-  d.cpu_set = String(v, "cpu-set", path, errs);
-  d.mgmt_ipv4 = String(v, "mgmt-ipv4", path, errs);
-  d.mgmt_ipv6 = String(v, "mgmt-ipv6", path, errs);
-  d.runtime = String(v, "runtime", path, errs);
   // `restart-policy: no` unquoted is a YAML boolean; containerlab users write it either way.
   if (const json* rp = api::Find(v, "restart-policy"); rp && rp->is_boolean() && !rp->get<bool>())
     d.restart_policy = "no";
@@ -293,14 +304,7 @@ RawMgmt ParseMgmt(const json& v, const std::string& path, FieldErrors& errs) {
     errs.Add(Child(path, key),
              clab_field ? "containerlab field not supported by labctl" : "unknown field");
   }
-  m.network = String(v, "network", path, errs);
-  m.bridge = String(v, "bridge", path, errs);
-  m.ipv4_subnet = String(v, "ipv4-subnet", path, errs);
-  m.ipv6_subnet = String(v, "ipv6-subnet", path, errs);
-  m.ipv4_gw = String(v, "ipv4-gw", path, errs);
-  m.ipv6_gw = String(v, "ipv6-gw", path, errs);
-  m.ipv4_range = String(v, "ipv4-range", path, errs);
-  m.ipv6_range = String(v, "ipv6-range", path, errs);
+  for (const auto& [key, field] : kMgmtStringFields) m.*field = String(v, key, path, errs);
   m.mtu = Int(v, "mtu", path, 68, 65535, errs);
   if (const json* ea = api::Find(v, "external-access");
       ea && api::ExpectBool(*ea, Child(path, "external-access"), errs))
