@@ -6,7 +6,11 @@ BUILD_DIR=${BUILD_DIR:-$LABCTL_ROOT/build}
 PACKAGES=(cmake ninja-build g++ pkg-config git curl
   libcpp-httplib-dev libsqlitecpp-dev libsqlite3-dev nlohmann-json3-dev libyaml-cpp-dev
   libspdlog-dev libfmt-dev libboost-dev libgtest-dev libgmock-dev
-  docker.io busybox-static iproute2 iptables tcpdump conntrack)
+  docker.io busybox-static iproute2 iptables tcpdump conntrack
+  # netlab (its Python dependencies; netlab runs `sudo ip netns exec` even as root) and the
+  # FRR image build (scripts/build-frr-image)
+  python3-jinja2 python3-yaml python3-netaddr python3-rich python3-filelock python3-packaging
+  python3-typing-extensions python3-requests python3-importlib-resources sudo debootstrap)
 
 # Only the Docker lab benchmark (scripts/bench-labs) needs these; tests and labd do not.
 BENCH_PACKAGES=(docker-compose)
