@@ -3,8 +3,9 @@
 //
 // Each cycle creates --objects Labs and then deletes every one of them, so 0 objects are left.
 // After each cycle it reports creates/s and deletes/s, the RSS once freed heap has been handed
-// back (settled), the highest RSS sampled during the cycle (every 20 ms), the change history
-// kept (revision - compacted revision) and the sizes of labd.db and labd.db-wal.
+// back (settled), the heap in use (in-process only), the highest RSS sampled during the cycle
+// (every 20 ms), the change history kept (revision - compacted revision) and the sizes of
+// labd.db and labd.db-wal.
 //   --mode store  the Store in-process (this process's RSS; malloc_trim before reading it)
 //   --mode http   the real labd over loopback HTTP, --clients keep-alive clients (labd's RSS;
 //                 settled = after labd's own 10 s malloc_trim tick)
@@ -110,18 +111,21 @@ struct Target {
   std::function<std::function<bool(int)>(int)> creator;
   std::function<std::function<bool(int)>(int)> deleter;
   std::function<long()> settled_rss_kb;  // after freed heap was handed back
+  std::function<long()> heap_in_use_kb;  // malloc'd and not freed; -1 if unknown
   std::function<uint64_t()> history;     // changes kept for watch resumption
   pid_t pid;
   std::string data_dir;
 };
+
+std::string Mb(long kb) { return kb < 0 ? "-" : std::to_string(kb / 1024); }
 
 void RunCycles(const Config& c, const Target& target) {
   PeakSampler peak(target.pid);
   std::printf(
       "| cycle | creates/s | deletes/s | RSS settled MB | RSS peak MB | history | "
       "labd.db MB | -wal MB |\n|---|---|---|---|---|---|---|---|\n");
-  std::printf("| 0 | | | %ld | | %lu | %.1f | %.1f |\n", target.settled_rss_kb() / 1024,
-              static_cast<unsigned long>(target.history()),
+  std::printf("| 0 | | | %ld | %s | | %lu | %.1f | %.1f |\n", target.settled_rss_kb() / 1024,
+              Mb(target.heap_in_use_kb()).c_str(), static_cast<unsigned long>(target.history()),
               FileBytes(target.data_dir + "/labd.db") / 1e6,
               FileBytes(target.data_dir + "/labd.db-wal") / 1e6);
   std::fflush(stdout);
@@ -132,8 +136,9 @@ void RunCycles(const Config& c, const Target& target) {
     double deletes = Parallel(c.clients, c.objects, &errors, target.deleter);
     long peak_kb = peak.Take();
     long settled_kb = target.settled_rss_kb();
-    std::printf("| %d | %.0f | %.0f | %ld | %ld | %lu | %.1f | %.1f |\n", cycle, creates, deletes,
-                settled_kb / 1024, peak_kb / 1024, static_cast<unsigned long>(target.history()),
+    std::printf("| %d | %.0f | %.0f | %ld | %s | %ld | %lu | %.1f | %.1f |\n", cycle, creates,
+                deletes, settled_kb / 1024, Mb(target.heap_in_use_kb()).c_str(), peak_kb / 1024,
+                static_cast<unsigned long>(target.history()),
                 FileBytes(target.data_dir + "/labd.db") / 1e6,
                 FileBytes(target.data_dir + "/labd.db-wal") / 1e6);
     if (errors > 0) std::printf("(%d operations failed)\n", errors.load());
@@ -165,6 +170,7 @@ void RunStore(const Config& c) {
     malloc_trim(0);
     return RssKb(getpid());
   };
+  t.heap_in_use_kb = [] { return static_cast<long>(mallinfo2().uordblks / 1024); };
   t.history = [&] { return store->Revision() - store->CompactedRevision(); };
   std::printf("## store in-process (%d Labs per cycle, %d threads, data dir %s)\n\n", c.objects,
               c.clients, dir.c_str());
@@ -219,6 +225,7 @@ void RunHttp(const Config& c) {
     std::this_thread::sleep_for(std::chrono::seconds(11));
     return RssKb(labd.pid());
   };
+  t.heap_in_use_kb = [] { return -1L; };
   t.history = [&] { return HistoryOverHttp(port); };
   std::printf("## labd over HTTP (%d Labs per cycle, %d clients, data dir %s, extra args:",
               c.objects, c.clients, t.data_dir.c_str());
