@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_http.h"
 #include "bench/proc_stats.h"
 #include "tests/support/labd_process.h"
 
@@ -38,7 +39,7 @@ using SteadyClock = std::chrono::steady_clock;
 using labctl::bench::Percentile;
 using labctl::bench::RssKb;
 
-const std::string kLabs = "/apis/labctl.dev/v1alpha1/labs";
+const std::string& kLabs = labctl::bench::kLabsPath;
 
 struct Config {
   std::string server_host = "127.0.0.1";
@@ -51,24 +52,11 @@ struct Config {
 };
 
 json Lab(const std::string& name, const json& labels) {
-  return {{"apiVersion", "labctl.dev/v1alpha1"},
-          {"kind", "Lab"},
-          {"metadata", {{"name", name}, {"labels", labels}}},
-          {"spec",
-           {{"provider", "docker"},
-            {"networks", {{{"name", "lan1"}, {"subnet", "192.168.101.0/24"}}}},
-            {"nodes",
-             {{{"name", "client-01"},
-               {"image", "labbox:latest"},
-               {"interfaces", {{{"network", "lan1"}, {"ipv4", "192.168.101.10"}}}}}}}}}};
+  return labctl::bench::BenchLab(name, labels);
 }
 
 std::unique_ptr<httplib::Client> NewClient(const Config& c) {
-  auto client = std::make_unique<httplib::Client>(c.server_host, c.server_port);
-  client->set_keep_alive(true);
-  client->set_tcp_nodelay(true);  // else each request with a body waits for a delayed ACK
-  client->set_read_timeout(std::chrono::seconds(60));
-  return client;
+  return labctl::bench::KeepAliveClient(c.server_host, c.server_port);
 }
 
 // Runs `fn(client_index, request_index)` on `clients` threads until `total` requests were made

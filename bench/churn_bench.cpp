@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_http.h"
 #include "bench/proc_stats.h"
 #include "store/store.h"
 #include "tests/support/labd_process.h"
@@ -37,7 +38,7 @@ using SteadyClock = std::chrono::steady_clock;
 using labctl::bench::FileBytes;
 using labctl::bench::RssKb;
 
-const std::string kLabs = "/apis/labctl.dev/v1alpha1/labs";
+const std::string& kLabs = labctl::bench::kLabsPath;
 
 struct Config {
   std::string mode = "both";
@@ -47,18 +48,7 @@ struct Config {
   std::vector<std::string> labd_args;
 };
 
-json Lab(const std::string& name) {
-  return {{"apiVersion", "labctl.dev/v1alpha1"},
-          {"kind", "Lab"},
-          {"metadata", {{"name", name}, {"labels", {{"group", "churn"}}}}},
-          {"spec",
-           {{"provider", "docker"},
-            {"networks", {{{"name", "lan1"}, {"subnet", "192.168.101.0/24"}}}},
-            {"nodes",
-             {{{"name", "client-01"},
-               {"image", "labbox:latest"},
-               {"interfaces", {{{"network", "lan1"}, {"ipv4", "192.168.101.10"}}}}}}}}}};
-}
+json Lab(const std::string& name) { return labctl::bench::BenchLab(name, {{"group", "churn"}}); }
 
 std::string Name(int i) { return "churn-" + std::to_string(i); }
 
@@ -122,8 +112,8 @@ std::string Mb(long kb) { return kb < 0 ? "-" : std::to_string(kb / 1024); }
 void RunCycles(const Config& c, const Target& target) {
   PeakSampler peak(target.pid);
   std::printf(
-      "| cycle | creates/s | deletes/s | RSS settled MB | RSS peak MB | history | "
-      "labd.db MB | -wal MB |\n|---|---|---|---|---|---|---|---|\n");
+      "| cycle | creates/s | deletes/s | RSS settled MB | heap in use MB | RSS peak MB | history | "
+      "labd.db MB | -wal MB |\n|---|---|---|---|---|---|---|---|---|\n");
   std::printf("| 0 | | | %ld | %s | | %lu | %.1f | %.1f |\n", target.settled_rss_kb() / 1024,
               Mb(target.heap_in_use_kb()).c_str(), static_cast<unsigned long>(target.history()),
               FileBytes(target.data_dir + "/labd.db") / 1e6,
@@ -180,11 +170,7 @@ void RunStore(const Config& c) {
 }
 
 std::unique_ptr<httplib::Client> NewClient(int port) {
-  auto client = std::make_unique<httplib::Client>("127.0.0.1", port);
-  client->set_keep_alive(true);
-  client->set_tcp_nodelay(true);  // else each request with a body waits for a delayed ACK
-  client->set_read_timeout(std::chrono::seconds(60));
-  return client;
+  return labctl::bench::KeepAliveClient("127.0.0.1", port);
 }
 
 // labd_store_revision - labd_store_compacted_revision from /metrics.
