@@ -170,6 +170,7 @@ int Run(const server::LabdFlags& flags) {
   store::Options store_options;
   store_options.data_dir = flags.data_dir;
   store_options.max_history = flags.history_limit;
+  store_options.max_history_bytes = flags.history_bytes;
   store_options.synchronous = flags.synchronous;
   auto store = store::Store::Open(store_options);
   if (!store.ok()) {

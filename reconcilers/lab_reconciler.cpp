@@ -44,6 +44,7 @@ ReconcileResult LabReconciler::Reconcile(const std::string& name) {
   auto lab = store_.Get(api::Kind::kLab, name);
   if (!lab.ok()) {
     if (lab.status().code() != api::Code::kNotFound) return ReconcileResult::Error(lab.status());
+    ForgetNetworkApplied(name);  // a deleted lab leaves nothing behind in memory
     // Docker events name labs of every labd on this engine: another labd's lab is not ours to
     // clean up (tests sharing a dockerd scope themselves with orphan_lab_prefix).
     if (name.rfind(options_.orphan_lab_prefix, 0) != 0) return ReconcileResult::Done();
@@ -139,6 +140,16 @@ ReconcileResult LabReconciler::BringDown(const json& lab, const std::string& rea
   auto st = WriteLabReport(store_, name, report, clock_.Now());
   if (!st.ok()) return ReconcileResult::Error(st);
   return wake_after ? ReconcileResult::After(*wake_after) : ReconcileResult::Done();
+}
+
+void LabReconciler::ForgetNetworkApplied(const std::string& name) {
+  std::lock_guard<std::mutex> l(network_mu_);
+  network_applied_.erase(name);
+}
+
+size_t LabReconciler::TrackedLabs() const {
+  std::lock_guard<std::mutex> l(network_mu_);
+  return network_applied_.size();
 }
 
 ReconcileResult LabReconciler::Converge(const json& lab,

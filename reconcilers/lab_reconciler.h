@@ -55,6 +55,8 @@ class LabReconciler : public runtime::Reconciler {
   // Removes managed Docker objects whose Lab no longer exists or has another uid. Run once by
   // the first Reconcile; labd may also call it at start and after the event stream reconnects.
   api::Result<int> RemoveOrphans();
+  // Labs this reconciler keeps per-lab state for (only labs that still exist).
+  size_t TrackedLabs() const;
 
  private:
   runtime::ReconcileResult Teardown(const api::json& lab);
@@ -63,6 +65,7 @@ class LabReconciler : public runtime::Reconciler {
   runtime::ReconcileResult Converge(const api::json& lab,
                                     std::optional<std::chrono::milliseconds> wake_after);
   api::Status EnsureFinalizer(api::json& lab);
+  void ForgetNetworkApplied(const std::string& name);
   void Normal(const api::json& lab, const std::string& reason, const std::string& message);
   void Warning(const api::json& lab, const std::string& reason, const std::string& message);
 
@@ -72,7 +75,7 @@ class LabReconciler : public runtime::Reconciler {
   runtime::EventRecorder* recorder_;
   LabReconcilerOptions options_;
   std::once_flag orphans_once_;
-  std::mutex network_mu_;
+  mutable std::mutex network_mu_;
   std::map<std::string, int64_t> network_applied_;  // lab -> generation (see ConvergeContext)
 };
 

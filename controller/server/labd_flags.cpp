@@ -78,6 +78,14 @@ const std::map<std::string, Setter>& ValueFlags() {
          f.history_limit = *n;
          return Status();
        }},
+      {"--history-bytes",
+       [](const std::string& v, LabdFlags& f) {
+         auto n = ParseByteSize("--history-bytes", v);
+         LABCTL_RETURN_IF_ERROR(n);
+         if (*n < 1024) return Status::BadRequest("--history-bytes: want at least 1Ki");
+         f.history_bytes = *n;
+         return Status();
+       }},
       {"--max-watchers",
        [](const std::string& v, LabdFlags& f) {
          auto n = ParseInt<int>("--max-watchers", v, 1);
@@ -121,6 +129,17 @@ const std::map<std::string, Setter>& ValueFlags() {
 }
 
 }  // namespace
+
+api::Result<size_t> ParseByteSize(const std::string& flag, const std::string& text) {
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  static const std::map<std::string, int> kShift = {{"", 0}, {"Ki", 10}, {"Mi", 20}, {"Gi", 30}};
+  auto unit = kShift.find(text.substr(digits));
+  auto number = ParseInt<size_t>(flag, text.substr(0, digits), 0);
+  if (unit == kShift.end() || !number.ok() || *number > (SIZE_MAX >> unit->second))
+    return Status::BadRequest(flag + ": want a size like 67108864 or 64Mi, got \"" + text + "\"");
+  return *number << unit->second;
+}
 
 api::Result<std::chrono::milliseconds> ParseDuration(const std::string& text) {
   size_t digits = 0;
@@ -186,6 +205,8 @@ std::string LabdUsage() {
   --tokens FILE             bearer tokens, lines "token,user[,group...]"
   --log-level LEVEL         trace|debug|info|warn|error|off (default info); logs go to stderr
   --history-limit N         changes kept for watch resumption (default 100000)
+  --history-bytes SIZE      memory those changes may hold, e.g. 64Mi, 1Gi (default 64Mi); older
+                            changes are dropped first and a watch from before them gets 410
   --bookmark-interval D     watch bookmark period, e.g. 60s, 1s, 500ms (default 60s)
   --max-watchers N          watch streams held at once (default 1024)
   --sync FULL|NORMAL        SQLite synchronous mode (default NORMAL)

@@ -19,6 +19,7 @@ struct LabdFlags {
   std::string tokens_file;
   std::string log_level = "info";
   size_t history_limit = 100'000;
+  size_t history_bytes = 64 << 20;  // memory the change history may hold (estimated)
   std::chrono::milliseconds bookmark_interval{std::chrono::seconds(60)};
   int max_watchers = 1024;
   std::string synchronous = "NORMAL";
@@ -34,6 +35,8 @@ struct LabdFlags {
 api::Result<LabdFlags> ParseLabdFlags(const std::vector<std::string>& args);
 std::string LabdUsage();
 std::string DefaultDataDir();
+// A byte count: plain bytes, or with a suffix Ki, Mi or Gi ("64Mi").
+api::Result<size_t> ParseByteSize(const std::string& flag, const std::string& text);
 // "1s", "500ms", "2m", "1h", or plain seconds.
 api::Result<std::chrono::milliseconds> ParseDuration(const std::string& text);
 

@@ -181,6 +181,21 @@ TEST_F(LabReconcilerTest, DeletionRemovesEverythingThenTheObject) {
   EXPECT_EQ(store_->Get(api::Kind::kLab, "l5").status().code(), api::Code::kNotFound);
 }
 
+TEST_F(LabReconcilerTest, DeletedLabLeavesNoStateInMemory) {
+  // Churn of many short-lived labs must not grow labd: what the reconciler remembers per lab
+  // goes with the lab.
+  for (const std::string name : {"m1", "m2"}) {
+    Create(TwoNetLab(name, 9, ThreeNodes()));
+    Settle(name);
+  }
+  EXPECT_EQ(reconciler_->TrackedLabs(), 2u);
+  ASSERT_TRUE(store_->Delete(api::Kind::kLab, "m1").ok());
+  Settle("m1");  // tears down, then the lab is gone (the DELETED event queues it once more)
+  reconciler_->Reconcile("m1");
+  EXPECT_EQ(store_->Get(api::Kind::kLab, "m1").status().code(), api::Code::kNotFound);
+  EXPECT_EQ(reconciler_->TrackedLabs(), 1u);
+}
+
 TEST_F(LabReconcilerTest, RemovesOrphansAndObjectsOfAnotherUid) {
   // A leftover of a lab that no longer exists, and one of an older lab with the same name.
   ASSERT_TRUE(engine_
