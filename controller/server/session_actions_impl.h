@@ -5,7 +5,7 @@
 #pragma once
 
 #include "controller/server/actions.h"
-#include "reconcilers/session_actions.h"
+#include "reconcilers/session/session_actions.h"
 
 namespace labctl::server {
 

@@ -4,7 +4,7 @@
 
 #include <sstream>
 
-#include "reconcilers/net/process.h"
+#include "drivers/net/process.h"
 
 namespace labctl::netlab {
 namespace {

@@ -1,5 +1,5 @@
 // LabReconciler against the in-memory FakeEngine and a real Store on a temp dir.
-#include "reconcilers/lab_reconciler.h"
+#include "reconcilers/lab/lab_reconciler.h"
 
 #include <gtest/gtest.h>
 
@@ -8,9 +8,9 @@
 
 #include "api/object.h"
 #include "docker/fake_lab_test.h"
-#include "reconcilers/docker/fake_engine.h"
-#include "reconcilers/docker/naming.h"
-#include "reconcilers/lab_model.h"
+#include "drivers/docker/fake_engine.h"
+#include "drivers/docker/naming.h"
+#include "reconcilers/lab/lab_model.h"
 
 namespace labctl {
 namespace {

@@ -8,13 +8,13 @@
 #include <thread>
 
 #include "api/mux_frames.h"
-#include "cli/client/client.h"
+#include "client/client.h"
 #include "controller/server/api_server.h"
-#include "reconcilers/docker/exec_runner.h"
-#include "reconcilers/docker/fake_engine.h"
-#include "reconcilers/docker/naming.h"
-#include "reconcilers/exec_stdin_registry.h"
-#include "reconcilers/lab_actions.h"
+#include "drivers/docker/exec_runner.h"
+#include "drivers/docker/fake_engine.h"
+#include "drivers/docker/naming.h"
+#include "reconcilers/lab/exec_stdin_registry.h"
+#include "reconcilers/lab/lab_actions.h"
 #include "tests/support/labd_process.h"
 
 namespace labctl {

@@ -14,8 +14,8 @@
 
 #include "controller/runtime/event_recorder.h"
 #include "controller/server/api_server.h"
-#include "controller/server/neops_upload.h"
-#include "controller/server/session_stack.h"
+#include "controller/server/neops/neops_upload.h"
+#include "controller/labd/session_stack.h"
 #include "session_test_util.h"
 
 namespace labctl::sessiontest {

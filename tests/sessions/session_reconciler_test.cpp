@@ -1,11 +1,11 @@
 // SessionReconciler against a real Store (temp dir) with a FakeClock: promotion order, slots,
 // positions, heartbeat and queue timeouts, restart grace, lab holding and reuse, TTL GC.
-#include "reconcilers/session_reconciler.h"
+#include "reconcilers/session/session_reconciler.h"
 
 #include <gtest/gtest.h>
 
-#include "reconcilers/lab_handover.h"
-#include "reconcilers/session_actions.h"
+#include "reconcilers/lab/lab_handover.h"
+#include "reconcilers/session/session_actions.h"
 #include "session_test_util.h"
 
 namespace labctl::sessiontest {
