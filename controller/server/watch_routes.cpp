@@ -7,6 +7,7 @@
 #include <charconv>
 #include <optional>
 
+#include "api/input_limits.h"
 #include "api/selector.h"
 #include "controller/server/server_context.h"
 #include "controller/server/watch_encoding.h"
@@ -66,6 +67,10 @@ api::Result<WatchRequest> ParseWatchRequest(const httplib::Request& req) {
   if (!timeout.empty()) {
     auto seconds = ParseUint("timeoutSeconds", timeout);
     LABCTL_RETURN_IF_ERROR(seconds);
+    // Larger values would overflow the deadline (now + timeout) and end the watch at once.
+    if (*seconds > static_cast<uint64_t>(api::kMaxDurationSeconds))
+      return Status::BadRequest("timeoutSeconds must be at most " +
+                                std::to_string(api::kMaxDurationSeconds) + ", got " + timeout);
     if (*seconds > 0) w.timeout = std::chrono::seconds(*seconds);
   }
   w.bookmarks = BoolParam(req, "allowWatchBookmarks");
