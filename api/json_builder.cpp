@@ -84,21 +84,16 @@ Status JsonBuilder::Place(json value, size_t height) {
   return Status::Ok();
 }
 
-Status JsonBuilder::BeginObject() {
+Status JsonBuilder::Begin(json container) {
   if (ExpectsKey()) return Status::BadRequest("mapping keys must be scalars");
   LABCTL_RETURN_IF_ERROR(CheckDepth(1));
   LABCTL_RETURN_IF_ERROR(Count(1, 0));
-  stack_.push_back(Frame{json::object(), "", false, 1});
+  stack_.push_back(Frame{std::move(container), "", false, 1});
   return Status::Ok();
 }
 
-Status JsonBuilder::BeginArray() {
-  if (ExpectsKey()) return Status::BadRequest("mapping keys must be scalars");
-  LABCTL_RETURN_IF_ERROR(CheckDepth(1));
-  LABCTL_RETURN_IF_ERROR(Count(1, 0));
-  stack_.push_back(Frame{json::array(), "", false, 1});
-  return Status::Ok();
-}
+Status JsonBuilder::BeginObject() { return Begin(json::object()); }
+Status JsonBuilder::BeginArray() { return Begin(json::array()); }
 
 Status JsonBuilder::End() {
   if (stack_.empty() || stack_.back().has_key)

@@ -32,6 +32,9 @@ class JsonBuilder {
   // `height` levels of objects and arrays (as last_height() said when it was completed).
   Status Copy(nlohmann::json value, size_t nodes, size_t string_bytes, size_t height);
 
+  // Counts values kept beside the tree (a YAML anchor's copy) against the limits.
+  Status Count(size_t nodes, size_t string_bytes);
+
   // True while the innermost open value is an object waiting for a key.
   bool ExpectsKey() const;
   // The value completed last (valid until the next call), e.g. to remember a YAML anchor.
@@ -57,7 +60,7 @@ class JsonBuilder {
     bool has_key = false;
     size_t height = 1;  // levels of objects and arrays, this one included
   };
-  Status Count(size_t nodes, size_t string_bytes);
+  Status Begin(nlohmann::json container);
   Status CheckString(const std::string& s, bool is_key) const;
   Status Place(nlohmann::json value, size_t height);
   Status CheckDepth(size_t height) const;

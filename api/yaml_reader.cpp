@@ -136,7 +136,7 @@ class YamlEvents : public YAML::EventHandler {
         tag == "!" || tag == "tag:yaml.org,2002:str" ? json(text) : ResolvePlainScalar(text);
     if (builder_.ExpectsKey()) {
       Check(builder_.Key(text));
-      if (anchor) anchors_[anchor] = {std::move(value), 1, text.size(), 0, text};
+      if (anchor) Keep(anchor, {std::move(value), 1, text.size(), 0, text});
       return;
     }
     Check(builder_.Scalar(std::move(value)));
@@ -156,16 +156,12 @@ class YamlEvents : public YAML::EventHandler {
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
-    Step(mark);
-    Open(anchor);
-    Check(builder_.BeginArray());
+    Open(mark, anchor, false);
   }
   void OnSequenceEnd() override { Close(); }
   void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value) override {
-    Step(mark);
-    Open(anchor);
-    Check(builder_.BeginObject());
+    Open(mark, anchor, true);
   }
   void OnMapEnd() override { Close(); }
 
@@ -188,9 +184,10 @@ class YamlEvents : public YAML::EventHandler {
     Status st = input_.CheckTimeAndStop();
     if (!st.ok()) throw Abort{st};
   }
-  void Open(YAML::anchor_t anchor) {
-    if (builder_.ExpectsKey()) Fail("mapping keys must be scalars");
+  void Open(const YAML::Mark& mark, YAML::anchor_t anchor, bool map) {
+    Step(mark);
     open_.push_back({anchor, builder_.nodes(), builder_.string_bytes()});
+    Check(map ? builder_.BeginObject() : builder_.BeginArray());
   }
   void Close() {
     Step(mark_);
@@ -198,16 +195,22 @@ class YamlEvents : public YAML::EventHandler {
     OpenValue o = open_.back();
     open_.pop_back();
     if (o.anchor)
-      anchors_[o.anchor] = {builder_.last(), builder_.nodes() - o.nodes,
-                            builder_.string_bytes() - o.string_bytes, builder_.last_height(),
-                            std::nullopt};
+      Keep(o.anchor,
+           {builder_.last(), builder_.nodes() - o.nodes, builder_.string_bytes() - o.string_bytes,
+            builder_.last_height(), std::nullopt});
+  }
+  // The copy an anchor keeps counts like values in the tree: nested anchors would otherwise
+  // keep one copy per level.
+  void Keep(YAML::anchor_t anchor, Anchor a) {
+    Check(builder_.Count(a.nodes, a.string_bytes));
+    anchors_[anchor] = std::move(a);
   }
   // A scalar value just placed: remember it under its anchor.
   void Remember(YAML::anchor_t anchor, size_t nodes, std::optional<std::string> key) {
     if (!anchor) return;
     const json& v = builder_.last();
     size_t bytes = v.is_string() ? v.get_ref<const std::string&>().size() : 0;
-    anchors_[anchor] = {v, nodes, bytes, 0, std::move(key)};
+    Keep(anchor, {v, nodes, bytes, 0, std::move(key)});
   }
 
   GuardedInput& input_;

@@ -56,6 +56,14 @@ TEST(ParseLimits, AliasesOfALongStringStopAtTheStringBudget) {
   ExpectRefused(ParseJsonOrYaml(text), "bytes of strings");
 }
 
+TEST(ParseLimits, AnchorsCountTheCopiesTheyKeep) {
+  // Every level anchored: 20 anchors would keep 20 copies of the 15,000 values below them.
+  std::string text = "x: ";
+  for (int i = 0; i < 20; ++i) text += "&a" + std::to_string(i) + " [";
+  text += Repeat("1,", 15'000) + "1" + Repeat("]", 20) + "\n";
+  ExpectRefused(ParseJsonOrYaml(text), "more than 200000 values");
+}
+
 TEST(ParseLimits, AliasesWithinTheBudgetAreCopies) {
   auto r = ParseJsonOrYaml("base: &b {image: x, env: {A: \"1\"}}\nn1: *b\nn2: *b\n&k key: *k\n");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
