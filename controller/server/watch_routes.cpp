@@ -156,6 +156,11 @@ void ServeWatch(const httplib::Request& req, httplib::Response& res, ServerConte
                 Kind kind) {
   auto request = ParseWatchRequest(req);
   if (!request.ok()) return SendStatus(res, request.status());
+  // A revision the store has not reached would count every coming change as delivered.
+  if (const auto& from = request->store_options.from_revision; from && *from > ctx.store.Revision())
+    return SendStatus(res, Status::BadRequest("resourceVersion " + std::to_string(*from) +
+                                              " is newer than the store's revision " +
+                                              std::to_string(ctx.store.Revision())));
   if (ctx.metrics.watchers_open() >= ctx.options.max_watchers) {
     return SendStatus(
         res, Status(api::Code::kTooManyRequests, "TooManyRequests",

@@ -122,6 +122,9 @@ TEST_F(BadInputTest, NumbersAndTypesOutOfRangeAre4xx) {
   // timeoutSeconds overflowed the deadline and ended the watch at once.
   ExpectStatus(api.Get(labs + "?watch=1&timeoutSeconds=18446744073709551615"), 400,
                "timeoutSeconds must be at most 315360000");
+  // A future revision made a watch that never delivered anything.
+  ExpectStatus(api.Get(labs + "?watch=1&resourceVersion=18446744073709551615"), 400,
+               "is newer than the store's revision");
   json lab = SampleLab(UniqueName("idle"));
   std::string body = lab.dump();
   body.replace(body.find("\"spec\":{"), 8, "\"spec\":{\"idleTimeoutSeconds\":9223372036854775808,");
