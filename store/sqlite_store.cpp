@@ -163,12 +163,8 @@ void SqliteStore::WriterLoop() {
       batch.swap(queue_);
       if (batch.empty() && stopping_) return;
     }
-    try {
-      if (!batch.empty()) ProcessBatch(batch);
-      CompactIfDue(false);
-    } catch (const std::exception& e) {  // a bug: the batch's callers get broken promises
-      spdlog::error("store: writer batch failed error=\"{}\"", e.what());
-    }
+    if (!batch.empty()) ProcessBatch(batch);
+    CompactIfDue(false);
   }
 }
 
@@ -216,33 +212,25 @@ void SqliteStore::ProcessBatch(std::vector<std::unique_ptr<Request>>& batch) {
       results[i] = json();
       continue;
     }
-    // No exception may end this thread (every later write would hang): one that escapes a
-    // request (e.g. a string that is not UTF-8, refused by the serializer) fails that request.
-    try {
-      ctx.revision = revision_ + changes.size() + 1;
-      // Parsed once: Apply checks against it and the change carries it as `previous`.
-      const PackedPtr current_packed =
-          r.op == Op::kCreate ? nullptr : Current(overlay, r.kind, r.name);
-      const ObjectPtr current = Unpack(current_packed);
-      auto outcome = Apply(r, current, overlay, ctx);
-      if (!outcome.ok()) {
-        results[i] = outcome.status();
-        continue;
-      }
-      results[i] = *outcome->object;
-      if (!outcome->change) continue;
-      Change c{ctx.revision, *outcome->change, r.kind, outcome->object, current, nullptr};
-      PackedChange p{c.revision, c.type, c.kind, Pack(*c.object), current_packed};
-      overlay[{r.kind, api::Name(*c.object)}] = c.type == ChangeType::kDeleted ? nullptr : p.object;
-      c.text = PackedObject::TextOf(p.object);
-      changes.push_back(std::move(c));
-      packed.push_back(std::move(p));
-      wrote[i] = true;
-    } catch (const std::exception& e) {
-      spdlog::error("store: write failed kind={} name={} error=\"{}\"", api::KindName(r.kind),
-                    r.name, e.what());
-      results[i] = Status::Internal(std::string("store: cannot write the object: ") + e.what());
+    ctx.revision = revision_ + changes.size() + 1;
+    // Parsed once: Apply checks against it and the change carries it as `previous`.
+    const PackedPtr current_packed =
+        r.op == Op::kCreate ? nullptr : Current(overlay, r.kind, r.name);
+    const ObjectPtr current = Unpack(current_packed);
+    auto outcome = Apply(r, current, overlay, ctx);
+    if (!outcome.ok()) {
+      results[i] = outcome.status();
+      continue;
     }
+    results[i] = *outcome->object;
+    if (!outcome->change) continue;
+    Change c{ctx.revision, *outcome->change, r.kind, outcome->object, current, nullptr};
+    PackedChange p{c.revision, c.type, c.kind, Pack(*c.object), current_packed};
+    overlay[{r.kind, api::Name(*c.object)}] = c.type == ChangeType::kDeleted ? nullptr : p.object;
+    c.text = PackedObject::TextOf(p.object);
+    changes.push_back(std::move(c));
+    packed.push_back(std::move(p));
+    wrote[i] = true;
   }
 
   Status committed = db_->Commit(changes, now);
