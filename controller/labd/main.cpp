@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "api/clock.h"
+#include "api/yaml.h"
 #include "controller/runtime/controller.h"
 #include "controller/runtime/event_recorder.h"
 #include "controller/server/api_server.h"
@@ -200,6 +201,7 @@ int Run(const server::LabdFlags& flags) {
 
   int signal_number = WaitForStopSignal(stop_signals, [&] { controllers.Tidy(); });
   spdlog::info("labd stopping signal={}", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+  api::StopParsing();  // the server's stop waits for its requests: none may sit in a parser
   server.Stop();
   controllers.Stop();
   store->reset();

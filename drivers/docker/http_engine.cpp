@@ -18,6 +18,8 @@ namespace {
 constexpr int kMaxApiMinor = 41;  // we speak API 1.41 (Docker 20.10)
 constexpr time_t kStreamTimeoutSeconds = 24 * 3600;
 
+// Escapes everything but unreserved characters: every id or name put in a path segment or a
+// query value goes through this, so a name with '/', '?', '#' or '%' stays one segment.
 std::string UrlEncode(std::string_view s) {
   static const char* hex = "0123456789ABCDEF";
   std::string out;
@@ -298,23 +300,25 @@ Status HttpEngine::ConnectNetwork(const std::string& container, const EndpointSp
 }
 
 Status HttpEngine::StartContainer(const std::string& id) {
-  return impl_->CallOk("POST", "/containers/" + id + "/start");
+  return impl_->CallOk("POST", "/containers/" + UrlEncode(id) + "/start");
 }
 
 Status HttpEngine::StopContainer(const std::string& id, int timeout_seconds) {
-  return impl_->CallOk("POST", "/containers/" + id + "/stop?t=" + std::to_string(timeout_seconds));
+  return impl_->CallOk(
+      "POST", "/containers/" + UrlEncode(id) + "/stop?t=" + std::to_string(timeout_seconds));
 }
 
 Status HttpEngine::KillContainer(const std::string& id) {
-  return impl_->CallOk("POST", "/containers/" + id + "/kill");
+  return impl_->CallOk("POST", "/containers/" + UrlEncode(id) + "/kill");
 }
 
 Status HttpEngine::RemoveContainer(const std::string& id, bool force) {
-  return impl_->CallOk("DELETE", "/containers/" + id + "?v=1&force=" + (force ? "1" : "0"));
+  return impl_->CallOk("DELETE",
+                       "/containers/" + UrlEncode(id) + "?v=1&force=" + (force ? "1" : "0"));
 }
 
 Result<ContainerInfo> HttpEngine::InspectContainer(const std::string& id) {
-  auto j = impl_->CallJson("GET", "/containers/" + id + "/json");
+  auto j = impl_->CallJson("GET", "/containers/" + UrlEncode(id) + "/json");
   if (!j.ok()) return j.status();
   return ParseContainerInspect(*j);
 }
@@ -331,7 +335,7 @@ Result<std::string> HttpEngine::Logs(const std::string& id, int tail) {
 
 Status HttpEngine::StreamLogs(const std::string& id, int tail, bool follow,
                               const OutputCallback& callback) {
-  std::string path = "/containers/" + id + "/logs?stdout=1&stderr=1&tail=" +
+  std::string path = "/containers/" + UrlEncode(id) + "/logs?stdout=1&stderr=1&tail=" +
                      (tail < 0 ? std::string("all") : std::to_string(tail)) +
                      "&follow=" + (follow ? "1" : "0");
   api::MuxDemuxer demux(callback);
@@ -341,8 +345,8 @@ Status HttpEngine::StreamLogs(const std::string& id, int tail, bool follow,
 
 Result<std::string> HttpEngine::ExecCreate(const std::string& id,
                                            const std::vector<std::string>& cmd) {
-  auto j =
-      impl_->CallJson("POST", "/containers/" + id + "/exec", ExecCreateBody(cmd, false).dump());
+  auto j = impl_->CallJson("POST", "/containers/" + UrlEncode(id) + "/exec",
+                           ExecCreateBody(cmd, false).dump());
   if (!j.ok()) return j.status();
   return j->value("Id", "");
 }
@@ -350,12 +354,12 @@ Result<std::string> HttpEngine::ExecCreate(const std::string& id,
 Status HttpEngine::ExecStart(const std::string& exec_id, const OutputCallback& callback) {
   json body = {{"Detach", false}, {"Tty", false}};
   api::MuxDemuxer demux(callback);
-  return impl_->Stream("POST", "/exec/" + exec_id + "/start", body.dump(),
+  return impl_->Stream("POST", "/exec/" + UrlEncode(exec_id) + "/start", body.dump(),
                        [&](const char* d, size_t n) { return demux.Feed(std::string_view(d, n)); });
 }
 
 Result<ExecInfo> HttpEngine::ExecInspect(const std::string& exec_id) {
-  auto j = impl_->CallJson("GET", "/exec/" + exec_id + "/json");
+  auto j = impl_->CallJson("GET", "/exec/" + UrlEncode(exec_id) + "/json");
   if (!j.ok()) return j.status();
   ExecInfo info;
   info.running = j->value("Running", false);
@@ -366,7 +370,8 @@ Result<ExecInfo> HttpEngine::ExecInspect(const std::string& exec_id) {
 
 Result<std::unique_ptr<ExecSession>> HttpEngine::ExecAttach(const std::string& id,
                                                             const std::vector<std::string>& cmd) {
-  auto j = impl_->CallJson("POST", "/containers/" + id + "/exec", ExecCreateBody(cmd, true).dump());
+  auto j = impl_->CallJson("POST", "/containers/" + UrlEncode(id) + "/exec",
+                           ExecCreateBody(cmd, true).dump());
   if (!j.ok()) return j.status();
   auto prefix = impl_->ApiPrefix();
   if (!prefix.ok()) return prefix.status();

@@ -7,7 +7,10 @@
 #include <optional>
 #include <thread>
 
+#include "api/input_limits.h"
 #include "api/mux_frames.h"
+#include "api/utf8.h"
+#include "api/validation.h"
 #include "drivers/docker/exec_runner.h"
 #include "drivers/docker/naming.h"
 #include "drivers/net/netns.h"
@@ -48,6 +51,14 @@ struct CaptureRequest {
     return a;
   }
 };
+
+// Node names reach Docker API paths and container names: only what a Lab may name a node.
+Status CheckNodeName(const std::string& node) {
+  if (node.empty()) return Status::BadRequest("node is required");
+  if (api::IsDnsLabel(node)) return Status::Ok();
+  return Status::BadRequest("node \"" + api::ValidUtf8(node) +
+                            "\" is not a node name (lower-case letters, digits and '-')");
+}
 
 api::Result<int> IntParam(const server::LabActions::Params& p, const char* key, int def, int max) {
   std::string text = Param(p, key, std::to_string(def));
@@ -90,7 +101,7 @@ api::Result<std::string> DockerLabActions::NodeContainer(const std::string& lab,
                                                          const std::string& node) {
   auto object = store_.Get(api::Kind::kLab, lab);
   if (!object.ok()) return object.status();
-  if (node.empty()) return Status::BadRequest("node is required");
+  LABCTL_RETURN_IF_ERROR(CheckNodeName(node));
   auto info = engine_.InspectContainer(docker::ContainerName(lab, node));
   if (!info.ok()) {
     if (info.status().code() == api::Code::kNotFound)
@@ -116,14 +127,21 @@ api::Result<DockerLabActions::ExecRequest> DockerLabActions::ParseExec(const std
     r.cmd.push_back(c.get<std::string>());
   }
   const json timeout = request.value("timeoutSeconds", json(0));
-  if (!timeout.is_number_integer() || timeout.get<int>() < 0)
-    return Status::BadRequest("timeoutSeconds must be an integer >= 0");
-  r.control.timeout = std::chrono::seconds(timeout.get<int>());
+  const bool in_range =
+      timeout.is_number_unsigned()
+          ? timeout.get<uint64_t>() <= static_cast<uint64_t>(api::kMaxDurationSeconds)
+          : timeout.is_number_integer() && timeout.get<int64_t>() >= 0;
+  if (!in_range)
+    return Status::BadRequest("timeoutSeconds must be an integer from 0 to " +
+                              std::to_string(api::kMaxDurationSeconds));
+  r.control.timeout = std::chrono::seconds(timeout.get<int64_t>());
   r.stdin = request.value("stdin", json());
   if (!r.stdin.is_null() && !(streamed ? r.stdin.is_boolean() : r.stdin.is_string()))
     return Status::BadRequest(streamed ? "stdin must be true or false with stream=true"
                                        : "stdin must be a string");
-  auto id = NodeContainer(lab, request.value("node", ""));
+  const json node = request.value("node", json(""));
+  if (!node.is_string()) return Status::BadRequest("node must be a string");
+  auto id = NodeContainer(lab, node.get<std::string>());
   if (!id.ok()) return id.status();
   r.container = *id;
   return r;
@@ -227,15 +245,15 @@ api::Result<server::LabActions::Stream> DockerLabActions::Logs(const std::string
   auto object = store_.Get(api::Kind::kLab, lab);
   if (!object.ok()) return object.status();
   std::string node = Param(params, "node", "");
-  if (node.empty()) return Status::BadRequest("node is required");
+  LABCTL_RETURN_IF_ERROR(CheckNodeName(node));
   std::string container = docker::ContainerName(lab, node);
   auto info = engine_.InspectContainer(container);
   if (!info.ok()) return info.status();
-  int tail = -1;
-  try {
-    tail = std::stoi(Param(params, "tailLines", "-1"));
-  } catch (...) {
-    return Status::BadRequest("tailLines must be a number");
+  int tail = -1;  // all
+  if (const std::string text = Param(params, "tailLines", "-1"); text != "-1") {
+    auto lines = IntParam(params, "tailLines", 0, 100'000'000);
+    if (!lines.ok()) return lines.status();
+    tail = *lines;
   }
   std::string follow = Param(params, "follow", "false");
   bool follow_on = follow == "1" || follow == "true";

@@ -15,7 +15,7 @@ constexpr char kSessionHeader[] = "X-Session-ID";
 
 void Send(httplib::Response& res, int code, const json& body) {
   res.status = code;
-  res.set_content(body.dump(), "application/json");
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
 
 void SendDetail(httplib::Response& res, const api::Status& status) {

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
+#include "api/utf8.h"
 #include "api/validation.h"
 #include "api/yaml.h"
 #include "controller/server/neops/neops_sha256.h"
@@ -21,8 +23,11 @@ bool EndsWithYaml(std::string name) {
 }
 
 bool IsLabManifest(const api::json& doc) {
-  if (!doc.is_object() || doc.value("kind", "") != "Lab") return false;
-  return doc.value("apiVersion", "").rfind("labctl.dev/", 0) == 0;
+  if (!doc.is_object()) return false;
+  const api::json kind = doc.value("kind", api::json());
+  const api::json version = doc.value("apiVersion", api::json());
+  return kind == "Lab" && version.is_string() &&
+         version.get_ref<const std::string&>().rfind("labctl.dev/", 0) == 0;
 }
 
 }  // namespace
@@ -42,7 +47,29 @@ bool IsSafeRelativePath(std::string_view path) {
   return true;
 }
 
+// Every file lands at its path in one directory: no two may share a path, and no file may sit
+// where another needs a directory.
+api::Status CheckNoClash(const NeopsUpload& upload) {
+  std::set<std::string_view> paths = {upload.topology_name};
+  for (const auto& [path, content] : upload.extra_files)
+    if (!paths.insert(path).second)
+      return api::Status::BadRequest("extra file '" + path + "' has the topology file's name");
+  for (std::string_view path : paths) {
+    for (size_t slash = path.find('/'); slash != std::string_view::npos;
+         slash = path.find('/', slash + 1)) {
+      if (paths.count(path.substr(0, slash)))
+        return api::Status::BadRequest("file '" + std::string(path) + "' needs a folder '" +
+                                       std::string(path.substr(0, slash)) +
+                                       "' that is also a file");
+    }
+  }
+  return api::Status::Ok();
+}
+
 api::Status ValidateUpload(const NeopsUpload& upload) {
+  // Names and contents end up in JSON (the Lab's annotations): they must be UTF-8.
+  LABCTL_RETURN_IF_ERROR(api::CheckUtf8(upload.topology_name, "topology file name"));
+  LABCTL_RETURN_IF_ERROR(api::CheckUtf8(upload.topology, "topology"));
   if (!EndsWithYaml(upload.topology_name))
     return api::Status::BadRequest("topology file must end with .yml or .yaml, got '" +
                                    upload.topology_name + "'");
@@ -50,11 +77,13 @@ api::Status ValidateUpload(const NeopsUpload& upload) {
     return api::Status::BadRequest("topology file name '" + upload.topology_name +
                                    "' must be a relative path inside the lab directory");
   for (const auto& [path, content] : upload.extra_files) {
+    LABCTL_RETURN_IF_ERROR(api::CheckUtf8(path, "extra file name"));
+    LABCTL_RETURN_IF_ERROR(api::CheckUtf8(content, "extra file '" + path + "'"));
     if (!IsSafeRelativePath(path))
       return api::Status::BadRequest("extra file name '" + path +
                                      "' must be a relative path inside the lab directory");
   }
-  return api::Status::Ok();
+  return CheckNoClash(upload);
 }
 
 std::string UploadHash(const NeopsUpload& upload) {
