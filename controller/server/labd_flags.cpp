@@ -183,7 +183,7 @@ std::string LabdUsage() {
                             /var/lib/labctl as root)
   --docker-host URL         Docker engine (default unix:///var/run/docker.sock)
   --slots N                 sessions Active at once (default 1)
-  --tokens FILE             bearer tokens, lines "token,user[,group...]"
+  --tokens FILE             bearer tokens, lines "token,user[,group...][,grant=value...]"
   --log-level LEVEL         trace|debug|info|warn|error|off (default info); logs go to stderr
   --history-limit N         changes kept for watch resumption (default 100000)
   --bookmark-interval D     watch bookmark period, e.g. 60s, 1s, 500ms (default 60s)

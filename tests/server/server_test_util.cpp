@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <sstream>
 
 namespace labctl::servertest {
@@ -44,6 +45,18 @@ json Api::MustCreate(const std::string& plural, const json& object) {
   Reply r = Post(std::string(kApi) + "/" + plural, object.dump());
   EXPECT_EQ(r.status, 201) << r.body;
   return r.Json();
+}
+
+std::string WriteTokensFile() {
+  std::string path = testing::MakeTempDir("labd-tokens") + "/tokens";
+  std::ofstream out(path);
+  out << "# token,user,groups,grants\n\n"
+      << "root-token,root,admin\n"
+      << "alice-token,alice\n"
+      << "bob-token,bob,dev\n"
+      << "view-token,viewer,readonly\n"
+      << "ops-token,ops,binds=/srv/labs,binds-ro=/etc/ssl,caps=SYS_ADMIN,privileged=true\n";
+  return path;
 }
 
 json SampleLab(const std::string& name, const json& labels) {

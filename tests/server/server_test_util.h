@@ -57,6 +57,21 @@ class Api {
   std::string token_;
 };
 
+// A tokens file (in a new temp dir) with root-token (root, admin), alice-token (alice),
+// bob-token (bob, dev), view-token (viewer, readonly) and ops-token (ops, granted binds under
+// /srv/labs, read-only binds under /etc/ssl, SYS_ADMIN and privileged).
+std::string WriteTokensFile();
+// A labd serving with WriteTokensFile() and clients for each token (and none).
+struct TokenLabd {
+  testing::LabdProcess labd{LabdArgs({"--tokens", WriteTokensFile()})};
+  Api anonymous{labd.port()};
+  Api root{labd.port(), "root-token"};
+  Api alice{labd.port(), "alice-token"};
+  Api bob{labd.port(), "bob-token"};
+  Api viewer{labd.port(), "view-token"};
+  Api ops{labd.port(), "ops-token"};
+};
+
 json SampleLab(const std::string& name, const json& labels = json::object());
 json SampleSession(const std::string& name, const std::string& lab = "");
 // Unique per process and call: "t<pid>-<n>".
