@@ -28,45 +28,6 @@ bool WaitHeld(Api& api, const std::string& lab, const std::string& session) {
   return false;
 }
 
-// A Neops client: bearer token (may be empty) and X-Session-ID.
-class NeopsClient {
- public:
-  NeopsClient(int port, std::string token) : http_("127.0.0.1", port), token_(std::move(token)) {
-    http_.set_read_timeout(std::chrono::seconds(30));
-  }
-  Reply Post(const std::string& path, const std::string& session = "") {
-    return From(http_.Post(path, Headers(session), "", "application/json"));
-  }
-  Reply Get(const std::string& path, const std::string& session = "") {
-    return From(http_.Get(path, Headers(session)));
-  }
-  Reply Delete(const std::string& path, const std::string& session = "") {
-    return From(http_.Delete(path, Headers(session)));
-  }
-  Reply Upload(const std::string& session, const std::string& topology) {
-    httplib::MultipartFormDataItems items = {{"topology", topology, "lab.yml", "text/yaml"}};
-    return From(http_.Post("/lab", Headers(session), items));
-  }
-  // POST /session; the new session_id ("" unless 201).
-  std::string NewSession() {
-    Reply r = Post("/session");
-    EXPECT_EQ(r.status, 201) << r.body;
-    return r.status == 201 ? r.Json().value("session_id", "") : "";
-  }
-
- private:
-  httplib::Headers Headers(const std::string& session) const {
-    httplib::Headers h;
-    if (!token_.empty()) h.emplace("Authorization", "Bearer " + token_);
-    if (!session.empty()) h.emplace("X-Session-ID", session);
-    return h;
-  }
-  static Reply From(const httplib::Result& r) { return r ? Reply{r->status, r->body} : Reply{}; }
-
-  httplib::Client http_;
-  std::string token_;
-};
-
 class AuthzTest : public ::testing::Test, protected TokenLabd {
  protected:
   NeopsClient neops_anonymous{labd.port(), ""};

@@ -98,29 +98,9 @@ TEST_F(HostAccessTest, ExecIntoALabNeedsTheGrantsItsSpecNeeds) {
   }
 }
 
-// A Neops client: a bearer token, and the session id once it has one.
-class NeopsCaller {
- public:
-  NeopsCaller(int port, const std::string& token) : http_("127.0.0.1", port) {
-    http_.set_read_timeout(std::chrono::seconds(30));
-    headers_ = {{"Authorization", "Bearer " + token}};
-    auto r = http_.Post("/session", headers_, "", "application/json");
-    EXPECT_TRUE(r && r->status == 201);
-    if (r && r->status == 201) headers_.emplace("X-Session-ID", json::parse(r->body)["session_id"]);
-  }
-  Reply Upload(const std::string& topology) {
-    httplib::MultipartFormDataItems items = {{"topology", topology, "lab.yml", "text/yaml"}};
-    auto r = http_.Post("/lab", headers_, items);
-    return r ? Reply{r->status, r->body} : Reply{};
-  }
-
- private:
-  httplib::Client http_;
-  httplib::Headers headers_;
-};
-
 TEST_F(HostAccessTest, NeopsUploadOfALabManifestIsJudgedToo) {
-  NeopsCaller neops(labd.port(), "alice-token");
+  NeopsClient neops(labd.port(), "alice-token");
+  std::string session = neops.NewSession();
   const std::string manifest =
       "apiVersion: labctl.dev/v1alpha1\n"
       "kind: Lab\n"
@@ -134,7 +114,7 @@ TEST_F(HostAccessTest, NeopsUploadOfALabManifestIsJudgedToo) {
       "      image: labbox:latest\n"
       "      command: [sh, -c, 'chroot /host sh']\n"
       "      binds: ['/:/host:rw']\n";
-  Reply r = neops.Upload(manifest);
+  Reply r = neops.Upload(session, manifest);
   EXPECT_EQ(r.status, 403) << r.body;
   EXPECT_NE(r.Json().value("detail", "").find("spec.nodes[1].binds[0]"), std::string::npos)
       << r.body;

@@ -49,10 +49,11 @@ class Api {
   Reply Delete(const std::string& path, const std::string& body = "");
   // Creates; fails the test unless 201.
   json MustCreate(const std::string& plural, const json& object);
+  // The reply of a request (status 0 when there was none).
+  static Reply From(const httplib::Result& r);
 
  private:
   httplib::Headers Headers() const;
-  static Reply From(const httplib::Result& r);
   httplib::Client client_;
   std::string token_;
 };
@@ -70,6 +71,24 @@ struct TokenLabd {
   Api bob{labd.port(), "bob-token"};
   Api viewer{labd.port(), "view-token"};
   Api ops{labd.port(), "ops-token"};
+};
+
+// A Neops facade client: a bearer token (may be empty) and, per call, an X-Session-ID.
+class NeopsClient {
+ public:
+  NeopsClient(int port, std::string token);
+  Reply Post(const std::string& path, const std::string& session = "");
+  Reply Get(const std::string& path, const std::string& session = "");
+  Reply Delete(const std::string& path, const std::string& session = "");
+  // POST /lab with `topology` as lab.yml.
+  Reply Upload(const std::string& session, const std::string& topology);
+  // POST /session; the new session_id ("" unless 201).
+  std::string NewSession();
+
+ private:
+  httplib::Headers Headers(const std::string& session) const;
+  httplib::Client http_;
+  std::string token_;
 };
 
 json SampleLab(const std::string& name, const json& labels = json::object());
