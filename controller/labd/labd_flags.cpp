@@ -202,7 +202,7 @@ std::string LabdUsage() {
                             /var/lib/labctl as root)
   --docker-host URL         Docker engine (default unix:///var/run/docker.sock)
   --slots N                 sessions Active at once (default 1)
-  --tokens FILE             bearer tokens, lines "token,user[,group...]"
+  --tokens FILE             bearer tokens, lines "token,user[,group...][,grant=value...]"
   --log-level LEVEL         trace|debug|info|warn|error|off (default info); logs go to stderr
   --history-limit N         changes kept for watch resumption (default 100000)
   --history-bytes SIZE      memory those changes may hold, e.g. 64Mi, 1Gi (default 64Mi); older

@@ -8,24 +8,11 @@
 #include <thread>
 #include <vector>
 
+#include "controller/server/route_access.h"
 #include "controller/server/server_context.h"
 #include "controller/server/task_pool.h"
 
 namespace labctl::server {
-namespace {
-
-// Always served without a token (probes and version checks).
-const std::vector<std::string> kAlwaysPublic = {"/healthz", "/readyz", "/version"};
-
-bool IsPublic(const std::string& path, const std::vector<std::string>& prefixes) {
-  for (const auto& p : kAlwaysPublic)
-    if (path == p) return true;
-  for (const auto& p : prefixes)
-    if (path.starts_with(p)) return true;
-  return false;
-}
-
-}  // namespace
 
 struct ApiServer::Impl {
   Impl(store::Store& store, ServerOptions opts) : options(std::move(opts)), ctx(store, options) {}
@@ -36,7 +23,7 @@ struct ApiServer::Impl {
   ServerOptions options;
   ServerContext ctx;
   httplib::Server http;
-  std::vector<std::string> public_prefixes;
+  std::vector<std::string> public_paths;
   int listen_fd = -1;
   int bound_port = 0;
   std::thread listener;
@@ -60,10 +47,8 @@ void ApiServer::Impl::Configure() {
   });
 
   http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    if (IsPublic(req.path, public_prefixes)) return httplib::Server::HandlerResponse::Unhandled;
-    // A streamed upload (exec stdin) is refused by its handler, which reads the body first: an
-    // answer sent here, with the body unread, could be lost when the connection closes on it.
-    if (req.path.ends_with("/stdin")) return httplib::Server::HandlerResponse::Unhandled;
+    if (AccessOf(req.method, req.path, public_paths) != RouteAccess::kToken)
+      return httplib::Server::HandlerResponse::Unhandled;
     auto caller = CallerOf(req, options.auth);
     if (!caller.ok()) {
       res.set_header("WWW-Authenticate", "Bearer");
@@ -142,9 +127,7 @@ ApiServer::~ApiServer() { Stop(); }
 
 void ApiServer::SetSessionActions(SessionActions* actions) { impl_->ctx.session_actions = actions; }
 void ApiServer::SetLabActions(LabActions* actions) { impl_->ctx.lab_actions = actions; }
-void ApiServer::AddPublicPath(std::string prefix) {
-  impl_->public_prefixes.push_back(std::move(prefix));
-}
+void ApiServer::AddPublicPath(std::string path) { impl_->public_paths.push_back(std::move(path)); }
 
 api::Status ApiServer::Start() {
   if (impl_->started) return api::Status::Internal("ApiServer started twice");

@@ -1,4 +1,4 @@
-// ApiServer: labd's HTTP API (DESIGN.md section 4) over a Store.
+// ApiServer: labd's HTTP API (docs/api.md) over a Store.
 //
 // Serves list/get/create/replace/merge-patch/delete and the status subresource of Labs and
 // Sessions (Events read-only), watch as chunked newline-delimited JSON, session heartbeat and
@@ -57,8 +57,8 @@ class ApiServer {
   // Register before Start(); not owned, must outlive the server.
   void SetSessionActions(SessionActions* actions);
   void SetLabActions(LabActions* actions);
-  // Paths starting with `prefix` are served without a token (like /healthz). Before Start().
-  void AddPublicPath(std::string prefix);
+  // `path` (exactly) is served without a token, like /healthz (route_access.h). Before Start().
+  void AddPublicPath(std::string path);
 
   // Binds host:port and serves on background threads; returns once connections are accepted.
   api::Status Start();
