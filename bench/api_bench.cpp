@@ -40,7 +40,8 @@ const std::string kLabs = "/apis/labctl.dev/v1alpha1/labs";
 
 struct Config {
   std::string server_host = "127.0.0.1";
-  int server_port = 0;  // 0: start our own labd
+  int server_port = 0;      // 0: start our own labd
+  std::string labd_binary;  // the labd to start; empty: this build's
   int clients = 8;
   int objects = 10'000;
   double seconds = 3;
@@ -94,22 +95,6 @@ double Hammer(const Config& c, int total, double seconds, Fn fn) {
   double elapsed = std::chrono::duration<double>(SteadyClock::now() - start).count();
   if (errors > 0) std::fprintf(stderr, "  %d requests failed\n", errors.load());
   return done / elapsed;
-}
-
-long RssKb(int pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  return -1;
-}
-
-int Threads(int pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line))
-    if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
-  return -1;
 }
 
 // Watchers that record, per sequence number, when they saw it. One epoll thread reads every
@@ -246,9 +231,11 @@ void BenchWatch(const Config& c, int watchers, int labd_pid) {
       return;
     }
   }
-  std::printf("| %d | %.2f | %.2f | %.2f | %ld | %d |\n", watchers, Percentile(latencies, 0.5),
+  using labctl::testing::ProcStatus;
+  std::printf("| %d | %.2f | %.2f | %.2f | %ld | %ld |\n", watchers, Percentile(latencies, 0.5),
               Percentile(latencies, 0.99), Percentile(latencies, 1.0),
-              labd_pid > 0 ? RssKb(labd_pid) / 1024 : -1, labd_pid > 0 ? Threads(labd_pid) : -1);
+              labd_pid > 0 ? ProcStatus(labd_pid, "VmRSS") / 1024 : -1L,
+              labd_pid > 0 ? ProcStatus(labd_pid, "Threads") : -1L);
   std::fflush(stdout);
 }
 
@@ -260,6 +247,8 @@ Config ParseArgs(int argc, char** argv) {
       std::string rest = value.substr(value.find("://") + 3);
       c.server_host = rest.substr(0, rest.rfind(':'));
       c.server_port = std::stoi(rest.substr(rest.rfind(':') + 1));
+    } else if (flag == "--labd") {
+      c.labd_binary = value;
     } else if (flag == "--clients") {
       c.clients = std::stoi(value);
     } else if (flag == "--objects") {
@@ -276,9 +265,10 @@ Config ParseArgs(int argc, char** argv) {
         pos = comma == std::string::npos ? value.size() : comma + 1;
       }
     } else {
-      std::fprintf(stderr,
-                   "usage: api_bench [--server URL] [--clients N] [--objects N] [--seconds S] "
-                   "[--watchers 1,100,1000] [--watch-writes N]\n");
+      std::fprintf(
+          stderr,
+          "usage: api_bench [--server URL | --labd PATH] [--clients N] [--objects N] [--seconds S] "
+          "[--watchers 1,100,1000] [--watch-writes N]\n");
       std::exit(2);
     }
   }
@@ -294,6 +284,7 @@ int main(int argc, char** argv) {
   if (c.server_port == 0) {
     labctl::testing::LabdProcess::Options options;
     options.extra_args = {"--max-watchers", "1100", "--log-level", "warn"};
+    options.binary = c.labd_binary;
     labd = std::make_unique<labctl::testing::LabdProcess>(options);
     if (!labd->running()) return 1;
     c.server_port = labd->port();
@@ -301,17 +292,17 @@ int main(int argc, char** argv) {
     std::printf("labd pid %d on port %d, data dir %s\n", pid, c.server_port,
                 labd->data_dir().c_str());
   }
-  const long rss_empty = pid > 0 ? RssKb(pid) : -1;
+  const long rss_empty = pid > 0 ? labctl::testing::ProcStatus(pid, "VmRSS") : -1;
 
   double creates = Hammer(c, c.objects, 0, [](httplib::Client& cl, int, int i) {
     json labels = {{"group", i < 100 ? "list" : "bulk"}};
     auto r = cl.Post(kLabs, Lab("bench-" + std::to_string(i), labels).dump(), "application/json");
     return r && r->status == 201;
   });
-  const long rss_full = pid > 0 ? RssKb(pid) : -1;
+  const long rss_full = pid > 0 ? labctl::testing::ProcStatus(pid, "VmRSS") : -1;
   // labd hands freed heap back every 10 s; what stays is what 10k objects really cost.
   if (pid > 0) std::this_thread::sleep_for(std::chrono::seconds(11));
-  const long rss_settled = pid > 0 ? RssKb(pid) : -1;
+  const long rss_settled = pid > 0 ? labctl::testing::ProcStatus(pid, "VmRSS") : -1;
   double gets = Hammer(c, 0, c.seconds, [&](httplib::Client& cl, int t, int i) {
     auto r = cl.Get(kLabs + "/bench-" + std::to_string((i * 7919 + t) % c.objects));
     return r && r->status == 200;

@@ -61,5 +61,8 @@ std::unique_ptr<NeopsFacade> MountNeopsFacade(httplib::Server& server, store::St
                                               NeopsFacadeOptions options = {});
 // Path prefixes the facade serves, for ApiServer::AddPublicPath.
 std::vector<std::string> NeopsPublicPaths(const std::string& prefix = "");
+// The path (a regex) of POST /lab, which waits for the lab to be Ready: for
+// ApiServer::AddLongRunningRoute.
+std::string NeopsBringUpPath(const std::string& prefix = "");
 
 }  // namespace labctl::server
