@@ -19,9 +19,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "controller/server/chunked_body.h"
 #include "controller/server/gate_response.h"
 #include "controller/server/metrics.h"
+#include "controller/server/next_request.h"
+#include "controller/server/request_reader.h"
 #include "controller/server/worker_pool.h"
 
 namespace labctl::server {
@@ -33,6 +34,10 @@ using api::Status;
 constexpr size_t kReadChunk = 64 << 10;
 constexpr auto kAcceptPause = std::chrono::milliseconds(100);
 constexpr auto kLogEvery = std::chrono::seconds(10);
+// A worker serves at most this many requests of one connection in a row, and only while no
+// other request waits for a worker; it waits this long for the next one.
+constexpr int kMaxInRow = 64;
+constexpr auto kNextRequestWindow = std::chrono::milliseconds(5);
 
 std::string IpOf(const sockaddr_storage& addr, int* port) {
   char text[INET6_ADDRSTRLEN] = "";
@@ -80,20 +85,21 @@ void RefuseAndClose(int fd, const Status& status, Metrics* metrics) {
 }  // namespace
 
 struct ConnectionGate::Loop {
-  enum class State { kHead, kBody, kServing, kLinger };
+  enum class State { kReading, kServing, kLinger };
   struct Slot {
+    Slot(const GateLimits& limits, const RequestClassifier& classifier)
+        : reader(limits, classifier) {}
     GateConnection conn;
-    State state = State::kHead;
+    RequestReader reader;
+    State state = State::kReading;
+    RequestClass dispatched = RequestClass::kOrdinary;  // the class whose slot it holds
     Clock::time_point deadline;
     bool has_deadline = false;
     bool in_epoll = false;
-    bool answered = false;    // served at least one request (so an empty buffer is keep-alive)
-    size_t searched = 0;      // bytes of buffer already searched for the head's end
-    size_t metered = 0;       // bytes of buffer fed to `chunks`
-    ChunkedBodyMeter chunks;  // for a chunked body being buffered
-    std::string out;          // refusal bytes still to send
-    size_t discarded = 0;     // bytes read and dropped after a refusal
-    bool closed = false;      // in `graveyard` until the current batch of events is done
+    bool answered = false;  // served at least one request (so an empty buffer is keep-alive)
+    std::string out;        // refusal bytes still to send
+    size_t discarded = 0;   // bytes read and dropped after a refusal
+    bool closed = false;    // in `graveyard` until the current batch of events is done
   };
 
   Loop(GateLimits l, const RequestClassifier& c, Serve s, Metrics* m)
@@ -112,9 +118,8 @@ struct ConnectionGate::Loop {
   void OnEvent(Slot* slot, uint32_t events);
   void ReadRequest(Slot* slot);
   void Advance(Slot* slot);
-  void OnHead(Slot* slot);
-  void OnBody(Slot* slot);
   void Dispatch(Slot* slot);
+  Disposition ServeInWorker(Slot* slot);
   void DrainReturns();
   void Resume(Slot* slot);
   void Refuse(Slot* slot, const Status& status);
@@ -303,7 +308,7 @@ void ConnectionGate::Loop::Admit(int fd, const sockaddr_storage& addr) {
   ++per_client[ip];
   int yes = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
-  auto slot = std::make_unique<Slot>();
+  auto slot = std::make_unique<Slot>(limits, classifier);
   slot->conn.fd = fd;
   slot->conn.peer_ip = std::move(ip);
   slot->conn.peer_port = port;
@@ -335,17 +340,12 @@ void ConnectionGate::Loop::ReadRequest(Slot* slot) {
   GateConnection& c = slot->conn;
   char chunk[kReadChunk];
   for (int round = 0; round < 4; ++round) {
-    size_t want = kReadChunk;
-    if (slot->state == State::kHead)
-      want = std::min(want,
-                      limits.max_head_bytes + 1 - std::min(c.buffer.size(), limits.max_head_bytes));
-    if (slot->state == State::kBody && c.head.body == RequestHead::Body::kLength)
-      want = std::min<uint64_t>(want, c.head.size + c.head.content_length - c.buffer.size());
+    const size_t want = std::min(sizeof(chunk), slot->reader.Want(c));
     if (buffered + want > limits.max_buffered_bytes) {
       log.Warn("buffered", "refusing requests: the gate holds its maximum of request bytes");
       return Refuse(slot, Status::Unavailable("labd is holding its maximum of request bytes"));
     }
-    const bool was_idle = slot->answered && slot->state == State::kHead && c.buffer.empty();
+    const bool was_idle = slot->answered && c.buffer.empty();
     ssize_t n = recv(c.fd, chunk, want, 0);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
     if (n < 0) return Close(slot);
@@ -355,67 +355,26 @@ void ConnectionGate::Loop::ReadRequest(Slot* slot) {
     // A keep-alive connection's next request has the whole read timeout from its first byte.
     if (was_idle && n > 0) SetDeadline(slot, Clock::now() + limits.request_timeout);
     Advance(slot);
-    if (n == 0 || slot->closed || (slot->state != State::kHead && slot->state != State::kBody))
-      return;
+    if (n == 0 || slot->closed || slot->state != State::kReading) return;
   }
 }
 
 void ConnectionGate::Loop::Advance(Slot* slot) {
-  if (slot->state == State::kHead) OnHead(slot);
-  if (!slot->closed && slot->state == State::kBody) OnBody(slot);
-}
-
-void ConnectionGate::Loop::OnHead(Slot* slot) {
-  GateConnection& c = slot->conn;
-  if (c.buffer.empty()) {
-    if (c.peer_closed) Close(slot);
-    return;
-  }
-  auto end = FindHeadEnd(c.buffer, slot->searched);
-  slot->searched = c.buffer.size();
-  if (!end || *end > limits.max_head_bytes) {
-    if (c.buffer.size() > limits.max_head_bytes || (end && *end > limits.max_head_bytes))
-      return Refuse(slot, HeadTooLarge(c.buffer, limits.max_head_bytes));
-    if (c.peer_closed) Close(slot);  // closed mid-head: nobody to answer
-    return;
-  }
-  auto head = ParseRequestHead(c.buffer, *end);
-  if (!head.ok()) return Refuse(slot, head.status());
-  c.head = std::move(*head);
-  c.request_class = classifier.Classify(c.head);
-  c.streams_body = classifier.StreamsBody(c.head);
-  c.request_bytes = c.head.size;
-  if (c.streams_body || c.head.body == RequestHead::Body::kNone) return Dispatch(slot);
-  if (c.head.body == RequestHead::Body::kLength && c.head.content_length > limits.max_body_bytes)
-    return Refuse(slot, Status::TooLarge("request body exceeds the server's limit of " +
-                                         std::to_string(limits.max_body_bytes) + " bytes"));
-  slot->state = State::kBody;
-  slot->metered = c.head.size;
-  if (c.head.expect_continue && c.buffer.size() == c.head.size) {
-    static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
-    c.expect_answered = send(c.fd, kContinue, sizeof(kContinue) - 1, MSG_NOSIGNAL) > 0;
-  }
-}
-
-void ConnectionGate::Loop::OnBody(Slot* slot) {
-  GateConnection& c = slot->conn;
-  if (c.head.body == RequestHead::Body::kLength) {
-    if (c.buffer.size() >= c.head.size + c.head.content_length) {
-      c.request_bytes = c.head.size + c.head.content_length;
+  switch (slot->reader.Advance(slot->conn)) {
+    case RequestReader::Step::kNeedMore:
+      if (slot->reader.TakeContinue()) {
+        static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+        slot->conn.expect_answered =
+            send(slot->conn.fd, kContinue, sizeof(kContinue) - 1, MSG_NOSIGNAL) > 0;
+      }
+      return;
+    case RequestReader::Step::kComplete:
       return Dispatch(slot);
-    }
-  } else {
-    slot->metered += slot->chunks.Feed(std::string_view(c.buffer).substr(slot->metered));
-    if (slot->chunks.failed()) return Refuse(slot, Status::BadRequest("malformed chunked body"));
-    if (slot->chunks.decoded() > limits.max_body_bytes)
-      return Refuse(slot, Status::TooLarge("request body exceeds the server's limit of " +
-                                           std::to_string(limits.max_body_bytes) + " bytes"));
-    if (slot->chunks.done()) {
-      c.request_bytes = slot->metered;
-      return Dispatch(slot);
-    }
+    case RequestReader::Step::kRefuse:
+      return Refuse(slot, slot->reader.refusal());
+    case RequestReader::Step::kAbandoned:
+      return Close(slot);
   }
-  if (c.peer_closed) Close(slot);  // closed mid-body
 }
 
 void ConnectionGate::Loop::Dispatch(Slot* slot) {
@@ -426,6 +385,7 @@ void ConnectionGate::Loop::Dispatch(Slot* slot) {
       InFlight(c.request_class) >= limits.max_long_running)
     return Refuse(slot, TooMany("long-running requests (exec, logs, capture, reset, bring-up)",
                                 limits.max_long_running, "--max-streams"));
+  slot->dispatched = c.request_class;
   ++InFlight(c.request_class);
   ++serving;
   Unwatch(slot);
@@ -435,12 +395,7 @@ void ConnectionGate::Loop::Dispatch(Slot* slot) {
   c.consumed = 0;
   c.io_failed = false;
   bool queued = PoolFor(c.request_class).Submit([this, slot] {
-    Disposition d = Disposition::kClose;
-    try {
-      d = serve(slot->conn);
-    } catch (...) {
-      spdlog::error("request failed with an unknown exception remote={}", slot->conn.peer_ip);
-    }
+    Disposition d = ServeInWorker(slot);
     std::lock_guard<std::mutex> lock(returns_mu);
     returns.emplace_back(slot, d);
     uint64_t one = 1;
@@ -463,11 +418,10 @@ void ConnectionGate::Loop::DrainReturns() {
     done.swap(returns);
   }
   for (auto [slot, disposition] : done) {
-    --InFlight(slot->conn.request_class);
+    --InFlight(slot->dispatched);
     --serving;
     slot->answered = true;
-    if (disposition == Disposition::kClose || stopping || slot->conn.io_failed ||
-        slot->conn.streams_body) {
+    if (disposition == Disposition::kClose || stopping || slot->conn.io_failed) {
       Close(slot);
     } else {
       Resume(slot);
@@ -475,17 +429,33 @@ void ConnectionGate::Loop::DrainReturns() {
   }
 }
 
-// Back from a worker: drop the request's bytes (a body the handler did not read included) and
-// wait for the next request, which may already be in the buffer.
+// Runs on a worker: serves the request, then the connection's next ones while they come at
+// once (ordinary requests only, and only while no other request waits for a worker).
+ConnectionGate::Disposition ConnectionGate::Loop::ServeInWorker(Slot* slot) {
+  GateConnection& c = slot->conn;
+  for (int served = 1;; ++served) {
+    Disposition d = Disposition::kClose;
+    try {
+      d = serve(c);
+    } catch (...) {
+      spdlog::error("request failed with an unknown exception remote={}", c.peer_ip);
+    }
+    if (d != Disposition::kKeepAlive || c.streams_body || c.io_failed) return Disposition::kClose;
+    FinishRequest(c, slot->reader);
+    if (slot->dispatched != RequestClass::kOrdinary || served >= kMaxInRow || stopping ||
+        ordinary_pool.queued() > 0 ||
+        !ReadNextRequest(c, slot->reader, kNextRequestWindow,
+                         [this] { return stopping || ordinary_pool.queued() > 0; }) ||
+        c.request_class != RequestClass::kOrdinary)
+      return Disposition::kKeepAlive;
+  }
+}
+
+// Back from a worker, which dropped the bytes of what it served: wait for the next request, which
+// may be partly or wholly in the buffer already.
 void ConnectionGate::Loop::Resume(Slot* slot) {
   GateConnection& c = slot->conn;
-  c.buffer.erase(0, std::min(c.buffer.size(), std::max(c.consumed, c.request_bytes)));
-  c.consumed = c.request_bytes = 0;
-  c.head = RequestHead();
-  c.expect_answered = false;
-  slot->state = State::kHead;
-  slot->searched = slot->metered = 0;
-  slot->chunks = ChunkedBodyMeter();
+  slot->state = State::kReading;
   buffered += c.buffer.size();
   Watch(slot, EPOLLIN);
   SetDeadline(slot,
@@ -547,7 +517,7 @@ void ConnectionGate::Loop::Expire(Clock::time_point now) {
   while (!deadlines.empty() && deadlines.begin()->first <= now) {
     Slot* slot = deadlines.begin()->second;
     ClearDeadline(slot);
-    bool idle = slot->state == State::kHead && slot->conn.buffer.empty();
+    bool idle = slot->state == State::kReading && slot->conn.buffer.empty();
     if (slot->state == State::kLinger || idle) {
       Close(slot);
     } else {

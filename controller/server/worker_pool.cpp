@@ -38,6 +38,11 @@ size_t WorkerPool::threads() const {
   return threads_.size();
 }
 
+size_t WorkerPool::queued() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return jobs_.size();
+}
+
 void WorkerPool::JoinRetired(std::unique_lock<std::mutex>& lock) {
   std::vector<std::thread> retired;
   retired.swap(retired_);

@@ -28,6 +28,7 @@ class WorkerPool {
   bool Submit(std::function<void()> job);
   void Shutdown();
   size_t threads() const;  // threads alive now
+  size_t queued() const;   // jobs waiting for a thread
 
  private:
   void Work();

@@ -125,6 +125,22 @@ TEST_F(ConnectionGateTest, HalfClosingClientsGetEveryAnswer) {
   EXPECT_EQ(answered, 200);
 }
 
+TEST_F(ConnectionGateTest, PipelinedRequestsAreAnsweredInOrder) {
+  LabdProcess labd;
+  const std::string get = "GET /healthz HTTP/1.1\r\nHost: p\r\n\r\n";
+  const std::string last = "GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n";
+  int fd = ConnectFrom(labd.port());
+  SendAll(fd,
+          get + Post(kLabs, "Content-Type: application/json\r\nContent-Length: 1\r\n", "{") + last);
+  std::string answers = ReadUntilClosed(fd, seconds(20));
+  close(fd);
+  std::vector<int> codes;
+  for (size_t at = answers.find("HTTP/1.1 "); at != std::string::npos;
+       at = answers.find("HTTP/1.1 ", at + 1))
+    codes.push_back(StatusOf(answers.substr(at)));
+  EXPECT_EQ(codes, (std::vector<int>{200, 400, 200}));  // "{" is not JSON
+}
+
 // Issue 13 item 7: a POST with neither Content-Length nor Transfer-Encoding has an empty body
 // (RFC 9112 6.3); it was answered 400 after a 10 s wait.
 TEST_F(ConnectionGateTest, PostWithoutContentLengthHasAnEmptyBody) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "controller/server/chunked_body.h"
+#include "controller/server/request_reader.h"
 
 namespace labctl::server {
 namespace {
@@ -94,6 +95,41 @@ TEST(ChunkedBodyMeterTest, MalformedFramingFails) {
   big.Feed("100000\r\n" + std::string(1 << 20, 'a'));
   EXPECT_EQ(big.decoded(), 1u << 20);
   EXPECT_FALSE(big.done());
+}
+
+}  // namespace
+}  // namespace labctl::server
+
+namespace labctl::server {
+namespace {
+
+TEST(RequestReaderTest, DecidesFromTheBytesSoFar) {
+  GateLimits limits;
+  limits.max_body_bytes = 10;
+  RequestClassifier classifier;
+  RequestReader reader(limits, classifier);
+  GateConnection conn;
+  conn.buffer = "POST /a HTTP/1.1\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n";
+  EXPECT_EQ(reader.Advance(conn), RequestReader::Step::kNeedMore);
+  EXPECT_TRUE(reader.TakeContinue());
+  EXPECT_EQ(reader.Want(conn), 4u);  // never past the body
+  conn.buffer += "bodyGET /next HTTP/1.1\r\n";
+  EXPECT_EQ(reader.Advance(conn), RequestReader::Step::kComplete);
+  EXPECT_EQ(conn.request_bytes, conn.buffer.size() - std::string("GET /next HTTP/1.1\r\n").size());
+
+  reader.Reset();
+  conn = GateConnection();
+  conn.buffer = "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n12345678\r\n";
+  EXPECT_EQ(reader.Advance(conn), RequestReader::Step::kNeedMore);
+  conn.buffer += "8\r\n12345678\r\n";
+  EXPECT_EQ(reader.Advance(conn), RequestReader::Step::kRefuse);
+  EXPECT_EQ(reader.refusal().http_code(), 413);
+
+  reader.Reset();
+  conn = GateConnection();
+  conn.buffer = "GET /a HTTP/1.1\r\n";
+  conn.peer_closed = true;
+  EXPECT_EQ(reader.Advance(conn), RequestReader::Step::kAbandoned);
 }
 
 }  // namespace

@@ -100,6 +100,12 @@ std::string ReadResponse(int fd, milliseconds deadline) {
   return text;
 }
 
+std::string ReadUntilClosed(int fd, milliseconds deadline) {
+  std::string text;
+  ReadUntil(fd, text, Clock::now() + deadline, [](const std::string&) { return false; });
+  return text;
+}
+
 std::string ReadResponseHead(int fd, milliseconds deadline) {
   std::string text;
   ReadUntil(fd, text, Clock::now() + deadline, HeadComplete);

@@ -21,6 +21,8 @@ bool SendAll(int fd, const std::string& bytes);
 // Reads one response (head and a Content-Length body, or everything until the server closes);
 // "" if nothing arrived before the deadline.
 std::string ReadResponse(int fd, milliseconds deadline);
+// Reads until the server closes the connection (or the deadline).
+std::string ReadUntilClosed(int fd, milliseconds deadline);
 // Reads until the response head is complete (for streams); "" on deadline.
 std::string ReadResponseHead(int fd, milliseconds deadline);
 // The status code of a response text (0 if none).
