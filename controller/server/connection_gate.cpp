@@ -35,9 +35,9 @@ constexpr size_t kReadChunk = 64 << 10;
 constexpr auto kAcceptPause = std::chrono::milliseconds(100);
 constexpr auto kLogEvery = std::chrono::seconds(10);
 // A worker serves at most this many requests of one connection in a row, and only while no
-// other request waits for a worker; it waits this long for the next one.
+// other request waits for a worker; it waits this long for the next one (less if one does).
 constexpr int kMaxInRow = 64;
-constexpr auto kNextRequestWindow = std::chrono::milliseconds(5);
+constexpr auto kNextRequestWindow = std::chrono::milliseconds(100);
 
 std::string IpOf(const sockaddr_storage& addr, int* port) {
   char text[INET6_ADDRSTRLEN] = "";
@@ -444,8 +444,7 @@ ConnectionGate::Disposition ConnectionGate::Loop::ServeInWorker(Slot* slot) {
     FinishRequest(c, slot->reader);
     if (slot->dispatched != RequestClass::kOrdinary || served >= kMaxInRow || stopping ||
         ordinary_pool.queued() > 0 ||
-        !ReadNextRequest(c, slot->reader, kNextRequestWindow,
-                         [this] { return stopping || ordinary_pool.queued() > 0; }) ||
+        !ReadNextRequest(c, slot->reader, kNextRequestWindow, ordinary_pool.pressure_fd()) ||
         c.request_class != RequestClass::kOrdinary)
       return Disposition::kKeepAlive;
   }

@@ -18,10 +18,10 @@ void FinishRequest(GateConnection& conn, RequestReader& reader) {
 }
 
 bool ReadNextRequest(GateConnection& conn, RequestReader& reader, std::chrono::milliseconds window,
-                     const std::function<bool()>& yield) {
+                     int yield_fd) {
   static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
   const auto until = std::chrono::steady_clock::now() + window;
-  std::vector<char> chunk;
+  static thread_local std::vector<char> chunk;
   for (;;) {
     switch (reader.Advance(conn)) {
       case RequestReader::Step::kComplete:
@@ -33,10 +33,12 @@ bool ReadNextRequest(GateConnection& conn, RequestReader& reader, std::chrono::m
     }
     if (reader.TakeContinue())
       conn.expect_answered = send(conn.fd, kContinue, sizeof(kContinue) - 1, MSG_NOSIGNAL) > 0;
-    pollfd p{conn.fd, POLLIN, 0};
-    while (poll(&p, 1, 1) == 0) {
-      if (yield() || std::chrono::steady_clock::now() >= until) return false;
-    }
+    auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+    pollfd p[2] = {{conn.fd, POLLIN, 0}, {yield_fd, POLLIN, 0}};
+    if (left.count() <= 0 || poll(p, 2, static_cast<int>(left.count())) <= 0 ||
+        (p[1].revents & POLLIN) || !(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
+      return false;
     chunk.resize(reader.Want(conn));
     ssize_t n = recv(conn.fd, chunk.data(), chunk.size(), MSG_DONTWAIT);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;

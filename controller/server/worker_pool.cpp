@@ -1,11 +1,19 @@
 #include "controller/server/worker_pool.h"
 
+#include <sys/eventfd.h>
+#include <unistd.h>
+
 namespace labctl::server {
 
 WorkerPool::WorkerPool(size_t max_threads, std::chrono::milliseconds idle_exit)
-    : max_threads_(max_threads == 0 ? 1 : max_threads), idle_exit_(idle_exit) {}
+    : max_threads_(max_threads == 0 ? 1 : max_threads),
+      idle_exit_(idle_exit),
+      pressure_fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
 
-WorkerPool::~WorkerPool() { Shutdown(); }
+WorkerPool::~WorkerPool() {
+  Shutdown();
+  if (pressure_fd_ >= 0) close(pressure_fd_);
+}
 
 bool WorkerPool::Submit(std::function<void()> job) {
   std::unique_lock<std::mutex> lock(mu_);
@@ -15,6 +23,9 @@ bool WorkerPool::Submit(std::function<void()> job) {
   if (idle_ < jobs_.size() && threads_.size() < max_threads_) {
     std::thread t([this] { Work(); });
     threads_.emplace(t.get_id(), std::move(t));
+  } else if (idle_ < jobs_.size()) {
+    uint64_t one = 1;
+    (void)!write(pressure_fd_, &one, sizeof(one));
   }
   cv_.notify_one();
   return true;
@@ -69,6 +80,10 @@ void WorkerPool::Work() {
     }
     std::function<void()> job = std::move(jobs_.front());
     jobs_.pop_front();
+    if (jobs_.empty()) {  // nobody waits any more
+      uint64_t count = 0;
+      (void)!read(pressure_fd_, &count, sizeof(count));
+    }
     lock.unlock();
     job();
     job = nullptr;  // release what the job held before waiting again

@@ -1,7 +1,8 @@
 // WorkerPool: a bounded pool of threads that run jobs in order of submission. Threads start on
 // demand, when no thread is idle, up to `max_threads`; a thread idle for `idle_exit` ends, so a
 // burst (1000 watch streams) does not leave its threads behind. Beyond `max_threads` jobs wait
-// in the queue. Shutdown() runs what is queued and joins every thread.
+// in the queue (and pressure_fd() is readable). Shutdown() runs what is queued and joins every
+// thread.
 #pragma once
 
 #include <chrono>
@@ -29,6 +30,9 @@ class WorkerPool {
   void Shutdown();
   size_t threads() const;  // threads alive now
   size_t queued() const;   // jobs waiting for a thread
+  // An eventfd that is readable while a job waits because every thread is busy: a thread that
+  // waits on a client for more work of its own polls it, to give way at once.
+  int pressure_fd() const { return pressure_fd_; }
 
  private:
   void Work();
@@ -43,6 +47,7 @@ class WorkerPool {
   std::vector<std::thread> retired_;  // ended on idle, to be joined
   size_t idle_ = 0;
   bool shutdown_ = false;
+  int pressure_fd_ = -1;
 };
 
 }  // namespace labctl::server
