@@ -16,7 +16,7 @@
 
 #include "cli/commands.h"
 #include "cli/flags.h"
-#include "reconcilers/docker/naming.h"
+#include "drivers/docker/naming.h"
 
 namespace labctl::cli {
 namespace {

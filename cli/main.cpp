@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/client/server_config.h"
+#include "client/server_config.h"
 #include "cli/commands.h"
 
 namespace {

@@ -1,5 +1,5 @@
 // DockerEventWatcher against the FakeEngine: drift events map to labs, reconnects resync.
-#include "reconcilers/docker/event_watcher.h"
+#include "drivers/docker/event_watcher.h"
 
 #include <gtest/gtest.h>
 
@@ -7,8 +7,8 @@
 #include <set>
 #include <thread>
 
-#include "reconcilers/docker/fake_engine.h"
-#include "reconcilers/docker/naming.h"
+#include "drivers/docker/fake_engine.h"
+#include "drivers/docker/naming.h"
 
 namespace labctl::docker {
 namespace {

@@ -10,8 +10,8 @@
 
 #include "api/clock.h"
 #include "docker/lab_fixture.h"
-#include "reconcilers/docker/fake_engine.h"
-#include "reconcilers/lab_reconciler.h"
+#include "drivers/docker/fake_engine.h"
+#include "reconcilers/lab/lab_reconciler.h"
 
 namespace labctl::testing {
 

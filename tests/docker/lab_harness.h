@@ -14,11 +14,11 @@
 #include "controller/runtime/event_recorder.h"
 #include "docker/lab_fixture.h"
 #include "docker/labd_docker.h"
-#include "reconcilers/docker/event_watcher.h"
-#include "reconcilers/docker/http_engine.h"
-#include "reconcilers/docker/naming.h"
-#include "reconcilers/lab_network_hook.h"
-#include "reconcilers/lab_reconciler.h"
+#include "drivers/docker/event_watcher.h"
+#include "drivers/docker/http_engine.h"
+#include "drivers/docker/naming.h"
+#include "reconcilers/lab/lab_network_hook.h"
+#include "reconcilers/lab/lab_reconciler.h"
 
 namespace labctl::testing {
 

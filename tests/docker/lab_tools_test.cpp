@@ -11,8 +11,8 @@
 
 #include "docker/labd_docker.h"
 #include "docker/natlab_testing.h"
-#include "reconcilers/docker/naming.h"
-#include "reconcilers/node_processes.h"
+#include "drivers/docker/naming.h"
+#include "reconcilers/lab/node_processes.h"
 #include "support/labd_process.h"
 
 namespace labctl {

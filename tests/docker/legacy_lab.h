@@ -7,9 +7,9 @@
 #include <string>
 
 #include "api/object.h"
-#include "reconcilers/docker/engine.h"
-#include "reconcilers/docker/naming.h"
-#include "reconcilers/lab_model.h"
+#include "drivers/docker/engine.h"
+#include "drivers/docker/naming.h"
+#include "reconcilers/lab/lab_model.h"
 
 namespace labctl::testing {
 

@@ -14,10 +14,10 @@
 
 #include "api/validation.h"
 #include "api/yaml.h"
-#include "reconcilers/docker/engine.h"
-#include "reconcilers/docker/naming.h"
-#include "reconcilers/net/netns.h"
-#include "reconcilers/net/process.h"
+#include "drivers/docker/engine.h"
+#include "drivers/docker/naming.h"
+#include "drivers/net/netns.h"
+#include "drivers/net/process.h"
 #include "store/store.h"
 #include "support/labd_process.h"
 
