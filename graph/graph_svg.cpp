@@ -37,8 +37,7 @@ GVC_t* Context() {
 
 api::Status GraphvizError(const std::string& what) {
   std::string message = Messages();
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
-    message.pop_back();
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   return api::Status::Internal("graphviz: " + what + (message.empty() ? "" : ": " + message));
 }
 

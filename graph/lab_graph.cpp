@@ -12,7 +12,7 @@ using json = nlohmann::json;
 
 struct Vertex {
   std::string id;
-  std::string element_id;  // "node-NAME" / "net-NAME": the SVG element a page looks up
+  std::string element_id;          // "node-NAME" / "net-NAME": the SVG element a page looks up
   std::vector<std::string> lines;  // label lines
   bool network = false;
   bool nat = false;
@@ -164,7 +164,8 @@ std::string Mermaid(const Topology& t) {
 std::string Dot(const Topology& t) {
   std::ostringstream o;
   o << "graph " << Quoted(t.name, "\\n")
-    << " {\n  rankdir=LR;\n  node [fontname=Helvetica];\n  edge [fontname=Helvetica, fontsize=10];\n";
+    << " {\n  rankdir=LR;\n  node [fontname=Helvetica];\n  edge [fontname=Helvetica, "
+       "fontsize=10];\n";
   for (const auto& v : t.vertices) {
     o << "  " << v.id << " [label=" << Quoted(Lines(v.lines), "\\n");
     if (v.network)

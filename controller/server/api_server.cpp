@@ -45,6 +45,7 @@ struct ApiServer::Impl {
 };
 
 void ApiServer::Impl::Configure() {
+  for (auto& path : DashboardPublicPaths()) public_prefixes.push_back(std::move(path));
   const size_t threads =
       static_cast<size_t>(options.max_watchers) + static_cast<size_t>(options.request_workers);
   http.new_task_queue = [threads] { return new ElasticTaskPool(threads); };
@@ -117,6 +118,7 @@ void ApiServer::Impl::Configure() {
   MountSessionActionRoutes(http, ctx);
   MountLabActionRoutes(http, ctx);
   MountSystemRoutes(http, ctx);
+  MountDashboardRoutes(http, ctx);
 }
 
 api::Status ApiServer::Impl::Bind() {

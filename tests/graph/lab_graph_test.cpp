@@ -89,8 +89,8 @@ TEST(LabGraph, SvgHasAGroupPerNodeAndNetworkWithTheirIds) {
   std::string svg = Draw(Natlab(), GraphFormat::kSvg);
   EXPECT_TRUE(Has(svg, "<svg")) << svg;
   EXPECT_TRUE(Has(svg, "</svg>")) << svg;
-  for (const char* id : {"node-cone-gw-01", "node-client-01", "node-stun-01", "net-internet",
-                         "net-lan1"})
+  for (const char* id :
+       {"node-cone-gw-01", "node-client-01", "node-stun-01", "net-internet", "net-lan1"})
     EXPECT_TRUE(Has(svg, "<g id=\"" + XmlDashes(id) + "\" class=\"node\">")) << id << "\n" << svg;
   EXPECT_TRUE(Has(svg, "NAT cone")) << svg;
   EXPECT_TRUE(Has(svg, "fill=\"#ffeedd\"")) << svg;
