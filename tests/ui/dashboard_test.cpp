@@ -255,6 +255,23 @@ TEST_F(DashboardAuthTest, PageFilesArePublicAndItsDataNeedsAToken) {
     auto data = anonymous.Request("GET", path);
     EXPECT_EQ(data.status().code(), api::Code::kUnauthorized) << path;
   }
+  // The topology picture, for any token (a readonly one too), in the three formats.
+  json lab = DashboardLab("ui-auth-lab");
+  ASSERT_TRUE(As(kAdminToken).Create(api::Kind::kLab, lab).ok());
+  auto svg = As(kViewerToken).Request("GET", kApi + "/labs/ui-auth-lab/graph?format=svg");
+  ASSERT_TRUE(svg.ok()) << svg.status().ToString();
+  EXPECT_NE(svg->get<std::string>().find("<g id=\"node&#45;gw\" class=\"node\">"),
+            std::string::npos)
+      << *svg;
+  auto dot = As(kViewerToken).Request("GET", kApi + "/labs/ui-auth-lab/graph?format=dot");
+  ASSERT_TRUE(dot.ok()) << dot.status().ToString();
+  EXPECT_NE(dot->get<std::string>().find("graph \"ui-auth-lab\""), std::string::npos) << *dot;
+  EXPECT_EQ(
+      As(kViewerToken).Request("GET", kApi + "/labs/ui-auth-lab/graph?format=png").status().code(),
+      api::Code::kBadRequest);
+  EXPECT_EQ(As(kViewerToken).Request("GET", kApi + "/labs/missing/graph").status().code(),
+            api::Code::kNotFound);
+
   auto me = As(kViewerToken).Request("GET", kApi + "/whoami");
   ASSERT_TRUE(me.ok()) << me.status().ToString();
   EXPECT_EQ((*me)["user"], "viewer");
