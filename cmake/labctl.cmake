@@ -47,3 +47,18 @@ function(labctl_tests name)
   endif()
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES ${props})
 endfunction()
+
+# labctl_embed_files(TARGET SYMBOL BASE_DIR dir FILES f1 f2 ...): compiles the files into TARGET
+# at build time (no runtime file access): `std::span<const EmbeddedFile> SYMBOL()` lists them by
+# their path relative to BASE_DIR (controller/server/embedded_files.h). Editing a file rebuilds.
+function(labctl_embed_files target symbol)
+  cmake_parse_arguments(A "" "BASE_DIR" "FILES" ${ARGN})
+  set(out ${CMAKE_CURRENT_BINARY_DIR}/${symbol}.cpp)
+  string(REPLACE ";" "|" files "${A_FILES}")
+  add_custom_command(OUTPUT ${out}
+    COMMAND ${CMAKE_COMMAND} -DOUTPUT=${out} -DSYMBOL=${symbol} -DBASE_DIR=${A_BASE_DIR}
+            -DFILES=${files} -P ${PROJECT_SOURCE_DIR}/cmake/embed_files.cmake
+    DEPENDS ${A_FILES} ${PROJECT_SOURCE_DIR}/cmake/embed_files.cmake
+    COMMENT "Embedding ${symbol} (${A_BASE_DIR})" VERBATIM)
+  target_sources(${target} PRIVATE ${out})
+endfunction()

@@ -63,6 +63,7 @@ struct ApiServer::Impl {
 
 void ApiServer::Impl::Configure() {
   // Read limits and timeouts are the gate's; the request reaches cpp-httplib whole.
+  for (auto& path : DashboardPublicPaths()) public_paths.push_back(std::move(path));
   http.set_payload_max_length(options.max_body_bytes);
   http.set_read_timeout(options.read_timeout);
   http.set_write_timeout(options.write_timeout);
@@ -126,6 +127,7 @@ void ApiServer::Impl::Configure() {
   MountSessionActionRoutes(http, ctx);
   MountLabActionRoutes(http, ctx);
   MountSystemRoutes(http, ctx);
+  MountDashboardRoutes(http, ctx);
 }
 
 // Which requests are watches and which are long-running (ordinary is everything else).

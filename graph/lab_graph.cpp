@@ -1,15 +1,22 @@
+<<<<<<<< HEAD:client/lab_graph.cpp
 #include "client/lab_graph.h"
+========
+#include "graph/lab_graph.h"
+>>>>>>>> wt-ui:graph/lab_graph.cpp
 
 #include <sstream>
 #include <vector>
 
-namespace labctl::client {
+#include "graph/graph_svg.h"
+
+namespace labctl::graph {
 namespace {
 
 using json = nlohmann::json;
 
 struct Vertex {
   std::string id;
+  std::string element_id;          // "node-NAME" / "net-NAME": the SVG element a page looks up
   std::vector<std::string> lines;  // label lines
   bool network = false;
   bool nat = false;
@@ -69,7 +76,7 @@ std::string Join(const json& arr, size_t i) {
 void AddNodes(const json& spec, Topology& t) {
   for (const auto& node : spec.value("nodes", json::array())) {
     std::string name = Str(node, "name");
-    Vertex v{SafeId("node_", name), {name}};
+    Vertex v{SafeId("node_", name), "node-" + name, {name}};
     const json nat = node.value("nat", json::object());
     if (!Str(nat, "type").empty()) {
       v.nat = true;
@@ -110,7 +117,7 @@ Topology Build(const json& lab) {
   t.name = lab.contains("metadata") ? Str(lab["metadata"], "name") : "";
   const json spec = lab.value("spec", json::object());
   for (const auto& net : spec.value("networks", json::array())) {
-    Vertex v{SafeId("net_", Str(net, "name")), {Str(net, "name")}, true};
+    Vertex v{SafeId("net_", Str(net, "name")), "net-" + Str(net, "name"), {Str(net, "name")}, true};
     for (const char* key : {"subnet", "ipv6Subnet"})
       if (!Str(net, key).empty()) v.lines.push_back(Str(net, key));
     t.vertices.push_back(v);
@@ -160,7 +167,9 @@ std::string Mermaid(const Topology& t) {
 
 std::string Dot(const Topology& t) {
   std::ostringstream o;
-  o << "graph " << Quoted(t.name, "\\n") << " {\n  rankdir=LR;\n  node [fontname=Helvetica];\n";
+  o << "graph " << Quoted(t.name, "\\n")
+    << " {\n  rankdir=LR;\n  node [fontname=Helvetica];\n  edge [fontname=Helvetica, "
+       "fontsize=10];\n";
   for (const auto& v : t.vertices) {
     o << "  " << v.id << " [label=" << Quoted(Lines(v.lines), "\\n");
     if (v.network)
@@ -169,7 +178,7 @@ std::string Dot(const Topology& t) {
       o << ", shape=box, style=filled, fillcolor=\"#ffeedd\"";
     else
       o << ", shape=box";
-    o << "];\n";
+    o << ", id=" << Quoted(v.element_id, "\\n") << "];\n";
   }
   for (const auto& e : t.edges) {
     o << "  " << e.from << " -- " << e.to << " [label=" << Quoted(e.label, "\\n");
@@ -186,12 +195,21 @@ std::string Dot(const Topology& t) {
 std::optional<GraphFormat> ParseGraphFormat(const std::string& text) {
   if (text == "mermaid") return GraphFormat::kMermaid;
   if (text == "dot") return GraphFormat::kDot;
+  if (text == "svg") return GraphFormat::kSvg;
   return std::nullopt;
 }
 
-std::string RenderLabGraph(const json& lab, GraphFormat format) {
+api::Result<std::string> RenderLabGraph(const json& lab, GraphFormat format) {
   Topology t = Build(lab);
-  return format == GraphFormat::kDot ? Dot(t) : Mermaid(t);
+  switch (format) {
+    case GraphFormat::kMermaid:
+      return Mermaid(t);
+    case GraphFormat::kDot:
+      return Dot(t);
+    case GraphFormat::kSvg:
+      return DotToSvg(Dot(t));
+  }
+  return api::Status::BadRequest("unknown graph format");
 }
 
-}  // namespace labctl::client
+}  // namespace labctl::graph
