@@ -36,7 +36,9 @@ function(labctl_tests name)
   target_compile_definitions(${name} PRIVATE
     LABCTL_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     LABCTL_BINARY_DIR="${PROJECT_BINARY_DIR}")
-  set(props LABELS "${A_LABELS}" TIMEOUT ${A_TIMEOUT})
+  # Skipped only when the test says so through LABCTL_SKIP (tests/support/test_skip.h): gtest
+  # also prints [  SKIPPED ] for tests whose SetUpTestSuite failed, and those must fail.
+  set(props LABELS "${A_LABELS}" TIMEOUT ${A_TIMEOUT} SKIP_REGULAR_EXPRESSION "LABCTL_SKIPPED")
   if(A_SERIAL)
     list(APPEND props RESOURCE_LOCK dockerd)
   endif()

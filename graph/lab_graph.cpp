@@ -1,8 +1,4 @@
-<<<<<<<< HEAD:client/lab_graph.cpp
-#include "client/lab_graph.h"
-========
 #include "graph/lab_graph.h"
->>>>>>>> wt-ui:graph/lab_graph.cpp
 
 #include <sstream>
 #include <vector>
