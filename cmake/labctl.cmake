@@ -33,6 +33,9 @@ function(labctl_tests name)
   add_executable(${name} ${srcs})
   target_link_libraries(${name} PRIVATE ${A_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/tests)
+  # Test code itself needs no heavy optimisation (the code under test is built -O2): -O1 compiles
+  # a third faster.
+  target_compile_options(${name} PRIVATE -O1)
   target_compile_definitions(${name} PRIVATE
     LABCTL_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     LABCTL_BINARY_DIR="${PROJECT_BINARY_DIR}")
