@@ -20,7 +20,8 @@ include(GoogleTest)
 
 # labctl_tests(NAME LABELS l1 l2 DEPS a b [SERIAL] [TIMEOUT s]): one gtest binary from every
 # *.cpp in the current directory; each TEST becomes a ctest test with those labels. SERIAL tests
-# share the "dockerd" resource lock so they never overlap each other.
+# share the "dockerd" resource lock so they never overlap each other. Every test requires the
+# host_hygiene fixture (tests/host_hygiene.sh).
 function(labctl_tests name)
   cmake_parse_arguments(A "SERIAL" "TIMEOUT" "LABELS;DEPS" ${ARGN})
   file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
@@ -40,8 +41,10 @@ function(labctl_tests name)
     LABCTL_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     LABCTL_BINARY_DIR="${PROJECT_BINARY_DIR}")
   # Skipped only when the test says so through LABCTL_SKIP (tests/support/test_skip.h): gtest
-  # also prints [  SKIPPED ] for tests whose SetUpTestSuite failed, and those must fail.
-  set(props LABELS "${A_LABELS}" TIMEOUT ${A_TIMEOUT} SKIP_REGULAR_EXPRESSION "LABCTL_SKIPPED")
+  # also prints [  SKIPPED ] for tests whose SetUpTestSuite failed, and those must fail. Every
+  # test runs between the host hygiene record and check (tests/CMakeLists.txt).
+  set(props LABELS "${A_LABELS}" TIMEOUT ${A_TIMEOUT} SKIP_REGULAR_EXPRESSION "LABCTL_SKIPPED"
+            FIXTURES_REQUIRED host_hygiene)
   if(A_SERIAL)
     list(APPEND props RESOURCE_LOCK dockerd)
   endif()
