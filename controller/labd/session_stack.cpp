@@ -29,6 +29,7 @@ std::unique_ptr<SessionStack> SessionStack::Attach(ApiServer& server, store::Sto
   if (options.neops_facade) {
     if (!options.neops.clock) options.neops.clock = &clock;
     for (const auto& path : NeopsPublicPaths(options.neops.prefix)) server.AddPublicPath(path);
+    server.AddLongRunningRoute("POST", NeopsBringUpPath(options.neops.prefix));
     stack->neops_ =
         MountNeopsFacade(server.raw(), store, *stack->actions_, server.auth(), options.neops);
   }

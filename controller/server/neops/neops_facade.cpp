@@ -227,4 +227,14 @@ std::vector<std::string> NeopsPublicPaths(const std::string& prefix) {
   return {prefix + "/healthz"};
 }
 
+std::string NeopsBringUpPath(const std::string& prefix) {
+  std::string path;
+  for (char c : prefix) {
+    if (std::string_view(".^$|()[]{}*+?\\").find(c) != std::string_view::npos) path += '\\';
+    path += c;
+  }
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  return path + "/lab";
+}
+
 }  // namespace labctl::server

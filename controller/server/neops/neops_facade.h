@@ -68,5 +68,8 @@ std::unique_ptr<NeopsFacade> MountNeopsFacade(httplib::Server& server, store::St
                                               const Auth& auth, NeopsFacadeOptions options = {});
 // The paths the facade serves without a token, for ApiServer::AddPublicPath.
 std::vector<std::string> NeopsPublicPaths(const std::string& prefix = "");
+// The path (a regex) of POST /lab, which waits for the lab to be Ready: for
+// ApiServer::AddLongRunningRoute.
+std::string NeopsBringUpPath(const std::string& prefix = "");
 
 }  // namespace labctl::server
