@@ -413,8 +413,8 @@ SharedList SqliteStore::ListShared(Kind kind) const {
 }
 
 // `complete`: `objects` is the whole kind, so cache entries not among them can go.
-SharedList SqliteStore::Shared(Kind kind, const std::vector<PackedPtr>& objects,
-                               uint64_t revision, bool complete) const {
+SharedList SqliteStore::Shared(Kind kind, const std::vector<PackedPtr>& objects, uint64_t revision,
+                               bool complete) const {
   SharedList out;
   out.revision = revision;
   out.items.reserve(objects.size());

@@ -1,7 +1,7 @@
 #include "reconcilers/session/session_index.h"
 
-#include <cinttypes>
 #include <algorithm>
+#include <cinttypes>
 #include <cstdio>
 #include <set>
 
@@ -73,8 +73,8 @@ QueueInputs ReadQueueInputs(const store::Store& store, api::TimePoint now) {
   // Read in this order, each list at least as new as the one before: a Session that moves from
   // live to clean-up (or on to collection) between two reads is seen twice, never missed, and
   // its newest state is the one kept.
-  auto live = store.ListIndexed(api::Kind::kSession, kSessionQueueIndex,
-                                store::IndexRange::Prefix(kLive));
+  auto live =
+      store.ListIndexed(api::Kind::kSession, kSessionQueueIndex, store::IndexRange::Prefix(kLive));
   auto cleanup = store.ListIndexed(api::Kind::kSession, kSessionQueueIndex,
                                    store::IndexRange::Exactly(kCleanup));
   auto due = store.ListIndexed(api::Kind::kSession, kSessionQueueIndex,
@@ -88,14 +88,16 @@ QueueInputs ReadQueueInputs(const store::Store& store, api::TimePoint now) {
       next && next->rfind(kCollect, 0) == 0)
     in.next_collection = KeyTime(*next, sizeof(kCollect) - 1);
 
-  // Labs: held, warm (not expired) and those the Active sessions name.
+  // Labs: held, warm (not expired) and those the live sessions name.
   auto held = store.ListIndexed(api::Kind::kLab, kLabQueueIndex, store::IndexRange::Exactly(kHeld));
   auto warm = store.ListIndexed(api::Kind::kLab, kLabQueueIndex,
                                 store::IndexRange{TimeKey(kWarm, now) + '\0', "warm0"});
   for (auto* list : {&held, &warm})
     for (const auto& lab : list->items) in.labs.emplace(api::Name(*lab), *lab);
+  // Any live Session may be promoted in this run, so the Labs they name are read too (once per
+  // Lab: there are few Labs, however long the queue).
   for (const auto& s : in.sessions) {
-    if (PhaseOf(*s) != phase::kActive) continue;
+    if (IsFinishedPhase(PhaseOf(*s))) continue;
     std::string lab = s->value("/spec/lab"_json_pointer, std::string());
     if (lab.empty() || in.labs.count(lab)) continue;
     if (auto got = store.Get(api::Kind::kLab, lab); got.ok()) in.labs.emplace(lab, std::move(*got));

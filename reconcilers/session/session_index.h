@@ -10,8 +10,9 @@
 // Labs, index "session-queue-labs": held (status.heldBy set), warm/<epoch seconds> (released,
 // kept warm until then), none otherwise.
 //
-// So a planning run reads the live queue, the clean-up work, the collections due and the Labs
-// that are held or warm — what grows with history (finished Sessions, idle Labs) is never read.
+// So a planning run reads the live queue, the clean-up work, the collections due, the Labs that
+// are held or warm and those the live Sessions name — what grows with history (finished Sessions,
+// idle Labs) is never read.
 #pragma once
 
 #include <map>

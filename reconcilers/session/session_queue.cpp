@@ -183,9 +183,11 @@ class Planner {
     auto since = StatusTime(status, "positionSince");
     if (!since) return;  // new: its queue clock starts when it gets a position
     TimePoint deadline = QueueDeadline(e);
-    if (now_ >= deadline)
+    if (now_ >= deadline) {
+      auto timeout = SpecInt(*e.object, "queueTimeoutSeconds", kDefaultQueueTimeout);
       Finish(e, phase::kExpired, "QueueTimeout",
-             "queue position unchanged for " + std::to_string(timeout.count()) + "s", true);
+             "queue position unchanged for " + std::to_string(timeout) + "s", true);
+    }
   }
 
   void Promote() {
@@ -217,8 +219,7 @@ class Planner {
     status["lastHeartbeatTime"] = stamp;
     status.erase("positionSince");
     status.erase("reason");
-    api::SetCondition(status, {"Active", "True", "Promoted", "session holds a slot", Gen(e)},
-                      now_);
+    api::SetCondition(status, {"Active", "True", "Promoted", "session holds a slot", Gen(e)}, now_);
     e.promoted = true;
     if (!api::HasFinalizer(*e.object, kSessionFinalizer)) plan_.add_finalizer.push_back(e.name);
     std::string lab = SpecLab(*e.object);

@@ -116,8 +116,8 @@ std::optional<api::TimePoint> CollectionTime(const json& session);
 // sessions: every live Session (Waiting, Active) plus the finished or deleted ones that need
 // clean-up (finalizer, collection due); other finished Sessions may be left out, as they need
 // nothing (session_index.h lists exactly these). labs: the Labs the plan may touch — those the
-// Active sessions name, those held, those kept warm — by name; an Active session's Lab missing
-// here is taken as not existing. Shared objects (Store::ListIndexed): nothing is copied but
+// live sessions name, those held, those kept warm — by name; a session's Lab missing here is
+// taken as not existing. Shared objects (Store::ListIndexed): nothing is copied but
 // the statuses that change.
 QueuePlan PlanQueue(const std::vector<std::shared_ptr<const json>>& sessions,
                     const std::map<std::string, json>& labs, const QueueConfig& config,

@@ -7,7 +7,6 @@
 #include <set>
 
 #include "api/random.h"
-
 #include "reconcilers/session/session_index.h"
 #include "reconcilers/session/session_lab_hold.h"
 
@@ -172,7 +171,7 @@ api::Result<json> SessionReconciler::Admit(json session) {
     if (std::count(plan.add_finalizer.begin(), plan.add_finalizer.end(), name))
       SetSessionFinalizer(joining, true);
     auto created = store_.CreateWithStatus(api::Kind::kSession, std::move(joining));
-    if (!created.ok() && created.status().code() == api::Code::kAlreadyExists && !generate.empty())
+    if (!created.ok() && created.status().reason() == "AlreadyExists" && !generate.empty())
       continue;
     if (!created.ok()) return created;
     for (const auto& e : plan.events)
@@ -186,15 +185,19 @@ api::Result<json> SessionReconciler::Admit(json session) {
                  std::all_of(plan.add_finalizer.begin(), plan.add_finalizer.end(), is_own) &&
                  plan.lab_holds.empty() && plan.garbage.empty() && plan.evict_warm.empty() &&
                  plan.remove_finalizer.empty();
-    if (alone) {
+    // ... and only if no other write landed between the plan's read and the create (a release
+    // racing this call must not be taken as planned).
+    const uint64_t created_at = std::stoull(api::ResourceVersion(*created));
+    if (alone && created_at == revision + 1) {
       RememberWaiters(plan, {{name, api::ResourceVersion(*created)}});
-      quiet_revision_ = std::stoull(api::ResourceVersion(*created));
+      quiet_revision_ = created_at;
       quiet_deadline_ = plan.next_deadline;
-    } else {
-      quiet_revision_ = 0;
-      ReconcileLocked();
+      return created;
     }
-    return created;
+    quiet_revision_ = 0;
+    ReconcileLocked();
+    auto after = store_.Get(api::Kind::kSession, name);  // as that run left it
+    return after.ok() ? after : created;
   }
   return api::Status::AlreadyExists("could not generate a unique name for " + generate);
 }

@@ -75,7 +75,8 @@ api::Result<NeopsSessionView> ActiveCaller(NeopsFacade& facade, const httplib::R
 }
 
 api::Result<NeopsUpload> ParseUpload(const httplib::Request& req) {
-  if (!req.is_multipart_form_data() || !req.has_file("topology")) return Missing("body", "topology");
+  if (!req.is_multipart_form_data() || !req.has_file("topology"))
+    return Missing("body", "topology");
   NeopsUpload upload;
   auto topology = req.get_file_value("topology");
   upload.topology_name = topology.filename;
