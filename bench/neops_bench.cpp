@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <deque>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -126,12 +127,16 @@ class ActiveFeed {
     if (client_) client_->stop();
     thread_.join();
   }
-  Clock::time_point Next() {
+  // When the next Session became Active at or after `since` (a Session's later writes while
+  // Active, e.g. heartbeats, are not a promotion and are not counted).
+  Clock::time_point Next(Clock::time_point since) {
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return !seen_.empty(); });
-    auto t = seen_.front();
-    seen_.pop_front();
-    return t;
+    for (;;) {
+      cv_.wait(lock, [&] { return !seen_.empty(); });
+      auto t = seen_.front();
+      seen_.pop_front();
+      if (t >= since) return t;
+    }
   }
 
  private:
@@ -151,6 +156,8 @@ class ActiveFeed {
                      if (e["object"].value("/status/phase"_json_pointer, std::string()) != "Active")
                        continue;
                      std::lock_guard<std::mutex> lock(mu_);
+                     if (!active_.insert(e["object"]["metadata"].value("name", "")).second)
+                       continue;
                      seen_.push_back(Clock::now());
                      cv_.notify_all();
                    }
@@ -162,6 +169,7 @@ class ActiveFeed {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Clock::time_point> seen_;
+  std::set<std::string> active_;  // seen Active already
   std::thread thread_;
 };
 
@@ -176,7 +184,7 @@ void HandOvers(const std::string& who, const LabdProcess& labd, const Args& a, i
   for (int i = 0; i < a.handovers && i + 1 < static_cast<int>(ids.size()); ++i) {
     auto t0 = Clock::now();
     Delete(*c, ids[i]);
-    ms.push_back(Ms(feed.Next() - t0));
+    ms.push_back(Ms(feed.Next(t0) - t0));
   }
   std::printf(
       "%-6s hand-over with %zu-%zu waiting, %d finished: p50 %.2f ms  p99 %.2f ms  "
