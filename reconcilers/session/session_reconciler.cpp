@@ -6,6 +6,7 @@
 #include <map>
 
 #include "reconcilers/session/session_lab_hold.h"
+#include "reconcilers/session/session_metrics.h"
 
 namespace labctl::reconcilers {
 
@@ -91,7 +92,7 @@ SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimeP
     quiet_deadline_ = plan.next_deadline;
     return Outcome::kDone;
   }
-  if (WriteStatuses(plan, err) == Outcome::kConflict) return Outcome::kConflict;
+  if (WriteStatuses(plan, sessions.items, err) == Outcome::kConflict) return Outcome::kConflict;
   if (!err->ok()) return Outcome::kDone;
   RecordEvents(plan);
 
@@ -143,10 +144,12 @@ std::vector<std::shared_ptr<const json>> SessionReconciler::PlannedSessions(
 
 // Promotions are written first, one by one, so the next holder's watch sees Active as early as
 // possible; the rest (positions of every waiter, finished sessions) share one commit.
-SessionReconciler::Outcome SessionReconciler::WriteStatuses(const QueuePlan& plan,
-                                                            api::Status* err) {
+SessionReconciler::Outcome SessionReconciler::WriteStatuses(
+    const QueuePlan& plan, const std::vector<std::shared_ptr<const json>>& sessions,
+    api::Status* err) {
   for (size_t i = 0; i < plan.promotions; ++i) {
     auto written = store_.UpdateStatus(api::Kind::kSession, plan.status_updates[i]);
+    if (written.ok()) RecordPromotion(*written, sessions, clock_.Now());
     if (written.ok() || IsNotFound(written.status())) continue;
     if (!IsConflict(written.status())) {
       *err = written.status();

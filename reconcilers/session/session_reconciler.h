@@ -53,7 +53,9 @@ class SessionReconciler : public runtime::Reconciler {
  private:
   enum class Outcome { kDone, kConflict };
   Outcome ApplyOnce(std::optional<api::TimePoint>* next_deadline, bool* wrote, api::Status* err);
-  Outcome WriteStatuses(const QueuePlan& plan, api::Status* err);
+  Outcome WriteStatuses(const QueuePlan& plan,
+                        const std::vector<std::shared_ptr<const json>>& sessions,
+                        api::Status* err);
   api::Status EditFinalizer(const std::string& name, bool add);
   void RecordEvents(const QueuePlan& plan);
 
