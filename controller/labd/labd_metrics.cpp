@@ -4,7 +4,11 @@
 
 #include <map>
 
+#include "drivers/docker/docker_metrics.h"
 #include "metrics/process_metrics.h"
+#include "reconcilers/lab/lab_metrics.h"
+#include "reconcilers/session/session_metrics.h"
+#include "store/store_metrics.h"
 
 namespace labctl::server {
 namespace {
@@ -39,6 +43,11 @@ double FileSize(const std::string& path) {
 
 std::vector<metrics::CollectorHandle> AddLabdCollectors(const store::Store& store,
                                                         const std::string& data_dir) {
+  // Every family from the start: alert rules see a series before its first event.
+  store::StoreMetrics::Get();
+  docker::RegisterDockerMetrics();
+  reconcilers::RegisterLabMetrics();
+  reconcilers::RegisterSessionMetrics();
   auto& r = metrics::Default();
   auto& labs = r.Gauge("labd_labs", "Labs by status.phase.", {"phase"});
   auto& sessions = r.Gauge("labd_sessions", "Sessions by status.phase.", {"phase"});

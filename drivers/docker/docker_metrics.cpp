@@ -26,36 +26,50 @@ std::string OperationOf(const std::string& method, const std::string& path) {
   return segments.empty() ? op + "/" : op;
 }
 
+namespace {
+
+struct DockerFamilies {
+  static DockerFamilies& Get() {
+    static DockerFamilies* f = new DockerFamilies{
+        metrics::Default().Histogram(
+            "labd_docker_request_duration_seconds",
+            "Latency of Docker Engine API calls (streams excluded), by operation.", {"operation"},
+            metrics::kFastSeconds),
+        metrics::Default().Counter("labd_docker_request_errors_total",
+                                   "Docker Engine API calls that failed, by operation and HTTP "
+                                   "code (0: engine unreachable).",
+                                   {"operation", "code"}),
+        metrics::Default()
+            .Counter("labd_docker_event_stream_reconnects_total",
+                     "Times the Docker event stream was re-opened after it broke.")
+            .With(),
+        metrics::Default().Gauge("labd_docker_engine_up",
+                                 "1 while the Docker engine answers and its event stream is "
+                                 "open, 0 while it is unreachable."),
+    };
+    return *f;
+  }
+  metrics::HistogramFamily& seconds;
+  metrics::CounterFamily& errors;
+  metrics::Counter& reconnects;
+  metrics::GaugeFamily& up;
+};
+
+}  // namespace
+
+void RegisterDockerMetrics() { DockerFamilies::Get(); }
+
 void RecordDockerCall(const std::string& operation, std::chrono::steady_clock::time_point start,
                       int code) {
-  static auto& seconds = metrics::Default().Histogram(
-      "labd_docker_request_duration_seconds",
-      "Latency of Docker Engine API calls (streams excluded), by operation.", {"operation"},
-      metrics::kFastSeconds);
-  static auto& errors = metrics::Default().Counter(
-      "labd_docker_request_errors_total",
-      "Docker Engine API calls that failed, by operation and HTTP code (0: engine unreachable).",
-      {"operation", "code"});
-  seconds.With({operation}).ObserveSince(start);
-  if (code == 0 || code >= 400) errors.With({operation, std::to_string(code)}).Inc();
+  auto& f = DockerFamilies::Get();
+  f.seconds.With({operation}).ObserveSince(start);
+  if (code == 0 || code >= 400) f.errors.With({operation, std::to_string(code)}).Inc();
 }
 
-void RecordEventStreamReconnect() {
-  static auto& reconnects =
-      metrics::Default()
-          .Counter("labd_docker_event_stream_reconnects_total",
-                   "Times the Docker event stream was re-opened after it broke.")
-          .With();
-  reconnects.Inc();
-}
+void RecordEventStreamReconnect() { DockerFamilies::Get().reconnects.Inc(); }
 
-void RecordEngineUp(bool up) {
-  static auto& gauge = metrics::Default()
-                           .Gauge("labd_docker_engine_up",
-                                  "1 while the Docker engine answers and its event stream is "
-                                  "open, 0 while it is unreachable.")
-                           .With();
-  gauge.Set(up ? 1 : 0);
-}
+// The gauge has no value until the event watcher first asks, so a labd without Docker shows
+// none rather than a 0 that would page someone.
+void RecordEngineUp(bool up) { DockerFamilies::Get().up.With().Set(up ? 1 : 0); }
 
 }  // namespace labctl::docker

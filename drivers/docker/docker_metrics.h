@@ -13,6 +13,9 @@ namespace labctl::docker {
 // ("GET", "/v1.41/containers/abc/json?x=1") -> "GET /containers/{id}/json".
 std::string OperationOf(const std::string& method, const std::string& path);
 
+// Registers the families, so a scrape lists them before the first call.
+void RegisterDockerMetrics();
+
 // Records one finished call: its latency, and an error when `code` is 0 (engine unreachable)
 // or >= 400.
 void RecordDockerCall(const std::string& operation, std::chrono::steady_clock::time_point start,

@@ -24,8 +24,7 @@ bool ReadyIn(const json& status) {
 std::string UpSince(const json& lab, const json& before) {
   if (before.is_object() && before.contains("conditions"))
     for (const auto& c : before["conditions"])
-      if (c.is_object() && c.value("type", "") == "Ready")
-        return c.value("lastTransitionTime", "");
+      if (c.is_object() && c.value("type", "") == "Ready") return c.value("lastTransitionTime", "");
   return lab.value("metadata", json::object()).value("creationTimestamp", "");
 }
 
@@ -36,25 +35,38 @@ void ObserveSince(metrics::HistogramFamily& family, const json& lab, const std::
   family.With({ProviderOf(lab)}).Observe(std::chrono::duration<double>(now - start).count());
 }
 
-}  // namespace
-
-void RecordLabStatusChange(const json& lab, const json& before, const json& after,
-                           api::TimePoint now) {
-  static auto& bringup = metrics::Default().Histogram(
+metrics::HistogramFamily& Bringup() {
+  static auto& family = metrics::Default().Histogram(
       "labd_lab_bringup_duration_seconds",
       "Time from a Lab's creation (or its start after being stopped) to Ready, by provider.",
       {"provider"}, metrics::kSlowSeconds);
-  if (ReadyIn(before) || !ReadyIn(after)) return;
-  if (before.is_object() && before.value("phase", "") == "Degraded") return;
-  ObserveSince(bringup, lab, UpSince(lab, before), now);
+  return family;
 }
 
-void RecordLabTeardown(const json& lab, api::TimePoint now) {
-  static auto& teardown = metrics::Default().Histogram(
+metrics::HistogramFamily& Teardown() {
+  static auto& family = metrics::Default().Histogram(
       "labd_lab_teardown_duration_seconds",
       "Time from a Lab's delete request to the removal of its last Docker object, by provider.",
       {"provider"}, metrics::kSlowSeconds);
-  ObserveSince(teardown, lab,
+  return family;
+}
+
+}  // namespace
+
+void RegisterLabMetrics() {
+  Bringup();
+  Teardown();
+}
+
+void RecordLabStatusChange(const json& lab, const json& before, const json& after,
+                           api::TimePoint now) {
+  if (ReadyIn(before) || !ReadyIn(after)) return;
+  if (before.is_object() && before.value("phase", "") == "Degraded") return;
+  ObserveSince(Bringup(), lab, UpSince(lab, before), now);
+}
+
+void RecordLabTeardown(const json& lab, api::TimePoint now) {
+  ObserveSince(Teardown(), lab,
                lab.value("metadata", json::object()).value("deletionTimestamp", ""), now);
 }
 

@@ -9,6 +9,8 @@
 
 namespace labctl::reconcilers {
 
+// Registers the families, so a scrape lists them before the first Lab came up.
+void RegisterLabMetrics();
 // Call after writing `after` over `before` (the Lab's status before and after a status write):
 // observes a bring-up when Ready became True, unless the Lab was only Degraded (a repair).
 void RecordLabStatusChange(const api::json& lab, const api::json& before, const api::json& after,

@@ -1,6 +1,7 @@
 #include "reconcilers/session/session_metrics.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "metrics/registry.h"
 
@@ -20,23 +21,36 @@ double Seconds(api::TimePoint from, api::TimePoint to) {
   return std::max(0.0, std::chrono::duration<double>(to - from).count());
 }
 
+struct SessionFamilies {
+  static SessionFamilies& Get() {
+    static SessionFamilies* f = new SessionFamilies{
+        metrics::Default()
+            .Histogram("labd_session_wait_seconds",
+                       "Time from a Session's creation to its promotion to Active.", {},
+                       metrics::kSlowSeconds)
+            .With(),
+        metrics::Default()
+            .Histogram("labd_session_promotion_latency_seconds",
+                       "Time from the moment a Session could be promoted (it was "
+                       "created, or a slot became free after it) to its "
+                       "promotion (resolution 1 s: status times are whole "
+                       "seconds).",
+                       {}, metrics::kSlowSeconds)
+            .With(),
+    };
+    return *f;
+  }
+  metrics::Histogram& wait;
+  metrics::Histogram& latency;
+};
+
 }  // namespace
+
+void RegisterSessionMetrics() { SessionFamilies::Get(); }
 
 void RecordPromotion(const json& session, const std::vector<std::shared_ptr<const json>>& all,
                      api::TimePoint now) {
-  static auto& wait = metrics::Default()
-                          .Histogram("labd_session_wait_seconds",
-                                     "Time from a Session's creation to its promotion to Active.",
-                                     {}, metrics::kSlowSeconds)
-                          .With();
-  static auto& latency = metrics::Default()
-                             .Histogram("labd_session_promotion_latency_seconds",
-                                        "Time from the moment a Session could be promoted (it was "
-                                        "created, or a slot became free after it) to its "
-                                        "promotion (resolution 1 s: status times are whole "
-                                        "seconds).",
-                                        {}, metrics::kSlowSeconds)
-                             .With();
+  auto& [wait, latency] = SessionFamilies::Get();
   auto created = TimeAt(session, "metadata", "creationTimestamp");
   if (!created) return;
   wait.Observe(Seconds(*created, now));

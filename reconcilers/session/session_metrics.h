@@ -11,6 +11,8 @@
 
 namespace labctl::reconcilers {
 
+// Registers the histograms, so a scrape lists them before the first promotion.
+void RegisterSessionMetrics();
 // Call once a promotion of `session` was written at `now`. `all` is every Session the
 // promotion was planned over (for the time the slot became free: the latest finishedAt).
 void RecordPromotion(const api::json& session,
