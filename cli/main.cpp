@@ -133,11 +133,13 @@ int main(int argc, char** argv) {
     std::cerr << "error: unknown command \"" << command << "\"\n\n" << kUsage;
     return labctl::cli::kExitUsage;
   }
-  auto options = labctl::client::ResolveOptions(g.values);
+  labctl::client::TlsSettings tls;
+  auto options = labctl::client::ResolveOptions(g.values, &tls);
   if (!options.ok()) {
     std::cerr << "error: " << options.status().message() << "\n";
     return labctl::cli::kExitError;
   }
+  labctl::client::SetTlsSettings(std::move(tls));
   CliContext ctx;
   ctx.options = *options;
   ctx.stdout_is_tty = isatty(STDOUT_FILENO) != 0;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "client/tls_settings.h"
+
 namespace labctl::client {
 
 namespace {
@@ -42,18 +44,24 @@ std::string DescribeTls(httplib::Client& http, httplib::Error err) {
 api::Status CannotReach(const Options& o, httplib::Client& http, httplib::Error err) {
   const bool tls =
       err == httplib::Error::SSLServerVerification || err == httplib::Error::SSLConnection;
-  return api::Status::Unavailable("cannot reach labd at " + o.server + ": " +
-                                  (tls ? DescribeTls(http, err) : Describe(err)));
+  std::string why = tls ? DescribeTls(http, err) : Describe(err);
+  // With TLS 1.3 labd refuses a missing client certificate after the handshake: the request
+  // fails to go out or its answer never comes.
+  const bool io = err == httplib::Error::Write || err == httplib::Error::Read;
+  if (io && o.server.rfind("https://", 0) == 0 && CurrentTlsSettings().client_certificate.empty())
+    why += " (if labd runs with --client-ca, give --client-certificate and --client-key)";
+  return api::Status::Unavailable("cannot reach labd at " + o.server + ": " + why);
 }
 
 // An HTTP client for o.server; for https:// with the CA, verification and client certificate
-// the options give.
+// of the TLS settings.
 httplib::Client MakeHttp(const Options& o) {
-  httplib::Client http = o.client_certificate.empty()
+  const TlsSettings& tls = CurrentTlsSettings();
+  httplib::Client http = tls.client_certificate.empty()
                              ? httplib::Client(o.server)
-                             : httplib::Client(o.server, o.client_certificate, o.client_key);
-  if (!o.certificate_authority.empty()) http.set_ca_cert_path(o.certificate_authority);
-  http.enable_server_certificate_verification(!o.insecure_skip_tls_verify);
+                             : httplib::Client(o.server, tls.client_certificate, tls.client_key);
+  if (!tls.certificate_authority.empty()) http.set_ca_cert_path(tls.certificate_authority);
+  http.enable_server_certificate_verification(!tls.insecure_skip_verify);
   return http;
 }
 
@@ -113,7 +121,16 @@ class LineSplitter {
   std::string buf_;
 };
 
+TlsSettings& MutableTlsSettings() {
+  static TlsSettings settings;
+  return settings;
+}
+
 }  // namespace
+
+void SetTlsSettings(TlsSettings settings) { MutableTlsSettings() = std::move(settings); }
+
+const TlsSettings& CurrentTlsSettings() { return MutableTlsSettings(); }
 
 std::string ResourcePath(api::Kind kind, const std::string& name) {
   std::string p = std::string(api::kApiPrefix) + "/" + api::Plural(kind);

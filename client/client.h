@@ -2,8 +2,7 @@
 //
 // Wraps a keep-alive cpp-httplib client (hidden behind a pimpl so httplib.h stays in client.cpp).
 // Every call returns an api::Result/Status: non-2xx answers become the server's Status object,
-// connection failures become Unavailable ("cannot reach labd at URL: ...", naming an untrusted
-// certificate or a failed TLS handshake). A Client is not
+// connection failures become Unavailable ("cannot reach labd at URL: ..."). A Client is not
 // thread-safe; Watch and StreamGet open their own connection, so a long stream never blocks the
 // keep-alive connection used by the other calls.
 #pragma once
@@ -23,15 +22,9 @@ namespace labctl::client {
 using json = nlohmann::json;
 
 struct Options {
-  std::string server = "http://127.0.0.1:7450";  // http://host:port or https://host:port
+  std::string server = "http://127.0.0.1:7450";  // http://host:port
   std::string token;                             // bearer token; empty: none
   std::chrono::milliseconds timeout{30000};      // connect/read/write timeout per request
-  // https only: the PEM CA that signed labd's certificate (empty: the system's CAs), or no
-  // verification at all; a PEM client certificate and key for labd's --client-ca.
-  std::string certificate_authority;
-  bool insecure_skip_tls_verify = false;
-  std::string client_certificate;
-  std::string client_key;
 };
 
 struct WatchParams {

@@ -63,7 +63,7 @@ std::string NormalizeServerUrl(std::string url) {
   return url;
 }
 
-api::Result<Options> ResolveOptions(const GlobalFlagValues& flags) {
+api::Result<Options> ResolveOptions(const GlobalFlagValues& flags, TlsSettings* tls) {
   auto file = ReadConfigFile(ConfigFilePath());
   if (!file.ok()) return file.status();
   Options o;
@@ -78,11 +78,11 @@ api::Result<Options> ResolveOptions(const GlobalFlagValues& flags) {
   auto pick = [](const std::string& flag, const std::string& from_file) {
     return flag.empty() ? from_file : flag;
   };
-  o.certificate_authority = pick(flags.certificate_authority, file->certificate_authority);
-  o.client_certificate = pick(flags.client_certificate, file->client_certificate);
-  o.client_key = pick(flags.client_key, file->client_key);
-  o.insecure_skip_tls_verify = flags.insecure_skip_tls_verify || file->insecure_skip_tls_verify;
-  if (o.client_certificate.empty() != o.client_key.empty())
+  tls->certificate_authority = pick(flags.certificate_authority, file->certificate_authority);
+  tls->client_certificate = pick(flags.client_certificate, file->client_certificate);
+  tls->client_key = pick(flags.client_key, file->client_key);
+  tls->insecure_skip_verify = flags.insecure_skip_tls_verify || file->insecure_skip_tls_verify;
+  if (tls->client_certificate.empty() != tls->client_key.empty())
     return api::Status::BadRequest("--client-certificate and --client-key go together");
   return o;
 }

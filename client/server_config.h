@@ -13,6 +13,7 @@
 
 #include "api/status.h"
 #include "client/client.h"
+#include "client/tls_settings.h"
 
 namespace labctl::client {
 
@@ -31,9 +32,9 @@ struct GlobalFlagValues {
   std::string client_key;
 };
 
-// Resolves the options. A config file that exists but does not parse, or a client certificate
-// without its key, is an error naming the file or flag.
-api::Result<Options> ResolveOptions(const GlobalFlagValues& flags);
+// Resolves the options, and the TLS settings into `tls`. A config file that exists but does not
+// parse, or a client certificate without its key, is an error naming the file or flag.
+api::Result<Options> ResolveOptions(const GlobalFlagValues& flags, TlsSettings* tls);
 
 // Accepts "host:port", "http://host:port[/]" and "https://host:port[/]"; returns the normalised
 // URL (http:// when no scheme was given).
