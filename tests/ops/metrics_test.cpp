@@ -85,8 +85,10 @@ TEST(LabdMetrics, ScrapePassesPromtoolAndHasTheSeriesOperatorsAlertOn) {
   std::string text;
   for (int i = 0; i < 500; ++i) {
     text = Scrape(c);
+    // The reconcile that promoted is timed once it returns, after its write.
     if (Sample(text, "labd_session_wait_seconds_count") >= 1 &&
-        Sample(text, "labd_session_queue_length") == 1)
+        Sample(text, "labd_session_queue_length") == 1 &&
+        Sample(text, "labd_reconcile_duration_seconds_count{controller=\"session\"}") >= 1)
       break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
