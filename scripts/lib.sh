@@ -9,6 +9,8 @@ PACKAGES=(cmake ninja-build g++ pkg-config git curl
   docker.io busybox-static iproute2 iptables tcpdump conntrack
   # the topology picture (Graphviz as a library) and the dashboard's browser test
   libgraphviz-dev chromium
+  # promtool checks labd's /metrics in the tests
+  prometheus
   # netlab (its Python dependencies; netlab runs `sudo ip netns exec` even as root) and the
   # FRR image build (scripts/build-frr-image)
   python3-jinja2 python3-yaml python3-netaddr python3-rich python3-filelock python3-packaging

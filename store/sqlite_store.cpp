@@ -6,6 +6,8 @@
 #include <cctype>
 #include <filesystem>
 
+#include "store/store_metrics.h"
+
 namespace labctl::store {
 namespace {
 
@@ -265,8 +267,12 @@ std::vector<Result<json>> SqliteStore::ProcessBatch(std::vector<std::unique_ptr<
     wrote[i] = true;
   }
 
+  const auto commit_start = std::chrono::steady_clock::now();
   Status committed = db_->Commit(changes, now);
+  StoreMetrics::Get().commit_seconds.ObserveSince(commit_start);
+  StoreMetrics::Get().batch_size.Observe(static_cast<double>(batch.size()));
   if (!committed.ok()) {
+    StoreMetrics::Get().commit_errors.Inc();
     spdlog::error("store: commit failed changes={} error={}", changes.size(), committed.ToString());
     for (size_t i = 0; i < batch.size(); ++i)
       if (wrote[i]) results[i] = committed;

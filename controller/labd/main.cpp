@@ -21,6 +21,7 @@
 #include "controller/server/api_server.h"
 #include "controller/server/auth.h"
 #include "controller/labd/labd_flags.h"
+#include "controller/labd/labd_metrics.h"
 #include "controller/server/listen_socket.h"
 #include "controller/labd/session_stack.h"
 #include "drivers/docker/event_watcher.h"
@@ -163,12 +164,6 @@ int Run(const server::LabdFlags& flags) {
     }
     auth = std::move(*loaded);
     spdlog::info("auth enabled tokens={}", auth.token_count());
-  } else if (!server::IsLoopbackHost(flags.listen_host)) {
-    spdlog::critical(
-        "refusing to listen on {} without --tokens: without authentication labd only listens on "
-        "loopback (127.0.0.1 or ::1)",
-        flags.listen_host);
-    return 1;
   }
 
   store::Options store_options;
@@ -182,10 +177,13 @@ int Run(const server::LabdFlags& flags) {
     return 1;
   }
 
+  auto collectors = server::AddLabdCollectors(**store, flags.data_dir);
+
   server::ServerOptions server_options;
   server_options.host = flags.listen_host;
   server_options.port = flags.listen_port;
   server_options.auth = std::move(auth);
+  server_options.tls = {flags.tls_cert, flags.tls_key, flags.client_ca};
   server_options.max_watchers = flags.max_watchers;
   server_options.max_long_running = flags.max_streams;
   server_options.max_connections = flags.max_connections;
@@ -212,6 +210,7 @@ int Run(const server::LabdFlags& flags) {
   api::StopParsing();  // the server's stop waits for its requests: none may sit in a parser
   server.Stop();
   controllers.Stop();
+  collectors.clear();
   store->reset();
   spdlog::info("labd stopped");
   return 0;

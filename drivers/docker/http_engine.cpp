@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "api/mux_frames.h"
+#include "drivers/docker/docker_metrics.h"
 #include "drivers/docker/engine_json.h"
 #include "drivers/docker/hijacked_exec.h"
 
@@ -173,7 +174,9 @@ struct HttpEngine::Impl {
     if (!p.ok()) return p.status();
     for (int attempt = 0;; ++attempt) {
       auto client = Acquire();
+      const auto start = std::chrono::steady_clock::now();
       auto reply = Send(*client, method, *p + path, body, nullptr);
+      RecordDockerCall(OperationOf(method, path), start, reply.ok() ? reply->status : 0);
       if (reply.ok()) {
         Release(std::move(client));
         return reply;

@@ -5,6 +5,7 @@
 #include "drivers/docker/naming.h"
 #include "reconcilers/lab/lab_cleanup.h"
 #include "reconcilers/lab/lab_converge.h"
+#include "reconcilers/lab/lab_metrics.h"
 #include "reconcilers/lab/lab_model.h"
 #include "reconcilers/lab/lab_status.h"
 
@@ -108,6 +109,7 @@ ReconcileResult LabReconciler::Teardown(const json& lab) {
     updated["metadata"]["finalizers"] = kept;
     auto written = store_.Update(api::Kind::kLab, updated);
     if (written.ok() || written.status().code() == api::Code::kNotFound) {
+      RecordLabTeardown(lab, clock_.Now());
       spdlog::info("lab={} torn down", name);
       return ReconcileResult::Done();
     }

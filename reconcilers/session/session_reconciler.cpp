@@ -9,6 +9,7 @@
 #include "api/random.h"
 #include "reconcilers/session/session_index.h"
 #include "reconcilers/session/session_lab_hold.h"
+#include "reconcilers/session/session_metrics.h"
 
 namespace labctl::reconcilers {
 
@@ -70,6 +71,7 @@ QueuePlan SessionReconciler::Plan(api::TimePoint now, std::shared_ptr<const json
                                   uint64_t* revision) {
   auto planning = std::chrono::steady_clock::now();
   QueueInputs inputs = ReadQueueInputs(store_, now);
+  planned_sessions_ = inputs.sessions;
   creation_order_.CatchUp(inputs.revision);
   for (const auto& s : inputs.sessions)
     if (s->contains("status") && (*s)["status"].contains("queuedRevision"))
@@ -247,6 +249,7 @@ SessionReconciler::Outcome SessionReconciler::WriteStatuses(
     }
     auto written = edit ? store_.Replace(api::Kind::kSession, std::move(object))
                         : store_.UpdateStatus(api::Kind::kSession, std::move(object));
+    if (i < plan.promotions && written.ok()) RecordPromotion(*written, planned_sessions_, clock_.Now());
     // A promotion that did not land must not be followed by its lab hold: re-plan at once.
     if (!landed(written)) return conflict ? Outcome::kConflict : Outcome::kDone;
   }

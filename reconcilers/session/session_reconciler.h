@@ -69,6 +69,8 @@ class SessionReconciler : public runtime::Reconciler {
   // finalizer edit went with their status write.
   Outcome WriteStatuses(const QueuePlan& plan, std::map<std::string, std::string>* versions,
                         std::set<std::string>* finalized, api::Status* err);
+  // The Sessions the last Plan read (for promotion latency: the latest finish among them).
+  std::vector<std::shared_ptr<const json>> planned_sessions_;
   api::Status EditFinalizer(const std::string& name, bool add);
   void RecordEvents(const QueuePlan& plan);
 
