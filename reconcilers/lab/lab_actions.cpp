@@ -23,7 +23,7 @@ using api::Status;
 
 namespace {
 
-std::string Param(const server::LabActions::Params& p, const char* key, const std::string& def) {
+std::string Param(const api::LabActions::Params& p, const char* key, const std::string& def) {
   auto it = p.find(key);
   return it == p.end() || it->second.empty() ? def : it->second;
 }
@@ -60,7 +60,7 @@ Status CheckNodeName(const std::string& node) {
                             "\" is not a node name (lower-case letters, digits and '-')");
 }
 
-api::Result<int> IntParam(const server::LabActions::Params& p, const char* key, int def, int max) {
+api::Result<int> IntParam(const api::LabActions::Params& p, const char* key, int def, int max) {
   std::string text = Param(p, key, std::to_string(def));
   if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
     return Status::BadRequest(std::string(key) + " must be a whole number");
@@ -70,7 +70,7 @@ api::Result<int> IntParam(const server::LabActions::Params& p, const char* key, 
   return value;
 }
 
-api::Result<CaptureRequest> ParseCaptureRequest(const server::LabActions::Params& params) {
+api::Result<CaptureRequest> ParseCaptureRequest(const api::LabActions::Params& params) {
   CaptureRequest r;
   r.node = Param(params, "node", "");
   r.iface = Param(params, "iface", "eth0");
@@ -171,9 +171,9 @@ api::Result<json> DockerLabActions::Exec(const std::string& lab, const json& req
   return result;
 }
 
-api::Result<server::LabActions::Stream> DockerLabActions::ExecStream(const std::string& lab,
-                                                                     const json& request,
-                                                                     const api::Principal& who) {
+api::Result<api::LabActions::Stream> DockerLabActions::ExecStream(const std::string& lab,
+                                                                  const json& request,
+                                                                  const api::Principal& who) {
   auto r = ParseExec(lab, request, true);
   if (!r.ok()) return r.status();
   Stream s;
@@ -239,9 +239,9 @@ Status DockerLabActions::ExecStdin(const std::string& lab, const std::string& ex
   return closed;
 }
 
-api::Result<server::LabActions::Stream> DockerLabActions::Logs(const std::string& lab,
-                                                               const Params& params,
-                                                               const api::Principal&) {
+api::Result<api::LabActions::Stream> DockerLabActions::Logs(const std::string& lab,
+                                                            const Params& params,
+                                                            const api::Principal&) {
   auto object = store_.Get(api::Kind::kLab, lab);
   if (!object.ok()) return object.status();
   std::string node = Param(params, "node", "");
@@ -267,9 +267,9 @@ api::Result<server::LabActions::Stream> DockerLabActions::Logs(const std::string
   return s;
 }
 
-api::Result<server::LabActions::Stream> DockerLabActions::Capture(const std::string& lab,
-                                                                  const Params& params,
-                                                                  const api::Principal&) {
+api::Result<api::LabActions::Stream> DockerLabActions::Capture(const std::string& lab,
+                                                               const Params& params,
+                                                               const api::Principal&) {
   auto id = NodeContainer(lab, Param(params, "node", ""));
   if (!id.ok()) return id.status();
   auto request = ParseCaptureRequest(params);

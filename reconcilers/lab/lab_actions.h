@@ -10,7 +10,7 @@
 #pragma once
 
 #include "api/clock.h"
-#include "controller/server/actions.h"
+#include "api/lab_actions.h"
 #include "drivers/docker/engine.h"
 #include "drivers/docker/exec_runner.h"
 #include "reconcilers/lab/exec_stdin_registry.h"
@@ -22,7 +22,7 @@ namespace labctl::reconcilers {
 
 using api::Status;
 
-class DockerLabActions : public server::LabActions {
+class DockerLabActions : public api::LabActions {
  public:
   // `baselines` and `network_hook` (labd's on_container_started) are what Reset restores from
   // and re-applies; without them Reset only flushes conntrack and kills exec'd processes.
