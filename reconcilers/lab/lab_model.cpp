@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "api/lab_spec.h"
 #include "api/spec_hash.h"
 #include "drivers/docker/naming.h"
 
@@ -10,59 +11,23 @@ namespace {
 
 using api::json;
 
-std::string Str(const json& j, const char* key, const std::string& def = "") {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : def;
-}
-
-int Int(const json& j, const char* key, int def) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<int>() : def;
-}
-
-std::vector<std::string> Strings(const json& j, const char* key) {
-  std::vector<std::string> out;
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_array()) return out;
-  for (const auto& v : *it)
-    if (v.is_string()) out.push_back(v.get<std::string>());
-  return out;
-}
-
-docker::LabelMap StringMap(const json& j, const char* key) {
-  docker::LabelMap out;
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_object()) return out;
-  for (auto v = it->begin(); v != it->end(); ++v)
-    out[v.key()] = v->is_string() ? v->get<std::string>() : v->dump();
-  return out;
-}
-
-NodeModel ReadNode(const json& spec, const json& n) {
+NodeModel ReadNode(const json& spec, const api::LabNodeSpec& n) {
   NodeModel node;
-  node.name = Str(n, "name");
-  node.group = Str(n, "group");
-  node.image = Str(n, "image");
-  node.command = Strings(n, "command");
-  node.env = StringMap(n, "env");
-  node.cap_add = Strings(n, "capAdd");
-  node.sysctls = StringMap(n, "sysctls");
-  node.privileged = n.value("privileged", false);
-  node.binds = Strings(n, "binds");
-  node.depends_on = Strings(n, "dependsOn");
-  if (n.contains("interfaces") && n["interfaces"].is_array()) {
-    int i = 0;
-    for (const auto& f : n["interfaces"]) {
-      node.interfaces.push_back({Str(f, "network"), Str(f, "ipv4"), Str(f, "ipv6"),
-                                 Str(f, "ifname", "eth" + std::to_string(i))});
-      ++i;
-    }
-  }
-  if (n.contains("readiness") && n["readiness"].is_object()) {
-    const json& r = n["readiness"];
-    node.readiness = ReadinessModel{Strings(r, "exec"), std::max(1, Int(r, "periodSeconds", 1)),
-                                    std::max(1, Int(r, "timeoutSeconds", 60))};
-  }
+  node.name = n.name;
+  node.group = n.group;
+  node.image = n.image;
+  node.command = n.command;
+  node.env = n.env;
+  node.cap_add = n.cap_add;
+  node.sysctls = n.sysctls;
+  node.privileged = n.privileged;
+  node.binds = n.binds;
+  node.depends_on = n.depends_on;
+  for (const auto& f : n.interfaces)
+    node.interfaces.push_back({f.network, f.ipv4, f.ipv6, f.ifname});
+  if (n.readiness)
+    node.readiness = ReadinessModel{n.readiness->exec, n.readiness->period_seconds,
+                                    n.readiness->timeout_seconds};
   node.hash = api::NodeSpecHash(spec, node.name);
   return node;
 }
@@ -81,35 +46,28 @@ LabModel ReadLabModel(const json& lab) {
   m.uid = api::Uid(lab);
   m.generation = api::Generation(lab);
   const json spec = lab.value("spec", json::object());
-  m.provider = Str(spec, "provider", "docker");
-  m.run_policy = Str(spec, "runPolicy", "OnDemand");
-  m.idle_timeout_seconds = Int(spec, "idleTimeoutSeconds", 0);
+  const api::LabSpec typed = api::ReadLabSpec(spec);
+  m.provider = typed.provider;
+  m.run_policy = typed.run_policy;
+  m.idle_timeout_seconds = typed.idle_timeout_seconds;
   m.spec_hash = api::SpecHash(spec);
-  auto skip = Strings(spec, "skipGroups");
-  if (spec.contains("networks") && spec["networks"].is_array())
-    for (const auto& n : spec["networks"])
-      m.networks.push_back(
-          {Str(n, "name"), Str(n, "subnet"), Str(n, "ipv6Subnet"), api::SpecHash(n)});
-  if (spec.contains("nodes") && spec["nodes"].is_array())
-    for (const auto& n : spec["nodes"]) {
-      if (std::find(skip.begin(), skip.end(), Str(n, "group")) != skip.end() &&
-          !Str(n, "group").empty())
-        continue;
-      m.nodes.push_back(ReadNode(spec, n));
-    }
+  // One typed network per entry of spec.networks, in order: the hash covers the entry as written.
+  for (size_t i = 0; i < typed.networks.size(); ++i) {
+    const auto& n = typed.networks[i];
+    m.networks.push_back({n.name, n.subnet, n.ipv6_subnet, api::SpecHash(spec["networks"][i])});
+  }
+  for (const auto& n : typed.nodes)
+    if (!typed.Skips(n)) m.nodes.push_back(ReadNode(spec, n));
   return m;
 }
 
 UpDecision DecideUp(const json& lab, api::TimePoint now) {
-  const json annotations =
-      lab.value("metadata", json::object()).value("annotations", json::object());
-  if (annotations.is_object() && annotations.value(kStoppedAnnotation, "") == "true")
-    return {false, "Stopped", std::nullopt};
-  const json spec = lab.value("spec", json::object());
-  if (spec.value("runPolicy", "OnDemand") == "Always") return {true, "Always", std::nullopt};
+  if (api::Annotation(lab, kStoppedAnnotation) == "true") return {false, "Stopped", std::nullopt};
+  const api::LabSpec spec = api::ReadLabObjectSpec(lab);
+  if (spec.run_policy == "Always") return {true, "Always", std::nullopt};
   const json status = lab.value("status", json::object());
   if (!status.value("heldBy", "").empty()) return {true, "Held", std::nullopt};
-  int idle = spec.value("idleTimeoutSeconds", 0);
+  const int idle = spec.idle_timeout_seconds;
   api::TimePoint released;
   if (idle > 0 && api::ParseTime(status.value("releasedAt", ""), &released)) {
     auto until = released + std::chrono::seconds(idle);

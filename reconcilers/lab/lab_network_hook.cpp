@@ -17,23 +17,21 @@ using api::json;
 using api::Status;
 
 // MAC (as Docker assigned it per network) -> the interface name the spec declares.
-std::map<std::string, std::string> DesiredNames(const std::string& lab, const json& node,
+std::map<std::string, std::string> DesiredNames(const std::string& lab,
+                                                const api::LabNodeSpec& node,
                                                 const docker::ContainerInfo& info) {
   std::map<std::string, std::string> names;
-  const auto ifnames = net::InterfaceNames(node);
-  const json& interfaces = node.value("interfaces", json::array());
-  for (size_t i = 0; i < interfaces.size() && i < ifnames.size(); ++i) {
-    const std::string network = interfaces[i].value("network", "");
+  for (const auto& iface : node.interfaces) {
     for (const auto& ep : info.endpoints) {
       if (ep.mac.empty()) continue;
-      if (ep.network == docker::NetworkName(lab, network) || ep.network == network)
-        names[ep.mac] = ifnames[i];
+      if (ep.network == docker::NetworkName(lab, iface.network) || ep.network == iface.network)
+        names[ep.mac] = iface.ifname;
     }
   }
   return names;
 }
 
-Status ApplyRoutes(const json& spec, const json& node, int pid) {
+Status ApplyRoutes(const api::LabSpec& spec, const api::LabNodeSpec& node, int pid) {
   auto gateways = net::DefaultGateways(spec, node);
   if (!gateways.ok()) return gateways.status();
   auto routes = net::StaticRoutes(node);
@@ -41,7 +39,7 @@ Status ApplyRoutes(const json& spec, const json& node, int pid) {
   return net::SetRoutes(pid, *gateways, routes);
 }
 
-Status ApplyNodeNat(const json& spec, const json& node, int pid) {
+Status ApplyNodeNat(const api::LabSpec& spec, const api::LabNodeSpec& node, int pid) {
   auto nat = net::NatFor(spec, node);
   if (!nat.ok()) return nat.status();
   if (!nat->has_value()) return Status::Ok();
@@ -77,14 +75,9 @@ Status RecordLinkMechanism(store::Store& store, const std::string& lab, const ne
 
 // Interface-level impairment (interfaces[].impairment) of the node itself; an interface without
 // one is cleared (a live apply may have removed it).
-Status ApplyInterfaceImpairments(const json& node, int pid) {
-  const auto ifnames = net::InterfaceNames(node);
-  const json& interfaces = node.value("interfaces", json::array());
-  for (size_t i = 0; i < interfaces.size() && i < ifnames.size(); ++i) {
-    const net::Impairment impairment = interfaces[i].contains("impairment")
-                                           ? net::ImpairmentFrom(interfaces[i]["impairment"])
-                                           : net::Impairment{};
-    auto mechanism = net::ApplyImpairment(pid, ifnames[i], impairment);
+Status ApplyInterfaceImpairments(const api::LabNodeSpec& node, int pid) {
+  for (const auto& iface : node.interfaces) {
+    auto mechanism = net::ApplyImpairment(pid, iface.ifname, net::ImpairmentFrom(iface.impairment));
     if (!mechanism.ok()) return mechanism.status();
   }
   return Status::Ok();
@@ -92,7 +85,7 @@ Status ApplyInterfaceImpairments(const json& node, int pid) {
 
 // Wires every link of `node` whose peer container is running now.
 Status WireLinks(store::Store& store, docker::DockerEngine& engine, const std::string& lab,
-                 const json& spec, const std::string& node, int pid) {
+                 const api::LabSpec& spec, const std::string& node, int pid) {
   for (const auto& link : net::Links(spec)) {
     if (link.node_a != node && link.node_b != node) continue;
     const bool self_is_a = link.node_a == node;
@@ -127,8 +120,8 @@ ContainerStartedHook MakeLabNetworkHook(store::Store& store, docker::DockerEngin
     if (info.pid <= 0) return Status::Ok();
     auto object = store.Get(api::Kind::kLab, lab.name);
     if (!object.ok()) return object.status();
-    const json& spec = (*object)["spec"];
-    const json* node_spec = net::FindNode(spec, node.name);
+    const api::LabSpec spec = api::ReadLabObjectSpec(*object);
+    const api::LabNodeSpec* node_spec = spec.FindNode(node.name);
     if (node_spec == nullptr) return Status::Ok();
     LABCTL_RETURN_IF_ERROR(
         net::RenameInterfaces(info.pid, DesiredNames(lab.name, *node_spec, info)));
