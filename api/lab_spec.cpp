@@ -22,7 +22,7 @@ double Num(const json& j, const char* key) {
   return v && v->is_number() ? v->get<double>() : 0;
 }
 
-const json* Object(const json& j, const char* key) {
+const json* ObjectAt(const json& j, const char* key) {
   const json* v = Find(j, key);
   return v && v->is_object() ? v : nullptr;
 }
@@ -42,7 +42,7 @@ std::vector<std::string> Strings(const json& j, const char* key) {
 
 StringMap Map(const json& j, const char* key) {
   StringMap out;
-  const json* v = Object(j, key);
+  const json* v = ObjectAt(j, key);
   if (!v) return out;
   for (auto it = v->begin(); it != v->end(); ++it)
     out[it.key()] = it->is_string() ? it->get<std::string>() : it->dump();
@@ -50,7 +50,7 @@ StringMap Map(const json& j, const char* key) {
 }
 
 std::optional<ImpairmentSpec> ReadImpairment(const json& j) {
-  const json* v = Object(j, "impairment");
+  const json* v = ObjectAt(j, "impairment");
   if (!v) return std::nullopt;
   return ImpairmentSpec{Num(*v, "delayMs"), Num(*v, "jitterMs"), Num(*v, "lossPercent"),
                         static_cast<int64_t>(Num(*v, "rateKbit"))};
@@ -75,13 +75,13 @@ LabNodeSpec ReadNode(const json& n) {
     node.interfaces.push_back({Str(f, "network"), Str(f, "ipv4"), Str(f, "ipv6"),
                                ifname.empty() ? DefaultIfname(i) : ifname, ReadImpairment(f)});
   }
-  if (const json* r = Object(n, "readiness"))
+  if (const json* r = ObjectAt(n, "readiness"))
     node.readiness = ReadinessSpec{
         Strings(*r, "exec"), std::max(1, Int(*r, "periodSeconds", kDefaultReadinessPeriodSeconds)),
         std::max(1, Int(*r, "timeoutSeconds", kDefaultReadinessTimeoutSeconds))};
   node.default_gateway = Str(n, "defaultGateway");
   for (const auto& r : Array(n, "routes")) node.routes.push_back({Str(r, "to"), Str(r, "via")});
-  if (const json* nat = Object(n, "nat"))
+  if (const json* nat = ObjectAt(n, "nat"))
     node.nat = NatSpec{Str(*nat, "type"), Str(*nat, "inside"), Str(*nat, "outside")};
   return node;
 }
@@ -151,14 +151,14 @@ LabSpec ReadLabSpec(const json& spec) {
                        SplitEndpoint(eps[1].get<std::string>()), LinkAddresses(links[i], "ipv4"),
                        LinkAddresses(links[i], "ipv6"), ReadImpairment(links[i])});
   }
-  if (const json* netlab = Object(spec, "netlab"))
+  if (const json* netlab = ObjectAt(spec, "netlab"))
     s.netlab = NetlabSpec{Str(*netlab, "topology"), Map(*netlab, "files")};
   return s;
 }
 
 LabSpec ReadLabObjectSpec(const json& lab) {
   static const json kNone = json::object();
-  const json* spec = Object(lab, "spec");
+  const json* spec = ObjectAt(lab, "spec");
   return ReadLabSpec(spec ? *spec : kNone);
 }
 

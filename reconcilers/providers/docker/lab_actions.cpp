@@ -1,4 +1,4 @@
-#include "reconcilers/lab/lab_actions.h"
+#include "reconcilers/providers/docker/lab_actions.h"
 
 #include <spdlog/spdlog.h>
 
@@ -15,6 +15,7 @@
 #include "drivers/docker/naming.h"
 #include "drivers/net/netns.h"
 #include "drivers/net/process.h"
+#include "reconcilers/providers/docker/docker_realisation.h"
 
 namespace labctl::reconcilers {
 
@@ -91,18 +92,33 @@ api::Result<CaptureRequest> ParseCaptureRequest(const api::LabActions::Params& p
 }  // namespace
 
 DockerLabActions::DockerLabActions(store::Store& store, docker::DockerEngine& engine,
-                                   NetworkBaselines* baselines, ContainerStartedHook network_hook)
+                                   RealisationSource& source, NetworkBaselines* baselines,
+                                   ContainerStartedHook network_hook)
     : store_(store),
       engine_(engine),
+      source_(source),
       baselines_(baselines),
       network_hook_(std::move(network_hook)) {}
+
+api::Result<std::string> DockerLabActions::ContainerOf(const json& lab,
+                                                         const std::string& node) {
+  LABCTL_RETURN_IF_ERROR(CheckNodeName(node));
+  auto model = source_.Model(lab);
+  if (!model.ok()) return model.status();
+  const NodeModel* n = model->FindNode(node);
+  if (n == nullptr)
+    return Status::NotFound("node " + node + " of lab " + api::Name(lab) +
+                            " has no container (is the lab up?)");
+  return n->container;
+}
 
 api::Result<std::string> DockerLabActions::NodeContainer(const std::string& lab,
                                                          const std::string& node) {
   auto object = store_.Get(api::Kind::kLab, lab);
   if (!object.ok()) return object.status();
-  LABCTL_RETURN_IF_ERROR(CheckNodeName(node));
-  auto info = engine_.InspectContainer(docker::ContainerName(lab, node));
+  auto container = ContainerOf(*object, node);
+  if (!container.ok()) return container.status();
+  auto info = engine_.InspectContainer(*container);
   if (!info.ok()) {
     if (info.status().code() == api::Code::kNotFound)
       return Status::NotFound("node " + node + " of lab " + lab +
@@ -244,10 +260,9 @@ api::Result<api::LabActions::Stream> DockerLabActions::Logs(const std::string& l
                                                             const api::Principal&) {
   auto object = store_.Get(api::Kind::kLab, lab);
   if (!object.ok()) return object.status();
-  std::string node = Param(params, "node", "");
-  LABCTL_RETURN_IF_ERROR(CheckNodeName(node));
-  std::string container = docker::ContainerName(lab, node);
-  auto info = engine_.InspectContainer(container);
+  auto container = ContainerOf(*object, Param(params, "node", ""));
+  if (!container.ok()) return container.status();
+  auto info = engine_.InspectContainer(*container);
   if (!info.ok()) return info.status();
   int tail = -1;  // all
   if (const std::string text = Param(params, "tailLines", "-1"); text != "-1") {
