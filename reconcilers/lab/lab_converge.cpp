@@ -226,8 +226,8 @@ class Pass {
     api::Status after_ready = AllNodesReady() ? provider_.AllReady() : api::Status::Ok();
     if (!after_ready.ok()) {
       report.ready = {"Ready", "False", after_ready.reason(), after_ready.message(), generation_};
-      report.phase = previous_phase_ == "Ready" || previous_phase_ == "Degraded" ? "Degraded"
-                                                                                : "Provisioning";
+      report.phase =
+          previous_phase_ == "Ready" || previous_phase_ == "Degraded" ? "Degraded" : "Provisioning";
     }
     auto st = WriteLabReport(ctx_.store, name_, report, ctx_.clock.Now());
     if (!st.ok()) return ReconcileResult::Error(st);

@@ -112,8 +112,7 @@ class LabProvider {
   virtual ~LabProvider() = default;
   // Opens a convergence pass over `lab` (a Lab object whose spec.provider names this provider).
   // An error (the provider's own input cannot be realised) fails the pass.
-  virtual api::Result<std::unique_ptr<LabPass>> Open(const api::json& lab,
-                                                     LabEventSink events) = 0;
+  virtual api::Result<std::unique_ptr<LabPass>> Open(const api::json& lab, LabEventSink events) = 0;
   // Removes everything the lab holds on the engine (its Lab object may be gone). Harmless for a
   // lab this provider never realised.
   virtual api::Result<TornDown> TearDown(const std::string& lab, TearDownReason why) = 0;

@@ -48,8 +48,8 @@ class FakeLabTest : public ::testing::Test {
       reconcilers::LabReconcilerOptions options = {}) {
     provider_ = reconcilers::MakeDockerProvider(*store_, engine_, std::move(docker));
     return std::make_unique<reconcilers::LabReconciler>(
-        *store_, reconcilers::LabProviders{{reconcilers::kDockerProvider, provider_.get()}},
-        clock_, nullptr, std::move(options));
+        *store_, reconcilers::LabProviders{{reconcilers::kDockerProvider, provider_.get()}}, clock_,
+        nullptr, std::move(options));
   }
 
   api::FakeClock clock_;

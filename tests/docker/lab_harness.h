@@ -2,7 +2,7 @@
 // dockerd, LabReconciler with provider docker under a runtime::Controller, and the
 // DockerEventWatcher feeding it —
 // wired exactly as labd wires them (with_network: also the network hook labd installs as
-// on_container_started: interface names, routes, NAT, links). Used by the real-dockerd
+// its network_hook: interface names, routes, NAT, links). Used by the real-dockerd
 // integration tests.
 #pragma once
 
@@ -34,8 +34,8 @@ class LabHarness {
     reconcilers::LabReconcilerOptions o;
     o.orphan_lab_prefix = orphan_prefix;
     reconciler_ = std::make_unique<reconcilers::LabReconciler>(
-        *store_, reconcilers::LabProviders{{reconcilers::kDockerProvider, provider_.get()}},
-        clock_, recorder_.get(), o);
+        *store_, reconcilers::LabProviders{{reconcilers::kDockerProvider, provider_.get()}}, clock_,
+        recorder_.get(), o);
     controller_ = std::make_unique<runtime::Controller>(
         *store_, api::Kind::kLab, *reconciler_,
         runtime::ControllerOptions{.name = "lab", .workers = 2});

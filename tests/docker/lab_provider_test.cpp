@@ -1,11 +1,13 @@
-// The Lab provider seam (reconcilers/lab/lab_provider.h): a provider added from outside the
-// docker folder — "mini", defined only in this test — runs through the same LabReconciler as
-// provider docker and reuses the Docker realisation (docker_realisation.h) with its own model:
-// its own container names, labels and environment, and its own hooks. Against the FakeEngine
-// and a real Store on a temp dir.
+// The Lab provider seam (reconcilers/lab/lab_provider.h), with two providers defined only in
+// this test beside provider docker: "memory" implements LabProvider directly and touches no
+// engine at all (the reconciler needs nothing of Docker from a provider), and "mini" reuses the
+// Docker realisation (docker_realisation.h) with its own model: its own container names,
+// labels and environment, and its own hooks. Against the FakeEngine and a real Store on a temp
+// dir.
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <vector>
 
@@ -14,6 +16,7 @@
 #include "drivers/docker/naming.h"
 #include "reconcilers/lab/lab_reconciler.h"
 #include "reconcilers/lab/provider_lab_actions.h"
+#include "reconcilers/lab/up_decision.h"
 #include "reconcilers/providers/docker/docker_realisation.h"
 
 namespace labctl {
@@ -34,10 +37,8 @@ class MiniSource : public reconcilers::RealisationSource {
     m.uid = api::Uid(lab);
     m.generation = api::Generation(lab);
     m.provider = "mini";
-    m.networks.push_back({.name = "net",
-                          .docker_name = "mini-" + m.name,
-                          .subnet = "10.77.0.0/24",
-                          .hash = "n1"});
+    m.networks.push_back(
+        {.name = "net", .docker_name = "mini-" + m.name, .subnet = "10.77.0.0/24", .hash = "n1"});
     for (const auto& n : lab["spec"].value("nodes", json::array())) {
       NodeModel node;
       node.name = n.value("name", "");
@@ -82,6 +83,82 @@ class MiniSource : public reconcilers::RealisationSource {
   std::vector<std::pair<std::string, TearDownReason>> torn_down;
 };
 
+// Provider "memory": spec.nodes are entries of a map, "running" once brought up; its actions
+// answer Inspect with the node's entry and refuse the rest.
+class MemoryProvider : public reconcilers::LabProvider, public api::LabActions {
+ public:
+  class Pass : public reconcilers::LabPass {
+   public:
+    Pass(MemoryProvider& p, const json& lab) : p_(p), lab_(api::Name(lab)) {
+      for (const auto& n : lab["spec"].value("nodes", json::array()))
+        nodes_.push_back({n.value("name", ""), {}, 1});
+    }
+    const std::vector<reconcilers::ProviderNode>& Nodes() const override { return nodes_; }
+    api::Result<std::map<std::string, reconcilers::KeptNode>> Converge(
+        const reconcilers::LabRequests&) override {
+      std::lock_guard<std::mutex> l(p_.mu);
+      std::map<std::string, reconcilers::KeptNode> kept;
+      for (const auto& [node, state] : p_.running[lab_]) kept[node] = {"mem-" + node, state};
+      return kept;
+    }
+    api::Status Reset() override { return api::Status::Ok(); }
+    reconcilers::NodeState BringUp(const std::string& node,
+                                   const std::optional<reconcilers::KeptNode>&,
+                                   const reconcilers::NodeState& previous,
+                                   api::TimePoint) override {
+      std::lock_guard<std::mutex> l(p_.mu);
+      p_.running[lab_][node] = "running";
+      reconcilers::NodeState s = previous;
+      s.container_id = "mem-" + node;
+      s.state = "running";
+      s.ready = true;
+      s.addresses = {{"mem", "192.0.2.1"}};
+      return s;
+    }
+
+   private:
+    MemoryProvider& p_;
+    std::string lab_;
+    std::vector<reconcilers::ProviderNode> nodes_;
+  };
+
+  api::Result<std::unique_ptr<reconcilers::LabPass>> Open(const json& lab,
+                                                          reconcilers::LabEventSink) override {
+    return std::unique_ptr<reconcilers::LabPass>(std::make_unique<Pass>(*this, lab));
+  }
+  api::Result<reconcilers::TornDown> TearDown(const std::string& lab, TearDownReason) override {
+    std::lock_guard<std::mutex> l(mu);
+    reconcilers::TornDown removed{static_cast<int>(running[lab].size()), 0};
+    running.erase(lab);
+    return removed;
+  }
+  api::Result<int> RemoveOrphans(const reconcilers::KeepOwner&) override { return 0; }
+  api::LabActions& Actions() override { return *this; }
+
+  api::Result<json> Exec(const std::string&, const json&, const api::Principal&) override {
+    return api::Status::BadRequest("memory nodes run nothing");
+  }
+  api::Result<Stream> Logs(const std::string&, const Params&, const api::Principal&) override {
+    return api::Status::BadRequest("memory nodes log nothing");
+  }
+  api::Result<Stream> Capture(const std::string&, const Params&, const api::Principal&) override {
+    return api::Status::BadRequest("memory nodes have no interfaces");
+  }
+  api::Result<json> Inspect(const std::string& lab, const Params& params,
+                            const api::Principal&) override {
+    std::lock_guard<std::mutex> l(mu);
+    auto node = running[lab].find(params.count("node") ? params.at("node") : "");
+    if (node == running[lab].end()) return api::Status::NotFound("no such node");
+    return json{{"container", {{"State", node->second}}}};
+  }
+  api::Result<json> Reset(const std::string&, const api::Principal&) override {
+    return json{{"nodes", json::array()}};
+  }
+
+  std::mutex mu;
+  std::map<std::string, std::map<std::string, std::string>> running;  // lab -> node -> state
+};
+
 json MiniLab(const std::string& name) {
   return {{"apiVersion", api::kApiVersion},
           {"kind", "Lab"},
@@ -101,11 +178,12 @@ class LabProviderTest : public testing::FakeLabTest {
     auto source = std::make_unique<MiniSource>();
     mini_source_ = source.get();
     docker_ = reconcilers::MakeDockerProvider(*store_, engine_);
-    mini_ = std::make_unique<reconcilers::DockerRealisation>(*store_, engine_, std::move(source),
-                                                             reconcilers::DockerRealisationOptions{});
-    providers_ = {{reconcilers::kDockerProvider, docker_.get()}, {"mini", mini_.get()}};
-    reconciler_ = std::make_unique<reconcilers::LabReconciler>(*store_, providers_, clock_,
-                                                               nullptr);
+    mini_ = std::make_unique<reconcilers::DockerRealisation>(
+        *store_, engine_, std::move(source), reconcilers::DockerRealisationOptions{});
+    providers_ = {
+        {reconcilers::kDockerProvider, docker_.get()}, {"mini", mini_.get()}, {"memory", &memory_}};
+    reconciler_ =
+        std::make_unique<reconcilers::LabReconciler>(*store_, providers_, clock_, nullptr);
   }
 
   json Create(const json& lab) {
@@ -116,8 +194,41 @@ class LabProviderTest : public testing::FakeLabTest {
 
   MiniSource* mini_source_ = nullptr;
   std::unique_ptr<reconcilers::DockerRealisation> docker_, mini_;
+  MemoryProvider memory_;
   reconcilers::LabProviders providers_;
 };
+
+TEST_F(LabProviderTest, AProviderWithoutAnEngineGetsTheSameLifecycleAndStatusShape) {
+  json lab = MiniLab("mem1");
+  lab["spec"]["provider"] = "memory";
+  Create(lab);
+  ASSERT_TRUE(Settle("mem1").status.ok());
+  EXPECT_TRUE(engine_.ContainerNames().empty());  // nothing on Docker
+  json got = Get("mem1");
+  EXPECT_TRUE(api::HasFinalizer(got, api::kTeardownFinalizer));
+  EXPECT_EQ(got["status"]["phase"], "Ready");
+  EXPECT_TRUE(api::IsConditionTrue(got, "Ready"));
+  EXPECT_TRUE(api::IsConditionTrue(got, "Provisioned"));
+  ASSERT_EQ(got["status"]["nodes"].size(), 2u);
+  EXPECT_EQ(got["status"]["nodes"][1]["name"], "b");
+  EXPECT_EQ(got["status"]["nodes"][1]["containerID"], "mem-b");
+  EXPECT_EQ(got["status"]["nodes"][1]["ready"], true);
+  // The lab's actions reach its provider.
+  reconcilers::ProviderLabActions actions(*store_, providers_);
+  auto inspected = actions.Inspect("mem1", {{"node", "a"}}, api::Principal{});
+  ASSERT_TRUE(inspected.ok()) << inspected.status().ToString();
+  EXPECT_EQ((*inspected)["container"]["State"], "running");
+  // Stop and delete go through the provider's TearDown.
+  json stopped = Get("mem1");
+  stopped["metadata"]["annotations"][reconcilers::kStoppedAnnotation] = "true";
+  ASSERT_TRUE(store_->Update(api::Kind::kLab, stopped).ok());
+  ASSERT_TRUE(Settle("mem1").status.ok());
+  EXPECT_EQ(Get("mem1")["status"]["phase"], "Stopped");
+  EXPECT_TRUE(memory_.running.count("mem1") == 0);
+  ASSERT_TRUE(store_->Delete(api::Kind::kLab, "mem1").ok());
+  Settle("mem1");
+  EXPECT_FALSE(store_->Get(api::Kind::kLab, "mem1").ok());
+}
 
 TEST_F(LabProviderTest, AProviderOutsideTheDockerFolderBringsItsLabUpWithItsOwnNames) {
   Create(MiniLab("m1"));

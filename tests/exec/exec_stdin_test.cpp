@@ -13,8 +13,8 @@
 #include "drivers/docker/exec_runner.h"
 #include "drivers/docker/fake_engine.h"
 #include "drivers/docker/naming.h"
-#include "reconcilers/providers/docker/exec_stdin_registry.h"
 #include "reconcilers/providers/docker/docker_provider.h"
+#include "reconcilers/providers/docker/exec_stdin_registry.h"
 #include "tests/support/labd_process.h"
 
 namespace labctl {
@@ -152,8 +152,9 @@ TEST_F(ExecStdinTest, RunExecHandsOverStdinAndReportsTheExitCode) {
 }
 
 TEST_F(ExecStdinTest, BufferedExecFeedsTheStdinTextThenEof) {
-  auto r = provider_->Actions().Exec(kLab, {{"node", "n"}, {"command", {"cat"}}, {"stdin", "a\nb\n"}},
-                          api::Principal{"alice", {}});
+  auto r =
+      provider_->Actions().Exec(kLab, {{"node", "n"}, {"command", {"cat"}}, {"stdin", "a\nb\n"}},
+                                api::Principal{"alice", {}});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ((*r)["stdout"], "a\nb\n");
   EXPECT_EQ((*r)["exitCode"], 0);

@@ -55,9 +55,7 @@ class DockerPass : public LabPass {
     return kept;
   }
 
-  Status Reset() override {
-    return options_.reset_lab ? options_.reset_lab(model_) : Status::Ok();
-  }
+  Status Reset() override { return options_.reset_lab ? options_.reset_lab(model_) : Status::Ok(); }
 
   NodeState BringUp(const std::string& name, const std::optional<KeptNode>& kept,
                     const NodeState& previous, api::TimePoint now) override {

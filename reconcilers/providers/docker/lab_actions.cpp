@@ -100,8 +100,7 @@ DockerLabActions::DockerLabActions(store::Store& store, docker::DockerEngine& en
       baselines_(baselines),
       network_hook_(std::move(network_hook)) {}
 
-api::Result<std::string> DockerLabActions::ContainerOf(const json& lab,
-                                                         const std::string& node) {
+api::Result<std::string> DockerLabActions::ContainerOf(const json& lab, const std::string& node) {
   LABCTL_RETURN_IF_ERROR(CheckNodeName(node));
   auto model = source_.Model(lab);
   if (!model.ok()) return model.status();

@@ -5,8 +5,8 @@
 
 #include "drivers/net/netns.h"
 #include "drivers/net/process.h"
-#include "reconcilers/providers/docker/lab_actions.h"
 #include "reconcilers/providers/docker/docker_realisation.h"
+#include "reconcilers/providers/docker/lab_actions.h"
 #include "reconcilers/providers/docker/lab_reset.h"
 
 namespace labctl::reconcilers {

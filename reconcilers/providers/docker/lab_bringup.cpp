@@ -67,8 +67,8 @@ NodeState EnsureNodeRunning(docker::DockerEngine& engine, const LabModel& lab,
     for (size_t i = 1; i < node.interfaces.size(); ++i) {
       const auto& f = node.interfaces[i];
       const NetworkModel* network = lab.FindNetwork(f.network);
-      auto st = engine.ConnectNetwork(
-          id, {network ? network->docker_name : f.network, f.ipv4, f.ipv6});
+      auto st =
+          engine.ConnectNetwork(id, {network ? network->docker_name : f.network, f.ipv4, f.ipv6});
       if (!st.ok()) {
         s.container_id = id;
         s.state = "created";

@@ -35,8 +35,7 @@ struct StartHooks {
 NodeState EnsureNodeRunning(docker::DockerEngine& engine, const LabModel& lab,
                             const NodeModel& node,
                             const std::optional<docker::ContainerSummary>& existing,
-                            const NodeState& previous, const StartHooks& hooks,
-                            api::TimePoint now);
+                            const NodeState& previous, const StartHooks& hooks, api::TimePoint now);
 
 // Runs the readiness probe once and updates `state` (no probe configured: ready at once). The
 // attempt is killed after the probe's timeoutSeconds and counts as a failure.

@@ -42,8 +42,8 @@ docker::ContainerSpec ContainerSpecFor(const LabModel& lab, const NodeModel& nod
   c.sysctls = node.sysctls;
   c.privileged = node.privileged;
   c.binds = node.binds;
-  c.labels = WithOwnLabels(node.labels,
-                           docker::ContainerLabels(lab.name, lab.uid, node.name, node.hash));
+  c.labels =
+      WithOwnLabels(node.labels, docker::ContainerLabels(lab.name, lab.uid, node.name, node.hash));
   if (!node.interfaces.empty()) {
     const auto& f = node.interfaces.front();
     const NetworkModel* network = lab.FindNetwork(f.network);

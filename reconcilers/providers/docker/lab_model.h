@@ -31,17 +31,17 @@ struct NetworkModel {
   std::string docker_name;  // the Docker network
   std::string subnet;
   std::string ipv6_subnet;
-  std::string hash;           // what the network was created from: a change recreates it
-  docker::LabelMap labels;    // beside labctl's own
-  docker::LabelMap options;   // Docker driver options
+  std::string hash;          // what the network was created from: a change recreates it
+  docker::LabelMap labels;   // beside labctl's own
+  docker::LabelMap options;  // Docker driver options
 };
 
 struct InterfaceModel {
   std::string network;  // NetworkModel::name
   std::string ipv4;     // static addresses; empty: Docker's IPAM picks
   std::string ipv6;
-  std::string ifname;             // the name inside the node, pinned by MAC after start
-  net::Impairment impairment;     // applied from the host (empty: none)
+  std::string ifname;          // the name inside the node, pinned by MAC after start
+  net::Impairment impairment;  // applied from the host (empty: none)
 };
 
 struct ReadinessModel {
@@ -82,7 +82,7 @@ struct LabModel {
   std::string provider;
   std::string spec_hash;
   std::vector<NetworkModel> networks;
-  std::vector<NodeModel> nodes;     // the nodes to run (skipped groups left out), in order
+  std::vector<NodeModel> nodes;      // the nodes to run (skipped groups left out), in order
   std::vector<net::LinkPlan> links;  // point-to-point veth links between nodes
 
   const NodeModel* FindNode(const std::string& name) const;

@@ -21,8 +21,7 @@ std::set<std::string> PlanNetworks(const LabModel& model,
     for (const auto& m : model.networks)
       if (m.name == LabelOf(n.labels, kLabelNetwork)) want = &m;
     bool matches = want && LabelOf(n.labels, kLabelUid) == model.uid &&
-                   LabelOf(n.labels, kLabelSpecHash) == want->hash &&
-                   n.name == want->docker_name &&
+                   LabelOf(n.labels, kLabelSpecHash) == want->hash && n.name == want->docker_name &&
                    !current.count(want->name);
     if (matches)
       current[want->name] = &n;
@@ -66,8 +65,7 @@ LabPlan PlanLab(const LabModel& model, const std::vector<docker::ContainerSummar
     const std::string node_name = LabelOf(c.labels, kLabelNode);
     const NodeModel* node = model.FindNode(node_name);
     bool keep = node && LabelOf(c.labels, kLabelUid) == model.uid &&
-                LabelOf(c.labels, kLabelSpecHash) == node->hash &&
-                c.name == node->container &&
+                LabelOf(c.labels, kLabelSpecHash) == node->hash && c.name == node->container &&
                 !plan.keep.count(node_name) && !requests.recreate_nodes.count(node_name) &&
                 !UsesAny(*node, new_networks) && !HalfCreated(model, *node, c) &&
                 c.state != "dead" && c.state != "removing";
