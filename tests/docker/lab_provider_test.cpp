@@ -46,7 +46,9 @@ class MiniSource : public reconcilers::RealisationSource {
       node.image = n.value("image", "");
       node.env = {{"MINI_NODE", node.name}};
       node.labels = {{"mini.example/node", node.name}};
-      node.interfaces.push_back({.network = "net", .ifname = "eth0"});
+      node.interfaces.push_back({.network = "net",
+                                 .ipv4 = "10.77.0." + std::to_string(m.nodes.size() + 1),
+                                 .ifname = "eth0"});
       node.hash = node.image;
       m.nodes.push_back(node);
     }

@@ -10,6 +10,7 @@
 #include "docker/fake_lab_test.h"
 #include "drivers/docker/fake_engine.h"
 #include "drivers/docker/naming.h"
+#include "reconcilers/lab/up_decision.h"
 #include "reconcilers/providers/docker/docker_provider.h"
 
 namespace labctl {

@@ -17,7 +17,7 @@ api::LabSpec NatlabSpec() {
   ss << in.rdbuf();
   auto docs = api::ParseYamlDocuments(ss.str());
   EXPECT_TRUE(docs.ok());
-  return api::ReadLabSpec(docs.ok() ? (*docs)[0]["spec"] : json());
+  return api::ReadLabSpec(docs.ok() ? (*docs)[0]["spec"] : api::json());
 }
 
 const api::LabNodeSpec& Node(const api::LabSpec& spec, const std::string& name) {
