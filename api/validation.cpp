@@ -4,6 +4,7 @@
 
 #include "api/field_errors.h"
 #include "api/input_limits.h"
+#include "api/lab_spec.h"
 #include "api/lab_validation.h"
 #include "api/labels.h"
 
@@ -172,24 +173,7 @@ bool IsDnsLabel(std::string_view s) {
 }
 
 void DefaultLab(json& lab) {
-  if (!lab.is_object() || !lab.contains("spec") || !lab["spec"].is_object()) return;
-  json& spec = lab["spec"];
-  SetDefault(spec, "provider", "docker");
-  SetDefault(spec, "runPolicy", "OnDemand");
-  SetDefault(spec, "idleTimeoutSeconds", 0);
-  if (!spec.contains("nodes") || !spec["nodes"].is_array()) return;
-  for (json& node : spec["nodes"]) {
-    if (!node.is_object()) continue;
-    if (node.contains("interfaces") && node["interfaces"].is_array()) {
-      json& ifaces = node["interfaces"];
-      for (size_t i = 0; i < ifaces.size(); ++i)
-        if (ifaces[i].is_object()) SetDefault(ifaces[i], "ifname", "eth" + std::to_string(i));
-    }
-    if (node.contains("readiness") && node["readiness"].is_object()) {
-      SetDefault(node["readiness"], "periodSeconds", 1);
-      SetDefault(node["readiness"], "timeoutSeconds", 60);
-    }
-  }
+  if (lab.is_object() && lab.contains("spec")) DefaultLabSpec(lab["spec"]);
 }
 
 void DefaultSession(json& session) {

@@ -16,20 +16,21 @@
 
 #include "api/clock.h"
 #include "api/yaml.h"
+#include "controller/labd/labd_flags.h"
+#include "controller/labd/session_stack.h"
 #include "controller/runtime/controller.h"
 #include "controller/runtime/event_recorder.h"
 #include "controller/server/api_server.h"
 #include "controller/server/auth.h"
-#include "controller/labd/labd_flags.h"
 #include "controller/labd/labd_metrics.h"
 #include "controller/server/listen_socket.h"
-#include "controller/labd/session_stack.h"
 #include "drivers/docker/event_watcher.h"
 #include "drivers/docker/http_engine.h"
 #include "drivers/docker/naming.h"
-#include "reconcilers/lab/lab_actions.h"
-#include "reconcilers/lab/lab_network_hook.h"
 #include "reconcilers/lab/lab_reconciler.h"
+#include "reconcilers/lab/provider_lab_actions.h"
+#include "reconcilers/providers/docker/docker_provider.h"
+#include "reconcilers/providers/docker/lab_network_hook.h"
 #include "store/store.h"
 
 namespace {
@@ -80,8 +81,9 @@ struct Controllers {
   std::unique_ptr<docker::HttpEngine> engine;
   std::unique_ptr<server::SessionStack> sessions;
   std::unique_ptr<reconcilers::NetworkBaselines> baselines;  // for lab reset
+  std::unique_ptr<reconcilers::DockerRealisation> docker_provider;
   std::unique_ptr<reconcilers::LabReconciler> lab_reconciler;
-  std::unique_ptr<reconcilers::DockerLabActions> lab_actions;
+  std::unique_ptr<reconcilers::ProviderLabActions> lab_actions;
   std::unique_ptr<runtime::Controller> labs;
   std::unique_ptr<docker::DockerEventWatcher> docker_events;
 
@@ -99,17 +101,21 @@ struct Controllers {
     session_options.neops.labs.files_dir = flags.data_dir + "/labs";
     sessions = server::SessionStack::Attach(server, store, clock, events.get(), session_options);
 
+    baselines = std::make_unique<reconcilers::NetworkBaselines>(flags.data_dir + "/netstate");
+    reconcilers::DockerRealisationOptions docker_options;
+    docker_options.baselines = baselines.get();
+    docker_options.network_hook = reconcilers::MakeLabNetworkHook(store, *engine, baselines.get());
+    docker_options.reset_lab =
+        reconcilers::MakeLabResetStep(*engine, baselines.get(), docker_options.network_hook);
+    docker_provider = reconcilers::MakeDockerProvider(store, *engine, docker_options);
+    const reconcilers::LabProviders providers = {
+        {reconcilers::kDockerProvider, docker_provider.get()}};
+
     reconcilers::LabReconcilerOptions lab_options;
     lab_options.orphan_lab_prefix = flags.orphan_lab_prefix;
-    baselines = std::make_unique<reconcilers::NetworkBaselines>(flags.data_dir + "/netstate");
-    lab_options.on_container_started =
-        reconcilers::MakeLabNetworkHook(store, *engine, baselines.get());
-    lab_options.reset_lab =
-        reconcilers::MakeLabResetStep(*engine, baselines.get(), lab_options.on_container_started);
-    lab_reconciler = std::make_unique<reconcilers::LabReconciler>(store, *engine, clock,
+    lab_reconciler = std::make_unique<reconcilers::LabReconciler>(store, providers, clock,
                                                                   events.get(), lab_options);
-    lab_actions = std::make_unique<reconcilers::DockerLabActions>(store, *engine, baselines.get(),
-                                                                  lab_options.on_container_started);
+    lab_actions = std::make_unique<reconcilers::ProviderLabActions>(store, providers);
     server.SetLabActions(lab_actions.get());
     labs = std::make_unique<runtime::Controller>(store, api::Kind::kLab, *lab_reconciler,
                                                  runtime::ControllerOptions{.name = "lab"});

@@ -10,7 +10,8 @@
 #include "docker/fake_lab_test.h"
 #include "drivers/docker/fake_engine.h"
 #include "drivers/docker/naming.h"
-#include "reconcilers/lab/lab_model.h"
+#include "reconcilers/lab/up_decision.h"
+#include "reconcilers/providers/docker/docker_provider.h"
 
 namespace labctl {
 namespace {
@@ -25,7 +26,7 @@ class LabReconcilerTest : public testing::FakeLabTest {
  protected:
   void SetUp() override {
     store_ = testing::OpenTempStore("labrec");
-    reconciler_ = std::make_unique<LabReconciler>(*store_, engine_, clock_, nullptr);
+    reconciler_ = MakeReconciler();
   }
 
   json Create(const json& lab) {
@@ -333,14 +334,14 @@ TEST_F(LabReconcilerTest, RecreateAnnotationRecreatesOneNodeOnce) {
 
 TEST_F(LabReconcilerTest, ContainerStartedHookRunsAfterEveryStart) {
   std::atomic<int> hooks{0};
-  reconcilers::LabReconcilerOptions o;
-  o.on_container_started = [&](const reconcilers::LabModel&, const reconcilers::NodeModel&,
-                               const docker::ContainerInfo& c) {
+  reconcilers::DockerRealisationOptions o;
+  o.network_hook = [&](const reconcilers::LabModel&, const reconcilers::NodeModel&,
+                       const docker::ContainerInfo& c) {
     EXPECT_GT(c.pid, 0);
     ++hooks;
     return api::Status::Ok();
   };
-  reconciler_ = std::make_unique<LabReconciler>(*store_, engine_, clock_, nullptr, o);
+  reconciler_ = MakeReconciler(o);
   Create(TwoNetLab("l14", 9, ThreeNodes()));
   Settle("l14");
   EXPECT_EQ(hooks, 3);
@@ -365,15 +366,15 @@ TEST_F(LabReconcilerTest, LabOfAnotherLabdOnTheSameEngineIsLeftAlone) {
   // another's lab just because its own store does not hold it.
   reconcilers::LabReconcilerOptions o;
   o.orphan_lab_prefix = "mine";
-  LabReconciler scoped(*store_, engine_, clock_, nullptr, o);
+  auto scoped = MakeReconciler({}, o);
   for (const char* lab : {"theirs", "mine-gone"})
     ASSERT_TRUE(engine_
                     .CreateContainer({.name = std::string("labctl-") + lab + "-n",
                                       .image = "labbox:latest",
                                       .labels = docker::ContainerLabels(lab, "u", "n", "h")})
                     .ok());
-  EXPECT_TRUE(scoped.Reconcile("theirs").status.ok());
-  EXPECT_TRUE(scoped.Reconcile("mine-gone").status.ok());
+  EXPECT_TRUE(scoped->Reconcile("theirs").status.ok());
+  EXPECT_TRUE(scoped->Reconcile("mine-gone").status.ok());
   EXPECT_EQ(engine_.ContainerNames(), std::vector<std::string>{"labctl-theirs-n"});
 }
 

@@ -20,9 +20,9 @@
 
 #include "api/status.h"
 #include "drivers/docker/engine.h"
-#include "reconcilers/lab/lab_bringup.h"
-#include "reconcilers/lab/lab_model.h"
-#include "reconcilers/lab/network_baselines.h"
+#include "reconcilers/providers/docker/lab_bringup.h"
+#include "reconcilers/providers/docker/lab_model.h"
+#include "reconcilers/providers/docker/network_baselines.h"
 
 namespace labctl::reconcilers {
 

@@ -1,4 +1,4 @@
-#include "reconcilers/lab/network_baselines.h"
+#include "reconcilers/providers/docker/network_baselines.h"
 
 #include <filesystem>
 #include <fstream>

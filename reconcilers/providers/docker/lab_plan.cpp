@@ -1,4 +1,4 @@
-#include "reconcilers/lab/lab_plan.h"
+#include "reconcilers/providers/docker/lab_plan.h"
 
 #include "drivers/docker/naming.h"
 
@@ -21,8 +21,7 @@ std::set<std::string> PlanNetworks(const LabModel& model,
     for (const auto& m : model.networks)
       if (m.name == LabelOf(n.labels, kLabelNetwork)) want = &m;
     bool matches = want && LabelOf(n.labels, kLabelUid) == model.uid &&
-                   LabelOf(n.labels, kLabelSpecHash) == want->hash &&
-                   n.name == docker::NetworkName(model.name, want->name) &&
+                   LabelOf(n.labels, kLabelSpecHash) == want->hash && n.name == want->docker_name &&
                    !current.count(want->name);
     if (matches)
       current[want->name] = &n;
@@ -49,23 +48,24 @@ bool UsesAny(const NodeModel& node, const std::set<std::string>& networks) {
 bool HalfCreated(const LabModel& model, const NodeModel& node, const docker::ContainerSummary& c) {
   if (c.state != "created") return false;
   std::set<std::string> have(c.networks.begin(), c.networks.end());
-  for (const auto& f : node.interfaces)
-    if (!have.count(docker::NetworkName(model.name, f.network))) return true;
+  for (const auto& f : node.interfaces) {
+    const NetworkModel* network = model.FindNetwork(f.network);
+    if (!have.count(network ? network->docker_name : f.network)) return true;
+  }
   return false;
 }
 
 }  // namespace
 
 LabPlan PlanLab(const LabModel& model, const std::vector<docker::ContainerSummary>& containers,
-                const std::vector<docker::NetworkInfo>& networks, const PlanRequests& requests) {
+                const std::vector<docker::NetworkInfo>& networks, const LabRequests& requests) {
   LabPlan plan;
   std::set<std::string> new_networks = PlanNetworks(model, networks, plan);
   for (const auto& c : containers) {
     const std::string node_name = LabelOf(c.labels, kLabelNode);
     const NodeModel* node = model.FindNode(node_name);
     bool keep = node && LabelOf(c.labels, kLabelUid) == model.uid &&
-                LabelOf(c.labels, kLabelSpecHash) == node->hash &&
-                c.name == docker::ContainerName(model.name, node->name) &&
+                LabelOf(c.labels, kLabelSpecHash) == node->hash && c.name == node->container &&
                 !plan.keep.count(node_name) && !requests.recreate_nodes.count(node_name) &&
                 !UsesAny(*node, new_networks) && !HalfCreated(model, *node, c) &&
                 c.state != "dead" && c.state != "removing";

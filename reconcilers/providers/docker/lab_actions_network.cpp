@@ -3,11 +3,11 @@
 // lab_reset.h, shared with the LabReconciler's warm hand-over).
 #include <spdlog/spdlog.h>
 
-#include "reconcilers/lab/lab_actions.h"
-#include "reconcilers/lab/lab_model.h"
-#include "reconcilers/lab/lab_reset.h"
 #include "drivers/net/netns.h"
 #include "drivers/net/process.h"
+#include "reconcilers/providers/docker/docker_realisation.h"
+#include "reconcilers/providers/docker/lab_actions.h"
+#include "reconcilers/providers/docker/lab_reset.h"
 
 namespace labctl::reconcilers {
 
@@ -60,8 +60,9 @@ api::Result<json> DockerLabActions::Inspect(const std::string& lab, const Params
 api::Result<json> DockerLabActions::Reset(const std::string& lab, const api::Principal& who) {
   auto object = store_.Get(api::Kind::kLab, lab);
   if (!object.ok()) return object.status();
-  LabResetReport report =
-      ResetLabNetwork(engine_, ReadLabModel(*object), baselines_, network_hook_);
+  auto model = source_.Model(*object);
+  if (!model.ok()) return model.status();
+  LabResetReport report = ResetLabNetwork(engine_, *model, baselines_, network_hook_);
   json nodes = json::array();
   for (const auto& n : report.nodes) {
     json entry = {{"name", n.name}};

@@ -1,4 +1,4 @@
-#include "reconcilers/lab/lab_reset.h"
+#include "reconcilers/providers/docker/lab_reset.h"
 
 #include <spdlog/spdlog.h>
 
@@ -6,7 +6,7 @@
 #include "drivers/net/conntrack.h"
 #include "drivers/net/nat.h"
 #include "drivers/net/netns.h"
-#include "reconcilers/lab/node_processes.h"
+#include "reconcilers/providers/docker/node_processes.h"
 
 namespace labctl::reconcilers {
 
@@ -41,7 +41,7 @@ LabResetReport ResetLabNetwork(docker::DockerEngine& engine, const LabModel& lab
                                const ContainerStartedHook& network_hook) {
   LabResetReport report;
   for (const auto& node : lab.nodes) {
-    auto info = engine.InspectContainer(docker::ContainerName(lab.name, node.name));
+    auto info = engine.InspectContainer(node.container);
     if (!info.ok() || !info->running || info->pid <= 0 ||
         docker::LabelOf(info->labels, docker::kLabelUid) != lab.uid) {
       report.nodes.push_back({.name = node.name, .skipped = "not running"});

@@ -11,7 +11,8 @@
 #include <vector>
 
 #include "drivers/docker/engine.h"
-#include "reconcilers/lab/lab_model.h"
+#include "reconcilers/lab/lab_provider.h"
+#include "reconcilers/providers/docker/lab_model.h"
 
 namespace labctl::reconcilers {
 
@@ -28,12 +29,7 @@ struct LabPlan {
   }
 };
 
-struct PlanRequests {
-  std::set<std::string> recreate_nodes;  // explicit recreate (labctl lab recreate)
-  bool restart_all = false;              // labctl lab restart
-};
-
 LabPlan PlanLab(const LabModel& model, const std::vector<docker::ContainerSummary>& containers,
-                const std::vector<docker::NetworkInfo>& networks, const PlanRequests& requests);
+                const std::vector<docker::NetworkInfo>& networks, const LabRequests& requests);
 
 }  // namespace labctl::reconcilers

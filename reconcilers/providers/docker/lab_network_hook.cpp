@@ -1,4 +1,4 @@
-#include "reconcilers/lab/lab_network_hook.h"
+#include "reconcilers/providers/docker/lab_network_hook.h"
 
 #include <spdlog/spdlog.h>
 
@@ -6,7 +6,6 @@
 
 #include "drivers/docker/naming.h"
 #include "drivers/net/impairment.h"
-#include "drivers/net/lab_network_plan.h"
 #include "drivers/net/nat.h"
 #include "drivers/net/node_network.h"
 
@@ -16,36 +15,29 @@ namespace {
 using api::json;
 using api::Status;
 
-// MAC (as Docker assigned it per network) -> the interface name the spec declares.
-std::map<std::string, std::string> DesiredNames(const std::string& lab, const json& node,
+// MAC (as Docker assigned it per network) -> the interface name the model declares.
+std::map<std::string, std::string> DesiredNames(const LabModel& lab, const NodeModel& node,
                                                 const docker::ContainerInfo& info) {
   std::map<std::string, std::string> names;
-  const auto ifnames = net::InterfaceNames(node);
-  const json& interfaces = node.value("interfaces", json::array());
-  for (size_t i = 0; i < interfaces.size() && i < ifnames.size(); ++i) {
-    const std::string network = interfaces[i].value("network", "");
+  for (const auto& iface : node.interfaces) {
     for (const auto& ep : info.endpoints) {
       if (ep.mac.empty()) continue;
-      if (ep.network == docker::NetworkName(lab, network) || ep.network == network)
-        names[ep.mac] = ifnames[i];
+      if (lab.NetworkNameOf(ep.network) == iface.network) names[ep.mac] = iface.ifname;
     }
   }
   return names;
 }
 
-Status ApplyRoutes(const json& spec, const json& node, int pid) {
-  auto gateways = net::DefaultGateways(spec, node);
-  if (!gateways.ok()) return gateways.status();
-  auto routes = net::StaticRoutes(node);
-  if (gateways->empty() && routes.empty()) return Status::Ok();
-  return net::SetRoutes(pid, *gateways, routes);
+Status ApplyRoutes(const NodeModel& node, int pid) {
+  LABCTL_RETURN_IF_ERROR(node.gateway_error);
+  if (node.default_gateways.empty() && node.routes.empty()) return Status::Ok();
+  return net::SetRoutes(pid, node.default_gateways, node.routes);
 }
 
-Status ApplyNodeNat(const json& spec, const json& node, int pid) {
-  auto nat = net::NatFor(spec, node);
-  if (!nat.ok()) return nat.status();
-  if (!nat->has_value()) return Status::Ok();
-  auto applied = net::ApplyNat(pid, **nat);
+Status ApplyNodeNat(const NodeModel& node, int pid) {
+  LABCTL_RETURN_IF_ERROR(node.nat_error);
+  if (!node.nat) return Status::Ok();
+  auto applied = net::ApplyNat(pid, *node.nat);
   return applied.ok() ? Status::Ok() : applied.status();
 }
 
@@ -75,33 +67,29 @@ Status RecordLinkMechanism(store::Store& store, const std::string& lab, const ne
   return Status::Conflict("lab " + lab + ": status kept changing while recording links");
 }
 
-// Interface-level impairment (interfaces[].impairment) of the node itself; an interface without
-// one is cleared (a live apply may have removed it).
-Status ApplyInterfaceImpairments(const json& node, int pid) {
-  const auto ifnames = net::InterfaceNames(node);
-  const json& interfaces = node.value("interfaces", json::array());
-  for (size_t i = 0; i < interfaces.size() && i < ifnames.size(); ++i) {
-    const net::Impairment impairment = interfaces[i].contains("impairment")
-                                           ? net::ImpairmentFrom(interfaces[i]["impairment"])
-                                           : net::Impairment{};
-    auto mechanism = net::ApplyImpairment(pid, ifnames[i], impairment);
+// Interface-level impairment of the node itself; an interface without one is cleared (a live
+// apply may have removed it).
+Status ApplyInterfaceImpairments(const NodeModel& node, int pid) {
+  for (const auto& iface : node.interfaces) {
+    auto mechanism = net::ApplyImpairment(pid, iface.ifname, iface.impairment);
     if (!mechanism.ok()) return mechanism.status();
   }
   return Status::Ok();
 }
 
 // Wires every link of `node` whose peer container is running now.
-Status WireLinks(store::Store& store, docker::DockerEngine& engine, const std::string& lab,
-                 const json& spec, const std::string& node, int pid) {
-  for (const auto& link : net::Links(spec)) {
+Status WireLinks(store::Store& store, docker::DockerEngine& engine, const LabModel& lab,
+                 const std::string& node, int pid) {
+  for (const auto& link : lab.links) {
     if (link.node_a != node && link.node_b != node) continue;
     const bool self_is_a = link.node_a == node;
-    const std::string peer = self_is_a ? link.node_b : link.node_a;
-    auto peer_info = engine.InspectContainer(docker::ContainerName(lab, peer));
+    const NodeModel* peer = lab.FindNode(self_is_a ? link.node_b : link.node_a);
+    if (peer == nullptr) continue;  // not part of the running lab
+    auto peer_info = engine.InspectContainer(peer->container);
     if (!peer_info.ok() || !peer_info->running || peer_info->pid <= 0) continue;
     net::LinkEnd a{self_is_a ? pid : peer_info->pid, link.ifname_a, link.addresses_a};
     net::LinkEnd b{self_is_a ? peer_info->pid : pid, link.ifname_b, link.addresses_b};
-    auto wired = net::WireLink(lab, link.index, a, b);
+    auto wired = net::WireLink(lab.name, link.index, a, b);
     if (!wired.ok()) return wired.status();
     // Without an impairment any earlier one is cleared (a live apply may have removed it).
     const net::Impairment impairment = link.impairment.value_or(net::Impairment{});
@@ -110,10 +98,10 @@ Status WireLinks(store::Store& store, docker::DockerEngine& engine, const std::s
       auto applied = net::ApplyImpairment(end->pid, end->ifname, impairment);
       if (!applied.ok()) return applied.status();
       mechanism = *applied;
-      spdlog::debug("lab={} link={} iface={} impairment={}", lab, link.index, end->ifname,
+      spdlog::debug("lab={} link={} iface={} impairment={}", lab.name, link.index, end->ifname,
                     *applied);
     }
-    LABCTL_RETURN_IF_ERROR(RecordLinkMechanism(store, lab, link, mechanism));
+    LABCTL_RETURN_IF_ERROR(RecordLinkMechanism(store, lab.name, link, mechanism));
   }
   return Status::Ok();
 }
@@ -125,17 +113,11 @@ ContainerStartedHook MakeLabNetworkHook(store::Store& store, docker::DockerEngin
   return [&store, &engine, baselines](const LabModel& lab, const NodeModel& node,
                                       const docker::ContainerInfo& info) -> Status {
     if (info.pid <= 0) return Status::Ok();
-    auto object = store.Get(api::Kind::kLab, lab.name);
-    if (!object.ok()) return object.status();
-    const json& spec = (*object)["spec"];
-    const json* node_spec = net::FindNode(spec, node.name);
-    if (node_spec == nullptr) return Status::Ok();
-    LABCTL_RETURN_IF_ERROR(
-        net::RenameInterfaces(info.pid, DesiredNames(lab.name, *node_spec, info)));
-    LABCTL_RETURN_IF_ERROR(ApplyRoutes(spec, *node_spec, info.pid));
-    LABCTL_RETURN_IF_ERROR(ApplyNodeNat(spec, *node_spec, info.pid));
-    LABCTL_RETURN_IF_ERROR(ApplyInterfaceImpairments(*node_spec, info.pid));
-    LABCTL_RETURN_IF_ERROR(WireLinks(store, engine, lab.name, spec, node.name, info.pid));
+    LABCTL_RETURN_IF_ERROR(net::RenameInterfaces(info.pid, DesiredNames(lab, node, info)));
+    LABCTL_RETURN_IF_ERROR(ApplyRoutes(node, info.pid));
+    LABCTL_RETURN_IF_ERROR(ApplyNodeNat(node, info.pid));
+    LABCTL_RETURN_IF_ERROR(ApplyInterfaceImpairments(node, info.pid));
+    LABCTL_RETURN_IF_ERROR(WireLinks(store, engine, lab, node.name, info.pid));
     if (baselines != nullptr) {
       auto snapshot = net::SnapshotNetworkState(info.pid);
       if (!snapshot.ok()) return snapshot.status();

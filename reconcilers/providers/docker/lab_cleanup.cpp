@@ -1,9 +1,11 @@
-#include "reconcilers/lab/lab_cleanup.h"
+#include "reconcilers/providers/docker/lab_cleanup.h"
 
 #include <spdlog/spdlog.h>
 
+#include <mutex>
+
 #include "drivers/docker/naming.h"
-#include "reconcilers/lab/lab_bringup.h"
+#include "reconcilers/lab/run_parallel.h"
 
 namespace labctl::reconcilers {
 namespace {
@@ -28,12 +30,13 @@ api::Status RemoveAll(docker::DockerEngine& engine,
 
 }  // namespace
 
-api::Status RemoveLabObjects(docker::DockerEngine& engine, const std::string& lab) {
+api::Result<TornDown> RemoveLabObjects(docker::DockerEngine& engine, const std::string& lab) {
   auto containers = engine.ListContainers(docker::LabSelector(lab));
   if (!containers.ok()) return containers.status();
   auto networks = engine.ListNetworks(docker::LabSelector(lab));
   if (!networks.ok()) return networks.status();
-  return RemoveAll(engine, *containers, *networks);
+  LABCTL_RETURN_IF_ERROR(RemoveAll(engine, *containers, *networks));
+  return TornDown{static_cast<int>(containers->size()), static_cast<int>(networks->size())};
 }
 
 api::Result<int> RemoveOrphans(docker::DockerEngine& engine, const KeepOwner& keep) {

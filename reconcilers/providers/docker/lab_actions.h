@@ -5,28 +5,32 @@
 // follow), packet capture (the host's tcpdump, started with an argv array in the node's network
 // namespace, its pcap streamed), inspect (engine document plus the node's addresses, routes, rules
 // and qdiscs) and reset (back to the network baseline recorded in NetworkBaselines, then the
-// network hook re-applied). The server has already authenticated and authorised the caller.
-// Thread-safe.
+// network hook re-applied). A node's container is the one the provider's realisation model names
+// (RealisationSource::Model), so this serves every Docker-realised provider. The server has
+// already authenticated and authorised the caller. Thread-safe.
 #pragma once
 
 #include "api/clock.h"
-#include "controller/server/actions.h"
+#include "api/lab_actions.h"
 #include "drivers/docker/engine.h"
 #include "drivers/docker/exec_runner.h"
-#include "reconcilers/lab/exec_stdin_registry.h"
-#include "reconcilers/lab/lab_bringup.h"
-#include "reconcilers/lab/network_baselines.h"
+#include "reconcilers/providers/docker/exec_stdin_registry.h"
+#include "reconcilers/providers/docker/lab_bringup.h"
+#include "reconcilers/providers/docker/network_baselines.h"
 #include "store/store.h"
 
 namespace labctl::reconcilers {
 
 using api::Status;
 
-class DockerLabActions : public server::LabActions {
+class RealisationSource;  // docker_realisation.h
+
+class DockerLabActions : public api::LabActions {
  public:
-  // `baselines` and `network_hook` (labd's on_container_started) are what Reset restores from
-  // and re-applies; without them Reset only flushes conntrack and kills exec'd processes.
-  DockerLabActions(store::Store& store, docker::DockerEngine& engine,
+  // `source` names each node's container. `baselines` and `network_hook` (labd's network hook)
+  // are what Reset restores from and re-applies; without them Reset only flushes conntrack and
+  // kills exec'd processes.
+  DockerLabActions(store::Store& store, docker::DockerEngine& engine, RealisationSource& source,
                    NetworkBaselines* baselines = nullptr, ContainerStartedHook network_hook = {});
 
   api::Result<api::json> Exec(const std::string& lab, const api::json& request,
@@ -54,11 +58,14 @@ class DockerLabActions : public server::LabActions {
                                      bool streamed);
   Status StreamExec(ExecRequest& r, const std::string& lab, const std::string& user,
                     const ByteSink& sink);
-  // The node's container id after checking that the lab and node exist.
+  // The name of the node's container in the lab's model (NotFound: the lab runs no such node).
+  api::Result<std::string> ContainerOf(const api::json& lab, const std::string& node);
+  // The node's running container id after checking that the lab and node exist.
   api::Result<std::string> NodeContainer(const std::string& lab, const std::string& node);
 
   store::Store& store_;
   docker::DockerEngine& engine_;
+  RealisationSource& source_;
   NetworkBaselines* baselines_;
   ContainerStartedHook network_hook_;
   ExecStdinRegistry stdin_execs_;

@@ -1,4 +1,4 @@
-#include "reconcilers/lab/node_processes.h"
+#include "reconcilers/providers/docker/node_processes.h"
 
 #include <signal.h>
 

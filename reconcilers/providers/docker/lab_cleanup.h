@@ -3,19 +3,18 @@
 // uid). Containers go first (force), then networks. Already-gone objects count as removed.
 #pragma once
 
-#include <functional>
 #include <string>
 
 #include "api/status.h"
 #include "drivers/docker/engine.h"
+#include "reconcilers/lab/lab_provider.h"
 
 namespace labctl::reconcilers {
 
-// Removes every container and network labelled with `lab` (any uid).
-api::Status RemoveLabObjects(docker::DockerEngine& engine, const std::string& lab);
+// Removes every container and network labelled with `lab` (any uid); says how many there were.
+api::Result<TornDown> RemoveLabObjects(docker::DockerEngine& engine, const std::string& lab);
 
 // Removes every managed object for which keep(lab, uid) is false. Returns the number removed.
-using KeepOwner = std::function<bool(const std::string& lab, const std::string& uid)>;
 api::Result<int> RemoveOrphans(docker::DockerEngine& engine, const KeepOwner& keep);
 
 // Removing something already gone is success.

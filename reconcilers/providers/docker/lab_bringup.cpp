@@ -1,10 +1,8 @@
-#include "reconcilers/lab/lab_bringup.h"
+#include "reconcilers/providers/docker/lab_bringup.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <atomic>
-#include <thread>
 
 #include "drivers/docker/exec_runner.h"
 #include "drivers/docker/naming.h"
@@ -37,10 +35,8 @@ bool IsWedged(const api::Status& start_error) {
 
 void ReadAddresses(const LabModel& lab, const docker::ContainerInfo& info, NodeState& s) {
   s.addresses.clear();
-  const std::string prefix = docker::NetworkName(lab.name, "");
   for (const auto& ep : info.endpoints) {
-    std::string net =
-        ep.network.rfind(prefix, 0) == 0 ? ep.network.substr(prefix.size()) : ep.network;
+    std::string net = lab.NetworkNameOf(ep.network);
     if (!ep.ipv4.empty())
       s.addresses[net] = ep.ipv4;
     else if (!ep.ipv6.empty())
@@ -53,7 +49,7 @@ void ReadAddresses(const LabModel& lab, const docker::ContainerInfo& info, NodeS
 NodeState EnsureNodeRunning(docker::DockerEngine& engine, const LabModel& lab,
                             const NodeModel& node,
                             const std::optional<docker::ContainerSummary>& existing,
-                            const NodeState& previous, const ContainerStartedHook& hook,
+                            const NodeState& previous, const StartHooks& hooks,
                             api::TimePoint now) {
   NodeState s = previous;
   s.name = node.name;
@@ -70,8 +66,9 @@ NodeState EnsureNodeRunning(docker::DockerEngine& engine, const LabModel& lab,
     id = *created;
     for (size_t i = 1; i < node.interfaces.size(); ++i) {
       const auto& f = node.interfaces[i];
+      const NetworkModel* network = lab.FindNetwork(f.network);
       auto st =
-          engine.ConnectNetwork(id, {docker::NetworkName(lab.name, f.network), f.ipv4, f.ipv6});
+          engine.ConnectNetwork(id, {network ? network->docker_name : f.network, f.ipv4, f.ipv6});
       if (!st.ok()) {
         s.container_id = id;
         s.state = "created";
@@ -103,11 +100,13 @@ NodeState EnsureNodeRunning(docker::DockerEngine& engine, const LabModel& lab,
     s.started_at = info->started_at;
     s.probe_since = api::FormatTime(now);
     s.message = "started";
-    if (hook) {
-      auto st = hook(lab, node, *info);
+    for (const auto& [hook, reason] : {std::pair{&hooks.network, "NetworkSetupFailed"},
+                                       std::pair{&hooks.after, "PostStartFailed"}}) {
+      if (!*hook) continue;
+      auto st = (*hook)(lab, node, *info);
       if (!st.ok()) {
-        s.started_at.clear();  // run the hook again next time
-        return Failed(s, "NetworkSetupFailed", st.message());
+        s.started_at.clear();  // run the hooks again next time
+        return Failed(s, reason, st.message());
       }
     }
   }
@@ -147,22 +146,6 @@ void ProbeReadiness(docker::DockerEngine& engine, const NodeModel& node, NodeSta
     s.message = "not ready after " + std::to_string(waited) + "s: readiness probe " + why;
   else
     s.message = "readiness probe: " + why;
-}
-
-void RunParallel(size_t n, int workers, const std::function<void(size_t)>& fn) {
-  if (n == 0) return;
-  size_t threads = std::min<size_t>(n, std::max(1, workers));
-  if (threads == 1) {
-    for (size_t i = 0; i < n; ++i) fn(i);
-    return;
-  }
-  std::atomic<size_t> next{0};
-  std::vector<std::thread> pool;
-  for (size_t t = 0; t < threads; ++t)
-    pool.emplace_back([&] {
-      for (size_t i; (i = next.fetch_add(1)) < n;) fn(i);
-    });
-  for (auto& th : pool) th.join();
 }
 
 }  // namespace labctl::reconcilers

@@ -1,4 +1,4 @@
-#include "reconcilers/lab/lab_actions.h"
+#include "reconcilers/providers/docker/lab_actions.h"
 
 #include <spdlog/spdlog.h>
 
@@ -15,6 +15,7 @@
 #include "drivers/docker/naming.h"
 #include "drivers/net/netns.h"
 #include "drivers/net/process.h"
+#include "reconcilers/providers/docker/docker_realisation.h"
 
 namespace labctl::reconcilers {
 
@@ -23,7 +24,7 @@ using api::Status;
 
 namespace {
 
-std::string Param(const server::LabActions::Params& p, const char* key, const std::string& def) {
+std::string Param(const api::LabActions::Params& p, const char* key, const std::string& def) {
   auto it = p.find(key);
   return it == p.end() || it->second.empty() ? def : it->second;
 }
@@ -60,7 +61,7 @@ Status CheckNodeName(const std::string& node) {
                             "\" is not a node name (lower-case letters, digits and '-')");
 }
 
-api::Result<int> IntParam(const server::LabActions::Params& p, const char* key, int def, int max) {
+api::Result<int> IntParam(const api::LabActions::Params& p, const char* key, int def, int max) {
   std::string text = Param(p, key, std::to_string(def));
   if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
     return Status::BadRequest(std::string(key) + " must be a whole number");
@@ -70,7 +71,7 @@ api::Result<int> IntParam(const server::LabActions::Params& p, const char* key, 
   return value;
 }
 
-api::Result<CaptureRequest> ParseCaptureRequest(const server::LabActions::Params& params) {
+api::Result<CaptureRequest> ParseCaptureRequest(const api::LabActions::Params& params) {
   CaptureRequest r;
   r.node = Param(params, "node", "");
   r.iface = Param(params, "iface", "eth0");
@@ -91,18 +92,32 @@ api::Result<CaptureRequest> ParseCaptureRequest(const server::LabActions::Params
 }  // namespace
 
 DockerLabActions::DockerLabActions(store::Store& store, docker::DockerEngine& engine,
-                                   NetworkBaselines* baselines, ContainerStartedHook network_hook)
+                                   RealisationSource& source, NetworkBaselines* baselines,
+                                   ContainerStartedHook network_hook)
     : store_(store),
       engine_(engine),
+      source_(source),
       baselines_(baselines),
       network_hook_(std::move(network_hook)) {}
+
+api::Result<std::string> DockerLabActions::ContainerOf(const json& lab, const std::string& node) {
+  LABCTL_RETURN_IF_ERROR(CheckNodeName(node));
+  auto model = source_.Model(lab);
+  if (!model.ok()) return model.status();
+  const NodeModel* n = model->FindNode(node);
+  if (n == nullptr)
+    return Status::NotFound("node " + node + " of lab " + api::Name(lab) +
+                            " has no container (is the lab up?)");
+  return n->container;
+}
 
 api::Result<std::string> DockerLabActions::NodeContainer(const std::string& lab,
                                                          const std::string& node) {
   auto object = store_.Get(api::Kind::kLab, lab);
   if (!object.ok()) return object.status();
-  LABCTL_RETURN_IF_ERROR(CheckNodeName(node));
-  auto info = engine_.InspectContainer(docker::ContainerName(lab, node));
+  auto container = ContainerOf(*object, node);
+  if (!container.ok()) return container.status();
+  auto info = engine_.InspectContainer(*container);
   if (!info.ok()) {
     if (info.status().code() == api::Code::kNotFound)
       return Status::NotFound("node " + node + " of lab " + lab +
@@ -171,9 +186,9 @@ api::Result<json> DockerLabActions::Exec(const std::string& lab, const json& req
   return result;
 }
 
-api::Result<server::LabActions::Stream> DockerLabActions::ExecStream(const std::string& lab,
-                                                                     const json& request,
-                                                                     const api::Principal& who) {
+api::Result<api::LabActions::Stream> DockerLabActions::ExecStream(const std::string& lab,
+                                                                  const json& request,
+                                                                  const api::Principal& who) {
   auto r = ParseExec(lab, request, true);
   if (!r.ok()) return r.status();
   Stream s;
@@ -239,15 +254,14 @@ Status DockerLabActions::ExecStdin(const std::string& lab, const std::string& ex
   return closed;
 }
 
-api::Result<server::LabActions::Stream> DockerLabActions::Logs(const std::string& lab,
-                                                               const Params& params,
-                                                               const api::Principal&) {
+api::Result<api::LabActions::Stream> DockerLabActions::Logs(const std::string& lab,
+                                                            const Params& params,
+                                                            const api::Principal&) {
   auto object = store_.Get(api::Kind::kLab, lab);
   if (!object.ok()) return object.status();
-  std::string node = Param(params, "node", "");
-  LABCTL_RETURN_IF_ERROR(CheckNodeName(node));
-  std::string container = docker::ContainerName(lab, node);
-  auto info = engine_.InspectContainer(container);
+  auto container = ContainerOf(*object, Param(params, "node", ""));
+  if (!container.ok()) return container.status();
+  auto info = engine_.InspectContainer(*container);
   if (!info.ok()) return info.status();
   int tail = -1;  // all
   if (const std::string text = Param(params, "tailLines", "-1"); text != "-1") {
@@ -267,9 +281,9 @@ api::Result<server::LabActions::Stream> DockerLabActions::Logs(const std::string
   return s;
 }
 
-api::Result<server::LabActions::Stream> DockerLabActions::Capture(const std::string& lab,
-                                                                  const Params& params,
-                                                                  const api::Principal&) {
+api::Result<api::LabActions::Stream> DockerLabActions::Capture(const std::string& lab,
+                                                               const Params& params,
+                                                               const api::Principal&) {
   auto id = NodeContainer(lab, Param(params, "node", ""));
   if (!id.ok()) return id.status();
   auto request = ParseCaptureRequest(params);

@@ -1,4 +1,4 @@
-#include "reconcilers/lab/exec_stdin_registry.h"
+#include "reconcilers/providers/docker/exec_stdin_registry.h"
 
 namespace labctl::reconcilers {
 
