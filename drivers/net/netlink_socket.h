@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -79,6 +80,17 @@ class NetlinkSocket {
   int fd_ = -1;
   uint32_t seq_ = 0;
 };
+
+// Reading one received buffer of replies to the request numbered `seq` (messages of other
+// requests are skipped). Pure, so the kernel's answers are fuzzed (tests/fuzz) without a kernel.
+//
+// The answer to an acked request: 0 or the negative errno of its NLMSG_ERROR; nullopt when the
+// buffer holds none (read on).
+std::optional<int> FindAck(const uint8_t* buf, size_t len, uint32_t seq);
+// Hands each reply of dump `seq` to `on_message`: true at the dump's end (NLMSG_DONE or an ack),
+// false when more buffers follow, Internal for an NLMSG_ERROR with an errno.
+api::Result<bool> WalkDumpReplies(const uint8_t* buf, size_t len, uint32_t seq,
+                                  const std::function<void(const nlmsghdr*)>& on_message);
 
 // "EEXIST: File exists" style text for a negative errno.
 std::string ErrnoText(int negative_errno);
