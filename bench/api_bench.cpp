@@ -43,7 +43,8 @@ const std::string& kLabs = labctl::bench::kLabsPath;
 
 struct Config {
   std::string server_host = "127.0.0.1";
-  int server_port = 0;  // 0: start our own labd
+  int server_port = 0;      // 0: start our own labd
+  std::string labd_binary;  // the labd to start; empty: this build's
   int clients = 8;
   int objects = 10'000;
   double seconds = 3;
@@ -229,6 +230,8 @@ Config ParseArgs(int argc, char** argv) {
       std::string rest = value.substr(value.find("://") + 3);
       c.server_host = rest.substr(0, rest.rfind(':'));
       c.server_port = std::stoi(rest.substr(rest.rfind(':') + 1));
+    } else if (flag == "--labd") {
+      c.labd_binary = value;
     } else if (flag == "--clients") {
       c.clients = std::stoi(value);
     } else if (flag == "--objects") {
@@ -245,9 +248,10 @@ Config ParseArgs(int argc, char** argv) {
         pos = comma == std::string::npos ? value.size() : comma + 1;
       }
     } else {
-      std::fprintf(stderr,
-                   "usage: api_bench [--server URL] [--clients N] [--objects N] [--seconds S] "
-                   "[--watchers 1,100,1000] [--watch-writes N]\n");
+      std::fprintf(
+          stderr,
+          "usage: api_bench [--server URL | --labd PATH] [--clients N] [--objects N] [--seconds S] "
+          "[--watchers 1,100,1000] [--watch-writes N]\n");
       std::exit(2);
     }
   }
@@ -263,6 +267,7 @@ int main(int argc, char** argv) {
   if (c.server_port == 0) {
     labctl::testing::LabdProcess::Options options;
     options.extra_args = {"--max-watchers", "1100", "--log-level", "warn"};
+    options.binary = c.labd_binary;
     labd = std::make_unique<labctl::testing::LabdProcess>(options);
     if (!labd->running()) return 1;
     c.server_port = labd->port();
@@ -270,17 +275,17 @@ int main(int argc, char** argv) {
     std::printf("labd pid %d on port %d, data dir %s\n", pid, c.server_port,
                 labd->data_dir().c_str());
   }
-  const long rss_empty = pid > 0 ? RssKb(pid) : -1;
+  const long rss_empty = pid > 0 ? labctl::testing::ProcStatus(pid, "VmRSS") : -1;
 
   double creates = Hammer(c, c.objects, 0, [](httplib::Client& cl, int, int i) {
     json labels = {{"group", i < 100 ? "list" : "bulk"}};
     auto r = cl.Post(kLabs, Lab("bench-" + std::to_string(i), labels).dump(), "application/json");
     return r && r->status == 201;
   });
-  const long rss_full = pid > 0 ? RssKb(pid) : -1;
+  const long rss_full = pid > 0 ? labctl::testing::ProcStatus(pid, "VmRSS") : -1;
   // labd hands freed heap back every 10 s; what stays is what 10k objects really cost.
   if (pid > 0) std::this_thread::sleep_for(std::chrono::seconds(11));
-  const long rss_settled = pid > 0 ? RssKb(pid) : -1;
+  const long rss_settled = pid > 0 ? labctl::testing::ProcStatus(pid, "VmRSS") : -1;
   double gets = Hammer(c, 0, c.seconds, [&](httplib::Client& cl, int t, int i) {
     auto r = cl.Get(kLabs + "/bench-" + std::to_string((i * 7919 + t) % c.objects));
     return r && r->status == 200;

@@ -93,6 +93,43 @@ const std::map<std::string, Setter>& ValueFlags() {
          f.max_watchers = *n;
          return Status();
        }},
+      {"--max-connections",
+       [](const std::string& v, LabdFlags& f) {
+         auto n = ParseInt<size_t>("--max-connections", v, 1);
+         LABCTL_RETURN_IF_ERROR(n);
+         f.max_connections = *n;
+         return Status();
+       }},
+      {"--max-client-connections",
+       [](const std::string& v, LabdFlags& f) {
+         auto n = ParseInt<size_t>("--max-client-connections", v, 1);
+         LABCTL_RETURN_IF_ERROR(n);
+         f.max_client_connections = *n;
+         return Status();
+       }},
+      {"--max-streams",
+       [](const std::string& v, LabdFlags& f) {
+         auto n = ParseInt<int>("--max-streams", v, 1);
+         LABCTL_RETURN_IF_ERROR(n);
+         f.max_streams = *n;
+         return Status();
+       }},
+      {"--request-timeout",
+       [](const std::string& v, LabdFlags& f) {
+         auto d = ParseDuration(v);
+         LABCTL_RETURN_IF_ERROR(d);
+         if (d->count() <= 0) return Status::BadRequest("--request-timeout must be positive");
+         f.request_timeout = *d;
+         return Status();
+       }},
+      {"--idle-timeout",
+       [](const std::string& v, LabdFlags& f) {
+         auto d = ParseDuration(v);
+         LABCTL_RETURN_IF_ERROR(d);
+         if (d->count() <= 0) return Status::BadRequest("--idle-timeout must be positive");
+         f.idle_timeout = *d;
+         return Status();
+       }},
       {"--bookmark-interval",
        [](const std::string& v, LabdFlags& f) {
          auto d = ParseDuration(v);
@@ -202,13 +239,20 @@ std::string LabdUsage() {
                             /var/lib/labctl as root)
   --docker-host URL         Docker engine (default unix:///var/run/docker.sock)
   --slots N                 sessions Active at once (default 1)
-  --tokens FILE             bearer tokens, lines "token,user[,group...]"
+  --tokens FILE             bearer tokens, lines "token,user[,group...][,grant=value...]"
   --log-level LEVEL         trace|debug|info|warn|error|off (default info); logs go to stderr
   --history-limit N         changes kept for watch resumption (default 100000)
   --history-bytes SIZE      memory those changes may hold, e.g. 64Mi, 1Gi (default 64Mi); older
                             changes are dropped first and a watch from before them gets 410
   --bookmark-interval D     watch bookmark period, e.g. 60s, 1s, 500ms (default 60s)
-  --max-watchers N          watch streams held at once (default 1024)
+  --max-watchers N          watch streams held at once (default 1024); more get 429
+  --max-streams N           long-running requests at once: exec, logs, capture, reset, facade
+                            bring-up (default 64); more get 429
+  --max-connections N       client connections open at once (default 10000, or 256 below the
+                            fd limit); at the limit the idle or slowest one is closed
+  --max-client-connections N  connections from one client address (default 2048); more get 429
+  --request-timeout D       a request's head and body must arrive within D (default 30s; 408)
+  --idle-timeout D          keep-alive connections idle longer are closed (default 30s)
   --sync FULL|NORMAL        SQLite synchronous mode (default NORMAL)
   --orphan-lab-prefix P     at start, remove orphaned Docker objects only of labs named P*
                             (for tests sharing one dockerd; default: all labctl objects)

@@ -22,6 +22,12 @@ struct LabdFlags {
   size_t history_bytes = 64 << 20;  // memory the change history may hold (estimated)
   std::chrono::milliseconds bookmark_interval{std::chrono::seconds(60)};
   int max_watchers = 1024;
+  // HTTP connection limits (docs/api.md "Connections and limits").
+  size_t max_connections = 0;  // 0: 10000, or 256 below the fd limit if that is lower
+  size_t max_client_connections = 2048;
+  int max_streams = 64;
+  std::chrono::milliseconds request_timeout{std::chrono::seconds(30)};
+  std::chrono::milliseconds idle_timeout{std::chrono::seconds(30)};
   std::string synchronous = "NORMAL";
   // Orphan sweep at start: only labs named with this prefix (tests sharing one dockerd).
   std::string orphan_lab_prefix;

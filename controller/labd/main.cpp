@@ -21,6 +21,7 @@
 #include "controller/server/api_server.h"
 #include "controller/server/auth.h"
 #include "controller/labd/labd_flags.h"
+#include "controller/server/listen_socket.h"
 #include "controller/labd/session_stack.h"
 #include "drivers/docker/event_watcher.h"
 #include "drivers/docker/http_engine.h"
@@ -150,6 +151,8 @@ struct Controllers {
 int Run(const server::LabdFlags& flags) {
   const sigset_t stop_signals = BlockStopSignals();
   SetUpLogging(flags.log_level);
+  // Every connection costs a descriptor: use all the hard limit allows.
+  spdlog::info("fd limit {}", server::RaiseFdLimit());
 
   server::Auth auth;
   if (!flags.tokens_file.empty()) {
@@ -184,6 +187,11 @@ int Run(const server::LabdFlags& flags) {
   server_options.port = flags.listen_port;
   server_options.auth = std::move(auth);
   server_options.max_watchers = flags.max_watchers;
+  server_options.max_long_running = flags.max_streams;
+  server_options.max_connections = flags.max_connections;
+  server_options.max_connections_per_client = flags.max_client_connections;
+  server_options.request_timeout = flags.request_timeout;
+  server_options.keep_alive_timeout = flags.idle_timeout;
   server_options.bookmark_interval = flags.bookmark_interval;
   server_options.version = LABCTL_VERSION;
   server_options.git_commit = LABCTL_GIT_COMMIT;

@@ -28,9 +28,10 @@ std::unique_ptr<SessionStack> SessionStack::Attach(ApiServer& server, store::Sto
 
   if (options.neops_facade) {
     if (!options.neops.clock) options.neops.clock = &clock;
-    if (server.auth().enabled())
-      for (const auto& path : NeopsPublicPaths(options.neops.prefix)) server.AddPublicPath(path);
-    stack->neops_ = MountNeopsFacade(server.raw(), store, *stack->actions_, options.neops);
+    for (const auto& path : NeopsPublicPaths(options.neops.prefix)) server.AddPublicPath(path);
+    server.AddLongRunningRoute("POST", NeopsBringUpPath(options.neops.prefix));
+    stack->neops_ =
+        MountNeopsFacade(server.raw(), store, *stack->actions_, server.auth(), options.neops);
   }
   return stack;
 }

@@ -4,8 +4,8 @@
 //     to the one queue key, so a burst of changes collapses into one planning run);
 //   - reconcilers::SessionActions (heartbeat/release with inline promotion), registered as the
 //     ApiServer's SessionActions;
-//   - the Neops facade on the same HTTP server (optional), its paths public when tokens are on
-//     (Neops clients send none; the session id is their credential).
+//   - the Neops facade on the same HTTP server (optional), authenticated like every other route
+//     when tokens are on (neops_facade.h).
 // Build with Attach() before ApiServer::Start(), Start() the controller once the server serves,
 // Stop() after the server stopped. Not copyable; the EventRecorder is the caller's (labd shares
 // it with the Lab reconciler).

@@ -17,7 +17,7 @@ void ExecStdinRegistry::Remove(const std::string& exec_id) {
 }
 
 api::Result<std::shared_ptr<docker::ExecSession>> ExecStdinRegistry::Claim(
-    const std::string& lab, const std::string& exec_id, const server::Principal& who) {
+    const std::string& lab, const std::string& exec_id, const api::Principal& who) {
   std::lock_guard<std::mutex> l(mu_);
   auto it = execs_.find(exec_id);
   if (it == execs_.end() || it->second.lab != lab)

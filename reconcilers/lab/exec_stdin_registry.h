@@ -11,7 +11,7 @@
 #include <mutex>
 #include <string>
 
-#include "controller/server/auth.h"
+#include "api/principal.h"
 #include "drivers/docker/engine.h"
 
 namespace labctl::reconcilers {
@@ -25,7 +25,7 @@ class ExecStdinRegistry {
   // for a user other than its starter, Conflict when another request has claimed it.
   api::Result<std::shared_ptr<docker::ExecSession>> Claim(const std::string& lab,
                                                           const std::string& exec_id,
-                                                          const server::Principal& who);
+                                                          const api::Principal& who);
 
  private:
   struct Entry {

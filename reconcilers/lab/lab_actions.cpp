@@ -148,7 +148,7 @@ api::Result<DockerLabActions::ExecRequest> DockerLabActions::ParseExec(const std
 }
 
 api::Result<json> DockerLabActions::Exec(const std::string& lab, const json& request,
-                                         const server::Principal&) {
+                                         const api::Principal&) {
   auto r = ParseExec(lab, request, false);
   if (!r.ok()) return r.status();
   // The text is written from its own thread: a command may write output before it reads.
@@ -173,7 +173,7 @@ api::Result<json> DockerLabActions::Exec(const std::string& lab, const json& req
 
 api::Result<server::LabActions::Stream> DockerLabActions::ExecStream(const std::string& lab,
                                                                      const json& request,
-                                                                     const server::Principal& who) {
+                                                                     const api::Principal& who) {
   auto r = ParseExec(lab, request, true);
   if (!r.ok()) return r.status();
   Stream s;
@@ -221,7 +221,7 @@ Status DockerLabActions::StreamExec(ExecRequest& r, const std::string& lab, cons
 }
 
 Status DockerLabActions::ExecStdin(const std::string& lab, const std::string& exec_id,
-                                   const ByteSource& body, const server::Principal& who) {
+                                   const ByteSource& body, const api::Principal& who) {
   auto session = stdin_execs_.Claim(lab, exec_id, who);
   if (!session.ok()) return session.status();
   Status written = Status::Ok();
@@ -241,7 +241,7 @@ Status DockerLabActions::ExecStdin(const std::string& lab, const std::string& ex
 
 api::Result<server::LabActions::Stream> DockerLabActions::Logs(const std::string& lab,
                                                                const Params& params,
-                                                               const server::Principal&) {
+                                                               const api::Principal&) {
   auto object = store_.Get(api::Kind::kLab, lab);
   if (!object.ok()) return object.status();
   std::string node = Param(params, "node", "");
@@ -269,7 +269,7 @@ api::Result<server::LabActions::Stream> DockerLabActions::Logs(const std::string
 
 api::Result<server::LabActions::Stream> DockerLabActions::Capture(const std::string& lab,
                                                                   const Params& params,
-                                                                  const server::Principal&) {
+                                                                  const api::Principal&) {
   auto id = NodeContainer(lab, Param(params, "node", ""));
   if (!id.ok()) return id.status();
   auto request = ParseCaptureRequest(params);

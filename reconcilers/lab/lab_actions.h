@@ -30,18 +30,18 @@ class DockerLabActions : public server::LabActions {
                    NetworkBaselines* baselines = nullptr, ContainerStartedHook network_hook = {});
 
   api::Result<api::json> Exec(const std::string& lab, const api::json& request,
-                              const server::Principal& who) override;
+                              const api::Principal& who) override;
   api::Result<Stream> ExecStream(const std::string& lab, const api::json& request,
-                                 const server::Principal& who) override;
+                                 const api::Principal& who) override;
   api::Status ExecStdin(const std::string& lab, const std::string& exec_id, const ByteSource& body,
-                        const server::Principal& who) override;
+                        const api::Principal& who) override;
   api::Result<Stream> Logs(const std::string& lab, const Params& params,
-                           const server::Principal& who) override;
+                           const api::Principal& who) override;
   api::Result<Stream> Capture(const std::string& lab, const Params& params,
-                              const server::Principal& who) override;
+                              const api::Principal& who) override;
   api::Result<api::json> Inspect(const std::string& lab, const Params& params,
-                                 const server::Principal& who) override;
-  api::Result<api::json> Reset(const std::string& lab, const server::Principal& who) override;
+                                 const api::Principal& who) override;
+  api::Result<api::json> Reset(const std::string& lab, const api::Principal& who) override;
 
  private:
   struct ExecRequest {

@@ -44,7 +44,7 @@ api::Result<json> NetworkState(int pid) {
 }  // namespace
 
 api::Result<json> DockerLabActions::Inspect(const std::string& lab, const Params& params,
-                                            const server::Principal&) {
+                                            const api::Principal&) {
   auto node = params.count("node") ? params.at("node") : "";
   auto id = NodeContainer(lab, node);
   if (!id.ok()) return id.status();
@@ -57,7 +57,7 @@ api::Result<json> DockerLabActions::Inspect(const std::string& lab, const Params
   return out;
 }
 
-api::Result<json> DockerLabActions::Reset(const std::string& lab, const server::Principal& who) {
+api::Result<json> DockerLabActions::Reset(const std::string& lab, const api::Principal& who) {
   auto object = store_.Get(api::Kind::kLab, lab);
   if (!object.ok()) return object.status();
   LabResetReport report =

@@ -19,11 +19,6 @@ using runtime::ReconcileResult;
 
 namespace {
 
-std::string Annotation(const json& lab, const char* key) {
-  const json a = lab.value("metadata", json::object()).value("annotations", json::object());
-  return a.is_object() ? a.value(key, "") : "";
-}
-
 std::string StatusField(const json& lab, const char* key) {
   const json s = lab.value("status", json::object());
   return s.is_object() ? s.value(key, "") : "";
@@ -32,7 +27,7 @@ std::string StatusField(const json& lab, const char* key) {
 // labctl.dev/recreate = "<ts>" (every node) or "<ts>/<node>"; acted on once per value.
 PlanRequests ReadRequests(const json& lab, const LabModel& model) {
   PlanRequests r;
-  std::string recreate = Annotation(lab, kRecreateAnnotation);
+  std::string recreate = api::Annotation(lab, kRecreateAnnotation);
   if (!recreate.empty() && recreate != StatusField(lab, "observedRecreate")) {
     auto slash = recreate.rfind('/');
     if (slash == std::string::npos)
@@ -40,7 +35,7 @@ PlanRequests ReadRequests(const json& lab, const LabModel& model) {
     else
       r.recreate_nodes.insert(recreate.substr(slash + 1));
   }
-  std::string restarted = Annotation(lab, kRestartedAtAnnotation);
+  std::string restarted = api::Annotation(lab, kRestartedAtAnnotation);
   r.restart_all = !restarted.empty() && restarted != StatusField(lab, "observedRestartedAt");
   return r;
 }
@@ -61,8 +56,8 @@ class Pass {
     if (!networks.ok()) return ReconcileResult::Error(networks.status());
     PlanRequests requests = ReadRequests(lab_, model_);
     plan_ = PlanLab(model_, *containers, *networks, requests);
-    extra_ = {{"observedRecreate", Annotation(lab_, kRecreateAnnotation)},
-              {"observedRestartedAt", Annotation(lab_, kRestartedAtAnnotation)}};
+    extra_ = {{"observedRecreate", api::Annotation(lab_, kRecreateAnnotation)},
+              {"observedRestartedAt", api::Annotation(lab_, kRestartedAtAnnotation)}};
     if (plan_.ChangesDocker()) {
       auto st = ApplyPlan();
       if (!st.ok()) return Fail(st);

@@ -1,7 +1,8 @@
 // SessionActions: the imperative session verbs behind POST .../sessions/{name}/heartbeat and
 // .../release (and the Neops facade's contact and release).
 //
-// Each verb checks ownership (owner or group "admin", else Forbidden), writes the Session's status
+// Each verb checks ownership (api/session_ownership.h: owner or group "admin", else Forbidden),
+// writes the Session's status
 // with a resourceVersion precondition (retrying Conflicts on a fresh read), and returns the
 // Session as written. Release reconciles the queue inline before it returns, so the next waiter
 // is already Active (and its watchers notified) when the release request is answered.
@@ -9,10 +10,10 @@
 #pragma once
 
 #include <string>
-#include <vector>
 
 #include "api/clock.h"
 #include "api/object.h"
+#include "api/principal.h"
 #include "api/status.h"
 #include "controller/runtime/event_recorder.h"
 #include "store/store.h"
@@ -30,11 +31,9 @@ class SessionActions {
   SessionActions& operator=(const SessionActions&) = delete;
 
   // Refreshes lastHeartbeatTime of a Waiting or Active Session. Conflict (409) if it finished.
-  api::Result<api::json> Heartbeat(const std::string& name, const std::string& user,
-                                   const std::vector<std::string>& groups);
+  api::Result<api::json> Heartbeat(const std::string& name, const api::Principal& who);
   // Ends the Session: Active -> Released, Waiting -> Cancelled; a finished one is returned as is.
-  api::Result<api::json> Release(const std::string& name, const std::string& user,
-                                 const std::vector<std::string>& groups);
+  api::Result<api::json> Release(const std::string& name, const api::Principal& who);
   // Heartbeat with no ownership check, for callers that authenticated the session themselves
   // (the Neops facade, whose session id is the credential).
   api::Result<api::json> Touch(const std::string& name);
@@ -42,8 +41,8 @@ class SessionActions {
   void ReconcileNow();
 
  private:
-  api::Result<api::json> WriteHeartbeat(const std::string& name, const std::string* user,
-                                        const std::vector<std::string>& groups);
+  // who == nullptr: no ownership check (Touch).
+  api::Result<api::json> WriteHeartbeat(const std::string& name, const api::Principal* who);
 
   store::Store& store_;
   const api::Clock& clock_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "api/session_ownership.h"
 #include "reconcilers/lab/lab_handover.h"
 
 namespace labctl::reconcilers {
@@ -98,7 +99,7 @@ class Planner {
     }
     if (!e.status.contains("queuedRevision")) e.status["queuedRevision"] = e.revision;
     if (!e.status.contains("phase")) e.status["phase"] = phase::kWaiting;
-    std::string owner = OwnerOf(s);
+    std::string owner = api::SessionOwner(s);
     if (!owner.empty() && StatusString(e.status, "owner").empty()) e.status["owner"] = owner;
     e.status["observedGeneration"] = api::Generation(s);
     return e;
@@ -340,32 +341,6 @@ std::string PhaseOf(const json& session) {
   if (st == session.end() || !st->is_object()) return phase::kWaiting;
   std::string p = StatusString(*st, "phase");
   return p.empty() ? phase::kWaiting : p;
-}
-
-void StampOwner(json& session, const std::string& user) {
-  if (user.empty()) return;
-  session["metadata"]["annotations"][kOwnerAnnotation] = user;
-}
-
-std::string OwnerOf(const json& session) {
-  auto st = session.find("status");
-  if (st != session.end() && st->is_object()) {
-    std::string owner = StatusString(*st, "owner");
-    if (!owner.empty()) return owner;
-  }
-  auto m = session.find("metadata");
-  if (m == session.end() || !m->is_object()) return "";
-  auto a = m->find("annotations");
-  if (a == m->end() || !a->is_object()) return "";
-  auto it = a->find(kOwnerAnnotation);
-  return it != a->end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-bool MayActOn(const json& session, const std::string& user,
-              const std::vector<std::string>& groups) {
-  std::string owner = OwnerOf(session);
-  if (owner.empty() || owner == user) return true;
-  return std::find(groups.begin(), groups.end(), "admin") != groups.end();
 }
 
 void FinishSession(json& status, int64_t generation, const std::string& ph,

@@ -31,8 +31,6 @@ using api::json;
 
 // Kept on a Session while it is Active, so that deleting it releases its Lab before it goes.
 inline constexpr char kSessionFinalizer[] = "labctl.dev/session";
-// The creating user, stamped by the API server (StampOwner) and copied into status.owner.
-inline constexpr char kOwnerAnnotation[] = "labctl.dev/owner";
 
 namespace phase {
 inline constexpr char kWaiting[] = "Waiting";
@@ -46,14 +44,6 @@ inline constexpr char kFailed[] = "Failed";
 bool IsFinishedPhase(const std::string& phase);
 // status.phase, "Waiting" for a Session no reconciler has seen yet.
 std::string PhaseOf(const json& session);
-
-// Sets the owner annotation (overwriting whatever the client sent). The API server calls this on
-// create with the authenticated user; empty user (no auth) leaves the Session unowned.
-void StampOwner(json& session, const std::string& user);
-// Owner of a Session: status.owner, else the annotation. Empty: anybody may act on it.
-std::string OwnerOf(const json& session);
-// Only the owner or a member of group "admin" may heartbeat, release or exec.
-bool MayActOn(const json& session, const std::string& user, const std::vector<std::string>& groups);
 
 // Marks a Session finished: phase, reason, message, finishedAt, conditions. Used by the planner
 // and by SessionActions (release).

@@ -153,7 +153,7 @@ TEST_F(ExecStdinTest, RunExecHandsOverStdinAndReportsTheExitCode) {
 
 TEST_F(ExecStdinTest, BufferedExecFeedsTheStdinTextThenEof) {
   auto r = actions_->Exec(kLab, {{"node", "n"}, {"command", {"cat"}}, {"stdin", "a\nb\n"}},
-                          server::Principal{"alice", {}});
+                          api::Principal{"alice", {}});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ((*r)["stdout"], "a\nb\n");
   EXPECT_EQ((*r)["exitCode"], 0);
@@ -195,7 +195,7 @@ TEST(ExecStdinRegistryTest, OneClaimPerExecByItsStarterInItsLab) {
   auto session = std::make_shared<docker::FakeExecSession>(
       "e1", "c", std::vector<std::string>{"cat"}, docker::FakeCat, [](int) {});
   registry.Add("lab1", "alice", session);
-  server::Principal alice{"alice", {}}, bob{"bob", {}}, root{"root", {"admin"}};
+  api::Principal alice{"alice", {}}, bob{"bob", {}}, root{"root", {"admin"}};
   EXPECT_EQ(registry.Claim("lab2", "e1", alice).status().code(), api::Code::kNotFound);
   EXPECT_EQ(registry.Claim("lab1", "e1", bob).status().code(), api::Code::kForbidden);
   auto claimed = registry.Claim("lab1", "e1", root);

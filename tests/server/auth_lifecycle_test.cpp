@@ -20,26 +20,7 @@ using testing::RunProgram;
 const std::string kLabs = std::string(kApi) + "/labs";
 const std::string kSessions = std::string(kApi) + "/sessions";
 
-std::string WriteTokens() {
-  std::string path = MakeTempDir("labd-tokens") + "/tokens";
-  std::ofstream out(path);
-  out << "# token,user,groups\n\n"
-      << "root-token,root,admin\n"
-      << "alice-token,alice\n"
-      << "bob-token,bob,dev\n"
-      << "view-token,viewer,readonly\n";
-  return path;
-}
-
-class AuthTest : public ::testing::Test {
- protected:
-  LabdProcess labd{LabdArgs({"--tokens", WriteTokens()})};
-  Api anonymous{labd.port()};
-  Api root{labd.port(), "root-token"};
-  Api alice{labd.port(), "alice-token"};
-  Api bob{labd.port(), "bob-token"};
-  Api viewer{labd.port(), "view-token"};
-};
+class AuthTest : public ::testing::Test, protected TokenLabd {};
 
 TEST_F(AuthTest, RequestsWithoutValidTokenAre401) {
   Reply r = anonymous.Get(kLabs);

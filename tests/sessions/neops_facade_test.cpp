@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "api/file_paths.h"
 #include "controller/runtime/event_recorder.h"
 #include "controller/server/api_server.h"
 #include "controller/server/neops/neops_upload.h"
@@ -250,10 +251,10 @@ TEST_F(NeopsFacadeTest, FullLabSequenceWithReuseAndReferenceCount) {
 }
 
 TEST(NeopsUpload, SafeRelativePaths) {
-  EXPECT_TRUE(server::IsSafeRelativePath("vars.yml"));
-  EXPECT_TRUE(server::IsSafeRelativePath("configs/r1/init.cfg"));
+  EXPECT_TRUE(api::IsSafeRelativePath("vars.yml"));
+  EXPECT_TRUE(api::IsSafeRelativePath("configs/r1/init.cfg"));
   for (const char* bad : {"", "/abs", "..", "../x", "a/../b", "a/./b", "a/", "a//b", "a\\b"})
-    EXPECT_FALSE(server::IsSafeRelativePath(bad)) << bad;
+    EXPECT_FALSE(api::IsSafeRelativePath(bad)) << bad;
 }
 
 }  // namespace

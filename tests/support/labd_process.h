@@ -17,6 +17,8 @@ std::string ReadFile(const std::string& path);
 std::string CheckoutTag();
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreePort();
+// A number from /proc/PID/status, e.g. "VmRSS" or "VmHWM" (KiB) or "Threads"; -1 if absent.
+long ProcStatus(int pid, const std::string& field);
 
 class LabdProcess {
  public:
@@ -27,6 +29,10 @@ class LabdProcess {
     // Docker.
     std::vector<std::string> extra_args;
     bool wait_ready = true;  // wait (up to 20 s) until /readyz answers 200
+    // Runs labd through this command, e.g. {"prlimit", "--nofile=256:256", "--"} (it must exec
+    // labd in its own process, so pid() stays labd's).
+    std::vector<std::string> command_prefix;
+    std::string binary;  // empty: this build's labd (benchmarks compare other builds)
   };
   LabdProcess();
   explicit LabdProcess(Options options);

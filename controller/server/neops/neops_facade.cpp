@@ -4,6 +4,9 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <functional>
+
+#include "controller/server/http_internal.h"
 
 namespace labctl::server {
 
@@ -32,11 +35,29 @@ bool FalseWord(std::string v) {
   return v == "false" || v == "0" || v == "no" || v == "off";
 }
 
-// The X-Session-ID of a /lab* call: 422 if missing, 404 if unknown, 423 if not active.
-api::Result<NeopsSessionView> ActiveCaller(NeopsFacade& facade, const httplib::Request& req) {
+// The authenticated caller (every request with labd --tokens carries a bearer token, checked
+// before routing). Every facade call but /debug/health changes the queue or counts as contact,
+// so a read-only token is refused.
+api::Result<Principal> Writer(NeopsFacade& facade, const httplib::Request& req) {
+  auto who = CallerOf(req, facade.auth());
+  if (!who.ok()) return who.status();
+  if (!who->CanWrite()) return api::Status::Forbidden(who->user + " may only read");
+  return who;
+}
+
+// The session named by X-Session-ID, if the caller may act on it: 422 if missing, 404 if
+// unknown.
+api::Result<NeopsSessionView> NamedSession(NeopsFacade& facade, const httplib::Request& req,
+                                           const Principal& who) {
   std::string id = req.get_header_value(kSessionHeader);
   if (id.empty()) return api::Status::Invalid("X-Session-ID header is required", {});
-  auto session = facade.sessions().Contact(id);
+  return facade.sessions().Contact(id, who);
+}
+
+// The session of a /lab* call: as NamedSession, and 423 if not active.
+api::Result<NeopsSessionView> ActiveCaller(NeopsFacade& facade, const httplib::Request& req,
+                                           const Principal& who) {
+  auto session = NamedSession(facade, req, who);
   if (!session.ok()) return session.status();
   if (!session->active) return api::Status(api::Code::kLocked, "Locked", "Session is not active");
   return session;
@@ -59,81 +80,94 @@ api::Result<NeopsUpload> ParseUpload(const httplib::Request& req) {
   return upload;
 }
 
+// A facade route handler, run for an authenticated caller that may write.
+using Handler = std::function<void(const httplib::Request&, httplib::Response&, const Principal&)>;
+
+httplib::Server::Handler AsWriter(NeopsFacade& f, Handler handler) {
+  return [&f, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+    auto who = Writer(f, req);
+    if (!who.ok()) return SendDetail(res, who.status());
+    handler(req, res, *who);
+  };
+}
+
 void MountSessionRoutes(httplib::Server& http, NeopsFacade& f, const std::string& p) {
-  http.Post(p + "/session", [&f](const httplib::Request&, httplib::Response& res) {
-    auto created = f.sessions().Create();
-    if (!created.ok()) return SendDetail(res, created.status());
-    Send(res, 201, {{"session_id", created->id}, {"position", created->position}});
-  });
-  http.Post(p + "/session/heartbeat", [&f](const httplib::Request& req, httplib::Response& res) {
-    std::string id = req.get_header_value(kSessionHeader);
-    if (id.empty())
-      return SendDetail(res, api::Status::Invalid("X-Session-ID header is required", {}));
-    auto session = f.sessions().Contact(id);
-    if (!session.ok()) return SendDetail(res, session.status());
-    SendEmpty(res, 204);
-  });
-  http.Get(p + "/session/([^/]+)", [&f](const httplib::Request& req, httplib::Response& res) {
-    auto session = f.sessions().Contact(req.matches[1]);
-    if (!session.ok()) return SendDetail(res, session.status());
-    Send(res, 200,
-         {{"status", session->active ? "active" : "waiting"}, {"position", session->position}});
-  });
-  http.Delete(p + "/session/([^/]+)", [&f](const httplib::Request& req, httplib::Response& res) {
-    api::Status ended = f.sessions().End(req.matches[1]);
-    if (!ended.ok()) return SendDetail(res, ended);
-    SendEmpty(res, 204);
-  });
-  http.Get(p + "/active-session", [&f](const httplib::Request& req, httplib::Response& res) {
-    auto active = f.sessions().ActiveSession();
-    if (!active.ok()) return SendDetail(res, active.status());
-    // The id is the session's credential: only its holder gets it back.
-    bool own = req.get_header_value(kSessionHeader) == active->id;
-    if (own) f.sessions().Contact(active->id);
-    Send(res, 200,
-         {{"session_id", own ? json(active->id) : json(nullptr)},
-          {"status", "active"},
-          {"position", 0}});
-  });
+  using Req = const httplib::Request&;
+  using Res = httplib::Response&;
+  http.Post(p + "/session", AsWriter(f, [&f](Req, Res res, const Principal& who) {
+              auto created = f.sessions().Create(who);
+              if (!created.ok()) return SendDetail(res, created.status());
+              Send(res, 201, {{"session_id", created->id}, {"position", created->position}});
+            }));
+  http.Post(p + "/session/heartbeat", AsWriter(f, [&f](Req req, Res res, const Principal& who) {
+              auto session = NamedSession(f, req, who);
+              if (!session.ok()) return SendDetail(res, session.status());
+              SendEmpty(res, 204);
+            }));
+  http.Get(
+      p + "/session/([^/]+)", AsWriter(f, [&f](Req req, Res res, const Principal& who) {
+        auto session = f.sessions().Contact(req.matches[1], who);
+        if (!session.ok()) return SendDetail(res, session.status());
+        Send(res, 200,
+             {{"status", session->active ? "active" : "waiting"}, {"position", session->position}});
+      }));
+  http.Delete(p + "/session/([^/]+)", AsWriter(f, [&f](Req req, Res res, const Principal& who) {
+                api::Status ended = f.sessions().End(req.matches[1], who);
+                if (!ended.ok()) return SendDetail(res, ended);
+                SendEmpty(res, 204);
+              }));
+  http.Get(p + "/active-session", AsWriter(f, [&f](Req req, Res res, const Principal& who) {
+             auto active = f.sessions().ActiveSession();
+             if (!active.ok()) return SendDetail(res, active.status());
+             // The id is the session's credential: only a caller that presents it gets it back.
+             std::string id = req.get_header_value(kSessionHeader);
+             bool own = NeopsSessions::IsIdOf(id, *active) && f.sessions().Contact(id, who).ok();
+             Send(res, 200,
+                  {{"session_id", own ? json(id) : json(nullptr)},
+                   {"status", "active"},
+                   {"position", 0}});
+           }));
 }
 
 void MountLabRoutes(httplib::Server& http, NeopsFacade& f, const std::string& p) {
-  http.Post(p + "/lab", [&f](const httplib::Request& req, httplib::Response& res) {
-    auto session = ActiveCaller(f, req);
-    if (!session.ok()) return SendDetail(res, session.status());
-    auto upload = ParseUpload(req);
-    if (!upload.ok()) return SendDetail(res, upload.status());
-    auto up = f.labs().Up(*session, *upload);
-    if (!up.ok()) return SendDetail(res, up.status());
-    Send(res, 200, {{"reused", up->reused}, {"devices", up->devices}});
-  });
-  http.Get(p + "/lab", [&f](const httplib::Request& req, httplib::Response& res) {
-    auto session = ActiveCaller(f, req);
-    if (!session.ok()) return SendDetail(res, session.status());
-    Send(res, 200, f.labs().Describe(*session));
-  });
-  http.Get(p + "/lab/devices", [&f](const httplib::Request& req, httplib::Response& res) {
-    auto session = ActiveCaller(f, req);
-    if (!session.ok()) return SendDetail(res, session.status());
-    auto devices = f.labs().Devices();
-    if (!devices.ok()) return SendDetail(res, devices.status());
-    Send(res, 200, *devices);
-  });
-  http.Post(p + "/lab/release", [&f](const httplib::Request& req, httplib::Response& res) {
-    auto session = ActiveCaller(f, req);
-    if (!session.ok()) return SendDetail(res, session.status());
-    api::Status released = f.labs().Release(*session);
-    if (!released.ok()) return SendDetail(res, released);
-    SendEmpty(res, 204);
-  });
-  http.Delete(p + "/lab", [&f](const httplib::Request& req, httplib::Response& res) {
-    auto session = ActiveCaller(f, req);
-    if (!session.ok()) return SendDetail(res, session.status());
-    bool force = !req.has_param("force") || !FalseWord(req.get_param_value("force"));
-    auto started = f.labs().Delete(force);
-    if (!started.ok()) return SendDetail(res, started.status());
-    SendEmpty(res, *started ? 202 : 204);
-  });
+  using Req = const httplib::Request&;
+  using Res = httplib::Response&;
+  http.Post(p + "/lab", AsWriter(f, [&f](Req req, Res res, const Principal& who) {
+              auto session = ActiveCaller(f, req, who);
+              if (!session.ok()) return SendDetail(res, session.status());
+              auto upload = ParseUpload(req);
+              if (!upload.ok()) return SendDetail(res, upload.status());
+              auto up = f.labs().Up(*session, *upload, who.host_access);
+              if (!up.ok()) return SendDetail(res, up.status());
+              Send(res, 200, {{"reused", up->reused}, {"devices", up->devices}});
+            }));
+  http.Get(p + "/lab", AsWriter(f, [&f](Req req, Res res, const Principal& who) {
+             auto session = ActiveCaller(f, req, who);
+             if (!session.ok()) return SendDetail(res, session.status());
+             Send(res, 200, f.labs().Describe(*session));
+           }));
+  http.Get(p + "/lab/devices", AsWriter(f, [&f](Req req, Res res, const Principal& who) {
+             auto session = ActiveCaller(f, req, who);
+             if (!session.ok()) return SendDetail(res, session.status());
+             auto devices = f.labs().Devices();
+             if (!devices.ok()) return SendDetail(res, devices.status());
+             Send(res, 200, *devices);
+           }));
+  http.Post(p + "/lab/release", AsWriter(f, [&f](Req req, Res res, const Principal& who) {
+              auto session = ActiveCaller(f, req, who);
+              if (!session.ok()) return SendDetail(res, session.status());
+              api::Status released = f.labs().Release(*session);
+              if (!released.ok()) return SendDetail(res, released);
+              SendEmpty(res, 204);
+            }));
+  http.Delete(p + "/lab", AsWriter(f, [&f](Req req, Res res, const Principal& who) {
+                auto session = ActiveCaller(f, req, who);
+                if (!session.ok()) return SendDetail(res, session.status());
+                bool force = !req.has_param("force") || !FalseWord(req.get_param_value("force"));
+                auto started = f.labs().Delete(force);
+                if (!started.ok()) return SendDetail(res, started.status());
+                SendEmpty(res, *started ? 202 : 204);
+              }));
 }
 
 void MountHealthRoutes(httplib::Server& http, NeopsFacade& f, const std::string& p) {
@@ -155,8 +189,9 @@ void MountHealthRoutes(httplib::Server& http, NeopsFacade& f, const std::string&
 }  // namespace
 
 NeopsFacade::NeopsFacade(store::Store& store, reconcilers::SessionActions& actions,
-                         NeopsFacadeOptions options)
+                         const Auth& auth, NeopsFacadeOptions options)
     : options_(std::move(options)),
+      auth_(auth),
       clock_(options_.clock ? options_.clock : &api::SystemClock::Instance()),
       started_(clock_->Now()),
       sessions_(store, actions, options_.sessions),
@@ -164,8 +199,8 @@ NeopsFacade::NeopsFacade(store::Store& store, reconcilers::SessionActions& actio
 
 std::unique_ptr<NeopsFacade> MountNeopsFacade(httplib::Server& server, store::Store& store,
                                               reconcilers::SessionActions& actions,
-                                              NeopsFacadeOptions options) {
-  auto facade = std::make_unique<NeopsFacade>(store, actions, options);
+                                              const Auth& auth, NeopsFacadeOptions options) {
+  auto facade = std::make_unique<NeopsFacade>(store, actions, auth, options);
   std::string prefix = options.prefix;
   while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
   MountSessionRoutes(server, *facade, prefix);
@@ -176,11 +211,18 @@ std::unique_ptr<NeopsFacade> MountNeopsFacade(httplib::Server& server, store::St
 }
 
 std::vector<std::string> NeopsPublicPaths(const std::string& prefix) {
-  std::vector<std::string> paths;
-  for (const char* p : {"/session", "/active-session", "/lab", "/debug/health"})
-    paths.push_back(prefix + p);
-  if (!prefix.empty()) paths.push_back(prefix + "/healthz");
-  return paths;
+  if (prefix.empty()) return {};  // labd's own /healthz answers, public already
+  return {prefix + "/healthz"};
+}
+
+std::string NeopsBringUpPath(const std::string& prefix) {
+  std::string path;
+  for (char c : prefix) {
+    if (std::string_view(".^$|()[]{}*+?\\").find(c) != std::string_view::npos) path += '\\';
+    path += c;
+  }
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  return path + "/lab";
 }
 
 }  // namespace labctl::server

@@ -5,10 +5,13 @@
 // GET /debug/health and (when mounted under a prefix) GET /healthz. Errors are
 // {"detail": "..."} with the original's status codes.
 //
-// Neops clients send no token: with labd --tokens, labd must make these paths public
-// (ApiServer::AddPublicPath for each of NeopsPublicPaths(prefix)); the session id, a UUID known
-// only to its creator, is then the credential, and GET /active-session reveals the id only to
-// the caller that already presents it in X-Session-ID.
+// With labd --tokens every facade request authenticates like any other (Authorization: Bearer,
+// checked before routing; only the prefixed /healthz is public: NeopsPublicPaths); a read-only
+// token may only read /debug/health. A session belongs to the caller that created it, and its
+// session_id, a random secret (neops_sessions.h), is the credential for its session and lab
+// calls; GET /active-session reveals the id only to the caller that already presents it in
+// X-Session-ID. A POST /lab topology may ask of the host only what the caller's grant allows
+// (api/host_access_policy.h).
 #pragma once
 
 #include <memory>
@@ -16,6 +19,7 @@
 #include <vector>
 
 #include "api/clock.h"
+#include "controller/server/auth.h"
 #include "controller/server/neops/neops_labs.h"
 #include "controller/server/neops/neops_sessions.h"
 #include "reconcilers/session/session_actions.h"
@@ -39,27 +43,33 @@ struct NeopsFacadeOptions {
 // The facade's state; owned by whoever mounts it and kept alive while the server runs.
 class NeopsFacade {
  public:
-  NeopsFacade(store::Store& store, reconcilers::SessionActions& actions,
+  NeopsFacade(store::Store& store, reconcilers::SessionActions& actions, const Auth& auth,
               NeopsFacadeOptions options);
   NeopsSessions& sessions() { return sessions_; }
   NeopsLabs& labs() { return labs_; }
   const NeopsFacadeOptions& options() const { return options_; }
   const api::Clock& clock() const { return *clock_; }
+  const Auth& auth() const { return auth_; }
   api::TimePoint started() const { return started_; }
 
  private:
   NeopsFacadeOptions options_;
+  const Auth& auth_;
   const api::Clock* clock_;
   api::TimePoint started_;
   NeopsSessions sessions_;
   NeopsLabs labs_;
 };
 
-// Mounts the routes; returns the facade, which must outlive the server.
+// Mounts the routes; returns the facade, which must outlive the server. `auth` is the server's
+// (ApiServer::auth()).
 std::unique_ptr<NeopsFacade> MountNeopsFacade(httplib::Server& server, store::Store& store,
                                               reconcilers::SessionActions& actions,
-                                              NeopsFacadeOptions options = {});
-// Path prefixes the facade serves, for ApiServer::AddPublicPath.
+                                              const Auth& auth, NeopsFacadeOptions options = {});
+// The paths the facade serves without a token, for ApiServer::AddPublicPath.
 std::vector<std::string> NeopsPublicPaths(const std::string& prefix = "");
+// The path (a regex) of POST /lab, which waits for the lab to be Ready: for
+// ApiServer::AddLongRunningRoute.
+std::string NeopsBringUpPath(const std::string& prefix = "");
 
 }  // namespace labctl::server

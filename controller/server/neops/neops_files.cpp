@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <vector>
 
+#include "api/file_paths.h"
+
 namespace labctl::server {
 
 namespace {
@@ -73,7 +75,7 @@ api::Status WriteTree(const fs::path& root, const NeopsUpload& upload) {
   files.emplace_back(upload.topology_name, &upload.topology);
   for (const auto& [path, content] : upload.extra_files) files.emplace_back(path, &content);
   for (const auto& [path, content] : files)
-    if (!IsSafeRelativePath(path))
+    if (!api::IsSafeRelativePath(path))
       return api::Status::BadRequest("file name '" + path +
                                      "' must be a relative path inside the lab directory");
   std::vector<std::string> dirs = {root.string()};
@@ -93,7 +95,7 @@ std::string LabFilesDir(const std::string& files_dir, const std::string& lab) {
 
 api::Status WriteLabFiles(const std::string& files_dir, const std::string& lab,
                           const NeopsUpload& upload) {
-  if (!IsSafeRelativePath(lab) || lab.find('/') != std::string::npos || lab[0] == '.')
+  if (!api::IsSafeRelativePath(lab) || lab.find('/') != std::string::npos || lab[0] == '.')
     return api::Status::BadRequest("bad lab name '" + lab + "'");
   std::error_code ec;
   fs::create_directories(files_dir, ec);

@@ -6,7 +6,7 @@
 // directory fsynced), which is then renamed to <files_dir>/<lab> in one step, so a lab directory
 // is either complete or absent; a crash leaves only a .tmp- directory, removed by the next sweep.
 // Names are validated by ValidateUpload before anything is written; WriteLabFiles re-checks each
-// one (IsSafeRelativePath) and refuses to write any file if one is bad.
+// one (api::IsSafeRelativePath) and refuses to write any file if one is bad.
 #pragma once
 
 #include <functional>

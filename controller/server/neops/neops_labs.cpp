@@ -22,14 +22,6 @@ constexpr auto kPollSlice = milliseconds(500);
 api::Status NoLabRunning() { return api::Status::NotFound("No lab running"); }
 api::Status Busy() { return api::Status(api::Code::kLocked, "Locked", "Lab currently busy"); }
 
-std::string Annotation(const api::json& o, const char* key) {
-  auto meta = o.find("metadata");
-  if (meta == o.end() || !meta->contains("annotations")) return "";
-  const api::json& annotations = (*meta)["annotations"];
-  auto it = annotations.find(key);
-  return it != annotations.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 bool IsReady(const api::json& lab) { return api::IsConditionTrue(lab, "Ready"); }
 
 std::string FirstAddress(const api::json& node) {
@@ -43,9 +35,9 @@ std::string FirstAddress(const api::json& node) {
 }  // namespace
 
 int EffectiveRefs(const api::json& lab, const std::string& session) {
-  if (Annotation(lab, kRefSessionAnnotation) != session) return 0;
+  if (api::Annotation(lab, kRefSessionAnnotation) != session) return 0;
   try {
-    return std::max(0, std::stoi(Annotation(lab, kRefsAnnotation)));
+    return std::max(0, std::stoi(api::Annotation(lab, kRefsAnnotation)));
   } catch (...) {
     return 0;
   }
@@ -106,10 +98,16 @@ api::Status NeopsLabs::RemoveLab(const api::json& lab) {
   return api::Status::Ok();
 }
 
-api::Result<NeopsLabUp> NeopsLabs::Up(const NeopsSessionView& session, const NeopsUpload& upload) {
+api::Result<NeopsLabUp> NeopsLabs::Up(const NeopsSessionView& session, const NeopsUpload& upload,
+                                      const api::HostAccessGrant& grant) {
   LABCTL_RETURN_IF_ERROR(ValidateUpload(upload));
   std::string hash = UploadHash(upload);
   std::string name = "neops-" + hash.substr(0, 12);
+  auto wanted = LabFromUpload(upload, name, options_.idle_timeout_seconds);
+  if (!wanted.ok()) return wanted.status();
+  // Judged before anything is written; the same content is the same lab, so this also judges a
+  // lab this upload would be attached to.
+  LABCTL_RETURN_IF_ERROR(api::CheckHostAccess(*wanted, grant));
   NeopsLabUp result;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -119,7 +117,7 @@ api::Result<NeopsLabUp> NeopsLabs::Up(const NeopsSessionView& session, const Neo
       std::string holder = current->value("/status/heldBy"_json_pointer, std::string());
       if (!holder.empty() && holder != session.name) return Busy();
       int refs = EffectiveRefs(*current, session.name);
-      bool same = Annotation(*current, kContentHashAnnotation) == hash;
+      bool same = api::Annotation(*current, kContentHashAnnotation) == hash;
       if (refs > 0 && (!same || !upload.reuse)) return Busy();
       if (same && upload.reuse) {
         attach = true;
@@ -132,17 +130,15 @@ api::Result<NeopsLabUp> NeopsLabs::Up(const NeopsSessionView& session, const Neo
     }
     if (!attach) {
       LABCTL_RETURN_IF_ERROR(WaitGone(name));  // a same-named lab still tearing down
-      auto lab = LabFromUpload(upload, name, options_.idle_timeout_seconds);
-      if (!lab.ok()) return lab.status();
       if (!options_.files_dir.empty()) {
         SweepLabFiles(options_.files_dir, [this](const std::string& other) {
           return store_.Get(api::Kind::kLab, other).ok();
         });
         LABCTL_RETURN_IF_ERROR(WriteLabFiles(options_.files_dir, name, upload));
       }
-      (*lab)["metadata"]["annotations"][kRefsAnnotation] = "1";
-      (*lab)["metadata"]["annotations"][kRefSessionAnnotation] = session.name;
-      auto created = store_.Create(api::Kind::kLab, std::move(*lab));
+      (*wanted)["metadata"]["annotations"][kRefsAnnotation] = "1";
+      (*wanted)["metadata"]["annotations"][kRefSessionAnnotation] = session.name;
+      auto created = store_.Create(api::Kind::kLab, std::move(*wanted));
       if (!created.ok()) return created.status();
       spdlog::info("neops lab created lab={} session={}", name, session.name);
     }
@@ -177,7 +173,7 @@ api::Status NeopsLabs::WaitReady(const NeopsSessionView& session, const std::str
     if (steady_clock::now() >= deadline)
       return api::Status::Internal("lab " + lab + " not ready in time");
     if (steady_clock::now() >= next_contact) {  // a bring-up in progress counts as contact
-      sessions_.Contact(session.id);
+      sessions_.Touch(session);
       next_contact = steady_clock::now() + kContactInterval;
     }
     store::WatchEvent event;
@@ -210,7 +206,7 @@ api::json NeopsLabs::Describe(const NeopsSessionView& session) const {
             {"netlab_status", nullptr}};
   std::string phase = lab->value("/status/phase"_json_pointer, std::string());
   return {{"running", IsReady(*lab)},
-          {"topology", Annotation(*lab, kTopologyNameAnnotation)},
+          {"topology", api::Annotation(*lab, kTopologyNameAnnotation)},
           {"lab", api::Name(*lab)},
           {"ref_count", EffectiveRefs(*lab, session.name)},
           {"devices", DevicesOf(*lab)},

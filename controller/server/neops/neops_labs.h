@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 
+#include "api/host_access_policy.h"
 #include "api/object.h"
 #include "api/status.h"
 #include "controller/server/neops/neops_sessions.h"
@@ -46,9 +47,11 @@ class NeopsLabs {
  public:
   NeopsLabs(store::Store& store, NeopsSessions& sessions, NeopsLabOptions options);
 
-  // POST /lab by the Active session. Locked (423) "Lab currently busy" when reuse rules forbid;
-  // Internal (500) when the bring-up fails or times out.
-  api::Result<NeopsLabUp> Up(const NeopsSessionView& session, const NeopsUpload& upload);
+  // POST /lab by the Active session. Forbidden (403) when the topology asks more of the host than
+  // `grant` allows (api/host_access_policy.h); Locked (423) "Lab currently busy" when reuse rules
+  // forbid; Internal (500) when the bring-up fails or times out.
+  api::Result<NeopsLabUp> Up(const NeopsSessionView& session, const NeopsUpload& upload,
+                             const api::HostAccessGrant& grant);
   // GET /lab.
   api::json Describe(const NeopsSessionView& session) const;
   // GET /lab/devices: NotFound "No lab running" unless the lab is Ready.

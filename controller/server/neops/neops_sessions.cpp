@@ -1,6 +1,9 @@
 #include "controller/server/neops/neops_sessions.h"
 
+#include "api/random.h"
+#include "api/session_ownership.h"
 #include "api/validation.h"
+#include "controller/server/neops/neops_sha256.h"
 #include "controller/server/neops/neops_upload.h"
 #include "reconcilers/session/session_queue.h"
 
@@ -25,7 +28,7 @@ NeopsSessions::NeopsSessions(store::Store& store, reconcilers::SessionActions& a
 
 NeopsSessionView NeopsSessions::ViewOf(const api::json& session) {
   NeopsSessionView v;
-  v.id = api::Uid(session);
+  v.key_hash = api::Annotation(session, kSessionKeyAnnotation);
   v.name = api::Name(session);
   v.active = reconcilers::PhaseOf(session) == reconcilers::phase::kActive;
   v.position = v.active ? 0 : session.value("/status/position"_json_pointer, int64_t{0});
@@ -33,36 +36,55 @@ NeopsSessionView NeopsSessions::ViewOf(const api::json& session) {
   return v;
 }
 
-api::Result<NeopsSessionView> NeopsSessions::Create() {
-  api::json session = {
-      {"apiVersion", api::kApiVersion},
-      {"kind", "Session"},
-      {"metadata", {{"generateName", "neops-"}, {"labels", {{kFacadeLabel, kFacadeValue}}}}},
-      {"spec",
-       {{"holder", "neops remote-lab client"},
-        {"heartbeatTimeoutSeconds", options_.heartbeat_timeout_seconds},
-        {"queueTimeoutSeconds", options_.queue_timeout_seconds},
-        {"ttlSecondsAfterFinished", options_.ttl_seconds_after_finished}}}};
+api::Result<NeopsSessionView> NeopsSessions::Create(const api::Principal& who) {
+  const std::string id = api::RandomUuid();
+  api::json session = {{"apiVersion", api::kApiVersion},
+                       {"kind", "Session"},
+                       {"metadata",
+                        {{"generateName", "neops-"},
+                         {"labels", {{kFacadeLabel, kFacadeValue}}},
+                         {"annotations", {{kSessionKeyAnnotation, Sha256Hex(id)}}}}},
+                       {"spec",
+                        {{"holder", "neops remote-lab client"},
+                         {"heartbeatTimeoutSeconds", options_.heartbeat_timeout_seconds},
+                         {"queueTimeoutSeconds", options_.queue_timeout_seconds},
+                         {"ttlSecondsAfterFinished", options_.ttl_seconds_after_finished}}}};
+  api::SetOwnerAnnotation(session, who.user);
   api::DefaultSession(session);
   LABCTL_RETURN_IF_ERROR(api::ValidateSession(session));
   auto created = store_.Create(api::Kind::kSession, std::move(session));
   if (!created.ok()) return created.status();
   actions_.ReconcileNow();
   auto current = store_.Get(api::Kind::kSession, api::Name(*created));
-  return ViewOf(current.ok() ? *current : *created);
+  NeopsSessionView view = ViewOf(current.ok() ? *current : *created);
+  view.id = id;
+  return view;
 }
 
-std::optional<api::json> NeopsSessions::FindLive(const std::string& id) const {
+bool NeopsSessions::IsIdOf(const std::string& id, const NeopsSessionView& session) {
+  return !id.empty() && !session.key_hash.empty() && Sha256Hex(id) == session.key_hash;
+}
+
+std::optional<api::json> NeopsSessions::FindLive(const std::string& id,
+                                                 const api::Principal& who) const {
   if (id.empty()) return std::nullopt;
   auto selector = api::ParseSelector(std::string(kFacadeLabel) + "=" + kFacadeValue);
   if (!selector.ok()) return std::nullopt;
-  for (auto& s : store_.List(api::Kind::kSession, *selector).items)
-    if ((api::Uid(s) == id || api::Name(s) == id) && IsLive(s)) return std::move(s);
+  const std::string key_hash = Sha256Hex(id);
+  for (auto& s : store_.List(api::Kind::kSession, *selector).items) {
+    if (ViewOf(s).key_hash != key_hash || !IsLive(s)) continue;
+    // Another caller's session is as unknown as a wrong id: nothing tells them it exists.
+    if (!api::CheckMayActOnSession(who, s).ok()) return std::nullopt;
+    return std::move(s);
+  }
   return std::nullopt;
 }
 
-api::Result<NeopsSessionView> NeopsSessions::Contact(const std::string& id) {
-  auto found = FindLive(id);
+void NeopsSessions::Touch(const NeopsSessionView& session) { actions_.Touch(session.name); }
+
+api::Result<NeopsSessionView> NeopsSessions::Contact(const std::string& id,
+                                                     const api::Principal& who) {
+  auto found = FindLive(id, who);
   if (!found) return SessionNotFound();
   auto touched = actions_.Touch(api::Name(*found));
   if (!touched.ok()) {
@@ -71,7 +93,9 @@ api::Result<NeopsSessionView> NeopsSessions::Contact(const std::string& id) {
       return SessionNotFound();
     return touched.status();
   }
-  return ViewOf(*touched);
+  NeopsSessionView view = ViewOf(*touched);
+  view.id = id;
+  return view;
 }
 
 api::Result<NeopsSessionView> NeopsSessions::ActiveSession() const {
@@ -81,10 +105,10 @@ api::Result<NeopsSessionView> NeopsSessions::ActiveSession() const {
   return api::Status::NotFound("No active session");
 }
 
-api::Status NeopsSessions::End(const std::string& id) {
-  auto found = FindLive(id);
+api::Status NeopsSessions::End(const std::string& id, const api::Principal& who) {
+  auto found = FindLive(id, who);
   if (!found) return SessionNotFound();
-  auto released = actions_.Release(api::Name(*found), "", {"admin"});
+  auto released = actions_.Release(api::Name(*found), who);
   return released.status();
 }
 

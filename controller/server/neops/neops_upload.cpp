@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "api/file_paths.h"
 #include "api/utf8.h"
 #include "api/validation.h"
 #include "api/yaml.h"
@@ -32,21 +33,6 @@ bool IsLabManifest(const api::json& doc) {
 
 }  // namespace
 
-bool IsSafeRelativePath(std::string_view path) {
-  if (path.empty() || path.front() == '/') return false;
-  if (path.find('\\') != std::string_view::npos || path.find('\0') != std::string_view::npos)
-    return false;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string_view::npos) end = path.size();
-    std::string_view part = path.substr(start, end - start);
-    if (part.empty() || part == "." || part == "..") return false;
-    start = end + 1;
-  }
-  return true;
-}
-
 // Every file lands at its path in one directory: no two may share a path, and no file may sit
 // where another needs a directory.
 api::Status CheckNoClash(const NeopsUpload& upload) {
@@ -73,13 +59,13 @@ api::Status ValidateUpload(const NeopsUpload& upload) {
   if (!EndsWithYaml(upload.topology_name))
     return api::Status::BadRequest("topology file must end with .yml or .yaml, got '" +
                                    upload.topology_name + "'");
-  if (!IsSafeRelativePath(upload.topology_name))
+  if (!api::IsSafeRelativePath(upload.topology_name))
     return api::Status::BadRequest("topology file name '" + upload.topology_name +
                                    "' must be a relative path inside the lab directory");
   for (const auto& [path, content] : upload.extra_files) {
     LABCTL_RETURN_IF_ERROR(api::CheckUtf8(path, "extra file name"));
     LABCTL_RETURN_IF_ERROR(api::CheckUtf8(content, "extra file '" + path + "'"));
-    if (!IsSafeRelativePath(path))
+    if (!api::IsSafeRelativePath(path))
       return api::Status::BadRequest("extra file name '" + path +
                                      "' must be a relative path inside the lab directory");
   }
@@ -87,11 +73,14 @@ api::Status ValidateUpload(const NeopsUpload& upload) {
 }
 
 std::string UploadHash(const NeopsUpload& upload) {
-  std::string material = upload.topology;
+  Sha256 hash;
+  hash.Update(upload.topology);
   for (const auto& [path, content] : upload.extra_files) {
-    material += '\0' + path + '\0' + std::to_string(content.size()) + '\0' + content;
+    const std::string size = std::to_string(content.size());
+    hash.Update(std::string_view("\0", 1)).Update(path).Update(std::string_view("\0", 1));
+    hash.Update(size).Update(std::string_view("\0", 1)).Update(content);
   }
-  return Sha256Hex(material);
+  return hash.HexDigest();
 }
 
 api::Result<api::json> LabFromUpload(const NeopsUpload& upload, const std::string& name,

@@ -2,13 +2,13 @@
 // relative paths, the reuse flag), its validation, its identity, and the Lab object it becomes.
 //
 // Names are checked before anything is stored or written: the topology must be *.yml/*.yaml
-// (any case); its name and the extra file names must be relative paths of plain components (no
-// leading '/', no '.' or '..' component, no backslash, no empty component, no NUL) so they can
-// never escape the lab's directory. A topology that is a labctl Lab manifest (apiVersion
-// labctl.dev/..., kind Lab) becomes a docker Lab with that spec; anything else is a netlab topology
-// (provider netlab). Extra files are kept, with their relative paths, in the annotation
-// labctl.dev/netlab-files (a JSON object path -> content) because spec.netlab.files only takes
-// plain names, and written to disk with that layout by neops_files.h.
+// (any case); its name and the extra file names must be relative paths of plain components
+// (api::IsSafeRelativePath: no leading '/', no '.' or '..' component, no backslash, no empty
+// component, no NUL) so they can never escape the lab's directory. A topology that is a labctl Lab
+// manifest (apiVersion labctl.dev/..., kind Lab) becomes a docker Lab with that spec; anything else
+// is a netlab topology (provider netlab). Extra files are kept, with their relative paths, in the
+// annotation labctl.dev/netlab-files (a JSON object path -> content) because spec.netlab.files only
+// takes plain names, and written to disk with that layout by neops_files.h.
 #pragma once
 
 #include <map>
@@ -33,8 +33,6 @@ struct NeopsUpload {
   bool reuse = true;
 };
 
-// True for a relative path that stays inside its base directory (see header comment).
-bool IsSafeRelativePath(std::string_view path);
 // BadRequest naming the offending file, or OK.
 api::Status ValidateUpload(const NeopsUpload& upload);
 // SHA-256 over the topology and every extra file (path and content), hex.
