@@ -176,8 +176,11 @@ api::Status NetlinkSocket::Dump(NetlinkMessage& msg,
 
 namespace {
 
-// The errno of an NLMSG_ERROR message.
-int ErrorOf(const nlmsghdr* h) { return static_cast<const nlmsgerr*>(NLMSG_DATA(h))->error; }
+// The errno of an NLMSG_ERROR message; EBADMSG for one cut short (never bytes past its end).
+int ErrorOf(const nlmsghdr* h) {
+  const int* error = FamilyHeader<int>(h);
+  return error ? *error : -EBADMSG;
+}
 
 // Calls `visit` for each whole message of `seq` in the buffer until it returns true.
 template <class Visit>

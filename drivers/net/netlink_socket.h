@@ -50,6 +50,13 @@ struct AttrView {
   std::string AsString() const;  // strips the trailing NUL
   uint32_t AsU32() const;
 };
+// The fixed family header (ifinfomsg, nlmsgerr, ...) of a received message; nullptr when the
+// message is too short to hold it.
+template <class T>
+const T* FamilyHeader(const nlmsghdr* h) {
+  if (h->nlmsg_len < NLMSG_LENGTH(sizeof(T))) return nullptr;
+  return static_cast<const T*>(NLMSG_DATA(h));
+}
 // Parses the rtattr list that starts `offset` bytes after the message header.
 std::vector<AttrView> ParseAttrs(const nlmsghdr* msg, size_t offset, int max_type);
 std::vector<AttrView> ParseNested(const AttrView& nested, int max_type);

@@ -55,7 +55,8 @@ std::vector<std::string> AltNames(const AttrView& prop_list) {
 
 std::optional<LinkInfo> ParseLinkMessage(const nlmsghdr* h) {
   if (h->nlmsg_type != RTM_NEWLINK) return std::nullopt;
-  const auto* ifi = static_cast<const ifinfomsg*>(NLMSG_DATA(h));
+  const auto* ifi = FamilyHeader<ifinfomsg>(h);
+  if (!ifi) return std::nullopt;
   auto attrs = ParseAttrs(h, sizeof(ifinfomsg), IFLA_MAX);
   LinkInfo link;
   link.index = ifi->ifi_index;
@@ -71,7 +72,8 @@ std::optional<LinkInfo> ParseLinkMessage(const nlmsghdr* h) {
 
 std::optional<AddressInfo> ParseAddressMessage(const nlmsghdr* h) {
   if (h->nlmsg_type != RTM_NEWADDR) return std::nullopt;
-  const auto* a = static_cast<const ifaddrmsg*>(NLMSG_DATA(h));
+  const auto* a = FamilyHeader<ifaddrmsg>(h);
+  if (!a) return std::nullopt;
   auto attrs = ParseAttrs(h, sizeof(ifaddrmsg), IFA_MAX);
   const AttrView& addr = attrs[IFA_LOCAL].data ? attrs[IFA_LOCAL] : attrs[IFA_ADDRESS];
   auto ip = IpFromAttr(a->ifa_family, addr);
@@ -87,7 +89,8 @@ std::optional<AddressInfo> ParseAddressMessage(const nlmsghdr* h) {
 
 std::optional<RouteInfo> ParseRouteMessage(const nlmsghdr* h, api::IpFamily family) {
   if (h->nlmsg_type != RTM_NEWROUTE) return std::nullopt;
-  const auto* r = static_cast<const rtmsg*>(NLMSG_DATA(h));
+  const auto* r = FamilyHeader<rtmsg>(h);
+  if (!r) return std::nullopt;
   auto attrs = ParseAttrs(h, sizeof(rtmsg), RTA_MAX);
   uint32_t table = attrs[RTA_TABLE].data ? attrs[RTA_TABLE].AsU32() : r->rtm_table;
   if (table != RT_TABLE_MAIN || r->rtm_type != RTN_UNICAST) return std::nullopt;

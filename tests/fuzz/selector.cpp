@@ -2,6 +2,7 @@
 // printed form again (it must mean the same), and match label sets.
 #include <algorithm>
 
+#include "api/object.h"
 #include "api/selector.h"
 #include "fuzz_input.h"
 
