@@ -8,12 +8,12 @@ namespace labctl::docker {
 namespace {
 
 TEST(EngineJsonTest, AnswersOfTheWrongShapeReadAsEmpty) {
-  for (const char* text : {R"("a string")", "[1,2]", "null", "7",
-                           R"({"IPAM": {}, "Labels": 3, "Containers": []})",
-                           R"({"Names": [5], "NetworkSettings": {"Networks": 1}})",
-                           R"({"State": {"Running": "yes", "Pid": "x", "ExitCode": 1.5},
+  for (const char* text :
+       {R"("a string")", "[1,2]", "null", "7", R"({"IPAM": {}, "Labels": 3, "Containers": []})",
+        R"({"Names": [5], "NetworkSettings": {"Networks": 1}})",
+        R"({"State": {"Running": "yes", "Pid": "x", "ExitCode": 1.5},
                                "Config": [], "NetworkSettings": {"Networks": {"n": 4}}})",
-                           R"({"Actor": "x"})"}) {
+        R"({"Actor": "x"})"}) {
     json j = json::parse(text);
     SCOPED_TRACE(text);
     EXPECT_NO_THROW((void)ParseNetwork(j));

@@ -41,8 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   for (api::Kind kind : {api::Kind::kLab, api::Kind::kSession}) {
-    Take(*body, kind, "");          // POST to the collection
-    Take(*body, kind, "fuzzlab");   // PUT to an item
+    Take(*body, kind, "");         // POST to the collection
+    Take(*body, kind, "fuzzlab");  // PUT to an item
   }
   return 0;
 }

@@ -1,7 +1,8 @@
 // Durations as labctl and labd flags take them (cli/util/duration: --timeout=1h30m, 500ms, 90),
 // and ages of timestamps as kubectl prints them.
-#include "api/input_limits.h"
 #include "cli/util/duration.h"
+
+#include "api/input_limits.h"
 #include "fuzz_input.h"
 
 using namespace labctl;

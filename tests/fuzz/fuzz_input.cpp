@@ -1,7 +1,7 @@
+#include "fuzz_input.h"
+
 #include <cstdio>
 #include <cstdlib>
-
-#include "fuzz_input.h"
 
 namespace labctl::fuzz {
 

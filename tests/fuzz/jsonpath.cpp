@@ -1,8 +1,9 @@
 // labctl's -o jsonpath= templates (cli/util/jsonpath): parse a template and render it against a
 // document. Input: "<template>" against a sample LabList, or "<template>\n--\n<JSON document>".
+#include "cli/util/jsonpath.h"
+
 #include "api/object.h"
 #include "api/yaml.h"
-#include "cli/util/jsonpath.h"
 #include "fuzz_input.h"
 
 using namespace labctl;

@@ -3,6 +3,8 @@
 // and, for an accepted upload, the lab directory written from it (which must hold exactly the
 // uploaded files, each inside the directory).
 // Input: parts "<file name>\n<content>" separated by "\n--\n": the topology, then extra files.
+#include "controller/server/neops/neops_upload.h"
+
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -11,7 +13,6 @@
 #include <iterator>
 
 #include "controller/server/neops/neops_files.h"
-#include "controller/server/neops/neops_upload.h"
 #include "fuzz_input.h"
 
 using namespace labctl;

@@ -1,9 +1,10 @@
 // Label selectors (?labelSelector=, labctl -l) through api/selector: parse, print, parse the
 // printed form again (it must mean the same), and match label sets.
+#include "api/selector.h"
+
 #include <algorithm>
 
 #include "api/object.h"
-#include "api/selector.h"
 #include "fuzz_input.h"
 
 using namespace labctl;

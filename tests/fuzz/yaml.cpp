@@ -3,8 +3,9 @@
 // -rss_limit_mb and -timeout catch a parse that does not. Each input is read twice: with the
 // default limits, and with tiny ones so that every limit's stop path runs. What parses must
 // read back unchanged from ToYaml (labctl get -o yaml | labctl apply -f -).
-#include "api/object.h"
 #include "api/yaml.h"
+
+#include "api/object.h"
 #include "fuzz_input.h"
 
 using namespace labctl;
