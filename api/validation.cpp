@@ -226,4 +226,26 @@ Status ValidateObject(Kind kind, const json& o) {
   return Status::Ok();
 }
 
+// The server's first check of a body, before defaults and validation: the "kind" and
+// "apiVersion" may be left out, anything else there is a client's mistake (400).
+Status CheckTypeMeta(json& o, Kind kind, const std::string& path_name) {
+  if (!o.is_object()) return Status::BadRequest("the body must be a JSON or YAML object");
+  if (!o.contains("apiVersion")) o["apiVersion"] = kApiVersion;
+  if (o["apiVersion"] != kApiVersion)
+    return Status::BadRequest("apiVersion " + o["apiVersion"].dump() + " is not " + kApiVersion);
+  if (!o.contains("kind")) o["kind"] = KindName(kind);
+  if (o["kind"] != KindName(kind))
+    return Status::BadRequest("kind " + o["kind"].dump() + " does not belong at " + Plural(kind));
+  if (!o.contains("metadata") || o["metadata"].is_null()) o["metadata"] = json::object();
+  if (!o["metadata"].is_object()) return Status::BadRequest("metadata must be an object");
+  if (path_name.empty()) return Status::Ok();
+  json& meta = o["metadata"];
+  if (!meta.contains("name")) meta["name"] = path_name;
+  if (meta["name"] != path_name) {
+    return Status::BadRequest("metadata.name " + meta["name"].dump() +
+                              " does not match the name in the path \"" + path_name + "\"");
+  }
+  return Status::Ok();
+}
+
 }  // namespace labctl::api

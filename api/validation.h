@@ -13,6 +13,9 @@
 
 namespace labctl::api {
 
+// Fills a body's missing apiVersion, kind and metadata (and metadata.name from `path_name` when
+// not empty); BadRequest when the body is not an object or names another version, kind or name.
+Status CheckTypeMeta(json& o, Kind kind, const std::string& path_name);
 void DefaultLab(json& lab);
 void DefaultSession(json& session);
 Status ValidateLab(const json& lab);

@@ -11,6 +11,8 @@ PACKAGES=(cmake ninja-build g++ pkg-config git curl
   libgraphviz-dev chromium
   # promtool checks labd's /metrics in the tests
   prometheus
+  # the libFuzzer build (scripts/fuzz): clang and its runtime libraries (libFuzzer, ASan, UBSan)
+  clang libclang-rt-dev
   # netlab (its Python dependencies; netlab runs `sudo ip netns exec` even as root) and the
   # FRR image build (scripts/build-frr-image)
   python3-jinja2 python3-yaml python3-netaddr python3-rich python3-filelock python3-packaging

@@ -11,6 +11,7 @@
 #include "api/mux_frames.h"
 #include "drivers/docker/docker_metrics.h"
 #include "drivers/docker/engine_json.h"
+#include "drivers/docker/event_stream.h"
 #include "drivers/docker/hijacked_exec.h"
 
 namespace labctl::docker {
@@ -383,20 +384,10 @@ Result<std::unique_ptr<ExecSession>> HttpEngine::ExecAttach(const std::string& i
 
 Status HttpEngine::StreamEvents(const LabelMap& labels, const EventCallback& callback) {
   std::string path = "/events?filters=" + UrlEncode(LabelFilters(labels, {"container", "network"}));
-  std::string line_buffer;
+  EventStreamReader reader;
   return impl_->Stream(
       "GET", path, "",
-      [&](const char* d, size_t n) {
-        line_buffer.append(d, n);
-        size_t start = 0, nl;
-        while ((nl = line_buffer.find('\n', start)) != std::string::npos) {
-          auto j = json::parse(line_buffer.substr(start, nl - start), nullptr, false);
-          start = nl + 1;
-          if (j.is_object() && !callback(ParseEvent(j))) return false;
-        }
-        line_buffer.erase(0, start);
-        return true;
-      },
+      [&](const char* d, size_t n) { return reader.Feed(std::string_view(d, n), callback); },
       &impl_->events_client);
 }
 

@@ -32,6 +32,14 @@ TEST(CliUnitDuration, RejectsGarbage) {
     EXPECT_FALSE(ParseDuration(bad).ok()) << bad;
 }
 
+// Found by tests/fuzz/duration: std::stod threw (labctl aborted) on a run of dots, read
+// "1.2.3s" as 1.2 s, and a sum past int64 milliseconds was undefined.
+TEST(CliUnitDuration, RejectsMalformedNumbersAndHugeSums) {
+  for (const char* bad : {".s", ".\xce]1.", "..", "1.2.3s", "999999999999d", "99999999999d1d"})
+    EXPECT_FALSE(ParseDuration(bad).ok()) << bad;
+  EXPECT_EQ(*ParseDuration("3650d"), std::chrono::hours(24 * 3650));
+}
+
 TEST(CliUnitAge, FollowsKubectlHumanDuration) {
   EXPECT_EQ(HumanDuration(seconds(5)), "5s");
   EXPECT_EQ(HumanDuration(seconds(119)), "119s");
