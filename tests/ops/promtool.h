@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "support/test_skip.h"
+
 namespace labctl::ops {
 
 // Skips (or fails under LABCTL_REQUIRE_PROMTOOL=1) the calling test when promtool is absent.
@@ -12,7 +14,7 @@ namespace labctl::ops {
   do {                                                                                      \
     if (!::labctl::ops::HavePromtool()) {                                                   \
       if (::labctl::ops::PromtoolRequired()) FAIL() << "promtool missing (apt prometheus)"; \
-      GTEST_SKIP() << "promtool not installed (Debian package prometheus)";                 \
+      LABCTL_SKIP() << "promtool not installed (Debian package prometheus)";                \
     }                                                                                       \
   } while (0)
 
