@@ -1,6 +1,8 @@
 // ToYaml: JSON (sorted or ordered) to block-style YAML through yaml-cpp's emitter.
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+
 #include "api/yaml.h"
 #include "api/yaml_scalar.h"
 
@@ -8,11 +10,18 @@ namespace labctl::api {
 
 namespace {
 
+// Unicode noncharacters (U+FDD0-U+FDEF, U+xFFFE, U+xFFFF) in a double-quoted string come out
+// as U+FFFD: yaml-cpp's emitter replaces them there (YAML cannot print U+FFFE/U+FFFF). Only
+// YAML output is affected; the stored JSON keeps them.
 void EmitString(YAML::Emitter& out, const std::string& s) {
   bool multi_line = s.find('\n') != std::string::npos;
-  if (multi_line && s.find_first_of("\r\t") == std::string::npos && s.front() != ' ' &&
-      s.back() == '\n' && s.find(" \n") == std::string::npos &&
-      (s.size() < 2 || s[s.size() - 2] != '\n')) {
+  // A literal block holds printable text only: other control characters (NUL, ESC, ...) need
+  // the escapes of a double-quoted string.
+  bool controls = std::any_of(s.begin(), s.end(), [](char c) {
+    return (static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7F;
+  });
+  if (multi_line && !controls && s.front() != ' ' && s.back() == '\n' &&
+      s.find(" \n") == std::string::npos && (s.size() < 2 || s[s.size() - 2] != '\n')) {
     // A literal block reads back exactly when the text ends with one newline.
     out << YAML::Literal << s;
   } else if (multi_line || NeedsQuoting(s)) {
@@ -69,7 +78,7 @@ std::string ToYamlOf(const Json& value) {
   out.SetSeqFormat(YAML::Block);
   out.SetMapFormat(YAML::Block);
   Emit(out, value);
-  std::string text = out.c_str();
+  std::string text(out.c_str(), out.size());
   if (!text.empty() && text.back() != '\n') text += '\n';
   return text;
 }

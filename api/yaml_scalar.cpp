@@ -71,6 +71,11 @@ nlohmann::json ResolvePlainScalar(const std::string& text) {
 bool NeedsQuoting(const std::string& s) {
   if (s.empty()) return true;
   if (s.front() == ' ' || s.back() == ' ' || s.front() == '\t' || s.back() == '\t') return true;
+  // Control characters (a trailing \r, NUL, ESC) survive only as double-quoted escapes.
+  for (char c : s)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return true;
+  // A document marker at the start of a line ends the document (yaml-cpp does not quote it).
+  if (s.rfind("---", 0) == 0 || s.rfind("...", 0) == 0) return true;
   if (s.size() > kMaxTypedScalarLength) return false;  // read back as a string regardless
   if (!ResolvePlainScalar(s).is_string()) return true;
   if (IsYaml11BoolWord(s)) return true;
