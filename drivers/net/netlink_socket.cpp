@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstdint>
 #include <cstring>
 
@@ -225,7 +226,8 @@ api::Result<bool> WalkDumpReplies(const uint8_t* buf, size_t len, uint32_t seq,
 }
 
 std::string ErrnoText(int negative_errno) {
-  int e = negative_errno < 0 ? -negative_errno : negative_errno;
+  // INT_MIN (a forged answer) has no negation: any errno out of range reads as unknown.
+  int e = negative_errno == INT_MIN ? 0 : negative_errno < 0 ? -negative_errno : negative_errno;
   return std::string(strerrorname_np(e) ? strerrorname_np(e) : "E?") + ": " + std::strerror(e);
 }
 
