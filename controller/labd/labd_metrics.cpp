@@ -16,7 +16,7 @@ namespace {
 using api::json;
 
 // Phases every gauge reports (0 included), so a phase that empties reads 0, not absent.
-const std::vector<std::string> kLabPhases = {"Pending", "Provisioning", "Ready", "Degraded",
+const std::vector<std::string> kLabPhases = {"Pending", "Provisioning", "Ready",      "Degraded",
                                              "Failed",  "Stopped",      "Terminating"};
 const std::vector<std::string> kSessionPhases = {"Waiting", "Active",    "Released",
                                                  "Expired", "Cancelled", "Failed"};

@@ -217,7 +217,7 @@ api::Status ApiServer::Start() {
       limits.max_connections, limits.max_connections_per_client, limits.max_watchers,
       limits.max_long_running, limits.request_workers, limits.request_timeout.count(),
       limits.idle_timeout.count(), FdLimit(),
-      !impl_->tls                           ? "off"
+      !impl_->tls                      ? "off"
       : impl_->tls->verifies_clients() ? "on, client certificates required"
                                        : "on");
   impl_->gate = std::make_unique<ConnectionGate>(

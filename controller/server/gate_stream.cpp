@@ -18,8 +18,7 @@ bool GateStream::Wait(short events, std::chrono::milliseconds timeout) const {
 }
 
 bool GateStream::is_readable() const {
-  return conn_.consumed < conn_.buffer.size() || conn_.io.Pending() ||
-         Wait(POLLIN, read_timeout_);
+  return conn_.consumed < conn_.buffer.size() || conn_.io.Pending() || Wait(POLLIN, read_timeout_);
 }
 
 bool GateStream::is_writable() const { return Wait(POLLOUT, write_timeout_); }
