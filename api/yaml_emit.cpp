@@ -1,8 +1,6 @@
 // ToYaml: JSON (sorted or ordered) to block-style YAML through yaml-cpp's emitter.
 #include <yaml-cpp/yaml.h>
 
-#include <algorithm>
-
 #include "api/yaml.h"
 #include "api/yaml_scalar.h"
 
@@ -17,10 +15,7 @@ void EmitString(YAML::Emitter& out, const std::string& s) {
   bool multi_line = s.find('\n') != std::string::npos;
   // A literal block holds printable text only: other control characters (NUL, ESC, ...) need
   // the escapes of a double-quoted string.
-  bool controls = std::any_of(s.begin(), s.end(), [](char c) {
-    return (static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7F;
-  });
-  if (multi_line && !controls && s.front() != ' ' && s.back() == '\n' &&
+  if (multi_line && !HasControlCharacter(s) && s.front() != ' ' && s.back() == '\n' &&
       s.find(" \n") == std::string::npos && (s.size() < 2 || s[s.size() - 2] != '\n')) {
     // A literal block reads back exactly when the text ends with one newline.
     out << YAML::Literal << s;
