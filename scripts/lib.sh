@@ -7,6 +7,8 @@ PACKAGES=(cmake ninja-build g++ pkg-config git curl
   libcpp-httplib-dev libssl-dev libsqlitecpp-dev libsqlite3-dev nlohmann-json3-dev libyaml-cpp-dev
   libspdlog-dev libfmt-dev libboost-dev libgtest-dev libgmock-dev
   docker.io busybox-static iproute2 iptables tcpdump conntrack
+  # the TLS tests make a throw-away CA with the openssl command
+  openssl
   # the topology picture (Graphviz as a library) and the dashboard's browser test
   libgraphviz-dev chromium
   # promtool checks labd's /metrics in the tests
