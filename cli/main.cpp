@@ -1,4 +1,4 @@
-// labctl: resolves global flags (--server, --token) and dispatches to one command.
+// labctl: resolves global flags (--server, --token, TLS) and dispatches to one command.
 #include <unistd.h>
 
 #include <functional>
@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "client/server_config.h"
 #include "cli/commands.h"
+#include "client/server_config.h"
 
 namespace {
 
@@ -16,7 +16,7 @@ using labctl::cli::CliContext;
 
 constexpr char kUsage[] = R"(labctl: drive labd, a controller for shared network-test labs.
 
-Usage: labctl [--server URL] [--token TOKEN] COMMAND [ARGS...]
+Usage: labctl [--server URL] [--token TOKEN] [TLS flags] COMMAND [ARGS...]
 
 Resources:
   apply -f FILE|DIR|-          create or update objects from manifests
@@ -41,40 +41,50 @@ Other:
 Global flags:
   --server URL   labd address (default: $LABCTL_SERVER, the config file, http://127.0.0.1:7450)
   --token TOKEN  bearer token (default: $LABCTL_TOKEN, the config file)
+  --certificate-authority FILE  PEM CA that signed labd's certificate (https:// servers)
+  --insecure-skip-tls-verify    do not verify labd's certificate (testing only)
+  --client-certificate FILE     PEM client certificate, for labd --client-ca
+  --client-key FILE             its PEM private key
+                 (each TLS flag defaults to the config file's key of the same name)
   -h, --help     help; `labctl COMMAND --help` shows a command's flags
 
 Exit codes: 0 ok, 1 error, 2 usage.
 )";
 
 struct GlobalFlags {
-  std::string server;
-  std::string token;
+  labctl::client::GlobalFlagValues values;
   std::vector<std::string> rest;  // everything else, in order
 };
 
-// Pulls --server/--token out of the arguments (anywhere before a "--").
+// The global flags that take a value, and where it goes.
+std::string* ValueFlag(const std::string& name, labctl::client::GlobalFlagValues& v) {
+  if (name == "--server") return &v.server;
+  if (name == "--token") return &v.token;
+  if (name == "--certificate-authority") return &v.certificate_authority;
+  if (name == "--client-certificate") return &v.client_certificate;
+  if (name == "--client-key") return &v.client_key;
+  return nullptr;
+}
+
+// Pulls the global flags out of the arguments (anywhere before a "--").
 bool ExtractGlobalFlags(const std::vector<std::string>& args, GlobalFlags& g, std::string& err) {
   bool after_dashdash = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--") after_dashdash = true;
-    std::string* target = nullptr;
-    std::string name;
-    if (!after_dashdash) {
-      for (const char* flag : {"--server", "--token"}) {
-        std::string f = flag;
-        if (a == f || a.rfind(f + "=", 0) == 0) {
-          target = f == "--server" ? &g.server : &g.token;
-          name = f;
-        }
-      }
+    const size_t eq = a.find('=');
+    const std::string name = a.substr(0, eq);
+    std::string* target = after_dashdash ? nullptr : ValueFlag(name, g.values);
+    if (!after_dashdash && a == "--insecure-skip-tls-verify") {
+      g.values.insecure_skip_tls_verify = true;
+      continue;
     }
     if (!target) {
       g.rest.push_back(a);
       continue;
     }
-    if (a.size() > name.size()) {
-      *target = a.substr(name.size() + 1);
+    if (eq != std::string::npos) {
+      *target = a.substr(eq + 1);
     } else if (i + 1 < args.size()) {
       *target = args[++i];
     } else {
@@ -123,11 +133,13 @@ int main(int argc, char** argv) {
     std::cerr << "error: unknown command \"" << command << "\"\n\n" << kUsage;
     return labctl::cli::kExitUsage;
   }
-  auto options = labctl::client::ResolveOptions(g.server, g.token);
+  labctl::client::TlsSettings tls;
+  auto options = labctl::client::ResolveOptions(g.values, &tls);
   if (!options.ok()) {
     std::cerr << "error: " << options.status().message() << "\n";
     return labctl::cli::kExitError;
   }
+  labctl::client::SetTlsSettings(std::move(tls));
   CliContext ctx;
   ctx.options = *options;
   ctx.stdout_is_tty = isatty(STDOUT_FILENO) != 0;

@@ -1,6 +1,9 @@
 #include "cli/util/duration.h"
 
 #include <cctype>
+#include <charconv>
+
+#include "api/input_limits.h"
 
 namespace labctl::cli {
 
@@ -38,12 +41,18 @@ api::Result<std::chrono::milliseconds> ParseDuration(std::string_view text) {
     while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
       ++i;
     if (i == start || i - start > 12) return BadDuration(text);
-    double number = std::stod(std::string(text.substr(start, i - start)));
+    // The whole run must be one number: "." or "1.2.3" is no duration (std::stod threw on the
+    // first and read the second as 1.2).
+    double number = 0;
+    auto [end, ec] = std::from_chars(text.data() + start, text.data() + i, number);
+    if (ec != std::errc() || end != text.data() + i) return BadDuration(text);
     size_t unit_start = i;
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
     int64_t unit = UnitMillis(text.substr(unit_start, i - unit_start));
     if (unit == 0) return BadDuration(text);
     total += number * static_cast<double>(unit);
+    // Also keeps the conversion to int64 below defined.
+    if (total > static_cast<double>(api::kMaxDurationSeconds) * 1000) return BadDuration(text);
   }
   return std::chrono::milliseconds(static_cast<int64_t>(total));
 }
@@ -73,7 +82,11 @@ std::string HumanDuration(std::chrono::milliseconds d) {
 std::string Age(const std::string& timestamp, api::TimePoint now) {
   api::TimePoint t;
   if (timestamp.empty() || !api::ParseTime(timestamp, &t)) return "<unknown>";
-  return HumanDuration(std::chrono::duration_cast<std::chrono::milliseconds>(now - t));
+  // In milliseconds before subtracting: nanosecond time points more than 292 years apart
+  // (ParseTime takes 1678-2261) overflow when subtracted.
+  using std::chrono::milliseconds;
+  return HumanDuration(std::chrono::duration_cast<milliseconds>(now.time_since_epoch()) -
+                       std::chrono::duration_cast<milliseconds>(t.time_since_epoch()));
 }
 
 }  // namespace labctl::cli

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "api/labels.h"
+#include "controller/server/auth.h"
 
 namespace labctl::server {
 namespace {
@@ -57,6 +58,21 @@ const std::map<std::string, Setter>& ValueFlags() {
       {"--tokens",
        [](const std::string& v, LabdFlags& f) {
          f.tokens_file = v;
+         return Status();
+       }},
+      {"--tls-cert",
+       [](const std::string& v, LabdFlags& f) {
+         f.tls_cert = v;
+         return Status();
+       }},
+      {"--tls-key",
+       [](const std::string& v, LabdFlags& f) {
+         f.tls_key = v;
+         return Status();
+       }},
+      {"--client-ca",
+       [](const std::string& v, LabdFlags& f) {
+         f.client_ca = v;
          return Status();
        }},
       {"--log-level",
@@ -238,19 +254,43 @@ api::Result<LabdFlags> ParseLabdFlags(const std::vector<std::string>& args) {
     LABCTL_RETURN_IF_ERROR(it->second(value, flags));
   }
   if (flags.data_dir.empty()) flags.data_dir = DefaultDataDir();
+  LABCTL_RETURN_IF_ERROR(CheckListenSecurity(flags));
   return flags;
+}
+
+// Tokens or client certificates would cross the network in clear text without TLS, and without
+// them anyone who reaches the port is admin with every host grant.
+Status CheckListenSecurity(const LabdFlags& f) {
+  if (f.tls_cert.empty() != f.tls_key.empty())
+    return Status::BadRequest("--tls-cert and --tls-key go together");
+  if (!f.client_ca.empty() && f.tls_cert.empty())
+    return Status::BadRequest("--client-ca needs --tls-cert and --tls-key");
+  if (IsLoopbackHost(f.listen_host)) return Status::Ok();
+  if (f.tls_cert.empty())
+    return Status::BadRequest(
+        "refusing to listen on " + f.listen_host +
+        " without TLS: off loopback labd needs --tls-cert and --tls-key (and --tokens or "
+        "--client-ca), or listen on 127.0.0.1 behind a TLS-terminating proxy");
+  if (f.tokens_file.empty() && f.client_ca.empty())
+    return Status::BadRequest("refusing to listen on " + f.listen_host +
+                              " without authentication: give --tokens or --client-ca");
+  return Status::Ok();
 }
 
 std::string LabdUsage() {
   return R"(usage: labd [flags]
 
-  --listen HOST:PORT        address to serve the API on (default 127.0.0.1:7450); without
-                            --tokens only loopback addresses are allowed
+  --listen HOST:PORT        address to serve the API on (default 127.0.0.1:7450); other than
+                            loopback only with TLS and authentication (below)
   --data-dir DIR            SQLite store and lock (default ~/.local/state/labctl,
                             /var/lib/labctl as root)
   --docker-host URL         Docker engine (default unix:///var/run/docker.sock)
   --slots N                 sessions Active at once (default 1)
   --tokens FILE             bearer tokens, lines "token,user[,group...][,grant=value...]"
+  --tls-cert FILE           serve HTTPS with this PEM certificate chain (needs --tls-key);
+                            off loopback labd requires TLS and --tokens or --client-ca
+  --tls-key FILE            the PEM private key of --tls-cert
+  --client-ca FILE          require client certificates signed by this PEM CA (mutual TLS)
   --log-level LEVEL         trace|debug|info|warn|error|off (default info); logs go to stderr
   --history-limit N         changes kept for watch resumption (default 100000)
   --history-bytes SIZE      memory those changes may hold, e.g. 64Mi, 1Gi (default 64Mi); older

@@ -44,14 +44,6 @@ inline std::string LegacyContainerName(const std::string& lab, const std::string
 inline std::string LegacyNetworkName(const std::string& lab, const std::string& network) {
   return kNamePrefix + lab + "-" + network;
 }
-inline bool IsContainerNameOf(const std::string& name, const std::string& lab,
-                              const std::string& node) {
-  return name == ContainerName(lab, node) || name == LegacyContainerName(lab, node);
-}
-inline bool IsNetworkNameOf(const std::string& name, const std::string& lab,
-                            const std::string& network) {
-  return name == NetworkName(lab, network) || name == LegacyNetworkName(lab, network);
-}
 // The lab a network name "labctl-<lab>.<network>" belongs to; "" for any other name.
 inline std::string LabOfNetworkName(const std::string& name) {
   const std::string prefix = kNamePrefix;

@@ -3,7 +3,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
+#include <cstdint>
 #include <cstring>
 
 namespace labctl::net {
@@ -151,13 +154,7 @@ int NetlinkSocket::Request(NetlinkMessage& msg) {
       if (errno == EINTR) continue;
       return -errno;
     }
-    for (auto* h = reinterpret_cast<nlmsghdr*>(buf.data()); NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
-      if (h->nlmsg_seq != seq_) continue;
-      if (h->nlmsg_type == NLMSG_ERROR) {
-        auto* err = static_cast<nlmsgerr*>(NLMSG_DATA(h));
-        return err->error;
-      }
-    }
+    if (auto rc = FindAck(buf.data(), static_cast<size_t>(n), seq_)) return *rc;
   }
 }
 
@@ -172,21 +169,65 @@ api::Status NetlinkSocket::Dump(NetlinkMessage& msg,
       if (errno == EINTR) continue;
       return api::Status::Internal("netlink dump recv: " + ErrnoText(-errno));
     }
-    for (auto* h = reinterpret_cast<nlmsghdr*>(buf.data()); NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
-      if (h->nlmsg_seq != seq_) continue;
-      if (h->nlmsg_type == NLMSG_DONE) return api::Status::Ok();
-      if (h->nlmsg_type == NLMSG_ERROR) {
-        auto* err = static_cast<nlmsgerr*>(NLMSG_DATA(h));
-        if (err->error == 0) return api::Status::Ok();
-        return api::Status::Internal("netlink dump: " + ErrnoText(err->error));
-      }
-      on_message(h);
-    }
+    auto done = WalkDumpReplies(buf.data(), static_cast<size_t>(n), seq_, on_message);
+    if (!done.ok()) return done.status();
+    if (*done) return api::Status::Ok();
   }
 }
 
+namespace {
+
+// The errno of an NLMSG_ERROR message; EBADMSG for one cut short (never bytes past its end).
+int ErrorOf(const nlmsghdr* h) {
+  const int* error = FamilyHeader<int>(h);
+  return error ? *error : -EBADMSG;
+}
+
+// Calls `visit` for each whole message of `seq` in the buffer until it returns true.
+template <class Visit>
+void ForEachReply(const uint8_t* buf, size_t len, uint32_t seq, Visit visit) {
+  int left = static_cast<int>(std::min<size_t>(len, INT32_MAX));
+  for (auto* h = reinterpret_cast<const nlmsghdr*>(buf); NLMSG_OK(h, left);
+       h = NLMSG_NEXT(h, left)) {
+    if (h->nlmsg_seq == seq && visit(h)) return;
+  }
+}
+
+}  // namespace
+
+std::optional<int> FindAck(const uint8_t* buf, size_t len, uint32_t seq) {
+  std::optional<int> rc;
+  ForEachReply(buf, len, seq, [&](const nlmsghdr* h) {
+    if (h->nlmsg_type == NLMSG_ERROR) rc = ErrorOf(h);
+    return rc.has_value();
+  });
+  return rc;
+}
+
+api::Result<bool> WalkDumpReplies(const uint8_t* buf, size_t len, uint32_t seq,
+                                  const std::function<void(const nlmsghdr*)>& on_message) {
+  api::Result<bool> done = false;
+  ForEachReply(buf, len, seq, [&](const nlmsghdr* h) {
+    if (h->nlmsg_type == NLMSG_DONE) {
+      done = true;
+    } else if (h->nlmsg_type == NLMSG_ERROR) {
+      int error = ErrorOf(h);
+      if (error == 0)
+        done = true;
+      else
+        done = api::Status::Internal("netlink dump: " + ErrnoText(error));
+    } else {
+      on_message(h);
+      return false;
+    }
+    return true;
+  });
+  return done;
+}
+
 std::string ErrnoText(int negative_errno) {
-  int e = negative_errno < 0 ? -negative_errno : negative_errno;
+  // INT_MIN (a forged answer) has no negation: any errno out of range reads as unknown.
+  int e = negative_errno == INT_MIN ? 0 : negative_errno < 0 ? -negative_errno : negative_errno;
   return std::string(strerrorname_np(e) ? strerrorname_np(e) : "E?") + ": " + std::strerror(e);
 }
 

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,13 @@ struct AttrView {
   std::string AsString() const;  // strips the trailing NUL
   uint32_t AsU32() const;
 };
+// The fixed family header (ifinfomsg, nlmsgerr, ...) of a received message; nullptr when the
+// message is too short to hold it.
+template <class T>
+const T* FamilyHeader(const nlmsghdr* h) {
+  if (h->nlmsg_len < NLMSG_LENGTH(sizeof(T))) return nullptr;
+  return static_cast<const T*>(NLMSG_DATA(h));
+}
 // Parses the rtattr list that starts `offset` bytes after the message header.
 std::vector<AttrView> ParseAttrs(const nlmsghdr* msg, size_t offset, int max_type);
 std::vector<AttrView> ParseNested(const AttrView& nested, int max_type);
@@ -79,6 +87,17 @@ class NetlinkSocket {
   int fd_ = -1;
   uint32_t seq_ = 0;
 };
+
+// Reading one received buffer of replies to the request numbered `seq` (messages of other
+// requests are skipped). Pure, so the kernel's answers are fuzzed (tests/fuzz) without a kernel.
+//
+// The answer to an acked request: 0 or the negative errno of its NLMSG_ERROR; nullopt when the
+// buffer holds none (read on).
+std::optional<int> FindAck(const uint8_t* buf, size_t len, uint32_t seq);
+// Hands each reply of dump `seq` to `on_message`: true at the dump's end (NLMSG_DONE or an ack),
+// false when more buffers follow, Internal for an NLMSG_ERROR with an errno.
+api::Result<bool> WalkDumpReplies(const uint8_t* buf, size_t len, uint32_t seq,
+                                  const std::function<void(const nlmsghdr*)>& on_message);
 
 // "EEXIST: File exists" style text for a negative errno.
 std::string ErrnoText(int negative_errno);

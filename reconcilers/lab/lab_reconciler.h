@@ -1,53 +1,40 @@
-// LabReconciler: converges the local Docker engine to each Lab of provider docker.
+// LabReconciler: converges each Lab to its provider's engine (spec.provider; lab_provider.h),
+// owning the provider-independent lifecycle.
 //
 // Level-triggered and stateless across restarts: each Reconcile(name) reads the Lab from the
-// store and the lab's containers and networks from Docker (by label), and acts on the
-// difference: networks first (plain bridges, masquerade off), then nodes — independent nodes in
-// parallel (bounded workers), dependsOn and readiness gating the rest — writing status.nodes,
-// phase and the Provisioned/Ready conditions as it goes. Objects with another uid, nodes no
-// longer wanted and nodes whose NodeSpecHash changed are removed and recreated. A lab that
-// should be down (OnDemand and not held, idle window over, or labctl.dev/stopped) holds no
-// containers and reports phase Stopped. A warm lab handed to another Session is reset first
+// store and hands it to its provider, which compares it with what the engine holds and acts on
+// the difference; nodes come up in dependsOn waves, with status.nodes, phase and the
+// Provisioned/Ready conditions written as they go (lab_converge.h). A lab that should be down
+// (OnDemand and not held, idle window over, or labctl.dev/stopped; up_decision.h) holds nothing
+// on the engine and reports phase Stopped. A warm lab handed to another Session is reset first
 // (Ready=False, reason Resetting; see lab_handover.h). Deletion goes through the
-// labctl.dev/teardown finalizer.
-// The key kOrphanSweepKey (never a Lab name) removes orphans instead: this instance's objects
-// whose Lab is gone or has another uid (lab_cleanup.h: ownership); it requeues itself every
-// orphan_sweep_period. labd queues it at start and whenever the Docker engine (re)connects, so a
-// labd with an empty store (a wiped data dir) still clears what it had left behind.
+// labctl.dev/teardown finalizer. A Lab whose provider is not registered is left alone.
+// The key kOrphanSweepKey (never a Lab name) removes orphans instead: each provider's objects of
+// this labd whose Lab is gone or has another uid; it requeues itself every orphan_sweep_period.
+// labd queues it at start and whenever the Docker engine (re)connects, so a labd with an empty
+// store (a wiped data dir) still clears what it had left behind.
 // Thread-safe: the controller never runs one name twice at once.
 #pragma once
 
 #include <atomic>
 #include <map>
 #include <mutex>
-#include <set>
 #include <string>
 
 #include "api/clock.h"
 #include "controller/runtime/event_recorder.h"
 #include "controller/runtime/reconciler.h"
-#include "drivers/docker/engine.h"
-#include "reconcilers/lab/lab_bringup.h"
-#include "reconcilers/lab/lab_cleanup.h"
-#include "reconcilers/lab/lab_reset.h"
+#include "reconcilers/lab/lab_provider.h"
 #include "store/store.h"
 
 namespace labctl::reconcilers {
 
 struct LabReconcilerOptions {
-  int workers = 8;  // containers created/started at once per lab
-  // Called after each container start (interface names, routes, links). Empty: nothing.
-  ContainerStartedHook on_container_started;
-  // Returns the running nodes to their network baseline before a warm lab is reported Ready to
-  // its next holder (lab_handover.h; labd: MakeLabResetStep). Empty: nothing to reset.
-  LabResetStep reset_lab;
-  // This labd's instance name, stamped on every Docker object it creates; the orphan sweep,
-  // clean-up of labs not in the store and teardown touch only objects of this instance (and of
-  // the store's own Lab uids).
-  std::string instance = "labd";
-  // Limits the orphan sweep and clean-up of labs not in the store further to labs named with
-  // this prefix (empty: every lab of this instance).
+  int workers = 8;  // nodes brought up at once per lab
+  // Limits the orphan sweep and clean-up of labs not in the store to labs named with this
+  // prefix (empty: every lab of this labd; the providers decide what is this labd's).
   std::string orphan_lab_prefix;
+  // How often the orphan sweep repeats once it ran.
   std::chrono::milliseconds orphan_sweep_period{std::chrono::minutes(5)};
   // Readiness polling interval cap while a node is not ready.
   std::chrono::milliseconds max_poll{std::chrono::seconds(5)};
@@ -58,42 +45,38 @@ class LabReconciler : public runtime::Reconciler {
   // Lab names are DNS-1123 labels: this key can never be one.
   static constexpr char kOrphanSweepKey[] = "~orphan-sweep";
 
-  LabReconciler(store::Store& store, docker::DockerEngine& engine, const api::Clock& clock,
+  LabReconciler(store::Store& store, LabProviders providers, const api::Clock& clock,
                 runtime::EventRecorder* recorder, LabReconcilerOptions options = {});
 
   runtime::ReconcileResult Reconcile(const std::string& name) override;
 
-  // Removes this instance's Docker objects whose Lab no longer exists or has another uid
-  // (Reconcile(kOrphanSweepKey) runs it). Objects without an instance label whose Lab is not in
-  // the store are left alone and logged (once per labd process).
+  // Removes this labd's engine objects whose Lab no longer exists or has another uid (every
+  // provider's; Reconcile(kOrphanSweepKey) runs it).
   api::Result<int> RemoveOrphans();
   // Labs this reconciler keeps per-lab state for (only labs that still exist).
   size_t TrackedLabs() const;
 
  private:
   runtime::ReconcileResult SweepOrphans();
-  runtime::ReconcileResult Teardown(const api::json& lab);
-  runtime::ReconcileResult BringDown(const api::json& lab, const std::string& reason,
+  runtime::ReconcileResult ForgetGone(const std::string& name);
+  runtime::ReconcileResult Teardown(LabProvider& provider, const api::json& lab);
+  runtime::ReconcileResult BringDown(LabProvider& provider, const api::json& lab,
+                                     const std::string& reason,
                                      std::optional<std::chrono::milliseconds> wake_after);
-  runtime::ReconcileResult Converge(const api::json& lab,
+  runtime::ReconcileResult Converge(LabProvider& provider, const api::json& lab,
                                     std::optional<std::chrono::milliseconds> wake_after);
   api::Status EnsureFinalizer(api::json& lab);
-  // Which of the objects labelled with this lab's name are this Lab's (lab_cleanup.h).
-  ObjectFilter OfLab(const api::json& lab) const;
-  void ReportUnowned(const docker::LabelMap& labels);
-  void ForgetNetworkApplied(const std::string& name);
+  void ForgetLiveApplied(const std::string& name);
   void Normal(const api::json& lab, const std::string& reason, const std::string& message);
   void Warning(const api::json& lab, const std::string& reason, const std::string& message);
 
   store::Store& store_;
-  docker::DockerEngine& engine_;
+  LabProviders providers_;
   const api::Clock& clock_;
   runtime::EventRecorder* recorder_;
   LabReconcilerOptions options_;
-  std::mutex reported_mu_;
-  std::set<std::string> reported_unowned_;  // ids of unlabelled objects already logged
-  mutable std::mutex network_mu_;
-  std::map<std::string, int64_t> network_applied_;  // lab -> generation (see ConvergeContext)
+  mutable std::mutex live_mu_;
+  std::map<std::string, int64_t> live_applied_;  // lab -> generation (see ConvergeContext)
 };
 
 }  // namespace labctl::reconcilers

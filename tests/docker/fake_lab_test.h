@@ -12,6 +12,7 @@
 #include "docker/lab_fixture.h"
 #include "drivers/docker/fake_engine.h"
 #include "reconcilers/lab/lab_reconciler.h"
+#include "reconcilers/providers/docker/docker_provider.h"
 
 namespace labctl::testing {
 
@@ -41,9 +42,20 @@ class FakeLabTest : public ::testing::Test {
     ASSERT_TRUE(store_->UpdateStatus(api::Kind::kLab, o).ok());
   }
 
+  // A reconciler (a labd process) running provider docker on the fake engine with `docker`.
+  std::unique_ptr<reconcilers::LabReconciler> MakeReconciler(
+      reconcilers::DockerRealisationOptions docker = {},
+      reconcilers::LabReconcilerOptions options = {}) {
+    provider_ = reconcilers::MakeDockerProvider(*store_, engine_, std::move(docker));
+    return std::make_unique<reconcilers::LabReconciler>(
+        *store_, reconcilers::LabProviders{{reconcilers::kDockerProvider, provider_.get()}}, clock_,
+        nullptr, std::move(options));
+  }
+
   api::FakeClock clock_;
   docker::FakeEngine engine_;
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<reconcilers::DockerRealisation> provider_;
   std::unique_ptr<reconcilers::LabReconciler> reconciler_;
 };
 

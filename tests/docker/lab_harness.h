@@ -1,7 +1,8 @@
 // LabHarness: the lab half of labd in-process — real Store (temp dir), HttpEngine on the real
-// dockerd, LabReconciler under a runtime::Controller, and the DockerEventWatcher feeding it —
+// dockerd, LabReconciler with provider docker under a runtime::Controller, and the
+// DockerEventWatcher feeding it —
 // wired exactly as labd wires them (with_network: also the network hook labd installs as
-// on_container_started: interface names, routes, NAT, links). Used by the real-dockerd
+// its network_hook: interface names, routes, NAT, links). Used by the real-dockerd
 // integration tests.
 #pragma once
 
@@ -17,8 +18,9 @@
 #include "drivers/docker/event_watcher.h"
 #include "drivers/docker/http_engine.h"
 #include "drivers/docker/naming.h"
-#include "reconcilers/lab/lab_network_hook.h"
 #include "reconcilers/lab/lab_reconciler.h"
+#include "reconcilers/providers/docker/docker_provider.h"
+#include "reconcilers/providers/docker/lab_network_hook.h"
 
 namespace labctl::testing {
 
@@ -29,17 +31,21 @@ class LabHarness {
   explicit LabHarness(const std::string& orphan_prefix, bool with_network = false) {
     store_ = OpenTempStore("labit");
     recorder_ = std::make_unique<runtime::EventRecorder>(*store_, clock_, "lab-test");
+    const std::string instance = TestInstance(orphan_prefix);
+    reconcilers::DockerRealisationOptions docker;
+    docker.instance = instance;
+    if (with_network) docker.network_hook = reconcilers::MakeLabNetworkHook(*store_, engine_);
+    provider_ = reconcilers::MakeDockerProvider(*store_, engine_, docker);
     reconcilers::LabReconcilerOptions o;
-    o.instance = TestInstance(orphan_prefix);
     o.orphan_lab_prefix = orphan_prefix;
-    if (with_network) o.on_container_started = reconcilers::MakeLabNetworkHook(*store_, engine_);
-    reconciler_ =
-        std::make_unique<reconcilers::LabReconciler>(*store_, engine_, clock_, recorder_.get(), o);
+    reconciler_ = std::make_unique<reconcilers::LabReconciler>(
+        *store_, reconcilers::LabProviders{{reconcilers::kDockerProvider, provider_.get()}}, clock_,
+        recorder_.get(), o);
     controller_ = std::make_unique<runtime::Controller>(
         *store_, api::Kind::kLab, *reconciler_,
         runtime::ControllerOptions{.name = "lab", .workers = 2});
     watcher_ = std::make_unique<docker::DockerEventWatcher>(
-        engine_, o.instance,
+        engine_, instance,
         [this](const std::string& lab) {
           controller_->Enqueue(lab);
           controller_->EnqueueAfter(lab, docker::kDriftRecheckDelay);
@@ -100,6 +106,7 @@ class LabHarness {
   docker::HttpEngine engine_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<runtime::EventRecorder> recorder_;
+  std::unique_ptr<reconcilers::DockerRealisation> provider_;
   std::unique_ptr<reconcilers::LabReconciler> reconciler_;
   std::unique_ptr<runtime::Controller> controller_;
   std::unique_ptr<docker::DockerEventWatcher> watcher_;

@@ -12,7 +12,8 @@
 #include "docker/legacy_lab.h"
 #include "drivers/docker/fake_engine.h"
 #include "drivers/docker/naming.h"
-#include "reconcilers/lab/lab_model.h"
+#include "reconcilers/lab/up_decision.h"
+#include "reconcilers/providers/docker/docker_provider.h"
 
 namespace labctl {
 namespace {
@@ -27,7 +28,7 @@ class LabReconcilerTest : public testing::FakeLabTest {
  protected:
   void SetUp() override {
     store_ = testing::OpenTempStore("labrec");
-    reconciler_ = std::make_unique<LabReconciler>(*store_, engine_, clock_, nullptr);
+    reconciler_ = MakeReconciler();
   }
 
   json Create(const json& lab) {
@@ -198,8 +199,8 @@ TEST_F(LabReconcilerTest, DeletedLabLeavesNoStateInMemory) {
   EXPECT_EQ(reconciler_->TrackedLabs(), 1u);
 }
 
-// This reconciler's instance (LabReconcilerOptions' default), and another labd's.
-const std::string kMine = reconcilers::LabReconcilerOptions{}.instance;
+// This reconciler's instance (DockerRealisationOptions' default), and another labd's.
+const std::string kMine = reconcilers::DockerRealisationOptions{}.instance;
 const std::string kTheirs = "labd-other";
 
 docker::ContainerSpec Leftover(const std::string& name, const docker::LabelMap& labels) {
@@ -349,14 +350,14 @@ TEST_F(LabReconcilerTest, RecreateAnnotationRecreatesOneNodeOnce) {
 
 TEST_F(LabReconcilerTest, ContainerStartedHookRunsAfterEveryStart) {
   std::atomic<int> hooks{0};
-  reconcilers::LabReconcilerOptions o;
-  o.on_container_started = [&](const reconcilers::LabModel&, const reconcilers::NodeModel&,
-                               const docker::ContainerInfo& c) {
+  reconcilers::DockerRealisationOptions o;
+  o.network_hook = [&](const reconcilers::LabModel&, const reconcilers::NodeModel&,
+                       const docker::ContainerInfo& c) {
     EXPECT_GT(c.pid, 0);
     ++hooks;
     return api::Status::Ok();
   };
-  reconciler_ = std::make_unique<LabReconciler>(*store_, engine_, clock_, nullptr, o);
+  reconciler_ = MakeReconciler(o);
   Create(TwoNetLab("l14", 9, ThreeNodes()));
   Settle("l14");
   EXPECT_EQ(hooks, 3);
@@ -380,7 +381,7 @@ TEST_F(LabReconcilerTest, LabOfAnotherLabdOnTheSameEngineIsLeftAlone) {
   // cleaned up only as far as this instance made it, and only within the prefix scope.
   reconcilers::LabReconcilerOptions o;
   o.orphan_lab_prefix = "mine";
-  LabReconciler scoped(*store_, engine_, clock_, nullptr, o);
+  auto scoped = MakeReconciler({}, o);
   ASSERT_TRUE(
       engine_
           .CreateContainer(Leftover("labctl-mine-theirs.n",
@@ -400,11 +401,11 @@ TEST_F(LabReconcilerTest, LabOfAnotherLabdOnTheSameEngineIsLeftAlone) {
                                     docker::ContainerLabels("mine-gone", "u", "n", "h", kMine)))
           .ok());
   for (const char* lab : {"mine-theirs", "mine-old", "other", "mine-gone"})
-    EXPECT_TRUE(scoped.Reconcile(lab).status.ok());
+    EXPECT_TRUE(scoped->Reconcile(lab).status.ok());
   const std::vector<std::string> kept = {"labctl-mine-old.n", "labctl-mine-theirs.n",
                                          "labctl-other.n"};
   EXPECT_EQ(engine_.ContainerNames(), kept);
-  EXPECT_TRUE(scoped.Reconcile(LabReconciler::kOrphanSweepKey).status.ok());
+  EXPECT_TRUE(scoped->Reconcile(LabReconciler::kOrphanSweepKey).status.ok());
   EXPECT_EQ(engine_.ContainerNames(), kept);
 }
 

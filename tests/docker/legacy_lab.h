@@ -9,7 +9,7 @@
 #include "api/object.h"
 #include "drivers/docker/engine.h"
 #include "drivers/docker/naming.h"
-#include "reconcilers/lab/lab_model.h"
+#include "reconcilers/providers/docker/docker_provider.h"
 
 namespace labctl::testing {
 
@@ -18,15 +18,10 @@ inline api::Result<std::map<std::string, std::string>> CreateLegacyLab(docker::D
                                                                        const api::json& lab) {
   const reconcilers::LabModel model = reconcilers::ReadLabModel(lab);
   for (const auto& n : model.networks) {
-    docker::LabelMap labels = docker::NetworkLabels(model.name, model.uid, n.name, n.hash, "");
-    labels.erase(docker::kLabelInstance);
-    auto created =
-        engine.CreateNetwork({docker::LegacyNetworkName(model.name, n.name),
-                              n.subnet,
-                              "",
-                              n.ipv6_subnet,
-                              labels,
-                              {{"com.docker.network.bridge.enable_ip_masquerade", "false"}}});
+    docker::NetworkSpec spec = reconcilers::NetworkSpecFor(model, n);
+    spec.name = n.former_name;
+    spec.labels.erase(docker::kLabelInstance);
+    auto created = engine.CreateNetwork(spec);
     if (!created.ok()) return created.status();
   }
   std::map<std::string, std::string> ids;

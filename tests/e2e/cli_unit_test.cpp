@@ -32,6 +32,14 @@ TEST(CliUnitDuration, RejectsGarbage) {
     EXPECT_FALSE(ParseDuration(bad).ok()) << bad;
 }
 
+// Found by tests/fuzz/duration: std::stod threw (labctl aborted) on a run of dots, read
+// "1.2.3s" as 1.2 s, and a sum past int64 milliseconds was undefined.
+TEST(CliUnitDuration, RejectsMalformedNumbersAndHugeSums) {
+  for (const char* bad : {".s", ".\xce]1.", "..", "1.2.3s", "999999999999d", "99999999999d1d"})
+    EXPECT_FALSE(ParseDuration(bad).ok()) << bad;
+  EXPECT_EQ(*ParseDuration("3650d"), std::chrono::hours(24 * 3650));
+}
+
 TEST(CliUnitAge, FollowsKubectlHumanDuration) {
   EXPECT_EQ(HumanDuration(seconds(5)), "5s");
   EXPECT_EQ(HumanDuration(seconds(119)), "119s");
@@ -56,6 +64,8 @@ TEST(CliUnitAge, AgeOfTimestamp) {
   EXPECT_EQ(Age("2026-11-25T18:09:55Z", now), "5s");
   EXPECT_EQ(Age("2026-11-25T14:10:00Z", now), "4h");
   EXPECT_EQ(Age("not a time", now), "<unknown>");
+  // Found by the duration fuzz target: nanoseconds 326 years apart overflowed when subtracted.
+  EXPECT_EQ(Age("1700-01-01T00:00:00Z", now), "327y");
 }
 
 json SampleList() {
@@ -74,6 +84,13 @@ std::string JsonPathRun(const std::string& tmpl, const json& doc) {
   auto jp = JsonPath::Parse(tmpl);
   EXPECT_TRUE(jp.ok()) << jp.status().ToString();
   return jp.ok() ? jp->Execute(doc) : "";
+}
+
+// Found by the jsonpath fuzz target: an index past int64 threw out of the parser.
+TEST(CliUnitJsonPath, IndexPastInt64IsAnError) {
+  auto jp = JsonPath::Parse("{.a[0:111111111111111111112]}");
+  ASSERT_FALSE(jp.ok());
+  EXPECT_NE(jp.status().message().find("invalid jsonpath"), std::string::npos);
 }
 
 TEST(CliUnitJsonPath, FieldsWildcardsAndIndexes) {

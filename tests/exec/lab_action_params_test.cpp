@@ -9,7 +9,7 @@
 #include "controller/server/api_server.h"
 #include "drivers/docker/fake_engine.h"
 #include "drivers/docker/naming.h"
-#include "reconcilers/lab/lab_actions.h"
+#include "reconcilers/providers/docker/docker_provider.h"
 #include "tests/support/labd_process.h"
 
 namespace labctl {
@@ -30,7 +30,7 @@ class LabActionParamsTest : public ::testing::Test {
     json lab = {{"apiVersion", api::kApiVersion},
                 {"kind", "Lab"},
                 {"metadata", {{"name", "lab1"}}},
-                {"spec", json::object()}};
+                {"spec", {{"nodes", {{{"name", "n"}, {"image", "labbox:latest"}}}}}}};
     auto created = store_->Create(api::Kind::kLab, lab);
     ASSERT_TRUE(created.ok());
     docker::ContainerSpec c;
@@ -39,18 +39,18 @@ class LabActionParamsTest : public ::testing::Test {
     c.labels = docker::ContainerLabels("lab1", api::Uid(*created), "n", "h", "labd");
     auto id = engine_.CreateContainer(c);
     ASSERT_TRUE(id.ok() && engine_.StartContainer(*id).ok());
-    actions_ = std::make_unique<reconcilers::DockerLabActions>(*store_, engine_);
+    provider_ = reconcilers::MakeDockerProvider(*store_, engine_);
     server::ServerOptions server_options;
     server_options.port = 0;
     server_ = std::make_unique<server::ApiServer>(*store_, server_options);
-    server_->SetLabActions(actions_.get());
+    server_->SetLabActions(&provider_->Actions());
     ASSERT_TRUE(server_->Start().ok());
     server_->SetReady(true);
   }
   void TearDown() override {
     if (server_) server_->Stop();
     server_.reset();
-    actions_.reset();
+    provider_.reset();
     store_.reset();
     std::filesystem::remove_all(data_dir_);
   }
@@ -70,7 +70,7 @@ class LabActionParamsTest : public ::testing::Test {
   std::string data_dir_;
   docker::FakeEngine engine_;
   std::unique_ptr<store::Store> store_;
-  std::unique_ptr<reconcilers::DockerLabActions> actions_;
+  std::unique_ptr<reconcilers::DockerRealisation> provider_;
   std::unique_ptr<server::ApiServer> server_;
 };
 

@@ -11,31 +11,24 @@
 namespace labctl::net {
 namespace {
 
-json NatlabSpec() {
+api::LabSpec NatlabSpec() {
   std::ifstream in(std::string(LABCTL_SOURCE_DIR) + "/manifests/natlab.yaml");
   std::stringstream ss;
   ss << in.rdbuf();
   auto docs = api::ParseYamlDocuments(ss.str());
   EXPECT_TRUE(docs.ok());
-  return docs.ok() ? (*docs)[0]["spec"] : json();
+  return api::ReadLabSpec(docs.ok() ? (*docs)[0]["spec"] : api::json());
 }
 
-const json& Node(const json& spec, const std::string& name) {
-  const json* n = FindNode(spec, name);
+const api::LabNodeSpec& Node(const api::LabSpec& spec, const std::string& name) {
+  const api::LabNodeSpec* n = spec.FindNode(name);
   EXPECT_NE(n, nullptr) << name;
-  static const json kNull;
-  return n ? *n : kNull;
-}
-
-TEST(LabNetworkPlan, InterfaceNamesDefaultToDeclarationOrder) {
-  json node = {{"interfaces", {{{"network", "a"}}, {{"network", "b"}, {"ifname", "wan"}}}}};
-  EXPECT_EQ(InterfaceNames(node), (std::vector<std::string>{"eth0", "wan"}));
-  EXPECT_EQ(InterfaceOn(node, "a"), "eth0");
-  EXPECT_EQ(InterfaceOn(node, "c"), "");
+  static const api::LabNodeSpec kNone;
+  return n ? *n : kNone;
 }
 
 TEST(LabNetworkPlan, DefaultGatewayIsTheGatewaysAddressOnTheSharedNetwork) {
-  json spec = NatlabSpec();
+  api::LabSpec spec = NatlabSpec();
   auto gws = DefaultGateways(spec, Node(spec, "client-01"));
   ASSERT_TRUE(gws.ok()) << gws.status().ToString();
   ASSERT_EQ(gws->size(), 1u);
@@ -46,7 +39,7 @@ TEST(LabNetworkPlan, DefaultGatewayIsTheGatewaysAddressOnTheSharedNetwork) {
 }
 
 TEST(LabNetworkPlan, NatConfigNamesInterfacesAndTheFullConeInsideHost) {
-  json spec = NatlabSpec();
+  api::LabSpec spec = NatlabSpec();
   auto cone = NatFor(spec, Node(spec, "cone-gw-01"));
   ASSERT_TRUE(cone.ok() && cone->has_value());
   EXPECT_EQ((*cone)->type, NatType::kCone);
@@ -62,7 +55,7 @@ TEST(LabNetworkPlan, NatConfigNamesInterfacesAndTheFullConeInsideHost) {
 }
 
 TEST(LabNetworkPlan, RoutesLinksAndImpairment) {
-  json spec = NatlabSpec();
+  api::LabSpec spec = NatlabSpec();
   auto routes = StaticRoutes(Node(spec, "symmetric-gw-01"));
   ASSERT_EQ(routes.size(), 1u);
   EXPECT_EQ(routes[0].to.NetworkString(), "10.1.1.0/30");
