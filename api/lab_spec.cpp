@@ -153,6 +153,8 @@ LabSpec ReadLabSpec(const json& spec) {
   }
   if (const json* netlab = ObjectAt(spec, "netlab"))
     s.netlab = NetlabSpec{Str(*netlab, "topology"), Map(*netlab, "files")};
+  if (const json* clab = ObjectAt(spec, kContainerlabProvider))
+    s.containerlab = ContainerlabSpec{Str(*clab, "topology"), Map(*clab, "files")};
   return s;
 }
 

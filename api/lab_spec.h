@@ -21,6 +21,9 @@
 namespace labctl::api {
 
 inline constexpr char kDefaultProvider[] = "docker";
+inline constexpr char kContainerlabProvider[] = "containerlab";
+// Where provider containerlab writes spec.containerlab.topology in the lab's files directory.
+inline constexpr char kContainerlabTopologyFile[] = "topology.clab.yml";
 inline constexpr char kDefaultRunPolicy[] = "OnDemand";
 inline constexpr int kDefaultIdleTimeoutSeconds = 0;
 inline constexpr int kDefaultReadinessPeriodSeconds = 1;
@@ -108,6 +111,13 @@ struct NetlabSpec {
   StringMap files;
 };
 
+// spec.containerlab: a containerlab topology file, verbatim, and the files it names by relative
+// path (binds, env-files), written beside it.
+struct ContainerlabSpec {
+  std::string topology;
+  StringMap files;
+};
+
 struct LabSpec {
   std::string provider = kDefaultProvider;
   std::string run_policy = kDefaultRunPolicy;  // OnDemand | Always
@@ -117,6 +127,7 @@ struct LabSpec {
   std::vector<LabNodeSpec> nodes;  // every node, skipGroups not applied
   std::vector<LabLinkSpec> links;
   std::optional<NetlabSpec> netlab;
+  std::optional<ContainerlabSpec> containerlab;
 
   const LabNodeSpec* FindNode(const std::string& name) const;
   const LabNetworkSpec* FindNetwork(const std::string& name) const;

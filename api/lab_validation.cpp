@@ -3,6 +3,7 @@
 #include <cctype>
 #include <set>
 
+#include "api/file_paths.h"
 #include "api/input_limits.h"
 #include "api/lab_spec.h"
 
@@ -21,30 +22,43 @@ void ValidateEnum(const json& v, const std::string& path,
   errs.Add(path, "unsupported value " + Show(v) + ": must be one of " + list);
 }
 
-void ValidateNetlab(const json& spec, const std::string& provider, FieldErrors& errs) {
-  const json* netlab = Find(spec, "netlab");
-  if (provider != "netlab") {
-    if (netlab) errs.Add("spec.netlab", "only allowed when spec.provider is netlab");
+// spec.<provider> = {topology, files} of the providers that take a topology file (netlab,
+// containerlab): present exactly when spec.provider names it. netlab's files are plain names;
+// containerlab's keep their relative paths (binds name them), except the topology's own name.
+void ValidateTopologyInput(const json& spec, const std::string& provider, const char* key,
+                           FieldErrors& errs) {
+  const std::string path = std::string("spec.") + key;
+  const json* input = Find(spec, key);
+  if (provider != key) {
+    if (input) errs.Add(path, std::string("only allowed when spec.provider is ") + key);
     return;
   }
-  if (!netlab) {
-    errs.Add("spec.netlab", "required when spec.provider is netlab");
+  if (!input) {
+    errs.Add(path, std::string("required when spec.provider is ") + key);
     return;
   }
-  if (!ExpectObject(*netlab, "spec.netlab", errs)) return;
-  RejectUnknownFields(*netlab, "spec.netlab", {"topology", "files"}, errs);
-  const json* topology = Find(*netlab, "topology");
+  if (!ExpectObject(*input, path, errs)) return;
+  RejectUnknownFields(*input, path, {"topology", "files"}, errs);
+  const json* topology = Find(*input, "topology");
   if (!topology)
-    errs.Add("spec.netlab.topology", "required");
+    errs.Add(path + ".topology", "required");
   else
-    ExpectNonEmptyString(*topology, "spec.netlab.topology", errs);
-  const json* files = Find(*netlab, "files");
-  if (!files || !ExpectStringMap(*files, "spec.netlab.files", errs)) return;
+    ExpectNonEmptyString(*topology, path + ".topology", errs);
+  const json* files = Find(*input, "files");
+  if (!files || !ExpectStringMap(*files, path + ".files", errs)) return;
+  const bool nested = provider == kContainerlabProvider;
   for (auto it = files->begin(); it != files->end(); ++it) {
     const std::string& name = it.key();
-    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
-        name.find('\0') != std::string::npos)
-      errs.Add(Key("spec.netlab.files", name), "must be a plain file name (no '/', not '..')");
+    if (nested) {
+      if (!IsSafeRelativePath(name))
+        errs.Add(Key(path + ".files", name),
+                 "must be a relative path inside the lab's directory (no '..', no leading '/')");
+      else if (name == kContainerlabTopologyFile)
+        errs.Add(Key(path + ".files", name), "is the name the topology itself is written to");
+    } else if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
+               name.find('\0') != std::string::npos) {
+      errs.Add(Key(path + ".files", name), "must be a plain file name (no '/', not '..')");
+    }
   }
 }
 
@@ -54,12 +68,12 @@ void ValidateLabSpec(const json& spec, FieldErrors& errs) {
   if (!ExpectObject(spec, "spec", errs)) return;
   RejectUnknownFields(spec, "spec",
                       {"provider", "runPolicy", "idleTimeoutSeconds", "skipGroups", "networks",
-                       "nodes", "links", "netlab"},
+                       "nodes", "links", "netlab", "containerlab"},
                       errs);
   LabIndex index;
   index.provider = kDefaultProvider;
   if (const json* p = Find(spec, "provider")) {
-    ValidateEnum(*p, "spec.provider", {"docker", "netlab"}, errs);
+    ValidateEnum(*p, "spec.provider", {"docker", "netlab", "containerlab"}, errs);
     if (p->is_string()) index.provider = p->get<std::string>();
   }
   if (const json* p = Find(spec, "runPolicy"))
@@ -67,7 +81,13 @@ void ValidateLabSpec(const json& spec, FieldErrors& errs) {
   if (const json* p = Find(spec, "idleTimeoutSeconds"))
     ExpectInteger(*p, "spec.idleTimeoutSeconds", 0, kMaxDurationSeconds, errs);
   if (const json* p = Find(spec, "skipGroups")) ExpectStringArray(*p, "spec.skipGroups", errs);
-  ValidateNetlab(spec, index.provider, errs);
+  ValidateTopologyInput(spec, index.provider, "netlab", errs);
+  ValidateTopologyInput(spec, index.provider, kContainerlabProvider, errs);
+  if (index.provider == kContainerlabProvider)
+    for (const char* key : {"networks", "nodes", "links"})
+      if (Find(spec, key))
+        errs.Add(std::string("spec.") + key,
+                 "not used by provider containerlab: spec.containerlab.topology says what runs");
   ValidateNetworks(spec, index, errs);
   ValidateNodes(spec, index, errs);
   ValidateLinks(spec, index, errs);

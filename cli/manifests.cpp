@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "api/yaml.h"
+#include "cli/clab_manifest.h"
 
 namespace labctl::cli {
 
@@ -52,6 +53,12 @@ api::Status ReadFile(const std::string& path, std::vector<ManifestDoc>& out) {
   if (!text.ok()) return text.status();
   auto docs = api::ParseYamlDocuments(*text);
   if (!docs.ok()) return api::Status::BadRequest(path + ": " + docs.status().message());
+  if (docs->size() == 1 && IsContainerlabTopology(docs->front())) {
+    auto lab = ContainerlabLab(path, *text, docs->front());
+    if (!lab.ok()) return lab.status();
+    out.push_back(CheckDoc(path, std::move(*lab)));
+    return api::Status::Ok();
+  }
   for (size_t i = 0; i < docs->size(); ++i) {
     std::string source = docs->size() > 1 ? path + "#" + std::to_string(i + 1) : path;
     out.push_back(CheckDoc(source, std::move((*docs)[i])));

@@ -1,6 +1,7 @@
 // Reading manifests for apply/delete/diff -f: a file, a directory (every *.yaml, *.yml and
 // *.json in it, sorted by name, not recursive) or "-" (stdin); each file may hold several YAML
-// documents. Each document is checked for a known kind and a name.
+// documents. Each document is checked for a known kind and a name. A file that is a plain
+// containerlab topology becomes the Lab that runs it (clab_manifest.h).
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -29,6 +29,7 @@
 #include "drivers/docker/naming.h"
 #include "reconcilers/lab/lab_reconciler.h"
 #include "reconcilers/lab/provider_lab_actions.h"
+#include "reconcilers/providers/containerlab/clab_provider.h"
 #include "reconcilers/providers/docker/docker_provider.h"
 #include "reconcilers/providers/docker/lab_network_hook.h"
 #include "store/store.h"
@@ -82,6 +83,7 @@ struct Controllers {
   std::unique_ptr<server::SessionStack> sessions;
   std::unique_ptr<reconcilers::NetworkBaselines> baselines;  // for lab reset
   std::unique_ptr<reconcilers::DockerRealisation> docker_provider;
+  std::unique_ptr<reconcilers::DockerRealisation> containerlab_provider;
   std::unique_ptr<reconcilers::LabReconciler> lab_reconciler;
   std::unique_ptr<reconcilers::ProviderLabActions> lab_actions;
   std::unique_ptr<runtime::Controller> labs;
@@ -109,8 +111,12 @@ struct Controllers {
     docker_options.reset_lab =
         reconcilers::MakeLabResetStep(*engine, baselines.get(), docker_options.network_hook);
     docker_provider = reconcilers::MakeDockerProvider(store, *engine, docker_options);
+    containerlab_provider = reconcilers::MakeContainerlabProvider(
+        store, *engine, {.labs_dir = flags.data_dir + "/labs", .events = events.get()},
+        docker_options);
     const reconcilers::LabProviders providers = {
-        {reconcilers::kDockerProvider, docker_provider.get()}};
+        {reconcilers::kDockerProvider, docker_provider.get()},
+        {api::kContainerlabProvider, containerlab_provider.get()}};
 
     reconcilers::LabReconcilerOptions lab_options;
     lab_options.orphan_lab_prefix = flags.orphan_lab_prefix;

@@ -2,6 +2,7 @@
 
 #include "api/session_ownership.h"
 #include "api/validation.h"
+#include "reconcilers/providers/containerlab/clab_validation.h"
 
 namespace labctl::server {
 namespace {
@@ -57,7 +58,16 @@ Status ResourceService::CheckHostAccess(Kind kind, const json& object, const jso
   if (kind != Kind::kLab) return Status::Ok();
   if (current && current->value("spec", json()) == object.value("spec", json()))
     return Status::Ok();
-  return api::CheckHostAccess(object, who.host_access);
+  std::vector<api::HostRequest> requests = api::HostRequestsOf(object);
+  for (auto& r : clab::ContainerlabHostRequests(object)) requests.push_back(std::move(r));
+  return api::CheckHostRequests(requests, who.host_access);
+}
+
+// The object's shape, and for a Lab what its provider's own input says (a containerlab topology).
+Status ResourceService::Validate(Kind kind, const json& object) const {
+  LABCTL_RETURN_IF_ERROR(api::ValidateObject(kind, object));
+  if (kind == Kind::kLab) return clab::ValidateContainerlabLab(object);
+  return Status::Ok();
 }
 
 api::Result<json> ResourceService::Create(Kind kind, json body, const Principal& who) {
@@ -73,7 +83,7 @@ api::Result<json> ResourceService::Create(Kind kind, json body, const Principal&
     api::SetOwnerAnnotation(body, who.user);
   }
   api::DefaultObject(kind, body);
-  LABCTL_RETURN_IF_ERROR(api::ValidateObject(kind, body));
+  LABCTL_RETURN_IF_ERROR(Validate(kind, body));
   LABCTL_RETURN_IF_ERROR(CheckHostAccess(kind, body, nullptr, who));
   auto created = store_.Create(kind, std::move(body));
   if (created.ok() && kind == Kind::kSession) RecordOwner(created.value(), who);
@@ -107,7 +117,7 @@ api::Result<json> ResourceService::UpdateSpec(Kind kind, json object, const json
   if (kind == Kind::kSession) api::SetOwnerAnnotation(object, api::OwnerAnnotation(current));
   object.erase("status");
   api::DefaultObject(kind, object);
-  LABCTL_RETURN_IF_ERROR(api::ValidateObject(kind, object));
+  LABCTL_RETURN_IF_ERROR(Validate(kind, object));
   LABCTL_RETURN_IF_ERROR(CheckHostAccess(kind, object, &current, who));
   return store_.Update(kind, std::move(object));
 }

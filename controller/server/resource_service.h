@@ -44,6 +44,7 @@ class ResourceService {
 
  private:
   api::Status CheckWritable(api::Kind kind, const Principal& who) const;
+  api::Status Validate(api::Kind kind, const api::json& object) const;
   api::Status CheckOwner(api::Kind kind, const api::json& current, const Principal& who) const;
   api::Status CheckHostAccess(api::Kind kind, const api::json& object, const api::json* current,
                               const Principal& who) const;

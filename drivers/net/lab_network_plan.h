@@ -36,6 +36,7 @@ struct LinkPlan {
   std::string node_a, ifname_a, node_b, ifname_b;
   std::vector<api::Cidr> addresses_a, addresses_b;  // ipv4 and ipv6, in that order
   std::optional<Impairment> impairment;             // applied to both ends
+  int mtu = 0;                                      // both ends; 0: the kernel's default
 };
 std::vector<LinkPlan> Links(const api::LabSpec& spec);
 

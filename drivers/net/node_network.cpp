@@ -8,9 +8,9 @@
 #include <memory>
 #include <mutex>
 
-#include "fmt/format.h"
 #include "drivers/net/netns.h"
 #include "drivers/net/rtnetlink.h"
+#include "fmt/format.h"
 
 namespace labctl::net {
 namespace {
@@ -82,6 +82,7 @@ api::Status ConfigureEnd(Rtnl& rtnl, int index, const LinkEnd& end) {
       break;
     }
   for (const auto& cidr : end.addresses) LABCTL_RETURN_IF_ERROR(rtnl.AddAddress(index, cidr));
+  if (end.mtu > 0) LABCTL_RETURN_IF_ERROR(rtnl.SetMtu(index, end.mtu));
   return rtnl.SetUp(index, true);
 }
 
@@ -229,6 +230,36 @@ api::Status RemoveLink(const std::string& lab, int link_index, const LinkEnd& a,
     if (state->first != EndState::kOurs) continue;
     LABCTL_RETURN_IF_ERROR(DeleteEnd(*rtnl, state->second));
   }
+  return api::Status::Ok();
+}
+
+api::Result<std::vector<api::Cidr>> InterfaceAddresses(int pid, const std::string& ifname) {
+  auto rtnl = OpenRtnlForPid(pid);
+  if (!rtnl.ok()) return rtnl.status();
+  auto link = rtnl->FindLinkByName(ifname);
+  if (!link.ok()) return link.status();
+  if (!link->has_value()) return api::Status::NotFound("no interface " + ifname);
+  auto addrs = rtnl->ListAddresses((*link)->index);
+  if (!addrs.ok()) return addrs.status();
+  std::vector<api::Cidr> out;
+  for (const auto& a : *addrs)
+    if (!a.link_local) out.push_back(a.cidr);
+  return out;
+}
+
+api::Status AddInterfaceAddresses(int pid, const std::string& ifname,
+                                  const std::vector<api::Cidr>& addresses) {
+  auto rtnl = OpenRtnlForPid(pid);
+  if (!rtnl.ok()) return rtnl.status();
+  auto link = rtnl->FindLinkByName(ifname);
+  if (!link.ok()) return link.status();
+  if (!link->has_value()) return api::Status::NotFound("no interface " + ifname);
+  for (const auto& cidr : addresses)
+    if (cidr.family() == api::IpFamily::kV6) {
+      LABCTL_RETURN_IF_ERROR(EnableIpv6(pid, ifname));
+      break;
+    }
+  for (const auto& cidr : addresses) LABCTL_RETURN_IF_ERROR(rtnl->AddAddress((*link)->index, cidr));
   return api::Status::Ok();
 }
 

@@ -36,6 +36,7 @@ struct LinkEnd {
   int pid = 0;                       // container init PID
   std::string ifname;                // interface name inside the container
   std::vector<api::Cidr> addresses;  // "10.1.1.1/30", "fd00:1::1/64"
+  int mtu = 0;                       // 0: the kernel's default
 };
 
 // The ifalias labctl puts on both ends of a link: "labctl:<lab>:link<index>".
@@ -53,6 +54,13 @@ api::Result<WireOutcome> WireLink(const std::string& lab, int link_index, const 
 
 // Deletes the link's ends (whichever still exist; a missing container counts as removed).
 api::Status RemoveLink(const std::string& lab, int link_index, const LinkEnd& a, const LinkEnd& b);
+
+// The addresses (not link-local) an interface of the namespace of `pid` holds, and adding them
+// back (present ones are kept): what a node's own commands configured on a link end outlives the
+// end's re-creation when its peer restarts.
+api::Result<std::vector<api::Cidr>> InterfaceAddresses(int pid, const std::string& ifname);
+api::Status AddInterfaceAddresses(int pid, const std::string& ifname,
+                                  const std::vector<api::Cidr>& addresses);
 
 struct TaggedLink {
   std::string ifname;

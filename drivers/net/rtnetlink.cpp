@@ -199,6 +199,29 @@ api::Status Rtnl::CreateVeth(const std::string& name, int pid, const std::string
   return Check(socket_.Request(m), fmt::format("create veth {} <-> {}", name, peer_name));
 }
 
+api::Status Rtnl::CreateBridge(const std::string& name) {
+  if (name.empty() || name.size() >= IFNAMSIZ)
+    return api::Status::BadRequest("interface name must be 1-15 characters: " + name);
+  NetlinkMessage m = LinkMessage(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
+  m.PutString(IFLA_IFNAME, name);
+  size_t linkinfo = m.BeginNested(IFLA_LINKINFO);
+  m.PutString(IFLA_INFO_KIND, "bridge");
+  m.EndNested(linkinfo);
+  return Check(socket_.Request(m), "create bridge " + name);
+}
+
+api::Status Rtnl::SetMtu(int index, int mtu) {
+  NetlinkMessage m = LinkMessage(RTM_NEWLINK, 0, index);
+  m.PutU32(IFLA_MTU, static_cast<uint32_t>(mtu));
+  return Check(socket_.Request(m), fmt::format("set mtu {} of link {}", mtu, index));
+}
+
+api::Status Rtnl::SetMaster(int index, int master_index) {
+  NetlinkMessage m = LinkMessage(RTM_NEWLINK, 0, index);
+  m.PutU32(IFLA_MASTER, static_cast<uint32_t>(master_index));
+  return Check(socket_.Request(m), fmt::format("set master of link {} to {}", index, master_index));
+}
+
 api::Result<std::vector<AddressInfo>> Rtnl::ListAddresses(int link_index) {
   std::vector<AddressInfo> out;
   NetlinkMessage m(RTM_GETADDR, 0);
@@ -207,8 +230,7 @@ api::Result<std::vector<AddressInfo>> Rtnl::ListAddresses(int link_index) {
   m.PutHeader(ifa);
   LABCTL_RETURN_IF_ERROR(socket_.Dump(m, [&](const nlmsghdr* h) {
     auto address = ParseAddressMessage(h);
-    if (address && (link_index == 0 || address->link_index == link_index))
-      out.push_back(*address);
+    if (address && (link_index == 0 || address->link_index == link_index)) out.push_back(*address);
   }));
   return out;
 }

@@ -61,6 +61,11 @@ class Rtnl {
   // the given pid (0: this socket's namespace). AlreadyExists if either name is taken there.
   api::Status CreateVeth(const std::string& name, int pid, const std::string& peer_name,
                          int peer_pid);
+  // Creates a Linux bridge `name` (down). AlreadyExists if the name is taken.
+  api::Status CreateBridge(const std::string& name);
+  api::Status SetMtu(int index, int mtu);
+  // Enslaves a link to a bridge (master_index); 0 releases it.
+  api::Status SetMaster(int index, int master_index);
 
   api::Result<std::vector<AddressInfo>> ListAddresses(int link_index = 0);  // 0: all links
   // IPv6 addresses are added without duplicate address detection (lab addresses are static).

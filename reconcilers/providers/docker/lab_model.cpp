@@ -57,7 +57,7 @@ docker::NetworkSpec NetworkSpecFor(const LabModel& lab, const NetworkModel& n) {
   return docker::NetworkSpec{
       n.docker_name,
       n.subnet,
-      "",
+      n.gateway,
       n.ipv6_subnet,
       WithOwnLabels(n.labels,
                     docker::NetworkLabels(lab.name, lab.uid, n.name, n.hash, lab.instance)),

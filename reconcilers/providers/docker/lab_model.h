@@ -35,6 +35,7 @@ struct NetworkModel {
   std::string hash;          // what the network was created from: a change recreates it
   docker::LabelMap labels;   // beside labctl's own
   docker::LabelMap options;  // Docker driver options
+  std::string gateway;       // IPv4 gateway; empty: Docker picks the subnet's first address
 };
 
 struct InterfaceModel {

@@ -1,0 +1,301 @@
+#include "reconcilers/providers/containerlab/clab_model.h"
+
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+#include "api/field_errors.h"
+#include "api/spec_hash.h"
+#include "reconcilers/providers/containerlab/mgmt_plan.h"
+#include "reconcilers/providers/containerlab/naming.h"
+
+namespace labctl::clab {
+namespace {
+
+using api::Child;
+using api::json;
+using reconcilers::InterfaceModel;
+using reconcilers::LabModel;
+using reconcilers::NetworkModel;
+using reconcilers::NodeModel;
+
+constexpr char kNotYet[] = "not supported by provider containerlab yet";
+constexpr size_t kMaxIfname = 15;
+
+void CheckDefinition(const RawNodeDefinition& d, const std::string& path,
+                     std::vector<api::Cause>& out) {
+  auto unrealised = [&](bool set, const char* field) {
+    if (set) out.push_back({Child(path, field), kNotYet});
+  };
+  unrealised(d.entrypoint.has_value(), "entrypoint");
+  unrealised(d.user.has_value(), "user");
+  unrealised(d.ports.has_value(), "ports");
+  unrealised(d.memory.has_value(), "memory");
+  unrealised(d.cpu.has_value(), "cpu");
+  unrealised(d.cpu_set.has_value(), "cpu-set");
+  unrealised(d.startup_delay.has_value(), "startup-delay");
+  unrealised(d.stages.has_value(), "stages");
+  unrealised(d.wait_for.has_value(), "wait-for");
+  unrealised(d.network_mode.has_value(), "network-mode");
+  if (d.runtime && *d.runtime != "docker")
+    out.push_back({Child(path, "runtime"), "only runtime docker is supported"});
+}
+
+void CheckLink(const Link& link, const Topology& topo, std::vector<api::Cause>& out) {
+  if (link.type != LinkType::kVeth) {
+    out.push_back({Child(link.path, "type"),
+                   std::string("link type ") + LinkTypeName(link.type) + " is " + kNotYet});
+    return;
+  }
+  int bridges = 0;
+  for (const auto& ep : link.endpoints) {
+    if (!ep.mac.empty())
+      out.push_back({Child(link.path, "endpoints"), std::string("mac addresses are ") + kNotYet});
+    auto node = topo.nodes.find(ep.node);
+    if (node != topo.nodes.end() && node->second.support == KindSupport::kBridge) {
+      ++bridges;
+      if (ep.interface.size() > kMaxIfname)
+        out.push_back(
+            {Child(link.path, "endpoints"),
+             "the host end " + ep.interface + " of a bridge link must be 1-15 characters"});
+    }
+  }
+  if (bridges == 2)
+    out.push_back(
+        {Child(link.path, "endpoints"), "a link between two bridges is " + std::string(kNotYet)});
+}
+
+void CheckMgmt(const Mgmt& m, std::vector<api::Cause>& out) {
+  if (m.ipv6_gw) out.push_back({"mgmt.ipv6-gw", kNotYet});
+  if (m.ipv4_range) out.push_back({"mgmt.ipv4-range", kNotYet});
+  if (m.ipv6_range) out.push_back({"mgmt.ipv6-range", kNotYet});
+  if (!m.external_access)
+    out.push_back({"mgmt.external-access", "false is " + std::string(kNotYet)});
+}
+
+NetworkModel MgmtNetwork(const Topology& topo) {
+  const Mgmt& m = topo.mgmt;
+  NetworkModel n;
+  n.name = kMgmtNetwork;
+  n.docker_name = m.network;
+  if (m.ipv4_subnet) n.subnet = m.ipv4_subnet->NetworkString();
+  if (m.ipv6_subnet) n.ipv6_subnet = m.ipv6_subnet->NetworkString();
+  if (m.ipv4_gw) n.gateway = m.ipv4_gw->ToString();
+  n.labels = {{"containerlab", topo.name}};
+  if (!m.bridge.empty()) n.options["com.docker.network.bridge.name"] = m.bridge;
+  if (m.mtu > 0) n.options["com.docker.network.driver.mtu"] = std::to_string(m.mtu);
+  n.hash = api::SpecHash(json{{"name", n.docker_name},
+                              {"subnet", n.subnet},
+                              {"ipv6", n.ipv6_subnet},
+                              {"gateway", n.gateway},
+                              {"labels", n.labels},
+                              {"options", n.options}});
+  return n;
+}
+
+api::Result<std::string> ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return api::Status::NotFound("cannot read " + path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+// The node's env-files, read and merged in order.
+api::Result<StringMap> EnvFileValues(const Node& node) {
+  StringMap merged;
+  for (const auto& file : node.env_files) {
+    auto text = ReadText(file);
+    auto values = text.ok() ? ParseEnvFile(*text) : api::Result<StringMap>(text.status());
+    if (!values.ok())
+      return api::Status(
+          api::Code::kInvalid, "EnvFileUnreadable",
+          "topology.nodes." + node.name + ".env-files: " + file + ": " + values.status().message());
+    for (auto& [k, v] : *values) merged[k] = v;
+  }
+  return merged;
+}
+
+api::Result<NodeModel> ReadNode(const Topology& topo, const Node& node, const MgmtAddress& mgmt,
+                                const std::vector<std::vector<std::string>>& exec) {
+  NodeModel n;
+  n.name = node.name;
+  n.container = ContainerName(topo, node.name);
+  n.group = node.group;
+  n.image = node.image;
+  auto cmd = SplitCommand(node.cmd);
+  if (!cmd.ok())
+    return api::Status::Invalid("invalid containerlab topology",
+                                {{"topology.nodes." + node.name + ".cmd", cmd.status().message()}});
+  n.command = *cmd;
+  n.labels = ContainerLabels(topo, node, {"labctl", topo.mgmt.bridge});
+  auto env_files = EnvFileValues(node);
+  if (!env_files.ok()) return env_files.status();
+  n.env = ContainerEnv(topo, node, n.labels, *env_files);
+  n.cap_add = node.cap_add;
+  n.sysctls = node.sysctls;
+  for (const auto& b : node.binds) n.binds.push_back(b.ToString());
+  InterfaceModel eth0;
+  eth0.network = kMgmtNetwork;
+  if (mgmt.ipv4) eth0.ipv4 = mgmt.ipv4->ToString();
+  if (mgmt.ipv6) eth0.ipv6 = mgmt.ipv6->ToString();
+  eth0.ifname = "eth0";
+  n.interfaces.push_back(eth0);
+  n.hash = api::SpecHash(json{{"container", n.container},
+                              {"image", n.image},
+                              {"cmd", n.command},
+                              {"env", n.env},
+                              {"labels", n.labels},
+                              {"cap_add", n.cap_add},
+                              {"sysctls", n.sysctls},
+                              {"binds", n.binds},
+                              {"ipv4", eth0.ipv4},
+                              {"ipv6", eth0.ipv6},
+                              {"exec", exec}});
+  return n;
+}
+
+}  // namespace
+
+std::string LabFilesDir(const std::string& labs_dir, const std::string& lab) {
+  return labs_dir + "/" + lab;
+}
+
+std::vector<api::Cause> UnrealisedFields(const RawTopology& raw, const Topology& topo) {
+  std::vector<api::Cause> out;
+  CheckDefinition(raw.defaults, "topology.defaults", out);
+  for (const auto& [name, d] : raw.kinds) CheckDefinition(d, Child("topology.kinds", name), out);
+  for (const auto& [name, d] : raw.groups) CheckDefinition(d, Child("topology.groups", name), out);
+  for (const auto& [name, d] : raw.nodes) CheckDefinition(d, Child("topology.nodes", name), out);
+  for (const auto& [name, node] : topo.nodes) {
+    const std::string path = Child("topology.nodes", name);
+    if (node.support == KindSupport::kExtContainer || node.support == KindSupport::kHost)
+      out.push_back({Child(path, "kind"), "kind " + node.kind + " is " + kNotYet});
+    if (node.support == KindSupport::kBridge && name.size() > kMaxIfname)
+      out.push_back({path, "a bridge node's name is a host interface name: 1-15 characters"});
+  }
+  for (const auto& link : topo.links) CheckLink(link, topo, out);
+  CheckMgmt(topo.mgmt, out);
+  return out;
+}
+
+api::Result<Topology> ReadLabTopology(const json& lab, const std::string& labs_dir) {
+  const std::string name = api::Name(lab);
+  const json lab_spec = lab.value("spec", json::object());
+  const json* spec = api::Find(lab_spec, kContainerlabProvider);
+  const json* text = spec && spec->is_object() ? api::Find(*spec, "topology") : nullptr;
+  if (!text || !text->is_string())
+    return api::Status::Invalid("invalid containerlab lab",
+                                {{"spec.containerlab.topology", "required"}});
+  auto raw = ParseRawTopology(text->get<std::string>());
+  if (!raw.ok()) return raw.status();
+  ResolveOptions options{LabFilesDir(labs_dir, name) + "/" + kTopologyFileName, name};
+  auto topo = Resolve(*raw, options);
+  if (!topo.ok()) return topo.status();
+  auto unrealised = UnrealisedFields(*raw, *topo);
+  if (!unrealised.empty())
+    return api::Status::Invalid("containerlab topology uses what labctl does not realise",
+                                std::move(unrealised));
+  return topo;
+}
+
+api::Result<ClabLab> ReadClabLab(const json& lab, const std::string& labs_dir) {
+  auto topo = ReadLabTopology(lab, labs_dir);
+  if (!topo.ok()) return topo.status();
+  auto plan = PlanMgmtAddresses(*topo);
+  if (!plan.ok()) return plan.status();
+  ClabLab out;
+  out.topology = std::move(*topo);
+  const Topology& t = out.topology;
+  LabModel& m = out.model;
+  m.name = api::Name(lab);
+  m.uid = api::Uid(lab);
+  m.generation = api::Generation(lab);
+  m.provider = kContainerlabProvider;
+  m.spec_hash = api::SpecHash(lab.value("spec", json::object()));
+  m.networks.push_back(MgmtNetwork(t));
+  for (const auto& [name, node] : t.nodes) {
+    if (node.support == KindSupport::kBridge) {
+      out.bridges.push_back(name);
+      continue;
+    }
+    if (node.support == KindSupport::kForeign)
+      out.warnings.push_back("node " + name + ": kind " + node.kind +
+                             " runs as a linux container; the kind's own start-up logic is not "
+                             "applied");
+    auto& exec = out.exec[name];
+    for (size_t i = 0; i < node.exec.size(); ++i) {
+      auto argv = SplitCommand(node.exec[i]);
+      if (!argv.ok() || argv->empty())
+        return api::Status::Invalid("invalid containerlab topology",
+                                    {{api::At(Child(Child("topology.nodes", name), "exec"), i),
+                                      argv.ok() ? "empty command" : argv.status().message()}});
+      exec.push_back(*argv);
+    }
+    auto model = ReadNode(t, node, plan->nodes[name], exec);
+    if (!model.ok()) return model.status();
+    m.nodes.push_back(std::move(*model));
+  }
+  auto is_bridge = [&](const std::string& node) {
+    auto it = t.nodes.find(node);
+    return it != t.nodes.end() && it->second.support == KindSupport::kBridge;
+  };
+  for (size_t i = 0; i < t.links.size(); ++i) {
+    const Link& link = t.links[i];
+    const Endpoint& a = link.endpoints.at(0);
+    const Endpoint& b = link.endpoints.at(1);
+    const int index = static_cast<int>(i);
+    if (is_bridge(a.node))
+      out.bridge_links.push_back({index, b.node, b.interface, a.node, a.interface, link.mtu});
+    else if (is_bridge(b.node))
+      out.bridge_links.push_back({index, a.node, a.interface, b.node, b.interface, link.mtu});
+    else
+      m.links.push_back({.index = index,
+                         .node_a = a.node,
+                         .ifname_a = a.interface,
+                         .node_b = b.node,
+                         .ifname_b = b.interface,
+                         .mtu = link.mtu});
+  }
+  return out;
+}
+
+api::Result<std::vector<std::string>> SplitCommand(const std::string& text) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      if (in_word) words.push_back(std::move(word));
+      word.clear();
+      in_word = false;
+      continue;
+    }
+    in_word = true;
+    if (c == '\\' && i + 1 < text.size()) {
+      word += text[++i];
+    } else if (c == '\'') {
+      size_t end = text.find('\'', i + 1);
+      if (end == std::string::npos) return api::Status::BadRequest("unterminated ' in: " + text);
+      word += text.substr(i + 1, end - i - 1);
+      i = end;
+    } else if (c == '"') {
+      size_t j = i + 1;
+      for (; j < text.size() && text[j] != '"'; ++j) {
+        if (text[j] == '\\' && j + 1 < text.size() &&
+            std::string_view("\"\\$`").find(text[j + 1]) != std::string_view::npos)
+          ++j;
+        word += text[j];
+      }
+      if (j >= text.size()) return api::Status::BadRequest("unterminated \" in: " + text);
+      i = j;
+    } else {
+      word += c;
+    }
+  }
+  if (in_word) words.push_back(std::move(word));
+  return words;
+}
+
+}  // namespace labctl::clab

@@ -1,0 +1,303 @@
+#include "reconcilers/providers/containerlab/clab_provider.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+
+#include "api/file_paths.h"
+#include "drivers/docker/exec_runner.h"
+#include "drivers/net/host_bridge.h"
+#include "drivers/net/node_network.h"
+#include "reconcilers/providers/containerlab/clab_model.h"
+#include "reconcilers/providers/containerlab/naming.h"
+#include "reconcilers/providers/docker/node_container.h"
+
+namespace labctl::reconcilers {
+namespace {
+
+namespace fs = std::filesystem;
+using api::json;
+using api::Status;
+
+constexpr std::chrono::seconds kExecTimeout{300};
+constexpr size_t kMaxOutputInMessage = 2000;
+
+// An Invalid status's causes folded into its message (events show the message only).
+Status WithCauses(const Status& st) {
+  if (st.causes().empty()) return st;
+  std::string message = st.message() + ":";
+  for (const auto& c : st.causes()) message += " " + c.field + ": " + c.message + ";";
+  message.pop_back();
+  return Status(st.code(), "InvalidTopology", message, st.causes());
+}
+
+// Writes `content` to `path` (parents created) unless it already holds exactly that; atomic.
+Status WriteIfChanged(const fs::path& path, const std::string& content) {
+  {
+    std::ifstream in(path, std::ios::binary);
+    if (in) {
+      std::stringstream buf;
+      buf << in.rdbuf();
+      if (buf.str() == content) return Status::Ok();
+    }
+  }
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  if (ec)
+    return Status::Internal("cannot create " + path.parent_path().string() + ": " + ec.message());
+  const fs::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << content;
+    out.flush();
+    if (!out) return Status::Internal("cannot write " + tmp.string());
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) return Status::Internal("cannot rename " + tmp.string() + ": " + ec.message());
+  return Status::Ok();
+}
+
+std::string Truncated(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  if (text.size() > kMaxOutputInMessage)
+    text = "..." + text.substr(text.size() - kMaxOutputInMessage);
+  return text;
+}
+
+std::string Joined(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const auto& a : argv) out += (out.empty() ? "" : " ") + a;
+  return out;
+}
+
+class ContainerlabSource : public RealisationSource {
+ public:
+  ContainerlabSource(docker::DockerEngine& engine, ContainerlabOptions clab, std::string instance)
+      : engine_(engine), clab_(std::move(clab)), instance_(std::move(instance)) {}
+
+  api::Result<LabModel> Model(const json& lab) override {
+    auto read = clab::ReadClabLab(lab, clab_.labs_dir);
+    if (!read.ok()) return WithCauses(read.status());
+    LabModel model = read->model;
+    std::lock_guard<std::mutex> l(mu_);
+    labs_[model.name] = std::move(*read);
+    return model;
+  }
+
+  Status Prepare(const json& lab) override {
+    const std::string name = api::Name(lab);
+    const fs::path dir = clab::LabFilesDir(clab_.labs_dir, name);
+    const json spec = lab.value("spec", json::object()).value("containerlab", json::object());
+    LABCTL_RETURN_IF_ERROR(
+        Written(WriteIfChanged(dir / clab::kTopologyFileName, spec.value("topology", ""))));
+    for (const auto& [path, content] : spec.value("files", json::object()).items()) {
+      if (!api::IsSafeRelativePath(path) || !content.is_string())
+        return Status(api::Code::kInvalid, "InvalidFiles",
+                      "spec.containerlab.files[" + path + "]: not a safe relative path");
+      LABCTL_RETURN_IF_ERROR(Written(WriteIfChanged(dir / path, content.get<std::string>())));
+    }
+    RecordWarnings(lab);
+    return Status::Ok();
+  }
+
+  Status BeforeNodes(const LabModel& model) override {
+    if (!clab_.host_network) return Status::Ok();
+    for (const auto& bridge : Lab(model.name).bridges) {
+      Status st = net::EnsureHostBridge(bridge, BridgeTag(model.name));
+      if (!st.ok())
+        return Status(st.code(), "HostBridgeFailed", "bridge " + bridge + ": " + st.message());
+    }
+    return Status::Ok();
+  }
+
+  Status NodeStarted(const LabModel& model, const NodeModel& node,
+                     const docker::ContainerInfo& info) override {
+    const clab::ClabLab lab = Lab(model.name);
+    if (clab_.host_network) LABCTL_RETURN_IF_ERROR(WireHost(lab, node, info.pid));
+    LABCTL_RETURN_IF_ERROR(WirePeers(model, node, info.pid));
+    auto exec = lab.exec.find(node.name);
+    if (exec != lab.exec.end())
+      for (const auto& argv : exec->second) LABCTL_RETURN_IF_ERROR(RunExec(info.id, argv));
+    if (clab_.host_network) RecordLinkAddresses(model, node, info.pid);
+    return Status::Ok();
+  }
+
+  Status AfterTearDown(const std::string& lab, TearDownReason why) override {
+    const fs::path dir = clab::LabFilesDir(clab_.labs_dir, lab);
+    const fs::path topology_file = dir / clab::kTopologyFileName;
+    std::error_code ec;
+    if (!fs::exists(topology_file, ec)) return Status::Ok();  // not a containerlab lab
+    if (clab_.host_network) LABCTL_RETURN_IF_ERROR(UnwireHost(lab, topology_file));
+    ForgetAddresses(lab);
+    if (why != TearDownReason::kStop) {
+      fs::remove_all(dir, ec);
+      if (ec) return Status::Internal("cannot remove " + dir.string() + ": " + ec.message());
+    }
+    return Status::Ok();
+  }
+
+ private:
+  // /run/netns/<container> and the node's links to host bridges.
+  Status WireHost(const clab::ClabLab& lab, const NodeModel& node, int pid) {
+    const std::string& lab_name = lab.model.name;
+    LABCTL_RETURN_IF_ERROR(net::LinkNetns(node.container, pid));
+    for (const auto& link : lab.bridge_links) {
+      if (link.node != node.name) continue;
+      net::LinkEnd inside{pid, link.ifname, {}, link.mtu};
+      net::LinkEnd host{net::HostPid(), link.host_ifname, {}, link.mtu};
+      auto wired = net::WireLink(lab_name, link.index, inside, host);
+      if (!wired.ok()) return wired.status();
+      LABCTL_RETURN_IF_ERROR(net::AttachToHostBridge(link.host_ifname, link.bridge));
+    }
+    return Status::Ok();
+  }
+
+  // What WireHost made, found from the topology the lab was last prepared with (the Lab may be
+  // gone from the store): its host bridges (ours only: tagged) and netns links.
+  Status UnwireHost(const std::string& lab, const fs::path& topology_file) {
+    auto topo = clab::ParseTopology(ReadText(topology_file), {topology_file.string(), lab});
+    if (!topo.ok()) return Status::Ok();  // never realised: nothing was made
+    for (const auto& [name, node] : topo->nodes) {
+      if (node.support == clab::KindSupport::kBridge) {
+        auto removed = net::RemoveHostBridge(name, BridgeTag(lab));
+        if (!removed.ok()) return removed.status();
+      } else {
+        auto unlinked = net::UnlinkNetns(clab::ContainerName(*topo, name));
+        if (!unlinked.ok()) return unlinked.status();
+      }
+    }
+    return Status::Ok();
+  }
+
+  static Status Written(const Status& st) {
+    return st.ok() ? st : Status(st.code(), "LabFilesFailed", st.message());
+  }
+
+  static std::string ReadText(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream buf;
+    buf << in.rdbuf();
+    return buf.str();
+  }
+
+  // The ifalias of the host bridges this labd made for `lab`.
+  std::string BridgeTag(const std::string& lab) const {
+    return "labctl:" + instance_ + ":" + lab + ":bridge";
+  }
+
+  clab::ClabLab Lab(const std::string& name) {
+    std::lock_guard<std::mutex> l(mu_);
+    return labs_[name];
+  }
+
+  // One Warning event per kind run as plain linux, once per generation of the lab.
+  void RecordWarnings(const json& lab) {
+    const std::string key = api::Uid(lab) + "/" + std::to_string(api::Generation(lab));
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      if (!warned_.insert(key).second) return;
+    }
+    auto read = clab::ReadClabLab(lab, clab_.labs_dir);
+    if (!read.ok()) return;  // the pass reports it
+    for (const auto& w : read->warnings) {
+      spdlog::warn("lab={} {}", api::Name(lab), w);
+      if (clab_.events) clab_.events->Warning(lab, "KindNotApplied", w);
+    }
+  }
+
+  // The node's exec runs once its links exist: every veth peer must be running; the links are
+  // then wired (the network hook did those whose peer ran already; WireLink is idempotent), and
+  // what a peer's own exec configured on its end is put back if the end was re-created.
+  Status WirePeers(const LabModel& model, const NodeModel& node, int pid) {
+    for (const auto& link : model.links) {
+      if (link.node_a != node.name && link.node_b != node.name) continue;
+      const bool self_is_a = link.node_a == node.name;
+      const std::string& peer = self_is_a ? link.node_b : link.node_a;
+      auto peer_info = InspectNodeContainer(engine_, model.name, model.uid, peer);
+      if (!peer_info.ok() || !peer_info->running || peer_info->pid <= 0)
+        return Status(api::Code::kUnavailable, "WaitingForPeer",
+                      "waiting for " + peer + " to run (link " + link.node_a + ":" + link.ifname_a +
+                          " - " + link.node_b + ":" + link.ifname_b + ")");
+      net::LinkEnd a{self_is_a ? pid : peer_info->pid, link.ifname_a, {}, link.mtu};
+      net::LinkEnd b{self_is_a ? peer_info->pid : pid, link.ifname_b, {}, link.mtu};
+      if (!clab_.host_network) continue;
+      auto wired = net::WireLink(model.name, link.index, a, b);
+      if (!wired.ok()) return wired.status();
+      const std::string& peer_if = self_is_a ? link.ifname_b : link.ifname_a;
+      auto recorded = RecordedAddresses(model, peer, peer_if);
+      if (!recorded.empty())
+        LABCTL_RETURN_IF_ERROR(net::AddInterfaceAddresses(peer_info->pid, peer_if, recorded));
+    }
+    return Status::Ok();
+  }
+
+  Status RunExec(const std::string& container, const std::vector<std::string>& argv) {
+    std::string out, err;
+    docker::ExecControl control;
+    control.timeout = kExecTimeout;
+    auto r = docker::RunExec(engine_, container, argv, docker::CollectOutput(out, err), control);
+    const std::string what = "exec \"" + Joined(argv) + "\"";
+    if (!r.ok()) return Status(r.status().code(), "ExecFailed", what + ": " + r.status().message());
+    if (r->exit_code == 0) return Status::Ok();
+    std::string why =
+        r->timed_out ? "timed out (killed)" : "exited " + std::to_string(r->exit_code);
+    std::string output = Truncated(out + err);
+    return Status(api::Code::kInvalid, "ExecFailed",
+                  what + " " + why + (output.empty() ? "" : ": " + output));
+  }
+
+  std::string AddressKey(const LabModel& model, const std::string& node,
+                         const std::string& ifname) {
+    return model.name + "/" + model.uid + "/" + node + "/" + ifname;
+  }
+
+  void RecordLinkAddresses(const LabModel& model, const NodeModel& node, int pid) {
+    for (const auto& link : model.links) {
+      for (const auto& [end_node, ifname] :
+           {std::pair{&link.node_a, &link.ifname_a}, std::pair{&link.node_b, &link.ifname_b}}) {
+        if (*end_node != node.name) continue;
+        auto addrs = net::InterfaceAddresses(pid, *ifname);
+        if (!addrs.ok()) continue;
+        std::lock_guard<std::mutex> l(mu_);
+        addresses_[AddressKey(model, node.name, *ifname)] = *addrs;
+      }
+    }
+  }
+
+  std::vector<api::Cidr> RecordedAddresses(const LabModel& model, const std::string& node,
+                                           const std::string& ifname) {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = addresses_.find(AddressKey(model, node, ifname));
+    return it == addresses_.end() ? std::vector<api::Cidr>{} : it->second;
+  }
+
+  void ForgetAddresses(const std::string& lab) {
+    std::lock_guard<std::mutex> l(mu_);
+    std::erase_if(addresses_, [&](const auto& e) { return e.first.rfind(lab + "/", 0) == 0; });
+  }
+
+  docker::DockerEngine& engine_;
+  ContainerlabOptions clab_;
+  std::string instance_;
+  std::mutex mu_;
+  std::map<std::string, clab::ClabLab> labs_;                // by lab name: the last model read
+  std::set<std::string> warned_;                             // uid/generation already warned about
+  std::map<std::string, std::vector<api::Cidr>> addresses_;  // lab/uid/node/ifname -> addresses
+};
+
+}  // namespace
+
+std::unique_ptr<DockerRealisation> MakeContainerlabProvider(store::Store& store,
+                                                            docker::DockerEngine& engine,
+                                                            ContainerlabOptions clab,
+                                                            DockerRealisationOptions options) {
+  auto source = std::make_unique<ContainerlabSource>(engine, std::move(clab), options.instance);
+  return std::make_unique<DockerRealisation>(store, engine, std::move(source), std::move(options));
+}
+
+}  // namespace labctl::reconcilers

@@ -1,0 +1,37 @@
+// Provider containerlab: a Lab whose spec.containerlab.topology is a containerlab topology file,
+// realised natively on Docker through the Docker realisation (docker_realisation.h) — no
+// containerlab binary. The model is clab_model.h; this source adds containerlab's steps:
+//   Prepare      writes the topology and spec.containerlab.files into <labs_dir>/<lab>/
+//                (binds resolve there); records a Warning event per kind run as plain linux;
+//   BeforeNodes  creates the host bridges of kind bridge nodes (tagged, so only ours are removed);
+//   NodeStarted  /run/netns/<container>, the node's bridge links, waits until every veth peer
+//                runs (links wired), then the node's exec commands in order — a failing one
+//                fails the node with its output; addresses a node's exec put on its link ends
+//                are put back when a restarted peer re-creates the link;
+//   AfterTearDown removes the netns links and host bridges; on delete, the files directory.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "controller/runtime/event_recorder.h"
+#include "drivers/docker/engine.h"
+#include "reconcilers/providers/docker/docker_realisation.h"
+#include "store/store.h"
+
+namespace labctl::reconcilers {
+
+struct ContainerlabOptions {
+  std::string labs_dir;  // DATA_DIR/labs: each lab's files directory is <labs_dir>/<lab>
+  runtime::EventRecorder* events = nullptr;  // warnings about the lab; null: logged only
+  // false: no host bridges, veths or /run/netns links, only what goes through the engine (exec):
+  // tests on the FakeEngine, whose containers have no namespaces.
+  bool host_network = true;
+};
+
+std::unique_ptr<DockerRealisation> MakeContainerlabProvider(store::Store& store,
+                                                            docker::DockerEngine& engine,
+                                                            ContainerlabOptions clab,
+                                                            DockerRealisationOptions options = {});
+
+}  // namespace labctl::reconcilers

@@ -1,0 +1,200 @@
+// Provider containerlab end to end: a plain containerlab topology file applied with the real
+// labctl to the real labd on the real dockerd — three linux nodes, a short-form link with named
+// interfaces, a kind bridge joining two nodes, exec commands that assign the addresses. Checks
+// what containerlab would have made (names, labels, environment, mgmt addresses, MTU 9500,
+// /run/netns links, the host bridge and its forwarding rule), traffic across the link and the
+// bridge, drift repair (a killed node comes back with its links and exec), and a teardown that
+// leaves nothing (container, network, bridge, iptables rule, netns link, files). Names carry this
+// checkout's tag; the subnet and bridge names are used by no other test.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "docker/labd_docker.h"
+
+namespace labctl {
+namespace {
+
+using api::json;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+const std::string kTag = testing::CheckoutTag();
+const std::string kPrefix = "dkclab" + kTag;
+const std::string kLab = kPrefix + "-lan";
+const std::string kBridge = "lcb" + kTag;  // host bridge and its ports: lcb<tag>a, lcb<tag>c
+const std::string kSubnetPrefix =
+    "172.29." + std::to_string(std::stoi(kTag, nullptr, 16) % 200 + 20);
+
+std::string Container(const std::string& node) { return "clab-" + kLab + "-" + node; }
+
+std::string Topology() {
+  return "name: " + kLab + R"(
+mgmt:
+  network: )" +
+         kLab + R"(-mgmt
+  ipv4-subnet: )" +
+         kSubnetPrefix + R"(.0/24
+topology:
+  defaults:
+    kind: linux
+    image: labbox:latest
+    cap-add: [NET_ADMIN]
+  nodes:
+    a:
+      mgmt-ipv4: )" +
+         kSubnetPrefix + R"(.11
+      env: {ROLE: left}
+      exec:
+        - ip addr add 10.231.1.1/24 dev eth1
+        - ip addr add 10.231.9.1/24 dev lan0
+    b:
+      exec:
+        - ip addr add 10.231.1.2/24 dev eth1
+    c:
+      exec:
+        - ip addr add 10.231.9.3/24 dev lan0
+    )" + kBridge +
+         R"(:
+      kind: bridge
+  links:
+    - endpoints: ["a:eth1", "b:eth1"]
+    - endpoints: ["a:lan0", ")" +
+         kBridge + ":" + kBridge + R"(a"]
+    - endpoints: [")" +
+         kBridge + ":" + kBridge + R"(c", "c:lan0"]
+)";
+}
+
+// The forwarding rule of the lab's bridge (host_bridge.h), as labd comments it.
+const std::string kRuleTag = "labctl:" + testing::TestInstance(kPrefix) + ":" + kLab + ":bridge";
+
+bool ForwardRuleExists() {
+  return testing::RunProgram({"iptables", "-w", "-S"}).out.find(kRuleTag) != std::string::npos;
+}
+
+bool HostLinkExists(const std::string& name) {
+  return testing::RunProgram({"ip", "link", "show", name}).exit_code == 0;
+}
+
+// Leftovers of a killed earlier run of this test: containers and networks by label, then what
+// lives in the host namespace by name.
+void SweepHost(docker::DockerEngine& engine) {
+  testing::SweepPrefix(engine, kPrefix);
+  for (const auto& link : {kBridge + "a", kBridge + "c", kBridge})
+    if (HostLinkExists(link)) testing::RunProgram({"ip", "link", "delete", link});
+  std::error_code ec;
+  for (const auto& node : {"a", "b", "c"}) fs::remove("/run/netns/" + Container(node), ec);
+  for (int i = 0; i < 4 && ForwardRuleExists(); ++i)
+    testing::RunProgram({"iptables", "-w", "-D", "DOCKER-USER", "-i", kBridge, "-o", kBridge, "-m",
+                         "comment", "--comment", kRuleTag, "-j", "ACCEPT"});
+}
+
+class LabdContainerlabTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { ASSERT_TRUE(testing::BuildLabbox()); }
+  void SetUp() override {
+    SweepHost(engine_);
+    labd_ = std::make_unique<testing::LabdProcess>(
+        testing::DockerLabdOptions(testing::kSystemDockerHost, kPrefix));
+    dir_ = testing::MakeTempDir("clab-topo");
+    std::ofstream(dir_ + "/clab.yml") << Topology();
+  }
+  void TearDown() override {
+    labd_.reset();
+    SweepHost(engine_);
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  testing::CommandResult Labctl(const std::vector<std::string>& args) {
+    return testing::RunLabctl(labd_->url(), args);
+  }
+  testing::CommandResult Exec(const std::string& node, const std::vector<std::string>& cmd) {
+    std::vector<std::string> args = {"exec", "lab/" + kLab, node, "--"};
+    args.insert(args.end(), cmd.begin(), cmd.end());
+    return Labctl(args);
+  }
+  // Polls a command in a node until it succeeds (links and addresses come back after a restart).
+  bool PollExec(const std::string& node, const std::vector<std::string>& cmd,
+                std::chrono::seconds timeout = 60s) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (Exec(node, cmd).exit_code == 0) return true;
+      std::this_thread::sleep_for(200ms);
+    }
+    return false;
+  }
+  std::string Inspect(const std::string& container, const std::string& format) {
+    return testing::RunProgram({"docker", "inspect", "--format", format, container}).out;
+  }
+
+  docker::HttpEngine engine_;
+  std::unique_ptr<testing::LabdProcess> labd_;
+  std::string dir_;
+};
+
+TEST_F(LabdContainerlabTest, ATopologyFileRunsAsContainerlabWouldAndLeavesNothing) {
+  auto applied = Labctl({"apply", "-f", dir_ + "/clab.yml"});
+  ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
+  api::Result<json> last = api::Status::NotFound("never read");
+  ASSERT_TRUE(testing::PollReady(*labd_, kLab, 120s, &last))
+      << (last.ok() ? last->dump(2) : last.status().ToString())
+      << "\nlabd log: " << labd_->log_path();
+  EXPECT_EQ((*last)["spec"]["provider"], "containerlab");
+
+  // Named, labelled and addressed as containerlab would.
+  EXPECT_EQ(Inspect(Container("a"),
+                    "{{index .Config.Labels \"clab-node-name\"}} "
+                    "{{index .Config.Labels \"containerlab\"}}"),
+            "a " + kLab + "\n");
+  auto env = Inspect(Container("a"), "{{range .Config.Env}}{{println .}}{{end}}");
+  EXPECT_NE(env.find("CLAB_INTFS=2\n"), std::string::npos) << env;
+  EXPECT_NE(env.find("ROLE=left\n"), std::string::npos) << env;
+  EXPECT_NE(env.find("CLAB_LABEL_CLAB_NODE_NAME=a\n"), std::string::npos) << env;
+  auto eth0 = Exec("a", {"ip", "-o", "-4", "addr", "show", "dev", "eth0"});
+  EXPECT_NE(eth0.out.find(kSubnetPrefix + ".11/24"), std::string::npos) << eth0.out << eth0.err;
+  auto eth1 = Exec("a", {"ip", "-o", "link", "show", "dev", "eth1"});
+  EXPECT_NE(eth1.out.find("mtu 9500"), std::string::npos) << eth1.out << eth1.err;
+  auto lan0 = Exec("c", {"ip", "-o", "-4", "addr", "show", "dev", "lan0"});
+  EXPECT_NE(lan0.out.find("10.231.9.3/24"), std::string::npos) << lan0.out << lan0.err;
+  for (const auto& node : {"a", "b", "c"})
+    EXPECT_TRUE(fs::is_symlink("/run/netns/" + Container(node))) << node;
+  EXPECT_TRUE(HostLinkExists(kBridge));
+  EXPECT_TRUE(ForwardRuleExists());
+
+  // Traffic across the link and across the bridge.
+  auto ping_b = Exec("a", {"ping", "-c", "1", "-W", "2", "10.231.1.2"});
+  EXPECT_EQ(ping_b.exit_code, 0) << ping_b.out << ping_b.err;
+  auto ping_c = Exec("a", {"ping", "-c", "1", "-W", "2", "10.231.9.3"});
+  EXPECT_EQ(ping_c.exit_code, 0) << ping_c.out << ping_c.err;
+
+  // Drift: a killed node comes back with its links wired and its exec run again, and its
+  // peer's end of the re-created link keeps the peer's address.
+  ASSERT_EQ(testing::RunProgram({"docker", "kill", Container("a")}).exit_code, 0);
+  EXPECT_TRUE(PollExec("a", {"ping", "-c", "1", "-W", "1", "10.231.1.2"}))
+      << "labd log: " << labd_->log_path();
+  EXPECT_TRUE(PollExec("a", {"ping", "-c", "1", "-W", "1", "10.231.9.3"}));
+  EXPECT_TRUE(testing::PollReady(*labd_, kLab, 60s));
+
+  // Teardown leaves no container, network, host bridge or netns link.
+  auto deleted = Labctl({"delete", "lab", kLab});
+  ASSERT_EQ(deleted.exit_code, 0) << deleted.out << deleted.err;
+  ASSERT_TRUE(testing::PollGone(*labd_, kLab));
+  EXPECT_TRUE(testing::LeftoversOf(engine_, kPrefix).empty())
+      << ::testing::PrintToString(testing::LeftoversOf(engine_, kPrefix));
+  EXPECT_NE(testing::RunProgram({"docker", "network", "inspect", kLab + "-mgmt"}).exit_code, 0);
+  EXPECT_FALSE(HostLinkExists(kBridge));
+  EXPECT_FALSE(HostLinkExists(kBridge + "a"));
+  EXPECT_FALSE(ForwardRuleExists());
+  for (const auto& node : {"a", "b", "c"})
+    EXPECT_FALSE(fs::exists("/run/netns/" + Container(node)) ||
+                 fs::is_symlink("/run/netns/" + Container(node)))
+        << node;
+  EXPECT_FALSE(fs::exists(labd_->data_dir() + "/labs/" + kLab));
+}
+
+}  // namespace
+}  // namespace labctl
