@@ -35,7 +35,7 @@ TEST(LabValidation, CollectsAllCauses) {
   lab["spec"]["nodes"][0]["image"] = "";
   lab["spec"]["networks"][1]["subnet"] = "nope";
   Status st = Validate(lab);
-  EXPECT_TRUE(HasCause(st, "spec.provider", "must be one of docker, netlab"));
+  EXPECT_TRUE(HasCause(st, "spec.provider", "must be one of docker, netlab, containerlab"));
   EXPECT_TRUE(HasCause(st, "spec.nodes[0].image", "must not be empty"));
   EXPECT_TRUE(HasCause(st, "spec.networks[1].subnet", "not an IPv4 CIDR"));
 }
@@ -405,6 +405,34 @@ TEST(LabValidation, Netlab) {
   EXPECT_TRUE(HasCause(st, "spec.netlab.files[../etc/passwd]", "plain file name"));
   EXPECT_TRUE(HasCause(st, "spec.netlab.files[a/b]", "plain file name"));
   EXPECT_TRUE(HasCause(st, "spec.netlab.files[..]", "plain file name"));
+}
+
+TEST(LabValidation, Containerlab) {
+  json lab = ExampleLab();
+  lab["spec"]["containerlab"] = {{"topology", "topology: {}"}};
+  EXPECT_TRUE(HasCause(Validate(lab), "spec.containerlab",
+                       "only allowed when spec.provider is containerlab"));
+
+  json clab = {{"apiVersion", "labctl.dev/v1alpha1"},
+               {"kind", "Lab"},
+               {"metadata", {{"name", "cl"}}},
+               {"spec", {{"provider", "containerlab"}}}};
+  EXPECT_TRUE(HasCause(Validate(clab), "spec.containerlab",
+                       "required when spec.provider is containerlab"));
+  // Files keep their relative paths: binds name them.
+  clab["spec"]["containerlab"] = {{"topology", "name: cl\ntopology: {nodes: {a: {}}}\n"},
+                                  {"files", {{"configs/r1/init.cfg", "x"}}}};
+  EXPECT_TRUE(Validate(clab).ok()) << Validate(clab).ToString();
+  clab["spec"]["containerlab"]["files"] = {
+      {"../etc/passwd", "x"}, {"/abs", "x"}, {"topology.clab.yml", "x"}};
+  clab["spec"]["containerlab"]["colour"] = "red";
+  clab["spec"]["nodes"] = json::array();
+  Status st = Validate(clab);
+  EXPECT_TRUE(HasCause(st, "spec.containerlab.files[../etc/passwd]", "relative path inside"));
+  EXPECT_TRUE(HasCause(st, "spec.containerlab.files[/abs]", "relative path inside"));
+  EXPECT_TRUE(HasCause(st, "spec.containerlab.files[topology.clab.yml]", "the topology itself"));
+  EXPECT_TRUE(HasCause(st, "spec.containerlab.colour", "unknown field"));
+  EXPECT_TRUE(HasCause(st, "spec.nodes", "not used by provider containerlab"));
 }
 
 TEST(LabValidation, NullMeansUnset) {

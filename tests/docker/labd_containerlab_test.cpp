@@ -47,6 +47,7 @@ topology:
       mgmt-ipv4: )" +
          kSubnetPrefix + R"(.11
       env: {ROLE: left}
+      binds: [cfg/motd:/etc/motd:ro]
       exec:
         - ip addr add 10.231.1.1/24 dev eth1
         - ip addr add 10.231.9.1/24 dev lan0
@@ -101,6 +102,8 @@ class LabdContainerlabTest : public ::testing::Test {
         testing::DockerLabdOptions(testing::kSystemDockerHost, kPrefix));
     dir_ = testing::MakeTempDir("clab-topo");
     std::ofstream(dir_ + "/clab.yml") << Topology();
+    fs::create_directories(dir_ + "/cfg");
+    std::ofstream(dir_ + "/cfg/motd") << "bound beside the topology\n";
   }
   void TearDown() override {
     labd_.reset();
@@ -136,6 +139,20 @@ class LabdContainerlabTest : public ::testing::Test {
   std::string dir_;
 };
 
+TEST_F(LabdContainerlabTest, WhatLabctlDoesNotRealiseIsRefusedAtApplyNamingTheField) {
+  std::ofstream(dir_ + "/bad.clab.yml")
+      << "name: " << kPrefix
+      << "-bad\ntopology:\n  nodes:\n    a: {kind: linux, image: labbox:latest, "
+         "ports: [\"8080:80\"]}\n";
+  auto applied = Labctl({"apply", "-f", dir_ + "/bad.clab.yml"});
+  EXPECT_NE(applied.exit_code, 0);
+  EXPECT_NE(applied.err.find("spec.containerlab.topology[topology.nodes.a.ports]"),
+            std::string::npos)
+      << applied.out << applied.err;
+  EXPECT_NE(testing::LabdClient(*labd_).Get(api::Kind::kLab, kPrefix + "-bad").status().code(),
+            api::Code::kOk);
+}
+
 TEST_F(LabdContainerlabTest, ATopologyFileRunsAsContainerlabWouldAndLeavesNothing) {
   auto applied = Labctl({"apply", "-f", dir_ + "/clab.yml"});
   ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
@@ -154,6 +171,8 @@ TEST_F(LabdContainerlabTest, ATopologyFileRunsAsContainerlabWouldAndLeavesNothin
   EXPECT_NE(env.find("CLAB_INTFS=2\n"), std::string::npos) << env;
   EXPECT_NE(env.find("ROLE=left\n"), std::string::npos) << env;
   EXPECT_NE(env.find("CLAB_LABEL_CLAB_NODE_NAME=a\n"), std::string::npos) << env;
+  // A relative bind: labctl sent the file along, labd wrote it beside the topology.
+  EXPECT_EQ(Exec("a", {"cat", "/etc/motd"}).out, "bound beside the topology\n");
   auto eth0 = Exec("a", {"ip", "-o", "-4", "addr", "show", "dev", "eth0"});
   EXPECT_NE(eth0.out.find(kSubnetPrefix + ".11/24"), std::string::npos) << eth0.out << eth0.err;
   auto eth1 = Exec("a", {"ip", "-o", "link", "show", "dev", "eth1"});

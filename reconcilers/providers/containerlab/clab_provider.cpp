@@ -95,7 +95,8 @@ class ContainerlabSource : public RealisationSource {
     const json spec = lab.value("spec", json::object()).value("containerlab", json::object());
     LABCTL_RETURN_IF_ERROR(
         Written(WriteIfChanged(dir / clab::kTopologyFileName, spec.value("topology", ""))));
-    for (const auto& [path, content] : spec.value("files", json::object()).items()) {
+    const json files = spec.value("files", json::object());
+    for (const auto& [path, content] : files.items()) {
       if (!api::IsSafeRelativePath(path) || !content.is_string())
         return Status(api::Code::kInvalid, "InvalidFiles",
                       "spec.containerlab.files[" + path + "]: not a safe relative path");

@@ -1,0 +1,234 @@
+// Provider containerlab's model (clab_model.h) and its apply-time checks (clab_validation.h):
+// what a topology becomes — containers, labels, environment, the management network, links,
+// host bridges, exec — and the 422s and host-access requests a Lab's topology gives. Pure: no
+// engine, no files (env-files are not used here).
+#include "reconcilers/providers/containerlab/clab_model.h"
+
+#include "api/lab_spec.h"
+#include "clab_test_util.h"
+#include "reconcilers/providers/containerlab/clab_validation.h"
+
+namespace labctl::clab {
+namespace {
+
+using api::json;
+using testing::CauseAt;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+constexpr char kLabsDir[] = "/var/lib/labd/labs";
+
+json ClabLab(const std::string& name, const std::string& topology) {
+  return {{"apiVersion", api::kApiVersion},
+          {"kind", "Lab"},
+          {"metadata", {{"name", name}, {"uid", "u-1"}, {"generation", 3}}},
+          {"spec", {{"provider", "containerlab"}, {"containerlab", {{"topology", topology}}}}}};
+}
+
+constexpr const char* kLan = R"(
+name: lan
+mgmt:
+  network: lan-mgmt
+  bridge: br-lanmgmt
+  ipv4-subnet: 172.29.5.0/24
+  ipv4-gw: 172.29.5.254
+topology:
+  defaults:
+    kind: linux
+    image: labbox:latest
+    cap-add: [NET_ADMIN]
+    binds: [cfg/hosts:/etc/hosts:ro]
+  nodes:
+    a:
+      mgmt-ipv4: 172.29.5.11
+      cmd: sleep "1 2"
+      env: {ROLE: left}
+      labels: {team: blue}
+      sysctls: {net.ipv4.ip_forward: 1}
+      exec: ["ip addr add 10.0.0.1/24 dev eth1", "sh -c 'echo done'"]
+    b: {}
+    r1: {kind: nokia_srlinux, image: labbox:latest}
+    br0: {kind: bridge}
+  links:
+    - endpoints: ["a:eth1", "b:eth1"]
+    - endpoints: ["a:lan0", "br0:br0a"]
+    - type: veth
+      mtu: 1500
+      endpoints: [{node: b, interface: e2}, {node: r1, interface: e1-1}]
+)";
+
+TEST(ClabModel, NodesAreContainersNamedLabelledAndAddressedAsContainerlabWould) {
+  auto read = ReadClabLab(ClabLab("lan", kLan), kLabsDir);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  const auto& m = read->model;
+  EXPECT_EQ(m.name, "lan");
+  EXPECT_EQ(m.uid, "u-1");
+  EXPECT_EQ(m.provider, "containerlab");
+  ASSERT_EQ(m.nodes.size(), 3u);  // the bridge is no container
+  const auto* a = m.FindNode("a");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->container, "clab-lan-a");
+  EXPECT_EQ(a->image, "labbox:latest");
+  EXPECT_THAT(a->command, ElementsAre("sleep", "1 2"));
+  EXPECT_EQ(a->labels.at("containerlab"), "lan");
+  EXPECT_EQ(a->labels.at("clab-node-name"), "a");
+  EXPECT_EQ(a->labels.at("clab-node-longname"), "clab-lan-a");
+  EXPECT_EQ(a->labels.at("clab-topo-file"), std::string(kLabsDir) + "/lan/topology.clab.yml");
+  EXPECT_EQ(a->labels.at("team"), "blue");
+  EXPECT_EQ(a->env.at("ROLE"), "left");
+  EXPECT_EQ(a->env.at("CLAB_INTFS"), "2");
+  EXPECT_EQ(a->env.at("CLAB_LABEL_CLAB_NODE_NAME"), "a");
+  EXPECT_THAT(a->cap_add, ElementsAre("NET_ADMIN"));
+  EXPECT_EQ(a->sysctls.at("net.ipv4.ip_forward"), "1");
+  // Relative binds resolve in the lab's files directory, where Prepare writes them.
+  EXPECT_THAT(a->binds, ElementsAre(std::string(kLabsDir) + "/lan/cfg/hosts:/etc/hosts:ro"));
+  ASSERT_EQ(a->interfaces.size(), 1u);
+  EXPECT_EQ(a->interfaces[0].network, "mgmt");
+  EXPECT_EQ(a->interfaces[0].ifname, "eth0");
+  EXPECT_EQ(a->interfaces[0].ipv4, "172.29.5.11");
+  // Without a static address a node gets the plan's: the lowest free one.
+  EXPECT_EQ(m.FindNode("b")->interfaces[0].ipv4, "172.29.5.1");
+  EXPECT_EQ(m.FindNode("r1")->container, "clab-lan-r1");
+}
+
+TEST(ClabModel, TheMgmtNetworkIsADockerNetworkLabelledForContainerlab) {
+  auto read = ReadClabLab(ClabLab("lan", kLan), kLabsDir);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_EQ(read->model.networks.size(), 1u);
+  const auto& n = read->model.networks[0];
+  EXPECT_EQ(n.name, "mgmt");
+  EXPECT_EQ(n.docker_name, "lan-mgmt");
+  EXPECT_EQ(n.subnet, "172.29.5.0/24");
+  EXPECT_EQ(n.gateway, "172.29.5.254");
+  EXPECT_EQ(n.labels.at("containerlab"), "lan");
+  EXPECT_EQ(n.options.at("com.docker.network.bridge.name"), "br-lanmgmt");
+}
+
+TEST(ClabModel, LinksKeepTheirInterfaceNamesAndMtuAndBridgeLinksGoToTheHost) {
+  auto read = ReadClabLab(ClabLab("lan", kLan), kLabsDir);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  const auto& links = read->model.links;
+  ASSERT_EQ(links.size(), 2u);
+  EXPECT_EQ(links[0].index, 0);
+  EXPECT_EQ(links[0].node_a + ":" + links[0].ifname_a, "a:eth1");
+  EXPECT_EQ(links[0].node_b + ":" + links[0].ifname_b, "b:eth1");
+  EXPECT_EQ(links[0].mtu, 9500);
+  EXPECT_TRUE(links[0].addresses_a.empty());  // exec configures addresses, as in containerlab
+  EXPECT_EQ(links[1].index, 2);
+  EXPECT_EQ(links[1].ifname_b, "e1-1");
+  EXPECT_EQ(links[1].mtu, 1500);
+  EXPECT_THAT(read->bridges, ElementsAre("br0"));
+  ASSERT_EQ(read->bridge_links.size(), 1u);
+  const BridgeLink& bl = read->bridge_links[0];
+  EXPECT_EQ(bl.index, 1);
+  EXPECT_EQ(bl.node + ":" + bl.ifname, "a:lan0");
+  EXPECT_EQ(bl.bridge + ":" + bl.host_ifname, "br0:br0a");
+  EXPECT_EQ(bl.mtu, 9500);
+}
+
+TEST(ClabModel, ExecCommandsAreSplitLikeContainerlabAndOtherKindsWarn) {
+  auto read = ReadClabLab(ClabLab("lan", kLan), kLabsDir);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_EQ(read->exec.at("a").size(), 2u);
+  EXPECT_THAT(read->exec.at("a")[0],
+              ElementsAre("ip", "addr", "add", "10.0.0.1/24", "dev", "eth1"));
+  EXPECT_THAT(read->exec.at("a")[1], ElementsAre("sh", "-c", "echo done"));
+  ASSERT_EQ(read->warnings.size(), 1u);
+  EXPECT_THAT(read->warnings[0],
+              HasSubstr("node r1: kind nokia_srlinux runs as a linux container"));
+}
+
+TEST(ClabModel, ANodeChangeChangesOnlyThatNodesHash) {
+  auto before = ReadClabLab(ClabLab("lan", kLan), kLabsDir);
+  std::string changed = kLan;
+  changed.replace(changed.find("ROLE: left"), 10, "ROLE: rite");
+  auto after = ReadClabLab(ClabLab("lan", changed), kLabsDir);
+  ASSERT_TRUE(before.ok() && after.ok());
+  EXPECT_NE(before->model.FindNode("a")->hash, after->model.FindNode("a")->hash);
+  EXPECT_EQ(before->model.FindNode("b")->hash, after->model.FindNode("b")->hash);
+}
+
+TEST(ClabModel, SplitCommandHandlesQuotesAndEscapes) {
+  EXPECT_THAT(*SplitCommand("  a  'b c' \"d \\\"e\\\"\" f\\ g "),
+              ElementsAre("a", "b c", "d \"e\"", "f g"));
+  EXPECT_TRUE(SplitCommand("").value().empty());
+  EXPECT_FALSE(SplitCommand("echo 'open").ok());
+  EXPECT_FALSE(SplitCommand("echo \"open").ok());
+}
+
+TEST(ClabValidation, WhatLabctlDoesNotRealiseIsA422NamingThePathInTheTopology) {
+  auto st = ValidateContainerlabLab(ClabLab("x", R"(
+name: x
+mgmt: {ipv4-subnet: 172.29.6.0/24, ipv4-range: 172.29.6.128/25}
+topology:
+  defaults: {image: labbox:latest, ports: ["80:80"]}
+  kinds:
+    linux: {memory: 1G}
+  nodes:
+    a: {kind: linux, entrypoint: /bin/sh, stages: {create: {wait-for: [{node: b}]}}}
+    b: {kind: linux}
+    h: {kind: host}
+  links:
+    - type: dummy
+      endpoint: {node: a, interface: d0}
+    - endpoints: ["a:eth1", "b:eth1"]
+)"));
+  ASSERT_EQ(st.code(), api::Code::kInvalid) << st.ToString();
+  const auto& causes = st.causes();
+  const std::string t = "spec.containerlab.topology";
+  EXPECT_THAT(causes, CauseAt(t + "[topology.defaults.ports]", "not supported"));
+  EXPECT_THAT(causes, CauseAt(t + "[topology.kinds.linux.memory]", "not supported"));
+  EXPECT_THAT(causes, CauseAt(t + "[topology.nodes.a.entrypoint]", "not supported"));
+  EXPECT_THAT(causes, CauseAt(t + "[topology.nodes.a.stages]", "not supported"));
+  EXPECT_THAT(causes, CauseAt(t + "[topology.nodes.h.kind]", "kind host"));
+  EXPECT_THAT(causes, CauseAt(t + "[topology.links[0].type]", "link type dummy"));
+  EXPECT_THAT(causes, CauseAt(t + "[mgmt.ipv4-range]", "not supported"));
+  EXPECT_EQ(causes.size(), 7u) << st.ToString();
+}
+
+TEST(ClabValidation, ParseAndResolveErrorsNameTheirPathToo) {
+  auto unknown = ValidateContainerlabLab(
+      ClabLab("x", "name: x\ntopology:\n  nodes:\n    a: {kind: linux, image: i, colour: red}\n"));
+  EXPECT_THAT(unknown.causes(),
+              CauseAt("spec.containerlab.topology[topology.nodes.a.colour]", "unknown field"));
+  auto link =
+      ValidateContainerlabLab(ClabLab("x",
+                                      "name: x\ntopology:\n  nodes:\n    a: {kind: linux, image: "
+                                      "i}\n  links:\n    - endpoints: [\"a:eth1\", \"z:eth1\"]\n"));
+  EXPECT_EQ(link.code(), api::Code::kInvalid);
+  EXPECT_THAT(link.causes(), ::testing::Contains(::testing::Field(&api::Cause::field,
+                                                                  HasSubstr("topology.links[0]"))));
+  auto yaml = ValidateContainerlabLab(ClabLab("x", "name: [x\n"));
+  EXPECT_FALSE(yaml.ok());
+  EXPECT_THAT(yaml.causes(), CauseAt("spec.containerlab.topology", ""));
+  json docker = ClabLab("x", "not even yaml: [");
+  docker["spec"]["provider"] = "docker";
+  EXPECT_TRUE(ValidateContainerlabLab(docker).ok());
+}
+
+TEST(ClabValidation, HostRequestsAreBindsOutsideTheLabEnvFilesAndCapabilities) {
+  auto requests = ContainerlabHostRequests(ClabLab("h", R"(
+name: h
+topology:
+  nodes:
+    a:
+      kind: linux
+      image: labbox:latest
+      binds: [cfg/x:/x:ro, /srv/data:/data, ../../../etc:/host-etc, /anon]
+      env-files: [a.env]
+      cap-add: [SYS_ADMIN]
+)"));
+  using K = api::HostRequest::Kind;
+  std::vector<std::tuple<K, std::string, bool>> got;
+  for (const auto& r : requests) got.emplace_back(r.kind, r.value, r.read_only);
+  EXPECT_THAT(got, ::testing::UnorderedElementsAre(std::tuple{K::kLabFile, "cfg/x", true},
+                                                   std::tuple{K::kBind, "/srv/data", false},
+                                                   std::tuple{K::kBind, "/etc", false},
+                                                   std::tuple{K::kLabFile, "a.env", true},
+                                                   std::tuple{K::kCapability, "SYS_ADMIN", false}));
+  EXPECT_EQ(requests[0].field.rfind("spec.containerlab.topology[topology.nodes.a.", 0), 0u)
+      << requests[0].field;
+}
+
+}  // namespace
+}  // namespace labctl::clab
