@@ -190,6 +190,11 @@ TEST_F(LabdContainerlabTest, ATopologyFileRunsAsContainerlabWouldAndLeavesNothin
   auto ping_c = Exec("a", {"ping", "-c", "1", "-W", "2", "10.231.9.3"});
   EXPECT_EQ(ping_c.exit_code, 0) << ping_c.out << ping_c.err;
 
+  // A reset (the hand-over to the next user) keeps what the topology describes, exec included.
+  auto reset = Labctl({"lab", "reset", kLab});
+  EXPECT_EQ(reset.exit_code, 0) << reset.out << reset.err;
+  EXPECT_TRUE(PollExec("a", {"ping", "-c", "1", "-W", "1", "10.231.1.2"}));
+
   // Drift: a killed node comes back with its links wired and its exec run again, and its
   // peer's end of the re-created link keeps the peer's address.
   ASSERT_EQ(testing::RunProgram({"docker", "kill", Container("a")}).exit_code, 0);

@@ -12,6 +12,7 @@
 #include "api/file_paths.h"
 #include "drivers/docker/exec_runner.h"
 #include "drivers/net/host_bridge.h"
+#include "drivers/net/nat.h"
 #include "drivers/net/node_network.h"
 #include "reconcilers/providers/containerlab/clab_model.h"
 #include "reconcilers/providers/containerlab/naming.h"
@@ -77,8 +78,12 @@ std::string Joined(const std::vector<std::string>& argv) {
 
 class ContainerlabSource : public RealisationSource {
  public:
-  ContainerlabSource(docker::DockerEngine& engine, ContainerlabOptions clab, std::string instance)
-      : engine_(engine), clab_(std::move(clab)), instance_(std::move(instance)) {}
+  ContainerlabSource(docker::DockerEngine& engine, ContainerlabOptions clab, std::string instance,
+                     NetworkBaselines* baselines)
+      : engine_(engine),
+        clab_(std::move(clab)),
+        instance_(std::move(instance)),
+        baselines_(baselines) {}
 
   api::Result<LabModel> Model(const json& lab) override {
     auto read = clab::ReadClabLab(lab, clab_.labs_dir);
@@ -124,8 +129,9 @@ class ContainerlabSource : public RealisationSource {
     auto exec = lab.exec.find(node.name);
     if (exec != lab.exec.end())
       for (const auto& argv : exec->second) LABCTL_RETURN_IF_ERROR(RunExec(info.id, argv));
-    if (clab_.host_network) RecordLinkAddresses(model, node, info.pid);
-    return Status::Ok();
+    if (!clab_.host_network) return Status::Ok();
+    RecordLinkAddresses(model, node, info.pid);
+    return RetakeBaseline(info);
   }
 
   Status AfterTearDown(const std::string& lab, TearDownReason why) override {
@@ -173,6 +179,15 @@ class ContainerlabSource : public RealisationSource {
       }
     }
     return Status::Ok();
+  }
+
+  // The network hook took the node's firewall baseline before exec ran; what exec set up is part
+  // of the node as its topology describes it, so a reset (lab_reset.h) must keep it.
+  Status RetakeBaseline(const docker::ContainerInfo& info) {
+    if (baselines_ == nullptr) return Status::Ok();
+    auto snapshot = net::SnapshotNetworkState(info.pid);
+    if (!snapshot.ok()) return snapshot.status();
+    return baselines_->Put(info.id, *snapshot);
   }
 
   static Status Written(const Status& st) {
@@ -285,6 +300,7 @@ class ContainerlabSource : public RealisationSource {
   docker::DockerEngine& engine_;
   ContainerlabOptions clab_;
   std::string instance_;
+  NetworkBaselines* baselines_;
   std::mutex mu_;
   std::map<std::string, clab::ClabLab> labs_;                // by lab name: the last model read
   std::set<std::string> warned_;                             // uid/generation already warned about
@@ -297,7 +313,8 @@ std::unique_ptr<DockerRealisation> MakeContainerlabProvider(store::Store& store,
                                                             docker::DockerEngine& engine,
                                                             ContainerlabOptions clab,
                                                             DockerRealisationOptions options) {
-  auto source = std::make_unique<ContainerlabSource>(engine, std::move(clab), options.instance);
+  auto source = std::make_unique<ContainerlabSource>(engine, std::move(clab), options.instance,
+                                                     options.baselines);
   return std::make_unique<DockerRealisation>(store, engine, std::move(source), std::move(options));
 }
 
