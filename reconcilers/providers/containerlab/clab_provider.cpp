@@ -140,7 +140,7 @@ class ContainerlabSource : public RealisationSource {
     std::error_code ec;
     if (!fs::exists(topology_file, ec)) return Status::Ok();  // not a containerlab lab
     if (clab_.host_network) LABCTL_RETURN_IF_ERROR(UnwireHost(lab, topology_file));
-    ForgetAddresses(lab);
+    Forget(lab);
     if (why != TearDownReason::kStop) {
       fs::remove_all(dir, ec);
       if (ec) return Status::Internal("cannot remove " + dir.string() + ": " + ec.message());
@@ -213,7 +213,8 @@ class ContainerlabSource : public RealisationSource {
 
   // One Warning event per kind run as plain linux, once per generation of the lab.
   void RecordWarnings(const json& lab) {
-    const std::string key = api::Uid(lab) + "/" + std::to_string(api::Generation(lab));
+    const std::string key =
+        api::Name(lab) + "/" + api::Uid(lab) + "/" + std::to_string(api::Generation(lab));
     {
       std::lock_guard<std::mutex> l(mu_);
       if (!warned_.insert(key).second) return;
@@ -292,9 +293,13 @@ class ContainerlabSource : public RealisationSource {
     return it == addresses_.end() ? std::vector<api::Cidr>{} : it->second;
   }
 
-  void ForgetAddresses(const std::string& lab) {
+  // What this source keeps about a torn-down lab: its model, warnings and link addresses.
+  void Forget(const std::string& lab) {
     std::lock_guard<std::mutex> l(mu_);
-    std::erase_if(addresses_, [&](const auto& e) { return e.first.rfind(lab + "/", 0) == 0; });
+    auto of_lab = [&](const std::string& key) { return key.rfind(lab + "/", 0) == 0; };
+    std::erase_if(addresses_, [&](const auto& e) { return of_lab(e.first); });
+    std::erase_if(warned_, of_lab);
+    labs_.erase(lab);
   }
 
   docker::DockerEngine& engine_;
@@ -302,8 +307,8 @@ class ContainerlabSource : public RealisationSource {
   std::string instance_;
   NetworkBaselines* baselines_;
   std::mutex mu_;
-  std::map<std::string, clab::ClabLab> labs_;                // by lab name: the last model read
-  std::set<std::string> warned_;                             // uid/generation already warned about
+  std::map<std::string, clab::ClabLab> labs_;  // by lab name: the last model read
+  std::set<std::string> warned_;               // lab/uid/generation already warned about
   std::map<std::string, std::vector<api::Cidr>> addresses_;  // lab/uid/node/ifname -> addresses
 };
 
