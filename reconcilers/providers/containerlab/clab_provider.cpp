@@ -8,6 +8,7 @@
 #include <mutex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "api/file_paths.h"
 #include "drivers/docker/exec_runner.h"
@@ -27,6 +28,7 @@ using api::Status;
 
 constexpr std::chrono::seconds kExecTimeout{300};
 constexpr size_t kMaxOutputInMessage = 2000;
+constexpr std::chrono::seconds kPeerStartWait{5};
 
 // An Invalid status's causes folded into its message (events show the message only).
 Status WithCauses(const Status& st) {
@@ -235,8 +237,8 @@ class ContainerlabSource : public RealisationSource {
       if (link.node_a != node.name && link.node_b != node.name) continue;
       const bool self_is_a = link.node_a == node.name;
       const std::string& peer = self_is_a ? link.node_b : link.node_a;
-      auto peer_info = InspectNodeContainer(engine_, model.name, model.uid, peer);
-      if (!peer_info.ok() || !peer_info->running || peer_info->pid <= 0)
+      auto peer_info = RunningPeer(model, peer);
+      if (!peer_info.ok())
         return Status(api::Code::kUnavailable, "WaitingForPeer",
                       "waiting for " + peer + " to run (link " + link.node_a + ":" + link.ifname_a +
                           " - " + link.node_b + ":" + link.ifname_b + ")");
@@ -251,6 +253,21 @@ class ContainerlabSource : public RealisationSource {
         LABCTL_RETURN_IF_ERROR(net::AddInterfaceAddresses(peer_info->pid, peer_if, recorded));
     }
     return Status::Ok();
+  }
+
+  // The peer's running container. A peer that exists but is not running yet (started by this
+  // same pass, in parallel) is waited for a little; one not created yet fails at once, and the
+  // node is retried on the next pass.
+  api::Result<docker::ContainerInfo> RunningPeer(const LabModel& model, const std::string& peer) {
+    const auto deadline = std::chrono::steady_clock::now() + kPeerStartWait;
+    for (;;) {
+      auto info = InspectNodeContainer(engine_, model.name, model.uid, peer);
+      if (!info.ok()) return info.status();
+      if (info->running && info->pid > 0) return info;
+      if (std::chrono::steady_clock::now() >= deadline)
+        return Status::Unavailable(peer + " is not running");
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
   }
 
   Status RunExec(const std::string& container, const std::vector<std::string>& argv) {
