@@ -203,6 +203,15 @@ TEST_F(LabdContainerlabTest, ATopologyFileRunsAsContainerlabWouldAndLeavesNothin
   EXPECT_TRUE(PollExec("a", {"ping", "-c", "1", "-W", "1", "10.231.9.3"}));
   EXPECT_TRUE(testing::PollReady(*labd_, kLab, 60s));
 
+  // The same after a labd restart: the lab is adopted as it runs, and what b's exec put on its
+  // end of the a-b link is still known when a restarts and re-creates the link.
+  labd_->Kill9();
+  labd_->Start();
+  EXPECT_TRUE(testing::PollReady(*labd_, kLab, 60s));
+  ASSERT_EQ(testing::RunProgram({"docker", "kill", Container("a")}).exit_code, 0);
+  EXPECT_TRUE(PollExec("a", {"ping", "-c", "1", "-W", "1", "10.231.1.2"}))
+      << "labd log: " << labd_->log_path();
+
   // Teardown leaves no container, network, host bridge or netns link.
   auto deleted = Labctl({"delete", "lab", kLab});
   ASSERT_EQ(deleted.exit_code, 0) << deleted.out << deleted.err;

@@ -29,6 +29,7 @@ using api::Status;
 constexpr std::chrono::seconds kExecTimeout{300};
 constexpr size_t kMaxOutputInMessage = 2000;
 constexpr std::chrono::seconds kPeerStartWait{5};
+constexpr char kAddressesFile[] = ".labctl-link-addresses.json";
 
 // An Invalid status's causes folded into its message (events show the message only).
 Status WithCauses(const Status& st) {
@@ -285,36 +286,57 @@ class ContainerlabSource : public RealisationSource {
                   what + " " + why + (output.empty() ? "" : ": " + output));
   }
 
-  std::string AddressKey(const LabModel& model, const std::string& node,
-                         const std::string& ifname) {
-    return model.name + "/" + model.uid + "/" + node + "/" + ifname;
+  // The addresses a node's own exec put on its link ends, kept in memory and in the lab's files
+  // directory (so a labd restart still knows them): {"uid": ..., "ends": {"node/ifname": [...]}}.
+  fs::path AddressesFile(const std::string& lab) const {
+    return fs::path(clab::LabFilesDir(clab_.labs_dir, lab)) / kAddressesFile;
+  }
+
+  // Under mu_: the lab's record, read from its file when this labd has none in memory.
+  json& AddressRecord(const LabModel& model) {
+    json& record = addresses_[model.name];
+    if (record.is_object() && record.value("uid", "") == model.uid) return record;
+    json stored = json::parse(ReadText(AddressesFile(model.name)), nullptr, false);
+    const bool usable = stored.is_object() && stored.value("uid", "") == model.uid &&
+                        stored.contains("ends") && stored["ends"].is_object();
+    record = usable ? stored : json{{"uid", model.uid}, {"ends", json::object()}};
+    return record;
   }
 
   void RecordLinkAddresses(const LabModel& model, const NodeModel& node, int pid) {
-    for (const auto& link : model.links) {
+    std::lock_guard<std::mutex> l(mu_);
+    json& record = AddressRecord(model);
+    const json before = record;
+    for (const auto& link : model.links)
       for (const auto& [end_node, ifname] :
            {std::pair{&link.node_a, &link.ifname_a}, std::pair{&link.node_b, &link.ifname_b}}) {
         if (*end_node != node.name) continue;
         auto addrs = net::InterfaceAddresses(pid, *ifname);
         if (!addrs.ok()) continue;
-        std::lock_guard<std::mutex> l(mu_);
-        addresses_[AddressKey(model, node.name, *ifname)] = *addrs;
+        json& cidrs = record["ends"][node.name + "/" + *ifname] = json::array();
+        for (const auto& c : *addrs) cidrs.push_back(c.ToString());
       }
-    }
+    if (record == before) return;
+    Status st = WriteIfChanged(AddressesFile(model.name), record.dump());
+    if (!st.ok()) spdlog::warn("lab={} link addresses not kept: {}", model.name, st.message());
   }
 
   std::vector<api::Cidr> RecordedAddresses(const LabModel& model, const std::string& node,
                                            const std::string& ifname) {
     std::lock_guard<std::mutex> l(mu_);
-    auto it = addresses_.find(AddressKey(model, node, ifname));
-    return it == addresses_.end() ? std::vector<api::Cidr>{} : it->second;
+    const json ends = AddressRecord(model)["ends"];
+    std::vector<api::Cidr> out;
+    for (const auto& text : ends.value(node + "/" + ifname, json::array()))
+      if (auto cidr = text.is_string() ? api::ParseCidr(text.get<std::string>()) : std::nullopt)
+        out.push_back(*cidr);
+    return out;
   }
 
   // What this source keeps about a torn-down lab: its model, warnings and link addresses.
   void Forget(const std::string& lab) {
     std::lock_guard<std::mutex> l(mu_);
     auto of_lab = [&](const std::string& key) { return key.rfind(lab + "/", 0) == 0; };
-    std::erase_if(addresses_, [&](const auto& e) { return of_lab(e.first); });
+    addresses_.erase(lab);
     std::erase_if(warned_, of_lab);
     labs_.erase(lab);
   }
@@ -326,7 +348,7 @@ class ContainerlabSource : public RealisationSource {
   std::mutex mu_;
   std::map<std::string, clab::ClabLab> labs_;  // by lab name: the last model read
   std::set<std::string> warned_;               // lab/uid/generation already warned about
-  std::map<std::string, std::vector<api::Cidr>> addresses_;  // lab/uid/node/ifname -> addresses
+  std::map<std::string, json> addresses_;      // by lab name: its AddressRecord
 };
 
 }  // namespace

@@ -7,7 +7,8 @@
 //   NodeStarted  /run/netns/<container>, the node's bridge links, waits until every veth peer
 //                runs (links wired), then the node's exec commands in order — a failing one
 //                fails the node with its output; addresses a node's exec put on its link ends
-//                are put back when a restarted peer re-creates the link; the node's firewall
+//                are put back when a restarted peer re-creates the link (kept in the files
+//                directory across labd restarts); the node's firewall
 //                baseline (lab reset) is taken again after exec;
 //   AfterTearDown removes the netns links and host bridges; on delete, the files directory.
 #pragma once
