@@ -8,8 +8,8 @@
 //                runs (links wired), then the node's exec commands in order — a failing one
 //                fails the node with its output; addresses a node's exec put on its link ends
 //                are put back when a restarted peer re-creates the link (kept in the files
-//                directory across labd restarts); the node's firewall
-//                baseline (lab reset) is taken again after exec;
+//                directory across labd restarts); the node's firewall baseline (lab reset) is
+//                taken again after exec;
 //   AfterTearDown removes the netns links and host bridges; on delete, the files directory.
 #pragma once
 
