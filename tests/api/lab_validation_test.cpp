@@ -417,8 +417,8 @@ TEST(LabValidation, Containerlab) {
                {"kind", "Lab"},
                {"metadata", {{"name", "cl"}}},
                {"spec", {{"provider", "containerlab"}}}};
-  EXPECT_TRUE(HasCause(Validate(clab), "spec.containerlab",
-                       "required when spec.provider is containerlab"));
+  EXPECT_TRUE(
+      HasCause(Validate(clab), "spec.containerlab", "required when spec.provider is containerlab"));
   // Files keep their relative paths: binds name them.
   clab["spec"]["containerlab"] = {{"topology", "name: cl\ntopology: {nodes: {a: {}}}\n"},
                                   {"files", {{"configs/r1/init.cfg", "x"}}}};
