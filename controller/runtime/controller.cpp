@@ -23,7 +23,8 @@ struct Controller::Impl {
         kind(k),
         reconciler(r),
         options(std::move(o)),
-        queue(options.backoff_base, options.backoff_max) {}
+        clock(options.clock ? *options.clock : api::SystemClock::Instance()),
+        queue(options.backoff_base, options.backoff_max, clock) {}
 
   void RunWorker();
   void ReconcileOne(const std::string& key);
@@ -33,6 +34,7 @@ struct Controller::Impl {
   const api::Kind kind;
   Reconciler& reconciler;
   const ControllerOptions options;
+  const api::Clock& clock;
   WorkQueue queue;
   std::vector<std::pair<api::Kind, Mapper>> secondary;
   Mapper primary;  // empty: keys are object names
@@ -42,6 +44,7 @@ struct Controller::Impl {
 
   std::mutex mu;
   std::condition_variable stop_cv;
+  api::ClockWaker resync_waker{clock, mu, stop_cv};
   bool started = false;
   bool stopping = false;
 };
@@ -133,7 +136,9 @@ void Controller::Impl::RunResync() {
   for (;;) {
     {
       std::unique_lock<std::mutex> l(mu);
-      if (stop_cv.wait_for(l, options.resync, [this] { return stopping; })) return;
+      const api::SteadyTime due = clock.Steady() + options.resync;
+      while (!stopping && clock.Steady() < due) api::WaitUntil(clock, stop_cv, l, due);
+      if (stopping) return;
     }
     store::ListResult list = store.List(kind);
     for (const api::json& object : list.items) {

@@ -10,8 +10,9 @@
 
 #include "api/clock.h"
 #include "docker/lab_fixture.h"
-#include "reconcilers/docker/fake_engine.h"
 #include "reconcilers/lab_reconciler.h"
+#include "tests/support/fake_docker/fake_engine.h"
+#include "tests/support/temp_store.h"
 
 namespace labctl::testing {
 
@@ -43,7 +44,7 @@ class FakeLabTest : public ::testing::Test {
 
   api::FakeClock clock_;
   docker::FakeEngine engine_;
-  std::unique_ptr<store::Store> store_;
+  TempStore store_{{.prefix = "fake-lab"}};
   std::unique_ptr<reconcilers::LabReconciler> reconciler_;
 };
 

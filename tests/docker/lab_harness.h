@@ -8,7 +8,6 @@
 #include <chrono>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "controller/runtime/controller.h"
 #include "controller/runtime/event_recorder.h"
@@ -18,13 +17,14 @@
 #include "reconcilers/docker/naming.h"
 #include "reconcilers/lab_network_hook.h"
 #include "reconcilers/lab_reconciler.h"
+#include "tests/support/poll.h"
+#include "tests/support/temp_store.h"
 
 namespace labctl::testing {
 
 class LabHarness {
  public:
   explicit LabHarness(const std::string& orphan_prefix, bool with_network = false) {
-    store_ = OpenTempStore("labit");
     recorder_ = std::make_unique<runtime::EventRecorder>(*store_, clock_, "lab-test");
     reconcilers::LabReconcilerOptions o;
     o.orphan_lab_prefix = orphan_prefix;
@@ -64,14 +64,13 @@ class LabHarness {
   template <class Pred>
   bool WaitLab(const std::string& name, Pred pred, std::chrono::seconds timeout,
                api::json* last = nullptr) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      auto lab = store_->Get(api::Kind::kLab, name);
-      if (last) *last = lab.ok() ? *lab : api::json();
-      if (pred(lab)) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return false;
+    return PollUntil(
+        [&] {
+          auto lab = store_->Get(api::Kind::kLab, name);
+          if (last) *last = lab.ok() ? *lab : api::json();
+          return pred(lab);
+        },
+        timeout, std::chrono::milliseconds(100));
   }
 
   bool WaitReady(const std::string& name, std::chrono::seconds timeout = std::chrono::seconds(90)) {
@@ -93,7 +92,7 @@ class LabHarness {
  private:
   api::SystemClock clock_;
   docker::HttpEngine engine_;
-  std::unique_ptr<store::Store> store_;
+  TempStore store_{{.prefix = "labit"}};
   std::unique_ptr<runtime::EventRecorder> recorder_;
   std::unique_ptr<reconcilers::LabReconciler> reconciler_;
   std::unique_ptr<runtime::Controller> controller_;

@@ -8,9 +8,9 @@
 
 #include "api/object.h"
 #include "docker/fake_lab_test.h"
-#include "reconcilers/docker/fake_engine.h"
 #include "reconcilers/docker/naming.h"
 #include "reconcilers/lab_model.h"
+#include "tests/support/fake_docker/fake_engine.h"
 
 namespace labctl {
 namespace {
@@ -24,7 +24,6 @@ using testing::TwoNetLab;
 class LabReconcilerTest : public testing::FakeLabTest {
  protected:
   void SetUp() override {
-    store_ = testing::OpenTempStore("labrec");
     reconciler_ = std::make_unique<LabReconciler>(*store_, engine_, clock_, nullptr);
   }
 

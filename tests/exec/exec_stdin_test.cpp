@@ -11,11 +11,12 @@
 #include "cli/client/client.h"
 #include "controller/server/api_server.h"
 #include "reconcilers/docker/exec_runner.h"
-#include "reconcilers/docker/fake_engine.h"
 #include "reconcilers/docker/naming.h"
 #include "reconcilers/exec_stdin_registry.h"
 #include "reconcilers/lab_actions.h"
+#include "tests/support/fake_docker/fake_engine.h"
 #include "tests/support/labd_process.h"
+#include "tests/support/temp_store.h"
 
 namespace labctl {
 namespace {
@@ -35,11 +36,6 @@ struct StreamedExec {
 class ExecStdinTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store::Options options;
-    options.data_dir = testing::MakeTempDir("exec-stdin");
-    auto opened = store::Store::Open(options);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(opened.value());
     MakeHeldLab();
     actions_ = std::make_unique<reconcilers::DockerLabActions>(*store_, engine_);
     server::ServerOptions server_options;
@@ -122,7 +118,7 @@ class ExecStdinTest : public ::testing::Test {
   }
 
   docker::FakeEngine engine_;
-  std::unique_ptr<store::Store> store_;
+  testing::TempStore store_{{.prefix = "exec-stdin"}};
   std::unique_ptr<reconcilers::DockerLabActions> actions_;
   std::unique_ptr<server::ApiServer> server_;
 };

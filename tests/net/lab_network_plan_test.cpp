@@ -3,22 +3,13 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "api/yaml.h"
+#include "tests/support/source_manifest.h"
 
 namespace labctl::net {
 namespace {
 
-json NatlabSpec() {
-  std::ifstream in(std::string(LABCTL_SOURCE_DIR) + "/manifests/natlab.yaml");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto docs = api::ParseYamlDocuments(ss.str());
-  EXPECT_TRUE(docs.ok());
-  return docs.ok() ? (*docs)[0]["spec"] : json();
-}
+json NatlabSpec() { return ::labctl::testing::SourceManifest("manifests/natlab.yaml")["spec"]; }
 
 const json& Node(const json& spec, const std::string& name) {
   const json* n = FindNode(spec, name);

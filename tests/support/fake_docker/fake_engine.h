@@ -15,7 +15,7 @@
 #include <set>
 
 #include "reconcilers/docker/engine.h"
-#include "reconcilers/docker/fake_exec.h"
+#include "tests/support/fake_docker/fake_exec.h"
 
 namespace labctl::docker {
 
