@@ -5,7 +5,8 @@ LABCTL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$LABCTL_ROOT/build}
 PACKAGES=(cmake ninja-build g++ pkg-config git curl
   libcpp-httplib-dev libsqlitecpp-dev libsqlite3-dev nlohmann-json3-dev libyaml-cpp-dev
-  libspdlog-dev libfmt-dev libboost-dev libgtest-dev libgmock-dev
+  libspdlog-dev libfmt-dev libboost-dev libgtest-dev libgmock-dev libssl-dev libmnl-dev
+  libcli11-dev
   docker.io busybox-static iproute2 iptables tcpdump conntrack)
 
 # Only the Docker lab benchmark (scripts/bench-labs) needs these; tests and labd do not.

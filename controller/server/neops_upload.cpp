@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "api/sha256.h"
 #include "api/validation.h"
 #include "api/yaml.h"
-#include "controller/server/neops_sha256.h"
 
 namespace labctl::server {
 
@@ -58,11 +58,18 @@ api::Status ValidateUpload(const NeopsUpload& upload) {
 }
 
 std::string UploadHash(const NeopsUpload& upload) {
-  std::string material = upload.topology;
-  for (const auto& [path, content] : upload.extra_files) {
-    material += '\0' + path + '\0' + std::to_string(content.size()) + '\0' + content;
-  }
-  return Sha256Hex(material);
+  // Each extra file as NUL path NUL size NUL content, so no two uploads share a byte stream.
+  api::Sha256 hash;
+  hash.Update(upload.topology);
+  constexpr std::string_view kNul("\0", 1);
+  for (const auto& [path, content] : upload.extra_files)
+    hash.Update(kNul)
+        .Update(path)
+        .Update(kNul)
+        .Update(std::to_string(content.size()))
+        .Update(kNul)
+        .Update(content);
+  return hash.HexDigest();
 }
 
 api::Result<api::json> LabFromUpload(const NeopsUpload& upload, const std::string& name,
