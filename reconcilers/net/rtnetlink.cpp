@@ -52,23 +52,9 @@ LinkInfo ParseLink(const nlmsghdr* h) {
   if (attrs[IFLA_IFALIAS].data) link.alias = attrs[IFLA_IFALIAS].AsString();
   auto info = ParseNested(attrs[IFLA_LINKINFO], IFLA_INFO_MAX);
   if (info[IFLA_INFO_KIND].data) link.kind = info[IFLA_INFO_KIND].AsString();
-  if (attrs[IFLA_PROP_LIST].data) {
-    // Altnames repeat the same attribute type; walk the nest by hand.
-    const auto* p = static_cast<const uint8_t*>(attrs[IFLA_PROP_LIST].data);
-    size_t len = attrs[IFLA_PROP_LIST].len;
-    while (len >= 4) {
-      uint16_t alen, atype;
-      std::memcpy(&alen, p, 2);
-      std::memcpy(&atype, p + 2, 2);
-      if (alen < 4 || alen > len) break;
-      if ((atype & NLA_TYPE_MASK) == IFLA_ALT_IFNAME)
-        link.altnames.push_back(AttrView{p + 4, static_cast<size_t>(alen - 4)}.AsString());
-      size_t step = (alen + 3u) & ~3u;
-      if (step >= len) break;
-      p += step;
-      len -= step;
-    }
-  }
+  ForEachNested(attrs[IFLA_PROP_LIST], [&](int type, AttrView a) {
+    if (type == IFLA_ALT_IFNAME) link.altnames.push_back(a.AsString());
+  });
   return link;
 }
 
