@@ -1,4 +1,4 @@
-// ApiServer: labd's HTTP API (DESIGN.md section 4) over a Store.
+// ApiServer: labd's HTTP API (docs/api.md) over a Store.
 //
 // Serves list/get/create/replace/merge-patch/delete and the status subresource of Labs and
 // Sessions (Events read-only), watch as chunked newline-delimited JSON, session heartbeat and
