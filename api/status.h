@@ -39,7 +39,9 @@ enum class Code {
   kTimeout = 504,
 };
 
-class Status {
+// [[nodiscard]]: an ignored Status is a swallowed error; discard one on purpose with (void) and a
+// comment saying why.
+class [[nodiscard]] Status {
  public:
   Status() = default;  // OK
   Status(Code code, std::string reason, std::string message, std::vector<Cause> causes = {})
@@ -127,7 +129,7 @@ class Status {
 
 // Either a T or a non-OK Status.
 template <class T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {}  // NOLINT: must not be OK

@@ -1,6 +1,8 @@
 // labctl: resolves global flags (--server, --token) and dispatches to one command.
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
+#include <algorithm>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -52,36 +54,24 @@ struct GlobalFlags {
   std::vector<std::string> rest;  // everything else, in order
 };
 
-// Pulls --server/--token out of the arguments (anywhere before a "--").
+// Pulls --server/--token out of the arguments (anywhere before a "--": what follows belongs to
+// the command labctl runs); everything else stays, in order, for the command.
 bool ExtractGlobalFlags(const std::vector<std::string>& args, GlobalFlags& g, std::string& err) {
-  bool after_dashdash = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--") after_dashdash = true;
-    std::string* target = nullptr;
-    std::string name;
-    if (!after_dashdash) {
-      for (const char* flag : {"--server", "--token"}) {
-        std::string f = flag;
-        if (a == f || a.rfind(f + "=", 0) == 0) {
-          target = f == "--server" ? &g.server : &g.token;
-          name = f;
-        }
-      }
-    }
-    if (!target) {
-      g.rest.push_back(a);
-      continue;
-    }
-    if (a.size() > name.size()) {
-      *target = a.substr(name.size() + 1);
-    } else if (i + 1 < args.size()) {
-      *target = args[++i];
-    } else {
-      err = "flag " + name + " needs a value";
-      return false;
-    }
+  auto dashdash = std::find(args.begin(), args.end(), "--");
+  CLI::App app;
+  app.set_help_flag();  // -h/--help belongs to labctl or to the command
+  app.allow_extras();
+  app.add_option("--server", g.server)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.add_option("--token", g.token)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  std::vector<std::string> reversed(std::make_reverse_iterator(dashdash), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    err = e.what();
+    return false;
   }
+  g.rest = app.remaining();
+  g.rest.insert(g.rest.end(), dashdash, args.end());
   return true;
 }
 

@@ -45,6 +45,7 @@ struct Controller::Impl {
   std::mutex mu;
   std::condition_variable stop_cv;
   api::ClockWaker resync_waker{clock, mu, stop_cv};
+  api::SteadyTime next_resync;  // set by Start(); then guarded by mu
   bool started = false;
   bool stopping = false;
 };
@@ -78,6 +79,7 @@ void Controller::Start() {
   for (auto& informer : m.informers) informer->Start();
   int workers = m.options.workers < 1 ? 1 : m.options.workers;
   for (int i = 0; i < workers; ++i) m.workers.emplace_back([&m] { m.RunWorker(); });
+  m.next_resync = m.clock.Steady() + m.options.resync;
   m.resync_thread = std::thread([&m] { m.RunResync(); });
   spdlog::info("controller={} kind={} workers={} msg=\"started\"", name, api::KindName(m.kind),
                workers);
@@ -136,9 +138,13 @@ void Controller::Impl::RunResync() {
   for (;;) {
     {
       std::unique_lock<std::mutex> l(mu);
-      const api::SteadyTime due = clock.Steady() + options.resync;
-      while (!stopping && clock.Steady() < due) api::WaitUntil(clock, stop_cv, l, due);
+      while (!stopping && clock.Steady() < next_resync)
+        api::WaitUntil(clock, stop_cv, l, next_resync);
       if (stopping) return;
+      // The schedule is anchored at Start(), not at when this thread got to run; after a stall
+      // it skips the missed rounds rather than running them back to back.
+      next_resync += options.resync;
+      if (next_resync <= clock.Steady()) next_resync = clock.Steady() + options.resync;
     }
     store::ListResult list = store.List(kind);
     for (const api::json& object : list.items) {

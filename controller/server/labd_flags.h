@@ -1,4 +1,4 @@
-// LabdFlags: labd's command line (DESIGN.md section 4) and its defaults.
+// LabdFlags: labd's command line (docs/api.md, labd flags) and its defaults.
 #pragma once
 
 #include <chrono>
@@ -34,7 +34,5 @@ struct LabdFlags {
 api::Result<LabdFlags> ParseLabdFlags(const std::vector<std::string>& args);
 std::string LabdUsage();
 std::string DefaultDataDir();
-// "1s", "500ms", "2m", "1h", or plain seconds.
-api::Result<std::chrono::milliseconds> ParseDuration(const std::string& text);
 
 }  // namespace labctl::server

@@ -177,7 +177,8 @@ api::Status NeopsLabs::WaitReady(const NeopsSessionView& session, const std::str
     if (steady_clock::now() >= deadline)
       return api::Status::Internal("lab " + lab + " not ready in time");
     if (steady_clock::now() >= next_contact) {  // a bring-up in progress counts as contact
-      sessions_.Contact(session.id);
+      // Keep-alive only: a session that ended meanwhile ends this wait through its deadline.
+      (void)sessions_.Contact(session.id);
       next_contact = steady_clock::now() + kContactInterval;
     }
     store::WatchEvent event;
