@@ -54,14 +54,16 @@ bool ExpectBool(const json& v, const std::string& path, FieldErrors& errs) {
 bool ExpectInteger(const json& v, const std::string& path, int64_t min, int64_t max,
                    FieldErrors& errs) {
   if (!v.is_number_integer()) return WrongType(v, path, "an integer", errs);
-  int64_t n = v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX) ? INT64_MAX
-                                                                                : v.get<int64_t>();
-  if (n >= min && n <= max) return true;
+  // Above INT64_MAX nlohmann keeps an unsigned: out of every range, never clamped into one.
+  const bool too_big = v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX);
+  const int64_t n = too_big ? 0 : v.get<int64_t>();
+  if (!too_big && n >= min && n <= max) return true;
+  const std::string got = v.dump();
   if (max == INT64_MAX)
-    errs.Add(path, "must be >= " + std::to_string(min) + ", got " + std::to_string(n));
+    errs.Add(path, "must be >= " + std::to_string(min) + ", got " + got);
   else
     errs.Add(path, "must be between " + std::to_string(min) + " and " + std::to_string(max) +
-                       ", got " + std::to_string(n));
+                       ", got " + got);
   return false;
 }
 

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <set>
 
+#include "api/input_limits.h"
+
 namespace labctl::api {
 
 namespace {
@@ -62,7 +64,7 @@ void ValidateLabSpec(const json& spec, FieldErrors& errs) {
   if (const json* p = Find(spec, "runPolicy"))
     ValidateEnum(*p, "spec.runPolicy", {"OnDemand", "Always"}, errs);
   if (const json* p = Find(spec, "idleTimeoutSeconds"))
-    ExpectInteger(*p, "spec.idleTimeoutSeconds", 0, INT64_MAX, errs);
+    ExpectInteger(*p, "spec.idleTimeoutSeconds", 0, kMaxDurationSeconds, errs);
   if (const json* p = Find(spec, "skipGroups")) ExpectStringArray(*p, "spec.skipGroups", errs);
   ValidateNetlab(spec, index.provider, errs);
   ValidateNetworks(spec, index, errs);

@@ -79,6 +79,15 @@ json Labels(const Object& o) {
   return json::object();
 }
 
+std::string Annotation(const Object& o, std::string_view key) {
+  const json* m = Metadata(o);
+  if (!m) return "";
+  auto annotations = m->find("annotations");
+  if (annotations == m->end() || !annotations->is_object()) return "";
+  auto it = annotations->find(key);
+  return it != annotations->end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 bool HasFinalizer(const Object& o, std::string_view f) {
   const json* m = Metadata(o);
   if (!m) return false;

@@ -35,8 +35,9 @@ std::string Name(const Object& o);
 std::string Uid(const Object& o);
 std::string ResourceVersion(const Object& o);
 int64_t Generation(const Object& o);
-bool IsBeingDeleted(const Object& o);  // deletionTimestamp set
-json Labels(const Object& o);          // always an object
+bool IsBeingDeleted(const Object& o);                           // deletionTimestamp set
+json Labels(const Object& o);                                   // always an object
+std::string Annotation(const Object& o, std::string_view key);  // "" when absent or not a string
 bool HasFinalizer(const Object& o, std::string_view f);
 
 // Conditions live in status.conditions: [{type, status, reason, message, lastTransitionTime,

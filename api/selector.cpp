@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "api/labels.h"
+#include "api/utf8.h"
 
 namespace labctl::api {
 
@@ -142,7 +143,10 @@ bool Contains(const std::vector<std::string>& values, const std::string& v) {
 
 }  // namespace
 
-Result<Selector> ParseSelector(std::string_view text) { return SelectorParser(text).Parse(); }
+Result<Selector> ParseSelector(std::string_view text) {
+  LABCTL_RETURN_IF_ERROR(CheckUtf8(text, "labelSelector"));
+  return SelectorParser(text).Parse();
+}
 
 bool Selector::Matches(const nlohmann::json& labels) const {
   for (const auto& r : requirements) {

@@ -39,9 +39,7 @@ enum class Code {
   kTimeout = 504,
 };
 
-// [[nodiscard]]: an ignored Status is a swallowed error; discard one on purpose with (void) and a
-// comment saying why.
-class [[nodiscard]] Status {
+class Status {
  public:
   Status() = default;  // OK
   Status(Code code, std::string reason, std::string message, std::vector<Cause> causes = {})
@@ -129,7 +127,7 @@ class [[nodiscard]] Status {
 
 // Either a T or a non-OK Status.
 template <class T>
-class [[nodiscard]] Result {
+class Result {
  public:
   Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {}  // NOLINT: must not be OK

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "api/field_errors.h"
+#include "api/input_limits.h"
 #include "api/lab_validation.h"
 #include "api/labels.h"
 
@@ -96,8 +97,10 @@ void ValidateTypeMeta(const json& o, Kind kind, FieldErrors& errs) {
 Status ToStatus(const json& o, Kind kind, FieldErrors& errs) {
   if (errs.empty()) return Status::Ok();
   std::string name = Name(o);
-  if (name.empty() && o.is_object() && o.contains("metadata") && o["metadata"].is_object())
-    name = o["metadata"].value("generateName", "");
+  if (name.empty() && o.is_object() && o.contains("metadata") && o["metadata"].is_object()) {
+    const json* generate = Find(o["metadata"], "generateName");
+    if (generate && generate->is_string()) name = generate->get<std::string>();
+  }
   const Cause& first = errs.causes().front();
   return Status::Invalid(std::string(KindName(kind)) + " \"" + name +
                              "\" is invalid: " + first.field + ": " + first.message,
@@ -118,9 +121,9 @@ void ValidateSessionSpec(const json& o, FieldErrors& errs) {
   if (const json* p = Find(*spec, "heartbeatTimeoutSeconds"))
     ExpectInteger(*p, "spec.heartbeatTimeoutSeconds", 1, 86400, errs);
   if (const json* p = Find(*spec, "queueTimeoutSeconds"))
-    ExpectInteger(*p, "spec.queueTimeoutSeconds", 1, INT64_MAX, errs);
+    ExpectInteger(*p, "spec.queueTimeoutSeconds", 1, kMaxDurationSeconds, errs);
   if (const json* p = Find(*spec, "ttlSecondsAfterFinished"))
-    ExpectInteger(*p, "spec.ttlSecondsAfterFinished", 0, INT64_MAX, errs);
+    ExpectInteger(*p, "spec.ttlSecondsAfterFinished", 0, kMaxDurationSeconds, errs);
 }
 
 Status ValidateEvent(const json& o) {

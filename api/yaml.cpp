@@ -1,51 +1,14 @@
 #include "api/yaml.h"
 
-#include <yaml-cpp/yaml.h>
-
-#include "api/yaml_scalar.h"
+#include "api/json_builder.h"
+#include "api/utf8.h"
+#include "api/yaml_reader.h"
 
 namespace labctl::api {
 
 namespace {
 
 using json = nlohmann::json;
-
-std::string Where(const YAML::Mark& m) {
-  return "line " + std::to_string(m.line + 1) + ", column " + std::to_string(m.column + 1);
-}
-
-// Converts one YAML node; throws YAML::Exception (caught at the module boundary) on bad keys.
-json ToJson(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null:
-      return nullptr;
-    case YAML::NodeType::Scalar: {
-      // Tag "!" marks a quoted (non-plain) scalar; an explicit !!str tag also forces a string.
-      const std::string& tag = node.Tag();
-      if (tag == "!" || tag == "tag:yaml.org,2002:str") return node.Scalar();
-      return ResolvePlainScalar(node.Scalar());
-    }
-    case YAML::NodeType::Sequence: {
-      json arr = json::array();
-      for (const auto& item : node) arr.push_back(ToJson(item));
-      return arr;
-    }
-    case YAML::NodeType::Map: {
-      json obj = json::object();
-      for (const auto& kv : node) {
-        if (!kv.first.IsScalar())
-          throw YAML::ParserException(kv.first.Mark(), "mapping keys must be scalars");
-        const std::string& key = kv.first.Scalar();
-        if (obj.contains(key))
-          throw YAML::ParserException(kv.first.Mark(), "duplicate key \"" + key + "\"");
-        obj[key] = ToJson(kv.second);
-      }
-      return obj;
-    }
-  }
-  return nullptr;
-}
 
 bool LooksLikeJson(const std::string& text) {
   for (char c : text) {
@@ -70,43 +33,102 @@ std::string JsonErrorLocation(const std::string& text, size_t byte) {
 
 // nlohmann's message minus its "[json.exception...] parse error at line L, column C: " prefix.
 std::string JsonErrorDetail(const std::string& what) {
-  size_t col = what.find("column ");
-  size_t colon = what.find(": ", col == std::string::npos ? 0 : col);
-  return colon == std::string::npos ? what : what.substr(colon + 2);
+  size_t start = what.find("] ");
+  start = start == std::string::npos ? 0 : start + 2;
+  size_t col = what.find("column ", start);
+  if (col != std::string::npos) {
+    size_t colon = what.find(": ", col);
+    if (colon != std::string::npos) start = colon + 2;
+  }
+  return ValidUtf8(what.substr(start));
 }
 
-Result<json> ParseJson(const std::string& text) {
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    return Status::BadRequest("invalid JSON at " + JsonErrorLocation(text, e.byte) + ": " +
-                              JsonErrorDetail(e.what()));
+// nlohmann's SAX events into a JsonBuilder; stops at the first error.
+class JsonEvents : public nlohmann::json_sax<json> {
+ public:
+  explicit JsonEvents(const ParseLimits& limits) : builder_({limits, false}) {}
+
+  bool null() override { return Take(builder_.Scalar(nullptr)); }
+  bool boolean(bool v) override { return Take(builder_.Scalar(v)); }
+  bool number_integer(number_integer_t v) override { return Take(builder_.Scalar(v)); }
+  bool number_unsigned(number_unsigned_t v) override { return Take(builder_.Scalar(v)); }
+  bool number_float(number_float_t v, const string_t&) override { return Take(builder_.Scalar(v)); }
+  bool string(string_t& v) override { return Take(builder_.Scalar(std::move(v))); }
+  bool binary(binary_t&) override { return Take(Status::BadRequest("binary values")); }
+  bool start_object(std::size_t) override { return Take(builder_.BeginObject()); }
+  bool key(string_t& k) override { return Take(builder_.Key(std::move(k))); }
+  bool end_object() override { return Take(builder_.End()); }
+  bool start_array(std::size_t) override { return Take(builder_.BeginArray()); }
+  bool end_array() override { return Take(builder_.End()); }
+  bool parse_error(std::size_t position, const std::string&,
+                   const nlohmann::detail::exception& e) override {
+    // 406 is a number out of double's range in well-formed JSON: no reason to try YAML.
+    syntax_error_ = e.id != 406;
+    has_position_ = true;
+    error_byte_ = position;
+    error_ = Status::BadRequest(JsonErrorDetail(e.what()));
+    return false;
   }
+
+  JsonBuilder& builder() { return builder_; }
+  const Status& error() const { return error_; }
+  bool syntax_error() const { return syntax_error_; }
+  bool has_position() const { return has_position_; }
+  size_t error_byte() const { return error_byte_; }
+
+ private:
+  bool Take(Status st) {
+    if (st.ok()) return true;
+    error_ = std::move(st);
+    return false;
+  }
+
+  JsonBuilder builder_;
+  Status error_;
+  bool syntax_error_ = false;
+  bool has_position_ = false;  // nlohmann's own error, with a position and no path of ours
+  size_t error_byte_ = 0;
+};
+
+struct JsonOutcome {
+  Result<json> value;
+  bool syntax_error = false;  // nlohmann's lexer or parser refused the text (it may be YAML)
+};
+
+JsonOutcome ParseJson(const std::string& text, const ParseLimits& limits) {
+  JsonEvents events(limits);
+  if (json::sax_parse(text, &events) && events.builder().done())
+    return {events.builder().TakeRoot()};
+  std::string head = "invalid JSON";
+  if (events.has_position()) {
+    head += " at " + JsonErrorLocation(text, events.error_byte());
+    if (std::string where = events.builder().Path(); !where.empty()) head += " (" + where + ")";
+  }
+  std::string message = events.error().ok() ? "incomplete value" : events.error().message();
+  return {Status::BadRequest(head + ": " + message), events.syntax_error()};
 }
 
 }  // namespace
 
-Result<std::vector<json>> ParseYamlDocuments(const std::string& text) {
-  try {
-    std::vector<json> docs;
-    for (const auto& node : YAML::LoadAll(text)) {
-      if (node.IsNull() || !node.IsDefined()) continue;
-      docs.push_back(ToJson(node));
-    }
-    return docs;
-  } catch (const YAML::Exception& e) {
-    return Status::BadRequest("invalid YAML at " + Where(e.mark) + ": " + e.msg);
+void StopParsing() { StopYamlParsing(); }
+
+Result<std::vector<json>> ParseYamlDocuments(const std::string& text, const ParseLimits& limits) {
+  if (LooksLikeJson(text)) {
+    JsonOutcome parsed = ParseJson(text, limits);
+    if (parsed.value.ok()) return std::vector<json>{std::move(*parsed.value)};
+    if (!parsed.syntax_error) return parsed.value.status();
   }
+  return ReadYamlDocuments(text, limits);
 }
 
-Result<json> ParseJsonOrYaml(const std::string& text) {
+Result<json> ParseJsonOrYaml(const std::string& text, const ParseLimits& limits) {
   Status json_error;
   if (LooksLikeJson(text)) {
-    auto parsed = ParseJson(text);
-    if (parsed.ok()) return parsed;
-    json_error = parsed.status();  // may still be flow-style YAML: {name: x}
+    JsonOutcome parsed = ParseJson(text, limits);
+    if (parsed.value.ok() || !parsed.syntax_error) return std::move(parsed.value);
+    json_error = parsed.value.status();  // may still be flow-style YAML: {name: x}
   }
-  auto docs = ParseYamlDocuments(text);
+  auto docs = ReadYamlDocuments(text, limits);
   if (!docs.ok()) return json_error.ok() ? docs.status() : json_error;
   if (docs->empty()) return Status::BadRequest("empty document");
   if (docs->size() > 1)

@@ -10,6 +10,9 @@ namespace labctl::api {
 
 namespace {
 
+// Longer plain scalars are strings: typing them would run std::regex over them.
+constexpr size_t kMaxTypedScalarLength = 256;
+
 const std::regex& IntPattern() {
   static const std::regex re("[-+]?[0-9]+");
   return re;
@@ -46,6 +49,8 @@ bool IsYaml11BoolWord(const std::string& s) {
 }  // namespace
 
 nlohmann::json ResolvePlainScalar(const std::string& text) {
+  // std::regex recurses per character (100k digits overflow the stack); no number is this long.
+  if (text.size() > kMaxTypedScalarLength) return text;
   if (IsNullWord(text)) return nullptr;
   if (auto b = BoolWord(text)) return *b;
   if (std::regex_match(text, IntPattern())) {
@@ -66,6 +71,7 @@ nlohmann::json ResolvePlainScalar(const std::string& text) {
 bool NeedsQuoting(const std::string& s) {
   if (s.empty()) return true;
   if (s.front() == ' ' || s.back() == ' ' || s.front() == '\t' || s.back() == '\t') return true;
+  if (s.size() > kMaxTypedScalarLength) return false;  // read back as a string regardless
   if (!ResolvePlainScalar(s).is_string()) return true;
   if (IsYaml11BoolWord(s)) return true;
   return std::regex_match(s, OtherNumberPattern());

@@ -19,7 +19,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -29,18 +28,23 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_http.h"
+#include "bench/proc_stats.h"
 #include "tests/support/labd_process.h"
 
 namespace {
 
 using nlohmann::json;
 using SteadyClock = std::chrono::steady_clock;
+using labctl::bench::Percentile;
+using labctl::bench::RssKb;
 
-const std::string kLabs = "/apis/labctl.dev/v1alpha1/labs";
+const std::string& kLabs = labctl::bench::kLabsPath;
 
 struct Config {
   std::string server_host = "127.0.0.1";
-  int server_port = 0;  // 0: start our own labd
+  int server_port = 0;      // 0: start our own labd
+  std::string labd_binary;  // the labd to start; empty: this build's
   int clients = 8;
   int objects = 10'000;
   double seconds = 3;
@@ -49,24 +53,11 @@ struct Config {
 };
 
 json Lab(const std::string& name, const json& labels) {
-  return {{"apiVersion", "labctl.dev/v1alpha1"},
-          {"kind", "Lab"},
-          {"metadata", {{"name", name}, {"labels", labels}}},
-          {"spec",
-           {{"provider", "docker"},
-            {"networks", {{{"name", "lan1"}, {"subnet", "192.168.101.0/24"}}}},
-            {"nodes",
-             {{{"name", "client-01"},
-               {"image", "labbox:latest"},
-               {"interfaces", {{{"network", "lan1"}, {"ipv4", "192.168.101.10"}}}}}}}}}};
+  return labctl::bench::BenchLab(name, labels);
 }
 
 std::unique_ptr<httplib::Client> NewClient(const Config& c) {
-  auto client = std::make_unique<httplib::Client>(c.server_host, c.server_port);
-  client->set_keep_alive(true);
-  client->set_tcp_nodelay(true);  // else each request with a body waits for a delayed ACK
-  client->set_read_timeout(std::chrono::seconds(60));
-  return client;
+  return labctl::bench::KeepAliveClient(c.server_host, c.server_port);
 }
 
 // Runs `fn(client_index, request_index)` on `clients` threads until `total` requests were made
@@ -94,22 +85,6 @@ double Hammer(const Config& c, int total, double seconds, Fn fn) {
   double elapsed = std::chrono::duration<double>(SteadyClock::now() - start).count();
   if (errors > 0) std::fprintf(stderr, "  %d requests failed\n", errors.load());
   return done / elapsed;
-}
-
-long RssKb(int pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  return -1;
-}
-
-int Threads(int pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line))
-    if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
-  return -1;
 }
 
 // Watchers that record, per sequence number, when they saw it. One epoll thread reads every
@@ -219,12 +194,6 @@ class WatchFleet {
   std::thread reader_;
 };
 
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))];
-}
-
 void BenchWatch(const Config& c, int watchers, int labd_pid) {
   auto writer = NewClient(c);
   writer->Post(kLabs, Lab("watched", json::object()).dump(), "application/json");
@@ -246,9 +215,10 @@ void BenchWatch(const Config& c, int watchers, int labd_pid) {
       return;
     }
   }
-  std::printf("| %d | %.2f | %.2f | %.2f | %ld | %d |\n", watchers, Percentile(latencies, 0.5),
+  std::printf("| %d | %.2f | %.2f | %.2f | %ld | %ld |\n", watchers, Percentile(latencies, 0.5),
               Percentile(latencies, 0.99), Percentile(latencies, 1.0),
-              labd_pid > 0 ? RssKb(labd_pid) / 1024 : -1, labd_pid > 0 ? Threads(labd_pid) : -1);
+              labd_pid > 0 ? RssKb(labd_pid) / 1024 : -1,
+              labd_pid > 0 ? labctl::bench::ProcStatus(labd_pid, "Threads") : -1L);
   std::fflush(stdout);
 }
 
@@ -260,6 +230,8 @@ Config ParseArgs(int argc, char** argv) {
       std::string rest = value.substr(value.find("://") + 3);
       c.server_host = rest.substr(0, rest.rfind(':'));
       c.server_port = std::stoi(rest.substr(rest.rfind(':') + 1));
+    } else if (flag == "--labd") {
+      c.labd_binary = value;
     } else if (flag == "--clients") {
       c.clients = std::stoi(value);
     } else if (flag == "--objects") {
@@ -276,9 +248,10 @@ Config ParseArgs(int argc, char** argv) {
         pos = comma == std::string::npos ? value.size() : comma + 1;
       }
     } else {
-      std::fprintf(stderr,
-                   "usage: api_bench [--server URL] [--clients N] [--objects N] [--seconds S] "
-                   "[--watchers 1,100,1000] [--watch-writes N]\n");
+      std::fprintf(
+          stderr,
+          "usage: api_bench [--server URL | --labd PATH] [--clients N] [--objects N] [--seconds S] "
+          "[--watchers 1,100,1000] [--watch-writes N]\n");
       std::exit(2);
     }
   }
@@ -294,6 +267,7 @@ int main(int argc, char** argv) {
   if (c.server_port == 0) {
     labctl::testing::LabdProcess::Options options;
     options.extra_args = {"--max-watchers", "1100", "--log-level", "warn"};
+    options.binary = c.labd_binary;
     labd = std::make_unique<labctl::testing::LabdProcess>(options);
     if (!labd->running()) return 1;
     c.server_port = labd->port();
@@ -301,17 +275,17 @@ int main(int argc, char** argv) {
     std::printf("labd pid %d on port %d, data dir %s\n", pid, c.server_port,
                 labd->data_dir().c_str());
   }
-  const long rss_empty = pid > 0 ? RssKb(pid) : -1;
+  const long rss_empty = pid > 0 ? labctl::testing::ProcStatus(pid, "VmRSS") : -1;
 
   double creates = Hammer(c, c.objects, 0, [](httplib::Client& cl, int, int i) {
     json labels = {{"group", i < 100 ? "list" : "bulk"}};
     auto r = cl.Post(kLabs, Lab("bench-" + std::to_string(i), labels).dump(), "application/json");
     return r && r->status == 201;
   });
-  const long rss_full = pid > 0 ? RssKb(pid) : -1;
+  const long rss_full = pid > 0 ? labctl::testing::ProcStatus(pid, "VmRSS") : -1;
   // labd hands freed heap back every 10 s; what stays is what 10k objects really cost.
   if (pid > 0) std::this_thread::sleep_for(std::chrono::seconds(11));
-  const long rss_settled = pid > 0 ? RssKb(pid) : -1;
+  const long rss_settled = pid > 0 ? labctl::testing::ProcStatus(pid, "VmRSS") : -1;
   double gets = Hammer(c, 0, c.seconds, [&](httplib::Client& cl, int t, int i) {
     auto r = cl.Get(kLabs + "/bench-" + std::to_string((i * 7919 + t) % c.objects));
     return r && r->status == 200;

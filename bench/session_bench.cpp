@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-#include "cli/client/client.h"
+#include "client/client.h"
 #include "support/labd_process.h"
 
 using namespace std::chrono_literals;

@@ -16,12 +16,14 @@
 #include <thread>
 #include <vector>
 
+#include "bench/proc_stats.h"
 #include "store/store.h"
 
 namespace {
 
 using labctl::store::Kind;
 using Clock = std::chrono::steady_clock;
+using labctl::bench::Percentile;
 using labctl::store::json;
 
 double Micros(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
@@ -33,12 +35,6 @@ std::string MakeDir(const std::string& base) {
     std::exit(1);
   }
   return tmpl;
-}
-
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))];
 }
 
 std::unique_ptr<labctl::store::Store> OpenStore(const std::string& dir, const std::string& sync,

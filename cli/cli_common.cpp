@@ -4,7 +4,7 @@
 #include <cctype>
 #include <iostream>
 
-#include "cli/client/client.h"
+#include "client/client.h"
 #include "cli/commands.h"
 
 namespace labctl::cli {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/client/client.h"
+#include "client/client.h"
 
 namespace labctl::cli {
 

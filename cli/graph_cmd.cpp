@@ -2,10 +2,10 @@
 #include <iostream>
 
 #include "cli/cli_common.h"
-#include "cli/client/lab_graph.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "cli/manifests.h"
+#include "client/lab_graph.h"
 
 namespace labctl::cli {
 namespace {

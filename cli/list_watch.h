@@ -11,7 +11,7 @@
 
 #include "api/object.h"
 #include "api/status.h"
-#include "cli/client/client.h"
+#include "client/client.h"
 
 namespace labctl::cli {
 

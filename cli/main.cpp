@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "cli/client/server_config.h"
 #include "cli/commands.h"
+#include "client/server_config.h"
 
 namespace {
 

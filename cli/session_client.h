@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "api/status.h"
-#include "cli/client/client.h"
+#include "client/client.h"
 
 namespace labctl::cli {
 

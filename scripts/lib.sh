@@ -4,10 +4,13 @@
 LABCTL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$LABCTL_ROOT/build}
 PACKAGES=(cmake ninja-build g++ pkg-config git curl
-  libcpp-httplib-dev libsqlitecpp-dev libsqlite3-dev nlohmann-json3-dev libyaml-cpp-dev
-  libspdlog-dev libfmt-dev libboost-dev libgtest-dev libgmock-dev libssl-dev libmnl-dev
-  libcli11-dev
-  docker.io busybox-static iproute2 iptables tcpdump conntrack)
+  libcpp-httplib-dev libssl-dev libsqlitecpp-dev libsqlite3-dev nlohmann-json3-dev libyaml-cpp-dev
+  libspdlog-dev libfmt-dev libboost-dev libgtest-dev libgmock-dev libmnl-dev libcli11-dev
+  docker.io busybox-static iproute2 iptables tcpdump conntrack
+  # netlab (its Python dependencies; netlab runs `sudo ip netns exec` even as root) and the
+  # FRR image build (scripts/build-frr-image)
+  python3-jinja2 python3-yaml python3-netaddr python3-rich python3-filelock python3-packaging
+  python3-typing-extensions python3-requests python3-importlib-resources sudo debootstrap)
 
 # Only the Docker lab benchmark (scripts/bench-labs) needs these; tests and labd do not.
 BENCH_PACKAGES=(docker-compose)
@@ -40,11 +43,14 @@ start_dockerd() {
   log "dockerd did not come up; see /var/log/labctl-dockerd.log"; return 1
 }
 
+# build [TARGET...]: configures once, then builds the given targets (default: everything).
 build() {
-  log "building in $BUILD_DIR"
+  log "building ${*:-everything} in $BUILD_DIR"
   [ -f "$BUILD_DIR/build.ninja" ] ||
     cmake -S "$LABCTL_ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build "$BUILD_DIR" -j2 "$@"
+  local targets=()
+  [ $# -gt 0 ] && targets=(--target "$@")
+  cmake --build "$BUILD_DIR" -j2 "${targets[@]}"
 }
 
 build_labbox() {

@@ -1,7 +1,10 @@
 #include "store/object_db.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <filesystem>
 #include <map>
 
 namespace labctl::store {
@@ -44,6 +47,21 @@ Status DbError(const std::string& what, const std::exception& e) {
   return Status::Internal("store: " + what + ": " + e.what());
 }
 
+// PRAGMA auto_vacuum values.
+constexpr int kAutoVacuumIncremental = 2;
+// After a checkpoint the WAL file is cut back to this size (SQLite leaves it at its peak).
+constexpr char kWalSizeLimit[] = "PRAGMA journal_size_limit=16777216";
+
+int64_t PragmaInt(SQLite::Database& db, const std::string& pragma) {
+  return db.execAndGet("PRAGMA " + pragma).getInt64();
+}
+
+uintmax_t FileBytes(const std::string& path) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  return ec ? 0 : size;
+}
+
 }  // namespace
 
 ObjectDb::ObjectDb() = default;
@@ -60,12 +78,40 @@ Result<std::unique_ptr<ObjectDb>> ObjectDb::Open(const std::string& path,
         path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
     db->db_->exec("PRAGMA journal_mode=WAL");
     db->db_->exec("PRAGMA synchronous=" + synchronous);
+    db->db_->exec(kWalSizeLimit);
+    db->EnableIncrementalVacuum(path);
     db->db_->exec(kSchema);
   } catch (const std::exception& e) {
     return DbError("open " + path, e);
   }
   LABCTL_RETURN_IF_ERROR(db->Prepare());
   return db;
+}
+
+void ObjectDb::EnableIncrementalVacuum(const std::string& path) {
+  if (PragmaInt(*db_, "auto_vacuum") == kAutoVacuumIncremental) return;
+  db_->exec("PRAGMA auto_vacuum=INCREMENTAL");  // takes effect now if the file has no tables
+  if (PragmaInt(*db_, "auto_vacuum") == kAutoVacuumIncremental) return;
+  // A file from before needs one VACUUM to switch: it rewrites the whole file (atomically: a
+  // crash leaves the old one) and needs free disk for a second copy while it runs. Without it
+  // the store still works; freed pages are reused but never returned.
+  auto start = std::chrono::steady_clock::now();
+  uintmax_t before = FileBytes(path);
+  try {
+    db_->exec("VACUUM");
+    db_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  } catch (const std::exception& e) {
+    spdlog::warn(
+        "store: could not switch {} to incremental vacuum (freed space stays in the "
+        "file): {}",
+        path, e.what());
+    return;
+  }
+  spdlog::info("store: switched {} to incremental vacuum bytes_before={} bytes_after={} ms={}",
+               path, before, FileBytes(path),
+               std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - start)
+                   .count());
 }
 
 Status ObjectDb::Prepare() {
@@ -151,7 +197,9 @@ Status ObjectDb::Commit(const std::vector<Change>& changes, api::TimePoint time)
       const json& o = *c.object;
       std::string kind = api::KindName(c.kind);
       std::string name = api::Name(o);
-      std::string body = o.dump();
+      std::string dumped;  // only for a change the store did not serialize already
+      if (!c.text) dumped = o.dump();
+      const std::string& body = c.text ? *c.text : dumped;
       if (c.type == ChangeType::kDeleted) {
         delete_object_->reset();
         delete_object_->bind(1, kind);
@@ -163,7 +211,7 @@ Status ObjectDb::Commit(const std::vector<Change>& changes, api::TimePoint time)
         upsert_object_->bind(2, name);
         upsert_object_->bind(3, api::Uid(o));
         upsert_object_->bind(4, static_cast<int64_t>(c.revision));
-        upsert_object_->bind(5, body);
+        upsert_object_->bindNoCopy(5, body);
         upsert_object_->exec();
       }
       insert_change_->reset();
@@ -171,7 +219,7 @@ Status ObjectDb::Commit(const std::vector<Change>& changes, api::TimePoint time)
       insert_change_->bind(2, kind);
       insert_change_->bind(3, name);
       insert_change_->bind(4, TypeName(c.type));
-      insert_change_->bind(5, body);
+      insert_change_->bindNoCopy(5, body);
       insert_change_->bind(6, ToMillis(time));
       insert_change_->exec();
     }
@@ -195,6 +243,27 @@ Status ObjectDb::Compact(uint64_t through) {
     return DbError("compact", e);
   }
   return Status::Ok();
+}
+
+Result<int64_t> ObjectDb::FreePages() {
+  try {
+    return PragmaInt(*db_, "freelist_count");
+  } catch (const std::exception& e) {
+    return DbError("freelist_count", e);
+  }
+}
+
+Result<int64_t> ObjectDb::ReclaimSpace(int64_t max_pages) {
+  try {
+    int64_t before = PragmaInt(*db_, "freelist_count");
+    if (before == 0 || max_pages <= 0) return int64_t{0};
+    db_->exec("PRAGMA incremental_vacuum(" + std::to_string(max_pages) + ")");
+    // In WAL mode the file shrinks when the checkpoint copies the vacuum back into it.
+    db_->exec("PRAGMA wal_checkpoint(PASSIVE)");
+    return before - PragmaInt(*db_, "freelist_count");
+  } catch (const std::exception& e) {
+    return DbError("incremental vacuum", e);
+  }
 }
 
 }  // namespace labctl::store

@@ -2,6 +2,8 @@
 // meta (current and compacted revision). Every Commit is one transaction; when it returns OK the
 // batch is durable per the `synchronous` setting (NORMAL: survives a process crash; FULL: also
 // power loss). SQLiteCpp exceptions stop here and become Status values.
+// The file uses incremental auto-vacuum, so pages freed by deletes and compaction can be handed
+// back to the file system (ReclaimSpace); a file created without it is converted once at Open.
 // Not thread-safe: after Open only the store's writer thread uses it.
 #pragma once
 
@@ -42,10 +44,17 @@ class ObjectDb {
   Status Commit(const std::vector<Change>& changes, api::TimePoint time);
   // Removes changes with revision <= through and records it as the compacted revision.
   Status Compact(uint64_t through);
+  // Free pages in the file (left by deletes; reused by later writes or reclaimed).
+  Result<int64_t> FreePages();
+  // Returns up to `max_pages` free pages to the file system (incremental vacuum + checkpoint,
+  // after which labd.db is smaller). Returns the pages reclaimed.
+  Result<int64_t> ReclaimSpace(int64_t max_pages);
 
  private:
   ObjectDb();
   Status Prepare();
+  // Turns incremental auto-vacuum on: directly on a new file, by a one-time VACUUM otherwise.
+  void EnableIncrementalVacuum(const std::string& path);
   void SetMeta(const char* key, uint64_t value);
 
   std::unique_ptr<SQLite::Database> db_;

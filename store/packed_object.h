@@ -23,11 +23,15 @@ class PackedObject {
   const std::string& name() const { return name_; }
   const json& labels() const { return labels_; }
   std::shared_ptr<const json> Unpack() const;
+  // Heap bytes this object holds (text, name, labels, the object itself), estimated; what the
+  // change history's byte budget counts.
+  size_t bytes() const { return bytes_; }
 
  private:
   std::string text_;
   std::string name_;
   json labels_;
+  size_t bytes_ = 0;
 };
 
 using PackedPtr = std::shared_ptr<const PackedObject>;

@@ -9,12 +9,24 @@
 namespace labctl::store {
 namespace {
 
-// Compaction runs on the writer thread after this many writes or this much time.
+// Compaction runs on the writer thread after this many writes or this much time, and at once
+// when the history passes its byte budget; it cuts the history to 7/8 of the budget, so a steady
+// stream of writes compacts in steps rather than at every write.
 constexpr size_t kCompactEveryWrites = 1000;
 constexpr auto kCompactEvery = std::chrono::seconds(30);
+// Free pages of labd.db go back to the file system once there are this many (4 MiB at SQLite's
+// 4 KiB pages), at most kReclaimPagesPerPass at a time so that writes never wait long behind it;
+// an idle writer goes on each second until the file is tight.
+constexpr int64_t kReclaimAbovePages = 1024;
+constexpr int64_t kReclaimPagesPerPass = 2048;
 constexpr auto kWriterIdleWake = std::chrono::seconds(1);
 
 size_t Index(Kind kind) { return static_cast<size_t>(kind); }
+
+const char* OpName(int op) {
+  static const char* kNames[] = {"create", "update", "update-status", "delete", "compact"};
+  return op >= 0 && op < 5 ? kNames[op] : "?";
+}
 
 std::string Upper(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
@@ -59,6 +71,7 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const Options& options) {
                loaded->log.size());
   store->hub_ = std::make_shared<WatchHub>(options.watch_buffer, std::move(loaded->log),
                                            loaded->compacted, loaded->revision);
+  store->Maintain(/*forced=*/true);  // today's limits apply to the history loaded from disk
   store->writer_ = std::thread([s = store.get()] { s->WriterLoop(); });
   return std::unique_ptr<Store>(std::move(store));
 }
@@ -163,9 +176,27 @@ void SqliteStore::WriterLoop() {
       batch.swap(queue_);
       if (batch.empty() && stopping_) return;
     }
-    if (!batch.empty()) ProcessBatch(batch);
-    CompactIfDue(false);
+    if (!batch.empty()) RunBatch(batch);
+    try {
+      if (CompactionDue() || (batch.empty() && reclaim_pending_)) Maintain(false);
+    } catch (const std::exception& e) {  // nothing may end the writer thread
+      spdlog::error("store: maintenance failed error={}", e.what());
+    }
   }
+}
+
+void SqliteStore::RunBatch(std::vector<std::unique_ptr<Request>>& batch) {
+  std::vector<Result<json>> results;
+  try {
+    results = ProcessBatch(batch);
+  } catch (const std::exception& e) {
+    // Only allocation failures are left to get here (each request's own work is guarded in
+    // ProcessBatch). If it struck after the commit, the writes are durable though reported
+    // failed, as with a response lost on the way.
+    spdlog::error("store: write batch failed requests={} error={}", batch.size(), e.what());
+    results.assign(batch.size(), Status::Internal(std::string("store: ") + e.what()));
+  }
+  for (size_t i = 0; i < batch.size(); ++i) batch[i]->done.set_value(std::move(results[i]));
 }
 
 PackedPtr SqliteStore::Current(const Overlay& overlay, Kind kind, const std::string& name) const {
@@ -195,13 +226,13 @@ Result<WriteOutcome> SqliteStore::Apply(const Request& r, const ObjectPtr& curre
   return Status::Internal("store: unexpected request");
 }
 
-void SqliteStore::ProcessBatch(std::vector<std::unique_ptr<Request>>& batch) {
+std::vector<Result<json>> SqliteStore::ProcessBatch(std::vector<std::unique_ptr<Request>>& batch) {
   api::TimePoint now = clock_->Now();
   WriteContext ctx{revision_, api::FormatTime(now), &ids_};
   Overlay overlay;
   std::vector<Change> changes;
   std::vector<PackedChange> packed;
-  std::vector<std::optional<Result<json>>> results(batch.size());
+  std::vector<Result<json>> results(batch.size(), Status::Internal("store: not processed"));
   std::vector<bool> wrote(batch.size(), false);
   bool compact = false;
 
@@ -213,21 +244,16 @@ void SqliteStore::ProcessBatch(std::vector<std::unique_ptr<Request>>& batch) {
       continue;
     }
     ctx.revision = revision_ + changes.size() + 1;
-    // Parsed once: Apply checks against it and the change carries it as `previous`.
-    const PackedPtr current_packed =
-        r.op == Op::kCreate ? nullptr : Current(overlay, r.kind, r.name);
-    const ObjectPtr current = Unpack(current_packed);
-    auto outcome = Apply(r, current, overlay, ctx);
-    if (!outcome.ok()) {
-      results[i] = outcome.status();
+    auto prepared = PrepareWrite(r, overlay, ctx);
+    if (!prepared.ok()) {
+      results[i] = prepared.status();
       continue;
     }
-    results[i] = *outcome->object;
-    if (!outcome->change) continue;
-    Change c{ctx.revision, *outcome->change, r.kind, outcome->object, current, nullptr};
-    PackedChange p{c.revision, c.type, c.kind, Pack(*c.object), current_packed};
-    overlay[{r.kind, api::Name(*c.object)}] = c.type == ChangeType::kDeleted ? nullptr : p.object;
-    c.text = PackedObject::TextOf(p.object);
+    results[i] = std::move(prepared->result);
+    if (!prepared->change) continue;
+    Change& c = *prepared->change;
+    PackedChange& p = *prepared->packed;
+    overlay[{r.kind, p.object->name()}] = c.type == ChangeType::kDeleted ? nullptr : p.object;
     changes.push_back(std::move(c));
     packed.push_back(std::move(p));
     wrote[i] = true;
@@ -243,8 +269,36 @@ void SqliteStore::ProcessBatch(std::vector<std::unique_ptr<Request>>& batch) {
     hub_->Publish(changes, std::move(packed), now);
     writes_since_compaction_ += changes.size();
   }
-  if (compact) CompactIfDue(true);
-  for (size_t i = 0; i < batch.size(); ++i) batch[i]->done.set_value(std::move(*results[i]));
+  if (compact) Maintain(/*forced=*/true);
+  return results;
+}
+
+Result<SqliteStore::Prepared> SqliteStore::PrepareWrite(const Request& r, const Overlay& overlay,
+                                                        const WriteContext& ctx) {
+  // A request that throws (e.g. a string that is not UTF-8 cannot be serialized) fails alone;
+  // the rest of the batch goes on.
+  try {
+    // Parsed once: Apply checks against it and the change carries it as `previous`.
+    const PackedPtr current_packed =
+        r.op == Op::kCreate ? nullptr : Current(overlay, r.kind, r.name);
+    const ObjectPtr current = Unpack(current_packed);
+    auto outcome = Apply(r, current, overlay, ctx);
+    LABCTL_RETURN_IF_ERROR(outcome);
+    Prepared out;
+    out.result = *outcome->object;
+    if (!outcome->change) return out;
+    out.packed = PackedChange{ctx.revision, *outcome->change, r.kind, Pack(*outcome->object),
+                              current_packed};
+    out.change =
+        Change{ctx.revision,    *outcome->change, r.kind,
+               outcome->object, current,          PackedObject::TextOf(out.packed->object)};
+    return out;
+  } catch (const std::exception& e) {
+    spdlog::error("store: write failed op={} kind={} name={} error={}",
+                  OpName(static_cast<int>(r.op)), api::KindName(r.kind),
+                  r.name.empty() ? api::Name(r.object) : r.name, e.what());
+    return Status::Internal(std::string("store: write failed: ") + e.what());
+  }
 }
 
 void SqliteStore::ApplyToMemory(const Overlay& overlay, uint64_t revision) {
@@ -259,14 +313,24 @@ void SqliteStore::ApplyToMemory(const Overlay& overlay, uint64_t revision) {
   revision_ = revision;
 }
 
-void SqliteStore::CompactIfDue(bool forced) {
-  auto steady_now = std::chrono::steady_clock::now();
-  if (!forced && writes_since_compaction_ < kCompactEveryWrites &&
-      steady_now - last_compaction_ < kCompactEvery)
-    return;
+bool SqliteStore::CompactionDue() const {
+  return writes_since_compaction_ >= kCompactEveryWrites ||
+         std::chrono::steady_clock::now() - last_compaction_ >= kCompactEvery ||
+         hub_->HistoryBytes() > options_.max_history_bytes;
+}
+
+void SqliteStore::Maintain(bool forced) {
+  if (forced || CompactionDue()) CompactHistory(forced);
+  ReclaimFreePages(forced);
+}
+
+void SqliteStore::CompactHistory(bool forced) {
   writes_since_compaction_ = 0;
-  last_compaction_ = steady_now;
-  auto cut = hub_->CompactionCut(options_.max_history, clock_->Now() - options_.max_history_age);
+  last_compaction_ = std::chrono::steady_clock::now();
+  HistoryLimits limits{options_.max_history, options_.max_history_bytes / 8 * 7,
+                       clock_->Now() - options_.max_history_age};
+  if (forced) limits.max_bytes = options_.max_history_bytes;
+  auto cut = hub_->CompactionCut(limits);
   if (!cut) return;
   Status s = db_->Compact(*cut);
   if (!s.ok()) {
@@ -274,7 +338,22 @@ void SqliteStore::CompactIfDue(bool forced) {
     return;
   }
   hub_->DropThrough(*cut);
-  spdlog::debug("store: compacted through={}", *cut);
+  reclaim_pending_ = true;
+  spdlog::debug("store: compacted through={} history_bytes={}", *cut, hub_->HistoryBytes());
+}
+
+void SqliteStore::ReclaimFreePages(bool forced) {
+  if (!reclaim_pending_ && !forced) return;
+  auto free_pages = db_->FreePages();
+  reclaim_pending_ = false;
+  if (!free_pages.ok() || *free_pages == 0 || (!forced && *free_pages < kReclaimAbovePages)) return;
+  auto reclaimed = db_->ReclaimSpace(forced ? *free_pages : kReclaimPagesPerPass);
+  if (!reclaimed.ok()) {
+    spdlog::warn("store: reclaiming free pages failed error={}", reclaimed.status().ToString());
+    return;
+  }
+  reclaim_pending_ = *reclaimed < *free_pages;
+  spdlog::debug("store: reclaimed pages={} free_before={}", *reclaimed, *free_pages);
 }
 
 // ---- Reads ----

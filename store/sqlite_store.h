@@ -64,14 +64,30 @@ class SqliteStore : public Store {
   explicit SqliteStore(const Options& options);
   Result<json> Submit(std::unique_ptr<Request> request);
   Result<json> SubmitWrite(Op op, Kind kind, json object);
+  // A write ready to commit: its result and, if it changes anything, the change.
+  struct Prepared {
+    Result<json> result = json();
+    std::optional<Change> change;
+    std::optional<PackedChange> packed;  // `change` as the log keeps it
+  };
+
   void WriterLoop();
-  void ProcessBatch(std::vector<std::unique_ptr<Request>>& batch);
+  // Processes a batch and answers every request; nothing it calls can end the writer thread.
+  void RunBatch(std::vector<std::unique_ptr<Request>>& batch);
+  std::vector<Result<json>> ProcessBatch(std::vector<std::unique_ptr<Request>>& batch);
+  // Applies the rules for one request against the batch so far; exceptions become Internal.
+  Result<Prepared> PrepareWrite(const Request& request, const Overlay& overlay,
+                                const WriteContext& ctx);
   // `current`: the object the request names as the batch has it so far (null for creates).
   Result<WriteOutcome> Apply(const Request& request, const ObjectPtr& current,
                              const Overlay& overlay, const WriteContext& ctx);
   PackedPtr Current(const Overlay& overlay, Kind kind, const std::string& name) const;
   void ApplyToMemory(const Overlay& overlay, uint64_t revision);
-  void CompactIfDue(bool forced);
+  // Compaction and giving free pages back, when due (`forced`: now, everything).
+  bool CompactionDue() const;
+  void Maintain(bool forced);
+  void CompactHistory(bool forced);
+  void ReclaimFreePages(bool forced);
   Snapshot SnapshotOf(Kind kind) const;
 
   const Options options_;
@@ -104,6 +120,7 @@ class SqliteStore : public Store {
   // Writer thread only.
   IdSource ids_;
   size_t writes_since_compaction_ = 0;
+  bool reclaim_pending_ = true;  // labd.db may hold free pages worth giving back
   std::chrono::steady_clock::time_point last_compaction_;
   std::thread writer_;
 };

@@ -33,8 +33,11 @@ using api::Status;
 struct Options {
   std::string data_dir;               // created if missing
   const api::Clock* clock = nullptr;  // nullptr: system clock
-  // Change-log compaction: keep at most this many changes, and none older than max_history_age.
+  // Change-log compaction: keep at most this many changes, at most this many bytes of them (an
+  // estimate of the memory they hold, see docs/architecture.md), and none older than
+  // max_history_age. Watches from before what compaction removed get Gone (410).
   size_t max_history = 100'000;
+  size_t max_history_bytes = 64 << 20;
   std::chrono::seconds max_history_age{3600};
   // "FULL" (survives power loss) or "NORMAL" (survives a process crash). See docs/architecture.md.
   std::string synchronous = "NORMAL";

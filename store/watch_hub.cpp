@@ -85,10 +85,14 @@ void WatchHub::Publish(const std::vector<Change>& changes, std::vector<PackedCha
   watchers_.erase(alive_end, watchers_.end());
 }
 
-std::optional<uint64_t> WatchHub::CompactionCut(size_t max_count,
-                                                api::TimePoint oldest_kept) const {
+std::optional<uint64_t> WatchHub::CompactionCut(const HistoryLimits& limits) const {
   std::lock_guard<std::mutex> l(mu_);
-  return log_.CompactionCut(max_count, oldest_kept);
+  return log_.CompactionCut(limits);
+}
+
+size_t WatchHub::HistoryBytes() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return log_.bytes();
 }
 
 void WatchHub::DropThrough(uint64_t through) {

@@ -41,7 +41,8 @@ class WatchHub : public std::enable_shared_from_this<WatchHub> {
   void Publish(const std::vector<Change>& changes, std::vector<PackedChange> packed,
                api::TimePoint time);
 
-  std::optional<uint64_t> CompactionCut(size_t max_count, api::TimePoint oldest_kept) const;
+  std::optional<uint64_t> CompactionCut(const HistoryLimits& limits) const;
+  size_t HistoryBytes() const;
   // Drops changes <= through from the log (after they are gone from SQLite).
   void DropThrough(uint64_t through);
   uint64_t Compacted() const;

@@ -1,28 +1,43 @@
 #include "controller/server/api_server.h"
 
 #include <spdlog/spdlog.h>
-#include <sys/socket.h>
 
-#include <cerrno>
-#include <cstring>
-#include <thread>
+#include <algorithm>
 #include <vector>
 
+#include "controller/server/connection_gate.h"
+#include "controller/server/gate_stream.h"
+#include "controller/server/listen_socket.h"
+#include "controller/server/request_head.h"
+#include "controller/server/route_access.h"
 #include "controller/server/server_context.h"
-#include "controller/server/task_pool.h"
 
 namespace labctl::server {
 namespace {
 
-// Always served without a token (probes and version checks).
-const std::vector<std::string> kAlwaysPublic = {"/healthz", "/readyz", "/version"};
+// Below the fd limit by this many, for the store, Docker connections and exec streams.
+constexpr uint64_t kFdReserve = 256;
+constexpr size_t kDefaultMaxConnections = 10'000;
 
-bool IsPublic(const std::string& path, const std::vector<std::string>& prefixes) {
-  for (const auto& p : kAlwaysPublic)
-    if (path == p) return true;
-  for (const auto& p : prefixes)
-    if (path.starts_with(p)) return true;
-  return false;
+// cpp-httplib's server with its request processing reachable: the connection gate owns the
+// sockets and hands each complete request to process_request.
+class GatedHttpServer : public httplib::Server {
+ public:
+  using httplib::Server::process_request;
+  // cpp-httplib ends streamed answers (watch, logs) once its listening socket is invalid: mark
+  // it valid while the gate serves, invalid to stop them.
+  void SetServing(int listen_fd) { svr_sock_ = listen_fd; }
+  void StopStreams() { svr_sock_ = INVALID_SOCKET; }
+};
+
+// Fixes up a request the gate accepted before cpp-httplib routes it.
+void PrepareRequest(httplib::Request& req, const GateConnection& conn) {
+  // RFC 9112 6.3: neither Content-Length nor Transfer-Encoding means no body (cpp-httplib would
+  // wait for the client to close instead).
+  if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding"))
+    req.set_header("Content-Length", "0");
+  // The gate already told the client to send its body.
+  if (conn.expect_answered) req.headers.erase("Expect");
 }
 
 }  // namespace
@@ -31,39 +46,33 @@ struct ApiServer::Impl {
   Impl(store::Store& store, ServerOptions opts) : options(std::move(opts)), ctx(store, options) {}
 
   void Configure();
-  api::Status Bind();
+  void Classify();
+  GateLimits Limits() const;
+  ConnectionGate::Disposition Serve(GateConnection& conn);
 
   ServerOptions options;
   ServerContext ctx;
-  httplib::Server http;
-  std::vector<std::string> public_prefixes;
-  int listen_fd = -1;
+  GatedHttpServer http;
+  RequestClassifier classifier;
+  std::vector<std::string> public_paths;
+  std::unique_ptr<ConnectionGate> gate;
   int bound_port = 0;
-  std::thread listener;
   bool started = false;
   bool stopped = false;
 };
 
 void ApiServer::Impl::Configure() {
-  const size_t threads =
-      static_cast<size_t>(options.max_watchers) + static_cast<size_t>(options.request_workers);
-  http.new_task_queue = [threads] { return new ElasticTaskPool(threads); };
+  // Read limits and timeouts are the gate's; the request reaches cpp-httplib whole.
   http.set_payload_max_length(options.max_body_bytes);
   http.set_read_timeout(options.read_timeout);
   http.set_write_timeout(options.write_timeout);
-  http.set_keep_alive_timeout(options.keep_alive_timeout.count());
+  http.set_keep_alive_timeout(
+      std::chrono::duration_cast<std::chrono::seconds>(options.keep_alive_timeout).count());
   http.set_keep_alive_max_count(100'000);
-  http.set_tcp_nodelay(true);
-  http.set_socket_options([this](socket_t sock) {
-    httplib::default_socket_options(sock);
-    listen_fd = sock;
-  });
 
   http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    if (IsPublic(req.path, public_prefixes)) return httplib::Server::HandlerResponse::Unhandled;
-    // A streamed upload (exec stdin) is refused by its handler, which reads the body first: an
-    // answer sent here, with the body unread, could be lost when the connection closes on it.
-    if (req.path.ends_with("/stdin")) return httplib::Server::HandlerResponse::Unhandled;
+    if (AccessOf(req.method, req.path, public_paths) != RouteAccess::kToken)
+      return httplib::Server::HandlerResponse::Unhandled;
     auto caller = CallerOf(req, options.auth);
     if (!caller.ok()) {
       res.set_header("WWW-Authenticate", "Bearer");
@@ -119,20 +128,54 @@ void ApiServer::Impl::Configure() {
   MountSystemRoutes(http, ctx);
 }
 
-api::Status ApiServer::Impl::Bind() {
-  if (options.port == 0) {
-    bound_port = http.bind_to_any_port(options.host);
-    if (bound_port <= 0) bound_port = 0;
-  } else if (http.bind_to_port(options.host, options.port)) {
-    bound_port = options.port;
+// Which requests are watches and which are long-running (ordinary is everything else).
+void ApiServer::Impl::Classify() {
+  const std::string api = kApiPathPattern;
+  classifier.AddWatchable(api + "/(labs|sessions|events)");
+  classifier.AddLongRunning("POST", api + "/labs/[^/]+/(exec|reset)");
+  classifier.AddLongRunning("POST", api + "/labs/[^/]+/exec/[^/]+/stdin", /*streams_body=*/true);
+  classifier.AddLongRunning("GET", api + "/labs/[^/]+/(logs|capture)");
+}
+
+GateLimits ApiServer::Impl::Limits() const {
+  GateLimits limits;
+  const uint64_t fd_limit = FdLimit();
+  limits.max_connections = options.max_connections;
+  if (limits.max_connections == 0) {
+    limits.max_connections = kDefaultMaxConnections;
+    if (fd_limit > 0)
+      limits.max_connections = static_cast<size_t>(
+          std::clamp<uint64_t>(fd_limit > kFdReserve * 2 ? fd_limit - kFdReserve : fd_limit / 2, 16,
+                               kDefaultMaxConnections));
+  } else if (fd_limit > 0 && limits.max_connections + kFdReserve > fd_limit) {
+    spdlog::warn("--max-connections {} is close to the fd limit {}: accepts may fail with EMFILE",
+                 limits.max_connections, fd_limit);
   }
-  if (bound_port == 0) {
-    return api::Status::Unavailable("cannot listen on " + options.host + ":" +
-                                    std::to_string(options.port) + ": " + std::strerror(errno));
+  limits.max_connections_per_client = options.max_connections_per_client;
+  limits.max_watchers = static_cast<size_t>(options.max_watchers);
+  limits.max_long_running = static_cast<size_t>(options.max_long_running);
+  limits.request_workers = static_cast<size_t>(options.request_workers);
+  limits.max_body_bytes = options.max_body_bytes;
+  limits.request_timeout = options.request_timeout;
+  limits.idle_timeout = options.keep_alive_timeout;
+  return limits;
+}
+
+// Runs on a worker: cpp-httplib parses and routes the request the gate read.
+ConnectionGate::Disposition ApiServer::Impl::Serve(GateConnection& conn) {
+  GateStream stream(conn, options.read_timeout, options.write_timeout);
+  // A streamed body may be left half-read by its handler: the connection cannot carry another.
+  const bool close_after = conn.streams_body || ctx.watches.stopping();
+  bool closed = false;
+  bool ok = false;
+  try {
+    ok = http.process_request(stream, close_after, closed,
+                              [&conn](httplib::Request& req) { PrepareRequest(req, conn); });
+  } catch (const std::exception& e) {
+    spdlog::error("request failed remote={} error=\"{}\"", conn.peer_ip, e.what());
   }
-  // cpp-httplib listens with a backlog of 5; a burst of clients would wait for seconds.
-  if (listen_fd >= 0) ::listen(listen_fd, options.listen_backlog);
-  return api::Status::Ok();
+  return ok && !closed && !close_after ? ConnectionGate::Disposition::kKeepAlive
+                                       : ConnectionGate::Disposition::kClose;
 }
 
 ApiServer::ApiServer(store::Store& store, ServerOptions options)
@@ -142,20 +185,33 @@ ApiServer::~ApiServer() { Stop(); }
 
 void ApiServer::SetSessionActions(SessionActions* actions) { impl_->ctx.session_actions = actions; }
 void ApiServer::SetLabActions(LabActions* actions) { impl_->ctx.lab_actions = actions; }
-void ApiServer::AddPublicPath(std::string prefix) {
-  impl_->public_prefixes.push_back(std::move(prefix));
+void ApiServer::AddPublicPath(std::string path) { impl_->public_paths.push_back(std::move(path)); }
+void ApiServer::AddLongRunningRoute(const std::string& method, const std::string& path_regex) {
+  impl_->classifier.AddLongRunning(method, path_regex);
 }
 
 api::Status ApiServer::Start() {
   if (impl_->started) return api::Status::Internal("ApiServer started twice");
   impl_->Configure();
-  LABCTL_RETURN_IF_ERROR(impl_->Bind());
+  impl_->Classify();
+  auto listener =
+      ListenTcp(impl_->options.host, impl_->options.port, impl_->options.listen_backlog);
+  if (!listener.ok()) return listener.status();
+  impl_->bound_port = BoundPort(*listener);
+  GateLimits limits = impl_->Limits();
+  spdlog::info(
+      "http limits max-connections={} max-client-connections={} max-watchers={} "
+      "max-streams={} request-workers={} request-timeout={}ms idle-timeout={}ms "
+      "fd-limit={}",
+      limits.max_connections, limits.max_connections_per_client, limits.max_watchers,
+      limits.max_long_running, limits.request_workers, limits.request_timeout.count(),
+      limits.idle_timeout.count(), FdLimit());
+  impl_->gate = std::make_unique<ConnectionGate>(
+      limits, impl_->classifier, [this](GateConnection& conn) { return impl_->Serve(conn); },
+      &impl_->ctx.metrics);
+  impl_->http.SetServing(*listener);
+  LABCTL_RETURN_IF_ERROR(impl_->gate->Start(*listener));
   impl_->started = true;
-  impl_->listener = std::thread([this] { impl_->http.listen_after_bind(); });
-  // Connections wait in the backlog until the accept loop runs; wait for it briefly so callers
-  // that check is_running() (and Stop()) see a started server.
-  for (int i = 0; i < 5000 && !impl_->http.is_running(); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return api::Status::Ok();
 }
 
@@ -168,8 +224,8 @@ void ApiServer::Stop() {
   impl_->stopped = true;
   impl_->ctx.ready = false;
   impl_->ctx.watches.CancelAll();
-  impl_->http.stop();
-  if (impl_->listener.joinable()) impl_->listener.join();
+  impl_->http.StopStreams();
+  impl_->gate->Stop();
 }
 
 const Auth& ApiServer::auth() const { return impl_->options.auth; }

@@ -5,10 +5,11 @@
 // release, lab exec/logs/capture (through pluggable actions), and /healthz, /readyz, /version,
 // /metrics, /openapi.json. Every non-2xx answer is a Status object.
 //
-// Threads: one pool thread per open connection (cpp-httplib's model); the pool grows on demand
-// up to max_watchers + request_workers threads, and at most max_watchers watch streams are open
-// at once (more get 429), so watchers never starve ordinary requests. Stop() ends every watch
-// stream, waits for in-flight requests and returns.
+// Connections: a ConnectionGate (one epoll thread) accepts and reads every request whole
+// before a worker runs its handler; ordinary requests, watch streams and long-running requests
+// (exec, logs, capture, reset, facade bring-up) have workers of their own, so neither idle or
+// slow connections nor watches can starve ordinary requests (limits: GateLimits, ServerOptions
+// below). Stop() ends every watch stream, waits for in-flight requests and returns.
 #pragma once
 
 #include <chrono>
@@ -29,20 +30,27 @@ namespace labctl::server {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 7450;  // 0: any free port (see ApiServer::port())
-  Auth auth;        // default: no tokens, everybody anonymous/admin
-  size_t max_body_bytes = 4 << 20;
+  int port = 7450;                  // 0: any free port (see ApiServer::port())
+  Auth auth;                        // default: no tokens, everybody anonymous/admin
+  size_t max_body_bytes = 4 << 20;  // as sent or decoded from chunks
   int max_watchers = 1024;
-  int request_workers = 16;
+  int max_long_running = 64;  // exec, logs, capture, reset, bring-up in flight (--max-streams)
+  int request_workers = 16;   // threads reserved for ordinary requests
+  // Connections open at once; 0: 10000, or fewer to stay 256 below the fd limit.
+  size_t max_connections = 0;
+  size_t max_connections_per_client = 2048;
   int listen_backlog = 1024;
   std::chrono::milliseconds bookmark_interval{std::chrono::seconds(60)};
   // Watch streams send an empty line when idle this long, so readers with a read timeout stay
   // connected and a vanished client is noticed by the failed write.
   std::chrono::milliseconds watch_keepalive_interval{std::chrono::seconds(2)};
-  std::chrono::seconds read_timeout{10};
-  std::chrono::seconds write_timeout{10};
-  std::chrono::seconds keep_alive_timeout{10};
-  std::string version;                // reported by /version
+  // A request's head and body must arrive within this (408 otherwise); a body streamed to its
+  // handler (exec stdin) is exempt and bound by read_timeout per read instead.
+  std::chrono::milliseconds request_timeout{std::chrono::seconds(30)};
+  std::chrono::milliseconds read_timeout{std::chrono::seconds(10)};
+  std::chrono::milliseconds write_timeout{std::chrono::seconds(10)};
+  std::chrono::milliseconds keep_alive_timeout{std::chrono::seconds(30)};  // idle between requests
+  std::string version;                                                     // reported by /version
   std::string git_commit;             // reported by /version when non-empty
   const api::Clock* clock = nullptr;  // nullptr: system clock
 };
@@ -57,8 +65,11 @@ class ApiServer {
   // Register before Start(); not owned, must outlive the server.
   void SetSessionActions(SessionActions* actions);
   void SetLabActions(LabActions* actions);
-  // Paths starting with `prefix` are served without a token (like /healthz). Before Start().
-  void AddPublicPath(std::string prefix);
+  // `path` (exactly) is served without a token, like /healthz (route_access.h). Before Start().
+  void AddPublicPath(std::string path);
+  // Requests `method` on paths matching `path_regex` are long-running (they hold a worker for
+  // long, like a facade bring-up): they run on the long-running workers. Before Start().
+  void AddLongRunningRoute(const std::string& method, const std::string& path_regex);
 
   // Binds host:port and serves on background threads; returns once connections are accepted.
   api::Status Start();

@@ -31,6 +31,22 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
+// user, then groups and key=value grants in any order (a group never contains '=').
+api::Result<Principal> PrincipalOf(const std::vector<std::string>& fields) {
+  Principal who{fields[1], {}, {}};
+  for (size_t i = 2; i < fields.size(); ++i) {
+    const std::string& field = fields[i];
+    size_t eq = field.find('=');
+    if (eq == std::string::npos) {
+      if (!field.empty()) who.groups.push_back(field);
+      continue;
+    }
+    LABCTL_RETURN_IF_ERROR(
+        api::AddGrantField(who.host_access, Trim(field.substr(0, eq)), Trim(field.substr(eq + 1))));
+  }
+  return who;
+}
+
 }  // namespace
 
 api::Result<Auth> Auth::Parse(const std::string& text) {
@@ -44,11 +60,14 @@ api::Result<Auth> Auth::Parse(const std::string& text) {
     std::vector<std::string> fields = SplitFields(trimmed);
     if (fields.size() < 2 || fields[0].empty() || fields[1].empty()) {
       return api::Status::BadRequest("tokens file line " + std::to_string(number) +
-                                     ": want token,user[,group...]");
+                                     ": want token,user[,group...][,key=value...]");
     }
-    Principal who{fields[1], {fields.begin() + 2, fields.end()}};
-    std::erase(who.groups, std::string());
-    if (!auth.tokens_.emplace(fields[0], std::move(who)).second) {
+    auto who = PrincipalOf(fields);
+    if (!who.ok()) {
+      return api::Status::BadRequest("tokens file line " + std::to_string(number) + ": " +
+                                     who.status().message());
+    }
+    if (!auth.tokens_.emplace(fields[0], std::move(*who)).second) {
       return api::Status::BadRequest("tokens file line " + std::to_string(number) +
                                      ": duplicate token");
     }
@@ -67,7 +86,7 @@ api::Result<Auth> Auth::LoadFile(const std::string& path) {
 }
 
 api::Result<Principal> Auth::Authenticate(std::string_view authorization) const {
-  if (!enabled_) return Principal{"anonymous", {kAdminGroup}};
+  if (!enabled_) return Principal{"anonymous", {api::kAdminGroup}, api::HostAccessGrant::All()};
   constexpr std::string_view kBearer = "Bearer ";
   if (authorization.size() <= kBearer.size() ||
       !std::equal(kBearer.begin(), kBearer.end(), authorization.begin(),

@@ -1,49 +1,31 @@
 // Auth: bearer tokens for labd's API.
 //
-// A tokens file holds lines `token,user[,group...]` (blank lines and `#` comments allowed).
+// A tokens file holds lines `token,user[,group...][,key=value...]` (blank lines and `#` comments
+// allowed); the key=value fields grant host access (api/host_access_policy.h, docs/security.md).
 // With a tokens file, a request must carry `Authorization: Bearer <token>` of a listed token and
-// is served as that user and groups. Without one, every request is user "anonymous" in group
-// "admin" (labd then only listens on loopback). Group "admin" may do everything; group
-// "readonly" may only read. Immutable after construction, so safe to share between threads.
+// is served as that user, groups and grant. Without one, every request is user "anonymous" in
+// group "admin" with every host-access grant (labd then only listens on loopback). Immutable
+// after construction, so safe to share between threads.
 #pragma once
 
-#include <algorithm>
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <vector>
 
+#include "api/principal.h"
 #include "api/status.h"
 
 namespace labctl::server {
 
-inline constexpr char kAdminGroup[] = "admin";
-inline constexpr char kReadOnlyGroup[] = "readonly";
-
-// Who is calling.
-struct Principal {
-  std::string user;
-  std::vector<std::string> groups;
-
-  // Inline, like the rest of Principal: the action implementations below the server (reconcilers)
-  // use it without linking the server.
-  bool InGroup(std::string_view group) const {
-    return std::find(groups.begin(), groups.end(), group) != groups.end();
-  }
-  bool IsAdmin() const { return InGroup(kAdminGroup); }
-  // Admins write; members of "readonly" (and not admin) may only read.
-  bool CanWrite() const { return IsAdmin() || !InGroup(kReadOnlyGroup); }
-  // The owner of an object, or an admin.
-  bool MayActFor(std::string_view owner) const {
-    return IsAdmin() || owner.empty() || owner == user;
-  }
-};
+// The server's code names it unqualified.
+using api::Principal;
 
 class Auth {
  public:
   // No tokens: everybody is anonymous/admin.
   Auth() = default;
-  // Parses tokens-file text; BadRequest naming the line on a malformed line or duplicate token.
+  // Parses tokens-file text; BadRequest naming the line on a malformed line, an unknown or bad
+  // grant, or a duplicate token.
   static api::Result<Auth> Parse(const std::string& text);
   // Reads and parses a tokens file.
   static api::Result<Auth> LoadFile(const std::string& path);

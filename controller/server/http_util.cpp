@@ -6,7 +6,8 @@ namespace labctl::server {
 
 void SendJson(httplib::Response& res, int http_code, const nlohmann::json& body) {
   res.status = http_code;
-  res.set_content(body.dump(), kJsonType);
+  // Replace, not throw: messages may quote client bytes (a path's name) that are not UTF-8.
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), kJsonType);
 }
 
 void SendStatus(httplib::Response& res, const api::Status& status) {

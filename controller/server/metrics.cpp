@@ -20,6 +20,9 @@ std::string Metrics::Render(uint64_t store_revision, uint64_t compacted_revision
                          key.second, count);
     }
   }
+  out += "# HELP labd_connections_open Client connections open (idle, reading or in a request).\n";
+  out += "# TYPE labd_connections_open gauge\n";
+  out += fmt::format("labd_connections_open {}\n", connections_open_.load());
   out += "# HELP labd_watchers_open Watch streams currently open.\n";
   out += "# TYPE labd_watchers_open gauge\n";
   out += fmt::format("labd_watchers_open {}\n", watchers_open_.load());

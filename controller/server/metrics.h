@@ -19,6 +19,7 @@ class Metrics {
   void WatchClosed() { --watchers_open_; }
   void EventSent() { ++watch_events_sent_; }
   int watchers_open() const { return watchers_open_.load(); }
+  void ConnectionsOpen(size_t n) { connections_open_ = n; }
   // Prometheus text exposition, with the store's revisions appended by the caller.
   std::string Render(uint64_t store_revision, uint64_t compacted_revision) const;
 
@@ -28,6 +29,7 @@ class Metrics {
   std::atomic<int> watchers_open_{0};
   std::atomic<uint64_t> watches_total_{0};
   std::atomic<uint64_t> watch_events_sent_{0};
+  std::atomic<size_t> connections_open_{0};
 };
 
 }  // namespace labctl::server

@@ -1,5 +1,6 @@
 #include "controller/server/resource_service.h"
 
+#include "api/session_ownership.h"
 #include "api/validation.h"
 
 namespace labctl::server {
@@ -40,6 +41,7 @@ Status CheckTypeMeta(json& o, Kind kind, const std::string& path_name) {
   return Status::Ok();
 }
 
+// The non-empty metadata.resourceVersion of a body or patch, if any.
 std::optional<std::string> PatchResourceVersion(const json& patch) {
   const json* rv = nullptr;
   if (patch.contains("metadata") && patch["metadata"].is_object() &&
@@ -50,34 +52,7 @@ std::optional<std::string> PatchResourceVersion(const json& patch) {
   return std::nullopt;
 }
 
-std::string OwnerAnnotation(const json& o) {
-  const json* meta = o.contains("metadata") ? &o["metadata"] : nullptr;
-  if (!meta || !meta->contains("annotations") || !(*meta)["annotations"].is_object()) return "";
-  const json& a = (*meta)["annotations"];
-  auto it = a.find(kOwnerAnnotation);
-  return it != a.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-void SetOwnerAnnotation(json& o, const std::string& owner) {
-  json& a = o["metadata"]["annotations"];
-  if (!a.is_object()) a = json::object();
-  if (owner.empty()) {
-    a.erase(kOwnerAnnotation);
-  } else {
-    a[kOwnerAnnotation] = owner;
-  }
-}
-
 }  // namespace
-
-std::string SessionOwner(const json& session) {
-  if (session.contains("status") && session["status"].is_object()) {
-    auto it = session["status"].find("owner");
-    if (it != session["status"].end() && it->is_string() && !it->get<std::string>().empty())
-      return it->get<std::string>();
-  }
-  return OwnerAnnotation(session);
-}
 
 Status ResourceService::CheckWritable(Kind kind, const Principal& who) const {
   if (kind == Kind::kEvent) {
@@ -89,11 +64,25 @@ Status ResourceService::CheckWritable(Kind kind, const Principal& who) const {
 }
 
 Status ResourceService::CheckOwner(Kind kind, const json& current, const Principal& who) const {
-  if (kind != Kind::kSession) return Status::Ok();
-  std::string owner = SessionOwner(current);
-  if (who.MayActFor(owner)) return Status::Ok();
-  return Status::Forbidden("session " + api::Name(current) + " belongs to " + owner +
-                           "; only its owner or group admin may change it");
+  if (kind == Kind::kSession) return api::CheckMayActOnSession(who, current);
+  if (kind == Kind::kLab) return CheckLabHolder(current, who);
+  return Status::Ok();
+}
+
+Status ResourceService::CheckLabHolder(const json& lab, const Principal& who) const {
+  std::string holder = api::LabHolder(lab);
+  if (holder.empty()) return Status::Ok();
+  auto session = store_.Get(Kind::kSession, holder);
+  return api::CheckMayActOnLab(who, lab, session.ok() ? &*session : nullptr);
+}
+
+// A write that leaves the spec as stored asks nothing new of the host (labels, finalizers).
+Status ResourceService::CheckHostAccess(Kind kind, const json& object, const json* current,
+                                        const Principal& who) const {
+  if (kind != Kind::kLab) return Status::Ok();
+  if (current && current->value("spec", json()) == object.value("spec", json()))
+    return Status::Ok();
+  return api::CheckHostAccess(object, who.host_access);
 }
 
 api::Result<json> ResourceService::Create(Kind kind, json body, const Principal& who) {
@@ -105,11 +94,12 @@ api::Result<json> ResourceService::Create(Kind kind, json body, const Principal&
                            {{"metadata.name", "required"}});
   }
   body.erase("status");
-  if (kind == Kind::kSession && (!who.IsAdmin() || OwnerAnnotation(body).empty())) {
-    SetOwnerAnnotation(body, who.user);
+  if (kind == Kind::kSession && (!who.IsAdmin() || api::OwnerAnnotation(body).empty())) {
+    api::SetOwnerAnnotation(body, who.user);
   }
   api::DefaultObject(kind, body);
   LABCTL_RETURN_IF_ERROR(api::ValidateObject(kind, body));
+  LABCTL_RETURN_IF_ERROR(CheckHostAccess(kind, body, nullptr, who));
   auto created = store_.Create(kind, std::move(body));
   if (created.ok() && kind == Kind::kSession) RecordOwner(created.value(), who);
   return created;
@@ -118,7 +108,7 @@ api::Result<json> ResourceService::Create(Kind kind, json body, const Principal&
 // The session reconciler may write status between the create and this write (Conflict): retry
 // on the latest object, so the create's answer already carries status.owner.
 void ResourceService::RecordOwner(json& created, const Principal& who) {
-  const std::string owner = OwnerAnnotation(created);
+  const std::string owner = api::OwnerAnnotation(created);
   json current = created;
   for (int attempt = 0; attempt < 5; ++attempt) {
     if (current.contains("status") && current["status"].value("owner", "") == owner) break;
@@ -137,43 +127,57 @@ void ResourceService::RecordOwner(json& created, const Principal& who) {
   created = std::move(current);
 }
 
-api::Result<json> ResourceService::UpdateSpec(Kind kind, json object, const json& current) {
-  if (kind == Kind::kSession) SetOwnerAnnotation(object, OwnerAnnotation(current));
+api::Result<json> ResourceService::UpdateSpec(Kind kind, json object, const json& current,
+                                              const Principal& who) {
+  if (kind == Kind::kSession) api::SetOwnerAnnotation(object, api::OwnerAnnotation(current));
   object.erase("status");
   api::DefaultObject(kind, object);
   LABCTL_RETURN_IF_ERROR(api::ValidateObject(kind, object));
+  LABCTL_RETURN_IF_ERROR(CheckHostAccess(kind, object, &current, who));
   return store_.Update(kind, std::move(object));
+}
+
+// The ownership check and the write see the same object: a write without a resourceVersion is
+// pinned to the one checked, and a Conflict (the object changed, e.g. a session took the lab)
+// checks again on the fresh object.
+api::Result<json> ResourceService::UpdateChecked(
+    Kind kind, const std::string& name, const Principal& who,
+    const std::optional<std::string>& precondition,
+    const std::function<api::Result<json>(const json& current)>& build) {
+  for (int attempt = 1;; ++attempt) {
+    auto current = store_.Get(kind, name);
+    LABCTL_RETURN_IF_ERROR(current);
+    LABCTL_RETURN_IF_ERROR(CheckOwner(kind, *current, who));
+    auto object = build(*current);
+    LABCTL_RETURN_IF_ERROR(object);
+    if (!precondition) (*object)["metadata"]["resourceVersion"] = api::ResourceVersion(*current);
+    auto updated = UpdateSpec(kind, std::move(*object), *current, who);
+    if (updated.ok() || precondition || !IsConflict(updated.status()) ||
+        attempt == kPatchAttempts) {
+      return updated;
+    }
+  }
 }
 
 api::Result<json> ResourceService::Replace(Kind kind, const std::string& name, json body,
                                            const Principal& who) {
   LABCTL_RETURN_IF_ERROR(CheckWritable(kind, who));
   LABCTL_RETURN_IF_ERROR(CheckTypeMeta(body, kind, name));
-  auto current = store_.Get(kind, name);
-  LABCTL_RETURN_IF_ERROR(current);
-  LABCTL_RETURN_IF_ERROR(CheckOwner(kind, *current, who));
-  return UpdateSpec(kind, std::move(body), *current);
+  return UpdateChecked(kind, name, who, PatchResourceVersion(body),
+                       [&](const json&) -> api::Result<json> { return body; });
 }
 
 api::Result<json> ResourceService::MergePatch(Kind kind, const std::string& name, const json& patch,
                                               const Principal& who) {
   LABCTL_RETURN_IF_ERROR(CheckWritable(kind, who));
   if (!patch.is_object()) return Status::BadRequest("a merge patch must be an object");
-  const std::optional<std::string> precondition = PatchResourceVersion(patch);
-  for (int attempt = 1;; ++attempt) {
-    auto current = store_.Get(kind, name);
-    LABCTL_RETURN_IF_ERROR(current);
-    LABCTL_RETURN_IF_ERROR(CheckOwner(kind, *current, who));
-    json merged = *current;
-    merged.merge_patch(patch);
-    LABCTL_RETURN_IF_ERROR(CheckTypeMeta(merged, kind, name));
-    if (!precondition) merged["metadata"]["resourceVersion"] = api::ResourceVersion(*current);
-    auto updated = UpdateSpec(kind, std::move(merged), *current);
-    if (updated.ok() || precondition || !IsConflict(updated.status()) ||
-        attempt == kPatchAttempts) {
-      return updated;
-    }
-  }
+  return UpdateChecked(kind, name, who, PatchResourceVersion(patch),
+                       [&](const json& current) -> api::Result<json> {
+                         json merged = current;
+                         merged.merge_patch(patch);
+                         LABCTL_RETURN_IF_ERROR(CheckTypeMeta(merged, kind, name));
+                         return merged;
+                       });
 }
 
 api::Result<json> ResourceService::ReplaceStatus(Kind kind, const std::string& name, json body,
@@ -213,7 +217,11 @@ api::Result<json> ResourceService::Delete(Kind kind, const std::string& name,
                                           const std::optional<std::string>& uid,
                                           const Principal& who) {
   LABCTL_RETURN_IF_ERROR(CheckWritable(kind, who));
-  if (kind == Kind::kSession) LABCTL_RETURN_IF_ERROR(GetOwnedSession(name, who));
+  if (kind != Kind::kEvent) {
+    auto current = store_.Get(kind, name);
+    LABCTL_RETURN_IF_ERROR(current);
+    LABCTL_RETURN_IF_ERROR(CheckOwner(kind, *current, who));
+  }
   return store_.Delete(kind, name, uid);
 }
 

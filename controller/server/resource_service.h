@@ -5,11 +5,13 @@
 // writes from touching status and status writes from touching anything else, retries merge
 // patches on Conflict (unless the patch names a resourceVersion), and enforces who may write:
 // Events are read-only (405), group "readonly" may not write (403), status writes need group
-// "admin" (403), and only a session's owner or an admin may change or delete a session (403).
-// A created session records its owner (the caller) in annotation labctl.dev/owner and
-// status.owner.
+// "admin" (403); only a session's owner or an admin may change or delete a session, or a Lab
+// that session holds (api/session_ownership.h, 403); a Lab's spec may ask of the host only what
+// the caller's grant allows (api/host_access_policy.h, 403 naming the field). A created session
+// records its owner (the caller) in annotation labctl.dev/owner and status.owner.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -37,18 +39,23 @@ class ResourceService {
                                 const std::optional<std::string>& uid, const Principal& who);
   // The session, if `who` may act on it (its owner or an admin); Forbidden otherwise.
   api::Result<api::json> GetOwnedSession(const std::string& name, const Principal& who);
+  // OK when `lab` is free, or held by a session `who` may act on; Forbidden otherwise.
+  api::Status CheckLabHolder(const api::json& lab, const Principal& who) const;
 
  private:
   api::Status CheckWritable(api::Kind kind, const Principal& who) const;
   api::Status CheckOwner(api::Kind kind, const api::json& current, const Principal& who) const;
-  api::Result<api::json> UpdateSpec(api::Kind kind, api::json object, const api::json& current);
+  api::Status CheckHostAccess(api::Kind kind, const api::json& object, const api::json* current,
+                              const Principal& who) const;
+  api::Result<api::json> UpdateSpec(api::Kind kind, api::json object, const api::json& current,
+                                    const Principal& who);
+  api::Result<api::json> UpdateChecked(
+      api::Kind kind, const std::string& name, const Principal& who,
+      const std::optional<std::string>& precondition,
+      const std::function<api::Result<api::json>(const api::json& current)>& build);
   void RecordOwner(api::json& created, const Principal& who);
 
   store::Store& store_;
 };
-
-// The owner recorded on a session (status.owner, else annotation labctl.dev/owner).
-std::string SessionOwner(const api::json& session);
-inline constexpr char kOwnerAnnotation[] = "labctl.dev/owner";
 
 }  // namespace labctl::server

@@ -5,7 +5,7 @@
 #pragma once
 
 #include "controller/server/actions.h"
-#include "reconcilers/session_actions.h"
+#include "reconcilers/session/session_actions.h"
 
 namespace labctl::server {
 
@@ -13,10 +13,10 @@ class SessionActionsImpl : public SessionActions {
  public:
   explicit SessionActionsImpl(reconcilers::SessionActions& actions) : actions_(actions) {}
   api::Result<api::json> Heartbeat(const std::string& session, const Principal& who) override {
-    return actions_.Heartbeat(session, who.user, who.groups);
+    return actions_.Heartbeat(session, who);
   }
   api::Result<api::json> Release(const std::string& session, const Principal& who) override {
-    return actions_.Release(session, who.user, who.groups);
+    return actions_.Release(session, who);
   }
 
  private:

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <optional>
 
+#include "api/input_limits.h"
 #include "api/selector.h"
 #include "controller/server/server_context.h"
 #include "controller/server/watch_encoding.h"
@@ -66,6 +67,10 @@ api::Result<WatchRequest> ParseWatchRequest(const httplib::Request& req) {
   if (!timeout.empty()) {
     auto seconds = ParseUint("timeoutSeconds", timeout);
     LABCTL_RETURN_IF_ERROR(seconds);
+    // Larger values would overflow the deadline (now + timeout) and end the watch at once.
+    if (*seconds > static_cast<uint64_t>(api::kMaxDurationSeconds))
+      return Status::BadRequest("timeoutSeconds must be at most " +
+                                std::to_string(api::kMaxDurationSeconds) + ", got " + timeout);
     if (*seconds > 0) w.timeout = std::chrono::seconds(*seconds);
   }
   w.bookmarks = BoolParam(req, "allowWatchBookmarks");
@@ -151,6 +156,11 @@ void ServeWatch(const httplib::Request& req, httplib::Response& res, ServerConte
                 Kind kind) {
   auto request = ParseWatchRequest(req);
   if (!request.ok()) return SendStatus(res, request.status());
+  // A revision the store has not reached would count every coming change as delivered.
+  if (const auto& from = request->store_options.from_revision; from && *from > ctx.store.Revision())
+    return SendStatus(res, Status::BadRequest("resourceVersion " + std::to_string(*from) +
+                                              " is newer than the store's revision " +
+                                              std::to_string(ctx.store.Revision())));
   if (ctx.metrics.watchers_open() >= ctx.options.max_watchers) {
     return SendStatus(
         res, Status(api::Code::kTooManyRequests, "TooManyRequests",

@@ -115,8 +115,15 @@ TEST(LabValidation, SpecEnumsAndNumbers) {
   lab["spec"]["skipGroups"] = {"a", 1};
   Status st = Validate(lab);
   EXPECT_TRUE(HasCause(st, "spec.runPolicy", "OnDemand, Always"));
-  EXPECT_TRUE(HasCause(st, "spec.idleTimeoutSeconds", ">= 0"));
+  EXPECT_TRUE(HasCause(st, "spec.idleTimeoutSeconds", "between 0 and 315360000, got -1"));
   EXPECT_TRUE(HasCause(st, "spec.skipGroups[1]", "must be a string"));
+  // Above INT64_MAX nlohmann keeps an unsigned, which used to be clamped into range (accepted);
+  // ten years and more would overflow a deadline.
+  for (json big : {json(9223372036854775808ull), json(int64_t{315360001})}) {
+    lab = ExampleLab();
+    lab["spec"]["idleTimeoutSeconds"] = big;
+    EXPECT_TRUE(HasCause(Validate(lab), "spec.idleTimeoutSeconds", "got " + big.dump()));
+  }
   lab = ExampleLab();
   lab["spec"]["idleTimeoutSeconds"] = "10";
   EXPECT_TRUE(HasCause(Validate(lab), "spec.idleTimeoutSeconds", "must be an integer"));

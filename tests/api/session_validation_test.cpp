@@ -47,8 +47,8 @@ TEST(SessionValidation, EveryFieldChecked) {
   EXPECT_TRUE(HasCause(st, "spec.lab", "not a valid name"));
   EXPECT_TRUE(HasCause(st, "spec.holder", "at most 256"));
   EXPECT_TRUE(HasCause(st, "spec.heartbeatTimeoutSeconds", "between 1 and 86400"));
-  EXPECT_TRUE(HasCause(st, "spec.queueTimeoutSeconds", ">= 1"));
-  EXPECT_TRUE(HasCause(st, "spec.ttlSecondsAfterFinished", ">= 0"));
+  EXPECT_TRUE(HasCause(st, "spec.queueTimeoutSeconds", "between 1 and 315360000"));
+  EXPECT_TRUE(HasCause(st, "spec.ttlSecondsAfterFinished", "between 0 and 315360000"));
   EXPECT_TRUE(HasCause(st, "spec.priority", "unknown field"));
   EXPECT_EQ(st.message().rfind("Session \"ci-\" is invalid: ", 0), 0u) << st.message();
   s = Session({{"heartbeatTimeoutSeconds", 86401}});

@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "docker/lab_harness.h"
-#include "reconcilers/docker/engine_json.h"
+#include "drivers/docker/engine_json.h"
 
 namespace labctl {
 namespace {

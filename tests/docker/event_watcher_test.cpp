@@ -1,5 +1,5 @@
 // DockerEventWatcher against the FakeEngine: drift events map to labs, reconnects resync.
-#include "reconcilers/docker/event_watcher.h"
+#include "drivers/docker/event_watcher.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <set>
 #include <thread>
 
-#include "reconcilers/docker/naming.h"
+#include "drivers/docker/naming.h"
 #include "tests/support/fake_docker/fake_engine.h"
 #include "tests/support/poll.h"
 

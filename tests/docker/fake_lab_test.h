@@ -10,7 +10,7 @@
 
 #include "api/clock.h"
 #include "docker/lab_fixture.h"
-#include "reconcilers/lab_reconciler.h"
+#include "reconcilers/lab/lab_reconciler.h"
 #include "tests/support/fake_docker/fake_engine.h"
 #include "tests/support/temp_store.h"
 

@@ -1,7 +1,7 @@
 // Warm hand-over of a Lab from one Session to the next (lab_handover.h), against the in-memory
 // FakeEngine and a real Store: the reset step is injected and counted (the fake cannot enter
 // namespaces; tests/docker/warm_handover_test.cpp runs the real one).
-#include "reconcilers/lab_handover.h"
+#include "reconcilers/lab/lab_handover.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // LabReconciler against the in-memory FakeEngine and a real Store on a temp dir.
-#include "reconcilers/lab_reconciler.h"
+#include "reconcilers/lab/lab_reconciler.h"
 
 #include <gtest/gtest.h>
 
@@ -8,8 +8,8 @@
 
 #include "api/object.h"
 #include "docker/fake_lab_test.h"
-#include "reconcilers/docker/naming.h"
-#include "reconcilers/lab_model.h"
+#include "drivers/docker/naming.h"
+#include "reconcilers/lab/lab_model.h"
 #include "tests/support/fake_docker/fake_engine.h"
 
 namespace labctl {
@@ -178,6 +178,21 @@ TEST_F(LabReconcilerTest, DeletionRemovesEverythingThenTheObject) {
   EXPECT_TRUE(engine_.ContainerNames().empty());
   EXPECT_TRUE(engine_.NetworkNames().empty());
   EXPECT_EQ(store_->Get(api::Kind::kLab, "l5").status().code(), api::Code::kNotFound);
+}
+
+TEST_F(LabReconcilerTest, DeletedLabLeavesNoStateInMemory) {
+  // Churn of many short-lived labs must not grow labd: what the reconciler remembers per lab
+  // goes with the lab.
+  for (const std::string name : {"m1", "m2"}) {
+    Create(TwoNetLab(name, 9, ThreeNodes()));
+    Settle(name);
+  }
+  EXPECT_EQ(reconciler_->TrackedLabs(), 2u);
+  ASSERT_TRUE(store_->Delete(api::Kind::kLab, "m1").ok());
+  Settle("m1");  // tears down, then the lab is gone (the DELETED event queues it once more)
+  reconciler_->Reconcile("m1");
+  EXPECT_EQ(store_->Get(api::Kind::kLab, "m1").status().code(), api::Code::kNotFound);
+  EXPECT_EQ(reconciler_->TrackedLabs(), 1u);
 }
 
 TEST_F(LabReconcilerTest, RemovesOrphansAndObjectsOfAnotherUid) {

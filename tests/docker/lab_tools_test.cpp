@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "docker/natlab_testing.h"
-#include "reconcilers/docker/naming.h"
-#include "reconcilers/node_processes.h"
+#include "drivers/docker/naming.h"
+#include "reconcilers/lab/node_processes.h"
 #include "support/labd_process.h"
 #include "tests/support/poll.h"
 

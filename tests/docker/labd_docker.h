@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "api/object.h"
-#include "cli/client/client.h"
-#include "reconcilers/docker/http_engine.h"
-#include "reconcilers/docker/naming.h"
+#include "client/client.h"
+#include "drivers/docker/http_engine.h"
+#include "drivers/docker/naming.h"
 #include "support/labd_process.h"
 #include "tests/support/poll.h"
 

@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "reconcilers/docker/http_engine.h"
+#include "drivers/docker/http_engine.h"
 #include "support/labd_process.h"
 
 namespace labctl::testing {

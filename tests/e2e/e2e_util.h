@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/client/client.h"
+#include "client/client.h"
 #include "support/labd_process.h"
 #include "tests/support/poll.h"
 

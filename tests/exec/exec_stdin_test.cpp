@@ -8,12 +8,12 @@
 #include <thread>
 
 #include "api/mux_frames.h"
-#include "cli/client/client.h"
+#include "client/client.h"
 #include "controller/server/api_server.h"
-#include "reconcilers/docker/exec_runner.h"
-#include "reconcilers/docker/naming.h"
-#include "reconcilers/exec_stdin_registry.h"
-#include "reconcilers/lab_actions.h"
+#include "drivers/docker/exec_runner.h"
+#include "drivers/docker/naming.h"
+#include "reconcilers/lab/exec_stdin_registry.h"
+#include "reconcilers/lab/lab_actions.h"
 #include "tests/support/fake_docker/fake_engine.h"
 #include "tests/support/labd_process.h"
 #include "tests/support/temp_store.h"
@@ -149,7 +149,7 @@ TEST_F(ExecStdinTest, RunExecHandsOverStdinAndReportsTheExitCode) {
 
 TEST_F(ExecStdinTest, BufferedExecFeedsTheStdinTextThenEof) {
   auto r = actions_->Exec(kLab, {{"node", "n"}, {"command", {"cat"}}, {"stdin", "a\nb\n"}},
-                          server::Principal{"alice", {}});
+                          api::Principal{"alice", {}});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ((*r)["stdout"], "a\nb\n");
   EXPECT_EQ((*r)["exitCode"], 0);
@@ -191,7 +191,7 @@ TEST(ExecStdinRegistryTest, OneClaimPerExecByItsStarterInItsLab) {
   auto session = std::make_shared<docker::FakeExecSession>(
       "e1", "c", std::vector<std::string>{"cat"}, docker::FakeCat, [](int) {});
   registry.Add("lab1", "alice", session);
-  server::Principal alice{"alice", {}}, bob{"bob", {}}, root{"root", {"admin"}};
+  api::Principal alice{"alice", {}}, bob{"bob", {}}, root{"root", {"admin"}};
   EXPECT_EQ(registry.Claim("lab2", "e1", alice).status().code(), api::Code::kNotFound);
   EXPECT_EQ(registry.Claim("lab1", "e1", bob).status().code(), api::Code::kForbidden);
   auto claimed = registry.Claim("lab1", "e1", root);

@@ -1,14 +1,14 @@
 // Impairment: the qdisc is applied live and the mechanism names what this kernel supports.
-#include "reconcilers/net/impairment.h"
+#include "drivers/net/impairment.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdio>
 
 #include "net/netns_testing.h"
-#include "reconcilers/net/delay_queue.h"
-#include "reconcilers/net/node_network.h"
-#include "reconcilers/net/process.h"
+#include "drivers/net/delay_queue.h"
+#include "drivers/net/node_network.h"
+#include "drivers/net/process.h"
 
 namespace labctl::net {
 namespace {

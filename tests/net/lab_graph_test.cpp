@@ -1,5 +1,5 @@
 // Topology graphs rendered from the reference lab: every node, network, link and NAT role shows.
-#include "cli/client/lab_graph.h"
+#include "client/lab_graph.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // The network plan derived from manifests/natlab.yaml.
-#include "reconcilers/net/lab_network_plan.h"
+#include "drivers/net/lab_network_plan.h"
 
 #include <gtest/gtest.h>
 

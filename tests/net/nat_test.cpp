@@ -1,11 +1,11 @@
 // NAT behaviour, observed rather than read back: a client namespace behind a gateway namespace,
 // and an "internet" namespace holding two reflectors (10.78.0.10, .11) and a third host (.12).
-#include "reconcilers/net/nat.h"
+#include "drivers/net/nat.h"
 
 #include <gtest/gtest.h>
 
 #include "net/netns_testing.h"
-#include "reconcilers/net/node_network.h"
+#include "drivers/net/node_network.h"
 
 namespace labctl::net {
 namespace {

@@ -1,7 +1,7 @@
 // NetlinkSocket against the kernel of a private network namespace: dumps that span many
 // datagrams arrive whole, replies larger than any fixed buffer are read whole, and a dump that a
 // concurrent change interrupts (NLM_F_DUMP_INTR) is never handed out as if it were complete.
-#include "reconcilers/net/netlink_socket.h"
+#include "drivers/net/netlink_socket.h"
 
 #include <gtest/gtest.h>
 #include <linux/rtnetlink.h>
@@ -14,9 +14,9 @@
 #include <string>
 #include <thread>
 
+#include "drivers/net/netns.h"
+#include "drivers/net/rtnetlink.h"
 #include "net/netns_testing.h"
-#include "reconcilers/net/netns.h"
-#include "reconcilers/net/rtnetlink.h"
 
 namespace labctl::net {
 namespace {

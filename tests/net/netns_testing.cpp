@@ -14,9 +14,9 @@
 #include <sstream>
 #include <thread>
 
-#include "reconcilers/net/netns.h"
-#include "reconcilers/net/process.h"
-#include "reconcilers/net/rtnetlink.h"
+#include "drivers/net/netns.h"
+#include "drivers/net/process.h"
+#include "drivers/net/rtnetlink.h"
 #include "tests/support/labd_process.h"
 
 namespace labctl::net::testing {

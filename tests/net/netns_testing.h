@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "api/ip.h"
-#include "reconcilers/net/rtnetlink.h"
+#include "drivers/net/rtnetlink.h"
 
 namespace labctl::net::testing {
 

@@ -1,12 +1,12 @@
 // Links, renames and routes against real network namespaces (forked children standing in for
 // containers); behaviour is checked with UDP round trips through the project's reflector.
-#include "reconcilers/net/node_network.h"
+#include "drivers/net/node_network.h"
 
 #include <gtest/gtest.h>
 
+#include "drivers/net/netns.h"
+#include "drivers/net/rtnetlink.h"
 #include "net/netns_testing.h"
-#include "reconcilers/net/netns.h"
-#include "reconcilers/net/rtnetlink.h"
 
 namespace labctl::net {
 namespace {

@@ -20,26 +20,7 @@ using testing::RunProgram;
 const std::string kLabs = std::string(kApi) + "/labs";
 const std::string kSessions = std::string(kApi) + "/sessions";
 
-std::string WriteTokens() {
-  std::string path = MakeTempDir("labd-tokens") + "/tokens";
-  std::ofstream out(path);
-  out << "# token,user,groups\n\n"
-      << "root-token,root,admin\n"
-      << "alice-token,alice\n"
-      << "bob-token,bob,dev\n"
-      << "view-token,viewer,readonly\n";
-  return path;
-}
-
-class AuthTest : public ::testing::Test {
- protected:
-  LabdProcess labd{LabdArgs({"--tokens", WriteTokens()})};
-  Api anonymous{labd.port()};
-  Api root{labd.port(), "root-token"};
-  Api alice{labd.port(), "alice-token"};
-  Api bob{labd.port(), "bob-token"};
-  Api viewer{labd.port(), "view-token"};
-};
+class AuthTest : public ::testing::Test, protected TokenLabd {};
 
 TEST_F(AuthTest, RequestsWithoutValidTokenAre401) {
   Reply r = anonymous.Get(kLabs);
@@ -85,12 +66,7 @@ TEST_F(AuthTest, SessionBelongsToItsCreator) {
 TEST_F(AuthTest, OnlyTheHoldingSessionsOwnerOrAdminMayExecIntoItsLab) {
   alice.MustCreate("labs", SampleLab("held"));
   json session = alice.MustCreate("sessions", SampleSession("alices-hold", "held"));
-  std::string held_by;
-  for (int i = 0; i < 400 && held_by != "alices-hold"; ++i) {
-    held_by = root.Get(kLabs + "/held").Json().value("/status/heldBy"_json_pointer, std::string());
-    if (held_by != "alices-hold") std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ASSERT_EQ(held_by, "alices-hold");
+  ASSERT_TRUE(WaitHeld(root, "held", "alices-hold"));
   const std::string exec = kLabs + "/held/exec";
   const std::string body = R"({"node":"n1","command":["true"]})";
   Reply denied = bob.Post(exec, body);

@@ -1,6 +1,6 @@
 // labd's command line: every flag docs/api.md lists, in both spellings (--flag value and
 // --flag=value), its defaults, its errors, and the generated --help.
-#include "controller/server/labd_flags.h"
+#include "controller/labd/labd_flags.h"
 
 #include <gtest/gtest.h>
 
@@ -31,7 +31,13 @@ TEST(LabdFlags, Defaults) {
   EXPECT_EQ(f.log_level, "info");
   EXPECT_EQ(f.history_limit, 100'000u);
   EXPECT_EQ(f.bookmark_interval, std::chrono::seconds(60));
+  EXPECT_EQ(f.history_bytes, size_t{64} << 20);
   EXPECT_EQ(f.max_watchers, 1024);
+  EXPECT_EQ(f.max_streams, 64);
+  EXPECT_EQ(f.max_connections, 0u);
+  EXPECT_EQ(f.max_client_connections, 2048u);
+  EXPECT_EQ(f.request_timeout, std::chrono::seconds(30));
+  EXPECT_EQ(f.idle_timeout, std::chrono::seconds(30));
   EXPECT_EQ(f.synchronous, "NORMAL");
   EXPECT_EQ(f.orphan_lab_prefix, "");
   EXPECT_TRUE(f.neops_facade);
@@ -41,19 +47,26 @@ TEST(LabdFlags, Defaults) {
 }
 
 TEST(LabdFlags, EveryFlagInBothSpellings) {
-  const std::vector<std::pair<std::string, std::string>> given = {{"--listen", "0.0.0.0:8080"},
-                                                                  {"--data-dir", "/tmp/d"},
-                                                                  {"--docker-host", "unix:///x"},
-                                                                  {"--slots", "3"},
-                                                                  {"--tokens", "/tmp/t"},
-                                                                  {"--log-level", "debug"},
-                                                                  {"--history-limit", "50"},
-                                                                  {"--bookmark-interval", "500ms"},
-                                                                  {"--max-watchers", "7"},
-                                                                  {"--sync", "FULL"},
-                                                                  {"--orphan-lab-prefix", "t1234-"},
-                                                                  {"--neops-facade", "false"},
-                                                                  {"--lab-controller", "false"}};
+  const std::vector<std::pair<std::string, std::string>> given = {
+      {"--listen", "0.0.0.0:8080"},
+      {"--data-dir", "/tmp/d"},
+      {"--docker-host", "unix:///x"},
+      {"--slots", "3"},
+      {"--tokens", "/tmp/t"},
+      {"--log-level", "debug"},
+      {"--history-limit", "50"},
+      {"--history-bytes", "16Mi"},
+      {"--bookmark-interval", "500ms"},
+      {"--max-watchers", "7"},
+      {"--max-streams", "9"},
+      {"--max-connections", "300"},
+      {"--max-client-connections", "11"},
+      {"--request-timeout", "5s"},
+      {"--idle-timeout", "2m"},
+      {"--sync", "FULL"},
+      {"--orphan-lab-prefix", "t1234-"},
+      {"--neops-facade", "false"},
+      {"--lab-controller", "false"}};
   std::vector<std::string> separate, joined;
   for (const auto& [flag, value] : given) {
     separate.insert(separate.end(), {flag, value});
@@ -70,7 +83,13 @@ TEST(LabdFlags, EveryFlagInBothSpellings) {
     EXPECT_EQ(f.log_level, "debug");
     EXPECT_EQ(f.history_limit, 50u);
     EXPECT_EQ(f.bookmark_interval, milliseconds(500));
+    EXPECT_EQ(f.history_bytes, size_t{16} << 20);
     EXPECT_EQ(f.max_watchers, 7);
+    EXPECT_EQ(f.max_streams, 9);
+    EXPECT_EQ(f.max_connections, 300u);
+    EXPECT_EQ(f.max_client_connections, 11u);
+    EXPECT_EQ(f.request_timeout, std::chrono::seconds(5));
+    EXPECT_EQ(f.idle_timeout, std::chrono::minutes(2));
     EXPECT_EQ(f.synchronous, "FULL");
     EXPECT_EQ(f.orphan_lab_prefix, "t1234-");
     EXPECT_FALSE(f.neops_facade);
@@ -85,6 +104,15 @@ TEST(LabdFlags, DurationsUseTheSharedGrammar) {
   EXPECT_EQ(Parse({"--bookmark-interval", "2"}).bookmark_interval, std::chrono::seconds(2));
   EXPECT_NE(Error({"--bookmark-interval", "soon"}).find("--bookmark-interval"), std::string::npos);
   EXPECT_NE(Error({"--bookmark-interval", "0s"}).find("positive"), std::string::npos);
+  EXPECT_EQ(Parse({"--request-timeout=1m30s"}).request_timeout, std::chrono::seconds(90));
+  EXPECT_NE(Error({"--idle-timeout", "-1s"}).find("--idle-timeout"), std::string::npos);
+}
+
+TEST(LabdFlags, ByteSizes) {
+  EXPECT_EQ(Parse({"--history-bytes", "1Gi"}).history_bytes, size_t{1} << 30);
+  EXPECT_EQ(Parse({"--history-bytes=2048"}).history_bytes, 2048u);
+  EXPECT_NE(Error({"--history-bytes", "1023"}).find("--history-bytes"), std::string::npos);
+  EXPECT_NE(Error({"--history-bytes", "64MB"}).find("--history-bytes"), std::string::npos);
 }
 
 TEST(LabdFlags, TheLastOfARepeatedFlagWins) {
@@ -112,10 +140,27 @@ TEST(LabdFlags, HelpAndVersion) {
 
 TEST(LabdFlags, GeneratedHelpListsEveryFlag) {
   const std::string usage = LabdUsage();
-  for (const char* flag :
-       {"--listen", "--data-dir", "--docker-host", "--slots", "--tokens", "--log-level",
-        "--history-limit", "--bookmark-interval", "--max-watchers", "--sync", "--orphan-lab-prefix",
-        "--neops-facade", "--lab-controller", "--version", "--help"})
+  for (const char* flag : {"--listen",
+                           "--data-dir",
+                           "--docker-host",
+                           "--slots",
+                           "--tokens",
+                           "--log-level",
+                           "--history-limit",
+                           "--history-bytes",
+                           "--bookmark-interval",
+                           "--max-watchers",
+                           "--max-streams",
+                           "--max-connections",
+                           "--max-client-connections",
+                           "--request-timeout",
+                           "--idle-timeout",
+                           "--sync",
+                           "--orphan-lab-prefix",
+                           "--neops-facade",
+                           "--lab-controller",
+                           "--version",
+                           "--help"})
     EXPECT_NE(usage.find(flag), std::string::npos) << flag << " missing from:\n" << usage;
 }
 

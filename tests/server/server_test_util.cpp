@@ -7,7 +7,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <sstream>
+
+#include "tests/support/poll.h"
 
 namespace labctl::servertest {
 
@@ -46,6 +49,50 @@ json Api::MustCreate(const std::string& plural, const json& object) {
   return r.Json();
 }
 
+NeopsClient::NeopsClient(int port, std::string token)
+    : http_("127.0.0.1", port), token_(std::move(token)) {
+  http_.set_read_timeout(std::chrono::seconds(30));
+}
+
+httplib::Headers NeopsClient::Headers(const std::string& session) const {
+  httplib::Headers h;
+  if (!token_.empty()) h.emplace("Authorization", "Bearer " + token_);
+  if (!session.empty()) h.emplace("X-Session-ID", session);
+  return h;
+}
+
+Reply NeopsClient::Post(const std::string& path, const std::string& session) {
+  return Api::From(http_.Post(path, Headers(session), "", "application/json"));
+}
+Reply NeopsClient::Get(const std::string& path, const std::string& session) {
+  return Api::From(http_.Get(path, Headers(session)));
+}
+Reply NeopsClient::Delete(const std::string& path, const std::string& session) {
+  return Api::From(http_.Delete(path, Headers(session)));
+}
+Reply NeopsClient::Upload(const std::string& session, const std::string& topology) {
+  httplib::MultipartFormDataItems items = {{"topology", topology, "lab.yml", "text/yaml"}};
+  return Api::From(http_.Post("/lab", Headers(session), items));
+}
+
+std::string NeopsClient::NewSession() {
+  Reply r = Post("/session");
+  EXPECT_EQ(r.status, 201) << r.body;
+  return r.status == 201 ? r.Json().value("session_id", "") : "";
+}
+
+std::string WriteTokensFile() {
+  std::string path = testing::MakeTempDir("labd-tokens") + "/tokens";
+  std::ofstream out(path);
+  out << "# token,user,groups,grants\n\n"
+      << "root-token,root,admin\n"
+      << "alice-token,alice\n"
+      << "bob-token,bob,dev\n"
+      << "view-token,viewer,readonly\n"
+      << "ops-token,ops,binds=/srv/labs,binds-ro=/etc/ssl,caps=SYS_ADMIN,privileged=true\n";
+  return path;
+}
+
 json SampleLab(const std::string& name, const json& labels) {
   json lab = {{"apiVersion", "labctl.dev/v1alpha1"},
               {"kind", "Lab"},
@@ -68,6 +115,13 @@ json SampleSession(const std::string& name, const std::string& lab) {
                   {"spec", {{"holder", "server test"}}}};
   if (!lab.empty()) session["spec"]["lab"] = lab;
   return session;
+}
+
+bool WaitHeld(Api& api, const std::string& lab, const std::string& session) {
+  return ::labctl::testing::PollUntil([&] {
+    json got = api.Get(std::string(kApi) + "/labs/" + lab).Json();
+    return got.value("/status/heldBy"_json_pointer, std::string()) == session;
+  });
 }
 
 std::string UniqueName(const std::string& prefix) {

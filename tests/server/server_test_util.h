@@ -49,11 +49,45 @@ class Api {
   Reply Delete(const std::string& path, const std::string& body = "");
   // Creates; fails the test unless 201.
   json MustCreate(const std::string& plural, const json& object);
+  // The reply of a request (status 0 when there was none).
+  static Reply From(const httplib::Result& r);
 
  private:
   httplib::Headers Headers() const;
-  static Reply From(const httplib::Result& r);
   httplib::Client client_;
+  std::string token_;
+};
+
+// A tokens file (in a new temp dir) with root-token (root, admin), alice-token (alice),
+// bob-token (bob, dev), view-token (viewer, readonly) and ops-token (ops, granted binds under
+// /srv/labs, read-only binds under /etc/ssl, SYS_ADMIN and privileged).
+std::string WriteTokensFile();
+// A labd serving with WriteTokensFile() and clients for each token (and none).
+struct TokenLabd {
+  testing::LabdProcess labd{LabdArgs({"--tokens", WriteTokensFile()})};
+  Api anonymous{labd.port()};
+  Api root{labd.port(), "root-token"};
+  Api alice{labd.port(), "alice-token"};
+  Api bob{labd.port(), "bob-token"};
+  Api viewer{labd.port(), "view-token"};
+  Api ops{labd.port(), "ops-token"};
+};
+
+// A Neops facade client: a bearer token (may be empty) and, per call, an X-Session-ID.
+class NeopsClient {
+ public:
+  NeopsClient(int port, std::string token);
+  Reply Post(const std::string& path, const std::string& session = "");
+  Reply Get(const std::string& path, const std::string& session = "");
+  Reply Delete(const std::string& path, const std::string& session = "");
+  // POST /lab with `topology` as lab.yml.
+  Reply Upload(const std::string& session, const std::string& topology);
+  // POST /session; the new session_id ("" unless 201).
+  std::string NewSession();
+
+ private:
+  httplib::Headers Headers(const std::string& session) const;
+  httplib::Client http_;
   std::string token_;
 };
 
@@ -61,6 +95,8 @@ json SampleLab(const std::string& name, const json& labels = json::object());
 json SampleSession(const std::string& name, const std::string& lab = "");
 // Unique per process and call: "t<pid>-<n>".
 std::string UniqueName(const std::string& prefix);
+// Polls until Lab `lab`'s status.heldBy is `session` ("": released); false if it never is.
+bool WaitHeld(Api& api, const std::string& lab, const std::string& session);
 
 // Reads one watch stream on a background thread.
 class WatchReader {

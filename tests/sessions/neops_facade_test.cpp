@@ -12,10 +12,11 @@
 #include <sstream>
 #include <thread>
 
+#include "api/file_paths.h"
+#include "controller/labd/session_stack.h"
 #include "controller/runtime/event_recorder.h"
 #include "controller/server/api_server.h"
-#include "controller/server/neops_upload.h"
-#include "controller/server/session_stack.h"
+#include "controller/server/neops/neops_upload.h"
 #include "session_test_util.h"
 
 namespace labctl::sessiontest {
@@ -259,10 +260,10 @@ TEST(NeopsUpload, HashCoversTopologyAndEveryExtraFile) {
 }
 
 TEST(NeopsUpload, SafeRelativePaths) {
-  EXPECT_TRUE(server::IsSafeRelativePath("vars.yml"));
-  EXPECT_TRUE(server::IsSafeRelativePath("configs/r1/init.cfg"));
+  EXPECT_TRUE(api::IsSafeRelativePath("vars.yml"));
+  EXPECT_TRUE(api::IsSafeRelativePath("configs/r1/init.cfg"));
   for (const char* bad : {"", "/abs", "..", "../x", "a/../b", "a/./b", "a/", "a//b", "a\\b"})
-    EXPECT_FALSE(server::IsSafeRelativePath(bad)) << bad;
+    EXPECT_FALSE(api::IsSafeRelativePath(bad)) << bad;
 }
 
 }  // namespace

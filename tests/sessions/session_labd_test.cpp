@@ -16,7 +16,7 @@
 #include <sstream>
 #include <thread>
 
-#include "cli/client/client.h"
+#include "client/client.h"
 #include "support/labd_process.h"
 #include "tests/support/poll.h"
 

@@ -1,11 +1,12 @@
 // SessionReconciler against a real Store (temp dir) with a FakeClock: promotion order, slots,
 // positions, heartbeat and queue timeouts, restart grace, lab holding and reuse, TTL GC.
-#include "reconcilers/session_reconciler.h"
+#include "reconcilers/session/session_reconciler.h"
 
 #include <gtest/gtest.h>
 
-#include "reconcilers/lab_handover.h"
-#include "reconcilers/session_actions.h"
+#include "api/session_ownership.h"
+#include "reconcilers/lab/lab_handover.h"
+#include "reconcilers/session/session_actions.h"
 #include "session_test_util.h"
 
 namespace labctl::sessiontest {
@@ -28,11 +29,11 @@ class SessionReconcilerTest : public StoreFixture {
     return r;
   }
   void Heartbeat(const std::string& name) {
-    auto r = actions_->Heartbeat(name, "", {});
+    auto r = actions_->Heartbeat(name, api::Principal{});
     ASSERT_TRUE(r.ok()) << r.status().ToString();
   }
   void Release(const std::string& name) {
-    auto r = actions_->Release(name, "", {});
+    auto r = actions_->Release(name, api::Principal{});
     ASSERT_TRUE(r.ok()) << r.status().ToString();
   }
 
@@ -300,15 +301,15 @@ TEST_F(SessionReconcilerTest, FinishedSessionsAreCollectedAfterTtl) {
 TEST_F(SessionReconcilerTest, OnlyOwnerOrAdminMayHeartbeatOrRelease) {
   Start();
   json s = MakeSession("owned");
-  reconcilers::StampOwner(s, "alice");
+  api::SetOwnerAnnotation(s, "alice");
   Create(api::Kind::kSession, s);
   Reconcile();
   EXPECT_EQ(Session("owned").value("/status/owner"_json_pointer, std::string()), "alice");
-  auto denied = actions_->Heartbeat("owned", "bob", {"dev"});
+  auto denied = actions_->Heartbeat("owned", {"bob", {"dev"}});
   EXPECT_EQ(denied.status().code(), api::Code::kForbidden);
-  EXPECT_EQ(actions_->Release("owned", "bob", {}).status().code(), api::Code::kForbidden);
-  EXPECT_TRUE(actions_->Heartbeat("owned", "alice", {}).ok());
-  EXPECT_TRUE(actions_->Release("owned", "root", {"admin"}).ok());
+  EXPECT_EQ(actions_->Release("owned", {"bob", {}}).status().code(), api::Code::kForbidden);
+  EXPECT_TRUE(actions_->Heartbeat("owned", {"alice", {}}).ok());
+  EXPECT_TRUE(actions_->Release("owned", {"root", {"admin"}}).ok());
   EXPECT_EQ(Phase("owned"), "Released");
 }
 
@@ -317,8 +318,8 @@ TEST_F(SessionReconcilerTest, HeartbeatOfFinishedSessionConflicts) {
   Create(api::Kind::kSession, MakeSession("s1"));
   Reconcile();
   Release("s1");
-  EXPECT_EQ(actions_->Heartbeat("s1", "", {}).status().code(), api::Code::kConflict);
-  EXPECT_EQ(actions_->Heartbeat("nope", "", {}).status().code(), api::Code::kNotFound);
+  EXPECT_EQ(actions_->Heartbeat("s1", api::Principal{}).status().code(), api::Code::kConflict);
+  EXPECT_EQ(actions_->Heartbeat("nope", api::Principal{}).status().code(), api::Code::kNotFound);
 }
 
 TEST_F(SessionReconcilerTest, ReleaseWhileWaitingCancels) {

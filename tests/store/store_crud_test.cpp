@@ -280,5 +280,41 @@ TEST_F(StoreCrudTest, EventsKeepTheirTopLevelFields) {
   EXPECT_EQ((*u)["involvedObject"]["name"], "a");
 }
 
+// A write the writer thread cannot serialize (here a string that is not UTF-8, which
+// nlohmann::json refuses to dump) used to throw out of the writer thread and abort the process.
+// It must fail alone, with Internal, while the writes batched with it commit.
+TEST_F(StoreCrudTest, AWriteThatThrowsFailsAloneAndTheStoreGoesOn) {
+  json a = *store_->Create(Kind::kLab, Lab("a"));
+  json b = *store_->Create(Kind::kLab, Lab("b"));
+  json c = *store_->Create(Kind::kLab, Lab("c"));
+  const uint64_t before = store_->Revision();
+
+  json bad_create = Lab("bad");
+  bad_create["metadata"]["annotations"] = {{"note", "\xc3\x28"}};
+  auto created = store_->Create(Kind::kLab, bad_create);
+  ASSERT_FALSE(created.ok());
+  EXPECT_EQ(created.status().code(), api::Code::kInternal) << created.status().ToString();
+  EXPECT_EQ(store_->Get(Kind::kLab, "bad").status().code(), api::Code::kNotFound);
+  EXPECT_EQ(store_->Revision(), before);
+
+  // UpdateStatuses hands the three to the writer at once: they share one batch.
+  a["status"] = {{"phase", "Ready"}};
+  b["status"] = {{"phase", "\xff"}};
+  c["status"] = {{"phase", "Ready"}};
+  auto results = store_->UpdateStatuses(Kind::kLab, {a, b, c});
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_TRUE(results[0].ok()) << results[0].status().ToString();
+  EXPECT_EQ(results[1].status().code(), api::Code::kInternal);
+  EXPECT_TRUE(results[2].ok()) << results[2].status().ToString();
+  EXPECT_EQ((*store_->Get(Kind::kLab, "a"))["status"]["phase"], "Ready");
+  EXPECT_EQ((*store_->Get(Kind::kLab, "c"))["status"]["phase"], "Ready");
+  EXPECT_FALSE((*store_->Get(Kind::kLab, "b"))["status"].contains("phase"));
+  EXPECT_EQ(store_->Revision(), before + 2);
+
+  // The writer thread is alive and the store keeps working.
+  EXPECT_TRUE(store_->Create(Kind::kLab, Lab("d")).ok());
+  EXPECT_EQ(store_->Revision(), before + 3);
+}
+
 }  // namespace
 }  // namespace labctl::store

@@ -96,6 +96,14 @@ int FreePort() {
   return ntohs(addr.sin_port);
 }
 
+long ProcStatus(int pid, const std::string& field) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind(field + ":", 0) == 0) return std::atol(line.substr(field.size() + 1).c_str());
+  return -1;
+}
+
 LabdProcess::LabdProcess() : LabdProcess(Options{}) {}
 
 LabdProcess::LabdProcess(Options options) : options_(std::move(options)) {
@@ -119,8 +127,9 @@ std::string LabdProcess::url() const { return "http://127.0.0.1:" + std::to_stri
 std::string LabdProcess::log_path() const { return options_.data_dir + "/labd.log"; }
 
 void LabdProcess::Start() {
-  std::vector<std::string> args = {LABD_BIN, "--listen", "127.0.0.1:" + std::to_string(port_),
-                                   "--data-dir", options_.data_dir};
+  std::vector<std::string> args = {options_.binary.empty() ? LABD_BIN : options_.binary, "--listen",
+                                   "127.0.0.1:" + std::to_string(port_), "--data-dir",
+                                   options_.data_dir};
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
   // Tests that do not ask for Docker get an engine that does not exist: their labd must never
   // touch (or sweep as orphans) the Docker objects of tests running beside them.
@@ -128,6 +137,7 @@ void LabdProcess::Start() {
     args.insert(args.end(), {"--docker-host", "unix:///nonexistent/labctl-test-no-docker.sock",
                              "--lab-controller", "false"});
   }
+  args.insert(args.begin(), options_.command_prefix.begin(), options_.command_prefix.end());
   std::string log = log_path();
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
@@ -138,7 +148,7 @@ void LabdProcess::Start() {
       dup2(fd, STDERR_FILENO);
     }
     auto argv = CStrings(args);
-    execv(argv[0], argv.data());
+    execvp(argv[0], argv.data());
     _exit(127);
   }
   pid_ = pid;

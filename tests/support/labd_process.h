@@ -21,6 +21,8 @@ int FreePort();
 // Waits up to `timeout` for child `pid` to exit; true (reaped, its wait status in `status`) if
 // it did or is no child of ours.
 bool WaitExit(int pid, std::chrono::milliseconds timeout, int* status = nullptr);
+// A number from /proc/PID/status, e.g. "VmRSS" or "VmHWM" (KiB) or "Threads"; -1 if absent.
+long ProcStatus(int pid, const std::string& field);
 
 class LabdProcess {
  public:
@@ -31,6 +33,10 @@ class LabdProcess {
     // Docker.
     std::vector<std::string> extra_args;
     bool wait_ready = true;  // wait (up to 20 s) until /readyz answers 200
+    // Runs labd through this command, e.g. {"prlimit", "--nofile=256:256", "--"} (it must exec
+    // labd in its own process, so pid() stays labd's).
+    std::vector<std::string> command_prefix;
+    std::string binary;  // empty: this build's labd (benchmarks compare other builds)
   };
   LabdProcess();
   explicit LabdProcess(Options options);

@@ -14,7 +14,7 @@
 #include <mutex>
 #include <set>
 
-#include "reconcilers/docker/engine.h"
+#include "drivers/docker/engine.h"
 #include "tests/support/fake_docker/fake_exec.h"
 
 namespace labctl::docker {

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "reconcilers/docker/engine.h"
+#include "drivers/docker/engine.h"
 
 namespace labctl::docker {
 

@@ -1,0 +1,47 @@
+#include "controller/labd/session_stack.h"
+
+#include <httplib.h>
+
+namespace labctl::server {
+
+std::unique_ptr<SessionStack> SessionStack::Attach(ApiServer& server, store::Store& store,
+                                                   const api::Clock& clock,
+                                                   runtime::EventRecorder* events,
+                                                   SessionStackOptions options) {
+  std::unique_ptr<SessionStack> stack(new SessionStack());
+  reconcilers::SessionReconcilerOptions reconciler_options;
+  reconciler_options.slots = options.slots;
+  reconciler_options.labd_start =
+      options.labd_start == api::TimePoint{} ? clock.Now() : options.labd_start;
+  stack->reconciler_ =
+      std::make_unique<reconcilers::SessionReconciler>(store, clock, events, reconciler_options);
+  stack->controller_ =
+      std::make_unique<runtime::Controller>(store, api::Kind::kSession, *stack->reconciler_,
+                                            runtime::ControllerOptions{.name = "session"});
+  stack->controller_->MapPrimary(reconcilers::SessionReconciler::QueueMapper());
+  stack->controller_->WatchAlso(api::Kind::kLab, reconcilers::SessionReconciler::QueueMapper());
+
+  stack->actions_ =
+      std::make_unique<reconcilers::SessionActions>(store, clock, stack->reconciler_.get(), events);
+  stack->server_actions_ = std::make_unique<SessionActionsImpl>(*stack->actions_);
+  server.SetSessionActions(stack->server_actions_.get());
+
+  if (options.neops_facade) {
+    if (!options.neops.clock) options.neops.clock = &clock;
+    for (const auto& path : NeopsPublicPaths(options.neops.prefix)) server.AddPublicPath(path);
+    server.AddLongRunningRoute("POST", NeopsBringUpPath(options.neops.prefix));
+    stack->neops_ =
+        MountNeopsFacade(server.raw(), store, *stack->actions_, server.auth(), options.neops);
+  }
+  return stack;
+}
+
+SessionStack::~SessionStack() { Stop(); }
+
+void SessionStack::Start() { controller_->Start(); }
+
+void SessionStack::Stop() {
+  if (controller_) controller_->Stop();
+}
+
+}  // namespace labctl::server

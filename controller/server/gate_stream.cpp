@@ -1,0 +1,70 @@
+#include "controller/server/gate_stream.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace labctl::server {
+
+bool GateStream::Wait(short events, std::chrono::milliseconds timeout) const {
+  pollfd p{conn_.fd, events, 0};
+  for (;;) {
+    int n = poll(&p, 1, static_cast<int>(timeout.count()));
+    if (n < 0 && errno == EINTR) continue;
+    return n > 0;
+  }
+}
+
+bool GateStream::is_readable() const {
+  return conn_.consumed < conn_.buffer.size() || Wait(POLLIN, read_timeout_);
+}
+
+bool GateStream::is_writable() const { return Wait(POLLOUT, write_timeout_); }
+
+ssize_t GateStream::read(char* ptr, size_t size) {
+  if (conn_.consumed < conn_.buffer.size()) {
+    size_t n = std::min(size, conn_.buffer.size() - conn_.consumed);
+    std::memcpy(ptr, conn_.buffer.data() + conn_.consumed, n);
+    conn_.consumed += n;
+    return static_cast<ssize_t>(n);
+  }
+  for (;;) {
+    ssize_t n = recv(conn_.fd, ptr, size, 0);
+    if (n >= 0) return n;
+    if (errno == EINTR) continue;
+    if ((errno == EAGAIN || errno == EWOULDBLOCK) && Wait(POLLIN, read_timeout_)) continue;
+    conn_.io_failed = true;
+    return -1;
+  }
+}
+
+ssize_t GateStream::write(const char* ptr, size_t size) {
+  size_t sent = 0;
+  while (sent < size) {
+    ssize_t n = send(conn_.fd, ptr + sent, size - sent, MSG_NOSIGNAL);
+    if (n > 0) {
+      sent += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && Wait(POLLOUT, write_timeout_))
+      continue;
+    conn_.io_failed = true;
+    return -1;
+  }
+  return static_cast<ssize_t>(size);
+}
+
+void GateStream::get_remote_ip_and_port(std::string& ip, int& port) const {
+  ip = conn_.peer_ip;
+  port = conn_.peer_port;
+}
+
+void GateStream::get_local_ip_and_port(std::string& ip, int& port) const {
+  ip = conn_.local_ip;
+  port = conn_.local_port;
+}
+
+}  // namespace labctl::server

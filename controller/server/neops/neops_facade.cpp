@@ -1,0 +1,228 @@
+#include "controller/server/neops/neops_facade.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <functional>
+
+#include "controller/server/http_internal.h"
+
+namespace labctl::server {
+
+namespace {
+
+using api::json;
+
+constexpr char kSessionHeader[] = "X-Session-ID";
+
+void Send(httplib::Response& res, int code, const json& body) {
+  res.status = code;
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
+}
+
+void SendDetail(httplib::Response& res, const api::Status& status) {
+  Send(res, status.http_code(), {{"detail", status.message()}});
+}
+
+void SendEmpty(httplib::Response& res, int code) {
+  res.status = code;
+  res.body.clear();
+}
+
+bool FalseWord(std::string v) {
+  for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return v == "false" || v == "0" || v == "no" || v == "off";
+}
+
+// The authenticated caller (every request with labd --tokens carries a bearer token, checked
+// before routing). Every facade call but /debug/health changes the queue or counts as contact,
+// so a read-only token is refused.
+api::Result<Principal> Writer(NeopsFacade& facade, const httplib::Request& req) {
+  auto who = CallerOf(req, facade.auth());
+  if (!who.ok()) return who.status();
+  if (!who->CanWrite()) return api::Status::Forbidden(who->user + " may only read");
+  return who;
+}
+
+// The session named by X-Session-ID, if the caller may act on it: 422 if missing, 404 if
+// unknown.
+api::Result<NeopsSessionView> NamedSession(NeopsFacade& facade, const httplib::Request& req,
+                                           const Principal& who) {
+  std::string id = req.get_header_value(kSessionHeader);
+  if (id.empty()) return api::Status::Invalid("X-Session-ID header is required", {});
+  return facade.sessions().Contact(id, who);
+}
+
+// The session of a /lab* call: as NamedSession, and 423 if not active.
+api::Result<NeopsSessionView> ActiveCaller(NeopsFacade& facade, const httplib::Request& req,
+                                           const Principal& who) {
+  auto session = NamedSession(facade, req, who);
+  if (!session.ok()) return session.status();
+  if (!session->active) return api::Status(api::Code::kLocked, "Locked", "Session is not active");
+  return session;
+}
+
+api::Result<NeopsUpload> ParseUpload(const httplib::Request& req) {
+  if (!req.is_multipart_form_data() || !req.has_file("topology"))
+    return api::Status::BadRequest("multipart field 'topology' (a file) is required");
+  NeopsUpload upload;
+  auto topology = req.get_file_value("topology");
+  upload.topology_name = topology.filename;
+  upload.topology = topology.content;
+  if (req.has_file("reuse")) upload.reuse = !FalseWord(req.get_file_value("reuse").content);
+  if (req.has_param("reuse")) upload.reuse = !FalseWord(req.get_param_value("reuse"));
+  auto range = req.files.equal_range("extra_files");
+  for (auto it = range.first; it != range.second; ++it) {
+    if (!upload.extra_files.emplace(it->second.filename, it->second.content).second)
+      return api::Status::BadRequest("extra file '" + it->second.filename + "' sent twice");
+  }
+  return upload;
+}
+
+// A facade route handler, run for an authenticated caller that may write.
+using Handler = std::function<void(const httplib::Request&, httplib::Response&, const Principal&)>;
+
+httplib::Server::Handler AsWriter(NeopsFacade& f, Handler handler) {
+  return [&f, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+    auto who = Writer(f, req);
+    if (!who.ok()) return SendDetail(res, who.status());
+    handler(req, res, *who);
+  };
+}
+
+void MountSessionRoutes(httplib::Server& http, NeopsFacade& f, const std::string& p) {
+  using Req = const httplib::Request&;
+  using Res = httplib::Response&;
+  http.Post(p + "/session", AsWriter(f, [&f](Req, Res res, const Principal& who) {
+              auto created = f.sessions().Create(who);
+              if (!created.ok()) return SendDetail(res, created.status());
+              Send(res, 201, {{"session_id", created->id}, {"position", created->position}});
+            }));
+  http.Post(p + "/session/heartbeat", AsWriter(f, [&f](Req req, Res res, const Principal& who) {
+              auto session = NamedSession(f, req, who);
+              if (!session.ok()) return SendDetail(res, session.status());
+              SendEmpty(res, 204);
+            }));
+  http.Get(
+      p + "/session/([^/]+)", AsWriter(f, [&f](Req req, Res res, const Principal& who) {
+        auto session = f.sessions().Contact(req.matches[1], who);
+        if (!session.ok()) return SendDetail(res, session.status());
+        Send(res, 200,
+             {{"status", session->active ? "active" : "waiting"}, {"position", session->position}});
+      }));
+  http.Delete(p + "/session/([^/]+)", AsWriter(f, [&f](Req req, Res res, const Principal& who) {
+                api::Status ended = f.sessions().End(req.matches[1], who);
+                if (!ended.ok()) return SendDetail(res, ended);
+                SendEmpty(res, 204);
+              }));
+  http.Get(p + "/active-session", AsWriter(f, [&f](Req req, Res res, const Principal& who) {
+             auto active = f.sessions().ActiveSession();
+             if (!active.ok()) return SendDetail(res, active.status());
+             // The id is the session's credential: only a caller that presents it gets it back.
+             std::string id = req.get_header_value(kSessionHeader);
+             bool own = NeopsSessions::IsIdOf(id, *active) && f.sessions().Contact(id, who).ok();
+             Send(res, 200,
+                  {{"session_id", own ? json(id) : json(nullptr)},
+                   {"status", "active"},
+                   {"position", 0}});
+           }));
+}
+
+void MountLabRoutes(httplib::Server& http, NeopsFacade& f, const std::string& p) {
+  using Req = const httplib::Request&;
+  using Res = httplib::Response&;
+  http.Post(p + "/lab", AsWriter(f, [&f](Req req, Res res, const Principal& who) {
+              auto session = ActiveCaller(f, req, who);
+              if (!session.ok()) return SendDetail(res, session.status());
+              auto upload = ParseUpload(req);
+              if (!upload.ok()) return SendDetail(res, upload.status());
+              auto up = f.labs().Up(*session, *upload, who.host_access);
+              if (!up.ok()) return SendDetail(res, up.status());
+              Send(res, 200, {{"reused", up->reused}, {"devices", up->devices}});
+            }));
+  http.Get(p + "/lab", AsWriter(f, [&f](Req req, Res res, const Principal& who) {
+             auto session = ActiveCaller(f, req, who);
+             if (!session.ok()) return SendDetail(res, session.status());
+             Send(res, 200, f.labs().Describe(*session));
+           }));
+  http.Get(p + "/lab/devices", AsWriter(f, [&f](Req req, Res res, const Principal& who) {
+             auto session = ActiveCaller(f, req, who);
+             if (!session.ok()) return SendDetail(res, session.status());
+             auto devices = f.labs().Devices();
+             if (!devices.ok()) return SendDetail(res, devices.status());
+             Send(res, 200, *devices);
+           }));
+  http.Post(p + "/lab/release", AsWriter(f, [&f](Req req, Res res, const Principal& who) {
+              auto session = ActiveCaller(f, req, who);
+              if (!session.ok()) return SendDetail(res, session.status());
+              api::Status released = f.labs().Release(*session);
+              if (!released.ok()) return SendDetail(res, released);
+              SendEmpty(res, 204);
+            }));
+  http.Delete(p + "/lab", AsWriter(f, [&f](Req req, Res res, const Principal& who) {
+                auto session = ActiveCaller(f, req, who);
+                if (!session.ok()) return SendDetail(res, session.status());
+                bool force = !req.has_param("force") || !FalseWord(req.get_param_value("force"));
+                auto started = f.labs().Delete(force);
+                if (!started.ok()) return SendDetail(res, started.status());
+                SendEmpty(res, *started ? 202 : 204);
+              }));
+}
+
+void MountHealthRoutes(httplib::Server& http, NeopsFacade& f, const std::string& p) {
+  if (!p.empty())
+    http.Get(p + "/healthz",
+             [](const httplib::Request&, httplib::Response& res) { SendEmpty(res, 204); });
+  http.Get(p + "/debug/health", [&f](const httplib::Request&, httplib::Response& res) {
+    api::TimePoint now = f.clock().Now();
+    double uptime = std::chrono::duration<double>(now - f.started()).count();
+    Send(res, 200,
+         {{"status", "ok"},
+          {"timestamp", api::FormatTime(now)},
+          {"uptime", uptime},
+          {"sessions", f.sessions().LiveSessions()},
+          {"queue_length", f.sessions().QueueLength()}});
+  });
+}
+
+}  // namespace
+
+NeopsFacade::NeopsFacade(store::Store& store, reconcilers::SessionActions& actions,
+                         const Auth& auth, NeopsFacadeOptions options)
+    : options_(std::move(options)),
+      auth_(auth),
+      clock_(options_.clock ? options_.clock : &api::SystemClock::Instance()),
+      started_(clock_->Now()),
+      sessions_(store, actions, options_.sessions),
+      labs_(store, sessions_, options_.labs) {}
+
+std::unique_ptr<NeopsFacade> MountNeopsFacade(httplib::Server& server, store::Store& store,
+                                              reconcilers::SessionActions& actions,
+                                              const Auth& auth, NeopsFacadeOptions options) {
+  auto facade = std::make_unique<NeopsFacade>(store, actions, auth, options);
+  std::string prefix = options.prefix;
+  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  MountSessionRoutes(server, *facade, prefix);
+  MountLabRoutes(server, *facade, prefix);
+  MountHealthRoutes(server, *facade, prefix);
+  spdlog::info("neops facade mounted prefix={}", prefix.empty() ? "/" : prefix);
+  return facade;
+}
+
+std::vector<std::string> NeopsPublicPaths(const std::string& prefix) {
+  if (prefix.empty()) return {};  // labd's own /healthz answers, public already
+  return {prefix + "/healthz"};
+}
+
+std::string NeopsBringUpPath(const std::string& prefix) {
+  std::string path;
+  for (char c : prefix) {
+    if (std::string_view(".^$|()[]{}*+?\\").find(c) != std::string_view::npos) path += '\\';
+    path += c;
+  }
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  return path + "/lab";
+}
+
+}  // namespace labctl::server

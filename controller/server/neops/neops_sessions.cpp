@@ -1,0 +1,149 @@
+#include "controller/server/neops/neops_sessions.h"
+
+#include "api/random.h"
+#include "api/session_ownership.h"
+#include "api/sha256.h"
+#include "api/validation.h"
+#include "controller/server/neops/neops_upload.h"
+#include "reconcilers/session/session_queue.h"
+
+namespace labctl::server {
+
+namespace {
+
+constexpr int kMaxAttempts = 10;
+
+bool IsLive(const api::json& session) {
+  return !reconcilers::IsFinishedPhase(reconcilers::PhaseOf(session)) &&
+         !api::IsBeingDeleted(session);
+}
+
+api::Status SessionNotFound() { return api::Status::NotFound("Session not found"); }
+
+}  // namespace
+
+NeopsSessions::NeopsSessions(store::Store& store, reconcilers::SessionActions& actions,
+                             NeopsSessionOptions options)
+    : store_(store), actions_(actions), options_(options) {}
+
+NeopsSessionView NeopsSessions::ViewOf(const api::json& session) {
+  NeopsSessionView v;
+  v.key_hash = api::Annotation(session, kSessionKeyAnnotation);
+  v.name = api::Name(session);
+  v.active = reconcilers::PhaseOf(session) == reconcilers::phase::kActive;
+  v.position = v.active ? 0 : session.value("/status/position"_json_pointer, int64_t{0});
+  v.lab = session.value("/spec/lab"_json_pointer, std::string());
+  return v;
+}
+
+api::Result<NeopsSessionView> NeopsSessions::Create(const api::Principal& who) {
+  const std::string id = api::RandomUuid();
+  api::json session = {{"apiVersion", api::kApiVersion},
+                       {"kind", "Session"},
+                       {"metadata",
+                        {{"generateName", "neops-"},
+                         {"labels", {{kFacadeLabel, kFacadeValue}}},
+                         {"annotations", {{kSessionKeyAnnotation, api::Sha256Hex(id)}}}}},
+                       {"spec",
+                        {{"holder", "neops remote-lab client"},
+                         {"heartbeatTimeoutSeconds", options_.heartbeat_timeout_seconds},
+                         {"queueTimeoutSeconds", options_.queue_timeout_seconds},
+                         {"ttlSecondsAfterFinished", options_.ttl_seconds_after_finished}}}};
+  api::SetOwnerAnnotation(session, who.user);
+  api::DefaultSession(session);
+  LABCTL_RETURN_IF_ERROR(api::ValidateSession(session));
+  auto created = store_.Create(api::Kind::kSession, std::move(session));
+  if (!created.ok()) return created.status();
+  actions_.ReconcileNow();
+  auto current = store_.Get(api::Kind::kSession, api::Name(*created));
+  NeopsSessionView view = ViewOf(current.ok() ? *current : *created);
+  view.id = id;
+  return view;
+}
+
+bool NeopsSessions::IsIdOf(const std::string& id, const NeopsSessionView& session) {
+  return !id.empty() && !session.key_hash.empty() && api::Sha256Hex(id) == session.key_hash;
+}
+
+std::optional<api::json> NeopsSessions::FindLive(const std::string& id,
+                                                 const api::Principal& who) const {
+  if (id.empty()) return std::nullopt;
+  auto selector = api::ParseSelector(std::string(kFacadeLabel) + "=" + kFacadeValue);
+  if (!selector.ok()) return std::nullopt;
+  const std::string key_hash = api::Sha256Hex(id);
+  for (auto& s : store_.List(api::Kind::kSession, *selector).items) {
+    if (ViewOf(s).key_hash != key_hash || !IsLive(s)) continue;
+    // Another caller's session is as unknown as a wrong id: nothing tells them it exists.
+    if (!api::CheckMayActOnSession(who, s).ok()) return std::nullopt;
+    return std::move(s);
+  }
+  return std::nullopt;
+}
+
+void NeopsSessions::Touch(const NeopsSessionView& session) { actions_.Touch(session.name); }
+
+api::Result<NeopsSessionView> NeopsSessions::Contact(const std::string& id,
+                                                     const api::Principal& who) {
+  auto found = FindLive(id, who);
+  if (!found) return SessionNotFound();
+  auto touched = actions_.Touch(api::Name(*found));
+  if (!touched.ok()) {
+    if (touched.status().code() == api::Code::kNotFound ||
+        touched.status().code() == api::Code::kConflict)
+      return SessionNotFound();
+    return touched.status();
+  }
+  NeopsSessionView view = ViewOf(*touched);
+  view.id = id;
+  return view;
+}
+
+api::Result<NeopsSessionView> NeopsSessions::ActiveSession() const {
+  for (const auto& s : store_.List(api::Kind::kSession).items)
+    if (reconcilers::PhaseOf(s) == reconcilers::phase::kActive && !api::IsBeingDeleted(s))
+      return ViewOf(s);
+  return api::Status::NotFound("No active session");
+}
+
+api::Status NeopsSessions::End(const std::string& id, const api::Principal& who) {
+  auto found = FindLive(id, who);
+  if (!found) return SessionNotFound();
+  auto released = actions_.Release(api::Name(*found), who);
+  return released.status();
+}
+
+api::Status NeopsSessions::SetLab(const std::string& name, const std::string& lab) {
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    auto current = store_.Get(api::Kind::kSession, name);
+    if (!current.ok()) return current.status();
+    api::json updated = *current;
+    if (updated.value("/spec/lab"_json_pointer, std::string()) == lab) return api::Status::Ok();
+    if (lab.empty())
+      updated["spec"].erase("lab");
+    else
+      updated["spec"]["lab"] = lab;
+    auto written = store_.Update(api::Kind::kSession, std::move(updated));
+    if (written.ok()) {
+      actions_.ReconcileNow();
+      return api::Status::Ok();
+    }
+    if (written.status().code() != api::Code::kConflict) return written.status();
+  }
+  return api::Status::Conflict("session " + name + ": too many concurrent writes");
+}
+
+size_t NeopsSessions::QueueLength() const {
+  size_t n = 0;
+  for (const auto& s : store_.List(api::Kind::kSession).items)
+    if (IsLive(s) && reconcilers::PhaseOf(s) == reconcilers::phase::kWaiting) ++n;
+  return n;
+}
+
+size_t NeopsSessions::LiveSessions() const {
+  size_t n = 0;
+  for (const auto& s : store_.List(api::Kind::kSession).items)
+    if (IsLive(s)) ++n;
+  return n;
+}
+
+}  // namespace labctl::server

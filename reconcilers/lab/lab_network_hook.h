@@ -1,0 +1,20 @@
+// LabNetworkHook: what the LabReconciler does right after a node container (re)starts, from the
+// host inside the node's network namespace: interface names pinned by MAC (Docker orders them by
+// network name and ignores requested names), default gateway and static routes, NAT rules for a
+// gateway node, and the point-to-point links to peers that are already running (a peer that
+// starts later wires the link from its side; `docker restart` destroys both veth ends, so this
+// runs on every start), with their impairment. Every step is idempotent. With `baselines`, the
+// node's firewall/NAT state is snapshotted once all of it is applied (for `labctl lab reset`).
+#pragma once
+
+#include "drivers/docker/engine.h"
+#include "reconcilers/lab/lab_bringup.h"
+#include "reconcilers/lab/network_baselines.h"
+#include "store/store.h"
+
+namespace labctl::reconcilers {
+
+ContainerStartedHook MakeLabNetworkHook(store::Store& store, docker::DockerEngine& engine,
+                                        NetworkBaselines* baselines = nullptr);
+
+}  // namespace labctl::reconcilers

@@ -1,0 +1,83 @@
+#include "reconcilers/session/session_actions.h"
+
+#include <spdlog/spdlog.h>
+
+#include "api/session_ownership.h"
+#include "reconcilers/session/session_queue.h"
+#include "reconcilers/session/session_reconciler.h"
+
+namespace labctl::reconcilers {
+
+namespace {
+
+constexpr int kMaxAttempts = 20;
+
+}  // namespace
+
+SessionActions::SessionActions(store::Store& store, const api::Clock& clock,
+                               SessionReconciler* reconciler, runtime::EventRecorder* events)
+    : store_(store), clock_(clock), reconciler_(reconciler), events_(events) {}
+
+api::Result<api::json> SessionActions::Heartbeat(const std::string& name,
+                                                 const api::Principal& who) {
+  return WriteHeartbeat(name, &who);
+}
+
+api::Result<api::json> SessionActions::Touch(const std::string& name) {
+  return WriteHeartbeat(name, nullptr);
+}
+
+api::Result<api::json> SessionActions::WriteHeartbeat(const std::string& name,
+                                                      const api::Principal* who) {
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    auto current = store_.Get(api::Kind::kSession, name);
+    if (!current.ok()) return current.status();
+    if (who) LABCTL_RETURN_IF_ERROR(api::CheckMayActOnSession(*who, *current));
+    std::string ph = PhaseOf(*current);
+    if (IsFinishedPhase(ph))
+      return api::Status::Conflict("session " + name + " is " + ph + ", not Waiting or Active");
+    api::json updated = *current;
+    std::string stamp = api::FormatTime(clock_.Now());
+    if (updated["status"].value("lastHeartbeatTime", "") == stamp && updated == *current)
+      return updated;  // already fresh within this second: no write
+    updated["status"]["lastHeartbeatTime"] = stamp;
+    auto written = store_.UpdateStatus(api::Kind::kSession, std::move(updated));
+    if (written.ok() || written.status().code() != api::Code::kConflict) return written;
+  }
+  return api::Status::Conflict("session " + name + ": too many concurrent writes");
+}
+
+api::Result<api::json> SessionActions::Release(const std::string& name, const api::Principal& who) {
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    auto current = store_.Get(api::Kind::kSession, name);
+    if (!current.ok()) return current.status();
+    LABCTL_RETURN_IF_ERROR(api::CheckMayActOnSession(who, *current));
+    std::string ph = PhaseOf(*current);
+    if (IsFinishedPhase(ph)) return current;
+    api::json updated = *current;
+    bool active = ph == phase::kActive;
+    FinishSession(updated["status"], api::Generation(updated),
+                  active ? phase::kReleased : phase::kCancelled, "Released",
+                  active ? "released by " + (who.user.empty() ? std::string("client") : who.user)
+                         : "cancelled while waiting",
+                  clock_.Now());
+    auto written = store_.UpdateStatus(api::Kind::kSession, std::move(updated));
+    if (!written.ok() && written.status().code() == api::Code::kConflict) continue;
+    if (!written.ok()) return written;
+    spdlog::info("session released session={} user={}", name, who.user.empty() ? "-" : who.user);
+    ReconcileNow();  // promote the next waiter first: the event can wait, the waiter should not
+    if (events_) events_->Normal(*written, "Released", (*written)["status"].value("message", ""));
+    auto after = store_.Get(api::Kind::kSession, name);
+    return after.ok() ? after : written;
+  }
+  return api::Status::Conflict("session " + name + ": too many concurrent writes");
+}
+
+void SessionActions::ReconcileNow() {
+  if (!reconciler_) return;
+  auto result = reconciler_->Reconcile(SessionReconciler::kQueueKey);
+  if (!result.status.ok())
+    spdlog::warn("session queue reconcile after action failed: {}", result.status.ToString());
+}
+
+}  // namespace labctl::reconcilers

@@ -1,0 +1,53 @@
+// SessionActions: the imperative session verbs behind POST .../sessions/{name}/heartbeat and
+// .../release (and the Neops facade's contact and release).
+//
+// Each verb checks ownership (api/session_ownership.h: owner or group "admin", else Forbidden),
+// writes the Session's status
+// with a resourceVersion precondition (retrying Conflicts on a fresh read), and returns the
+// Session as written. Release reconciles the queue inline before it returns, so the next waiter
+// is already Active (and its watchers notified) when the release request is answered.
+// Thread-safe.
+#pragma once
+
+#include <string>
+
+#include "api/clock.h"
+#include "api/object.h"
+#include "api/principal.h"
+#include "api/status.h"
+#include "controller/runtime/event_recorder.h"
+#include "store/store.h"
+
+namespace labctl::reconcilers {
+
+class SessionReconciler;
+
+class SessionActions {
+ public:
+  // reconciler may be null (then release only writes status; the controller promotes later).
+  SessionActions(store::Store& store, const api::Clock& clock, SessionReconciler* reconciler,
+                 runtime::EventRecorder* events);
+  SessionActions(const SessionActions&) = delete;
+  SessionActions& operator=(const SessionActions&) = delete;
+
+  // Refreshes lastHeartbeatTime of a Waiting or Active Session. Conflict (409) if it finished.
+  api::Result<api::json> Heartbeat(const std::string& name, const api::Principal& who);
+  // Ends the Session: Active -> Released, Waiting -> Cancelled; a finished one is returned as is.
+  api::Result<api::json> Release(const std::string& name, const api::Principal& who);
+  // Heartbeat with no ownership check, for callers that authenticated the session themselves
+  // (the Neops facade, whose session id is the credential).
+  api::Result<api::json> Touch(const std::string& name);
+  // Reconciles the queue now (after a create or delete that should take effect at once).
+  void ReconcileNow();
+
+ private:
+  // who == nullptr: no ownership check (Touch).
+  api::Result<api::json> WriteHeartbeat(const std::string& name, const api::Principal* who);
+
+  store::Store& store_;
+  const api::Clock& clock_;
+  SessionReconciler* reconciler_;
+  runtime::EventRecorder* events_;
+};
+
+}  // namespace labctl::reconcilers

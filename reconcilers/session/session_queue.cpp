@@ -1,0 +1,390 @@
+#include "reconcilers/session/session_queue.h"
+
+#include <algorithm>
+#include <set>
+
+#include "api/session_ownership.h"
+#include "reconcilers/lab/lab_handover.h"
+
+namespace labctl::reconcilers {
+
+namespace {
+
+using api::TimePoint;
+using std::chrono::seconds;
+
+constexpr int64_t kDefaultHeartbeatTimeout = 300;
+constexpr int64_t kDefaultQueueTimeout = 600;
+constexpr int64_t kDefaultTtl = 3600;
+
+int64_t SpecInt(const json& session, const char* key, int64_t fallback) {
+  auto spec = session.find("spec");
+  if (spec == session.end() || !spec->is_object()) return fallback;
+  auto it = spec->find(key);
+  return it != spec->end() && it->is_number_integer() ? it->get<int64_t>() : fallback;
+}
+
+std::string SpecLab(const json& session) {
+  auto spec = session.find("spec");
+  if (spec == session.end() || !spec->is_object()) return "";
+  auto it = spec->find("lab");
+  return it != spec->end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+std::string StatusString(const json& status, const char* key) {
+  auto it = status.find(key);
+  return it != status.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+std::optional<TimePoint> StatusTime(const json& status, const char* key) {
+  TimePoint t;
+  if (!api::ParseTime(StatusString(status, key), &t)) return std::nullopt;
+  return t;
+}
+
+// When a finished Session is garbage-collected (finishedAt + ttlSecondsAfterFinished).
+std::optional<TimePoint> GarbageTime(const json& session, const json& status) {
+  auto finished = StatusTime(status, "finishedAt");
+  if (!finished) return std::nullopt;
+  return *finished + seconds(SpecInt(session, "ttlSecondsAfterFinished", kDefaultTtl));
+}
+
+TimePoint Latest(std::initializer_list<std::optional<TimePoint>> times) {
+  TimePoint best{};
+  for (const auto& t : times)
+    if (t && *t > best) best = *t;
+  return best;
+}
+
+// One Session being planned: its object and the status it will have.
+struct Entry {
+  const json* object;
+  json status;
+  std::string name;
+  uint64_t revision;
+  bool promoted = false;
+};
+
+class Planner {
+ public:
+  Planner(const std::map<std::string, json>& labs, const QueueConfig& config, TimePoint now)
+      : labs_(labs), config_(config), now_(now) {}
+
+  QueuePlan Plan(const std::vector<const json*>& sessions) {
+    for (const json* s : sessions) {
+      if (IsFinishedPhase(PhaseOf(*s)))
+        PlanFinished(*s);
+      else
+        entries_.push_back(Load(*s));
+    }
+    std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
+      return a.revision != b.revision ? a.revision < b.revision : a.name < b.name;
+    });
+    for (auto& e : entries_) ApplyTimeouts(e);
+    Promote();
+    AssignPositions();
+    for (auto& e : entries_) MirrorLab(e);
+    PlanLabHolds();
+    for (auto& e : entries_) PlanCleanup(e);
+    CollectUpdates();
+    return std::move(plan_);
+  }
+
+ private:
+  Entry Load(const json& s) {
+    Entry e{&s, s.value("status", json::object()), api::Name(s), QueuedRevision(s)};
+    if (!e.status.is_object()) e.status = json::object();
+    if (!e.status.contains("queuedRevision") && config_.created_at) {
+      if (auto created = config_.created_at(e.name)) e.revision = *created;
+    }
+    if (!e.status.contains("queuedRevision")) e.status["queuedRevision"] = e.revision;
+    if (!e.status.contains("phase")) e.status["phase"] = phase::kWaiting;
+    std::string owner = api::SessionOwner(s);
+    if (!owner.empty() && StatusString(e.status, "owner").empty()) e.status["owner"] = owner;
+    e.status["observedGeneration"] = api::Generation(s);
+    return e;
+  }
+
+  std::string Phase(const Entry& e) const { return StatusString(e.status, "phase"); }
+  int64_t Gen(const Entry& e) const { return api::Generation(*e.object); }
+
+  void Consider(TimePoint t) {
+    if (t > now_ && (!plan_.next_deadline || t < *plan_.next_deadline)) plan_.next_deadline = t;
+  }
+
+  void Event(const Entry& e, bool warning, const std::string& reason, const std::string& msg) {
+    json object = *e.object;
+    object["status"] = e.status;
+    plan_.events.push_back({std::move(object), warning, reason, msg});
+  }
+
+  void Finish(Entry& e, const std::string& ph, const std::string& reason, const std::string& msg,
+              bool warning) {
+    FinishSession(e.status, Gen(e), ph, reason, msg, now_);
+    Event(e, warning, reason, msg);
+  }
+
+  void ApplyTimeouts(Entry& e) {
+    std::string ph = Phase(e);
+    if (IsFinishedPhase(ph)) return;
+    if (api::IsBeingDeleted(*e.object)) {
+      if (ph == phase::kActive)
+        Finish(e, phase::kReleased, "Deleted", "session deleted while active", false);
+      else
+        Finish(e, phase::kCancelled, "Deleted", "session deleted while waiting", false);
+      return;
+    }
+    if (ph == phase::kActive) {
+      auto timeout =
+          seconds(SpecInt(*e.object, "heartbeatTimeoutSeconds", kDefaultHeartbeatTimeout));
+      TimePoint deadline = Latest({StatusTime(e.status, "lastHeartbeatTime"),
+                                   StatusTime(e.status, "activeSince"), config_.labd_start}) +
+                           timeout;
+      if (now_ >= deadline)
+        Finish(e, phase::kExpired, "HeartbeatTimeout",
+               "no heartbeat for " + std::to_string(timeout.count()) + "s", true);
+      else
+        Consider(deadline);
+      return;
+    }
+    auto since = StatusTime(e.status, "positionSince");
+    if (!since) return;  // new: its queue clock starts when it gets a position
+    auto timeout = seconds(SpecInt(*e.object, "queueTimeoutSeconds", kDefaultQueueTimeout));
+    TimePoint deadline =
+        Latest({since, StatusTime(e.status, "lastHeartbeatTime"), config_.labd_start}) + timeout;
+    if (now_ >= deadline)
+      Finish(e, phase::kExpired, "QueueTimeout",
+             "queue position unchanged for " + std::to_string(timeout.count()) + "s", true);
+  }
+
+  void Promote() {
+    int active = 0;
+    std::set<std::string> held;
+    for (const auto& e : entries_) {
+      if (Phase(e) != phase::kActive) continue;
+      ++active;
+      if (!SpecLab(*e.object).empty()) held.insert(SpecLab(*e.object));
+    }
+    for (auto& e : entries_) {
+      if (Phase(e) != phase::kWaiting) continue;
+      if (active >= config_.slots) break;
+      std::string lab = SpecLab(*e.object);
+      if (!lab.empty() && held.count(lab)) break;  // strict FIFO: the head blocks
+      Activate(e);
+      ++active;
+      if (!lab.empty()) held.insert(lab);
+    }
+  }
+
+  void Activate(Entry& e) {
+    std::string stamp = api::FormatTime(now_);
+    e.status["phase"] = phase::kActive;
+    e.status["position"] = 0;
+    e.status["activeSince"] = stamp;
+    e.status["lastHeartbeatTime"] = stamp;
+    e.status.erase("positionSince");
+    e.status.erase("reason");
+    api::SetCondition(e.status, {"Active", "True", "Promoted", "session holds a slot", Gen(e)},
+                      now_);
+    e.promoted = true;
+    if (!api::HasFinalizer(*e.object, kSessionFinalizer)) plan_.add_finalizer.push_back(e.name);
+    std::string lab = SpecLab(*e.object);
+    Event(e, false, "Promoted",
+          lab.empty() ? "session is active" : "session is active, holds lab " + lab);
+    auto timeout = seconds(SpecInt(*e.object, "heartbeatTimeoutSeconds", kDefaultHeartbeatTimeout));
+    Consider(now_ + timeout);
+  }
+
+  void AssignPositions() {
+    int64_t position = 0;
+    for (auto& e : entries_) {
+      if (Phase(e) != phase::kWaiting) continue;
+      ++position;
+      if (e.status.value("position", int64_t{-1}) != position ||
+          !e.status.contains("positionSince")) {
+        e.status["position"] = position;
+        e.status["positionSince"] = api::FormatTime(now_);
+      }
+      api::SetCondition(
+          e.status,
+          {"Active", "False", "Waiting", "queue position " + std::to_string(position), Gen(e)},
+          now_);
+      auto timeout = seconds(SpecInt(*e.object, "queueTimeoutSeconds", kDefaultQueueTimeout));
+      Consider(Latest({StatusTime(e.status, "positionSince"),
+                       StatusTime(e.status, "lastHeartbeatTime"), config_.labd_start}) +
+               timeout);
+    }
+  }
+
+  void MirrorLab(Entry& e) {
+    std::string lab = SpecLab(*e.object);
+    if (lab.empty() || Phase(e) != phase::kActive) return;
+    auto it = labs_.find(lab);
+    api::Condition c{"LabReady", "False", "LabNotFound", "lab " + lab + " does not exist", Gen(e)};
+    if (it != labs_.end()) {
+      const json* ready = api::FindCondition(it->second, "Ready");
+      c.status = ready ? ready->value("status", "Unknown") : "Unknown";
+      c.reason = ready ? ready->value("reason", "") : "Pending";
+      c.message = ready ? ready->value("message", "") : "lab " + lab + " is not ready yet";
+      if (c.reason.empty()) c.reason = c.status == "True" ? "Ready" : "NotReady";
+      // A warm lab handed over from another session is Ready for this one only once reset.
+      if (c.status == "True" && !LabPreparedFor(it->second, e.name)) {
+        c.status = "False";
+        c.reason = "Resetting";
+        c.message = "lab " + lab + " is being reset for this session";
+      }
+    }
+    api::SetCondition(e.status, c, now_);
+  }
+
+  // Every Lab's heldBy must name the Active Session that wants it, and nobody else.
+  void PlanLabHolds() {
+    std::map<std::string, std::string> wanted;
+    for (const auto& e : entries_)
+      if (Phase(e) == phase::kActive && !SpecLab(*e.object).empty())
+        wanted[SpecLab(*e.object)] = e.name;
+    for (const auto& [name, lab] : labs_) {
+      std::string current;
+      if (lab.contains("status") && lab["status"].is_object())
+        current = StatusString(lab["status"], "heldBy");
+      auto w = wanted.find(name);
+      std::string desired = w == wanted.end() ? "" : w->second;
+      if (current != desired) plan_.lab_holds.push_back({name, desired});
+    }
+    EvictWarmLabs(wanted);
+  }
+
+  // Warm = released, not held, still inside its keep-warm window. Oldest release goes first.
+  void EvictWarmLabs(const std::map<std::string, std::string>& wanted) {
+    std::vector<std::pair<TimePoint, std::string>> warm;
+    for (const auto& [name, lab] : labs_) {
+      if (wanted.count(name) || !lab.contains("status") || !lab["status"].is_object()) continue;
+      if (lab.value("/spec/runPolicy"_json_pointer, std::string()) == "Always") continue;
+      if (!StatusString(lab["status"], "heldBy").empty()) continue;
+      auto released = StatusTime(lab["status"], "releasedAt");
+      int64_t idle = lab.value("/spec/idleTimeoutSeconds"_json_pointer, int64_t{0});
+      if (!released || idle <= 0 || now_ >= *released + seconds(idle)) continue;
+      warm.emplace_back(*released, name);
+    }
+    std::sort(warm.begin(), warm.end());
+    size_t in_use = wanted.size() + warm.size();
+    for (const auto& [released, name] : warm) {
+      if (in_use <= static_cast<size_t>(config_.slots)) break;
+      plan_.evict_warm.push_back(name);
+      --in_use;
+    }
+  }
+
+  // A finished Session takes no part in the queue: only its finalizer and its garbage collection
+  // are due. Its status is left exactly as it is (and not copied: most Sessions are finished).
+  void PlanFinished(const json& s) {
+    static const json kNoStatus = json::object();
+    auto st = s.find("status");
+    PlanCleanup(s, st != s.end() && st->is_object() ? *st : kNoStatus, api::Name(s));
+  }
+
+  void PlanCleanup(const Entry& e) { PlanCleanup(*e.object, e.status, e.name); }
+
+  void PlanCleanup(const json& object, const json& status, const std::string& name) {
+    std::string ph = StatusString(status, "phase");
+    bool deleting = api::IsBeingDeleted(object);
+    if ((IsFinishedPhase(ph) || deleting) && api::HasFinalizer(object, kSessionFinalizer))
+      plan_.remove_finalizer.push_back(name);
+    if (!IsFinishedPhase(ph) || deleting) return;
+    auto gc = GarbageTime(object, status);
+    if (!gc) return;
+    if (now_ >= *gc)
+      plan_.garbage.push_back(name);
+    else
+      Consider(*gc);
+  }
+
+  void CollectUpdates() {
+    std::vector<json> rest;
+    static const json kNoStatus = json::object();
+    for (const auto& e : entries_) {
+      auto st = e.object->find("status");
+      if ((st != e.object->end() ? *st : kNoStatus) == e.status) continue;
+      json updated = *e.object;
+      updated["status"] = e.status;
+      if (e.promoted) ++plan_.promotions;
+      (e.promoted ? plan_.status_updates : rest).push_back(std::move(updated));
+    }
+    for (auto& r : rest) plan_.status_updates.push_back(std::move(r));
+  }
+
+  const std::map<std::string, json>& labs_;
+  QueueConfig config_;
+  TimePoint now_;
+  std::vector<Entry> entries_;
+  QueuePlan plan_;
+};
+
+}  // namespace
+
+std::optional<api::TimePoint> IdleUntil(const json& session) {
+  auto st = session.find("status");
+  if (st == session.end() || !st->is_object()) return std::nullopt;
+  if (!IsFinishedPhase(StatusString(*st, "phase")) || api::IsBeingDeleted(session) ||
+      api::HasFinalizer(session, kSessionFinalizer))
+    return std::nullopt;
+  return GarbageTime(session, *st);
+}
+
+bool IsFinishedPhase(const std::string& p) {
+  return p == phase::kReleased || p == phase::kExpired || p == phase::kCancelled ||
+         p == phase::kFailed;
+}
+
+std::string PhaseOf(const json& session) {
+  auto st = session.find("status");
+  if (st == session.end() || !st->is_object()) return phase::kWaiting;
+  std::string p = StatusString(*st, "phase");
+  return p.empty() ? phase::kWaiting : p;
+}
+
+void FinishSession(json& status, int64_t generation, const std::string& ph,
+                   const std::string& reason, const std::string& message, api::TimePoint now) {
+  status["phase"] = ph;
+  status["reason"] = reason;
+  status["message"] = message;
+  status["finishedAt"] = api::FormatTime(now);
+  status["position"] = 0;
+  status.erase("positionSince");
+  api::SetCondition(status, {"Active", "False", reason, message, generation}, now);
+  if (api::FindCondition(json{{"status", status}}, "LabReady"))
+    api::SetCondition(status, {"LabReady", "False", reason, "lab released", generation}, now);
+}
+
+uint64_t QueuedRevision(const json& session) {
+  auto st = session.find("status");
+  if (st != session.end() && st->is_object()) {
+    auto q = st->find("queuedRevision");
+    if (q != st->end() && q->is_number_unsigned()) return q->get<uint64_t>();
+    if (q != st->end() && q->is_number_integer()) return static_cast<uint64_t>(q->get<int64_t>());
+  }
+  try {
+    return std::stoull(api::ResourceVersion(session));
+  } catch (...) {
+    return UINT64_MAX;
+  }
+}
+
+QueuePlan PlanQueue(const std::vector<json>& sessions, const std::map<std::string, json>& labs,
+                    const QueueConfig& config, api::TimePoint now) {
+  std::vector<const json*> pointers;
+  pointers.reserve(sessions.size());
+  for (const auto& s : sessions) pointers.push_back(&s);
+  return Planner(labs, config, now).Plan(pointers);
+}
+
+QueuePlan PlanQueue(const std::vector<std::shared_ptr<const json>>& sessions,
+                    const std::map<std::string, json>& labs, const QueueConfig& config,
+                    api::TimePoint now) {
+  std::vector<const json*> pointers;
+  pointers.reserve(sessions.size());
+  for (const auto& s : sessions) pointers.push_back(s.get());
+  return Planner(labs, config, now).Plan(pointers);
+}
+
+}  // namespace labctl::reconcilers

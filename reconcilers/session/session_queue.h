@@ -1,0 +1,106 @@
+// SessionQueue: the pure decision logic of the session queue (no I/O, no store).
+//
+// Given every Session, every Lab, the number of slots, labd's start time and "now", PlanQueue
+// computes the next status of every Session (phase, position, conditions, deadlines), which Labs
+// must be marked held or released, which finished Sessions are due for garbage collection and
+// which deleted Sessions may drop their finalizer. The SessionReconciler applies the plan; tests
+// drive this module with a fake "now" and plain JSON.
+//
+// Queue order is the store's creation order: status.queuedRevision, stamped on first sight from
+// the revision of the Session's ADDED change (QueueConfig::created_at), or from its
+// resourceVersion when that is unknown (created just before a labd crash). Strict FIFO: the oldest
+// Waiting Session blocks everyone behind it until it can be promoted. An Active Session's
+// LabReady mirrors its Lab's Ready once the Lab was prepared for it (lab_handover.h): a warm Lab
+// handed over from another Session shows reason Resetting until the LabReconciler reset it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/clock.h"
+#include "api/object.h"
+
+namespace labctl::reconcilers {
+
+using api::json;
+
+// Kept on a Session while it is Active, so that deleting it releases its Lab before it goes.
+inline constexpr char kSessionFinalizer[] = "labctl.dev/session";
+
+namespace phase {
+inline constexpr char kWaiting[] = "Waiting";
+inline constexpr char kActive[] = "Active";
+inline constexpr char kReleased[] = "Released";
+inline constexpr char kExpired[] = "Expired";
+inline constexpr char kCancelled[] = "Cancelled";
+inline constexpr char kFailed[] = "Failed";
+}  // namespace phase
+
+bool IsFinishedPhase(const std::string& phase);
+// status.phase, "Waiting" for a Session no reconciler has seen yet.
+std::string PhaseOf(const json& session);
+
+// Marks a Session finished: phase, reason, message, finishedAt, conditions. Used by the planner
+// and by SessionActions (release).
+void FinishSession(json& status, int64_t generation, const std::string& phase,
+                   const std::string& reason, const std::string& message, api::TimePoint now);
+
+struct QueueConfig {
+  int slots = 1;
+  api::TimePoint labd_start{};  // no Session times out before a full timeout after this
+  // Creation revision of a Session not yet stamped (SessionCreationOrder); may be empty.
+  std::function<std::optional<uint64_t>(const std::string& name)> created_at;
+};
+
+struct QueueEvent {
+  json object;  // the Session (or Lab) the event is about
+  bool warning = false;
+  std::string reason;
+  std::string message;
+};
+
+struct LabHold {
+  std::string lab;
+  std::string holder;  // session name; empty = release
+};
+
+struct QueuePlan {
+  // Sessions whose status changes, full objects with the new status; promotions come first so
+  // that the hand-over is written before position bookkeeping.
+  std::vector<json> status_updates;
+  size_t promotions = 0;  // the first `promotions` status_updates promote a Session
+  std::vector<std::string> add_finalizer;     // newly Active sessions
+  std::vector<std::string> remove_finalizer;  // finished or being deleted (after status writes)
+  std::vector<std::string> garbage;           // finished longer than ttlSecondsAfterFinished
+  std::vector<LabHold> lab_holds;             // Lab status.heldBy changes
+  // Released Labs still kept warm (idleTimeoutSeconds) that must go down now because the held
+  // Labs need their slots: the reconciler ends their keep-warm window.
+  std::vector<std::string> evict_warm;
+  std::vector<QueueEvent> events;
+  std::optional<api::TimePoint> next_deadline;  // nearest timer; nullopt: none
+};
+
+// When a finished Session needs nothing from PlanQueue until it is garbage-collected (no
+// finalizer, not being deleted): that time; nullopt when it must be planned. The reconciler
+// leaves such Sessions out of planning until then.
+std::optional<api::TimePoint> IdleUntil(const json& session);
+
+// sessions: every Session; labs: every Lab by name. Finished Sessions (most of them on a busy
+// host, kept for ttlSecondsAfterFinished) cost only their clean-up check: their status is never
+// rewritten.
+QueuePlan PlanQueue(const std::vector<json>& sessions, const std::map<std::string, json>& labs,
+                    const QueueConfig& config, api::TimePoint now);
+// The same over shared objects (Store::ListShared), so labd plans without copying every Session.
+QueuePlan PlanQueue(const std::vector<std::shared_ptr<const json>>& sessions,
+                    const std::map<std::string, json>& labs, const QueueConfig& config,
+                    api::TimePoint now);
+
+// Queue order key of a Session (see header comment).
+uint64_t QueuedRevision(const json& session);
+
+}  // namespace labctl::reconcilers

@@ -1,0 +1,104 @@
+// Parameters of the lab actions (logs, inspect, exec) over real HTTP with the FakeEngine: bad
+// node names, numbers and types are 400s naming the parameter, never a 500 and never a request
+// to the engine; output that is not UTF-8 still answers as JSON.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <filesystem>
+
+#include "controller/server/api_server.h"
+#include "drivers/docker/naming.h"
+#include "reconcilers/lab/lab_actions.h"
+#include "tests/support/fake_docker/fake_engine.h"
+#include "tests/support/labd_process.h"
+
+namespace labctl {
+namespace {
+
+using api::json;
+
+constexpr char kLabPath[] = "/apis/labctl.dev/v1alpha1/labs/lab1";
+
+class LabActionParamsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store::Options options;
+    options.data_dir = data_dir_ = testing::MakeTempDir("lab-action-params");
+    auto opened = store::Store::Open(options);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(opened.value());
+    json lab = {{"apiVersion", api::kApiVersion},
+                {"kind", "Lab"},
+                {"metadata", {{"name", "lab1"}}},
+                {"spec", json::object()}};
+    auto created = store_->Create(api::Kind::kLab, lab);
+    ASSERT_TRUE(created.ok());
+    docker::ContainerSpec c;
+    c.name = docker::ContainerName("lab1", "n");
+    c.image = "labbox:latest";
+    c.labels = {{docker::kLabelUid, api::Uid(*created)}};
+    auto id = engine_.CreateContainer(c);
+    ASSERT_TRUE(id.ok() && engine_.StartContainer(*id).ok());
+    actions_ = std::make_unique<reconcilers::DockerLabActions>(*store_, engine_);
+    server::ServerOptions server_options;
+    server_options.port = 0;
+    server_ = std::make_unique<server::ApiServer>(*store_, server_options);
+    server_->SetLabActions(actions_.get());
+    ASSERT_TRUE(server_->Start().ok());
+    server_->SetReady(true);
+  }
+  void TearDown() override {
+    if (server_) server_->Stop();
+    server_.reset();
+    actions_.reset();
+    store_.reset();
+    std::filesystem::remove_all(data_dir_);
+  }
+
+  // Expects a 400 Status whose message contains `part`.
+  void Expect400(const httplib::Result& r, const std::string& part) {
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << r->body;
+    json body = json::parse(r->body, nullptr, false);
+    EXPECT_NE(body.value("message", "").find(part), std::string::npos) << r->body;
+  }
+  httplib::Client Client() { return httplib::Client("127.0.0.1", server_->port()); }
+  httplib::Result Exec(const std::string& body) {
+    return Client().Post(std::string(kLabPath) + "/exec", body, "application/json");
+  }
+
+  std::string data_dir_;
+  docker::FakeEngine engine_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<reconcilers::DockerLabActions> actions_;
+  std::unique_ptr<server::ApiServer> server_;
+};
+
+TEST_F(LabActionParamsTest, NodeNamesThatAreNotNodeNamesAre400) {
+  const std::string logs = std::string(kLabPath) + "/logs?node=";
+  Expect400(Client().Get(logs + "..%2Fx"), "is not a node name");
+  Expect400(Client().Get(logs + "n%3Fall%3D1"), "is not a node name");
+  Expect400(Client().Get(std::string(kLabPath) + "/inspect?node=%FF"), "is not a node name");
+  Expect400(Exec(R"({"node": 5, "command": ["true"]})"), "node must be a string");
+  Expect400(Client().Get(logs + "n&tailLines=abc"), "tailLines");
+}
+
+TEST_F(LabActionParamsTest, ExecTimeoutBeyondTenYearsIs400) {
+  // get<int>() made 4294967297 a one-second timeout.
+  Expect400(Exec(R"({"node": "n", "command": ["true"], "timeoutSeconds": 4294967297})"),
+            "timeoutSeconds must be an integer from 0 to 315360000");
+  Expect400(Exec(R"({"node": "n", "command": ["true"], "timeoutSeconds": -1})"), "timeoutSeconds");
+}
+
+TEST_F(LabActionParamsTest, OutputThatIsNotUtf8StillAnswersJson) {
+  engine_.SetExecHandler([](const std::string&, const std::vector<std::string>&) {
+    return docker::ExecResult{0, "bin\xff\xfe", ""};
+  });
+  auto r = Exec(R"({"node": "n", "command": ["cat", "/bin/true"]})");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(json::parse(r->body)["stdout"], "bin\xef\xbf\xbd\xef\xbf\xbd");
+}
+
+}  // namespace
+}  // namespace labctl
