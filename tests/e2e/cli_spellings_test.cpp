@@ -1,7 +1,8 @@
 // Every command-line spelling docs/cli.md shows (and kubectl users type) reaches labctl's
 // commands the same way: short and long flags, -o yaml / -oyaml / -o=yaml / --output=yaml,
 // -f - (stdin), flags after positional arguments, repeated flags, --flag=true|false, global
-// --server/--token anywhere before "--", and "--" passing the rest to the command untouched.
+// --server/--token anywhere before "--", and "--" passing the rest to the command untouched;
+// and every flag of every command in each spelling it takes.
 #include <gmock/gmock.h>
 
 #include "e2e/e2e_util.h"
@@ -108,6 +109,93 @@ TEST_F(CliSpellingsTest, HelpIsGeneratedFromTheFlags) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   for (const char* flag : {"--output", "-o", "--selector", "-l", "--watch", "--help"})
     EXPECT_THAT(r.out, HasSubstr(flag));
+}
+
+// Every flag of every command in every spelling it takes reaches the command's parser: each
+// spelling followed by --help must parse (exit 0, the help names the flag). No server is needed:
+// a command parses its whole command line before it contacts one.
+struct FlagCase {
+  std::vector<std::string> command;
+  std::string name;
+  char short_name;     // 0: long only
+  std::string sample;  // "": a boolean flag
+};
+
+std::vector<std::vector<std::string>> Spellings(const FlagCase& c) {
+  const std::string l = "--" + c.name;
+  if (c.sample.empty()) {
+    std::vector<std::vector<std::string>> s = {{l}, {l + "=true"}, {l + "=false"}};
+    if (c.short_name) s.push_back({std::string("-") + c.short_name});
+    return s;
+  }
+  std::vector<std::vector<std::string>> s = {{l, c.sample}, {l + "=" + c.sample}};
+  if (c.short_name) {
+    const std::string sh = std::string("-") + c.short_name;
+    s.insert(s.end(), {{sh, c.sample}, {sh + c.sample}, {sh + "=" + c.sample}});
+  }
+  return s;
+}
+
+TEST(CliSpellings, EveryFlagOfEveryCommandInEverySpelling) {
+  const std::vector<FlagCase> cases = {
+      {{"apply"}, "filename", 'f', "m.yaml"},
+      {{"delete"}, "filename", 'f', "m.yaml"},
+      {{"delete"}, "wait", 0, ""},
+      {{"delete"}, "timeout", 0, "1h30m"},
+      {{"delete"}, "ignore-not-found", 0, ""},
+      {{"diff"}, "filename", 'f', "m.yaml"},
+      {{"exec"}, "timeout", 0, "5"},
+      {{"exec"}, "stdin", 'i', ""},
+      {{"get"}, "output", 'o', "yaml"},
+      {{"get"}, "selector", 'l', "a=b"},
+      {{"get"}, "watch", 'w', ""},
+      {{"get"}, "watch-only", 0, ""},
+      {{"graph"}, "filename", 'f', "m.yaml"},
+      {{"graph"}, "format", 0, "dot"},
+      {{"lab"}, "node", 0, "n1"},
+      {{"lab"}, "dir", 'd', "out"},
+      {{"logs"}, "follow", 'f', ""},
+      {{"logs"}, "tail", 0, "10"},
+      {{"capture"}, "iface", 'i', "eth0"},
+      {{"capture"}, "filter", 'f', "icmp"},
+      {{"capture"}, "duration", 0, "5"},
+      {{"capture"}, "count", 'c', "3"},
+      {{"capture"}, "write", 'w', "out.pcap"},
+      {{"session", "run"}, "lab", 0, "l1"},
+      {{"session", "run"}, "holder", 0, "me"},
+      {{"session", "run"}, "heartbeat", 0, "10s"},
+      {{"session", "run"}, "timeout", 0, "1m"},
+      {{"session", "acquire"}, "lab", 0, "l1"},
+      {{"session", "acquire"}, "holder", 0, "me"},
+      {{"session", "acquire"}, "timeout", 0, "1m"},
+      {{"version"}, "client", 0, ""},
+      {{"version"}, "output", 'o', "json"},
+      {{"wait"}, "for", 0, "delete"},
+      {{"wait"}, "timeout", 0, "30s"},
+  };
+  const std::string nowhere = "http://127.0.0.1:1";
+  for (const FlagCase& c : cases) {
+    for (const std::vector<std::string>& spelling : Spellings(c)) {
+      std::vector<std::string> args = c.command;
+      args.insert(args.end(), spelling.begin(), spelling.end());
+      args.push_back("--help");
+      auto r = testing::RunLabctl(nowhere, args);
+      EXPECT_EQ(r.exit_code, 0) << ::testing::PrintToString(args) << r.err;
+      EXPECT_THAT(r.out, HasSubstr("--" + c.name)) << ::testing::PrintToString(args);
+    }
+    std::vector<std::string> typo = c.command;
+    typo.insert(typo.end(), {"--" + c.name + "-typo", "--help"});
+    EXPECT_EQ(testing::RunLabctl(nowhere, typo).exit_code, 2) << ::testing::PrintToString(typo);
+  }
+  // The global flags, before and after the command, in both spellings.
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--server", nowhere, "version", "--client"},
+        {"--server=" + nowhere, "version", "--client"},
+        {"version", "--client", "--token", "t"},
+        {"version", "--token=t", "--client"}}) {
+    auto r = testing::RunLabctl("http://127.0.0.1:2", args);
+    EXPECT_EQ(r.exit_code, 0) << ::testing::PrintToString(args) << r.err;
+  }
 }
 
 }  // namespace
