@@ -1,39 +1,24 @@
-// Clock: the one seam for time. The store stamps objects, reconcilers compute timeouts, and the
-// controller runtime's work queue and resync schedule their delays through it, so tests drive
-// timeouts, back-off and resyncs with a FakeClock instead of sleeping.
-//
-// Now() is wall time, for timestamps people read; Steady() is monotonic, for delays and deadlines
-// (a wall-clock step never moves it). A thread that sleeps until a Steady() deadline sleeps by the
-// real clock and registers a ClockWaker, so a FakeClock that jumps past the deadline wakes it.
+// Clock: the one seam for time. Reconcilers, the store and the work queue read time through it,
+// so tests drive timeouts and back-off with a FakeClock and no sleeps.
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <functional>
-#include <map>
 #include <mutex>
 #include <string>
 
 namespace labctl::api {
 
 using TimePoint = std::chrono::system_clock::time_point;
-using SteadyTime = std::chrono::steady_clock::time_point;
 
 class Clock {
  public:
   virtual ~Clock() = default;
   virtual TimePoint Now() const = 0;
-  virtual SteadyTime Steady() const = 0;
-  // Calls `wake` after every jump of this clock until Unsubscribe(id); the real clocks never
-  // jump. `wake` runs on the thread that moved the clock and must not (un)subscribe.
-  virtual int Subscribe(std::function<void()> wake) const { return 0; }
-  virtual void Unsubscribe(int id) const {}
 };
 
 class SystemClock : public Clock {
  public:
   TimePoint Now() const override { return std::chrono::system_clock::now(); }
-  SteadyTime Steady() const override { return std::chrono::steady_clock::now(); }
   static SystemClock& Instance() {
     static SystemClock c;
     return c;
@@ -49,69 +34,19 @@ class FakeClock : public Clock {
     std::lock_guard<std::mutex> l(mu_);
     return now_;
   }
-  SteadyTime Steady() const override {
-    std::lock_guard<std::mutex> l(mu_);
-    return steady_;
-  }
-  // Moves wall and monotonic time forward by `d` and wakes every subscriber.
   void Advance(std::chrono::milliseconds d) {
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      now_ += d;
-      steady_ += d;
-    }
-    std::lock_guard<std::mutex> l(wake_mu_);
-    for (auto& [id, wake] : wakers_) wake();
+    std::lock_guard<std::mutex> l(mu_);
+    now_ += d;
   }
-  // Sets wall time only, as a wall-clock step does: delays and deadlines do not move.
   void Set(TimePoint t) {
     std::lock_guard<std::mutex> l(mu_);
     now_ = t;
-  }
-  int Subscribe(std::function<void()> wake) const override {
-    std::lock_guard<std::mutex> l(wake_mu_);
-    wakers_.emplace(++last_id_, std::move(wake));
-    return last_id_;
-  }
-  void Unsubscribe(int id) const override {
-    std::lock_guard<std::mutex> l(wake_mu_);
-    wakers_.erase(id);
   }
 
  private:
   mutable std::mutex mu_;
   TimePoint now_;
-  SteadyTime steady_{std::chrono::hours(1)};
-  mutable std::mutex wake_mu_;  // held while waking: Unsubscribe waits for a wake under way
-  mutable std::map<int, std::function<void()>> wakers_;
-  mutable int last_id_ = 0;
 };
-
-// For the lifetime of this object, a jump of `clock` notifies `cv` with `mu` held, so a thread
-// waiting on `cv` under `mu` for a Steady() deadline cannot miss it.
-class ClockWaker {
- public:
-  ClockWaker(const Clock& clock, std::mutex& mu, std::condition_variable& cv)
-      : clock_(clock), id_(clock.Subscribe([&mu, &cv] {
-          std::lock_guard<std::mutex> l(mu);
-          cv.notify_all();
-        })) {}
-  ~ClockWaker() { clock_.Unsubscribe(id_); }
-  ClockWaker(const ClockWaker&) = delete;
-  ClockWaker& operator=(const ClockWaker&) = delete;
-
- private:
-  const Clock& clock_;
-  const int id_;
-};
-
-// Waits on `cv` (its mutex held by `lock`) until notified or until clock.Steady() reaches
-// `deadline` (by the real clock's pace; a ClockWaker covers jumps). May wake spuriously.
-inline void WaitUntil(const Clock& clock, std::condition_variable& cv,
-                      std::unique_lock<std::mutex>& lock, SteadyTime deadline) {
-  auto left = deadline - clock.Steady();
-  if (left > SteadyTime::duration::zero()) cv.wait_for(lock, left);
-}
 
 // RFC 3339 UTC with second precision ("2026-11-25T18:05:00Z"), as Kubernetes writes timestamps.
 std::string FormatTime(TimePoint t);

@@ -23,7 +23,7 @@ struct Controller::Impl {
         kind(k),
         reconciler(r),
         options(std::move(o)),
-        clock(options.clock ? *options.clock : api::SystemClock::Instance()),
+        clock(options.clock ? *options.clock : api::SystemSteadyClock::Instance()),
         queue(options.backoff_base, options.backoff_max, clock) {}
 
   void RunWorker();
@@ -34,7 +34,7 @@ struct Controller::Impl {
   const api::Kind kind;
   Reconciler& reconciler;
   const ControllerOptions options;
-  const api::Clock& clock;
+  const api::SteadyClock& clock;
   WorkQueue queue;
   std::vector<std::pair<api::Kind, Mapper>> secondary;
   Mapper primary;  // empty: keys are object names

@@ -13,7 +13,7 @@ std::chrono::milliseconds Backoff(int failures, std::chrono::milliseconds base,
 }
 
 WorkQueue::WorkQueue(std::chrono::milliseconds backoff_base, std::chrono::milliseconds backoff_max,
-                     const api::Clock& clock)
+                     const api::SteadyClock& clock)
     : backoff_base_(backoff_base), backoff_max_(backoff_max), clock_(clock) {}
 
 void WorkQueue::Add(const std::string& key) {

@@ -7,7 +7,7 @@
 // key is already scheduled; AddRateLimited waits Backoff(failures) where failures counts
 // consecutive AddRateLimited calls for the key since its last Forget. ShutDown wakes every Get
 // caller, which then returns false; adds after ShutDown are ignored. Delays are read on the
-// injected clock's Steady() time (a FakeClock in tests: Advance makes delayed keys due).
+// injected clock's Steady() time (a FakeSteadyClock in tests: Advance makes delayed keys due).
 // Thread-safe.
 #pragma once
 
@@ -21,7 +21,7 @@
 #include <unordered_set>
 #include <utility>
 
-#include "api/clock.h"
+#include "api/steady_clock.h"
 
 namespace labctl::runtime {
 
@@ -30,7 +30,7 @@ class WorkQueue {
   using SteadyTime = api::SteadyTime;
 
   WorkQueue(std::chrono::milliseconds backoff_base, std::chrono::milliseconds backoff_max,
-            const api::Clock& clock = api::SystemClock::Instance());
+            const api::SteadyClock& clock = api::SystemSteadyClock::Instance());
   WorkQueue(const WorkQueue&) = delete;
   WorkQueue& operator=(const WorkQueue&) = delete;
 
@@ -59,7 +59,7 @@ class WorkQueue {
 
   const std::chrono::milliseconds backoff_base_;
   const std::chrono::milliseconds backoff_max_;
-  const api::Clock& clock_;
+  const api::SteadyClock& clock_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

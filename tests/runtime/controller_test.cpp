@@ -8,7 +8,7 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "api/clock.h"
+#include "api/steady_clock.h"
 #include "runtime_test_util.h"
 #include "tests/support/poll.h"
 #include "tests/support/temp_store.h"
@@ -70,7 +70,7 @@ class ControllerTest : public ::testing::Test {
     });
   }
 
-  api::FakeClock clock_;
+  api::FakeSteadyClock clock_;
   testing::TempStore store_;
 };
 

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "api/clock.h"
+#include "api/steady_clock.h"
 #include "controller/runtime/controller.h"
 #include "tests/support/poll.h"
 
@@ -146,7 +146,7 @@ TEST(WorkQueueTest, KeyNeverRunsOnTwoWorkersAtOnce) {
 }
 
 TEST(WorkQueueTest, AddAfterHandsOutInDeadlineOrder) {
-  api::FakeClock clock;
+  api::FakeSteadyClock clock;
   WorkQueue q(milliseconds(1000), milliseconds(300'000), clock);
   q.AddAfter("late", milliseconds(300));
   q.AddAfter("early", milliseconds(30));
@@ -163,7 +163,7 @@ TEST(WorkQueueTest, AddAfterHandsOutInDeadlineOrder) {
 
 // A Get already waiting for a delayed key wakes when the clock jumps past its deadline.
 TEST(WorkQueueTest, WaitingGetWakesWhenTheClockReachesTheDeadline) {
-  api::FakeClock clock;
+  api::FakeSteadyClock clock;
   WorkQueue q(milliseconds(1000), milliseconds(300'000), clock);
   q.AddAfter("a", std::chrono::hours(1));
   auto got = std::async(std::launch::async, [&q] {
@@ -178,7 +178,7 @@ TEST(WorkQueueTest, WaitingGetWakesWhenTheClockReachesTheDeadline) {
 
 // Delays run on monotonic time: a wall-clock step neither delays nor hurries a scheduled key.
 TEST(WorkQueueTest, WallClockStepsDoNotMoveDeadlines) {
-  api::FakeClock clock;
+  api::FakeSteadyClock clock;
   WorkQueue q(milliseconds(1000), milliseconds(300'000), clock);
   q.AddAfter("a", seconds(10));
   clock.Set(clock.Now() + std::chrono::hours(24));
@@ -188,7 +188,7 @@ TEST(WorkQueueTest, WallClockStepsDoNotMoveDeadlines) {
 }
 
 TEST(WorkQueueTest, AddAfterKeepsTheEarliestDeadline) {
-  api::FakeClock clock;
+  api::FakeSteadyClock clock;
   WorkQueue q(milliseconds(1000), milliseconds(300'000), clock);
   q.AddAfter("a", std::chrono::hours(1));
   q.AddAfter("a", milliseconds(10));  // earlier: replaces
@@ -220,7 +220,7 @@ TEST(WorkQueueTest, BackoffDoublesFromOneSecondToFiveMinutes) {
 }
 
 TEST(WorkQueueTest, AddRateLimitedCountsFailuresAndForgetResets) {
-  api::FakeClock clock;
+  api::FakeSteadyClock clock;
   WorkQueue q(milliseconds(1000), milliseconds(300'000), clock);
   EXPECT_EQ(q.AddRateLimited("a"), seconds(1));
   EXPECT_EQ(q.AddRateLimited("a"), seconds(2));
@@ -236,7 +236,7 @@ TEST(WorkQueueTest, AddRateLimitedCountsFailuresAndForgetResets) {
 }
 
 TEST(WorkQueueTest, RateLimitedKeyIsHandedOutAfterItsBackoff) {
-  api::FakeClock clock;
+  api::FakeSteadyClock clock;
   WorkQueue q(milliseconds(10), milliseconds(1000), clock);
   EXPECT_EQ(q.AddRateLimited("a"), milliseconds(10));
   EXPECT_EQ(DueCount(q), 0u);
