@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "api/steady_clock.h"
 #include "api/object.h"
+#include "api/steady_clock.h"
 #include "controller/runtime/reconciler.h"
 #include "store/store.h"
 
