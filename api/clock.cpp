@@ -23,6 +23,8 @@ bool ParseTime(const std::string& s, TimePoint* out) {
     return false;
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
     return false;
+  // A TimePoint counts nanoseconds in 64 bits: years past 2261 would overflow it.
+  if (year < 1678 || year > 2261) return false;
   size_t pos = 19;
   if (pos < s.size() && s[pos] == '.') {
     ++pos;

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <string>
 
+#include "api/input_limits.h"
+
 namespace labctl::api {
 
 namespace {
@@ -49,6 +51,8 @@ api::Result<std::chrono::milliseconds> ParseDuration(std::string_view text) {
     int64_t unit = UnitMillis(text.substr(unit_start, i - unit_start));
     if (unit == 0) return BadDuration(text);
     total += number * static_cast<double>(unit);
+    // Also keeps the conversion to int64 below defined.
+    if (total > static_cast<double>(api::kMaxDurationSeconds) * 1000) return BadDuration(text);
   }
   return std::chrono::milliseconds(static_cast<int64_t>(total));
 }

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "api/lab_spec.h"
 #include "api/lab_validation.h"
 #include "api/node_field_validation.h"
 
@@ -71,7 +72,7 @@ void ValidateInterfaces(const json& node, const std::string& path, const LabInde
     std::string ipath = At(ifaces_path, i);
     if (!ExpectObject(iface, ipath, errs)) continue;
     RejectUnknownFields(iface, ipath, {"network", "ipv4", "ipv6", "ifname", "impairment"}, errs);
-    std::string ifname = "eth" + std::to_string(i);
+    std::string ifname = DefaultIfname(i);
     if (const json* p = Find(iface, "ifname")) {
       if (ExpectString(*p, Child(ipath, "ifname"), errs)) {
         ifname = p->get<std::string>();

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "api/input_limits.h"
+#include "api/lab_spec.h"
 
 namespace labctl::api {
 
@@ -56,7 +57,7 @@ void ValidateLabSpec(const json& spec, FieldErrors& errs) {
                        "nodes", "links", "netlab"},
                       errs);
   LabIndex index;
-  index.provider = "docker";
+  index.provider = kDefaultProvider;
   if (const json* p = Find(spec, "provider")) {
     ValidateEnum(*p, "spec.provider", {"docker", "netlab"}, errs);
     if (p->is_string()) index.provider = p->get<std::string>();
@@ -157,8 +158,7 @@ std::vector<std::string> InterfaceNames(const json& node) {
   if (!ifaces || !ifaces->is_array()) return names;
   for (size_t i = 0; i < ifaces->size(); ++i) {
     const json* ifname = Find((*ifaces)[i], "ifname");
-    names.push_back(ifname && ifname->is_string() ? ifname->get<std::string>()
-                                                  : "eth" + std::to_string(i));
+    names.push_back(ifname && ifname->is_string() ? ifname->get<std::string>() : DefaultIfname(i));
   }
   return names;
 }

@@ -209,6 +209,20 @@ void AddLabActions(json& paths, const std::string& base) {
       WithErrors({{"200", Response("per-node result", {{"type", "object"}})}},
                  {"401", "403", "404"}));
   paths[base + "/reset"] = {{"parameters", json::array({NameParam()})}, {"post", reset}};
+
+  json graph =
+      Action("The lab's topology drawn from its spec: SVG laid out by Graphviz, DOT or Mermaid",
+             "graphLab", "Lab",
+             WithErrors({{"200",
+                          {{"description", "the picture"},
+                           {"content",
+                            {{"image/svg+xml", {{"schema", {{"type", "string"}}}}},
+                             {"text/vnd.graphviz", {{"schema", {{"type", "string"}}}}},
+                             {"text/plain", {{"schema", {{"type", "string"}}}}}}}}}},
+                        {"400", "401", "404"}));
+  graph["parameters"] =
+      json::array({QueryParam("format", "string", "svg (default), dot or mermaid")});
+  paths[base + "/graph"] = {{"parameters", json::array({NameParam()})}, {"get", graph}};
 }
 
 void AddSessionActions(json& paths, const std::string& base) {
@@ -221,6 +235,19 @@ void AddSessionActions(json& paths, const std::string& base) {
                                 {"401", "403", "404", "409"}));
     paths[base + "/" + a] = {{"parameters", json::array({NameParam()})}, {"post", op}};
   }
+}
+
+// Who the token belongs to, so the dashboard offers write buttons only to callers who may write.
+void AddWhoAmI(json& paths, const std::string& prefix) {
+  json who = {{"type", "object"},
+              {"properties",
+               {{"user", {{"type", "string"}}},
+                {"groups", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+                {"admin", {{"type", "boolean"}}},
+                {"canWrite", {{"type", "boolean"}}}}}};
+  paths[prefix + "/whoami"]["get"] =
+      Action("The caller: user, groups and whether it may write", "whoAmI", "Server",
+             WithErrors({{"200", Response("the caller", who)}}, {"401"}));
 }
 
 void AddServerPaths(json& paths) {
@@ -261,6 +288,7 @@ json OpenApiDocument() {
   }
   AddSessionActions(paths, prefix + "/sessions/{name}");
   AddLabActions(paths, prefix + "/labs/{name}");
+  AddWhoAmI(paths, prefix);
   AddServerPaths(paths);
   return {
       {"openapi", "3.0.3"},

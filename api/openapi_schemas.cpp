@@ -25,7 +25,7 @@ json Int(const std::string& description = "", int64_t minimum = -1) {
 }
 json Bool() { return {{"type", "boolean"}}; }
 json ArrayOf(const json& items) { return {{"type", "array"}, {"items", items}}; }
-json StringMap() { return {{"type", "object"}, {"additionalProperties", Str()}}; }
+json StringMapSchema() { return {{"type", "object"}, {"additionalProperties", Str()}}; }
 json Obj(const json& properties, std::initializer_list<const char*> required = {}) {
   json s = {{"type", "object"}, {"properties", properties}, {"additionalProperties", false}};
   if (required.size()) {
@@ -77,9 +77,9 @@ json NodeSchema() {
                            {"outside", Str()}},
                           {"type", "inside", "outside"})},
               {"command", ArrayOf(Str())},
-              {"env", StringMap()},
+              {"env", StringMapSchema()},
               {"capAdd", ArrayOf(Str())},
-              {"sysctls", StringMap()},
+              {"sysctls", StringMapSchema()},
               {"privileged", Bool()},
               {"binds", ArrayOf(Str("host:container[:ro|rw]"))},
               {"defaultGateway", Str("a node sharing a network with this one")},
@@ -107,7 +107,7 @@ json LabSpecSchema() {
                                      {"ipv6", ArrayOf(Str("address/prefix"))},
                                      {"impairment", SchemaRef("Impairment")}},
                                     {"endpoints"}))},
-              {"netlab", Obj({{"topology", Str()}, {"files", StringMap()}}, {"topology"})}});
+              {"netlab", Obj({{"topology", Str()}, {"files", StringMapSchema()}}, {"topology"})}});
 }
 
 json LabStatusSchema() {
@@ -117,7 +117,7 @@ json LabStatusSchema() {
                  {"containerID", Str()},
                  {"state", Str()},
                  {"ready", Bool()},
-                 {"addresses", StringMap()},
+                 {"addresses", StringMapSchema()},
                  {"message", Str()}}}};
   return {{"type", "object"},
           {"properties",
@@ -166,8 +166,8 @@ json OpenApiSchemas() {
                          {"generation", Int()},
                          {"creationTimestamp", Time()},
                          {"deletionTimestamp", Time()},
-                         {"labels", StringMap()},
-                         {"annotations", StringMap()},
+                         {"labels", StringMapSchema()},
+                         {"annotations", StringMapSchema()},
                          {"finalizers", ArrayOf(Str())}});
   s["Condition"] = Obj({{"type", Str()},
                         {"status", Enum({"True", "False", "Unknown"})},

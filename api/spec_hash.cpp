@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "api/lab_spec.h"
+
 namespace labctl::api {
 
 namespace {
@@ -49,8 +51,8 @@ std::string NodeSpecHash(const json& lab_spec, const std::string& node) {
   }
   json covered = {{"node", node_entry},
                   {"networks", networks},
-                  {"provider", lab_spec.is_object() ? lab_spec.value("provider", "docker")
-                                                    : std::string("docker")}};
+                  {"provider", lab_spec.is_object() ? lab_spec.value("provider", kDefaultProvider)
+                                                    : std::string(kDefaultProvider)}};
   return Fnv1a64Hex(covered.dump());
 }
 

@@ -4,6 +4,7 @@
 
 #include "api/field_errors.h"
 #include "api/input_limits.h"
+#include "api/lab_spec.h"
 #include "api/lab_validation.h"
 #include "api/labels.h"
 
@@ -172,24 +173,7 @@ bool IsDnsLabel(std::string_view s) {
 }
 
 void DefaultLab(json& lab) {
-  if (!lab.is_object() || !lab.contains("spec") || !lab["spec"].is_object()) return;
-  json& spec = lab["spec"];
-  SetDefault(spec, "provider", "docker");
-  SetDefault(spec, "runPolicy", "OnDemand");
-  SetDefault(spec, "idleTimeoutSeconds", 0);
-  if (!spec.contains("nodes") || !spec["nodes"].is_array()) return;
-  for (json& node : spec["nodes"]) {
-    if (!node.is_object()) continue;
-    if (node.contains("interfaces") && node["interfaces"].is_array()) {
-      json& ifaces = node["interfaces"];
-      for (size_t i = 0; i < ifaces.size(); ++i)
-        if (ifaces[i].is_object()) SetDefault(ifaces[i], "ifname", "eth" + std::to_string(i));
-    }
-    if (node.contains("readiness") && node["readiness"].is_object()) {
-      SetDefault(node["readiness"], "periodSeconds", 1);
-      SetDefault(node["readiness"], "timeoutSeconds", 60);
-    }
-  }
+  if (lab.is_object() && lab.contains("spec")) DefaultLabSpec(lab["spec"]);
 }
 
 void DefaultSession(json& session) {
@@ -238,6 +222,28 @@ Status ValidateObject(Kind kind, const json& o) {
       return ValidateSession(o);
     case Kind::kEvent:
       return ValidateEvent(o);
+  }
+  return Status::Ok();
+}
+
+// The server's first check of a body, before defaults and validation: the "kind" and
+// "apiVersion" may be left out, anything else there is a client's mistake (400).
+Status CheckTypeMeta(json& o, Kind kind, const std::string& path_name) {
+  if (!o.is_object()) return Status::BadRequest("the body must be a JSON or YAML object");
+  if (!o.contains("apiVersion")) o["apiVersion"] = kApiVersion;
+  if (o["apiVersion"] != kApiVersion)
+    return Status::BadRequest("apiVersion " + o["apiVersion"].dump() + " is not " + kApiVersion);
+  if (!o.contains("kind")) o["kind"] = KindName(kind);
+  if (o["kind"] != KindName(kind))
+    return Status::BadRequest("kind " + o["kind"].dump() + " does not belong at " + Plural(kind));
+  if (!o.contains("metadata") || o["metadata"].is_null()) o["metadata"] = json::object();
+  if (!o["metadata"].is_object()) return Status::BadRequest("metadata must be an object");
+  if (path_name.empty()) return Status::Ok();
+  json& meta = o["metadata"];
+  if (!meta.contains("name")) meta["name"] = path_name;
+  if (meta["name"] != path_name) {
+    return Status::BadRequest("metadata.name " + meta["name"].dump() +
+                              " does not match the name in the path \"" + path_name + "\"");
   }
   return Status::Ok();
 }

@@ -2,8 +2,8 @@
 //
 // Validate* returns OK or an Invalid (422) Status whose causes name every offending field by its
 // path (spec.nodes[1].interfaces[0].ipv4). Unknown fields are rejected. Default* fills the
-// documented defaults (runPolicy, heartbeatTimeoutSeconds, ifname eth0.. in order, ...) and is
-// applied by the server before validation and storage.
+// documented defaults (a Lab's from api/lab_spec.h, the one place that defines them; a Session's
+// heartbeatTimeoutSeconds, ...) and is applied by the server before validation and storage.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -13,6 +13,9 @@
 
 namespace labctl::api {
 
+// Fills a body's missing apiVersion, kind and metadata (and metadata.name from `path_name` when
+// not empty); BadRequest when the body is not an object or names another version, kind or name.
+Status CheckTypeMeta(json& o, Kind kind, const std::string& path_name);
 void DefaultLab(json& lab);
 void DefaultSession(json& session);
 Status ValidateLab(const json& lab);

@@ -8,11 +8,15 @@ namespace labctl::api {
 
 namespace {
 
+// Unicode noncharacters (U+FDD0-U+FDEF, U+xFFFE, U+xFFFF) in a double-quoted string come out
+// as U+FFFD: yaml-cpp's emitter replaces them there (YAML cannot print U+FFFE/U+FFFF). Only
+// YAML output is affected; the stored JSON keeps them.
 void EmitString(YAML::Emitter& out, const std::string& s) {
   bool multi_line = s.find('\n') != std::string::npos;
-  if (multi_line && s.find_first_of("\r\t") == std::string::npos && s.front() != ' ' &&
-      s.back() == '\n' && s.find(" \n") == std::string::npos &&
-      (s.size() < 2 || s[s.size() - 2] != '\n')) {
+  // A literal block holds printable text only: other control characters (NUL, ESC, ...) need
+  // the escapes of a double-quoted string.
+  if (multi_line && !HasControlCharacter(s) && s.front() != ' ' && s.back() == '\n' &&
+      s.find(" \n") == std::string::npos && (s.size() < 2 || s[s.size() - 2] != '\n')) {
     // A literal block reads back exactly when the text ends with one newline.
     out << YAML::Literal << s;
   } else if (multi_line || NeedsQuoting(s)) {
@@ -69,7 +73,7 @@ std::string ToYamlOf(const Json& value) {
   out.SetSeqFormat(YAML::Block);
   out.SetMapFormat(YAML::Block);
   Emit(out, value);
-  std::string text = out.c_str();
+  std::string text(out.c_str(), out.size());
   if (!text.empty() && text.back() != '\n') text += '\n';
   return text;
 }

@@ -1,5 +1,6 @@
 #include "api/yaml_scalar.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
@@ -68,9 +69,20 @@ nlohmann::json ResolvePlainScalar(const std::string& text) {
   return text;
 }
 
+bool HasControlCharacter(const std::string& s) {
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    return (static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7F;
+  });
+}
+
 bool NeedsQuoting(const std::string& s) {
   if (s.empty()) return true;
   if (s.front() == ' ' || s.back() == ' ' || s.front() == '\t' || s.back() == '\t') return true;
+  // Control characters (a trailing \r, NUL, ESC) survive only as double-quoted escapes; a
+  // plain scalar cannot hold a line break either.
+  if (HasControlCharacter(s) || s.find('\n') != std::string::npos) return true;
+  // A document marker at the start of a line ends the document (yaml-cpp does not quote it).
+  if (s.rfind("---", 0) == 0 || s.rfind("...", 0) == 0) return true;
   if (s.size() > kMaxTypedScalarLength) return false;  // read back as a string regardless
   if (!ResolvePlainScalar(s).is_string()) return true;
   if (IsYaml11BoolWord(s)) return true;

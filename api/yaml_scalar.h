@@ -13,5 +13,8 @@ namespace labctl::api {
 nlohmann::json ResolvePlainScalar(const std::string& text);
 // True if `s` must be quoted to read back as this string.
 bool NeedsQuoting(const std::string& s);
+// Whether `s` holds a control character (C0 or DEL) other than a line break: such text survives a
+// YAML round trip only as double-quoted escapes.
+bool HasControlCharacter(const std::string& s);
 
 }  // namespace labctl::api

@@ -21,8 +21,8 @@
 
 #include "docker/lab_fixture.h"
 #include "docker/labd_docker.h"
-#include "reconcilers/lab/lab_bringup.h"
-#include "reconcilers/lab/lab_cleanup.h"
+#include "reconcilers/lab/run_parallel.h"
+#include "reconcilers/providers/docker/lab_cleanup.h"
 
 using namespace labctl;
 using Clock = std::chrono::steady_clock;

@@ -4,8 +4,8 @@
 #include <cctype>
 #include <iostream>
 
-#include "client/client.h"
 #include "cli/commands.h"
+#include "client/client.h"
 
 namespace labctl::cli {
 

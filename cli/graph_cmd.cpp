@@ -1,19 +1,20 @@
-// labctl graph -f FILE|DIR|- | lab/NAME [--format mermaid|dot]: draws a lab's topology.
+// labctl graph -f FILE|DIR|- | lab/NAME [--format mermaid|dot|svg]: draws a lab's topology.
 #include <iostream>
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "cli/manifests.h"
-#include "client/lab_graph.h"
+#include "graph/lab_graph.h"
 
 namespace labctl::cli {
 namespace {
 
 constexpr char kUsage[] =
-    "usage: labctl graph (-f FILE | lab/NAME) [--format mermaid|dot]\n"
+    "usage: labctl graph (-f FILE | lab/NAME) [--format mermaid|dot|svg]\n"
     "  Draws nodes, networks, links and NAT roles of a lab: from a manifest (-f, no server\n"
-    "  needed) or from the Lab stored in labd. Mermaid is the default; dot is for Graphviz.\n";
+    "  needed) or from the Lab stored in labd. Mermaid is the default; dot is for Graphviz;\n"
+    "  svg is the picture laid out by Graphviz (the one labd's dashboard shows).\n";
 
 api::Result<std::vector<nlohmann::json>> LabsFromFile(const std::string& path) {
   auto docs = ReadManifests(path);
@@ -31,11 +32,11 @@ api::Result<std::vector<nlohmann::json>> LabsFromFile(const std::string& path) {
 
 int RunGraph(const CliContext& ctx, const std::vector<std::string>& args) {
   Flags flags({{"filename", 'f', true, "draw the Lab in this manifest (no server needed)"},
-               {"format", 0, true, "mermaid (default) or dot (Graphviz)"}});
+               {"format", 0, true, "mermaid (default), dot (Graphviz) or svg"}});
   const std::string usage = flags.Help(kUsage);
   if (auto exit = flags.ParseOrExit(args, usage)) return *exit;
-  auto format = client::ParseGraphFormat(flags.Get("format", "mermaid"));
-  if (!format) return UsageError("--format must be mermaid or dot", usage);
+  auto format = graph::ParseGraphFormat(flags.Get("format", "mermaid"));
+  if (!format) return UsageError("--format must be mermaid, dot or svg", usage);
   std::vector<nlohmann::json> labs;
   if (flags.Has("filename")) {
     if (!flags.positional().empty()) return UsageError("give either -f or lab/NAME", usage);
@@ -58,7 +59,14 @@ int RunGraph(const CliContext& ctx, const std::vector<std::string>& args) {
     }
     labs.push_back(std::move(lab).value());
   }
-  for (const auto& lab : labs) std::cout << client::RenderLabGraph(lab, *format);
+  for (const auto& lab : labs) {
+    auto picture = graph::RenderLabGraph(lab, *format);
+    if (!picture.ok()) {
+      PrintError(picture.status(), ObjectRef(api::Kind::kLab, api::Name(lab)));
+      return kExitError;
+    }
+    std::cout << *picture;
+  }
   return kExitOk;
 }
 

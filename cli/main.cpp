@@ -1,4 +1,4 @@
-// labctl: resolves global flags (--server, --token) and dispatches to one command.
+// labctl: resolves global flags (--server, --token, TLS) and dispatches to one command.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -18,7 +18,7 @@ using labctl::cli::CliContext;
 
 constexpr char kUsage[] = R"(labctl: drive labd, a controller for shared network-test labs.
 
-Usage: labctl [--server URL] [--token TOKEN] COMMAND [ARGS...]
+Usage: labctl [--server URL] [--token TOKEN] [TLS flags] COMMAND [ARGS...]
 
 Resources:
   apply -f FILE|DIR|-          create or update objects from manifests
@@ -43,26 +43,37 @@ Other:
 Global flags:
   --server URL   labd address (default: $LABCTL_SERVER, the config file, http://127.0.0.1:7450)
   --token TOKEN  bearer token (default: $LABCTL_TOKEN, the config file)
+  --certificate-authority FILE  PEM CA that signed labd's certificate (https:// servers)
+  --insecure-skip-tls-verify    do not verify labd's certificate (testing only)
+  --client-certificate FILE     PEM client certificate, for labd --client-ca
+  --client-key FILE             its PEM private key
+                 (each TLS flag defaults to the config file's key of the same name)
   -h, --help     help; `labctl COMMAND --help` shows a command's flags
 
 Exit codes: 0 ok, 1 error, 2 usage.
 )";
 
 struct GlobalFlags {
-  std::string server;
-  std::string token;
+  labctl::client::GlobalFlagValues values;
   std::vector<std::string> rest;  // everything else, in order
 };
 
-// Pulls --server/--token out of the arguments (anywhere before a "--": what follows belongs to
-// the command labctl runs); everything else stays, in order, for the command.
+// Pulls the global flags (--server, --token, the TLS flags) out of the arguments, anywhere
+// before a "--" (what follows belongs to the command labctl runs); everything else stays, in
+// order, for the command.
 bool ExtractGlobalFlags(const std::vector<std::string>& args, GlobalFlags& g, std::string& err) {
   auto dashdash = std::find(args.begin(), args.end(), "--");
+  labctl::client::GlobalFlagValues& v = g.values;
   CLI::App app;
   app.set_help_flag();  // -h/--help belongs to labctl or to the command
   app.allow_extras();
-  app.add_option("--server", g.server)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  app.add_option("--token", g.token)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  for (auto [name, target] : {std::pair{"--server", &v.server},
+                              {"--token", &v.token},
+                              {"--certificate-authority", &v.certificate_authority},
+                              {"--client-certificate", &v.client_certificate},
+                              {"--client-key", &v.client_key}})
+    app.add_option(name, *target)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.add_flag("--insecure-skip-tls-verify", v.insecure_skip_tls_verify);
   std::vector<std::string> reversed(std::make_reverse_iterator(dashdash), args.rend());
   try {
     app.parse(reversed);
@@ -113,11 +124,13 @@ int main(int argc, char** argv) {
     std::cerr << "error: unknown command \"" << command << "\"\n\n" << kUsage;
     return labctl::cli::kExitUsage;
   }
-  auto options = labctl::client::ResolveOptions(g.server, g.token);
+  labctl::client::TlsSettings tls;
+  auto options = labctl::client::ResolveOptions(g.values, &tls);
   if (!options.ok()) {
     std::cerr << "error: " << options.status().message() << "\n";
     return labctl::cli::kExitError;
   }
+  labctl::client::SetTlsSettings(std::move(tls));
   CliContext ctx;
   ctx.options = *options;
   ctx.stdout_is_tty = isatty(STDOUT_FILENO) != 0;

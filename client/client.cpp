@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "client/tls_settings.h"
+
 namespace labctl::client {
 
 namespace {
@@ -26,8 +28,41 @@ std::string Describe(httplib::Error err) {
   }
 }
 
-api::Status CannotReach(const std::string& server, httplib::Error err) {
-  return api::Status::Unavailable("cannot reach labd at " + server + ": " + Describe(err));
+// TLS failures say what to do about them: they are setup mistakes, not outages.
+std::string DescribeTls(httplib::Client& http, httplib::Error err) {
+  if (err == httplib::Error::SSLServerVerification) {
+    long result = http.get_openssl_verify_result();
+    return std::string("the server's TLS certificate is not trusted (") +
+           X509_verify_cert_error_string(result) +
+           "): give the CA that signed it with --certificate-authority FILE (or "
+           "certificate-authority: in the config file)";
+  }
+  return "TLS handshake failed (is labd serving HTTPS on this port, and does it want a client "
+         "certificate?)";
+}
+
+api::Status CannotReach(const Options& o, httplib::Client& http, httplib::Error err) {
+  const bool tls =
+      err == httplib::Error::SSLServerVerification || err == httplib::Error::SSLConnection;
+  std::string why = tls ? DescribeTls(http, err) : Describe(err);
+  // With TLS 1.3 labd refuses a missing client certificate after the handshake: the request
+  // fails to go out or its answer never comes.
+  const bool io = err == httplib::Error::Write || err == httplib::Error::Read;
+  if (io && o.server.rfind("https://", 0) == 0 && CurrentTlsSettings().client_certificate.empty())
+    why += " (if labd runs with --client-ca, give --client-certificate and --client-key)";
+  return api::Status::Unavailable("cannot reach labd at " + o.server + ": " + why);
+}
+
+// An HTTP client for o.server; for https:// with the CA, verification and client certificate
+// of the TLS settings.
+httplib::Client MakeHttp(const Options& o) {
+  const TlsSettings& tls = CurrentTlsSettings();
+  httplib::Client http = tls.client_certificate.empty()
+                             ? httplib::Client(o.server)
+                             : httplib::Client(o.server, tls.client_certificate, tls.client_key);
+  if (!tls.certificate_authority.empty()) http.set_ca_cert_path(tls.certificate_authority);
+  http.enable_server_certificate_verification(!tls.insecure_skip_verify);
+  return http;
 }
 
 // A non-2xx answer as the server's Status object (or the raw body when it is not one).
@@ -86,7 +121,16 @@ class LineSplitter {
   std::string buf_;
 };
 
+TlsSettings& MutableTlsSettings() {
+  static TlsSettings settings;
+  return settings;
+}
+
 }  // namespace
+
+void SetTlsSettings(TlsSettings settings) { MutableTlsSettings() = std::move(settings); }
+
+const TlsSettings& CurrentTlsSettings() { return MutableTlsSettings(); }
 
 std::string ResourcePath(api::Kind kind, const std::string& name) {
   std::string p = std::string(api::kApiPrefix) + "/" + api::Plural(kind);
@@ -109,7 +153,7 @@ std::string UrlEncode(std::string_view s) {
 }
 
 struct Client::Impl {
-  explicit Impl(const Options& o) : http(o.server) {
+  explicit Impl(const Options& o) : http(MakeHttp(o)) {
     ApplyTimeouts(http, o.timeout, o.timeout);
     http.set_keep_alive(true);
     if (!o.token.empty()) http.set_bearer_token_auth(o.token);
@@ -135,7 +179,7 @@ api::Result<json> Client::Request(const std::string& method, const std::string& 
   }
   req.set_header("Accept", "application/json");
   auto res = impl_->http.send(req);
-  if (!res) return CannotReach(options_.server, res.error());
+  if (!res) return CannotReach(options_, impl_->http, res.error());
   if (!IsSuccess(res->status)) return StatusFromResponse(res->status, res->body);
   return BodyAsJson(res->body);
 }
@@ -215,7 +259,7 @@ api::Status Client::Watch(api::Kind kind, const WatchParams& params,
     int left_s = static_cast<int>((left.count() + 999) / 1000);
     if (timeout_seconds == 0 || left_s < timeout_seconds) timeout_seconds = left_s;
   }
-  httplib::Client http(options_.server);
+  httplib::Client http = MakeHttp(options_);
   LABCTL_RETURN_IF_ERROR(SetUpOwnConnection(http, options_, read_timeout));
 
   int http_status = 0;
@@ -267,7 +311,7 @@ api::Status Client::Watch(api::Kind kind, const WatchParams& params,
   if (!res) {
     if (res.error() == httplib::Error::Canceled) return api::Status::Ok();
     if (deadline_passed()) return api::Status::Timeout("watch deadline passed");
-    return CannotReach(options_.server, res.error());
+    return CannotReach(options_, http, res.error());
   }
   if (deadline_passed()) return api::Status::Timeout("watch deadline passed");
   return api::Status::Ok();
@@ -284,7 +328,7 @@ api::Status Client::StreamPost(const std::string& path, const json& body,
 
 api::Status Client::StreamUpload(const std::string& path, const std::string& content_type,
                                  const BodyProducer& produce) {
-  httplib::Client http(options_.server);
+  httplib::Client http = MakeHttp(options_);
   LABCTL_RETURN_IF_ERROR(SetUpOwnConnection(http, options_, options_.timeout));
   http.set_write_timeout(std::chrono::hours(24));
   bool abandoned = false;
@@ -305,13 +349,13 @@ api::Status Client::StreamUpload(const std::string& path, const std::string& con
   // request and closed before its answer could be read).
   if (write_failed) return api::Status::Unavailable("labd stopped reading the upload");
   if (abandoned) return api::Status::Ok();
-  if (!res) return CannotReach(options_.server, res.error());
+  if (!res) return CannotReach(options_, http, res.error());
   return api::Status::Ok();
 }
 
 api::Status Client::StreamRequest(const std::string& method, const std::string& path,
                                   const std::string& body, const ChunkCallback& callback) {
-  httplib::Client http(options_.server);
+  httplib::Client http = MakeHttp(options_);
   LABCTL_RETURN_IF_ERROR(SetUpOwnConnection(
       http, options_, std::max(options_.timeout, std::chrono::milliseconds(300000))));
   int http_status = 0;
@@ -339,7 +383,7 @@ api::Status Client::StreamRequest(const std::string& method, const std::string& 
     return StatusFromResponse(http_status, error_body);
   if (!res) {
     if (res.error() == httplib::Error::Canceled) return api::Status::Ok();
-    return CannotReach(options_.server, res.error());
+    return CannotReach(options_, http, res.error());
   }
   return api::Status::Ok();
 }

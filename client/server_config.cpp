@@ -15,10 +15,11 @@ std::string Env(const char* name) {
   return v ? std::string(v) : std::string();
 }
 
-struct FileConfig {
-  std::string server;
-  std::string token;
-};
+using FileConfig = GlobalFlagValues;
+
+void ReadString(const api::json& doc, const char* key, std::string* out) {
+  if (doc.contains(key) && doc[key].is_string()) *out = doc[key];
+}
 
 api::Result<FileConfig> ReadConfigFile(const std::string& path) {
   std::ifstream in(path);
@@ -30,8 +31,18 @@ api::Result<FileConfig> ReadConfigFile(const std::string& path) {
     return api::Status::BadRequest("config file " + path + ": " + doc.status().message());
   FileConfig c;
   if (doc->is_object()) {
-    if (doc->contains("server") && (*doc)["server"].is_string()) c.server = (*doc)["server"];
-    if (doc->contains("token") && (*doc)["token"].is_string()) c.token = (*doc)["token"];
+    ReadString(*doc, "server", &c.server);
+    ReadString(*doc, "token", &c.token);
+    ReadString(*doc, "certificate-authority", &c.certificate_authority);
+    ReadString(*doc, "client-certificate", &c.client_certificate);
+    ReadString(*doc, "client-key", &c.client_key);
+    if (doc->contains("insecure-skip-tls-verify")) {
+      const auto& v = (*doc)["insecure-skip-tls-verify"];
+      if (!v.is_boolean())
+        return api::Status::BadRequest("config file " + path +
+                                       ": insecure-skip-tls-verify must be true or false");
+      c.insecure_skip_tls_verify = v.get<bool>();
+    }
   } else if (!doc->is_null()) {
     return api::Status::BadRequest("config file " + path + ": expected a mapping with server:");
   }
@@ -52,18 +63,27 @@ std::string NormalizeServerUrl(std::string url) {
   return url;
 }
 
-api::Result<Options> ResolveOptions(const std::string& flag_server, const std::string& flag_token) {
+api::Result<Options> ResolveOptions(const GlobalFlagValues& flags, TlsSettings* tls) {
   auto file = ReadConfigFile(ConfigFilePath());
   if (!file.ok()) return file.status();
   Options o;
-  std::string server = flag_server;
+  std::string server = flags.server;
   if (server.empty()) server = Env("LABCTL_SERVER");
   if (server.empty()) server = file->server;
   if (server.empty()) server = kDefaultServer;
   o.server = NormalizeServerUrl(server);
-  o.token = flag_token;
+  o.token = flags.token;
   if (o.token.empty()) o.token = Env("LABCTL_TOKEN");
   if (o.token.empty()) o.token = file->token;
+  auto pick = [](const std::string& flag, const std::string& from_file) {
+    return flag.empty() ? from_file : flag;
+  };
+  tls->certificate_authority = pick(flags.certificate_authority, file->certificate_authority);
+  tls->client_certificate = pick(flags.client_certificate, file->client_certificate);
+  tls->client_key = pick(flags.client_key, file->client_key);
+  tls->insecure_skip_verify = flags.insecure_skip_tls_verify || file->insecure_skip_tls_verify;
+  if (tls->client_certificate.empty() != tls->client_key.empty())
+    return api::Status::BadRequest("--client-certificate and --client-key go together");
   return o;
 }
 

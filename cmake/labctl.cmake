@@ -20,7 +20,8 @@ include(GoogleTest)
 
 # labctl_tests(NAME LABELS l1 l2 DEPS a b [SERIAL] [TIMEOUT s]): one gtest binary from every
 # *.cpp in the current directory; each TEST becomes a ctest test with those labels. SERIAL tests
-# share the "dockerd" resource lock so they never overlap each other.
+# share the "dockerd" resource lock so they never overlap each other. Every test requires the
+# host_hygiene fixture (tests/host_hygiene.sh).
 function(labctl_tests name)
   cmake_parse_arguments(A "SERIAL" "TIMEOUT" "LABELS;DEPS" ${ARGN})
   file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
@@ -33,10 +34,17 @@ function(labctl_tests name)
   add_executable(${name} ${srcs})
   target_link_libraries(${name} PRIVATE ${A_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/tests)
+  # Test code itself needs no heavy optimisation (the code under test is built -O2): -O1 compiles
+  # a third faster.
+  target_compile_options(${name} PRIVATE -O1)
   target_compile_definitions(${name} PRIVATE
     LABCTL_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     LABCTL_BINARY_DIR="${PROJECT_BINARY_DIR}")
-  set(props LABELS "${A_LABELS}" TIMEOUT ${A_TIMEOUT})
+  # Skipped only when the test says so through LABCTL_SKIP (tests/support/test_skip.h): gtest
+  # also prints [  SKIPPED ] for tests whose SetUpTestSuite failed, and those must fail. Every
+  # test runs between the host hygiene record and check (tests/CMakeLists.txt).
+  set(props LABELS "${A_LABELS}" TIMEOUT ${A_TIMEOUT} SKIP_REGULAR_EXPRESSION "LABCTL_SKIPPED"
+            FIXTURES_REQUIRED host_hygiene)
   if(A_SERIAL)
     list(APPEND props RESOURCE_LOCK dockerd)
   endif()
@@ -44,4 +52,19 @@ function(labctl_tests name)
     add_dependencies(${name} labd labctl)
   endif()
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES ${props})
+endfunction()
+
+# labctl_embed_files(TARGET SYMBOL BASE_DIR dir FILES f1 f2 ...): compiles the files into TARGET
+# at build time (no runtime file access): `std::span<const EmbeddedFile> SYMBOL()` lists them by
+# their path relative to BASE_DIR (controller/server/embedded_files.h). Editing a file rebuilds.
+function(labctl_embed_files target symbol)
+  cmake_parse_arguments(A "" "BASE_DIR" "FILES" ${ARGN})
+  set(out ${CMAKE_CURRENT_BINARY_DIR}/${symbol}.cpp)
+  string(REPLACE ";" "|" files "${A_FILES}")
+  add_custom_command(OUTPUT ${out}
+    COMMAND ${CMAKE_COMMAND} -DOUTPUT=${out} -DSYMBOL=${symbol} -DBASE_DIR=${A_BASE_DIR}
+            -DFILES=${files} -P ${PROJECT_SOURCE_DIR}/cmake/embed_files.cmake
+    DEPENDS ${A_FILES} ${PROJECT_SOURCE_DIR}/cmake/embed_files.cmake
+    COMMENT "Embedding ${symbol} (${A_BASE_DIR})" VERBATIM)
+  target_sources(${target} PRIVATE ${out})
 endfunction()

@@ -7,6 +7,14 @@ PACKAGES=(cmake ninja-build g++ pkg-config git curl
   libcpp-httplib-dev libssl-dev libsqlitecpp-dev libsqlite3-dev nlohmann-json3-dev libyaml-cpp-dev
   libspdlog-dev libfmt-dev libboost-dev libgtest-dev libgmock-dev libmnl-dev libcli11-dev
   docker.io busybox-static iproute2 iptables tcpdump conntrack
+  # the TLS tests make a throw-away CA with the openssl command
+  openssl
+  # the topology picture (Graphviz as a library) and the dashboard's browser test
+  libgraphviz-dev chromium
+  # promtool checks labd's /metrics in the tests
+  prometheus
+  # the libFuzzer build (scripts/fuzz): clang and its runtime libraries (libFuzzer, ASan, UBSan)
+  clang libclang-rt-dev
   # netlab (its Python dependencies; netlab runs `sudo ip netns exec` even as root) and the
   # FRR image build (scripts/build-frr-image)
   python3-jinja2 python3-yaml python3-netaddr python3-rich python3-filelock python3-packaging

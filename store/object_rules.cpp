@@ -98,7 +98,7 @@ Status NotFoundError(Kind kind, const std::string& name) {
 }
 
 Result<WriteOutcome> ApplyCreate(Kind kind, const json& input, const Lookup& lookup,
-                                 const WriteContext& ctx) {
+                                 const WriteContext& ctx, bool keep_status) {
   if (!input.is_object()) return Status::BadRequest("object must be a JSON object");
   const json& in_meta = MetadataOf(input);
   auto name = PickName(kind, in_meta, lookup, ctx);
@@ -116,18 +116,26 @@ Result<WriteOutcome> ApplyCreate(Kind kind, const json& input, const Lookup& loo
   meta["generation"] = 1;
   meta["creationTimestamp"] = ctx.now;
   next["metadata"] = std::move(meta);
-  if (HasStatus(kind)) next["status"] = json::object();
+  if (HasStatus(kind)) {
+    auto status = input.find("status");
+    bool given = keep_status && status != input.end() && status->is_object();
+    next["status"] = given ? *status : json::object();
+  }
   return WriteOutcome{ChangeType::kAdded, Stamp(std::move(next), ctx.revision)};
 }
 
 Result<WriteOutcome> ApplyUpdate(Kind kind, const json& input, const ObjectPtr& current,
-                                 const WriteContext& ctx) {
+                                 const WriteContext& ctx, bool with_status) {
   if (!current) return NotFoundError(kind, api::Name(input));
   LABCTL_RETURN_IF_ERROR(CheckPreconditions(kind, input, *current));
 
   json next = *current;
   CopyUserMetadata(MetadataOf(input), next["metadata"]);
   ReplaceContent(input, next);
+  if (with_status && HasStatus(kind)) {
+    auto it = input.find("status");
+    next["status"] = it != input.end() && !it->is_null() ? *it : json::object();
+  }
   if (next == *current) return WriteOutcome{std::nullopt, current};
 
   if (Content(next) != Content(*current))

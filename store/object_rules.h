@@ -33,10 +33,12 @@ struct WriteOutcome {
   ObjectPtr object;
 };
 
+// keep_status: the input's status is kept (Store::CreateWithStatus), else it starts empty.
 Result<WriteOutcome> ApplyCreate(Kind kind, const json& input, const Lookup& lookup,
-                                 const WriteContext& ctx);
+                                 const WriteContext& ctx, bool keep_status = false);
+// with_status: the status is replaced too (Store::Replace).
 Result<WriteOutcome> ApplyUpdate(Kind kind, const json& input, const ObjectPtr& current,
-                                 const WriteContext& ctx);
+                                 const WriteContext& ctx, bool with_status = false);
 Result<WriteOutcome> ApplyUpdateStatus(Kind kind, const json& input, const ObjectPtr& current,
                                        const WriteContext& ctx);
 Result<WriteOutcome> ApplyDelete(Kind kind, const std::string& name,

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <filesystem>
 
+#include "store/store_metrics.h"
+
 namespace labctl::store {
 namespace {
 
@@ -102,11 +104,15 @@ Result<json> SqliteStore::Submit(std::unique_ptr<Request> request) {
 }
 
 Result<json> SqliteStore::Create(Kind kind, json object) {
-  auto r = std::make_unique<Request>();
-  r->op = Op::kCreate;
-  r->kind = kind;
-  r->object = std::move(object);
-  return Submit(std::move(r));
+  return SubmitWrite(Op::kCreate, kind, std::move(object));
+}
+
+Result<json> SqliteStore::CreateWithStatus(Kind kind, json object) {
+  return SubmitWrite(Op::kCreate, kind, std::move(object), /*with_status=*/true);
+}
+
+Result<json> SqliteStore::Replace(Kind kind, json object) {
+  return SubmitWrite(Op::kUpdate, kind, std::move(object), /*with_status=*/true);
 }
 
 Result<json> SqliteStore::Update(Kind kind, json object) {
@@ -139,13 +145,14 @@ std::vector<Result<json>> SqliteStore::UpdateStatuses(Kind kind, std::vector<jso
   return out;
 }
 
-// An update of the named object carried in `object`.
-Result<json> SqliteStore::SubmitWrite(Op op, Kind kind, json object) {
+// A write of the object carried in `object` (for updates: of the object it names).
+Result<json> SqliteStore::SubmitWrite(Op op, Kind kind, json object, bool with_status) {
   auto r = std::make_unique<Request>();
   r->op = op;
   r->kind = kind;
-  r->name = api::Name(object);
+  if (op != Op::kCreate) r->name = api::Name(object);
   r->object = std::move(object);
+  r->with_status = with_status;
   return Submit(std::move(r));
 }
 
@@ -213,9 +220,10 @@ Result<WriteOutcome> SqliteStore::Apply(const Request& r, const ObjectPtr& curre
     case Op::kCreate:
       return ApplyCreate(
           r.kind, r.object,
-          [&](const std::string& name) { return Unpack(Current(overlay, r.kind, name)); }, ctx);
+          [&](const std::string& name) { return Unpack(Current(overlay, r.kind, name)); }, ctx,
+          r.with_status);
     case Op::kUpdate:
-      return ApplyUpdate(r.kind, r.object, current, ctx);
+      return ApplyUpdate(r.kind, r.object, current, ctx, r.with_status);
     case Op::kUpdateStatus:
       return ApplyUpdateStatus(r.kind, r.object, current, ctx);
     case Op::kDelete:
@@ -259,13 +267,17 @@ std::vector<Result<json>> SqliteStore::ProcessBatch(std::vector<std::unique_ptr<
     wrote[i] = true;
   }
 
+  const auto commit_start = std::chrono::steady_clock::now();
   Status committed = db_->Commit(changes, now);
+  StoreMetrics::Get().commit_seconds.ObserveSince(commit_start);
+  StoreMetrics::Get().batch_size.Observe(static_cast<double>(batch.size()));
   if (!committed.ok()) {
+    StoreMetrics::Get().commit_errors.Inc();
     spdlog::error("store: commit failed changes={} error={}", changes.size(), committed.ToString());
     for (size_t i = 0; i < batch.size(); ++i)
       if (wrote[i]) results[i] = committed;
   } else if (!changes.empty()) {
-    ApplyToMemory(overlay, changes.back().revision);
+    ApplyToMemory(overlay, changes);
     hub_->Publish(changes, std::move(packed), now);
     writes_since_compaction_ += changes.size();
   }
@@ -301,7 +313,7 @@ Result<SqliteStore::Prepared> SqliteStore::PrepareWrite(const Request& r, const 
   }
 }
 
-void SqliteStore::ApplyToMemory(const Overlay& overlay, uint64_t revision) {
+void SqliteStore::ApplyToMemory(const Overlay& overlay, const std::vector<Change>& changes) {
   std::unique_lock<std::shared_mutex> l(state_mu_);
   for (const auto& [key, object] : overlay) {
     Objects& objects = objects_[Index(key.first)];
@@ -310,7 +322,24 @@ void SqliteStore::ApplyToMemory(const Overlay& overlay, uint64_t revision) {
     else
       objects.erase(key.second);
   }
-  revision_ = revision;
+  // In revision order, so an object written twice in the batch ends filed by its last state.
+  for (const Change& c : changes)
+    indexes_.Refile(c.kind, api::Name(*c.object),
+                    c.type == ChangeType::kDeleted ? nullptr : c.object.get());
+  revision_ = changes.back().revision;
+  l.unlock();
+  // Objects someone reads as shared lists stay parsed: the writer's result is that parse. The
+  // last change of an object in the batch is its state in `overlay`.
+  std::lock_guard<std::mutex> parsed(parsed_mu_);
+  for (const Change& c : changes) {
+    auto& cache = parsed_[Index(c.kind)];
+    auto it = cache.find(api::Name(*c.object));
+    if (it == cache.end()) continue;
+    if (c.type == ChangeType::kDeleted)
+      cache.erase(it);
+    else
+      it->second = {overlay.at({c.kind, it->first}), c.object, it->second.mark};
+  }
 }
 
 bool SqliteStore::CompactionDue() const {
@@ -386,21 +415,67 @@ ListResult SqliteStore::List(Kind kind, const api::Selector& selector, size_t li
 
 SharedList SqliteStore::ListShared(Kind kind) const {
   Snapshot snap = SnapshotOf(kind);
+  return Shared(kind, snap.objects, snap.revision, /*complete=*/true);
+}
+
+// `complete`: `objects` is the whole kind, so cache entries not among them can go.
+SharedList SqliteStore::Shared(Kind kind, const std::vector<PackedPtr>& objects, uint64_t revision,
+                               bool complete) const {
   SharedList out;
-  out.revision = snap.revision;
-  out.items.reserve(snap.objects.size());
+  out.revision = revision;
+  out.items.reserve(objects.size());
   std::lock_guard<std::mutex> l(parsed_mu_);
   auto& cache = parsed_[Index(kind)];
   const uint64_t mark = ++parsed_mark_;
-  for (const PackedPtr& p : snap.objects) {
+  for (const PackedPtr& p : objects) {
     ParsedEntry& e = cache[p->name()];
     if (e.packed != p) e = {p, p->Unpack(), 0};
     e.mark = mark;
     out.items.push_back(e.parsed);
   }
-  if (cache.size() != snap.objects.size())
+  if (complete && cache.size() != objects.size())
     std::erase_if(cache, [&](const auto& entry) { return entry.second.mark != mark; });
   return out;
+}
+
+void SqliteStore::AddIndex(IndexSpec spec) {
+  std::unique_lock<std::shared_mutex> l(state_mu_);
+  if (indexes_.Has(spec.kind, spec.name)) return;
+  indexes_.Add(spec);
+  spdlog::debug("store: index added kind={} index={} objects={}", api::KindName(spec.kind),
+                spec.name, objects_[Index(spec.kind)].size());
+  for (const auto& [name, packed] : objects_[Index(spec.kind)]) {
+    auto parsed = packed->Unpack();
+    indexes_.Refile(spec.kind, name, parsed.get());
+  }
+}
+
+SharedList SqliteStore::ListIndexed(Kind kind, const std::string& index,
+                                    const IndexRange& range) const {
+  std::vector<PackedPtr> filed;
+  uint64_t revision = 0;
+  {
+    std::shared_lock<std::shared_mutex> l(state_mu_);
+    revision = revision_;
+    const Objects& objects = objects_[Index(kind)];
+    for (const auto& name : indexes_.Names(kind, index, range)) {
+      auto it = objects.find(name);
+      if (it != objects.end()) filed.push_back(it->second);
+    }
+  }
+  return Shared(kind, filed, revision, /*complete=*/false);
+}
+
+size_t SqliteStore::CountIndexed(Kind kind, const std::string& index,
+                                 const IndexRange& range) const {
+  std::shared_lock<std::shared_mutex> l(state_mu_);
+  return indexes_.Count(kind, index, range);
+}
+
+std::optional<std::string> SqliteStore::FirstIndexKey(Kind kind, const std::string& index,
+                                                      const std::string& from) const {
+  std::shared_lock<std::shared_mutex> l(state_mu_);
+  return indexes_.FirstKey(kind, index, from);
 }
 
 Snapshot SqliteStore::SnapshotOf(Kind kind) const {

@@ -21,6 +21,7 @@
 #include "store/data_dir_lock.h"
 #include "store/ids.h"
 #include "store/object_db.h"
+#include "store/object_index.h"
 #include "store/object_rules.h"
 #include "store/store.h"
 #include "store/watch_hub.h"
@@ -36,12 +37,20 @@ class SqliteStore : public Store {
   Result<json> Create(Kind kind, json object) override;
   Result<json> Update(Kind kind, json object) override;
   Result<json> UpdateStatus(Kind kind, json object) override;
+  Result<json> CreateWithStatus(Kind kind, json object) override;
+  Result<json> Replace(Kind kind, json object) override;
   std::vector<Result<json>> UpdateStatuses(Kind kind, std::vector<json> objects) override;
   Result<json> Delete(Kind kind, const std::string& name,
                       const std::optional<std::string>& uid) override;
   Result<json> Get(Kind kind, const std::string& name) const override;
   ListResult List(Kind kind, const api::Selector& selector, size_t limit) const override;
   SharedList ListShared(Kind kind) const override;
+  void AddIndex(IndexSpec spec) override;
+  SharedList ListIndexed(Kind kind, const std::string& index,
+                         const IndexRange& range) const override;
+  size_t CountIndexed(Kind kind, const std::string& index, const IndexRange& range) const override;
+  std::optional<std::string> FirstIndexKey(Kind kind, const std::string& index,
+                                           const std::string& from) const override;
   Result<std::unique_ptr<Watch>> WatchKind(Kind kind, const WatchOptions& options) override;
   uint64_t Revision() const override;
   uint64_t CompactedRevision() const override;
@@ -55,6 +64,7 @@ class SqliteStore : public Store {
     json object;
     std::string name;
     std::optional<std::string> uid;
+    bool with_status = false;  // kCreate: keep the given status; kUpdate: replace it too
     std::promise<Result<json>> done;
   };
   using Objects = std::map<std::string, PackedPtr>;
@@ -63,7 +73,7 @@ class SqliteStore : public Store {
 
   explicit SqliteStore(const Options& options);
   Result<json> Submit(std::unique_ptr<Request> request);
-  Result<json> SubmitWrite(Op op, Kind kind, json object);
+  Result<json> SubmitWrite(Op op, Kind kind, json object, bool with_status = false);
   // A write ready to commit: its result and, if it changes anything, the change.
   struct Prepared {
     Result<json> result = json();
@@ -82,13 +92,16 @@ class SqliteStore : public Store {
   Result<WriteOutcome> Apply(const Request& request, const ObjectPtr& current,
                              const Overlay& overlay, const WriteContext& ctx);
   PackedPtr Current(const Overlay& overlay, Kind kind, const std::string& name) const;
-  void ApplyToMemory(const Overlay& overlay, uint64_t revision);
+  void ApplyToMemory(const Overlay& overlay, const std::vector<Change>& changes);
   // Compaction and giving free pages back, when due (`forced`: now, everything).
   bool CompactionDue() const;
   void Maintain(bool forced);
   void CompactHistory(bool forced);
   void ReclaimFreePages(bool forced);
   Snapshot SnapshotOf(Kind kind) const;
+  // The parsed form of each packed object, from the cache below.
+  SharedList Shared(Kind kind, const std::vector<PackedPtr>& objects, uint64_t revision,
+                    bool complete) const;
 
   const Options options_;
   const api::Clock* const clock_;
@@ -99,10 +112,12 @@ class SqliteStore : public Store {
   mutable std::shared_mutex state_mu_;  // written only by the writer thread
   std::array<Objects, 3> objects_;      // indexed by Kind
   uint64_t revision_ = 0;
+  ObjectIndexes indexes_;  // under state_mu_, like objects_
 
-  // ListShared's parsed objects, reused while an object's packed version is unchanged: the session
-  // queue scans every Session on each planning run, and parsing ~1,000 finished ones each time
-  // cost ~20 ms per hand-over.
+  // ListShared's and ListIndexed's parsed objects, reused while an object's packed version is
+  // unchanged: the session queue reads every live Session on each planning run, and parsing
+  // them each time cost ~20 ms per hand-over at 1,000. A write of a cached object caches the
+  // writer's parsed result, so hot objects are never parsed again.
   struct ParsedEntry {
     PackedPtr packed;
     std::shared_ptr<const json> parsed;

@@ -13,7 +13,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -94,6 +96,28 @@ struct SharedList {
   uint64_t revision = 0;                           // the store revision the list is consistent with
 };
 
+// A secondary index (Store::AddIndex): the key an object of `kind` is filed under, nullopt to
+// leave it out. `key` runs on the writer thread for every write of the kind, under the state
+// lock: it must be pure and cheap (a few field reads).
+struct IndexSpec {
+  Kind kind = Kind::kLab;
+  std::string name;
+  std::function<std::optional<std::string>(const json& object)> key;
+};
+
+// Keys in [from, to); `to` empty: no upper bound. Prefix("a/") is every key starting "a/".
+struct IndexRange {
+  std::string from;
+  std::string to;
+  static IndexRange Exactly(const std::string& key) { return {key, key + '\0'}; }
+  static IndexRange Prefix(const std::string& prefix) {
+    std::string to = prefix;
+    while (!to.empty() && static_cast<unsigned char>(to.back()) == 0xff) to.pop_back();
+    if (!to.empty()) to.back() = static_cast<char>(to.back() + 1);
+    return {prefix, to};
+  }
+};
+
 struct WatchOptions {
   // nullopt: ADDED for every existing object first, then changes. A value N: only changes after
   // N (Gone if N is older than the compacted history).
@@ -118,6 +142,23 @@ class Store {
   virtual Result<json> Update(Kind kind, json object) = 0;
   // Replaces status only (same resourceVersion precondition); never bumps generation.
   virtual Result<json> UpdateStatus(Kind kind, json object) = 0;
+  // For controllers that write what an object is and its status in one change (one revision,
+  // one commit): CreateWithStatus is Create keeping the given status; Replace is Update that
+  // replaces the status too. The defaults take two writes.
+  virtual Result<json> CreateWithStatus(Kind kind, json object) {
+    json status = object.value("status", json::object());
+    auto created = Create(kind, std::move(object));
+    if (!created.ok()) return created;
+    (*created)["status"] = std::move(status);
+    return UpdateStatus(kind, std::move(*created));
+  }
+  virtual Result<json> Replace(Kind kind, json object) {
+    json status = object.value("status", json::object());
+    auto updated = Update(kind, std::move(object));
+    if (!updated.ok() || api::IsBeingDeleted(*updated)) return updated;
+    (*updated)["status"] = std::move(status);
+    return UpdateStatus(kind, std::move(*updated));
+  }
   // UpdateStatus of several objects handed to the writer at once, so they share one commit (each
   // still checks its own precondition and succeeds or fails alone). Results in input order.
   virtual std::vector<Result<json>> UpdateStatuses(Kind kind, std::vector<json> objects) {
@@ -146,11 +187,34 @@ class Store {
   }
   virtual Result<std::unique_ptr<Watch>> WatchKind(Kind kind, const WatchOptions& options) = 0;
 
+  // Secondary indexes, so that hot paths (the session queue, the Neops facade) look objects up
+  // by a field instead of scanning a kind that grows with history. AddIndex registers one and
+  // files every existing object (a no-op if an index of that kind and name exists); from then on
+  // every write refiles its object, under the same lock as the object itself, so an index read
+  // agrees with Get and List of the same moment. The defaults scan List(); SqliteStore keeps
+  // ordered maps (store/object_index.h).
+  virtual void AddIndex(IndexSpec spec);
+  // The objects filed under keys in `range`, shared like ListShared, ordered by key then name.
+  // An unknown index lists nothing.
+  virtual SharedList ListIndexed(Kind kind, const std::string& index,
+                                 const IndexRange& range) const;
+  virtual size_t CountIndexed(Kind kind, const std::string& index, const IndexRange& range) const;
+  // The smallest key >= from that files any object.
+  virtual std::optional<std::string> FirstIndexKey(Kind kind, const std::string& index,
+                                                   const std::string& from) const;
+
   virtual uint64_t Revision() const = 0;
   // Oldest revision a watch can still resume from (exclusive lower bound).
   virtual uint64_t CompactedRevision() const = 0;
   // Applies the compaction policy now (it also runs periodically on the writer thread).
   virtual void Compact() = 0;
+
+ private:
+  // The default index methods' specs (SqliteStore keeps its own).
+  mutable std::mutex default_index_mu_;
+  std::vector<IndexSpec> default_indexes_;
+  std::vector<std::pair<std::string, std::shared_ptr<const json>>> ScanIndex(
+      Kind kind, const std::string& index, const IndexRange& range) const;
 };
 
 }  // namespace labctl::store

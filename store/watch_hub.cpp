@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "store/store_metrics.h"
 #include "store/watcher.h"
 
 namespace labctl::store {
@@ -42,9 +43,11 @@ Result<std::unique_ptr<Watch>> WatchHub::Subscribe(Kind kind, const WatchOptions
   std::shared_ptr<Watcher> watcher;
   if (options.from_revision) {
     uint64_t from = *options.from_revision;
-    if (from < compacted_)
+    if (from < compacted_) {
+      StoreMetrics::Get().watch_too_old.Inc();
       return Status::Gone("too old resource version: " + std::to_string(from) + " (" +
                           std::to_string(compacted_) + ")");
+    }
     watcher = std::make_shared<Watcher>(kind, options, std::max(from, published_));
     watcher->SetDeliveredThrough(from);
     for (const PackedChange* packed : log_.After(from)) {

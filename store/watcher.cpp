@@ -1,5 +1,7 @@
 #include "store/watcher.h"
 
+#include "store/store_metrics.h"
+
 namespace labctl::store {
 
 Watcher::Watcher(Kind kind, const WatchOptions& options, uint64_t start)
@@ -61,6 +63,8 @@ bool Watcher::Deliver(const std::vector<Change>& changes, size_t buffer) {
       auto type = EventTypeFor(c);
       if (type) {
         if (live_.size() >= buffer) {
+          StoreMetrics::Get().watch_fell_behind.Inc();
+          StoreMetrics::Get().watch_events_dropped.Inc(live_.size() + initial_.size());
           live_.clear();
           initial_.clear();
           error_ = Status::Gone("watcher fell behind; re-list");

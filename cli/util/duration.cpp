@@ -27,7 +27,11 @@ std::string HumanDuration(std::chrono::milliseconds d) {
 std::string Age(const std::string& timestamp, api::TimePoint now) {
   api::TimePoint t;
   if (timestamp.empty() || !api::ParseTime(timestamp, &t)) return "<unknown>";
-  return HumanDuration(std::chrono::duration_cast<std::chrono::milliseconds>(now - t));
+  // In milliseconds before subtracting: nanosecond time points more than 292 years apart
+  // (ParseTime takes 1678-2261) overflow when subtracted.
+  using std::chrono::milliseconds;
+  return HumanDuration(std::chrono::duration_cast<milliseconds>(now.time_since_epoch()) -
+                       std::chrono::duration_cast<milliseconds>(t.time_since_epoch()));
 }
 
 }  // namespace labctl::cli

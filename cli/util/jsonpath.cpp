@@ -1,6 +1,7 @@
 #include "cli/util/jsonpath.h"
 
 #include <cctype>
+#include <charconv>
 #include <optional>
 #include <variant>
 
@@ -163,7 +164,14 @@ class ExprParser {
       i_ = start;
       return std::nullopt;
     }
-    return std::stoll(std::string(s_.substr(start, i_ - start)));
+    // from_chars, not stoll: an index past int64 (found by the jsonpath fuzz target) threw.
+    int64_t value = 0;
+    auto [end, ec] = std::from_chars(s_.data() + start, s_.data() + i_, value);
+    if (ec != std::errc() || end != s_.data() + i_) {
+      i_ = start;
+      return std::nullopt;
+    }
+    return value;
   }
 
   api::Status ParseIndexOrSlice(Step& step) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "api/duration.h"
+#include "controller/server/auth.h"
 
 namespace labctl::server {
 namespace {
@@ -84,8 +85,8 @@ struct ValueFlag {
 const std::vector<ValueFlag>& ValueFlags() {
   static const std::vector<ValueFlag> flags = {
       {"--listen", "HOST:PORT",
-       "address to serve the API on (default 127.0.0.1:7450); without --tokens only loopback "
-       "addresses are allowed",
+       "address to serve the API on (default 127.0.0.1:7450); other than loopback only with TLS "
+       "and authentication (--tls-cert, --tls-key, --tokens or --client-ca)",
        ParseListen},
       {"--data-dir", "DIR",
        "SQLite store and lock (default ~/.local/state/labctl, /var/lib/labctl as root)",
@@ -98,6 +99,14 @@ const std::vector<ValueFlag>& ValueFlags() {
        }},
       {"--tokens", "FILE", "bearer tokens, lines \"token,user[,group...][,grant=value...]\"",
        [](const std::string& v, LabdFlags& f) { return SetString(&LabdFlags::tokens_file, v, f); }},
+      {"--tls-cert", "FILE",
+       "serve HTTPS with this PEM certificate chain (needs --tls-key); off loopback labd requires "
+       "TLS and --tokens or --client-ca",
+       [](const std::string& v, LabdFlags& f) { return SetString(&LabdFlags::tls_cert, v, f); }},
+      {"--tls-key", "FILE", "the PEM private key of --tls-cert",
+       [](const std::string& v, LabdFlags& f) { return SetString(&LabdFlags::tls_key, v, f); }},
+      {"--client-ca", "FILE", "require client certificates signed by this PEM CA (mutual TLS)",
+       [](const std::string& v, LabdFlags& f) { return SetString(&LabdFlags::client_ca, v, f); }},
       {"--log-level", "LEVEL", "trace|debug|info|warn|error|off (default info); logs go to stderr",
        [](const std::string& v, LabdFlags& f) {
          static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
@@ -237,7 +246,27 @@ api::Result<LabdFlags> ParseLabdFlags(const std::vector<std::string>& args) {
     return Status::BadRequest((extra.starts_with("-") ? "unknown flag " : "unexpected argument ") +
                               extra);
   if (flags.data_dir.empty()) flags.data_dir = DefaultDataDir();
+  LABCTL_RETURN_IF_ERROR(CheckListenSecurity(flags));
   return flags;
+}
+
+// Tokens or client certificates would cross the network in clear text without TLS, and without
+// them anyone who reaches the port is admin with every host grant.
+Status CheckListenSecurity(const LabdFlags& f) {
+  if (f.tls_cert.empty() != f.tls_key.empty())
+    return Status::BadRequest("--tls-cert and --tls-key go together");
+  if (!f.client_ca.empty() && f.tls_cert.empty())
+    return Status::BadRequest("--client-ca needs --tls-cert and --tls-key");
+  if (IsLoopbackHost(f.listen_host)) return Status::Ok();
+  if (f.tls_cert.empty())
+    return Status::BadRequest(
+        "refusing to listen on " + f.listen_host +
+        " without TLS: off loopback labd needs --tls-cert and --tls-key (and --tokens or "
+        "--client-ca), or listen on 127.0.0.1 behind a TLS-terminating proxy");
+  if (f.tokens_file.empty() && f.client_ca.empty())
+    return Status::BadRequest("refusing to listen on " + f.listen_host +
+                              " without authentication: give --tokens or --client-ca");
+  return Status::Ok();
 }
 
 std::string LabdUsage() {

@@ -17,6 +17,9 @@ struct LabdFlags {
   std::string docker_host = "unix:///var/run/docker.sock";
   int slots = 1;
   std::string tokens_file;
+  std::string tls_cert;   // PEM certificate chain: serve HTTPS (with tls_key)
+  std::string tls_key;    // PEM private key of tls_cert
+  std::string client_ca;  // PEM CA: clients must present a certificate it signed
   std::string log_level = "info";
   size_t history_limit = 100'000;
   size_t history_bytes = 64 << 20;  // memory the change history may hold (estimated)
@@ -38,8 +41,12 @@ struct LabdFlags {
 };
 
 // BadRequest with a one-line reason on unknown flags or bad values (labd then exits 2).
+// Checks flags that only make sense together (--tls-cert and --tls-key, --client-ca needs them)
+// and that a non-loopback --listen has TLS and authentication.
 api::Result<LabdFlags> ParseLabdFlags(const std::vector<std::string>& args);
 std::string LabdUsage();
+// Flags that only make sense together, and TLS plus authentication off loopback.
+api::Status CheckListenSecurity(const LabdFlags& flags);
 std::string DefaultDataDir();
 // A byte count: plain bytes, or with a suffix Ki, Mi or Gi ("64Mi").
 api::Result<size_t> ParseByteSize(const std::string& flag, const std::string& text);

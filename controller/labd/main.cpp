@@ -16,19 +16,21 @@
 
 #include "api/clock.h"
 #include "api/yaml.h"
+#include "controller/labd/labd_flags.h"
+#include "controller/labd/labd_metrics.h"
+#include "controller/labd/session_stack.h"
 #include "controller/runtime/controller.h"
 #include "controller/runtime/event_recorder.h"
 #include "controller/server/api_server.h"
 #include "controller/server/auth.h"
-#include "controller/labd/labd_flags.h"
 #include "controller/server/listen_socket.h"
-#include "controller/labd/session_stack.h"
 #include "drivers/docker/event_watcher.h"
 #include "drivers/docker/http_engine.h"
 #include "drivers/docker/naming.h"
-#include "reconcilers/lab/lab_actions.h"
-#include "reconcilers/lab/lab_network_hook.h"
 #include "reconcilers/lab/lab_reconciler.h"
+#include "reconcilers/lab/provider_lab_actions.h"
+#include "reconcilers/providers/docker/docker_provider.h"
+#include "reconcilers/providers/docker/lab_network_hook.h"
 #include "store/store.h"
 
 namespace {
@@ -79,8 +81,9 @@ struct Controllers {
   std::unique_ptr<docker::HttpEngine> engine;
   std::unique_ptr<server::SessionStack> sessions;
   std::unique_ptr<reconcilers::NetworkBaselines> baselines;  // for lab reset
+  std::unique_ptr<reconcilers::DockerRealisation> docker_provider;
   std::unique_ptr<reconcilers::LabReconciler> lab_reconciler;
-  std::unique_ptr<reconcilers::DockerLabActions> lab_actions;
+  std::unique_ptr<reconcilers::ProviderLabActions> lab_actions;
   std::unique_ptr<runtime::Controller> labs;
   std::unique_ptr<docker::DockerEventWatcher> docker_events;
 
@@ -98,17 +101,21 @@ struct Controllers {
     session_options.neops.labs.files_dir = flags.data_dir + "/labs";
     sessions = server::SessionStack::Attach(server, store, clock, events.get(), session_options);
 
+    baselines = std::make_unique<reconcilers::NetworkBaselines>(flags.data_dir + "/netstate");
+    reconcilers::DockerRealisationOptions docker_options;
+    docker_options.baselines = baselines.get();
+    docker_options.network_hook = reconcilers::MakeLabNetworkHook(store, *engine, baselines.get());
+    docker_options.reset_lab =
+        reconcilers::MakeLabResetStep(*engine, baselines.get(), docker_options.network_hook);
+    docker_provider = reconcilers::MakeDockerProvider(store, *engine, docker_options);
+    const reconcilers::LabProviders providers = {
+        {reconcilers::kDockerProvider, docker_provider.get()}};
+
     reconcilers::LabReconcilerOptions lab_options;
     lab_options.orphan_lab_prefix = flags.orphan_lab_prefix;
-    baselines = std::make_unique<reconcilers::NetworkBaselines>(flags.data_dir + "/netstate");
-    lab_options.on_container_started =
-        reconcilers::MakeLabNetworkHook(store, *engine, baselines.get());
-    lab_options.reset_lab =
-        reconcilers::MakeLabResetStep(*engine, baselines.get(), lab_options.on_container_started);
-    lab_reconciler = std::make_unique<reconcilers::LabReconciler>(store, *engine, clock,
+    lab_reconciler = std::make_unique<reconcilers::LabReconciler>(store, providers, clock,
                                                                   events.get(), lab_options);
-    lab_actions = std::make_unique<reconcilers::DockerLabActions>(store, *engine, baselines.get(),
-                                                                  lab_options.on_container_started);
+    lab_actions = std::make_unique<reconcilers::ProviderLabActions>(store, providers);
     server.SetLabActions(lab_actions.get());
     labs = std::make_unique<runtime::Controller>(store, api::Kind::kLab, *lab_reconciler,
                                                  runtime::ControllerOptions{.name = "lab"});
@@ -163,12 +170,6 @@ int Run(const server::LabdFlags& flags) {
     }
     auth = std::move(*loaded);
     spdlog::info("auth enabled tokens={}", auth.token_count());
-  } else if (!server::IsLoopbackHost(flags.listen_host)) {
-    spdlog::critical(
-        "refusing to listen on {} without --tokens: without authentication labd only listens on "
-        "loopback (127.0.0.1 or ::1)",
-        flags.listen_host);
-    return 1;
   }
 
   store::Options store_options;
@@ -182,10 +183,13 @@ int Run(const server::LabdFlags& flags) {
     return 1;
   }
 
+  auto collectors = server::AddLabdCollectors(**store, flags.data_dir);
+
   server::ServerOptions server_options;
   server_options.host = flags.listen_host;
   server_options.port = flags.listen_port;
   server_options.auth = std::move(auth);
+  server_options.tls = {flags.tls_cert, flags.tls_key, flags.client_ca};
   server_options.max_watchers = flags.max_watchers;
   server_options.max_long_running = flags.max_streams;
   server_options.max_connections = flags.max_connections;
@@ -212,6 +216,7 @@ int Run(const server::LabdFlags& flags) {
   api::StopParsing();  // the server's stop waits for its requests: none may sit in a parser
   server.Stop();
   controllers.Stop();
+  collectors.clear();
   store->reset();
   spdlog::info("labd stopped");
   return 0;

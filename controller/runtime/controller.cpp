@@ -9,12 +9,42 @@
 
 #include "controller/runtime/informer.h"
 #include "controller/runtime/work_queue.h"
+#include "metrics/registry.h"
 
 namespace labctl::runtime {
 
 namespace {
 // Pause before re-opening a watch that ended, so a failing store is not hammered.
 constexpr std::chrono::milliseconds kRewatchDelay{500};
+
+// A controller's series in the process-wide registry, labelled with its name.
+struct ControllerMetrics {
+  explicit ControllerMetrics(const std::string& name)
+      : reconcile_seconds(metrics::Default()
+                              .Histogram("labd_reconcile_duration_seconds",
+                                         "Time of one Reconcile call, by controller.",
+                                         {"controller"}, metrics::kFastSeconds)
+                              .With({name})),
+        errors(metrics::Default()
+                   .Counter("labd_reconcile_errors_total",
+                            "Reconcile calls that failed (error or exception), by controller.",
+                            {"controller"})
+                   .With({name})),
+        retries(metrics::Default()
+                    .Counter("labd_workqueue_retries_total",
+                             "Keys put back on a controller's work queue with back-off.",
+                             {"controller"})
+                    .With({name})),
+        depth(metrics::Default()
+                  .Gauge("labd_workqueue_depth",
+                         "Keys ready on a controller's work queue, waiting for a worker.",
+                         {"controller"})
+                  .With({name})) {}
+  metrics::Histogram& reconcile_seconds;
+  metrics::Counter& errors;
+  metrics::Counter& retries;
+  metrics::Gauge& depth;
+};
 }  // namespace
 
 struct Controller::Impl {
@@ -24,7 +54,10 @@ struct Controller::Impl {
         reconciler(r),
         options(std::move(o)),
         clock(options.clock ? *options.clock : api::SystemSteadyClock::Instance()),
-        queue(options.backoff_base, options.backoff_max, clock) {}
+        queue(options.backoff_base, options.backoff_max, clock),
+        recorded(options.name),
+        depth_collector(metrics::Default().AddCollector(
+            [this] { recorded.depth.Set(static_cast<double>(queue.Len())); })) {}
 
   void RunWorker();
   void ReconcileOne(const std::string& key);
@@ -36,6 +69,8 @@ struct Controller::Impl {
   const ControllerOptions options;
   const api::SteadyClock& clock;
   WorkQueue queue;
+  ControllerMetrics recorded;
+  metrics::CollectorHandle depth_collector;  // after `queue`, which it reads: destroyed first
   std::vector<std::pair<api::Kind, Mapper>> secondary;
   Mapper primary;  // empty: keys are object names
   std::vector<std::unique_ptr<Informer>> informers;
@@ -116,6 +151,7 @@ void Controller::Impl::RunWorker() {
 
 void Controller::Impl::ReconcileOne(const std::string& key) {
   ReconcileResult result;
+  metrics::ScopedTimer timer(recorded.reconcile_seconds);
   try {
     result = reconciler.Reconcile(key);
   } catch (const std::exception& e) {
@@ -125,6 +161,8 @@ void Controller::Impl::ReconcileOne(const std::string& key) {
     result = ReconcileResult::Error(api::Status::Internal("reconcile threw a non-exception"));
   }
   if (!result.status.ok()) {
+    recorded.errors.Inc();
+    recorded.retries.Inc();
     std::chrono::milliseconds delay = queue.AddRateLimited(key);
     spdlog::warn("controller={} key={} error=\"{}\" failures={} retry_in_ms={}", options.name, key,
                  result.status.ToString(), queue.Failures(key), delay.count());

@@ -55,6 +55,7 @@ struct ApiServer::Impl {
   GatedHttpServer http;
   RequestClassifier classifier;
   std::vector<std::string> public_paths;
+  std::unique_ptr<TlsContext> tls;  // before `gate`, which uses it
   std::unique_ptr<ConnectionGate> gate;
   int bound_port = 0;
   bool started = false;
@@ -63,6 +64,7 @@ struct ApiServer::Impl {
 
 void ApiServer::Impl::Configure() {
   // Read limits and timeouts are the gate's; the request reaches cpp-httplib whole.
+  for (auto& path : DashboardPublicPaths()) public_paths.push_back(std::move(path));
   http.set_payload_max_length(options.max_body_bytes);
   http.set_read_timeout(options.read_timeout);
   http.set_write_timeout(options.write_timeout);
@@ -126,6 +128,7 @@ void ApiServer::Impl::Configure() {
   MountSessionActionRoutes(http, ctx);
   MountLabActionRoutes(http, ctx);
   MountSystemRoutes(http, ctx);
+  MountDashboardRoutes(http, ctx);
 }
 
 // Which requests are watches and which are long-running (ordinary is everything else).
@@ -168,12 +171,15 @@ ConnectionGate::Disposition ApiServer::Impl::Serve(GateConnection& conn) {
   const bool close_after = conn.streams_body || ctx.watches.stopping();
   bool closed = false;
   bool ok = false;
+  const auto start = std::chrono::steady_clock::now();
   try {
     ok = http.process_request(stream, close_after, closed,
                               [&conn](httplib::Request& req) { PrepareRequest(req, conn); });
   } catch (const std::exception& e) {
     spdlog::error("request failed remote={} error=\"{}\"", conn.peer_ip, e.what());
   }
+  if (conn.request_class == RequestClass::kOrdinary)
+    ctx.metrics.ObserveRequest(conn.head.method, start);
   return ok && !closed && !close_after ? ConnectionGate::Disposition::kKeepAlive
                                        : ConnectionGate::Disposition::kClose;
 }
@@ -192,6 +198,11 @@ void ApiServer::AddLongRunningRoute(const std::string& method, const std::string
 
 api::Status ApiServer::Start() {
   if (impl_->started) return api::Status::Internal("ApiServer started twice");
+  if (impl_->options.tls.enabled()) {
+    auto tls = TlsContext::Load(impl_->options.tls);
+    if (!tls.ok()) return tls.status();
+    impl_->tls = std::move(*tls);
+  }
   impl_->Configure();
   impl_->Classify();
   auto listener =
@@ -202,13 +213,16 @@ api::Status ApiServer::Start() {
   spdlog::info(
       "http limits max-connections={} max-client-connections={} max-watchers={} "
       "max-streams={} request-workers={} request-timeout={}ms idle-timeout={}ms "
-      "fd-limit={}",
+      "fd-limit={} tls={}",
       limits.max_connections, limits.max_connections_per_client, limits.max_watchers,
       limits.max_long_running, limits.request_workers, limits.request_timeout.count(),
-      limits.idle_timeout.count(), FdLimit());
+      limits.idle_timeout.count(), FdLimit(),
+      !impl_->tls                      ? "off"
+      : impl_->tls->verifies_clients() ? "on, client certificates required"
+                                       : "on");
   impl_->gate = std::make_unique<ConnectionGate>(
       limits, impl_->classifier, [this](GateConnection& conn) { return impl_->Serve(conn); },
-      &impl_->ctx.metrics);
+      &impl_->ctx.metrics, impl_->tls.get());
   impl_->http.SetServing(*listener);
   LABCTL_RETURN_IF_ERROR(impl_->gate->Start(*listener));
   impl_->started = true;
@@ -238,7 +252,8 @@ ServerContext::ServerContext(store::Store& s, const ServerOptions& o)
     : store(s),
       options(o),
       clock(o.clock ? *o.clock : static_cast<const api::Clock&>(api::SystemClock::Instance())),
-      resources(s) {}
+      resources(s),
+      metrics(s) {}
 
 bool WatchRegistry::Add(store::Watch* watch) {
   std::lock_guard<std::mutex> lock(mu_);

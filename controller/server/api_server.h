@@ -20,6 +20,7 @@
 #include "api/status.h"
 #include "controller/server/actions.h"
 #include "controller/server/auth.h"
+#include "controller/server/tls_context.h"
 #include "store/store.h"
 
 namespace httplib {
@@ -32,6 +33,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 7450;                  // 0: any free port (see ApiServer::port())
   Auth auth;                        // default: no tokens, everybody anonymous/admin
+  TlsFiles tls;                     // default: plain HTTP
   size_t max_body_bytes = 4 << 20;  // as sent or decoded from chunks
   int max_watchers = 1024;
   int max_long_running = 64;  // exec, logs, capture, reset, bring-up in flight (--max-streams)

@@ -23,6 +23,7 @@
 #include "controller/server/metrics.h"
 #include "controller/server/next_request.h"
 #include "controller/server/request_reader.h"
+#include "controller/server/tls_context.h"
 #include "controller/server/worker_pool.h"
 
 namespace labctl::server {
@@ -38,6 +39,8 @@ constexpr auto kLogEvery = std::chrono::seconds(10);
 // other request waits for a worker; it waits this long for the next one (less if one does).
 constexpr int kMaxInRow = 64;
 constexpr auto kNextRequestWindow = std::chrono::milliseconds(100);
+// The first byte of a TLS connection: a handshake record.
+constexpr unsigned char kTlsHandshakeRecord = 0x16;
 
 std::string IpOf(const sockaddr_storage& addr, int* port) {
   char text[INET6_ADDRSTRLEN] = "";
@@ -75,17 +78,21 @@ class RateLimitedLog {
 };
 
 // Answers a connection that is not admitted, and closes it.
-void RefuseAndClose(int fd, const Status& status, Metrics* metrics) {
-  if (metrics) metrics->CountRequest("", status.http_code());
+// A TLS client cannot read a plain answer before its handshake: it is only closed.
+void RefuseAndClose(int fd, bool tls, const Status& status, Metrics* metrics) {
+  if (metrics) {
+    metrics->CountRequest("", status.http_code());
+    metrics->CountRefusal("", status.http_code());
+  }
   std::string response = RefusalResponse(status);
-  (void)!send(fd, response.data(), response.size(), MSG_NOSIGNAL);
+  if (!tls) (void)!send(fd, response.data(), response.size(), MSG_NOSIGNAL);
   close(fd);
 }
 
 }  // namespace
 
 struct ConnectionGate::Loop {
-  enum class State { kReading, kServing, kLinger };
+  enum class State { kHandshake, kReading, kServing, kLinger };
   struct Slot {
     Slot(const GateLimits& limits, const RequestClassifier& classifier)
         : reader(limits, classifier) {}
@@ -96,17 +103,19 @@ struct ConnectionGate::Loop {
     Clock::time_point deadline;
     bool has_deadline = false;
     bool in_epoll = false;
+    uint32_t events = 0;    // what epoll watches for while in_epoll
     bool answered = false;  // served at least one request (so an empty buffer is keep-alive)
     std::string out;        // refusal bytes still to send
     size_t discarded = 0;   // bytes read and dropped after a refusal
     bool closed = false;    // in `graveyard` until the current batch of events is done
   };
 
-  Loop(GateLimits l, const RequestClassifier& c, Serve s, Metrics* m)
+  Loop(GateLimits l, const RequestClassifier& c, Serve s, Metrics* m, const TlsContext* t)
       : limits(l),
         classifier(c),
         serve(std::move(s)),
         metrics(m),
+        tls(t),
         ordinary_pool(l.request_workers),
         watch_pool(l.max_watchers),
         long_pool(l.max_long_running) {}
@@ -116,6 +125,8 @@ struct ConnectionGate::Loop {
   void Admit(int fd, const sockaddr_storage& addr);
   void OnFdExhausted(int error);
   void OnEvent(Slot* slot, uint32_t events);
+  void Handshake(Slot* slot);
+  void WatchForIo(Slot* slot);
   void ReadRequest(Slot* slot);
   void Advance(Slot* slot);
   void Dispatch(Slot* slot);
@@ -142,6 +153,7 @@ struct ConnectionGate::Loop {
   const RequestClassifier& classifier;
   const Serve serve;
   Metrics* metrics;
+  const TlsContext* tls;
   WorkerPool ordinary_pool;
   WorkerPool watch_pool;
   WorkerPool long_pool;
@@ -201,6 +213,8 @@ void ConnectionGate::Loop::ClearDeadline(Slot* slot) {
 }
 
 void ConnectionGate::Loop::Watch(Slot* slot, uint32_t events) {
+  if (slot->in_epoll && slot->events == events) return;
+  slot->events = events;
   epoll_event ev{};
   ev.events = events;
   ev.data.ptr = slot;
@@ -290,7 +304,7 @@ void ConnectionGate::Loop::Admit(int fd, const sockaddr_storage& addr) {
     log.Warn("per-client " + ip,
              fmt::format("refusing connections from {}: it holds {} (--max-client-connections)", ip,
                          held->second));
-    return RefuseAndClose(fd,
+    return RefuseAndClose(fd, tls != nullptr,
                           TooMany("connections from " + ip, limits.max_connections_per_client,
                                   "--max-client-connections"),
                           metrics);
@@ -300,7 +314,7 @@ void ConnectionGate::Loop::Admit(int fd, const sockaddr_storage& addr) {
              fmt::format("refusing connections: all {} are in requests (--max-connections)",
                          limits.max_connections));
     return RefuseAndClose(
-        fd,
+        fd, tls != nullptr,
         Status::Unavailable("labd holds its maximum of " + std::to_string(limits.max_connections) +
                             " connections (--max-connections)"),
         metrics);
@@ -310,6 +324,10 @@ void ConnectionGate::Loop::Admit(int fd, const sockaddr_storage& addr) {
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
   auto slot = std::make_unique<Slot>(limits, classifier);
   slot->conn.fd = fd;
+  if (tls)
+    slot->state = State::kHandshake;  // ConnectionIo made once the first byte says TLS
+  else
+    slot->conn.io = ConnectionIo(fd);
   slot->conn.peer_ip = std::move(ip);
   slot->conn.peer_port = port;
   sockaddr_storage local{};
@@ -331,7 +349,49 @@ void ConnectionGate::Loop::OnEvent(Slot* slot, uint32_t events) {
     return;
   }
   if (slot->state == State::kServing) return;
+  if (slot->state == State::kHandshake) return Handshake(slot);
   ReadRequest(slot);
+}
+
+// TLS: the first byte tells a handshake from plain HTTP, which is answered in plain HTTP; then
+// the handshake advances as the socket allows. Its deadline is the request's.
+void ConnectionGate::Loop::Handshake(Slot* slot) {
+  GateConnection& c = slot->conn;
+  if (!c.io.tls()) {
+    unsigned char first = 0;
+    ssize_t n = recv(c.fd, &first, 1, MSG_PEEK);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+    if (n <= 0) return Close(slot);
+    if (first != kTlsHandshakeRecord) {
+      if (metrics) metrics->TlsHandshakeFailed("plain_http");
+      c.io = ConnectionIo(c.fd);
+      return Refuse(slot, Status::BadRequest("labd serves HTTPS on this port: the client sent "
+                                             "plain HTTP (use an https:// URL)"));
+    }
+    SSL* ssl = tls->NewConnection(c.fd);
+    if (!ssl) return Close(slot);
+    c.io = ConnectionIo(c.fd, ssl);
+  }
+  std::string error;
+  switch (c.io.Accept(&error)) {
+    case ConnectionIo::Handshake::kDone:
+      slot->state = State::kReading;
+      Watch(slot, EPOLLIN);
+      if (c.io.Pending()) ReadRequest(slot);
+      return;
+    case ConnectionIo::Handshake::kWantRead:
+    case ConnectionIo::Handshake::kWantWrite:
+      return WatchForIo(slot);
+    case ConnectionIo::Handshake::kFailed:
+      if (metrics) metrics->TlsHandshakeFailed("handshake");
+      spdlog::debug("tls handshake failed remote={} error=\"{}\"", c.peer_ip, error);
+      return Close(slot);
+  }
+}
+
+// After an EAGAIN: wait for what the connection's I/O needs (TLS may need to write to read).
+void ConnectionGate::Loop::WatchForIo(Slot* slot) {
+  Watch(slot, slot->conn.io.WaitEvents() == POLLOUT ? EPOLLOUT : EPOLLIN);
 }
 
 // Reads what the request still needs (never more than the head limit, or the body's length)
@@ -339,15 +399,17 @@ void ConnectionGate::Loop::OnEvent(Slot* slot, uint32_t events) {
 void ConnectionGate::Loop::ReadRequest(Slot* slot) {
   GateConnection& c = slot->conn;
   char chunk[kReadChunk];
-  for (int round = 0; round < 4; ++round) {
+  // Bytes OpenSSL already decrypted are invisible to epoll: read them before returning.
+  for (int round = 0; round < 4 || c.io.Pending(); ++round) {
     const size_t want = std::min(sizeof(chunk), slot->reader.Want(c));
     if (buffered + want > limits.max_buffered_bytes) {
       log.Warn("buffered", "refusing requests: the gate holds its maximum of request bytes");
       return Refuse(slot, Status::Unavailable("labd is holding its maximum of request bytes"));
     }
     const bool was_idle = slot->answered && c.buffer.empty();
-    ssize_t n = recv(c.fd, chunk, want, 0);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+    ssize_t n = c.io.Recv(chunk, want);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+      return WatchForIo(slot);
     if (n < 0) return Close(slot);
     if (n == 0) c.peer_closed = true;
     c.buffer.append(chunk, static_cast<size_t>(n));
@@ -364,8 +426,7 @@ void ConnectionGate::Loop::Advance(Slot* slot) {
     case RequestReader::Step::kNeedMore:
       if (slot->reader.TakeContinue()) {
         static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
-        slot->conn.expect_answered =
-            send(slot->conn.fd, kContinue, sizeof(kContinue) - 1, MSG_NOSIGNAL) > 0;
+        slot->conn.expect_answered = slot->conn.io.Send(kContinue, sizeof(kContinue) - 1) > 0;
       }
       return;
     case RequestReader::Step::kComplete:
@@ -460,6 +521,7 @@ void ConnectionGate::Loop::Resume(Slot* slot) {
   SetDeadline(slot,
               Clock::now() + (c.buffer.empty() ? limits.idle_timeout : limits.request_timeout));
   if (!c.buffer.empty() || c.peer_closed) Advance(slot);
+  if (!slot->closed && slot->state == State::kReading && c.io.Pending()) ReadRequest(slot);
 }
 
 // Answers `status` and closes: the answer is sent, the sending side shut down, and what the
@@ -467,7 +529,10 @@ void ConnectionGate::Loop::Resume(Slot* slot) {
 // reset caused by unread input.
 void ConnectionGate::Loop::Refuse(Slot* slot, const Status& status) {
   GateConnection& c = slot->conn;
-  if (metrics) metrics->CountRequest(c.head.method, status.http_code());
+  if (metrics) {
+    metrics->CountRequest(c.head.method, status.http_code());
+    metrics->CountRefusal(RequestClassName(c.request_class), status.http_code());
+  }
   spdlog::debug("http refused code={} remote={} reason=\"{}\"", status.http_code(), c.peer_ip,
                 status.message());
   slot->out = RefusalResponse(status);
@@ -481,12 +546,12 @@ void ConnectionGate::Loop::Refuse(Slot* slot, const Status& status) {
 
 void ConnectionGate::Loop::FlushRefusal(Slot* slot) {
   while (!slot->out.empty()) {
-    ssize_t n = send(slot->conn.fd, slot->out.data(), slot->out.size(), MSG_NOSIGNAL);
+    ssize_t n = slot->conn.io.Send(slot->out.data(), slot->out.size());
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return Watch(slot, EPOLLIN | EPOLLOUT);
     if (n <= 0) return Close(slot);
     slot->out.erase(0, static_cast<size_t>(n));
   }
-  shutdown(slot->conn.fd, SHUT_WR);
+  slot->conn.io.ShutdownWrite();
   Watch(slot, EPOLLIN);
 }
 
@@ -517,7 +582,8 @@ void ConnectionGate::Loop::Expire(Clock::time_point now) {
     Slot* slot = deadlines.begin()->second;
     ClearDeadline(slot);
     bool idle = slot->state == State::kReading && slot->conn.buffer.empty();
-    if (slot->state == State::kLinger || idle) {
+    if (slot->state == State::kHandshake && metrics) metrics->TlsHandshakeFailed("timeout");
+    if (slot->state == State::kLinger || slot->state == State::kHandshake || idle) {
       Close(slot);
     } else {
       Refuse(slot, Status(static_cast<api::Code>(408), "RequestTimeout",
@@ -567,8 +633,8 @@ void ConnectionGate::Loop::BeginStop() {
 }
 
 ConnectionGate::ConnectionGate(GateLimits limits, const RequestClassifier& classifier, Serve serve,
-                               Metrics* metrics)
-    : loop_(std::make_unique<Loop>(limits, classifier, std::move(serve), metrics)) {}
+                               Metrics* metrics, const TlsContext* tls)
+    : loop_(std::make_unique<Loop>(limits, classifier, std::move(serve), metrics, tls)) {}
 
 ConnectionGate::~ConnectionGate() { Stop(); }
 

@@ -14,6 +14,9 @@
 // flight (429). Ordinary requests run on workers of their own, which watches and long-running
 // requests never take. Running out of file descriptors is logged (at most every 10 s) and
 // costs the oldest idle connection or a 100 ms pause in accepting, never a busy loop.
+//
+// TLS (optional): the handshake runs non-blocking on the gate's thread within the request
+// timeout; the first byte tells TLS from plain HTTP, which gets a plain 400 naming https.
 #pragma once
 
 #include <atomic>
@@ -23,11 +26,13 @@
 #include <string>
 
 #include "api/status.h"
+#include "controller/server/connection_io.h"
 #include "controller/server/request_head.h"
 
 namespace labctl::server {
 
 class Metrics;
+class TlsContext;
 
 struct GateLimits {
   size_t max_connections = 10'000;
@@ -44,9 +49,10 @@ struct GateLimits {
 };
 
 // A connection as a worker sees it while serving one request. The gate owns the socket; the
-// worker reads and writes it (through GateStream) and never closes it.
+// worker reads and writes it (through GateStream, which uses `io`) and never closes it.
 struct GateConnection {
   int fd = -1;
+  ConnectionIo io;  // plain or TLS; every read and write of the connection goes through it
   std::string peer_ip;
   int peer_port = 0;
   std::string local_ip;
@@ -68,8 +74,10 @@ class ConnectionGate {
   // Serves the request at the start of conn.buffer; runs on a worker thread.
   using Serve = std::function<Disposition(GateConnection& conn)>;
 
+  // With `tls` (not owned, outlives the gate) every connection must speak TLS: the gate drives
+  // each handshake before reading the request, and answers plain HTTP with a 400 saying so.
   ConnectionGate(GateLimits limits, const RequestClassifier& classifier, Serve serve,
-                 Metrics* metrics);
+                 Metrics* metrics, const TlsContext* tls = nullptr);
   ~ConnectionGate();  // Stop()s
   ConnectionGate(const ConnectionGate&) = delete;
   ConnectionGate& operator=(const ConnectionGate&) = delete;

@@ -18,7 +18,7 @@ bool GateStream::Wait(short events, std::chrono::milliseconds timeout) const {
 }
 
 bool GateStream::is_readable() const {
-  return conn_.consumed < conn_.buffer.size() || Wait(POLLIN, read_timeout_);
+  return conn_.consumed < conn_.buffer.size() || conn_.io.Pending() || Wait(POLLIN, read_timeout_);
 }
 
 bool GateStream::is_writable() const { return Wait(POLLOUT, write_timeout_); }
@@ -31,10 +31,11 @@ ssize_t GateStream::read(char* ptr, size_t size) {
     return static_cast<ssize_t>(n);
   }
   for (;;) {
-    ssize_t n = recv(conn_.fd, ptr, size, 0);
+    ssize_t n = conn_.io.Recv(ptr, size);
     if (n >= 0) return n;
     if (errno == EINTR) continue;
-    if ((errno == EAGAIN || errno == EWOULDBLOCK) && Wait(POLLIN, read_timeout_)) continue;
+    if ((errno == EAGAIN || errno == EWOULDBLOCK) && Wait(conn_.io.WaitEvents(), read_timeout_))
+      continue;
     conn_.io_failed = true;
     return -1;
   }
@@ -43,13 +44,14 @@ ssize_t GateStream::read(char* ptr, size_t size) {
 ssize_t GateStream::write(const char* ptr, size_t size) {
   size_t sent = 0;
   while (sent < size) {
-    ssize_t n = send(conn_.fd, ptr + sent, size - sent, MSG_NOSIGNAL);
+    ssize_t n = conn_.io.Send(ptr + sent, size - sent);
     if (n > 0) {
       sent += static_cast<size_t>(n);
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && Wait(POLLOUT, write_timeout_))
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
+        Wait(conn_.io.WaitEvents(), write_timeout_))
       continue;
     conn_.io_failed = true;
     return -1;

@@ -1,6 +1,7 @@
 // GateStream: the httplib::Stream a worker serves one request through. Reads come first from
 // the bytes the connection gate already read (the head and a buffered body), then from the
-// socket; every socket read and write waits at most its timeout. Writing never depends on
+// connection (plain or TLS, through its ConnectionIo); every read and write waits at most its
+// timeout. Writing never depends on
 // whether the client still sends: a client that half-closed (shutdown(SHUT_WR) after its
 // request) still gets the whole answer.
 #pragma once

@@ -1,6 +1,5 @@
-#include <algorithm>
-
 #include "controller/server/http_internal.h"
+#include "controller/server/query_params.h"
 
 namespace labctl::server {
 
@@ -19,13 +18,11 @@ api::Result<Principal> CallerOf(const httplib::Request& req, const Auth& auth) {
 }
 
 std::string Param(const httplib::Request& req, const char* name) {
-  return req.has_param(name) ? req.get_param_value(name) : std::string();
+  return QueryParam(req.params, name);
 }
 
 bool BoolParam(const httplib::Request& req, const char* name) {
-  std::string v = Param(req, name);
-  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
-  return v == "1" || v == "true";
+  return BoolQueryParam(req.params, name);
 }
 
 }  // namespace labctl::server

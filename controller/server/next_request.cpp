@@ -32,15 +32,19 @@ bool ReadNextRequest(GateConnection& conn, RequestReader& reader, std::chrono::m
         return false;
     }
     if (reader.TakeContinue())
-      conn.expect_answered = send(conn.fd, kContinue, sizeof(kContinue) - 1, MSG_NOSIGNAL) > 0;
-    auto left =
-        std::chrono::ceil<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
-    pollfd p[2] = {{conn.fd, POLLIN, 0}, {yield_fd, POLLIN, 0}};
-    if (left.count() <= 0 || poll(p, 2, static_cast<int>(left.count())) <= 0 ||
-        (p[1].revents & POLLIN) || !(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
-      return false;
+      conn.expect_answered = conn.io.Send(kContinue, sizeof(kContinue) - 1) > 0;
+    // Bytes OpenSSL already decrypted are read at once; otherwise wait for the socket.
+    if (!conn.io.Pending()) {
+      auto left =
+          std::chrono::ceil<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+      const short want = conn.io.WaitEvents();
+      pollfd p[2] = {{conn.fd, want, 0}, {yield_fd, POLLIN, 0}};
+      if (left.count() <= 0 || poll(p, 2, static_cast<int>(left.count())) <= 0 ||
+          (p[1].revents & POLLIN) || !(p[0].revents & (want | POLLHUP | POLLERR)))
+        return false;
+    }
     chunk.resize(reader.Want(conn));
-    ssize_t n = recv(conn.fd, chunk.data(), chunk.size(), MSG_DONTWAIT);
+    ssize_t n = conn.io.Recv(chunk.data(), chunk.size());
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;
     if (n < 0) {
       conn.io_failed = true;

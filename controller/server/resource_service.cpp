@@ -16,31 +16,6 @@ bool IsConflict(const Status& s) {
   return s.code() == api::Code::kConflict && s.reason() == "Conflict";
 }
 
-// Fills missing apiVersion/kind/metadata (and name from the path), rejects mismatches.
-Status CheckTypeMeta(json& o, Kind kind, const std::string& path_name) {
-  if (!o.is_object()) return Status::BadRequest("the body must be a JSON or YAML object");
-  if (!o.contains("apiVersion")) o["apiVersion"] = api::kApiVersion;
-  if (o["apiVersion"] != api::kApiVersion) {
-    return Status::BadRequest("apiVersion " + o["apiVersion"].dump() + " is not " +
-                              api::kApiVersion);
-  }
-  if (!o.contains("kind")) o["kind"] = api::KindName(kind);
-  if (o["kind"] != api::KindName(kind)) {
-    return Status::BadRequest("kind " + o["kind"].dump() + " does not belong at " +
-                              api::Plural(kind));
-  }
-  if (!o.contains("metadata") || o["metadata"].is_null()) o["metadata"] = json::object();
-  if (!o["metadata"].is_object()) return Status::BadRequest("metadata must be an object");
-  if (path_name.empty()) return Status::Ok();
-  json& meta = o["metadata"];
-  if (!meta.contains("name")) meta["name"] = path_name;
-  if (meta["name"] != path_name) {
-    return Status::BadRequest("metadata.name " + meta["name"].dump() +
-                              " does not match the name in the path \"" + path_name + "\"");
-  }
-  return Status::Ok();
-}
-
 // The non-empty metadata.resourceVersion of a body or patch, if any.
 std::optional<std::string> PatchResourceVersion(const json& patch) {
   const json* rv = nullptr;
@@ -87,7 +62,7 @@ Status ResourceService::CheckHostAccess(Kind kind, const json& object, const jso
 
 api::Result<json> ResourceService::Create(Kind kind, json body, const Principal& who) {
   LABCTL_RETURN_IF_ERROR(CheckWritable(kind, who));
-  LABCTL_RETURN_IF_ERROR(CheckTypeMeta(body, kind, ""));
+  LABCTL_RETURN_IF_ERROR(api::CheckTypeMeta(body, kind, ""));
   const json& meta = body["metadata"];
   if (!meta.contains("name") && !meta.contains("generateName")) {
     return Status::Invalid("metadata.name or metadata.generateName is required",
@@ -162,7 +137,7 @@ api::Result<json> ResourceService::UpdateChecked(
 api::Result<json> ResourceService::Replace(Kind kind, const std::string& name, json body,
                                            const Principal& who) {
   LABCTL_RETURN_IF_ERROR(CheckWritable(kind, who));
-  LABCTL_RETURN_IF_ERROR(CheckTypeMeta(body, kind, name));
+  LABCTL_RETURN_IF_ERROR(api::CheckTypeMeta(body, kind, name));
   return UpdateChecked(kind, name, who, PatchResourceVersion(body),
                        [&](const json&) -> api::Result<json> { return body; });
 }
@@ -175,7 +150,7 @@ api::Result<json> ResourceService::MergePatch(Kind kind, const std::string& name
                        [&](const json& current) -> api::Result<json> {
                          json merged = current;
                          merged.merge_patch(patch);
-                         LABCTL_RETURN_IF_ERROR(CheckTypeMeta(merged, kind, name));
+                         LABCTL_RETURN_IF_ERROR(api::CheckTypeMeta(merged, kind, name));
                          return merged;
                        });
 }
@@ -186,7 +161,7 @@ api::Result<json> ResourceService::ReplaceStatus(Kind kind, const std::string& n
   if (!who.IsAdmin()) {
     return Status::Forbidden("status is written by labd's controllers (group admin only)");
   }
-  LABCTL_RETURN_IF_ERROR(CheckTypeMeta(body, kind, name));
+  LABCTL_RETURN_IF_ERROR(api::CheckTypeMeta(body, kind, name));
   return store_.UpdateStatus(kind, std::move(body));
 }
 
@@ -203,7 +178,7 @@ api::Result<json> ResourceService::MergePatchStatus(Kind kind, const std::string
     LABCTL_RETURN_IF_ERROR(current);
     json merged = *current;
     merged.merge_patch(patch);
-    LABCTL_RETURN_IF_ERROR(CheckTypeMeta(merged, kind, name));
+    LABCTL_RETURN_IF_ERROR(api::CheckTypeMeta(merged, kind, name));
     if (!precondition) merged["metadata"]["resourceVersion"] = api::ResourceVersion(*current);
     auto updated = store_.UpdateStatus(kind, std::move(merged));
     if (updated.ok() || precondition || !IsConflict(updated.status()) ||

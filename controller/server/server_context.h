@@ -46,6 +46,9 @@ void MountResourceRoutes(httplib::Server& http, ServerContext& ctx);  // CRUD + 
 void MountSessionActionRoutes(httplib::Server& http, ServerContext& ctx);
 void MountLabActionRoutes(httplib::Server& http, ServerContext& ctx);
 void MountSystemRoutes(httplib::Server& http, ServerContext& ctx);
+void MountDashboardRoutes(httplib::Server& http, ServerContext& ctx);  // /ui/, whoami, lab graph
+// The dashboard's files: served without a token (they hold no data).
+std::vector<std::string> DashboardPublicPaths();
 // GET list with ?watch=: streams; called by the list handler.
 void ServeWatch(const httplib::Request& req, httplib::Response& res, ServerContext& ctx,
                 api::Kind kind);

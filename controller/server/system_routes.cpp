@@ -22,8 +22,7 @@ void MountSystemRoutes(httplib::Server& http, ServerContext& ctx) {
     SendJson(res, 200, v);
   });
   http.Get("/metrics", [&ctx](Req, Res res) {
-    res.set_content(ctx.metrics.Render(ctx.store.Revision(), ctx.store.CompactedRevision()),
-                    "text/plain; version=0.0.4");
+    res.set_content(Metrics::Render(), metrics::kContentType);
   });
   http.Get("/openapi.json", [](Req, Res res) {
 #ifdef LABCTL_HAVE_OPENAPI

@@ -4,13 +4,11 @@
 // failed write, which releases the watch.
 #include <spdlog/spdlog.h>
 
-#include <charconv>
 #include <optional>
 
-#include "api/input_limits.h"
-#include "api/selector.h"
 #include "controller/server/server_context.h"
 #include "controller/server/watch_encoding.h"
+#include "controller/server/query_params.h"
 
 namespace labctl::server {
 namespace {
@@ -22,59 +20,6 @@ using Clock = std::chrono::steady_clock;
 WatchEncoder& Encoder() {
   static WatchEncoder encoder;
   return encoder;
-}
-
-api::Result<uint64_t> ParseUint(const std::string& name, const std::string& text) {
-  uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-    return Status::BadRequest(name + " must be a non-negative integer, got \"" + text + "\"");
-  }
-  return value;
-}
-
-// Only metadata.name=X (or ==X) is supported, as kubectl's --field-selector uses it.
-api::Result<std::string> ParseFieldSelector(const std::string& text) {
-  if (text.empty()) return std::string();
-  for (const char* prefix : {"metadata.name==", "metadata.name="}) {
-    std::string_view p(prefix);
-    if (text.starts_with(p) && text.find(',') == std::string::npos) return text.substr(p.size());
-  }
-  return Status::BadRequest("fieldSelector supports only metadata.name=NAME, got \"" + text + "\"");
-}
-
-struct WatchRequest {
-  store::WatchOptions store_options;
-  std::optional<std::chrono::seconds> timeout;
-  bool bookmarks = false;
-};
-
-api::Result<WatchRequest> ParseWatchRequest(const httplib::Request& req) {
-  WatchRequest w;
-  std::string rv = Param(req, "resourceVersion");
-  if (!rv.empty() && rv != "0") {
-    auto revision = ParseUint("resourceVersion", rv);
-    LABCTL_RETURN_IF_ERROR(revision);
-    w.store_options.from_revision = *revision;
-  }
-  auto selector = api::ParseSelector(Param(req, "labelSelector"));
-  LABCTL_RETURN_IF_ERROR(selector);
-  w.store_options.selector = std::move(*selector);
-  auto name = ParseFieldSelector(Param(req, "fieldSelector"));
-  LABCTL_RETURN_IF_ERROR(name);
-  w.store_options.name = std::move(*name);
-  std::string timeout = Param(req, "timeoutSeconds");
-  if (!timeout.empty()) {
-    auto seconds = ParseUint("timeoutSeconds", timeout);
-    LABCTL_RETURN_IF_ERROR(seconds);
-    // Larger values would overflow the deadline (now + timeout) and end the watch at once.
-    if (*seconds > static_cast<uint64_t>(api::kMaxDurationSeconds))
-      return Status::BadRequest("timeoutSeconds must be at most " +
-                                std::to_string(api::kMaxDurationSeconds) + ", got " + timeout);
-    if (*seconds > 0) w.timeout = std::chrono::seconds(*seconds);
-  }
-  w.bookmarks = BoolParam(req, "allowWatchBookmarks");
-  return w;
 }
 
 // One open stream: pumps store events to the client until timeout, error, stop or disconnect.
@@ -154,7 +99,7 @@ class WatchStream {
 
 void ServeWatch(const httplib::Request& req, httplib::Response& res, ServerContext& ctx,
                 Kind kind) {
-  auto request = ParseWatchRequest(req);
+  auto request = ParseWatchParams(req.params);
   if (!request.ok()) return SendStatus(res, request.status());
   // A revision the store has not reached would count every coming change as delivered.
   if (const auto& from = request->store_options.from_revision; from && *from > ctx.store.Revision())

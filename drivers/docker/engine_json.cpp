@@ -19,9 +19,30 @@ json MapToJson(const LabelMap& m) {
   return j;
 }
 
-std::string Str(const json& j, const char* key) {
+// Members read without trusting the answer's shape: a missing member, a non-object `j` or a
+// member of another type reads as empty (never an exception, never const operator[] on a
+// missing key).
+const json& Member(const json& j, const char* key) {
+  static const json kNull;
+  if (!j.is_object()) return kNull;
   auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+  return it == j.end() ? kNull : *it;
+}
+
+const json& Object(const json& j, const char* key) {
+  static const json kEmpty = json::object();
+  const json& m = Member(j, key);
+  return m.is_object() ? m : kEmpty;
+}
+
+std::string Str(const json& j, const char* key) {
+  const json& m = Member(j, key);
+  return m.is_string() ? m.get<std::string>() : "";
+}
+
+int Int(const json& j, const char* key) {
+  const json& m = Member(j, key);
+  return m.is_number_integer() ? m.get<int>() : 0;
 }
 
 std::string StripPrefix(const std::string& cidr) { return cidr.substr(0, cidr.find('/')); }
@@ -91,28 +112,26 @@ NetworkInfo ParseNetwork(const json& j) {
   NetworkInfo n;
   n.id = Str(j, "Id");
   n.name = Str(j, "Name");
-  n.labels = StringMap(j.value("Labels", json::object()));
-  if (j.contains("IPAM") && j["IPAM"].is_object() && j["IPAM"]["Config"].is_array())
-    for (const auto& c : j["IPAM"]["Config"]) n.subnets.push_back(Str(c, "Subnet"));
-  if (j.contains("Containers") && j["Containers"].is_object())
-    for (auto it = j["Containers"].begin(); it != j["Containers"].end(); ++it)
-      n.container_ids.push_back(it.key());
+  n.labels = StringMap(Member(j, "Labels"));
+  const json& ipam_config = Member(Object(j, "IPAM"), "Config");
+  if (ipam_config.is_array())
+    for (const auto& c : ipam_config) n.subnets.push_back(Str(c, "Subnet"));
+  for (const auto& [id, _] : Object(j, "Containers").items()) n.container_ids.push_back(id);
   return n;
 }
 
 ContainerSummary ParseContainerSummary(const json& j) {
   ContainerSummary c;
   c.id = Str(j, "Id");
-  if (j.contains("Names") && j["Names"].is_array() && !j["Names"].empty()) {
-    c.name = j["Names"][0].get<std::string>();
+  const json& names = Member(j, "Names");
+  if (names.is_array() && !names.empty() && names[0].is_string()) {
+    c.name = names[0].get<std::string>();
     if (!c.name.empty() && c.name[0] == '/') c.name.erase(0, 1);
   }
   c.state = Str(j, "State");
-  c.labels = StringMap(j.value("Labels", json::object()));
-  const json settings = j.value("NetworkSettings", json::object());
-  if (settings.is_object() && settings.contains("Networks") && settings["Networks"].is_object())
-    for (auto it = settings["Networks"].begin(); it != settings["Networks"].end(); ++it)
-      c.networks.push_back(it.key());
+  c.labels = StringMap(Member(j, "Labels"));
+  for (const auto& [network, _] : Object(Object(j, "NetworkSettings"), "Networks").items())
+    c.networks.push_back(network);
   return c;
 }
 
@@ -122,27 +141,26 @@ ContainerInfo ParseContainerInspect(const json& j) {
   c.id = Str(j, "Id");
   c.name = Str(j, "Name");
   if (!c.name.empty() && c.name[0] == '/') c.name.erase(0, 1);
-  const json& state = j.value("State", json::object());
+  const json& state = Object(j, "State");
   c.state = Str(state, "Status");
-  c.running = state.value("Running", false);
-  c.pid = state.value("Pid", 0);
-  c.exit_code = state.value("ExitCode", 0);
+  c.running = Member(state, "Running") == true;
+  c.pid = Int(state, "Pid");
+  c.exit_code = Int(state, "ExitCode");
   c.started_at = Str(state, "StartedAt");
   c.error = Str(state, "Error");
-  const json& config = j.value("Config", json::object());
+  const json& config = Object(j, "Config");
   c.image = Str(config, "Image");
-  c.labels = StringMap(config.value("Labels", json::object()));
-  const json& nets = j.value("NetworkSettings", json::object()).value("Networks", json::object());
-  for (auto it = nets.begin(); it != nets.end(); ++it) {
+  c.labels = StringMap(Member(config, "Labels"));
+  for (const auto& [network, endpoint] : Object(Object(j, "NetworkSettings"), "Networks").items()) {
     EndpointInfo e;
-    e.network = it.key();
-    e.ipv4 = Str(it.value(), "IPAddress");
-    e.ipv6 = Str(it.value(), "GlobalIPv6Address");
-    e.mac = Str(it.value(), "MacAddress");
+    e.network = network;
+    e.ipv4 = Str(endpoint, "IPAddress");
+    e.ipv6 = Str(endpoint, "GlobalIPv6Address");
+    e.mac = Str(endpoint, "MacAddress");
     // Before start Docker reports no address yet: fall back to the requested static one.
-    const json& ipam = it.value().value("IPAMConfig", json::object());
-    if (e.ipv4.empty() && ipam.is_object()) e.ipv4 = StripPrefix(Str(ipam, "IPv4Address"));
-    if (e.ipv6.empty() && ipam.is_object()) e.ipv6 = StripPrefix(Str(ipam, "IPv6Address"));
+    const json& ipam = Object(endpoint, "IPAMConfig");
+    if (e.ipv4.empty()) e.ipv4 = StripPrefix(Str(ipam, "IPv4Address"));
+    if (e.ipv6.empty()) e.ipv6 = StripPrefix(Str(ipam, "IPv6Address"));
     c.endpoints.push_back(e);
   }
   return c;
@@ -177,9 +195,9 @@ EngineEvent ParseEvent(const json& j) {
   EngineEvent e;
   e.type = Str(j, "Type");
   e.action = Str(j, "Action");
-  const json& actor = j.value("Actor", json::object());
+  const json& actor = Object(j, "Actor");
   e.id = Str(actor, "ID");
-  e.attributes = StringMap(actor.value("Attributes", json::object()));
+  e.attributes = StringMap(Member(actor, "Attributes"));
   return e;
 }
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "drivers/docker/docker_metrics.h"
 #include "drivers/docker/naming.h"
 
 namespace labctl::docker {
@@ -66,6 +67,8 @@ void DockerEventWatcher::Loop() {
     // Probe first so that a resync only happens once the engine answers again.
     auto version = engine_.Version();
     if (version.ok()) {
+      if (lost) RecordEventStreamReconnect();
+      RecordEngineUp(true);
       if (lost)
         spdlog::info("docker engine reconnected version={} api={}; resyncing every lab",
                      version->version, version->used_api);
@@ -85,7 +88,9 @@ void DockerEventWatcher::Loop() {
       });
       if (!st.ok()) spdlog::warn("docker events stream broke: {}", st.ToString());
       lost = true;
+      RecordEngineUp(false);
     } else {
+      RecordEngineUp(false);
       spdlog::warn("docker engine unreachable: {}", version.status().message());
     }
     std::unique_lock<std::mutex> l(mu_);

@@ -9,7 +9,9 @@
 #include <mutex>
 
 #include "api/mux_frames.h"
+#include "drivers/docker/docker_metrics.h"
 #include "drivers/docker/engine_json.h"
+#include "drivers/docker/event_stream.h"
 #include "drivers/docker/hijacked_exec.h"
 
 namespace labctl::docker {
@@ -173,7 +175,9 @@ struct HttpEngine::Impl {
     if (!p.ok()) return p.status();
     for (int attempt = 0;; ++attempt) {
       auto client = Acquire();
+      const auto start = std::chrono::steady_clock::now();
       auto reply = Send(*client, method, *p + path, body, nullptr);
+      RecordDockerCall(OperationOf(method, path), start, reply.ok() ? reply->status : 0);
       if (reply.ok()) {
         Release(std::move(client));
         return reply;
@@ -380,20 +384,10 @@ Result<std::unique_ptr<ExecSession>> HttpEngine::ExecAttach(const std::string& i
 
 Status HttpEngine::StreamEvents(const LabelMap& labels, const EventCallback& callback) {
   std::string path = "/events?filters=" + UrlEncode(LabelFilters(labels, {"container", "network"}));
-  std::string line_buffer;
+  EventStreamReader reader;
   return impl_->Stream(
       "GET", path, "",
-      [&](const char* d, size_t n) {
-        line_buffer.append(d, n);
-        size_t start = 0, nl;
-        while ((nl = line_buffer.find('\n', start)) != std::string::npos) {
-          auto j = json::parse(line_buffer.substr(start, nl - start), nullptr, false);
-          start = nl + 1;
-          if (j.is_object() && !callback(ParseEvent(j))) return false;
-        }
-        line_buffer.erase(0, start);
-        return true;
-      },
+      [&](const char* d, size_t n) { return reader.Feed(std::string_view(d, n), callback); },
       &impl_->events_client);
 }
 

@@ -3,7 +3,10 @@
 #include <libmnl/libmnl.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
+#include <cstdint>
 #include <cstring>
 
 namespace labctl::net {
@@ -48,11 +51,8 @@ bool HoldsEnd(const uint8_t* buf, size_t len, uint32_t seq) {
   return false;
 }
 
-int KeepMessage(const nlmsghdr* h, void* data) {
-  auto* out = static_cast<std::vector<uint8_t>*>(data);
-  const auto* p = reinterpret_cast<const uint8_t*>(h);
-  out->insert(out->end(), p, p + h->nlmsg_len);
-  out->resize(MNL_ALIGN(out->size()), 0);
+int CallOnReply(const nlmsghdr* h, void* data) {
+  (*static_cast<const OnReply*>(data))(h);
   return MNL_CB_OK;
 }
 
@@ -190,43 +190,59 @@ ssize_t NetlinkSocket::Receive() {
   }
 }
 
-int NetlinkSocket::Exchange(NetlinkMessage& msg, uint16_t flags, mnl_cb_t on_data, void* data) {
+int ReadReplies(const uint8_t* buf, size_t len, uint32_t seq, uint32_t portid,
+                const OnReply* on_data) {
+  len = std::min<size_t>(len, INT_MAX);  // libmnl counts in int
+  if (StaleReply(buf, len, seq)) return kMoreReplies;
+  int rc = mnl_cb_run(buf, len, seq, portid, on_data ? CallOnReply : nullptr,
+                      const_cast<OnReply*>(on_data));
+  if (rc == MNL_CB_STOP) return 0;
+  if (rc == MNL_CB_OK) return kMoreReplies;
+  // libmnl passes the kernel's number on; a forged one that is no errno (0, negative, INT_MIN
+  // negated) reads as a malformed message.
+  int err = errno;
+  return err > 0 ? -err : -EBADMSG;
+}
+
+int NetlinkSocket::Exchange(NetlinkMessage& msg, uint16_t flags, const OnReply* on_data) {
   if (int rc = Send(msg, flags); rc != 0) return rc;
   for (;;) {
     ssize_t n = Receive();
     if (n < 0) return static_cast<int>(n);
-    if (StaleReply(buffer_.data(), n, seq_)) continue;
-    int rc = mnl_cb_run(buffer_.data(), n, seq_, portid_, on_data, data);
-    if (rc == MNL_CB_STOP) return 0;
-    if (rc == MNL_CB_OK) continue;
-    int err = errno;
+    int rc = ReadReplies(buffer_.data(), static_cast<size_t>(n), seq_, portid_, on_data);
+    if (rc == kMoreReplies) continue;
     // The rest of an interrupted dump is still on its way: take it so a retry starts clean.
-    if (err == EINTR) {
+    if (rc == -EINTR) {
       if (int drained = DrainUntilEnd(seq_, n); drained != 0) return drained;
     }
-    return -err;
+    return rc;
   }
 }
 
 int NetlinkSocket::Request(NetlinkMessage& msg) {
   // Data messages (NFQUEUE packets arriving meanwhile) are not ours to handle: no callback.
-  return Exchange(msg, NLM_F_ACK, nullptr, nullptr);
+  return Exchange(msg, NLM_F_ACK, nullptr);
 }
 
 int NetlinkSocket::DrainUntilEnd(uint32_t seq, ssize_t received) {
-  while (!HoldsEnd(buffer_.data(), received, seq)) {
+  while (!HoldsEnd(buffer_.data(), static_cast<size_t>(received), seq)) {
     received = Receive();
     if (received < 0) return static_cast<int>(received);
   }
   return 0;
 }
 
-api::Status NetlinkSocket::Dump(NetlinkMessage& msg,
-                                const std::function<void(const nlmsghdr*)>& on_message) {
+api::Status NetlinkSocket::Dump(NetlinkMessage& msg, const OnReply& on_message) {
+  // Messages are kept until the dump is known to be whole and handed on only then.
   std::vector<uint8_t> messages;
+  const OnReply keep = [&messages](const nlmsghdr* h) {
+    const auto* p = reinterpret_cast<const uint8_t*>(h);
+    messages.insert(messages.end(), p, p + h->nlmsg_len);
+    messages.resize(MNL_ALIGN(messages.size()), 0);
+  };
   for (int attempt = 1; attempt <= kDumpAttempts; ++attempt) {
     messages.clear();
-    int rc = Exchange(msg, NLM_F_DUMP, KeepMessage, &messages);
+    int rc = Exchange(msg, NLM_F_DUMP, &keep);
     if (rc == -EINTR) continue;  // interrupted by a concurrent change: the dump is not whole
     if (rc != 0) return api::Status::Internal("netlink dump: " + ErrnoText(rc));
     int left = static_cast<int>(messages.size());
@@ -240,7 +256,8 @@ api::Status NetlinkSocket::Dump(NetlinkMessage& msg,
 }
 
 std::string ErrnoText(int negative_errno) {
-  int e = negative_errno < 0 ? -negative_errno : negative_errno;
+  // INT_MIN (a forged answer) has no negation: any errno out of range reads as unknown.
+  int e = negative_errno == INT_MIN ? 0 : negative_errno < 0 ? -negative_errno : negative_errno;
   return std::string(strerrorname_np(e) ? strerrorname_np(e) : "E?") + ": " + std::strerror(e);
 }
 

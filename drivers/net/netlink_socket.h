@@ -17,15 +17,18 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "api/status.h"
 
 struct mnl_socket;
-typedef int (*mnl_cb_t)(const struct nlmsghdr* nlh, void* data);
 
 namespace labctl::net {
+
+// Receives one reply message (a dump's data, NFQUEUE packets).
+using OnReply = std::function<void(const nlmsghdr*)>;
 
 // One netlink request: header, a fixed family header (ifinfomsg, rtmsg, ...) and attributes.
 class NetlinkMessage {
@@ -62,6 +65,13 @@ struct AttrView {
   std::string AsString() const;  // strips the trailing NUL
   uint32_t AsU32() const;
 };
+// The fixed family header (ifinfomsg, nlmsgerr, ...) of a received message; nullptr when the
+// message is too short to hold it.
+template <class T>
+const T* FamilyHeader(const nlmsghdr* h) {
+  if (h->nlmsg_len < NLMSG_LENGTH(sizeof(T))) return nullptr;
+  return static_cast<const T*>(NLMSG_DATA(h));
+}
 // Parses the attribute list that starts `offset` bytes after the message header.
 std::vector<AttrView> ParseAttrs(const nlmsghdr* msg, size_t offset, int max_type);
 std::vector<AttrView> ParseNested(const AttrView& nested, int max_type);
@@ -85,7 +95,7 @@ class NetlinkSocket {
   int Request(NetlinkMessage& msg);
   // Sends with NLM_F_DUMP and, once the whole dump has arrived uninterrupted, hands each reply
   // message to `on_message` in order.
-  api::Status Dump(NetlinkMessage& msg, const std::function<void(const nlmsghdr*)>& on_message);
+  api::Status Dump(NetlinkMessage& msg, const OnReply& on_message);
   // Sends without asking for an ack (NFQUEUE verdicts); 0 or a negative errno.
   int SendNoAck(NetlinkMessage& msg) { return Send(msg, 0); }
   // For poll() and recv() by protocols that receive unsolicited messages (NFQUEUE packets).
@@ -97,9 +107,9 @@ class NetlinkSocket {
   // Reads the next datagram whole into buffer_: its length, or a negative errno.
   ssize_t Receive();
   // Sends `msg` with `flags` and reads its replies until the ack or NLMSG_DONE, handing data
-  // messages to `on_data` (a libmnl callback; nullptr: ignored). 0, or a negative errno: the
-  // kernel's error, a transport failure, or -EINTR for an interrupted dump (drained).
-  int Exchange(NetlinkMessage& msg, uint16_t flags, mnl_cb_t on_data, void* data);
+  // messages to `on_data` (nullptr: ignored). 0, or a negative errno: the kernel's error, a
+  // transport failure, or -EINTR for an interrupted dump (drained).
+  int Exchange(NetlinkMessage& msg, uint16_t flags, const OnReply* on_data);
   // Reads until the reply to `seq` ends (NLMSG_DONE or NLMSG_ERROR); 0 or a negative errno.
   int DrainUntilEnd(uint32_t seq, ssize_t received);
   void Close();
@@ -109,6 +119,16 @@ class NetlinkSocket {
   uint32_t seq_ = 0;
   std::vector<uint8_t> buffer_;
 };
+
+// Reads one received datagram of replies to the request numbered `seq` from port `portid`
+// (0: any), as NetlinkSocket does, through libmnl's mnl_cb_run. Pure, so the kernel's answers
+// are fuzzed (tests/fuzz) without a kernel. Data messages go to `on_data` (nullptr: ignored).
+// Returns kMoreReplies when more datagrams follow (or this one was a late reply to an earlier
+// request), 0 at the reply's end (the ack or NLMSG_DONE), or a negative errno: the kernel's
+// error, -EBADMSG for an error message cut short, -EINTR for a dump interrupted by a change.
+inline constexpr int kMoreReplies = 1;
+int ReadReplies(const uint8_t* buf, size_t len, uint32_t seq, uint32_t portid,
+                const OnReply* on_data);
 
 // "EEXIST: File exists" style text for a negative errno.
 std::string ErrnoText(int negative_errno);

@@ -10,6 +10,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "drivers/net/rtnetlink_messages.h"
 #include "fmt/format.h"
 
 namespace labctl::net {
@@ -17,46 +18,6 @@ namespace {
 
 int AddressFamily(api::IpFamily f) { return f == api::IpFamily::kV4 ? AF_INET : AF_INET6; }
 size_t AddressBytes(api::IpFamily f) { return f == api::IpFamily::kV4 ? 4 : 16; }
-
-std::optional<api::IpAddress> IpFromAttr(int family, const AttrView& a) {
-  if (!a.data) return std::nullopt;
-  api::IpAddress ip;
-  ip.family = family == AF_INET ? api::IpFamily::kV4 : api::IpFamily::kV6;
-  if (a.len < AddressBytes(ip.family)) return std::nullopt;
-  std::memcpy(ip.bytes.data(), a.data, AddressBytes(ip.family));
-  return ip;
-}
-
-api::Cidr DefaultRoute(api::IpFamily family) {
-  api::Cidr c;
-  c.address.family = family;
-  c.prefix = 0;
-  return c;
-}
-
-std::string MacText(const AttrView& a) {
-  if (!a.data || a.len != 6) return "";
-  const auto* b = static_cast<const uint8_t*>(a.data);
-  return fmt::format("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", b[0], b[1], b[2], b[3], b[4],
-                     b[5]);
-}
-
-LinkInfo ParseLink(const nlmsghdr* h) {
-  const auto* ifi = static_cast<const ifinfomsg*>(NLMSG_DATA(h));
-  auto attrs = ParseAttrs(h, sizeof(ifinfomsg), IFLA_MAX);
-  LinkInfo link;
-  link.index = ifi->ifi_index;
-  link.up = (ifi->ifi_flags & IFF_UP) != 0;
-  link.name = attrs[IFLA_IFNAME].AsString();
-  link.mac = MacText(attrs[IFLA_ADDRESS]);
-  if (attrs[IFLA_IFALIAS].data) link.alias = attrs[IFLA_IFALIAS].AsString();
-  auto info = ParseNested(attrs[IFLA_LINKINFO], IFLA_INFO_MAX);
-  if (info[IFLA_INFO_KIND].data) link.kind = info[IFLA_INFO_KIND].AsString();
-  ForEachNested(attrs[IFLA_PROP_LIST], [&](int type, AttrView a) {
-    if (type == IFLA_ALT_IFNAME) link.altnames.push_back(a.AsString());
-  });
-  return link;
-}
 
 NetlinkMessage LinkMessage(uint16_t type, uint16_t flags, int index) {
   NetlinkMessage m(type, flags);
@@ -143,7 +104,7 @@ api::Result<std::vector<LinkInfo>> Rtnl::ListLinks() {
   std::vector<LinkInfo> links;
   NetlinkMessage m = LinkMessage(RTM_GETLINK, 0, 0);
   LABCTL_RETURN_IF_ERROR(socket_.Dump(m, [&](const nlmsghdr* h) {
-    if (h->nlmsg_type == RTM_NEWLINK) links.push_back(ParseLink(h));
+    if (auto link = ParseLinkMessage(h)) links.push_back(std::move(*link));
   }));
   return links;
 }
@@ -245,20 +206,9 @@ api::Result<std::vector<AddressInfo>> Rtnl::ListAddresses(int link_index) {
   ifa.ifa_family = AF_UNSPEC;
   m.PutHeader(ifa);
   LABCTL_RETURN_IF_ERROR(socket_.Dump(m, [&](const nlmsghdr* h) {
-    if (h->nlmsg_type != RTM_NEWADDR) return;
-    const auto* a = static_cast<const ifaddrmsg*>(NLMSG_DATA(h));
-    if (link_index != 0 && static_cast<int>(a->ifa_index) != link_index) return;
-    auto attrs = ParseAttrs(h, sizeof(ifaddrmsg), IFA_MAX);
-    const AttrView& addr = attrs[IFA_LOCAL].data ? attrs[IFA_LOCAL] : attrs[IFA_ADDRESS];
-    auto ip = IpFromAttr(a->ifa_family, addr);
-    if (!ip) return;
-    AddressInfo info;
-    info.link_index = static_cast<int>(a->ifa_index);
-    info.cidr.address = *ip;
-    info.cidr.prefix = a->ifa_prefixlen;
-    info.link_local =
-        ip->family == api::IpFamily::kV6 && ip->bytes[0] == 0xfe && (ip->bytes[1] & 0xc0) == 0x80;
-    out.push_back(info);
+    auto address = ParseAddressMessage(h);
+    if (address && (link_index == 0 || address->link_index == link_index))
+      out.push_back(*address);
   }));
   return out;
 }
@@ -282,19 +232,7 @@ api::Result<std::vector<RouteInfo>> Rtnl::ListRoutes(api::IpFamily family) {
   rt.rtm_family = AddressFamily(family);
   m.PutHeader(rt);
   LABCTL_RETURN_IF_ERROR(socket_.Dump(m, [&](const nlmsghdr* h) {
-    if (h->nlmsg_type != RTM_NEWROUTE) return;
-    const auto* r = static_cast<const rtmsg*>(NLMSG_DATA(h));
-    auto attrs = ParseAttrs(h, sizeof(rtmsg), RTA_MAX);
-    uint32_t table = attrs[RTA_TABLE].data ? attrs[RTA_TABLE].AsU32() : r->rtm_table;
-    if (table != RT_TABLE_MAIN || r->rtm_type != RTN_UNICAST) return;
-    if (r->rtm_protocol == RTPROT_KERNEL) return;
-    RouteInfo route;
-    route.destination = DefaultRoute(family);
-    route.destination.prefix = r->rtm_dst_len;
-    if (auto dst = IpFromAttr(r->rtm_family, attrs[RTA_DST])) route.destination.address = *dst;
-    route.gateway = IpFromAttr(r->rtm_family, attrs[RTA_GATEWAY]);
-    if (attrs[RTA_OIF].data) route.out_link_index = static_cast<int>(attrs[RTA_OIF].AsU32());
-    out.push_back(route);
+    if (auto route = ParseRouteMessage(h, family)) out.push_back(*route);
   }));
   return out;
 }

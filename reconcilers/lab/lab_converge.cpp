@@ -3,14 +3,15 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <set>
 
-#include "drivers/docker/naming.h"
-#include "reconcilers/lab/lab_cleanup.h"
+#include "api/spec_hash.h"
 #include "reconcilers/lab/lab_handover.h"
-#include "reconcilers/lab/lab_plan.h"
 #include "reconcilers/lab/lab_status.h"
+#include "reconcilers/lab/run_parallel.h"
+#include "reconcilers/lab/up_decision.h"
 
 namespace labctl::reconcilers {
 
@@ -25,13 +26,13 @@ std::string StatusField(const json& lab, const char* key) {
 }
 
 // labctl.dev/recreate = "<ts>" (every node) or "<ts>/<node>"; acted on once per value.
-PlanRequests ReadRequests(const json& lab, const LabModel& model) {
-  PlanRequests r;
+LabRequests ReadRequests(const json& lab, const std::vector<ProviderNode>& nodes) {
+  LabRequests r;
   std::string recreate = api::Annotation(lab, kRecreateAnnotation);
   if (!recreate.empty() && recreate != StatusField(lab, "observedRecreate")) {
     auto slash = recreate.rfind('/');
     if (slash == std::string::npos)
-      for (const auto& n : model.nodes) r.recreate_nodes.insert(n.name);
+      for (const auto& n : nodes) r.recreate_nodes.insert(n.name);
     else
       r.recreate_nodes.insert(recreate.substr(slash + 1));
   }
@@ -42,87 +43,46 @@ PlanRequests ReadRequests(const json& lab, const LabModel& model) {
 
 class Pass {
  public:
-  Pass(ConvergeContext& ctx, const json& lab)
+  Pass(ConvergeContext& ctx, const json& lab, LabPass& provider)
       : ctx_(ctx),
         lab_(lab),
-        model_(ReadLabModel(lab)),
+        provider_(provider),
+        name_(api::Name(lab)),
+        generation_(api::Generation(lab)),
+        spec_hash_(api::SpecHash(lab.value("spec", json::object()))),
         previous_phase_(StatusField(lab, "phase")) {}
 
   ReconcileResult Run() {
     const auto t0 = std::chrono::steady_clock::now();
-    auto containers = ctx_.engine.ListContainers(docker::LabSelector(model_.name));
-    if (!containers.ok()) return ReconcileResult::Error(containers.status());
-    auto networks = ctx_.engine.ListNetworks(docker::LabSelector(model_.name));
-    if (!networks.ok()) return ReconcileResult::Error(networks.status());
-    PlanRequests requests = ReadRequests(lab_, model_);
-    plan_ = PlanLab(model_, *containers, *networks, requests);
+    auto kept = provider_.Converge(ReadRequests(lab_, provider_.Nodes()));
+    if (!kept.ok()) return ReconcileResult::Error(kept.status());
+    kept_ = std::move(*kept);
     extra_ = {{"observedRecreate", api::Annotation(lab_, kRecreateAnnotation)},
               {"observedRestartedAt", api::Annotation(lab_, kRestartedAtAnnotation)}};
-    if (plan_.ChangesDocker()) {
-      auto st = ApplyPlan();
-      if (!st.ok()) return Fail(st);
-    }
     InitNodeStates();
     if (auto st = PrepareForHolder(); !st.ok()) return FailReset(st);
     const auto t1 = std::chrono::steady_clock::now();
     BringUpInWaves();
-    ReapplyNetworkAfterSpecChange();
+    ApplyLiveAfterSpecChange();
     const auto t2 = std::chrono::steady_clock::now();
     auto result = Finish();
     auto ms = [](auto d) {
       return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
     };
-    spdlog::debug("lab={} converge pass list+plan_ms={} bringup_ms={} status_ms={}", model_.name,
+    spdlog::debug("lab={} converge pass list+plan_ms={} bringup_ms={} status_ms={}", name_,
                   ms(t1 - t0), ms(t2 - t1), ms(std::chrono::steady_clock::now() - t2));
     return result;
   }
 
  private:
-  api::Status ApplyPlan() {
-    std::mutex mu;
-    api::Status first;
-    auto note = [&](const api::Status& s) {
-      std::lock_guard<std::mutex> l(mu);
-      if (!s.ok() && first.ok()) first = s;
-    };
-    RunParallel(plan_.remove_containers.size(), ctx_.options.workers, [&](size_t i) {
-      const auto& c = plan_.remove_containers[i];
-      note(IgnoreNotFound(ctx_.engine.RemoveContainer(c.id, true)));
-      ctx_.event("RemovedNode", "removed container " + c.name, false);
-    });
-    RunParallel(plan_.restart.size(), ctx_.options.workers, [&](size_t i) {
-      note(IgnoreNotFound(ctx_.engine.KillContainer(plan_.restart[i].id)));
-    });
-    for (const auto& c : plan_.restart) {
-      plan_.keep[docker::LabelOf(c.labels, docker::kLabelNode)].state = "exited";
-      ctx_.event("RestartingNode", "restarting container " + c.name, false);
-    }
-    for (const auto& n : plan_.remove_networks)
-      note(IgnoreNotFound(ctx_.engine.RemoveNetwork(n.id)));
-    LABCTL_RETURN_IF_ERROR(first);
-    RunParallel(plan_.create_networks.size(), 4, [&](size_t i) {
-      const auto& n = plan_.create_networks[i];
-      docker::NetworkSpec spec{docker::NetworkName(model_.name, n.name),
-                               n.subnet,
-                               "",
-                               n.ipv6_subnet,
-                               docker::NetworkLabels(model_.name, model_.uid, n.name, n.hash),
-                               {{"com.docker.network.bridge.enable_ip_masquerade", "false"}}};
-      auto created = ctx_.engine.CreateNetwork(spec);
-      note(created.status());
-      if (created.ok()) ctx_.event("CreatedNetwork", "created network " + spec.name, false);
-    });
-    return first;
-  }
-
   void InitNodeStates() {
     auto previous = PreviousNodeStates(lab_);
-    for (const auto& node : model_.nodes) {
+    for (const auto& node : provider_.Nodes()) {
       NodeState s = previous.count(node.name) ? previous[node.name] : NodeState{};
       s.name = node.name;
       s.error_reason.clear();
-      auto kept = plan_.keep.find(node.name);
-      if (kept == plan_.keep.end()) {
+      auto kept = kept_.find(node.name);
+      if (kept == kept_.end()) {
         s = NodeState{};
         s.name = node.name;
         s.message = "waiting to be created";
@@ -135,7 +95,7 @@ class Pass {
     }
   }
 
-  bool DependenciesReady(const NodeModel& node, std::string* waiting) {
+  bool DependenciesReady(const ProviderNode& node, std::string* waiting) {
     for (const auto& d : node.depends_on) {
       auto it = states_.find(d);
       if (it != states_.end() && !it->second.ready) *waiting += (waiting->empty() ? "" : ", ") + d;
@@ -146,8 +106,8 @@ class Pass {
   void BringUpInWaves() {
     std::set<std::string> attempted;
     for (;;) {
-      std::vector<const NodeModel*> batch;
-      for (const auto& node : model_.nodes) {
+      std::vector<const ProviderNode*> batch;
+      for (const auto& node : provider_.Nodes()) {
         std::string waiting;
         if (states_[node.name].ready || attempted.count(node.name)) continue;
         if (DependenciesReady(node, &waiting))
@@ -157,7 +117,7 @@ class Pass {
       }
       if (batch.empty()) return;
       std::atomic<int> newly_ready{0};
-      RunParallel(batch.size(), ctx_.options.workers, [&](size_t i) {
+      RunParallel(batch.size(), ctx_.workers, [&](size_t i) {
         if (BringUpNode(*batch[i])) ++newly_ready;
       });
       for (const auto* node : batch) attempted.insert(node->name);
@@ -169,17 +129,17 @@ class Pass {
   // A warm lab handed to another session is reset before it is reported Ready again; the record
   // (status.preparedFor) is only written, with this pass's status, once the reset succeeded.
   api::Status PrepareForHolder() {
-    HandOverPlan handover = PlanHandOver(lab_, plan_.keep.empty());
+    HandOverPlan handover = PlanHandOver(lab_, kept_.empty());
     if (!handover.reset_for.empty()) {
       const std::string& holder = handover.reset_for;
       ctx_.event("Resetting", "resetting every node's network state for session " + holder, false);
       WriteReady("Resetting", "resetting network state for session " + holder);
       const auto t0 = std::chrono::steady_clock::now();
-      api::Status st = ctx_.options.reset_lab ? ctx_.options.reset_lab(model_) : api::Status::Ok();
+      api::Status st = provider_.Reset();
       const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::steady_clock::now() - t0)
                           .count();
-      spdlog::info("lab={} session={} reset ok={} ms={}", model_.name, holder, st.ok(), ms);
+      spdlog::info("lab={} session={} reset ok={} ms={}", name_, holder, st.ok(), ms);
       if (!st.ok())
         return api::Status(st.code(), st.reason(), "session " + holder + ": " + st.message());
       ctx_.event("Reset", "network state reset for session " + holder, false);
@@ -197,115 +157,112 @@ class Pass {
   // This pass's report with the Ready condition replaced (False, reason).
   void WriteReady(const std::string& reason, const std::string& message) {
     LabReport report = Report();
-    report.ready = {"Ready", "False", reason, message, model_.generation};
-    auto st = WriteLabReport(ctx_.store, model_.name, report, ctx_.clock.Now());
-    if (!st.ok()) spdlog::warn("lab={} status write failed: {}", model_.name, st.ToString());
+    report.ready = {"Ready", "False", reason, message, generation_};
+    auto st = WriteLabReport(ctx_.store, name_, report, ctx_.clock.Now());
+    if (!st.ok()) spdlog::warn("lab={} status write failed: {}", name_, st.ToString());
   }
 
-  // Network state (routes, NAT, links, impairment) is applied when a container starts; a spec
-  // change that keeps the containers (a new impairment from `labctl apply`) is applied live
-  // here, once per generation and labd process, to every running node (the hook is
-  // idempotent).
-  void ReapplyNetworkAfterSpecChange() {
-    const auto& hook = ctx_.options.on_container_started;
-    if (!hook || ctx_.network_applied == nullptr) return;
-    if (*ctx_.network_applied == model_.generation) return;
+  // Live state (links, impairment, routes, NAT) is applied when a node starts; a spec change
+  // that keeps the nodes (a new impairment from `labctl apply`) is applied here, once per
+  // generation and labd process, to every running node that did not just start.
+  void ApplyLiveAfterSpecChange() {
+    if (!provider_.AppliesLive() || ctx_.live_applied == nullptr) return;
+    if (*ctx_.live_applied == generation_) return;
     bool all = true;
-    for (const auto& node : model_.nodes) {
+    for (const auto& node : provider_.Nodes()) {
       const NodeState& s = states_[node.name];
-      if (s.state != "running" || s.container_id.empty() || hooked_.count(node.name)) continue;
-      auto info = ctx_.engine.InspectContainer(s.container_id);
-      if (!info.ok() || !info->running) continue;
-      auto st = hook(model_, node, *info);
+      if (s.state != "running" || s.container_id.empty() || started_.count(node.name)) continue;
+      auto st = provider_.ApplyLive(node.name, s);
       if (!st.ok()) {
         all = false;
         ctx_.event("NetworkSetupFailed", node.name + ": " + st.message(), true);
       }
     }
-    if (all) *ctx_.network_applied = model_.generation;
+    if (all) *ctx_.live_applied = generation_;
   }
 
   // Returns true if the node became Ready.
-  bool BringUpNode(const NodeModel& node) {
+  bool BringUpNode(const ProviderNode& node) {
     NodeState previous;
-    std::optional<docker::ContainerSummary> existing;
+    std::optional<KeptNode> kept;
     {
       std::lock_guard<std::mutex> l(mu_);
       previous = states_[node.name];
-      auto kept = plan_.keep.find(node.name);
-      if (kept != plan_.keep.end()) existing = kept->second;
+      auto it = kept_.find(node.name);
+      if (it != kept_.end()) kept = it->second;
     }
-    auto now = ctx_.clock.Now();
-    NodeState s = EnsureNodeRunning(ctx_.engine, model_, node, existing, previous,
-                                    ctx_.options.on_container_started, now);
-    if (s.started_at != previous.started_at || s.container_id != previous.container_id) {
-      std::lock_guard<std::mutex> l(mu_);
-      hooked_.insert(node.name);  // just started: the hook ran with this generation's spec
-    }
-    if (!existing && !s.container_id.empty())
-      ctx_.event("CreatedNode",
-                 "created container " + docker::ContainerName(model_.name, node.name), false);
-    if (s.error_reason.empty()) ProbeReadiness(ctx_.engine, node, s, now);
+    NodeState s = provider_.BringUp(node.name, kept, previous, ctx_.clock.Now());
     if (!s.error_reason.empty()) ctx_.event(s.error_reason, node.name + ": " + s.message, true);
     if (s.ready && !previous.ready)
       ctx_.event("NodeReady", "node " + node.name + " is ready", false);
     std::lock_guard<std::mutex> l(mu_);
+    if (s.started_at != previous.started_at || s.container_id != previous.container_id)
+      started_.insert(node.name);  // just started: its live state is this generation's
     states_[node.name] = s;
     return s.ready;
   }
 
   LabReport Report() {
     std::vector<NodeState> nodes;
-    for (const auto& node : model_.nodes) nodes.push_back(states_[node.name]);
-    LabReport r =
-        ReportForNodes(std::move(nodes), previous_phase_, model_.generation, model_.spec_hash);
+    for (const auto& node : provider_.Nodes()) nodes.push_back(states_[node.name]);
+    LabReport r = ReportForNodes(std::move(nodes), previous_phase_, generation_, spec_hash_);
     r.extra = extra_;
     return r;
   }
 
   void WriteProgress() {
-    auto st = WriteLabReport(ctx_.store, model_.name, Report(), ctx_.clock.Now());
-    if (!st.ok()) spdlog::warn("lab={} status write failed: {}", model_.name, st.ToString());
+    auto st = WriteLabReport(ctx_.store, name_, Report(), ctx_.clock.Now());
+    if (!st.ok()) spdlog::warn("lab={} status write failed: {}", name_, st.ToString());
   }
 
-  ReconcileResult Fail(const api::Status& st) {
-    ctx_.event("DockerError", st.message(), true);
-    return ReconcileResult::Error(st);
+  bool AllNodesReady() {
+    for (const auto& node : provider_.Nodes())
+      if (!states_[node.name].ready) return false;
+    return true;
   }
 
   ReconcileResult Finish() {
     LabReport report = Report();
-    auto st = WriteLabReport(ctx_.store, model_.name, report, ctx_.clock.Now());
+    api::Status after_ready = AllNodesReady() ? provider_.AllReady() : api::Status::Ok();
+    if (!after_ready.ok()) {
+      report.ready = {"Ready", "False", after_ready.reason(), after_ready.message(), generation_};
+      report.phase =
+          previous_phase_ == "Ready" || previous_phase_ == "Degraded" ? "Degraded" : "Provisioning";
+    }
+    auto st = WriteLabReport(ctx_.store, name_, report, ctx_.clock.Now());
     if (!st.ok()) return ReconcileResult::Error(st);
     for (const auto& n : report.nodes)
       if (!n.error_reason.empty())
         return ReconcileResult::Error(
             api::Status::Unavailable("node " + n.name + ": " + n.message));
+    if (!after_ready.ok()) return ReconcileResult::Error(after_ready);
     int period = 0;
-    for (const auto& node : model_.nodes)
-      if (!states_[node.name].ready) {
-        int p = node.readiness ? node.readiness->period_seconds : 1;
-        period = period == 0 ? p : std::min(period, p);
-      }
+    for (const auto& node : provider_.Nodes())
+      if (!states_[node.name].ready)
+        period = period == 0 ? node.poll_seconds : std::min(period, node.poll_seconds);
     if (period == 0) return ReconcileResult::Done();
-    auto wait =
-        std::min<std::chrono::milliseconds>(std::chrono::seconds(period), ctx_.options.max_poll);
+    auto wait = std::min<std::chrono::milliseconds>(std::chrono::seconds(period), ctx_.max_poll);
     return ReconcileResult::After(wait);
   }
 
   ConvergeContext& ctx_;
   const json& lab_;
-  LabModel model_;
-  std::string previous_phase_;
-  LabPlan plan_;
+  LabPass& provider_;
+  const std::string name_;
+  const int64_t generation_;
+  const std::string spec_hash_;
+  const std::string previous_phase_;
+  std::map<std::string, KeptNode> kept_;
   json extra_;
   std::mutex mu_;
   std::map<std::string, NodeState> states_;
-  std::set<std::string> hooked_;  // nodes whose start hook ran in this pass
+  std::set<std::string> started_;  // nodes that (re)started in this pass
 };
 
 }  // namespace
 
-ReconcileResult ConvergeLab(ConvergeContext& ctx, const json& lab) { return Pass(ctx, lab).Run(); }
+ReconcileResult ConvergeLab(ConvergeContext& ctx, const json& lab, LabPass& pass) {
+  return Pass(ctx, lab, pass).Run();
+}
 
 }  // namespace labctl::reconcilers

@@ -2,34 +2,41 @@
 
 #include <spdlog/spdlog.h>
 
-#include "drivers/docker/naming.h"
-#include "reconcilers/lab/lab_cleanup.h"
+#include "api/lab_spec.h"
+#include "api/spec_hash.h"
 #include "reconcilers/lab/lab_converge.h"
-#include "reconcilers/lab/lab_model.h"
+#include "reconcilers/lab/lab_metrics.h"
 #include "reconcilers/lab/lab_status.h"
+#include "reconcilers/lab/up_decision.h"
 
 namespace labctl::reconcilers {
 
 using api::json;
 using runtime::ReconcileResult;
 
-LabReconciler::LabReconciler(store::Store& store, docker::DockerEngine& engine,
-                             const api::Clock& clock, runtime::EventRecorder* recorder,
-                             LabReconcilerOptions options)
+LabReconciler::LabReconciler(store::Store& store, LabProviders providers, const api::Clock& clock,
+                             runtime::EventRecorder* recorder, LabReconcilerOptions options)
     : store_(store),
-      engine_(engine),
+      providers_(std::move(providers)),
       clock_(clock),
       recorder_(recorder),
       options_(std::move(options)) {}
 
 api::Result<int> LabReconciler::RemoveOrphans() {
   const std::string& prefix = options_.orphan_lab_prefix;
-  return reconcilers::RemoveOrphans(engine_, [&](const std::string& lab, const std::string& uid) {
+  auto keep = [&](const std::string& lab, const std::string& uid) {
     if (lab.rfind(prefix, 0) != 0) return true;  // outside our scope
     auto object = store_.Get(api::Kind::kLab, lab);
     if (!object.ok()) return object.status().code() != api::Code::kNotFound;  // unsure: keep
     return api::Uid(*object) == uid;
-  });
+  };
+  int removed = 0;
+  for (const auto& [name, provider] : providers_) {
+    auto r = provider->RemoveOrphans(keep);
+    if (!r.ok()) return r.status();
+    removed += *r;
+  }
+  return removed;
 }
 
 ReconcileResult LabReconciler::Reconcile(const std::string& name) {
@@ -44,23 +51,30 @@ ReconcileResult LabReconciler::Reconcile(const std::string& name) {
   auto lab = store_.Get(api::Kind::kLab, name);
   if (!lab.ok()) {
     if (lab.status().code() != api::Code::kNotFound) return ReconcileResult::Error(lab.status());
-    ForgetNetworkApplied(name);  // a deleted lab leaves nothing behind in memory
-    // Docker events name labs of every labd on this engine: another labd's lab is not ours to
-    // clean up (tests sharing a dockerd scope themselves with orphan_lab_prefix).
-    if (name.rfind(options_.orphan_lab_prefix, 0) != 0) return ReconcileResult::Done();
-    // Gone without our finalizer (or never ours): make sure Docker holds nothing of it.
-    auto st = RemoveLabObjects(engine_, name);
-    return st.ok() ? ReconcileResult::Done() : ReconcileResult::Error(st);
+    return ForgetGone(name);
   }
   json object = *lab;
-  if (object.value("spec", json::object()).value("provider", "docker") != "docker")
-    return ReconcileResult::Done();
-  if (api::IsBeingDeleted(object)) return Teardown(object);
+  auto provider = providers_.find(api::ReadLabObjectSpec(object).provider);
+  if (provider == providers_.end()) return ReconcileResult::Done();
+  if (api::IsBeingDeleted(object)) return Teardown(*provider->second, object);
   auto st = EnsureFinalizer(object);
   if (!st.ok()) return ReconcileResult::Error(st);
   UpDecision up = DecideUp(object, clock_.Now());
-  if (!up.up) return BringDown(object, up.reason, up.wake_after);
-  return Converge(object, up.wake_after);
+  if (!up.up) return BringDown(*provider->second, object, up.reason, up.wake_after);
+  return Converge(*provider->second, object, up.wake_after);
+}
+
+ReconcileResult LabReconciler::ForgetGone(const std::string& name) {
+  ForgetLiveApplied(name);  // a deleted lab leaves nothing behind in memory
+  // Engine events name labs of every labd on this engine: another labd's lab is not ours to
+  // clean up (tests sharing a dockerd scope themselves with orphan_lab_prefix).
+  if (name.rfind(options_.orphan_lab_prefix, 0) != 0) return ReconcileResult::Done();
+  // Gone without our finalizer (or never ours): make sure no engine holds anything of it.
+  for (const auto& [provider_name, provider] : providers_) {
+    auto removed = provider->TearDown(name, TearDownReason::kGone);
+    if (!removed.ok()) return ReconcileResult::Error(removed.status());
+  }
+  return ReconcileResult::Done();
 }
 
 api::Status LabReconciler::EnsureFinalizer(json& lab) {
@@ -84,16 +98,16 @@ api::Status LabReconciler::EnsureFinalizer(json& lab) {
   return api::Status::Ok();
 }
 
-ReconcileResult LabReconciler::Teardown(const json& lab) {
+ReconcileResult LabReconciler::Teardown(LabProvider& provider, const json& lab) {
   const std::string name = api::Name(lab);
   if (!api::HasFinalizer(lab, api::kTeardownFinalizer)) return ReconcileResult::Done();
   auto report = ReportDown("Terminating", "Terminating", "removing containers and networks",
                            api::Generation(lab), lab["status"].value("specHash", ""));
   (void)WriteLabReport(store_, name, report, clock_.Now());
-  auto st = RemoveLabObjects(engine_, name);
-  if (!st.ok()) {
-    Warning(lab, "TeardownFailed", st.message());
-    return ReconcileResult::Error(st);
+  auto removed = provider.TearDown(name, TearDownReason::kDelete);
+  if (!removed.ok()) {
+    Warning(lab, "TeardownFailed", removed.status().message());
+    return ReconcileResult::Error(removed.status());
   }
   for (int attempt = 0; attempt < 5; ++attempt) {
     auto current = store_.Get(api::Kind::kLab, name);
@@ -108,6 +122,7 @@ ReconcileResult LabReconciler::Teardown(const json& lab) {
     updated["metadata"]["finalizers"] = kept;
     auto written = store_.Update(api::Kind::kLab, updated);
     if (written.ok() || written.status().code() == api::Code::kNotFound) {
+      RecordLabTeardown(lab, clock_.Now());
       spdlog::info("lab={} torn down", name);
       return ReconcileResult::Done();
     }
@@ -116,61 +131,55 @@ ReconcileResult LabReconciler::Teardown(const json& lab) {
   return ReconcileResult::Error(api::Status::Conflict("lab " + name + ": finalizer removal"));
 }
 
-ReconcileResult LabReconciler::BringDown(const json& lab, const std::string& reason,
+ReconcileResult LabReconciler::BringDown(LabProvider& provider, const json& lab,
+                                         const std::string& reason,
                                          std::optional<std::chrono::milliseconds> wake_after) {
   const std::string name = api::Name(lab);
-  auto containers = engine_.ListContainers(docker::LabSelector(name));
-  if (!containers.ok()) return ReconcileResult::Error(containers.status());
-  auto networks = engine_.ListNetworks(docker::LabSelector(name));
-  if (!networks.ok()) return ReconcileResult::Error(networks.status());
-  if (!containers->empty() || !networks->empty()) {
-    auto st = RemoveLabObjects(engine_, name);
-    if (!st.ok()) {
-      Warning(lab, "StopFailed", st.message());
-      return ReconcileResult::Error(st);
-    }
-    Normal(lab, "Stopped",
-           "removed " + std::to_string(containers->size()) + " containers (" + reason + ")");
+  auto removed = provider.TearDown(name, TearDownReason::kStop);
+  if (!removed.ok()) {
+    Warning(lab, "StopFailed", removed.status().message());
+    return ReconcileResult::Error(removed.status());
   }
+  if (removed->any())
+    Normal(lab, "Stopped",
+           "removed " + std::to_string(removed->containers) + " containers (" + reason + ")");
   std::string message = reason == "Stopped"       ? "stopped by labctl lab stop"
                         : reason == "IdleTimeout" ? "idle timeout passed after release"
                                                   : "OnDemand lab not held by a session";
-  auto report =
-      ReportDown("Stopped", reason, message, api::Generation(lab), ReadLabModel(lab).spec_hash);
+  auto report = ReportDown("Stopped", reason, message, api::Generation(lab),
+                           api::SpecHash(lab.value("spec", json::object())));
   auto st = WriteLabReport(store_, name, report, clock_.Now());
   if (!st.ok()) return ReconcileResult::Error(st);
   return wake_after ? ReconcileResult::After(*wake_after) : ReconcileResult::Done();
 }
 
-void LabReconciler::ForgetNetworkApplied(const std::string& name) {
-  std::lock_guard<std::mutex> l(network_mu_);
-  network_applied_.erase(name);
+void LabReconciler::ForgetLiveApplied(const std::string& name) {
+  std::lock_guard<std::mutex> l(live_mu_);
+  live_applied_.erase(name);
 }
 
 size_t LabReconciler::TrackedLabs() const {
-  std::lock_guard<std::mutex> l(network_mu_);
-  return network_applied_.size();
+  std::lock_guard<std::mutex> l(live_mu_);
+  return live_applied_.size();
 }
 
-ReconcileResult LabReconciler::Converge(const json& lab,
+ReconcileResult LabReconciler::Converge(LabProvider& provider, const json& lab,
                                         std::optional<std::chrono::milliseconds> wake_after) {
+  LabEventSink event = [&](const std::string& reason, const std::string& message, bool warning) {
+    warning ? Warning(lab, reason, message) : Normal(lab, reason, message);
+  };
+  auto pass = provider.Open(lab, event);
+  if (!pass.ok()) return ReconcileResult::Error(pass.status());
   int64_t applied = 0;
   {
-    std::lock_guard<std::mutex> l(network_mu_);
-    applied = network_applied_[api::Name(lab)];
+    std::lock_guard<std::mutex> l(live_mu_);
+    applied = live_applied_[api::Name(lab)];
   }
-  ConvergeContext ctx{store_,
-                      engine_,
-                      clock_,
-                      options_,
-                      [&](const std::string& reason, const std::string& message, bool warning) {
-                        warning ? Warning(lab, reason, message) : Normal(lab, reason, message);
-                      },
-                      &applied};
-  ReconcileResult result = ConvergeLab(ctx, lab);
+  ConvergeContext ctx{store_, clock_, options_.workers, options_.max_poll, event, &applied};
+  ReconcileResult result = ConvergeLab(ctx, lab, **pass);
   {
-    std::lock_guard<std::mutex> l(network_mu_);
-    network_applied_[api::Name(lab)] = applied;
+    std::lock_guard<std::mutex> l(live_mu_);
+    live_applied_[api::Name(lab)] = applied;
   }
   if (result.status.ok() && !result.requeue_after && wake_after) result.requeue_after = wake_after;
   return result;

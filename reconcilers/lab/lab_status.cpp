@@ -1,5 +1,7 @@
 #include "reconcilers/lab/lab_status.h"
 
+#include "reconcilers/lab/lab_metrics.h"
+
 namespace labctl::reconcilers {
 
 using api::json;
@@ -128,7 +130,10 @@ api::Status WriteLabReport(store::Store& store, const std::string& lab, const La
     if (status == before) return api::Status::Ok();
     object["status"] = status;
     auto written = store.UpdateStatus(api::Kind::kLab, object);
-    if (written.ok()) return api::Status::Ok();
+    if (written.ok()) {
+      RecordLabStatusChange(object, before, status, now);
+      return api::Status::Ok();
+    }
     if (written.status().reason() != "Conflict") return written.status();
   }
   return api::Status::Conflict("lab " + lab + ": status kept changing under us");

@@ -61,16 +61,23 @@ api::Result<api::json> SessionActions::Release(const std::string& name, const ap
                   active ? "released by " + (who.user.empty() ? std::string("client") : who.user)
                          : "cancelled while waiting",
                   clock_.Now());
-    auto written = store_.UpdateStatus(api::Kind::kSession, std::move(updated));
+    // The finalizer only guards a delete of an Active session; a finished one is let go in the
+    // same write. No Event: the Session's status says who released it and when.
+    bool edited = !api::IsBeingDeleted(updated) && SetSessionFinalizer(updated, false);
+    auto written = edited ? store_.Replace(api::Kind::kSession, std::move(updated))
+                          : store_.UpdateStatus(api::Kind::kSession, std::move(updated));
     if (!written.ok() && written.status().code() == api::Code::kConflict) continue;
     if (!written.ok()) return written;
     spdlog::info("session released session={} user={}", name, who.user.empty() ? "-" : who.user);
-    ReconcileNow();  // promote the next waiter first: the event can wait, the waiter should not
-    if (events_) events_->Normal(*written, "Released", (*written)["status"].value("message", ""));
-    auto after = store_.Get(api::Kind::kSession, name);
-    return after.ok() ? after : written;
+    ReconcileNow();  // promote the next waiter before answering
+    return written;
   }
   return api::Status::Conflict("session " + name + ": too many concurrent writes");
+}
+
+api::Result<api::json> SessionActions::Admit(api::json session) {
+  if (!reconciler_) return store_.Create(api::Kind::kSession, std::move(session));
+  return reconciler_->Admit(std::move(session));
 }
 
 void SessionActions::ReconcileNow() {

@@ -4,8 +4,9 @@
 // Each verb checks ownership (api/session_ownership.h: owner or group "admin", else Forbidden),
 // writes the Session's status
 // with a resourceVersion precondition (retrying Conflicts on a fresh read), and returns the
-// Session as written. Release reconciles the queue inline before it returns, so the next waiter
-// is already Active (and its watchers notified) when the release request is answered.
+// Session as written. Release finishes the Session and drops its finalizer in one write, then
+// reconciles the queue inline before it returns, so the next waiter is already Active (and its
+// watchers notified) when the release request is answered.
 // Thread-safe.
 #pragma once
 
@@ -37,6 +38,9 @@ class SessionActions {
   // Heartbeat with no ownership check, for callers that authenticated the session themselves
   // (the Neops facade, whose session id is the credential).
   api::Result<api::json> Touch(const std::string& name);
+  // Creates a validated Session placed in the queue at once (SessionReconciler::Admit): its
+  // answer already says Active or Waiting at position N, in one write.
+  api::Result<api::json> Admit(api::json session);
   // Reconciles the queue now (after a create or delete that should take effect at once).
   void ReconcileNow();
 

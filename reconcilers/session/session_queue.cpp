@@ -56,12 +56,14 @@ TimePoint Latest(std::initializer_list<std::optional<TimePoint>> times) {
   return best;
 }
 
-// One Session being planned: its object and the status it will have.
+// One Session being planned: its object and, once loaded, the status it will have. A waiter the
+// last run left settled (QueueConfig::settled) is never loaded unless its position changes.
 struct Entry {
   const json* object;
-  json status;
   std::string name;
   uint64_t revision;
+  std::string phase;
+  std::optional<json> status;
   bool promoted = false;
 };
 
@@ -72,10 +74,15 @@ class Planner {
 
   QueuePlan Plan(const std::vector<const json*>& sessions) {
     for (const json* s : sessions) {
-      if (IsFinishedPhase(PhaseOf(*s)))
+      std::string ph = PhaseOf(*s);
+      if (IsFinishedPhase(ph))
         PlanFinished(*s);
       else
-        entries_.push_back(Load(*s));
+        entries_.push_back(Entry{s, api::Name(*s), QueuedRevision(*s), std::move(ph)});
+    }
+    for (auto& e : entries_) {
+      if (config_.created_at && !HasQueuedRevision(*e.object))
+        if (auto created = config_.created_at(e.name)) e.revision = *created;
     }
     std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
       return a.revision != b.revision ? a.revision < b.revision : a.name < b.name;
@@ -91,42 +98,68 @@ class Planner {
   }
 
  private:
-  Entry Load(const json& s) {
-    Entry e{&s, s.value("status", json::object()), api::Name(s), QueuedRevision(s)};
-    if (!e.status.is_object()) e.status = json::object();
-    if (!e.status.contains("queuedRevision") && config_.created_at) {
-      if (auto created = config_.created_at(e.name)) e.revision = *created;
-    }
-    if (!e.status.contains("queuedRevision")) e.status["queuedRevision"] = e.revision;
-    if (!e.status.contains("phase")) e.status["phase"] = phase::kWaiting;
-    std::string owner = api::SessionOwner(s);
-    if (!owner.empty() && StatusString(e.status, "owner").empty()) e.status["owner"] = owner;
-    e.status["observedGeneration"] = api::Generation(s);
-    return e;
+  static bool HasQueuedRevision(const json& s) {
+    auto st = s.find("status");
+    return st != s.end() && st->is_object() && st->contains("queuedRevision");
   }
 
-  std::string Phase(const Entry& e) const { return StatusString(e.status, "phase"); }
+  // The status the entry will have, copied from its object on first use.
+  json& Status(Entry& e) {
+    if (e.status) return *e.status;
+    const json& s = *e.object;
+    e.status = s.value("status", json::object());
+    json& status = *e.status;
+    if (!status.is_object()) status = json::object();
+    if (!status.contains("queuedRevision")) status["queuedRevision"] = e.revision;
+    if (!status.contains("phase")) status["phase"] = phase::kWaiting;
+    std::string owner = api::SessionOwner(s);
+    if (!owner.empty() && StatusString(status, "owner").empty()) status["owner"] = owner;
+    status["observedGeneration"] = api::Generation(s);
+    return status;
+  }
+
+  // A waiter the last run left as it is, still at `position` and before its queue timeout: its
+  // queue deadline, else nullopt (it must be planned).
+  std::optional<TimePoint> SettledDeadline(const Entry& e, int64_t position) const {
+    if (!config_.settled || e.status) return std::nullopt;
+    auto it = config_.settled->find(e.name);
+    if (it == config_.settled->end() || it->second.deadline <= now_ ||
+        it->second.resource_version != api::ResourceVersion(*e.object))
+      return std::nullopt;
+    if (e.object->value("/status/position"_json_pointer, int64_t{-1}) != position)
+      return std::nullopt;
+    return it->second.deadline;
+  }
+
+  const std::string& Phase(const Entry& e) const { return e.phase; }
   int64_t Gen(const Entry& e) const { return api::Generation(*e.object); }
 
   void Consider(TimePoint t) {
     if (t > now_ && (!plan_.next_deadline || t < *plan_.next_deadline)) plan_.next_deadline = t;
   }
 
-  void Event(const Entry& e, bool warning, const std::string& reason, const std::string& msg) {
+  void Event(Entry& e, bool warning, const std::string& reason, const std::string& msg,
+             bool record = true) {
     json object = *e.object;
-    object["status"] = e.status;
-    plan_.events.push_back({std::move(object), warning, reason, msg});
+    object["status"] = Status(e);
+    plan_.events.push_back({std::move(object), warning, reason, msg, record});
   }
 
   void Finish(Entry& e, const std::string& ph, const std::string& reason, const std::string& msg,
               bool warning) {
-    FinishSession(e.status, Gen(e), ph, reason, msg, now_);
+    FinishSession(Status(e), Gen(e), ph, reason, msg, now_);
+    e.phase = ph;
     Event(e, warning, reason, msg);
   }
 
   void ApplyTimeouts(Entry& e) {
     std::string ph = Phase(e);
     if (IsFinishedPhase(ph)) return;
+    // A settled waiter's timeout is known; its position is checked again in AssignPositions.
+    if (ph == phase::kWaiting && !api::IsBeingDeleted(*e.object) &&
+        SettledDeadline(e, e.object->value("/status/position"_json_pointer, int64_t{-1})))
+      return;
+    json& status = Status(e);
     if (api::IsBeingDeleted(*e.object)) {
       if (ph == phase::kActive)
         Finish(e, phase::kReleased, "Deleted", "session deleted while active", false);
@@ -137,8 +170,8 @@ class Planner {
     if (ph == phase::kActive) {
       auto timeout =
           seconds(SpecInt(*e.object, "heartbeatTimeoutSeconds", kDefaultHeartbeatTimeout));
-      TimePoint deadline = Latest({StatusTime(e.status, "lastHeartbeatTime"),
-                                   StatusTime(e.status, "activeSince"), config_.labd_start}) +
+      TimePoint deadline = Latest({StatusTime(status, "lastHeartbeatTime"),
+                                   StatusTime(status, "activeSince"), config_.labd_start}) +
                            timeout;
       if (now_ >= deadline)
         Finish(e, phase::kExpired, "HeartbeatTimeout",
@@ -147,14 +180,14 @@ class Planner {
         Consider(deadline);
       return;
     }
-    auto since = StatusTime(e.status, "positionSince");
+    auto since = StatusTime(status, "positionSince");
     if (!since) return;  // new: its queue clock starts when it gets a position
-    auto timeout = seconds(SpecInt(*e.object, "queueTimeoutSeconds", kDefaultQueueTimeout));
-    TimePoint deadline =
-        Latest({since, StatusTime(e.status, "lastHeartbeatTime"), config_.labd_start}) + timeout;
-    if (now_ >= deadline)
+    TimePoint deadline = QueueDeadline(e);
+    if (now_ >= deadline) {
+      auto timeout = SpecInt(*e.object, "queueTimeoutSeconds", kDefaultQueueTimeout);
       Finish(e, phase::kExpired, "QueueTimeout",
-             "queue position unchanged for " + std::to_string(timeout.count()) + "s", true);
+             "queue position unchanged for " + std::to_string(timeout) + "s", true);
+    }
   }
 
   void Promote() {
@@ -178,41 +211,57 @@ class Planner {
 
   void Activate(Entry& e) {
     std::string stamp = api::FormatTime(now_);
-    e.status["phase"] = phase::kActive;
-    e.status["position"] = 0;
-    e.status["activeSince"] = stamp;
-    e.status["lastHeartbeatTime"] = stamp;
-    e.status.erase("positionSince");
-    e.status.erase("reason");
-    api::SetCondition(e.status, {"Active", "True", "Promoted", "session holds a slot", Gen(e)},
-                      now_);
+    json& status = Status(e);
+    status["phase"] = phase::kActive;
+    e.phase = phase::kActive;
+    status["position"] = 0;
+    status["activeSince"] = stamp;
+    status["lastHeartbeatTime"] = stamp;
+    status.erase("positionSince");
+    status.erase("reason");
+    api::SetCondition(status, {"Active", "True", "Promoted", "session holds a slot", Gen(e)}, now_);
     e.promoted = true;
     if (!api::HasFinalizer(*e.object, kSessionFinalizer)) plan_.add_finalizer.push_back(e.name);
     std::string lab = SpecLab(*e.object);
     Event(e, false, "Promoted",
-          lab.empty() ? "session is active" : "session is active, holds lab " + lab);
+          lab.empty() ? "session is active" : "session is active, holds lab " + lab,
+          /*record=*/false);
     auto timeout = seconds(SpecInt(*e.object, "heartbeatTimeoutSeconds", kDefaultHeartbeatTimeout));
     Consider(now_ + timeout);
   }
 
+  // When a waiter expires if its position stays and it makes no contact.
+  TimePoint QueueDeadline(Entry& e) {
+    const json& status = Status(e);
+    auto timeout = seconds(SpecInt(*e.object, "queueTimeoutSeconds", kDefaultQueueTimeout));
+    return Latest({StatusTime(status, "positionSince"), StatusTime(status, "lastHeartbeatTime"),
+                   config_.labd_start}) +
+           timeout;
+  }
+
+  // Only waiters whose position moved, or that changed since the last run, are looked into:
+  // appending a waiter does not re-plan the ones ahead of it.
   void AssignPositions() {
     int64_t position = 0;
     for (auto& e : entries_) {
       if (Phase(e) != phase::kWaiting) continue;
       ++position;
-      if (e.status.value("position", int64_t{-1}) != position ||
-          !e.status.contains("positionSince")) {
-        e.status["position"] = position;
-        e.status["positionSince"] = api::FormatTime(now_);
+      std::optional<TimePoint> deadline = SettledDeadline(e, position);
+      if (!deadline) {
+        json& status = Status(e);
+        if (status.value("position", int64_t{-1}) != position ||
+            !status.contains("positionSince")) {
+          status["position"] = position;
+          status["positionSince"] = api::FormatTime(now_);
+        }
+        api::SetCondition(
+            status,
+            {"Active", "False", "Waiting", "queue position " + std::to_string(position), Gen(e)},
+            now_);
+        deadline = QueueDeadline(e);
       }
-      api::SetCondition(
-          e.status,
-          {"Active", "False", "Waiting", "queue position " + std::to_string(position), Gen(e)},
-          now_);
-      auto timeout = seconds(SpecInt(*e.object, "queueTimeoutSeconds", kDefaultQueueTimeout));
-      Consider(Latest({StatusTime(e.status, "positionSince"),
-                       StatusTime(e.status, "lastHeartbeatTime"), config_.labd_start}) +
-               timeout);
+      plan_.waiters.push_back({e.name, {api::ResourceVersion(*e.object), *deadline}});
+      Consider(*deadline);
     }
   }
 
@@ -234,7 +283,7 @@ class Planner {
         c.message = "lab " + lab + " is being reset for this session";
       }
     }
-    api::SetCondition(e.status, c, now_);
+    api::SetCondition(Status(e), c, now_);
   }
 
   // Every Lab's heldBy must name the Active Session that wants it, and nobody else.
@@ -283,7 +332,11 @@ class Planner {
     PlanCleanup(s, st != s.end() && st->is_object() ? *st : kNoStatus, api::Name(s));
   }
 
-  void PlanCleanup(const Entry& e) { PlanCleanup(*e.object, e.status, e.name); }
+  // Live sessions need clean-up only once finished (here, by a timeout) or being deleted.
+  void PlanCleanup(Entry& e) {
+    if (IsFinishedPhase(Phase(e)) || api::IsBeingDeleted(*e.object))
+      PlanCleanup(*e.object, Status(e), e.name);
+  }
 
   void PlanCleanup(const json& object, const json& status, const std::string& name) {
     std::string ph = StatusString(status, "phase");
@@ -302,11 +355,12 @@ class Planner {
   void CollectUpdates() {
     std::vector<json> rest;
     static const json kNoStatus = json::object();
-    for (const auto& e : entries_) {
+    for (auto& e : entries_) {
+      if (!e.status) continue;  // settled: nothing changes
       auto st = e.object->find("status");
-      if ((st != e.object->end() ? *st : kNoStatus) == e.status) continue;
+      if ((st != e.object->end() ? *st : kNoStatus) == *e.status) continue;
       json updated = *e.object;
-      updated["status"] = e.status;
+      updated["status"] = std::move(*e.status);
       if (e.promoted) ++plan_.promotions;
       (e.promoted ? plan_.status_updates : rest).push_back(std::move(updated));
     }
@@ -322,13 +376,26 @@ class Planner {
 
 }  // namespace
 
-std::optional<api::TimePoint> IdleUntil(const json& session) {
+std::optional<api::TimePoint> CollectionTime(const json& session) {
   auto st = session.find("status");
   if (st == session.end() || !st->is_object()) return std::nullopt;
-  if (!IsFinishedPhase(StatusString(*st, "phase")) || api::IsBeingDeleted(session) ||
-      api::HasFinalizer(session, kSessionFinalizer))
-    return std::nullopt;
+  if (!IsFinishedPhase(StatusString(*st, "phase"))) return std::nullopt;
   return GarbageTime(session, *st);
+}
+
+bool SetSessionFinalizer(json& session, bool present) {
+  if (api::HasFinalizer(session, kSessionFinalizer) == present) return false;
+  json& finalizers = session["metadata"]["finalizers"];
+  if (!finalizers.is_array()) finalizers = json::array();
+  if (present) {
+    finalizers.push_back(kSessionFinalizer);
+    return true;
+  }
+  json kept = json::array();
+  for (const auto& f : finalizers)
+    if (f != kSessionFinalizer) kept.push_back(f);
+  finalizers = std::move(kept);
+  return true;
 }
 
 bool IsFinishedPhase(const std::string& p) {
@@ -368,14 +435,6 @@ uint64_t QueuedRevision(const json& session) {
   } catch (...) {
     return UINT64_MAX;
   }
-}
-
-QueuePlan PlanQueue(const std::vector<json>& sessions, const std::map<std::string, json>& labs,
-                    const QueueConfig& config, api::TimePoint now) {
-  std::vector<const json*> pointers;
-  pointers.reserve(sessions.size());
-  for (const auto& s : sessions) pointers.push_back(&s);
-  return Planner(labs, config, now).Plan(pointers);
 }
 
 QueuePlan PlanQueue(const std::vector<std::shared_ptr<const json>>& sessions,

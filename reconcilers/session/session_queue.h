@@ -20,6 +20,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "api/clock.h"
@@ -45,16 +47,32 @@ bool IsFinishedPhase(const std::string& phase);
 // status.phase, "Waiting" for a Session no reconciler has seen yet.
 std::string PhaseOf(const json& session);
 
+// Adds or removes kSessionFinalizer in the Session's metadata; true if that changed it.
+bool SetSessionFinalizer(json& session, bool present);
+
 // Marks a Session finished: phase, reason, message, finishedAt, conditions. Used by the planner
 // and by SessionActions (release).
 void FinishSession(json& status, int64_t generation, const std::string& phase,
                    const std::string& reason, const std::string& message, api::TimePoint now);
+
+// A Waiting Session as a planning run left it: its resourceVersion then and when its queue
+// timeout falls due if nothing changes.
+struct SettledWaiter {
+  std::string resource_version;
+  api::TimePoint deadline{};
+};
+using SettledWaiters = std::unordered_map<std::string, SettledWaiter>;
 
 struct QueueConfig {
   int slots = 1;
   api::TimePoint labd_start{};  // no Session times out before a full timeout after this
   // Creation revision of a Session not yet stamped (SessionCreationOrder); may be empty.
   std::function<std::optional<uint64_t>(const std::string& name)> created_at;
+  // The previous run's QueuePlan::waiters (with the resourceVersions its writes produced), or
+  // null. A waiter found there unchanged, at the same position and before its deadline is not
+  // looked into again — its status would come out the same — so a run costs what changed, not
+  // the length of the queue.
+  const SettledWaiters* settled = nullptr;
 };
 
 struct QueueEvent {
@@ -62,6 +80,9 @@ struct QueueEvent {
   bool warning = false;
   std::string reason;
   std::string message;
+  // false: logged only. A promotion is routine (and in the Session's Active condition); an
+  // Event object per promotion would double the writes of every session.
+  bool record = true;
 };
 
 struct LabHold {
@@ -83,19 +104,21 @@ struct QueuePlan {
   std::vector<std::string> evict_warm;
   std::vector<QueueEvent> events;
   std::optional<api::TimePoint> next_deadline;  // nearest timer; nullopt: none
+  // Every waiter as planned, by name (resource_version: the object planned from; the caller
+  // puts in the one its status write produced), for the next run's QueueConfig::settled.
+  std::vector<std::pair<std::string, SettledWaiter>> waiters;
 };
 
-// When a finished Session needs nothing from PlanQueue until it is garbage-collected (no
-// finalizer, not being deleted): that time; nullopt when it must be planned. The reconciler
-// leaves such Sessions out of planning until then.
-std::optional<api::TimePoint> IdleUntil(const json& session);
+// When a finished Session is garbage-collected (finishedAt + ttlSecondsAfterFinished); nullopt
+// for a live one.
+std::optional<api::TimePoint> CollectionTime(const json& session);
 
-// sessions: every Session; labs: every Lab by name. Finished Sessions (most of them on a busy
-// host, kept for ttlSecondsAfterFinished) cost only their clean-up check: their status is never
-// rewritten.
-QueuePlan PlanQueue(const std::vector<json>& sessions, const std::map<std::string, json>& labs,
-                    const QueueConfig& config, api::TimePoint now);
-// The same over shared objects (Store::ListShared), so labd plans without copying every Session.
+// sessions: every live Session (Waiting, Active) plus the finished or deleted ones that need
+// clean-up (finalizer, collection due); other finished Sessions may be left out, as they need
+// nothing (session_index.h lists exactly these). labs: the Labs the plan may touch — those the
+// live sessions name, those held, those kept warm — by name; a session's Lab missing here is
+// taken as not existing. Shared objects (Store::ListIndexed): nothing is copied but
+// the statuses that change.
 QueuePlan PlanQueue(const std::vector<std::shared_ptr<const json>>& sessions,
                     const std::map<std::string, json>& labs, const QueueConfig& config,
                     api::TimePoint now);

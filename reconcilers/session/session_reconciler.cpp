@@ -4,8 +4,12 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
+#include "api/random.h"
+#include "reconcilers/session/session_index.h"
 #include "reconcilers/session/session_lab_hold.h"
+#include "reconcilers/session/session_metrics.h"
 
 namespace labctl::reconcilers {
 
@@ -23,6 +27,7 @@ SessionReconciler::SessionReconciler(store::Store& store, const api::Clock& cloc
                                      SessionReconcilerOptions options)
     : store_(store), clock_(clock), events_(events), options_(options), creation_order_(store) {
   if (options_.slots < 1) options_.slots = 1;
+  AddSessionIndexes(store_);
 }
 
 runtime::Controller::Mapper SessionReconciler::QueueMapper() {
@@ -31,6 +36,10 @@ runtime::Controller::Mapper SessionReconciler::QueueMapper() {
 
 runtime::ReconcileResult SessionReconciler::Reconcile(const std::string&) {
   std::lock_guard<std::mutex> lock(mu_);
+  return ReconcileLocked();
+}
+
+runtime::ReconcileResult SessionReconciler::ReconcileLocked() {
   api::TimePoint now = clock_.Now();
   bool nothing_due = !quiet_deadline_ || now < *quiet_deadline_;
   if (quiet_revision_ != 0 && store_.Revision() == quiet_revision_ && nothing_due) {
@@ -58,40 +67,56 @@ runtime::ReconcileResult SessionReconciler::Reconcile(const std::string&) {
   return runtime::ReconcileResult::Error(api::Status::Conflict("session queue: write conflicts"));
 }
 
-SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimePoint>* next,
-                                                        bool* wrote, api::Status* err) {
-  api::TimePoint now = clock_.Now();
-  store::SharedList sessions = store_.ListShared(api::Kind::kSession);
-  std::map<std::string, json> labs;
-  for (auto& lab : store_.List(api::Kind::kLab).items) labs.emplace(api::Name(lab), std::move(lab));
-
+QueuePlan SessionReconciler::Plan(api::TimePoint now, std::shared_ptr<const json> joining,
+                                  uint64_t* revision) {
   auto planning = std::chrono::steady_clock::now();
-  std::optional<api::TimePoint> idle_deadline;
-  auto planned = PlannedSessions(sessions.items, now, &idle_deadline);
-  creation_order_.CatchUp(sessions.revision);
-  for (const auto& s : planned)
+  QueueInputs inputs = ReadQueueInputs(store_, now);
+  planned_sessions_ = inputs.sessions;
+  creation_order_.CatchUp(inputs.revision);
+  for (const auto& s : inputs.sessions)
     if (s->contains("status") && (*s)["status"].contains("queuedRevision"))
       creation_order_.Forget(api::Name(*s));
+  if (joining) inputs.sessions.push_back(std::move(joining));
   QueueConfig config{options_.slots, options_.labd_start,
-                     [this](const std::string& name) { return creation_order_.CreatedAt(name); }};
-  QueuePlan plan = PlanQueue(planned, labs, config, now);
-  spdlog::debug("session queue planned sessions={} idle={} status_updates={} plan_us={}",
-                planned.size(), idle_.size(), plan.status_updates.size(),
+                     [this](const std::string& name) { return creation_order_.CreatedAt(name); },
+                     &settled_};
+  QueuePlan plan = PlanQueue(inputs.sessions, inputs.labs, config, now);
+  spdlog::debug("session queue planned sessions={} status_updates={} plan_us={}",
+                inputs.sessions.size(), plan.status_updates.size(),
                 std::chrono::duration_cast<std::chrono::microseconds>(
                     std::chrono::steady_clock::now() - planning)
                     .count());
-  if (idle_deadline && (!plan.next_deadline || *idle_deadline < *plan.next_deadline))
-    plan.next_deadline = idle_deadline;
+  if (inputs.next_collection &&
+      (!plan.next_deadline || *inputs.next_collection < *plan.next_deadline))
+    plan.next_deadline = inputs.next_collection;
+  *revision = inputs.revision;
+  return plan;
+}
+
+bool SessionReconciler::HasWork(const QueuePlan& plan) {
+  return !plan.status_updates.empty() || !plan.add_finalizer.empty() ||
+         !plan.remove_finalizer.empty() || !plan.garbage.empty() || !plan.lab_holds.empty() ||
+         !plan.evict_warm.empty();
+}
+
+SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimePoint>* next,
+                                                        bool* wrote, api::Status* err) {
+  api::TimePoint now = clock_.Now();
+  uint64_t revision = 0;
+  QueuePlan plan = Plan(now, nullptr, &revision);
   *next = plan.next_deadline;
-  *wrote = !plan.status_updates.empty() || !plan.add_finalizer.empty() ||
-           !plan.remove_finalizer.empty() || !plan.garbage.empty() || !plan.lab_holds.empty() ||
-           !plan.evict_warm.empty();
+  *wrote = HasWork(plan);
   if (!*wrote) {
-    quiet_revision_ = sessions.revision;
+    quiet_revision_ = revision;
     quiet_deadline_ = plan.next_deadline;
+    RememberWaiters(plan, {});
     return Outcome::kDone;
   }
-  if (WriteStatuses(plan, err) == Outcome::kConflict) return Outcome::kConflict;
+  settled_.clear();  // until this run's writes are known to have landed
+  std::map<std::string, std::string> written;
+  std::set<std::string> finalized;  // finalizer edits that went with a status write
+  if (WriteStatuses(plan, &written, &finalized, err) == Outcome::kConflict)
+    return Outcome::kConflict;
   if (!err->ok()) return Outcome::kDone;
   RecordEvents(plan);
 
@@ -103,7 +128,8 @@ SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimeP
     else if (err->ok())
       *err = s;
   };
-  for (const auto& name : plan.add_finalizer) check(EditFinalizer(name, true));
+  for (const auto& name : plan.add_finalizer)
+    if (!finalized.count(name)) check(EditFinalizer(name, true));
   for (const auto& hold : plan.lab_holds) {
     spdlog::info("session lab hold lab={} holder={}", hold.lab,
                  hold.holder.empty() ? "-" : hold.holder);
@@ -113,60 +139,123 @@ SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimeP
     spdlog::info("session queue ends keep-warm lab={} reason=slot-needed", lab);
     check(EvictWarmLab(store_, lab));
   }
-  for (const auto& name : plan.remove_finalizer) check(EditFinalizer(name, false));
+  for (const auto& name : plan.remove_finalizer)
+    if (!finalized.count(name)) check(EditFinalizer(name, false));
   for (const auto& name : plan.garbage) {
     spdlog::info("session garbage-collected session={}", name);
     check(store_.Delete(api::Kind::kSession, name).status());
   }
+  if (!conflict && err->ok()) RememberWaiters(plan, written);
   return conflict ? Outcome::kConflict : Outcome::kDone;
 }
 
-std::vector<std::shared_ptr<const json>> SessionReconciler::PlannedSessions(
-    const std::vector<std::shared_ptr<const json>>& all, api::TimePoint now,
-    std::optional<api::TimePoint>* idle_deadline) {
-  std::vector<std::shared_ptr<const json>> planned;
-  std::unordered_map<const json*, Idle> idle;
-  for (const auto& s : all) {
-    auto known = idle_.find(s.get());
-    std::optional<api::TimePoint> until =
-        known != idle_.end() ? std::optional(known->second.until) : IdleUntil(*s);
-    if (!until || *until <= now) {
-      planned.push_back(s);
-      continue;
+api::Result<json> SessionReconciler::Admit(json session) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::string generate = session["metadata"].value("generateName", "");
+  for (int attempt = 0; attempt < kMaxReplans; ++attempt) {
+    json joining = session;
+    json& meta = joining["metadata"];
+    if (!generate.empty() && meta.value("name", "").empty())
+      meta["name"] = generate + api::RandomNameSuffix();
+    const std::string name = meta.value("name", "");
+    if (store_.Get(api::Kind::kSession, name).ok()) {
+      if (!generate.empty()) continue;
+      return api::Status::AlreadyExists("sessions \"" + name + "\" already exists");
     }
-    idle.emplace(s.get(), Idle{s, *until});
-    if (!*idle_deadline || *until < **idle_deadline) *idle_deadline = *until;
+    // Ordered as if created now: after every Session created before this call returned.
+    joining["status"] = {{"queuedRevision", store_.Revision() + 1}};
+    api::TimePoint now = clock_.Now();
+    uint64_t revision = 0;
+    QueuePlan plan = Plan(now, std::make_shared<const json>(joining), &revision);
+    auto own = std::find_if(plan.status_updates.begin(), plan.status_updates.end(),
+                            [&](const json& o) { return api::Name(o) == name; });
+    if (own != plan.status_updates.end()) joining["status"] = (*own)["status"];
+    if (std::count(plan.add_finalizer.begin(), plan.add_finalizer.end(), name))
+      SetSessionFinalizer(joining, true);
+    auto created = store_.CreateWithStatus(api::Kind::kSession, std::move(joining));
+    if (!created.ok() && created.status().reason() == "AlreadyExists" && !generate.empty())
+      continue;
+    if (!created.ok()) return created;
+    for (const auto& e : plan.events)
+      if (api::Name(e.object) == name)
+        spdlog::info("session {} session={} message=\"{}\"", e.reason, name, e.message);
+    // The plan was the queue's with this Session in it. If that changed nothing else (the usual
+    // case), the queue is settled at this revision; otherwise a full run does the rest now.
+    auto is_own = [&](const std::string& n) { return n == name; };
+    bool alone = std::all_of(plan.status_updates.begin(), plan.status_updates.end(),
+                             [&](const json& o) { return is_own(api::Name(o)); }) &&
+                 std::all_of(plan.add_finalizer.begin(), plan.add_finalizer.end(), is_own) &&
+                 plan.lab_holds.empty() && plan.garbage.empty() && plan.evict_warm.empty() &&
+                 plan.remove_finalizer.empty();
+    // ... and only if no other write landed between the plan's read and the create (a release
+    // racing this call must not be taken as planned).
+    const uint64_t created_at = std::stoull(api::ResourceVersion(*created));
+    if (alone && created_at == revision + 1) {
+      RememberWaiters(plan, {{name, api::ResourceVersion(*created)}});
+      quiet_revision_ = created_at;
+      quiet_deadline_ = plan.next_deadline;
+      return created;
+    }
+    quiet_revision_ = 0;
+    ReconcileLocked();
+    auto after = store_.Get(api::Kind::kSession, name);  // as that run left it
+    return after.ok() ? after : created;
   }
-  idle_ = std::move(idle);
-  return planned;
+  return api::Status::AlreadyExists("could not generate a unique name for " + generate);
+}
+
+void SessionReconciler::RememberWaiters(const QueuePlan& plan,
+                                        const std::map<std::string, std::string>& written) {
+  settled_.clear();
+  for (const auto& [name, waiter] : plan.waiters) {
+    SettledWaiter& s = settled_[name];
+    s = waiter;
+    if (auto w = written.find(name); w != written.end()) s.resource_version = w->second;
+  }
 }
 
 // Promotions are written first, one by one, so the next holder's watch sees Active as early as
-// possible; the rest (positions of every waiter, finished sessions) share one commit.
-SessionReconciler::Outcome SessionReconciler::WriteStatuses(const QueuePlan& plan,
-                                                            api::Status* err) {
-  for (size_t i = 0; i < plan.promotions; ++i) {
-    auto written = store_.UpdateStatus(api::Kind::kSession, plan.status_updates[i]);
-    if (written.ok() || IsNotFound(written.status())) continue;
-    if (!IsConflict(written.status())) {
-      *err = written.status();
-      return Outcome::kDone;
-    }
-    // A promotion that did not land must not be followed by its lab hold: re-plan at once.
-    return Outcome::kConflict;
-  }
-  std::vector<json> rest(plan.status_updates.begin() + static_cast<long>(plan.promotions),
-                         plan.status_updates.end());
-  if (rest.empty()) return Outcome::kDone;
+// possible; the rest (positions of every waiter, finished sessions) share one commit. A status
+// write that comes with a finalizer edit (a promotion adds it, a finish not caused by a delete
+// drops it) is one Replace: one write, not two. Finalizers of deleted sessions are dropped only
+// after their Lab was released (ApplyOnce).
+SessionReconciler::Outcome SessionReconciler::WriteStatuses(
+    const QueuePlan& plan, std::map<std::string, std::string>* versions,
+    std::set<std::string>* finalized, api::Status* err) {
+  const std::set<std::string> add(plan.add_finalizer.begin(), plan.add_finalizer.end());
+  const std::set<std::string> remove(plan.remove_finalizer.begin(), plan.remove_finalizer.end());
   bool conflict = false;
-  for (const auto& written : store_.UpdateStatuses(api::Kind::kSession, std::move(rest))) {
-    if (written.ok() || IsNotFound(written.status())) continue;
-    if (!IsConflict(written.status())) {
+  auto landed = [&](const api::Result<json>& written) {
+    if (written.ok()) (*versions)[api::Name(*written)] = api::ResourceVersion(*written);
+    if (written.ok() || IsNotFound(written.status())) return true;
+    if (IsConflict(written.status()))
+      conflict = true;
+    else
       *err = written.status();
-      return Outcome::kDone;
+    return false;
+  };
+  std::vector<json> rest;
+  for (size_t i = 0; i < plan.status_updates.size(); ++i) {
+    json object = plan.status_updates[i];
+    const std::string name = api::Name(object);
+    bool edit = add.count(name) || (remove.count(name) && !api::IsBeingDeleted(object));
+    if (edit) {
+      SetSessionFinalizer(object, add.count(name) > 0);
+      finalized->insert(name);
     }
-    conflict = true;
+    if (i >= plan.promotions && !edit) {
+      rest.push_back(std::move(object));
+      continue;
+    }
+    auto written = edit ? store_.Replace(api::Kind::kSession, std::move(object))
+                        : store_.UpdateStatus(api::Kind::kSession, std::move(object));
+    if (i < plan.promotions && written.ok()) RecordPromotion(*written, planned_sessions_, clock_.Now());
+    // A promotion that did not land must not be followed by its lab hold: re-plan at once.
+    if (!landed(written)) return conflict ? Outcome::kConflict : Outcome::kDone;
   }
+  if (rest.empty()) return Outcome::kDone;
+  for (const auto& written : store_.UpdateStatuses(api::Kind::kSession, std::move(rest)))
+    if (!landed(written) && !err->ok()) return Outcome::kDone;
   return conflict ? Outcome::kConflict : Outcome::kDone;
 }
 
@@ -175,18 +264,7 @@ api::Status SessionReconciler::EditFinalizer(const std::string& name, bool add) 
     auto current = store_.Get(api::Kind::kSession, name);
     if (!current.ok()) return current.status();
     json updated = *current;
-    json& finalizers = updated["metadata"]["finalizers"];
-    if (!finalizers.is_array()) finalizers = json::array();
-    bool has = api::HasFinalizer(updated, kSessionFinalizer);
-    if (has == add) return api::Status::Ok();
-    if (add) {
-      finalizers.push_back(kSessionFinalizer);
-    } else {
-      json kept = json::array();
-      for (const auto& f : finalizers)
-        if (f != kSessionFinalizer) kept.push_back(f);
-      finalizers = kept;
-    }
+    if (!SetSessionFinalizer(updated, add)) return api::Status::Ok();
     auto written = store_.Update(api::Kind::kSession, std::move(updated));
     if (written.ok()) return api::Status::Ok();
     if (!IsConflict(written.status())) return written.status();
@@ -197,7 +275,7 @@ api::Status SessionReconciler::EditFinalizer(const std::string& name, bool add) 
 void SessionReconciler::RecordEvents(const QueuePlan& plan) {
   for (const auto& e : plan.events) {
     spdlog::info("session {} session={} message=\"{}\"", e.reason, api::Name(e.object), e.message);
-    if (!events_) continue;
+    if (!events_ || !e.record) continue;
     if (e.warning)
       events_->Warning(e.object, e.reason, e.message);
     else

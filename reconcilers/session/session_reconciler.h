@@ -1,7 +1,9 @@
 // SessionReconciler: keeps the global session queue converged (docs/sessions.md).
 //
-// The queue is global, so every Reconcile call, whatever key it got, plans the whole queue with
-// PlanQueue (session_queue.h) and applies the plan: status writes (promotions first), the
+// The queue is global, so every Reconcile call, whatever key it got, plans the queue with
+// PlanQueue (session_queue.h) over what session_index.h reads — the live Sessions, the clean-up
+// work and collections due, the held and warm Labs, never the finished history — and applies
+// the plan: status writes (promotions first), the
 // labctl.dev/session finalizer, Lab holds (session_lab_hold.h), garbage collection of finished
 // Sessions and Events. It is idempotent and keeps no state a restart would lose (only a
 // revision memo that lets it skip runs when nothing changed). Calls are serialised by a mutex, so
@@ -14,10 +16,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "api/clock.h"
@@ -46,14 +49,28 @@ class SessionReconciler : public runtime::Reconciler {
   SessionReconciler& operator=(const SessionReconciler&) = delete;
 
   runtime::ReconcileResult Reconcile(const std::string& name) override;
+  // Creates a Session already placed in the queue: its status (Active with the finalizer, or
+  // Waiting at its position) is planned with it and written with it, one write instead of a
+  // create and a status write. `session` is a validated Session (name or generateName).
+  // The queue order is that of a Session created at this call.
+  api::Result<json> Admit(json session);
 
   // Maps any object to kQueueKey.
   static runtime::Controller::Mapper QueueMapper();
 
  private:
   enum class Outcome { kDone, kConflict };
+  runtime::ReconcileResult ReconcileLocked();
+  // Plans the queue as the store has it now, with `joining` (a Session not yet created) in it.
+  QueuePlan Plan(api::TimePoint now, std::shared_ptr<const json> joining, uint64_t* revision);
+  static bool HasWork(const QueuePlan& plan);
   Outcome ApplyOnce(std::optional<api::TimePoint>* next_deadline, bool* wrote, api::Status* err);
-  Outcome WriteStatuses(const QueuePlan& plan, api::Status* err);
+  // `versions`: name -> resourceVersion of each status written; `finalized`: the sessions whose
+  // finalizer edit went with their status write.
+  Outcome WriteStatuses(const QueuePlan& plan, std::map<std::string, std::string>* versions,
+                        std::set<std::string>* finalized, api::Status* err);
+  // The Sessions the last Plan read (for promotion latency: the latest finish among them).
+  std::vector<std::shared_ptr<const json>> planned_sessions_;
   api::Status EditFinalizer(const std::string& name, bool add);
   void RecordEvents(const QueuePlan& plan);
 
@@ -67,18 +84,10 @@ class SessionReconciler : public runtime::Reconciler {
   // Memo: the store revision of the last run that found nothing to write, and its next timer.
   uint64_t quiet_revision_ = 0;
   std::optional<api::TimePoint> quiet_deadline_;
-  // Finished Sessions that need nothing before their garbage collection (IdleUntil), by object
-  // identity — ListShared hands out the same object while it is unchanged — and left out of
-  // planning: on a busy host they are most Sessions, and looking into each on every run cost
-  // ~4 ms per run at 1,000.
-  struct Idle {
-    std::shared_ptr<const json> object;  // keeps the key's address from being reused
-    api::TimePoint until;
-  };
-  std::unordered_map<const json*, Idle> idle_;
-  std::vector<std::shared_ptr<const json>> PlannedSessions(
-      const std::vector<std::shared_ptr<const json>>& all, api::TimePoint now,
-      std::optional<api::TimePoint>* idle_deadline);
+  // The last run's waiters (QueueConfig::settled): a run re-plans only the waiters that changed
+  // or moved. Cleared when a run's writes did not all land.
+  SettledWaiters settled_;
+  void RememberWaiters(const QueuePlan& plan, const std::map<std::string, std::string>& written);
 };
 
 }  // namespace labctl::reconcilers

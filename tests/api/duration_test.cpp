@@ -29,8 +29,16 @@ TEST(Duration, RejectsGarbage) {
 // A number that is only dots or has two of them is an error value, not an exception (stod threw
 // and took labctl down).
 TEST(Duration, MalformedNumbersAreErrorsNotCrashes) {
-  for (const char* bad : {".s", "..5m", "1.2.3s", ".", "1..s"})
+  for (const char* bad : {".s", "..5m", "1.2.3s", ".", "1..s", ".\xce]1.", ".."})
     EXPECT_FALSE(ParseDuration(bad).ok()) << bad;
+}
+
+// Found by tests/fuzz/duration: a sum past int64 milliseconds was undefined; durations are capped
+// at the API's longest (api/input_limits.h, ten years).
+TEST(Duration, HugeSumsAreErrors) {
+  for (const char* bad : {"999999999999d", "99999999999d1d"})
+    EXPECT_FALSE(ParseDuration(bad).ok()) << bad;
+  EXPECT_EQ(*ParseDuration("3650d"), std::chrono::hours(24 * 3650));
 }
 
 }  // namespace

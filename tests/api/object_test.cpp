@@ -20,6 +20,14 @@ TEST(Clock, FormatAndParseRoundTrip) {
     EXPECT_FALSE(ParseTime(bad, &back)) << bad;
 }
 
+// Found by tests/fuzz/duration: a year past 2261 overflowed the nanosecond TimePoint (UB).
+TEST(Clock, ParseTimeRefusesYearsATimePointCannotHold) {
+  TimePoint back;
+  EXPECT_FALSE(ParseTime("4052-11-25T18:09:55.123Z", &back));
+  EXPECT_FALSE(ParseTime("1200-01-01T00:00:00Z", &back));
+  EXPECT_TRUE(ParseTime("2261-12-31T23:59:59Z", &back));
+}
+
 TEST(Kinds, NamesAndParsing) {
   EXPECT_STREQ(KindName(Kind::kLab), "Lab");
   EXPECT_STREQ(Plural(Kind::kSession), "sessions");

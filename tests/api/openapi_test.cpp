@@ -32,6 +32,8 @@ TEST(OpenApi, DescribesEveryPath) {
                              {p + "/labs/{name}/exec/{execId}/stdin", {"post"}},
                              {p + "/labs/{name}/logs", {"get"}},
                              {p + "/labs/{name}/capture", {"get"}},
+                             {p + "/labs/{name}/graph", {"get"}},
+                             {p + "/whoami", {"get"}},
                              {"/healthz", {"get"}},
                              {"/readyz", {"get"}},
                              {"/version", {"get"}},

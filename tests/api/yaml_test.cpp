@@ -131,6 +131,32 @@ TEST(Yaml, ToYamlRoundTripsEveryType) {
   EXPECT_EQ(*back, v) << text;
 }
 
+// Found by the yaml fuzz target: a noncharacter in a double-quoted string comes out as U+FFFD
+// (yaml-cpp's emitter); the rest of the string is kept and the output reads back.
+TEST(Yaml, ToYamlWritesNoncharactersInQuotedStringsAsReplacementCharacter) {
+  json v = {{"ffff", "\x0b)\xe5\xac\x80\xef\xbf\xbf"}};
+  std::string text = ToYaml(v);
+  auto back = ParseJsonOrYaml(text);
+  ASSERT_TRUE(back.ok()) << back.status().ToString() << "\n" << text;
+  EXPECT_EQ(*back, json({{"ffff", "\x0b)\xe5\xac\x80\xef\xbf\xbd"}})) << text;
+}
+
+// Found by the yaml fuzz target: a multi-line string with a NUL went into a literal block and
+// the output was cut at the NUL; "---" was written plain and read back as a document marker.
+TEST(Yaml, ToYamlKeepsControlCharactersOfMultiLineStrings) {
+  json v = {{"e", std::string("multi\nR\0ne\n", 11)},
+            {"esc", "a\n\x1b[0m\n"},
+            {"marker", "---"},
+            {"cr", "-22222\r"},
+            {"nul", std::string("a\0b", 3)},
+            {"end", "... x"},
+            {"list", json::array({"---", "..."})}};
+  std::string text = ToYaml(v);
+  auto back = ParseJsonOrYaml(text);
+  ASSERT_TRUE(back.ok()) << back.status().ToString() << "\n" << text;
+  EXPECT_EQ(*back, v) << text;
+}
+
 TEST(Yaml, ToYamlKeepsOrderOfOrderedJson) {
   nlohmann::ordered_json v;
   v["kind"] = "Lab";

@@ -2,6 +2,7 @@
 // reconnects when it is back, and the lab returns to Ready with its containers running again.
 // Runs against a private dockerd of its own (private_dockerd.h): the system dockerd is shared
 // and is never restarted by tests.
+#include "support/test_skip.h"
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -22,7 +23,7 @@ TEST(DockerdRestartTest, LabReturnsToReadyAndLabdLogsTheReconnect) {
   ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
   testing::PrivateDockerd dockerd;
   auto started = dockerd.Start();
-  if (!started.ok()) GTEST_SKIP() << "cannot run a private dockerd here: " << started.ToString();
+  if (!started.ok()) LABCTL_SKIP() << "cannot run a private dockerd here: " << started.ToString();
   ASSERT_TRUE(dockerd.LoadImage("labbox:latest").ok());
   docker::HttpEngine engine(docker::HttpEngineOptions{.docker_host = dockerd.host()});
 

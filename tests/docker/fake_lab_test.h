@@ -11,6 +11,7 @@
 #include "api/clock.h"
 #include "docker/lab_fixture.h"
 #include "reconcilers/lab/lab_reconciler.h"
+#include "reconcilers/providers/docker/docker_provider.h"
 #include "tests/support/fake_docker/fake_engine.h"
 #include "tests/support/temp_store.h"
 
@@ -42,9 +43,20 @@ class FakeLabTest : public ::testing::Test {
     ASSERT_TRUE(store_->UpdateStatus(api::Kind::kLab, o).ok());
   }
 
+  // A reconciler (a labd process) running provider docker on the fake engine with `docker`.
+  std::unique_ptr<reconcilers::LabReconciler> MakeReconciler(
+      reconcilers::DockerRealisationOptions docker = {},
+      reconcilers::LabReconcilerOptions options = {}) {
+    provider_ = reconcilers::MakeDockerProvider(*store_, engine_, std::move(docker));
+    return std::make_unique<reconcilers::LabReconciler>(
+        *store_, reconcilers::LabProviders{{reconcilers::kDockerProvider, provider_.get()}}, clock_,
+        nullptr, std::move(options));
+  }
+
   api::FakeClock clock_;
   docker::FakeEngine engine_;
   TempStore store_{{.prefix = "fake-lab"}};
+  std::unique_ptr<reconcilers::DockerRealisation> provider_;
   std::unique_ptr<reconcilers::LabReconciler> reconciler_;
 };
 

@@ -22,16 +22,16 @@ using testing::TwoNetLab;
 
 class LabHandOverTest : public testing::FakeLabTest {
  protected:
-  void SetUp() override { reconciler_ = MakeReconciler(); }
+  void SetUp() override { reconciler_ = MakeCountingReconciler(); }
 
   // A reconciler (a labd process) whose reset step counts calls and runs `on_reset_`.
-  std::unique_ptr<LabReconciler> MakeReconciler() {
-    reconcilers::LabReconcilerOptions o;
+  std::unique_ptr<LabReconciler> MakeCountingReconciler() {
+    reconcilers::DockerRealisationOptions o;
     o.reset_lab = [this](const LabModel& lab) {
       ++resets_;
       return on_reset_ ? on_reset_(lab) : api::Status::Ok();
     };
-    return std::make_unique<LabReconciler>(*store_, engine_, clock_, nullptr, o);
+    return MakeReconciler(o);
   }
 
   // An OnDemand lab kept warm for an hour, up and Ready for session s1.
@@ -113,7 +113,7 @@ TEST_F(LabHandOverTest, FailedOrInterruptedResetIsRunAgainAndRecordedOnlyAfterSu
   EXPECT_EQ(PreparedFor("h4"), "s1");
   // labd restarts (a new process, nothing in memory): the reset runs again, then is recorded.
   on_reset_ = nullptr;
-  reconciler_ = MakeReconciler();
+  reconciler_ = MakeCountingReconciler();
   ASSERT_TRUE(Settle("h4").status.ok());
   EXPECT_EQ(resets_, 2);
   EXPECT_EQ(PreparedFor("h4"), "s2");

@@ -1,7 +1,8 @@
 // LabHarness: the lab half of labd in-process — real Store (temp dir), HttpEngine on the real
-// dockerd, LabReconciler under a runtime::Controller, and the DockerEventWatcher feeding it —
+// dockerd, LabReconciler with provider docker under a runtime::Controller, and the
+// DockerEventWatcher feeding it —
 // wired exactly as labd wires them (with_network: also the network hook labd installs as
-// on_container_started: interface names, routes, NAT, links). Used by the real-dockerd
+// its network_hook: interface names, routes, NAT, links). Used by the real-dockerd
 // integration tests.
 #pragma once
 
@@ -15,8 +16,9 @@
 #include "drivers/docker/event_watcher.h"
 #include "drivers/docker/http_engine.h"
 #include "drivers/docker/naming.h"
-#include "reconcilers/lab/lab_network_hook.h"
 #include "reconcilers/lab/lab_reconciler.h"
+#include "reconcilers/providers/docker/docker_provider.h"
+#include "reconcilers/providers/docker/lab_network_hook.h"
 #include "tests/support/poll.h"
 #include "tests/support/temp_store.h"
 
@@ -26,11 +28,14 @@ class LabHarness {
  public:
   explicit LabHarness(const std::string& orphan_prefix, bool with_network = false) {
     recorder_ = std::make_unique<runtime::EventRecorder>(*store_, clock_, "lab-test");
+    reconcilers::DockerRealisationOptions docker;
+    if (with_network) docker.network_hook = reconcilers::MakeLabNetworkHook(*store_, engine_);
+    provider_ = reconcilers::MakeDockerProvider(*store_, engine_, docker);
     reconcilers::LabReconcilerOptions o;
     o.orphan_lab_prefix = orphan_prefix;
-    if (with_network) o.on_container_started = reconcilers::MakeLabNetworkHook(*store_, engine_);
-    reconciler_ =
-        std::make_unique<reconcilers::LabReconciler>(*store_, engine_, clock_, recorder_.get(), o);
+    reconciler_ = std::make_unique<reconcilers::LabReconciler>(
+        *store_, reconcilers::LabProviders{{reconcilers::kDockerProvider, provider_.get()}}, clock_,
+        recorder_.get(), o);
     controller_ = std::make_unique<runtime::Controller>(
         *store_, api::Kind::kLab, *reconciler_,
         runtime::ControllerOptions{.name = "lab", .workers = 2});
@@ -94,6 +99,7 @@ class LabHarness {
   docker::HttpEngine engine_;
   TempStore store_{{.prefix = "labit"}};
   std::unique_ptr<runtime::EventRecorder> recorder_;
+  std::unique_ptr<reconcilers::DockerRealisation> provider_;
   std::unique_ptr<reconcilers::LabReconciler> reconciler_;
   std::unique_ptr<runtime::Controller> controller_;
   std::unique_ptr<docker::DockerEventWatcher> watcher_;

@@ -9,7 +9,8 @@
 #include "api/object.h"
 #include "docker/fake_lab_test.h"
 #include "drivers/docker/naming.h"
-#include "reconcilers/lab/lab_model.h"
+#include "reconcilers/lab/up_decision.h"
+#include "reconcilers/providers/docker/docker_provider.h"
 #include "tests/support/fake_docker/fake_engine.h"
 
 namespace labctl {
@@ -24,7 +25,7 @@ using testing::TwoNetLab;
 class LabReconcilerTest : public testing::FakeLabTest {
  protected:
   void SetUp() override {
-    reconciler_ = std::make_unique<LabReconciler>(*store_, engine_, clock_, nullptr);
+    reconciler_ = MakeReconciler();
   }
 
   json Create(const json& lab) {
@@ -332,14 +333,14 @@ TEST_F(LabReconcilerTest, RecreateAnnotationRecreatesOneNodeOnce) {
 
 TEST_F(LabReconcilerTest, ContainerStartedHookRunsAfterEveryStart) {
   std::atomic<int> hooks{0};
-  reconcilers::LabReconcilerOptions o;
-  o.on_container_started = [&](const reconcilers::LabModel&, const reconcilers::NodeModel&,
-                               const docker::ContainerInfo& c) {
+  reconcilers::DockerRealisationOptions o;
+  o.network_hook = [&](const reconcilers::LabModel&, const reconcilers::NodeModel&,
+                       const docker::ContainerInfo& c) {
     EXPECT_GT(c.pid, 0);
     ++hooks;
     return api::Status::Ok();
   };
-  reconciler_ = std::make_unique<LabReconciler>(*store_, engine_, clock_, nullptr, o);
+  reconciler_ = MakeReconciler(o);
   Create(TwoNetLab("l14", 9, ThreeNodes()));
   Settle("l14");
   EXPECT_EQ(hooks, 3);
@@ -364,15 +365,15 @@ TEST_F(LabReconcilerTest, LabOfAnotherLabdOnTheSameEngineIsLeftAlone) {
   // another's lab just because its own store does not hold it.
   reconcilers::LabReconcilerOptions o;
   o.orphan_lab_prefix = "mine";
-  LabReconciler scoped(*store_, engine_, clock_, nullptr, o);
+  auto scoped = MakeReconciler({}, o);
   for (const char* lab : {"theirs", "mine-gone"})
     ASSERT_TRUE(engine_
                     .CreateContainer({.name = std::string("labctl-") + lab + "-n",
                                       .image = "labbox:latest",
                                       .labels = docker::ContainerLabels(lab, "u", "n", "h")})
                     .ok());
-  EXPECT_TRUE(scoped.Reconcile("theirs").status.ok());
-  EXPECT_TRUE(scoped.Reconcile("mine-gone").status.ok());
+  EXPECT_TRUE(scoped->Reconcile("theirs").status.ok());
+  EXPECT_TRUE(scoped->Reconcile("mine-gone").status.ok());
   EXPECT_EQ(engine_.ContainerNames(), std::vector<std::string>{"labctl-theirs-n"});
 }
 

@@ -11,7 +11,7 @@
 
 #include "docker/natlab_testing.h"
 #include "drivers/docker/naming.h"
-#include "reconcilers/lab/node_processes.h"
+#include "reconcilers/providers/docker/node_processes.h"
 #include "support/labd_process.h"
 #include "tests/support/poll.h"
 

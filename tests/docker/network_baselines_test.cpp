@@ -1,6 +1,6 @@
 // NetworkBaselines: snapshots kept per container id, on disk across restarts, and pruned only
 // for containers that are gone and were snapshotted before the live list was read.
-#include "reconcilers/lab/network_baselines.h"
+#include "reconcilers/providers/docker/network_baselines.h"
 
 #include <gtest/gtest.h>
 

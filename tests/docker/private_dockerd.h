@@ -3,11 +3,18 @@
 //
 // Runs `dockerd` with its own socket, data root, exec root (so its own managed containerd) and
 // pid file under a fresh /tmp/labctl-dockerd-XXXXXX, the vfs storage driver (no mounts that
-// other mount namespaces could hold busy), no default bridge and no iptables rules
-// (the host's rules belong to the system dockerd). Without iptables rules, bridged traffic
-// between containers is dropped by the host's FORWARD policy when br_netfilter is loaded, so labs
-// on it must not depend on traffic between nodes. Leftovers of killed runs (a dockerd whose test
-// process is gone) are stopped and removed by the next Start(). Not thread-safe.
+// other mount namespaces could hold busy), no iptables rules (the host's rules belong to the
+// system dockerd) and a default bridge of its own, lbtest<pid> on a /24 of 198.18.0.0/15 (the
+// benchmarking range), created before and deleted after. (With `--bridge none` dockerd deletes
+// the host's docker0, which the system dockerd then lacks until it restarts.) Without iptables
+// rules, bridged traffic between containers is dropped by the host's FORWARD policy when
+// br_netfilter is loaded, so labs on it must not depend on traffic between nodes.
+// Stop() leaves no process behind: after dockerd exits, every process that names its directory
+// (its containerd, containerd-shims) is killed with all its descendants (the containers).
+// Leftovers of killed runs (a directory whose test process is gone) — processes, bridge,
+// mounts, directory — are removed by the next PrivateDockerd. The directory holds the test's pid
+// (owner), its bridge's name and its build directory (for tests/host_hygiene.sh).
+// Not thread-safe.
 #pragma once
 
 #include <string>
@@ -32,9 +39,11 @@ class PrivateDockerd {
 
   std::string host() const { return "unix://" + dir_ + "/docker.sock"; }
   std::string log_path() const { return dir_ + "/dockerd.log"; }
+  std::string bridge() const { return bridge_; }
 
  private:
   std::string dir_;
+  std::string bridge_;
   int pid_ = -1;
 };
 

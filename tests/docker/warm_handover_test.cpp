@@ -12,7 +12,7 @@
 
 #include "docker/labd_docker.h"
 #include "docker/natlab_testing.h"
-#include "reconcilers/lab/node_processes.h"
+#include "reconcilers/providers/docker/node_processes.h"
 
 namespace labctl {
 namespace {

@@ -192,7 +192,11 @@ TEST(CliSpellings, EveryFlagOfEveryCommandInEverySpelling) {
        {std::vector<std::string>{"--server", nowhere, "version", "--client"},
         {"--server=" + nowhere, "version", "--client"},
         {"version", "--client", "--token", "t"},
-        {"version", "--token=t", "--client"}}) {
+        {"version", "--token=t", "--client"},
+        {"--insecure-skip-tls-verify", "version", "--client"},
+        {"version", "--client", "--certificate-authority", "ca.pem"},
+        {"--certificate-authority=ca.pem", "version", "--client"},
+        {"version", "--client-certificate", "c.pem", "--client-key=k.pem", "--client"}}) {
     auto r = testing::RunLabctl("http://127.0.0.1:2", args);
     EXPECT_EQ(r.exit_code, 0) << ::testing::PrintToString(args) << r.err;
   }

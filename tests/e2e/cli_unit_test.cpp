@@ -40,6 +40,8 @@ TEST(CliUnitAge, AgeOfTimestamp) {
   EXPECT_EQ(Age("2026-11-25T18:09:55Z", now), "5s");
   EXPECT_EQ(Age("2026-11-25T14:10:00Z", now), "4h");
   EXPECT_EQ(Age("not a time", now), "<unknown>");
+  // Found by the duration fuzz target: nanoseconds 326 years apart overflowed when subtracted.
+  EXPECT_EQ(Age("1700-01-01T00:00:00Z", now), "327y");
 }
 
 json SampleList() {
@@ -58,6 +60,13 @@ std::string JsonPathRun(const std::string& tmpl, const json& doc) {
   auto jp = JsonPath::Parse(tmpl);
   EXPECT_TRUE(jp.ok()) << jp.status().ToString();
   return jp.ok() ? jp->Execute(doc) : "";
+}
+
+// Found by the jsonpath fuzz target: an index past int64 threw out of the parser.
+TEST(CliUnitJsonPath, IndexPastInt64IsAnError) {
+  auto jp = JsonPath::Parse("{.a[0:111111111111111111112]}");
+  ASSERT_FALSE(jp.ok());
+  EXPECT_NE(jp.status().message().find("invalid jsonpath"), std::string::npos);
 }
 
 TEST(CliUnitJsonPath, FieldsWildcardsAndIndexes) {

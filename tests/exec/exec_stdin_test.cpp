@@ -12,8 +12,8 @@
 #include "controller/server/api_server.h"
 #include "drivers/docker/exec_runner.h"
 #include "drivers/docker/naming.h"
-#include "reconcilers/lab/exec_stdin_registry.h"
-#include "reconcilers/lab/lab_actions.h"
+#include "reconcilers/providers/docker/docker_provider.h"
+#include "reconcilers/providers/docker/exec_stdin_registry.h"
 #include "tests/support/fake_docker/fake_engine.h"
 #include "tests/support/labd_process.h"
 #include "tests/support/temp_store.h"
@@ -37,14 +37,14 @@ class ExecStdinTest : public ::testing::Test {
  protected:
   void SetUp() override {
     MakeHeldLab();
-    actions_ = std::make_unique<reconcilers::DockerLabActions>(*store_, engine_);
+    provider_ = reconcilers::MakeDockerProvider(*store_, engine_);
     server::ServerOptions server_options;
     server_options.port = 0;
     auto auth = server::Auth::Parse("tok-alice,alice\ntok-bob,bob\ntok-root,root,admin\n");
     ASSERT_TRUE(auth.ok());
     server_options.auth = *auth;
     server_ = std::make_unique<server::ApiServer>(*store_, server_options);
-    server_->SetLabActions(actions_.get());
+    server_->SetLabActions(&provider_->Actions());
     ASSERT_TRUE(server_->Start().ok());
     server_->SetReady(true);
   }
@@ -63,7 +63,7 @@ class ExecStdinTest : public ::testing::Test {
     json lab = {{"apiVersion", api::kApiVersion},
                 {"kind", "Lab"},
                 {"metadata", {{"name", kLab}}},
-                {"spec", json::object()}};
+                {"spec", {{"nodes", {{{"name", "n"}, {"image", "labbox:latest"}}}}}}};
     auto created = store_->Create(api::Kind::kLab, lab);
     ASSERT_TRUE(created.ok());
     (*created)["status"] = {{"heldBy", "s1"}};
@@ -119,7 +119,7 @@ class ExecStdinTest : public ::testing::Test {
 
   docker::FakeEngine engine_;
   testing::TempStore store_{{.prefix = "exec-stdin"}};
-  std::unique_ptr<reconcilers::DockerLabActions> actions_;
+  std::unique_ptr<reconcilers::DockerRealisation> provider_;
   std::unique_ptr<server::ApiServer> server_;
 };
 
@@ -148,8 +148,9 @@ TEST_F(ExecStdinTest, RunExecHandsOverStdinAndReportsTheExitCode) {
 }
 
 TEST_F(ExecStdinTest, BufferedExecFeedsTheStdinTextThenEof) {
-  auto r = actions_->Exec(kLab, {{"node", "n"}, {"command", {"cat"}}, {"stdin", "a\nb\n"}},
-                          api::Principal{"alice", {}});
+  auto r =
+      provider_->Actions().Exec(kLab, {{"node", "n"}, {"command", {"cat"}}, {"stdin", "a\nb\n"}},
+                                api::Principal{"alice", {}});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ((*r)["stdout"], "a\nb\n");
   EXPECT_EQ((*r)["exitCode"], 0);

@@ -4,13 +4,11 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
-#include <filesystem>
-
 #include "controller/server/api_server.h"
 #include "drivers/docker/naming.h"
-#include "reconcilers/lab/lab_actions.h"
+#include "reconcilers/providers/docker/docker_provider.h"
 #include "tests/support/fake_docker/fake_engine.h"
-#include "tests/support/labd_process.h"
+#include "tests/support/temp_store.h"
 
 namespace labctl {
 namespace {
@@ -22,15 +20,10 @@ constexpr char kLabPath[] = "/apis/labctl.dev/v1alpha1/labs/lab1";
 class LabActionParamsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store::Options options;
-    options.data_dir = data_dir_ = testing::MakeTempDir("lab-action-params");
-    auto opened = store::Store::Open(options);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(opened.value());
     json lab = {{"apiVersion", api::kApiVersion},
                 {"kind", "Lab"},
                 {"metadata", {{"name", "lab1"}}},
-                {"spec", json::object()}};
+                {"spec", {{"nodes", {{{"name", "n"}, {"image", "labbox:latest"}}}}}}};
     auto created = store_->Create(api::Kind::kLab, lab);
     ASSERT_TRUE(created.ok());
     docker::ContainerSpec c;
@@ -39,20 +32,18 @@ class LabActionParamsTest : public ::testing::Test {
     c.labels = {{docker::kLabelUid, api::Uid(*created)}};
     auto id = engine_.CreateContainer(c);
     ASSERT_TRUE(id.ok() && engine_.StartContainer(*id).ok());
-    actions_ = std::make_unique<reconcilers::DockerLabActions>(*store_, engine_);
+    provider_ = reconcilers::MakeDockerProvider(*store_, engine_);
     server::ServerOptions server_options;
     server_options.port = 0;
     server_ = std::make_unique<server::ApiServer>(*store_, server_options);
-    server_->SetLabActions(actions_.get());
+    server_->SetLabActions(&provider_->Actions());
     ASSERT_TRUE(server_->Start().ok());
     server_->SetReady(true);
   }
   void TearDown() override {
     if (server_) server_->Stop();
     server_.reset();
-    actions_.reset();
-    store_.reset();
-    std::filesystem::remove_all(data_dir_);
+    provider_.reset();
   }
 
   // Expects a 400 Status whose message contains `part`.
@@ -67,10 +58,9 @@ class LabActionParamsTest : public ::testing::Test {
     return Client().Post(std::string(kLabPath) + "/exec", body, "application/json");
   }
 
-  std::string data_dir_;
   docker::FakeEngine engine_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<reconcilers::DockerLabActions> actions_;
+  testing::TempStore store_{{.prefix = "lab-action-params"}};
+  std::unique_ptr<reconcilers::DockerRealisation> provider_;
   std::unique_ptr<server::ApiServer> server_;
 };
 

@@ -9,24 +9,19 @@
 namespace labctl::net {
 namespace {
 
-json NatlabSpec() { return ::labctl::testing::SourceManifest("manifests/natlab.yaml")["spec"]; }
-
-const json& Node(const json& spec, const std::string& name) {
-  const json* n = FindNode(spec, name);
-  EXPECT_NE(n, nullptr) << name;
-  static const json kNull;
-  return n ? *n : kNull;
+api::LabSpec NatlabSpec() {
+  return api::ReadLabSpec(::labctl::testing::SourceManifest("manifests/natlab.yaml")["spec"]);
 }
 
-TEST(LabNetworkPlan, InterfaceNamesDefaultToDeclarationOrder) {
-  json node = {{"interfaces", {{{"network", "a"}}, {{"network", "b"}, {"ifname", "wan"}}}}};
-  EXPECT_EQ(InterfaceNames(node), (std::vector<std::string>{"eth0", "wan"}));
-  EXPECT_EQ(InterfaceOn(node, "a"), "eth0");
-  EXPECT_EQ(InterfaceOn(node, "c"), "");
+const api::LabNodeSpec& Node(const api::LabSpec& spec, const std::string& name) {
+  const api::LabNodeSpec* n = spec.FindNode(name);
+  EXPECT_NE(n, nullptr) << name;
+  static const api::LabNodeSpec kNone;
+  return n ? *n : kNone;
 }
 
 TEST(LabNetworkPlan, DefaultGatewayIsTheGatewaysAddressOnTheSharedNetwork) {
-  json spec = NatlabSpec();
+  api::LabSpec spec = NatlabSpec();
   auto gws = DefaultGateways(spec, Node(spec, "client-01"));
   ASSERT_TRUE(gws.ok()) << gws.status().ToString();
   ASSERT_EQ(gws->size(), 1u);
@@ -37,7 +32,7 @@ TEST(LabNetworkPlan, DefaultGatewayIsTheGatewaysAddressOnTheSharedNetwork) {
 }
 
 TEST(LabNetworkPlan, NatConfigNamesInterfacesAndTheFullConeInsideHost) {
-  json spec = NatlabSpec();
+  api::LabSpec spec = NatlabSpec();
   auto cone = NatFor(spec, Node(spec, "cone-gw-01"));
   ASSERT_TRUE(cone.ok() && cone->has_value());
   EXPECT_EQ((*cone)->type, NatType::kCone);
@@ -53,7 +48,7 @@ TEST(LabNetworkPlan, NatConfigNamesInterfacesAndTheFullConeInsideHost) {
 }
 
 TEST(LabNetworkPlan, RoutesLinksAndImpairment) {
-  json spec = NatlabSpec();
+  api::LabSpec spec = NatlabSpec();
   auto routes = StaticRoutes(Node(spec, "symmetric-gw-01"));
   ASSERT_EQ(routes.size(), 1u);
   EXPECT_EQ(routes[0].to.NetworkString(), "10.1.1.0/30");

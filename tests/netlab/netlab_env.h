@@ -6,6 +6,7 @@
 // netlab's HOME, so ~/.netlab/status.yaml of the machine is never touched.
 #pragma once
 
+#include "support/test_skip.h"
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -56,7 +57,7 @@ class NetlabTest : public ::testing::Test {
     if (program_.empty()) {
       if (NetlabRequired())
         FAIL() << "netlab not found (LABCTL_NETLAB or PATH) and LABCTL_REQUIRE_NETLAB=1";
-      GTEST_SKIP() << "netlab not found: set LABCTL_NETLAB or put netlab on PATH";
+      LABCTL_SKIP() << "netlab not found: set LABCTL_NETLAB or put netlab on PATH";
     }
     char tmpl[] = "/tmp/labctl-netlab-test-XXXXXX";
     ASSERT_NE(::mkdtemp(tmpl), nullptr);

@@ -88,13 +88,6 @@ TEST_F(AuthTest, StatusWritesNeedAdmin) {
   EXPECT_EQ(r.status, 200) << r.body;
 }
 
-TEST(LoopbackOnlyTest, RefusesNonLoopbackListenWithoutTokens) {
-  auto result = RunProgram({LABD_BIN, "--listen", "0.0.0.0:" + std::to_string(FreePort()),
-                            "--data-dir", MakeTempDir("labd-refuse")});
-  EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.err.find("without --tokens"), std::string::npos) << result.err;
-}
-
 TEST(LifecycleTest, SecondLabdOnTheSameDataDirExitsNamingThePid) {
   LabdProcess first;
   auto second = RunProgram({LABD_BIN, "--listen", "127.0.0.1:" + std::to_string(FreePort()),

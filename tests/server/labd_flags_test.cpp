@@ -28,6 +28,9 @@ TEST(LabdFlags, Defaults) {
   EXPECT_EQ(f.data_dir, DefaultDataDir());
   EXPECT_EQ(f.docker_host, "unix:///var/run/docker.sock");
   EXPECT_EQ(f.slots, 1);
+  EXPECT_EQ(f.tls_cert, "");
+  EXPECT_EQ(f.tls_key, "");
+  EXPECT_EQ(f.client_ca, "");
   EXPECT_EQ(f.log_level, "info");
   EXPECT_EQ(f.history_limit, 100'000u);
   EXPECT_EQ(f.bookmark_interval, std::chrono::seconds(60));
@@ -53,6 +56,9 @@ TEST(LabdFlags, EveryFlagInBothSpellings) {
       {"--docker-host", "unix:///x"},
       {"--slots", "3"},
       {"--tokens", "/tmp/t"},
+      {"--tls-cert", "/tmp/c.pem"},
+      {"--tls-key", "/tmp/k.pem"},
+      {"--client-ca", "/tmp/ca.pem"},
       {"--log-level", "debug"},
       {"--history-limit", "50"},
       {"--history-bytes", "16Mi"},
@@ -80,6 +86,9 @@ TEST(LabdFlags, EveryFlagInBothSpellings) {
     EXPECT_EQ(f.docker_host, "unix:///x");
     EXPECT_EQ(f.slots, 3);
     EXPECT_EQ(f.tokens_file, "/tmp/t");
+    EXPECT_EQ(f.tls_cert, "/tmp/c.pem");
+    EXPECT_EQ(f.tls_key, "/tmp/k.pem");
+    EXPECT_EQ(f.client_ca, "/tmp/ca.pem");
     EXPECT_EQ(f.log_level, "debug");
     EXPECT_EQ(f.history_limit, 50u);
     EXPECT_EQ(f.bookmark_interval, milliseconds(500));
@@ -132,6 +141,19 @@ TEST(LabdFlags, BadInputNamesTheFlag) {
   EXPECT_NE(Error({"stray"}).find("stray"), std::string::npos);
 }
 
+// The flag checks that look at several flags at once run on the parsed flags, after CLI11.
+TEST(LabdFlags, TlsFlagsGoTogetherAndOffLoopbackNeedsThem) {
+  EXPECT_NE(Error({"--tls-cert", "c.pem"}).find("go together"), std::string::npos);
+  EXPECT_NE(Error({"--client-ca=ca.pem"}).find("--client-ca needs"), std::string::npos);
+  EXPECT_NE(Error({"--listen", "0.0.0.0:1", "--tokens", "t"}).find("without TLS"),
+            std::string::npos);
+  EXPECT_NE(Error({"--listen=0.0.0.0:1", "--tls-cert=c", "--tls-key=k"}).find("authentication"),
+            std::string::npos);
+  EXPECT_EQ(Parse({"--listen", "0.0.0.0:1", "--tls-cert", "c", "--tls-key", "k", "--tokens", "t"})
+                .listen_port,
+            1);
+}
+
 TEST(LabdFlags, HelpAndVersion) {
   EXPECT_TRUE(Parse({"--help"}).help);
   EXPECT_TRUE(Parse({"-h"}).help);
@@ -145,6 +167,9 @@ TEST(LabdFlags, GeneratedHelpListsEveryFlag) {
                            "--docker-host",
                            "--slots",
                            "--tokens",
+                           "--tls-cert",
+                           "--tls-key",
+                           "--client-ca",
                            "--log-level",
                            "--history-limit",
                            "--history-bytes",

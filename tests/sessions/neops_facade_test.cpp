@@ -132,7 +132,11 @@ TEST_F(NeopsFacadeTest, SessionQueueAsANeopsClientSeesIt) {
   auto wait_b = c.Get("/session/" + b);
   EXPECT_EQ(Body(wait_b)["status"], "waiting");
   EXPECT_EQ(Body(wait_b)["position"], 1);
-  EXPECT_EQ(Body(c.Get("/debug/health"))["queue_length"], 1);
+  // As Neops: the queue holds the active session too, and the timestamp is epoch seconds.
+  auto health2 = Body(c.Get("/debug/health"));
+  EXPECT_EQ(health2["queue_length"], 2);
+  EXPECT_EQ(health2["sessions"], 2);
+  EXPECT_TRUE(health2["timestamp"].is_number());
 
   auto mine = c.Get("/active-session", As(a));
   EXPECT_EQ(Body(mine)["session_id"], a);
@@ -141,7 +145,10 @@ TEST_F(NeopsFacadeTest, SessionQueueAsANeopsClientSeesIt) {
   EXPECT_TRUE(Body(theirs)["session_id"].is_null());  // the id is a credential
 
   EXPECT_EQ(c.Post("/session/heartbeat", As(b), "", "application/json")->status, 204);
-  EXPECT_EQ(c.Post("/session/heartbeat", "", "application/json")->status, 422);
+  auto missing = c.Post("/session/heartbeat", "", "application/json");
+  EXPECT_EQ(missing->status, 422);
+  EXPECT_EQ(Body(missing)["detail"][0]["loc"], json({"header", "x-session-id"}));
+  EXPECT_EQ(Body(missing)["detail"][0]["type"], "value_error.missing");
   EXPECT_EQ(c.Post("/session/heartbeat", As("nope"), "", "application/json")->status, 404);
 
   // Facade sessions are ordinary Sessions.

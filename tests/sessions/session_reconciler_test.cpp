@@ -4,9 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "api/session_ownership.h"
 #include "reconcilers/lab/lab_handover.h"
 #include "reconcilers/session/session_actions.h"
+#include "reconcilers/session/session_index.h"
 #include "session_test_util.h"
 
 namespace labctl::sessiontest {
@@ -331,6 +334,75 @@ TEST_F(SessionReconcilerTest, ReleaseWhileWaitingCancels) {
   Release("s2");
   EXPECT_EQ(Phase("s2"), "Cancelled");
   EXPECT_EQ(Position("s3"), 1);
+}
+
+// A Session admitted through SessionActions::Admit comes back already placed, in one write,
+// and the waiters ahead of it are not rewritten.
+TEST_F(SessionReconcilerTest, AdmitPlacesTheSessionInOneWriteAndLeavesTheQueueAlone) {
+  Start();
+  for (const char* name : {"s1", "s2", "s3"}) Create(api::Kind::kSession, MakeSession(name));
+  Reconcile();
+  std::map<std::string, std::string> before;
+  for (const char* name : {"s1", "s2", "s3"}) before[name] = api::ResourceVersion(Session(name));
+  uint64_t revision = store_->Revision();
+  auto admitted = actions_->Admit(MakeSession("s4"));
+  ASSERT_TRUE(admitted.ok()) << admitted.status().ToString();
+  EXPECT_EQ((*admitted)["status"]["phase"], "Waiting");
+  EXPECT_EQ((*admitted)["status"]["position"], 3);
+  EXPECT_EQ(store_->Revision(), revision + 1);
+  for (const auto& [name, rv] : before) EXPECT_EQ(api::ResourceVersion(Session(name)), rv) << name;
+  Reconcile();  // nothing left to do
+  EXPECT_EQ(store_->Revision(), revision + 1);
+
+  auto last = actions_->Admit(MakeSession("a1"));
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ((*last)["status"]["position"], 4);
+  Release("s1");
+  Release("s2");
+  Release("s3");
+  Release("s4");
+  EXPECT_EQ(Phase("a1"), "Active");
+  EXPECT_TRUE(api::HasFinalizer(Session("a1"), reconcilers::kSessionFinalizer));
+}
+
+// Waiters the last run left settled are re-planned when they move or change: positions stay
+// right after promotions, a cancellation in the middle and a waiter's own status write.
+TEST_F(SessionReconcilerTest, PositionsStayRightAsTheQueueMoves) {
+  Start();
+  for (int i = 1; i <= 6; ++i)
+    ASSERT_TRUE(actions_->Admit(MakeSession("s" + std::to_string(i))).ok());
+  Reconcile();
+  for (int i = 2; i <= 6; ++i) EXPECT_EQ(Position("s" + std::to_string(i)), i - 1);
+  Heartbeat("s5");  // its resourceVersion moves
+  Release("s3");    // cancelled in the middle
+  EXPECT_EQ(Position("s4"), 2);
+  EXPECT_EQ(Position("s5"), 3);
+  Release("s1");
+  EXPECT_EQ(Phase("s2"), "Active");
+  EXPECT_EQ(Position("s4"), 1);
+  EXPECT_EQ(Position("s5"), 2);
+  EXPECT_EQ(Position("s6"), 3);
+  Reconcile();
+  EXPECT_EQ(Position("s6"), 3);
+}
+
+// Finished Sessions awaiting collection are not read by a planning run; they are collected on
+// time all the same.
+TEST_F(SessionReconcilerTest, FinishedSessionsAreLeftOutOfPlanningUntilCollected) {
+  Start();
+  Create(api::Kind::kSession, MakeSession("done", "", 300, 600, 60));
+  Create(api::Kind::kSession, MakeSession("live"));
+  Reconcile();
+  Release("done");
+  auto inputs = reconcilers::ReadQueueInputs(*store_, clock_.Now());
+  ASSERT_EQ(inputs.sessions.size(), 1u);
+  EXPECT_EQ(api::Name(*inputs.sessions[0]), "live");
+  ASSERT_TRUE(inputs.next_collection.has_value());
+  clock_.Advance(61s);
+  inputs = reconcilers::ReadQueueInputs(*store_, clock_.Now());
+  EXPECT_EQ(inputs.sessions.size(), 2u);  // now due
+  Reconcile();
+  EXPECT_FALSE(Exists(api::Kind::kSession, "done"));
 }
 
 }  // namespace

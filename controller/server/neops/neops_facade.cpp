@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "controller/server/http_internal.h"
+#include "controller/server/neops/neops_wire.h"
 
 namespace labctl::server {
 
@@ -16,13 +17,23 @@ using api::json;
 
 constexpr char kSessionHeader[] = "X-Session-ID";
 
-void Send(httplib::Response& res, int code, const json& body) {
-  res.status = code;
-  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
+void Send(httplib::Response& res, int code, const json& body) { SendJson(res, code, body); }
+
+// A missing header or form field is FastAPI's validation error: 422 with where it was missing.
+// Such a Status carries that place as its one cause (field "header.x-session-id").
+api::Status Missing(const std::string& where, const std::string& field) {
+  return api::Status::Invalid(field + " is required", {{where + "." + field, "field required"}});
 }
 
 void SendDetail(httplib::Response& res, const api::Status& status) {
-  Send(res, status.http_code(), {{"detail", status.message()}});
+  const auto& causes = status.causes();
+  if (status.code() == api::Code::kInvalid && causes.size() == 1) {
+    const std::string& place = causes.front().field;
+    size_t dot = place.find('.');
+    if (dot != std::string::npos)
+      return Send(res, 422, NeopsMissing(place.substr(0, dot), place.substr(dot + 1)));
+  }
+  Send(res, status.http_code(), NeopsDetail(status.message()));
 }
 
 void SendEmpty(httplib::Response& res, int code) {
@@ -50,7 +61,7 @@ api::Result<Principal> Writer(NeopsFacade& facade, const httplib::Request& req) 
 api::Result<NeopsSessionView> NamedSession(NeopsFacade& facade, const httplib::Request& req,
                                            const Principal& who) {
   std::string id = req.get_header_value(kSessionHeader);
-  if (id.empty()) return api::Status::Invalid("X-Session-ID header is required", {});
+  if (id.empty()) return Missing("header", "x-session-id");
   return facade.sessions().Contact(id, who);
 }
 
@@ -65,7 +76,7 @@ api::Result<NeopsSessionView> ActiveCaller(NeopsFacade& facade, const httplib::R
 
 api::Result<NeopsUpload> ParseUpload(const httplib::Request& req) {
   if (!req.is_multipart_form_data() || !req.has_file("topology"))
-    return api::Status::BadRequest("multipart field 'topology' (a file) is required");
+    return Missing("body", "topology");
   NeopsUpload upload;
   auto topology = req.get_file_value("topology");
   upload.topology_name = topology.filename;
@@ -177,12 +188,14 @@ void MountHealthRoutes(httplib::Server& http, NeopsFacade& f, const std::string&
   http.Get(p + "/debug/health", [&f](const httplib::Request&, httplib::Response& res) {
     api::TimePoint now = f.clock().Now();
     double uptime = std::chrono::duration<double>(now - f.started()).count();
+    // As Neops: the timestamp is epoch seconds, and its queue holds the active session too.
+    size_t live = f.sessions().LiveSessions();
     Send(res, 200,
          {{"status", "ok"},
-          {"timestamp", api::FormatTime(now)},
+          {"timestamp", std::chrono::duration<double>(now.time_since_epoch()).count()},
           {"uptime", uptime},
-          {"sessions", f.sessions().LiveSessions()},
-          {"queue_length", f.sessions().QueueLength()}});
+          {"sessions", live},
+          {"queue_length", live}});
   });
 }
 

@@ -24,6 +24,13 @@ api::Status Busy() { return api::Status(api::Code::kLocked, "Locked", "Lab curre
 
 bool IsReady(const api::json& lab) { return api::IsConditionTrue(lab, "Ready"); }
 
+// The facade's lab (not being deleted) is filed under "lab": one lookup among any number of Labs.
+std::optional<std::string> FacadeLabKey(const api::json& lab) {
+  if (api::IsBeingDeleted(lab) || api::Labels(lab).value(kFacadeLabel, "") != kFacadeValue)
+    return std::nullopt;
+  return "lab";
+}
+
 std::string FirstAddress(const api::json& node) {
   auto addresses = node.find("addresses");
   if (addresses == node.end() || !addresses->is_object()) return "";
@@ -44,13 +51,15 @@ int EffectiveRefs(const api::json& lab, const std::string& session) {
 }
 
 NeopsLabs::NeopsLabs(store::Store& store, NeopsSessions& sessions, NeopsLabOptions options)
-    : store_(store), sessions_(sessions), options_(options) {}
+    : store_(store), sessions_(sessions), options_(options) {
+  store_.AddIndex({api::Kind::kLab, kFacadeLabIndex, FacadeLabKey});
+}
 
 std::optional<api::json> NeopsLabs::CurrentLab() const {
-  auto selector = api::ParseSelector(std::string(kFacadeLabel) + "=" + kFacadeValue);
-  if (!selector.ok()) return std::nullopt;
-  for (auto& lab : store_.List(api::Kind::kLab, *selector).items)
-    if (!api::IsBeingDeleted(lab)) return std::move(lab);
+  for (const auto& lab :
+       store_.ListIndexed(api::Kind::kLab, kFacadeLabIndex, store::IndexRange::Exactly("lab"))
+           .items)
+    return *lab;
   return std::nullopt;
 }
 

@@ -28,6 +28,8 @@ namespace labctl::server {
 
 inline constexpr char kRefsAnnotation[] = "labctl.dev/neops-refs";
 inline constexpr char kRefSessionAnnotation[] = "labctl.dev/neops-ref-session";
+// Store index of the facade's Labs not being deleted (key "lab").
+inline constexpr char kFacadeLabIndex[] = "neops-lab";
 
 struct NeopsLabOptions {
   int idle_timeout_seconds = 0;  // keep-warm after the session ends (0: down at once, as Neops)

@@ -5,6 +5,7 @@
 #include "api/sha256.h"
 #include "api/validation.h"
 #include "controller/server/neops/neops_upload.h"
+#include "reconcilers/session/session_index.h"
 #include "reconcilers/session/session_queue.h"
 
 namespace labctl::server {
@@ -20,11 +21,20 @@ bool IsLive(const api::json& session) {
 
 api::Status SessionNotFound() { return api::Status::NotFound("Session not found"); }
 
+std::optional<std::string> SessionKeyHash(const api::json& session) {
+  std::string hash = api::Annotation(session, kSessionKeyAnnotation);
+  if (hash.empty()) return std::nullopt;
+  return hash;
+}
+
 }  // namespace
 
 NeopsSessions::NeopsSessions(store::Store& store, reconcilers::SessionActions& actions,
                              NeopsSessionOptions options)
-    : store_(store), actions_(actions), options_(options) {}
+    : store_(store), actions_(actions), options_(options) {
+  store_.AddIndex({api::Kind::kSession, kSessionKeyIndex, SessionKeyHash});
+  reconcilers::AddSessionIndexes(store_);
+}
 
 NeopsSessionView NeopsSessions::ViewOf(const api::json& session) {
   NeopsSessionView v;
@@ -52,11 +62,9 @@ api::Result<NeopsSessionView> NeopsSessions::Create(const api::Principal& who) {
   api::SetOwnerAnnotation(session, who.user);
   api::DefaultSession(session);
   LABCTL_RETURN_IF_ERROR(api::ValidateSession(session));
-  auto created = store_.Create(api::Kind::kSession, std::move(session));
+  auto created = actions_.Admit(std::move(session));  // already Active or Waiting at N
   if (!created.ok()) return created.status();
-  actions_.ReconcileNow();
-  auto current = store_.Get(api::Kind::kSession, api::Name(*created));
-  NeopsSessionView view = ViewOf(current.ok() ? *current : *created);
+  NeopsSessionView view = ViewOf(*created);
   view.id = id;
   return view;
 }
@@ -65,17 +73,17 @@ bool NeopsSessions::IsIdOf(const std::string& id, const NeopsSessionView& sessio
   return !id.empty() && !session.key_hash.empty() && api::Sha256Hex(id) == session.key_hash;
 }
 
+// One index lookup: the cost does not grow with the number of sessions, live or finished.
 std::optional<api::json> NeopsSessions::FindLive(const std::string& id,
                                                  const api::Principal& who) const {
   if (id.empty()) return std::nullopt;
-  auto selector = api::ParseSelector(std::string(kFacadeLabel) + "=" + kFacadeValue);
-  if (!selector.ok()) return std::nullopt;
-  const std::string key_hash = api::Sha256Hex(id);
-  for (auto& s : store_.List(api::Kind::kSession, *selector).items) {
-    if (ViewOf(s).key_hash != key_hash || !IsLive(s)) continue;
+  auto found = store_.ListIndexed(api::Kind::kSession, kSessionKeyIndex,
+                                  store::IndexRange::Exactly(api::Sha256Hex(id)));
+  for (const auto& s : found.items) {
+    if (!IsLive(*s)) continue;
     // Another caller's session is as unknown as a wrong id: nothing tells them it exists.
-    if (!api::CheckMayActOnSession(who, s).ok()) return std::nullopt;
-    return std::move(s);
+    if (!api::CheckMayActOnSession(who, *s).ok()) return std::nullopt;
+    return *s;
   }
   return std::nullopt;
 }
@@ -99,9 +107,7 @@ api::Result<NeopsSessionView> NeopsSessions::Contact(const std::string& id,
 }
 
 api::Result<NeopsSessionView> NeopsSessions::ActiveSession() const {
-  for (const auto& s : store_.List(api::Kind::kSession).items)
-    if (reconcilers::PhaseOf(s) == reconcilers::phase::kActive && !api::IsBeingDeleted(s))
-      return ViewOf(s);
+  for (const auto& s : reconcilers::ActiveSessions(store_)) return ViewOf(*s);
   return api::Status::NotFound("No active session");
 }
 
@@ -132,18 +138,6 @@ api::Status NeopsSessions::SetLab(const std::string& name, const std::string& la
   return api::Status::Conflict("session " + name + ": too many concurrent writes");
 }
 
-size_t NeopsSessions::QueueLength() const {
-  size_t n = 0;
-  for (const auto& s : store_.List(api::Kind::kSession).items)
-    if (IsLive(s) && reconcilers::PhaseOf(s) == reconcilers::phase::kWaiting) ++n;
-  return n;
-}
-
-size_t NeopsSessions::LiveSessions() const {
-  size_t n = 0;
-  for (const auto& s : store_.List(api::Kind::kSession).items)
-    if (IsLive(s)) ++n;
-  return n;
-}
+size_t NeopsSessions::LiveSessions() const { return reconcilers::CountLiveSessions(store_); }
 
 }  // namespace labctl::server

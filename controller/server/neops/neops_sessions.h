@@ -6,7 +6,9 @@
 // name or uid (both are listed to every reader), and only for a caller that may act on it
 // (api/session_ownership.h). Finished Sessions are "not found" to Neops clients, as the
 // original forgets them. Every call that names a session counts as contact: it refreshes
-// status.lastHeartbeatTime. No httplib here. Thread-safe.
+// status.lastHeartbeatTime. Lookups are store index reads (the key hash index here, the queue
+// index of session_index.h), so their cost does not grow with the number of sessions. No httplib
+// here. Thread-safe.
 #pragma once
 
 #include <optional>
@@ -28,6 +30,8 @@ struct NeopsSessionOptions {
 };
 
 inline constexpr char kSessionKeyAnnotation[] = "labctl.dev/neops-session-key-sha256";
+// Store index of Sessions by that annotation, so a session id is found by one lookup.
+inline constexpr char kSessionKeyIndex[] = "neops-session-key";
 
 // The Neops view of one session.
 struct NeopsSessionView {
@@ -60,8 +64,8 @@ class NeopsSessions {
   api::Status End(const std::string& id, const api::Principal& who);
   // Points the Session at a Lab (spec.lab), so the queue holds it while Active. "" clears.
   api::Status SetLab(const std::string& name, const std::string& lab);
-  // Waiting sessions, and all live sessions.
-  size_t QueueLength() const;
+  // Live sessions (Waiting and Active): Neops' "sessions" and "queue_length" alike, as its queue
+  // holds the active session at its head.
   size_t LiveSessions() const;
 
   static NeopsSessionView ViewOf(const api::json& session);

@@ -95,6 +95,9 @@ api::Result<api::json> LabFromUpload(const NeopsUpload& upload, const std::strin
       {"apiVersion", api::kApiVersion}, {"kind", "Lab"}, {"metadata", {{"name", name}}}};
   if (docs->size() == 1 && IsLabManifest(docs->front())) {
     lab["spec"] = docs->front().value("spec", api::json::object());
+    // Validation names the field; filling it in below must not throw first (a 500).
+    if (!lab["spec"].is_object())
+      return api::Status::BadRequest("topology: spec must be an object");
     lab["spec"]["provider"] = "docker";
   } else {
     lab["spec"] = {{"provider", "netlab"}, {"netlab", {{"topology", upload.topology}}}};

@@ -198,7 +198,7 @@ Stages ResolveStages(const Levels& levels, const RawNodeDefinition& node, const 
   auto merge = [&](const RawStages& stages, const std::string& stages_path) {
     for (const auto& [name, raw] : stages) {
       size_t idx = std::find_if(kStageOrder.begin(), kStageOrder.end(),
-                                [&](const char* s) { return name == s; }) -
+                                [&n = name](const char* s) { return n == s; }) -
                    kStageOrder.begin();
       Stage& stage = out.by_order[idx];
       for (size_t i = 0; i < raw.wait_for.size(); ++i) {

@@ -1,0 +1,286 @@
+// neops_bench: the Neops facade and the session queue at scale, for each labd binary given, one
+// after the other in one run (docs/benchmarks.md, "## Neops facade and the queue at scale"):
+//   1. cycles: POST /session, GET /session/{id}, DELETE /session/{id} on one keep-alive
+//      connection, in blocks; cycles/s and p50 per block as finished sessions pile up;
+//   2. post-waiting: facade POST /session with --waiting sessions waiting (p50/p99 of the POSTs
+//      made once that many wait);
+//   3. hand-over: DELETE of the Active session -> a watch on all Sessions sees the next waiter
+//      Active, with those waiters and the finished sessions of step 1 in the store;
+//   4. heartbeats: a fresh labd with --slots H+1, H holders Active heartbeating every 2 s while
+//      --pass sessions go through the free slot; the slowest heartbeat answer.
+// Usage: neops_bench [--labd BINARY]... [--cycles 10000] [--block 1000] [--block-limit-s 120]
+//                    [--waiting 1000] [--handovers 200] [--holders 200] [--pass 1000]
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench/bench_http.h"
+#include "support/labd_process.h"
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+using labctl::testing::LabdProcess;
+
+namespace {
+
+struct Args {
+  std::vector<std::string> labds;
+  int cycles = 10000, block = 1000, block_limit_s = 120;
+  int waiting = 1000, handovers = 200, holders = 200, pass = 1000;
+};
+
+const char kSessions[] = "/apis/labctl.dev/v1alpha1/sessions";
+
+double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
+}
+
+std::string Post(httplib::Client& c) {
+  auto r = c.Post("/session", "", "application/json");
+  if (!r || r->status != 201) {
+    std::fprintf(stderr, "POST /session: %d %s\n", r ? r->status : -1, r ? r->body.c_str() : "");
+    std::exit(1);
+  }
+  return json::parse(r->body)["session_id"];
+}
+
+void Delete(httplib::Client& c, const std::string& id) {
+  auto r = c.Delete("/session/" + id);
+  if (!r || r->status != 204) {
+    std::fprintf(stderr, "DELETE /session: %d\n", r ? r->status : -1);
+    std::exit(1);
+  }
+}
+
+std::unique_ptr<httplib::Client> Connect(const LabdProcess& labd) {
+  return labctl::bench::KeepAliveClient("127.0.0.1", labd.port());
+}
+
+// Step 1. Returns the cycles done (a block slower than the limit ends the step).
+int Cycles(const std::string& who, const LabdProcess& labd, const Args& a) {
+  auto c = Connect(labd);
+  int done = 0;
+  while (done < a.cycles) {
+    int n = std::min(a.block, a.cycles - done);
+    std::vector<double> ms;
+    auto start = Clock::now();
+    for (int i = 0; i < n; ++i) {
+      auto t0 = Clock::now();
+      std::string id = Post(*c);
+      auto r = c->Get("/session/" + id);
+      if (!r || r->status != 200) std::exit(1);
+      Delete(*c, id);
+      ms.push_back(Ms(Clock::now() - t0));
+    }
+    double secs = Ms(Clock::now() - start) / 1000;
+    std::printf("%-6s cycles %5d-%-5d %7.0f cycles/s  p50 %6.2f ms  p99 %6.2f ms\n", who.c_str(),
+                done, done + n, n / secs, Percentile(ms, 0.5), Percentile(ms, 0.99));
+    std::fflush(stdout);
+    done += n;
+    if (secs > a.block_limit_s) {
+      std::printf("%-6s cycles stopped: the block took %.0f s\n", who.c_str(), secs);
+      break;
+    }
+  }
+  return done;
+}
+
+// Step 2. Returns the ids in queue order (the first is Active).
+std::vector<std::string> PostWaiting(const std::string& who, const LabdProcess& labd,
+                                     const Args& a) {
+  auto c = Connect(labd);
+  std::vector<std::string> ids;
+  std::vector<double> ms;
+  const int measured = a.handovers;  // so that `waiting` remain after the hand-overs
+  for (int i = 0; i <= a.waiting + measured; ++i) {
+    auto t0 = Clock::now();
+    ids.push_back(Post(*c));
+    if (i > a.waiting) ms.push_back(Ms(Clock::now() - t0));
+  }
+  std::printf("%-6s POST /session with %d-%d waiting: p50 %.2f ms  p99 %.2f ms  max %.2f ms\n",
+              who.c_str(), a.waiting, a.waiting + measured, Percentile(ms, 0.5),
+              Percentile(ms, 0.99), Percentile(ms, 1.0));
+  std::fflush(stdout);
+  return ids;
+}
+
+// Times at which a watch on all Sessions saw some Session become Active.
+class ActiveFeed {
+ public:
+  ActiveFeed(int port, const std::string& from)
+      : thread_([this, port, from] { Run(port, from); }) {}
+  ~ActiveFeed() {
+    stop_ = true;
+    if (client_) client_->stop();
+    thread_.join();
+  }
+  // When the next Session became Active at or after `since` (a Session's later writes while
+  // Active, e.g. heartbeats, are not a promotion and are not counted).
+  Clock::time_point Next(Clock::time_point since) {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [&] { return !seen_.empty(); });
+      auto t = seen_.front();
+      seen_.pop_front();
+      if (t >= since) return t;
+    }
+  }
+
+ private:
+  void Run(int port, std::string from) {
+    client_ = labctl::bench::KeepAliveClient("127.0.0.1", port);
+    std::string buffer;
+    client_->Get(std::string(kSessions) + "?watch=1&resourceVersion=" + from,
+                 [&](const char* data, size_t len) {
+                   buffer.append(data, len);
+                   size_t nl;
+                   while ((nl = buffer.find('\n')) != std::string::npos) {
+                     std::string line = buffer.substr(0, nl);
+                     buffer.erase(0, nl + 1);
+                     if (line.find("\"Active\"") == std::string::npos) continue;
+                     auto e = json::parse(line, nullptr, false);
+                     if (e.is_discarded() || e.value("type", "") != "MODIFIED") continue;
+                     if (e["object"].value("/status/phase"_json_pointer, std::string()) != "Active")
+                       continue;
+                     std::lock_guard<std::mutex> lock(mu_);
+                     if (!active_.insert(e["object"]["metadata"].value("name", "")).second)
+                       continue;
+                     seen_.push_back(Clock::now());
+                     cv_.notify_all();
+                   }
+                   return !stop_.load();
+                 });
+  }
+  std::atomic<bool> stop_{false};
+  std::unique_ptr<httplib::Client> client_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Clock::time_point> seen_;
+  std::set<std::string> active_;  // seen Active already
+  std::thread thread_;
+};
+
+// Step 3: ids[0] is Active, the rest wait in order.
+void HandOvers(const std::string& who, const LabdProcess& labd, const Args& a, int finished,
+               const std::vector<std::string>& ids) {
+  auto c = Connect(labd);
+  auto list = c->Get(std::string(kSessions) + "?limit=1");
+  std::string from = json::parse(list->body)["metadata"]["resourceVersion"];
+  ActiveFeed feed(labd.port(), from);
+  std::vector<double> ms;
+  for (int i = 0; i < a.handovers && i + 1 < static_cast<int>(ids.size()); ++i) {
+    auto t0 = Clock::now();
+    Delete(*c, ids[i]);
+    ms.push_back(Ms(feed.Next(t0) - t0));
+  }
+  std::printf(
+      "%-6s hand-over with %zu-%zu waiting, %d finished: p50 %.2f ms  p99 %.2f ms  "
+      "max %.2f ms\n",
+      who.c_str(), ids.size() - 1 - ms.size(), ids.size() - 1, finished, Percentile(ms, 0.5),
+      Percentile(ms, 0.99), Percentile(ms, 1.0));
+  std::fflush(stdout);
+}
+
+// Step 4.
+void Heartbeats(const std::string& who, const std::string& binary, const Args& a) {
+  LabdProcess::Options o;
+  o.binary = binary;
+  o.extra_args = {"--slots", std::to_string(a.holders + 1)};
+  LabdProcess labd(o);
+  std::atomic<bool> done{false};
+  std::mutex mu;
+  std::vector<double> beats;
+  std::vector<std::thread> holders;
+  std::atomic<int> ready{0};
+  for (int h = 0; h < a.holders; ++h)
+    holders.emplace_back([&] {
+      auto c = Connect(labd);
+      std::string id = Post(*c);
+      ++ready;
+      httplib::Headers session{{"X-Session-ID", id}};
+      while (!done) {
+        auto t0 = Clock::now();
+        auto r = c->Post("/session/heartbeat", session, "", "application/json");
+        double ms = Ms(Clock::now() - t0);
+        if (!r || r->status != 204) std::fprintf(stderr, "heartbeat: %d\n", r ? r->status : -1);
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          beats.push_back(ms);
+        }
+        for (int i = 0; i < 20 && !done; ++i) std::this_thread::sleep_for(100ms);
+      }
+      Delete(*c, id);
+    });
+  while (ready < a.holders) std::this_thread::sleep_for(10ms);
+  auto c = Connect(labd);
+  auto start = Clock::now();
+  for (int i = 0; i < a.pass; ++i) {
+    std::string id = Post(*c);
+    c->Get("/session/" + id);
+    Delete(*c, id);
+  }
+  double secs = Ms(Clock::now() - start) / 1000;
+  done = true;
+  for (auto& t : holders) t.join();
+  std::printf(
+      "%-6s %d holders heartbeating every 2 s, %d sessions through in %.1f s: "
+      "%zu heartbeats, p50 %.2f ms  p99 %.2f ms  max %.2f ms\n",
+      who.c_str(), a.holders, a.pass, secs, beats.size(), Percentile(beats, 0.5),
+      Percentile(beats, 0.99), Percentile(beats, 1.0));
+  std::fflush(stdout);
+}
+
+void Run(const std::string& binary, const Args& a) {
+  std::string who = binary.empty() ? "this" : "other";
+  if (!binary.empty()) std::printf("other = %s\n", binary.c_str());
+  {
+    LabdProcess::Options o;
+    o.binary = binary;
+    o.extra_args = {"--slots", "1"};
+    LabdProcess labd(o);
+    int finished = Cycles(who, labd, a);
+    auto ids = PostWaiting(who, labd, a);
+    HandOvers(who, labd, a, finished, ids);
+  }
+  Heartbeats(who, binary, a);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string k = argv[i], v = argv[i + 1];
+    if (k == "--labd")
+      a.labds.push_back(v);
+    else if (k == "--cycles")
+      a.cycles = std::stoi(v);
+    else if (k == "--block")
+      a.block = std::stoi(v);
+    else if (k == "--block-limit-s")
+      a.block_limit_s = std::stoi(v);
+    else if (k == "--waiting")
+      a.waiting = std::stoi(v);
+    else if (k == "--handovers")
+      a.handovers = std::stoi(v);
+    else if (k == "--holders")
+      a.holders = std::stoi(v);
+    else if (k == "--pass")
+      a.pass = std::stoi(v);
+  }
+  for (const auto& binary : a.labds) Run(binary, a);
+  Run("", a);
+}

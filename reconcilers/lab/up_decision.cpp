@@ -1,0 +1,28 @@
+#include "reconcilers/lab/up_decision.h"
+
+#include "api/lab_spec.h"
+
+namespace labctl::reconcilers {
+
+using api::json;
+
+UpDecision DecideUp(const json& lab, api::TimePoint now) {
+  if (api::Annotation(lab, kStoppedAnnotation) == "true") return {false, "Stopped", std::nullopt};
+  const api::LabSpec spec = api::ReadLabObjectSpec(lab);
+  if (spec.run_policy == "Always") return {true, "Always", std::nullopt};
+  const json status = lab.value("status", json::object());
+  if (!status.value("heldBy", "").empty()) return {true, "Held", std::nullopt};
+  const int idle = spec.idle_timeout_seconds;
+  api::TimePoint released;
+  if (idle > 0 && api::ParseTime(status.value("releasedAt", ""), &released)) {
+    auto until = released + std::chrono::seconds(idle);
+    if (now < until)
+      return {true, "KeepWarm",
+              std::chrono::duration_cast<std::chrono::milliseconds>(until - now) +
+                  std::chrono::milliseconds(100)};
+    return {false, "IdleTimeout", std::nullopt};
+  }
+  return {false, "NotHeld", std::nullopt};
+}
+
+}  // namespace labctl::reconcilers

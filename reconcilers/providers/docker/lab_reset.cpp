@@ -1,0 +1,65 @@
+#include "reconcilers/providers/docker/lab_reset.h"
+
+#include <spdlog/spdlog.h>
+
+#include "drivers/docker/naming.h"
+#include "drivers/net/conntrack.h"
+#include "drivers/net/nat.h"
+#include "drivers/net/netns.h"
+#include "reconcilers/providers/docker/node_processes.h"
+
+namespace labctl::reconcilers {
+
+using api::Status;
+
+namespace {
+
+NodeResetReport ResetNode(const LabModel& lab, const NodeModel& node,
+                          const docker::ContainerInfo& info, NetworkBaselines* baselines,
+                          const ContainerStartedHook& network_hook) {
+  NodeResetReport r;
+  r.name = node.name;
+  auto killed = KillExecStartedProcesses(info.pid);
+  r.processes_killed = killed.ok() ? *killed : 0;
+  std::optional<std::string> baseline = baselines ? baselines->Get(info.id) : std::nullopt;
+  Status st = baseline ? net::ResetNetworkState(info.pid, *baseline) : [&] {
+    auto ns = net::Netns::OpenPid(info.pid);
+    return ns.ok() ? net::FlushConntrack(*ns) : ns.status();
+  }();
+  r.rules_restored = baseline.has_value() && st.ok();
+  r.conntrack_flushed = st.ok();
+  if (st.ok() && network_hook) st = network_hook(lab, node, info);
+  r.network_reapplied = st.ok() && static_cast<bool>(network_hook);
+  r.status = st;
+  return r;
+}
+
+}  // namespace
+
+LabResetReport ResetLabNetwork(docker::DockerEngine& engine, const LabModel& lab,
+                               NetworkBaselines* baselines,
+                               const ContainerStartedHook& network_hook) {
+  LabResetReport report;
+  for (const auto& node : lab.nodes) {
+    auto info = engine.InspectContainer(node.container);
+    if (!info.ok() || !info->running || info->pid <= 0 ||
+        docker::LabelOf(info->labels, docker::kLabelUid) != lab.uid) {
+      report.nodes.push_back({.name = node.name, .skipped = "not running"});
+      continue;
+    }
+    report.nodes.push_back(ResetNode(lab, node, *info, baselines, network_hook));
+    const Status& st = report.nodes.back().status;
+    if (!st.ok() && report.status.ok())
+      report.status = Status(st.code(), st.reason(), "node " + node.name + ": " + st.message());
+  }
+  return report;
+}
+
+LabResetStep MakeLabResetStep(docker::DockerEngine& engine, NetworkBaselines* baselines,
+                              ContainerStartedHook network_hook) {
+  return [&engine, baselines, hook = std::move(network_hook)](const LabModel& lab) {
+    return ResetLabNetwork(engine, lab, baselines, hook).status;
+  };
+}
+
+}  // namespace labctl::reconcilers

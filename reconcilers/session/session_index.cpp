@@ -1,0 +1,120 @@
+#include "reconcilers/session/session_index.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <set>
+
+#include "reconcilers/session/session_queue.h"
+
+namespace labctl::reconcilers {
+
+namespace {
+
+constexpr char kLive[] = "live/";
+constexpr char kCleanup[] = "cleanup";
+constexpr char kCollect[] = "gc/";
+constexpr char kHeld[] = "held";
+constexpr char kWarm[] = "warm/";
+
+// Fixed width, so keys sort as times do.
+std::string TimeKey(const char* prefix, api::TimePoint t) {
+  auto secs = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%s%012" PRId64, prefix, std::max<int64_t>(secs, 0));
+  return buf;
+}
+
+std::optional<api::TimePoint> KeyTime(const std::string& key, size_t prefix) {
+  try {
+    return api::TimePoint(std::chrono::seconds(std::stoll(key.substr(prefix))));
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+std::string StatusField(const api::json& object, const char* key) {
+  auto st = object.find("status");
+  if (st == object.end() || !st->is_object()) return "";
+  auto it = st->find(key);
+  return it != st->end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+}  // namespace
+
+std::optional<std::string> SessionQueueKey(const api::json& session) {
+  std::string ph = PhaseOf(session);
+  bool deleting = api::IsBeingDeleted(session);
+  if (deleting || (IsFinishedPhase(ph) && api::HasFinalizer(session, kSessionFinalizer)))
+    return kCleanup;
+  if (!IsFinishedPhase(ph)) return std::string(kLive) + ph;
+  auto collect = CollectionTime(session);
+  if (!collect) return std::nullopt;
+  return TimeKey(kCollect, *collect);
+}
+
+std::optional<std::string> LabQueueKey(const api::json& lab) {
+  if (!StatusField(lab, "heldBy").empty()) return kHeld;
+  if (lab.value("/spec/runPolicy"_json_pointer, std::string()) == "Always") return std::nullopt;
+  int64_t idle = lab.value("/spec/idleTimeoutSeconds"_json_pointer, int64_t{0});
+  api::TimePoint released;
+  if (idle <= 0 || !api::ParseTime(StatusField(lab, "releasedAt"), &released)) return std::nullopt;
+  return TimeKey(kWarm, released + std::chrono::seconds(idle));
+}
+
+void AddSessionIndexes(store::Store& store) {
+  store.AddIndex({api::Kind::kSession, kSessionQueueIndex, SessionQueueKey});
+  store.AddIndex({api::Kind::kLab, kLabQueueIndex, LabQueueKey});
+}
+
+QueueInputs ReadQueueInputs(const store::Store& store, api::TimePoint now) {
+  QueueInputs in;
+  const std::string due_until = TimeKey(kCollect, now) + '\0';
+  // Read in this order, each list at least as new as the one before: a Session that moves from
+  // live to clean-up (or on to collection) between two reads is seen twice, never missed, and
+  // its newest state is the one kept.
+  auto live =
+      store.ListIndexed(api::Kind::kSession, kSessionQueueIndex, store::IndexRange::Prefix(kLive));
+  auto cleanup = store.ListIndexed(api::Kind::kSession, kSessionQueueIndex,
+                                   store::IndexRange::Exactly(kCleanup));
+  auto due = store.ListIndexed(api::Kind::kSession, kSessionQueueIndex,
+                               store::IndexRange{kCollect, due_until});
+  in.revision = live.revision;
+  std::set<std::string> seen;
+  for (auto* list : {&due, &cleanup, &live})
+    for (auto& s : list->items)
+      if (seen.insert(api::Name(*s)).second) in.sessions.push_back(std::move(s));
+  if (auto next = store.FirstIndexKey(api::Kind::kSession, kSessionQueueIndex, due_until);
+      next && next->rfind(kCollect, 0) == 0)
+    in.next_collection = KeyTime(*next, sizeof(kCollect) - 1);
+
+  // Labs: held, warm (not expired) and those the live sessions name.
+  auto held = store.ListIndexed(api::Kind::kLab, kLabQueueIndex, store::IndexRange::Exactly(kHeld));
+  auto warm = store.ListIndexed(api::Kind::kLab, kLabQueueIndex,
+                                store::IndexRange{TimeKey(kWarm, now) + '\0', "warm0"});
+  for (auto* list : {&held, &warm})
+    for (const auto& lab : list->items) in.labs.emplace(api::Name(*lab), *lab);
+  // Any live Session may be promoted in this run, so the Labs they name are read too (once per
+  // Lab: there are few Labs, however long the queue).
+  for (const auto& s : in.sessions) {
+    if (IsFinishedPhase(PhaseOf(*s))) continue;
+    std::string lab = s->value("/spec/lab"_json_pointer, std::string());
+    if (lab.empty() || in.labs.count(lab)) continue;
+    if (auto got = store.Get(api::Kind::kLab, lab); got.ok()) in.labs.emplace(lab, std::move(*got));
+  }
+  return in;
+}
+
+size_t CountLiveSessions(const store::Store& store) {
+  return store.CountIndexed(api::Kind::kSession, kSessionQueueIndex,
+                            store::IndexRange::Prefix(kLive));
+}
+
+std::vector<std::shared_ptr<const api::json>> ActiveSessions(const store::Store& store) {
+  return store
+      .ListIndexed(api::Kind::kSession, kSessionQueueIndex,
+                   store::IndexRange::Exactly(std::string(kLive) + phase::kActive))
+      .items;
+}
+
+}  // namespace labctl::reconcilers

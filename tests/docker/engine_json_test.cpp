@@ -1,0 +1,51 @@
+// Docker Engine API answers of an unexpected shape (drivers/docker/engine_json): labd reads what
+// it can and never throws. Found by tests/fuzz/docker_json.
+#include "drivers/docker/engine_json.h"
+
+#include <gtest/gtest.h>
+
+namespace labctl::docker {
+namespace {
+
+TEST(EngineJsonTest, AnswersOfTheWrongShapeReadAsEmpty) {
+  for (const char* text :
+       {R"("a string")", "[1,2]", "null", "7", R"({"IPAM": {}, "Labels": 3, "Containers": []})",
+        R"({"Names": [5], "NetworkSettings": {"Networks": 1}})",
+        R"({"State": {"Running": "yes", "Pid": "x", "ExitCode": 1.5},
+                               "Config": [], "NetworkSettings": {"Networks": {"n": 4}}})",
+        R"({"Actor": "x"})"}) {
+    json j = json::parse(text);
+    SCOPED_TRACE(text);
+    EXPECT_NO_THROW((void)ParseNetwork(j));
+    EXPECT_NO_THROW((void)ParseContainerSummary(j));
+    EXPECT_NO_THROW((void)ParseContainerInspect(j));
+    EXPECT_NO_THROW((void)ParseEvent(j));
+  }
+}
+
+TEST(EngineJsonTest, WellFormedAnswersStillParse) {
+  json inspect = json::parse(R"({"Id": "c1", "Name": "/labctl-a-b",
+    "State": {"Status": "running", "Running": true, "Pid": 42, "ExitCode": 0},
+    "Config": {"Image": "labbox:latest", "Labels": {"k": "v"}},
+    "NetworkSettings": {"Networks": {"lan": {"IPAddress": "",
+      "IPAMConfig": {"IPv4Address": "10.0.0.2/24"}}}}})");
+  ContainerInfo c = ParseContainerInspect(inspect);
+  EXPECT_EQ(c.name, "labctl-a-b");
+  EXPECT_TRUE(c.running);
+  EXPECT_EQ(c.pid, 42);
+  EXPECT_EQ(c.labels.at("k"), "v");
+  ASSERT_EQ(c.endpoints.size(), 1u);
+  EXPECT_EQ(c.endpoints[0].ipv4, "10.0.0.2");
+  NetworkInfo n = ParseNetwork(json::parse(
+      R"({"Id": "n1", "Name": "lan", "IPAM": {"Config": [{"Subnet": "10.0.0.0/24"}]},
+          "Containers": {"c1": {}}})"));
+  EXPECT_EQ(n.subnets, std::vector<std::string>{"10.0.0.0/24"});
+  EXPECT_EQ(n.container_ids, std::vector<std::string>{"c1"});
+  ContainerSummary s = ParseContainerSummary(json::parse(
+      R"({"Id": "c1", "Names": ["/x"], "NetworkSettings": {"Networks": {"lan": {}}}})"));
+  EXPECT_EQ(s.name, "x");
+  EXPECT_EQ(s.networks, std::vector<std::string>{"lan"});
+}
+
+}  // namespace
+}  // namespace labctl::docker
