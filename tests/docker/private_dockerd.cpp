@@ -7,13 +7,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
 #include <thread>
 #include <vector>
 
 #include "drivers/docker/http_engine.h"
 #include "support/labd_process.h"
+#include "support/poll.h"
 
 namespace labctl::testing {
 namespace {
@@ -31,9 +37,10 @@ int ReadPid(const std::string& path) {
 
 bool Alive(int pid) { return pid > 0 && ::kill(pid, 0) == 0; }
 
-// Whether `pid` is still the dockerd started for `dir` (its command line names the dir): a pid
-// file outlives its process, and the number may since belong to anything, the host's dockerd too.
-bool IsDaemonOf(int pid, const std::string& dir) {
+// Whether the command line of `pid` names `dir`: how the dockerd started for it (and its
+// containerd and shims) are told apart from anything else — a pid file outlives its process, and
+// the number may since belong to anything, the host's dockerd too.
+bool NamesDir(int pid, const std::string& dir) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline");
   std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   return cmdline.find(dir) != std::string::npos;
@@ -41,15 +48,82 @@ bool IsDaemonOf(int pid, const std::string& dir) {
 
 // Waits for a process that is not our child (a leftover) to disappear.
 void WaitGone(int pid, std::chrono::seconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (Alive(pid) && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(100ms);
+  PollUntil([pid] { return !Alive(pid); }, timeout, 100ms);
 }
 
-// dockerd bind-mounts its data root onto itself; it stays mounted after the daemon exits.
+// pid -> parent pid of every process.
+std::map<int, int> ParentsOfAll() {
+  std::map<int, int> parents;
+  std::error_code ec;  // processes come and go while /proc is read
+  for (auto entry = std::filesystem::directory_iterator("/proc", ec);
+       !ec && entry != std::filesystem::directory_iterator(); entry.increment(ec)) {
+    const std::string name = entry->path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry->path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t close = stat.rfind(')');  // the command may hold spaces and parentheses
+    if (close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 2));
+    std::string state;
+    int ppid = 0;
+    rest >> state >> ppid;
+    parents[std::stoi(name)] = ppid;
+  }
+  return parents;
+}
+
+// SIGKILLs every process whose command line names the daemon's exec root `dir`/exec (dockerd,
+// its containerd, containerd-shims; not a labd that only names `dir`/docker.sock) together with
+// all of its descendants (the containers' processes, whose command lines do not name it), and
+// waits until they are gone.
+void KillProcessTreesOf(const std::string& dir) {
+  auto parents = ParentsOfAll();
+  std::set<int> doomed;
+  for (const auto& [pid, ppid] : parents)
+    if (pid != ::getpid() && NamesDir(pid, dir + "/exec")) doomed.insert(pid);
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const auto& [pid, ppid] : parents)
+      if (doomed.count(ppid) && doomed.insert(pid).second) grew = true;
+  }
+  for (int pid : doomed) ::kill(pid, SIGKILL);
+  for (int pid : doomed) {
+    ::waitpid(pid, nullptr, WNOHANG);  // reap it if it is our child
+    WaitGone(pid, 10s);
+  }
+}
+
+// Mount points at or under `dir`, deepest first.
+std::vector<std::string> MountsUnder(const std::string& dir) {
+  std::vector<std::string> mounts;
+  std::ifstream in("/proc/self/mountinfo");
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream fields(line);
+    std::string id, parent, devices, root, point;
+    fields >> id >> parent >> devices >> root >> point;
+    if (point == dir || point.rfind(dir + "/", 0) == 0) mounts.push_back(point);
+  }
+  std::sort(mounts.begin(), mounts.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  return mounts;
+}
+
+// dockerd bind-mounts its data root onto itself, and netns files under its exec root; they stay
+// mounted after the daemon is killed.
 void RemoveDir(const std::string& dir) {
-  ::umount2((dir + "/root").c_str(), MNT_DETACH);
+  for (const auto& mount : MountsUnder(dir)) ::umount2(mount.c_str(), MNT_DETACH);
   RunProgram({"rm", "-rf", dir});
+}
+
+void DeleteBridge(const std::string& name) {
+  if (!name.empty()) RunProgram({"ip", "link", "delete", name, "type", "bridge"});
+}
+
+std::string ReadWord(const std::string& path) {
+  std::ifstream in(path);
+  std::string word;
+  in >> word;
+  return word;
 }
 
 // Stops and removes the private dockerds of earlier runs whose test process is gone.
@@ -62,15 +136,29 @@ void SweepLeftovers() {
     std::string dir = g.gl_pathv[i];
     if (Alive(ReadPid(dir + "/owner"))) continue;  // another live test's daemon
     int daemon = ReadPid(dir + "/pid");
-    if (Alive(daemon) && IsDaemonOf(daemon, dir)) {
+    if (Alive(daemon) && NamesDir(daemon, dir)) {
       ::kill(daemon, SIGTERM);
       WaitGone(daemon, 30s);
-      if (Alive(daemon)) ::kill(daemon, SIGKILL);
-      WaitGone(daemon, 10s);
     }
+    KillProcessTreesOf(dir);
+    DeleteBridge(ReadWord(dir + "/bridge"));
     RemoveDir(dir);
   }
   ::globfree(&g);
+}
+
+// Creates the daemon's own default bridge with an address of its own subnet (dockerd takes the
+// bridge's address as its gateway; --bip cannot be combined with --bridge).
+api::Status CreateBridge(const std::string& name) {
+  const std::string address = "198.18." + std::to_string(::getpid() % 250) + ".1/24";
+  for (const std::vector<std::string>& cmd :
+       {std::vector<std::string>{"ip", "link", "add", "name", name, "type", "bridge"},
+        std::vector<std::string>{"ip", "addr", "add", address, "dev", name},
+        std::vector<std::string>{"ip", "link", "set", name, "up"}}) {
+    auto r = RunProgram(cmd);
+    if (r.exit_code != 0) return api::Status::Internal("creating bridge " + name + ": " + r.err);
+  }
+  return api::Status::Ok();
 }
 
 }  // namespace
@@ -79,18 +167,27 @@ PrivateDockerd::PrivateDockerd() {
   SweepLeftovers();
   dir_ = MakeTempDir(kDirPrefix);
   std::ofstream(dir_ + "/owner") << ::getpid() << "\n";
+  // Whose suite it is: the end-of-suite hygiene check counts only its own build's leftovers.
+  std::ofstream(dir_ + "/build-dir") << LABCTL_BINARY_DIR << "\n";
 }
 
 PrivateDockerd::~PrivateDockerd() {
   (void)Stop();
+  DeleteBridge(bridge_);
   RemoveDir(dir_);
 }
 
 api::Status PrivateDockerd::Start() {
   if (pid_ > 0) return api::Status::Ok();
+  if (bridge_.empty()) {
+    const std::string name = "lbtest" + std::to_string(::getpid());
+    std::ofstream(dir_ + "/bridge") << name << "\n";  // for the sweep, should this run be killed
+    LABCTL_RETURN_IF_ERROR(CreateBridge(name));
+    bridge_ = name;
+  }
   std::vector<std::string> args = {"dockerd", "--host", host(), "--data-root", dir_ + "/root",
                                    "--exec-root", dir_ + "/exec", "--pidfile", dir_ + "/pid",
-                                   "--bridge", "none", "--iptables=false", "--ip-forward=false",
+                                   "--bridge", bridge_, "--iptables=false", "--ip-forward=false",
                                    "--shutdown-timeout", "1",
                                    // Overlay mounts under /tmp get copied into the mount
                                    // namespaces of containers the system dockerd starts
@@ -133,17 +230,20 @@ api::Status PrivateDockerd::Stop() {
   ::kill(pid_, SIGTERM);
   auto deadline = std::chrono::steady_clock::now() + 60s;
   int status = 0;
+  api::Status result;
   while (::waitpid(pid_, &status, WNOHANG) == 0) {
     if (std::chrono::steady_clock::now() > deadline) {
       ::kill(pid_, SIGKILL);
       ::waitpid(pid_, &status, 0);
-      pid_ = -1;
-      return api::Status::Internal("dockerd did not stop within 60 s on SIGTERM; killed");
+      result = api::Status::Internal("dockerd did not stop within 60 s on SIGTERM; killed");
+      break;
     }
     std::this_thread::sleep_for(100ms);
   }
   pid_ = -1;
-  return api::Status::Ok();
+  // What dockerd left running (a containerd-shim, its container) would outlive the test.
+  KillProcessTreesOf(dir_);
+  return result;
 }
 
 api::Status PrivateDockerd::LoadImage(const std::string& image) {
