@@ -33,6 +33,20 @@ int VisitAttr(const nlattr* attr, void* data) {
   return MNL_CB_OK;
 }
 
+// True if the datagram is whole messages, each at least a header and no longer than what is
+// left (trailing bytes too short for a header are ignored, as libmnl does). libmnl's own check
+// compares a length as int, so one past 2^31 passes it, and its walk then aligns 2^32 - 1 to 0.
+bool WholeMessages(const uint8_t* buf, size_t len) {
+  while (len >= sizeof(nlmsghdr)) {
+    uint32_t size = reinterpret_cast<const nlmsghdr*>(buf)->nlmsg_len;
+    if (size < sizeof(nlmsghdr) || size > len) return false;
+    size_t step = std::min<size_t>(NLMSG_ALIGN(size), len);
+    buf += step;
+    len -= step;
+  }
+  return true;
+}
+
 // A datagram whose first message answers another sequence number is a late reply to an earlier
 // exchange this socket gave up on (the kernel answers each request in its own datagrams).
 bool StaleReply(const uint8_t* buf, size_t len, uint32_t seq) {
@@ -193,6 +207,7 @@ ssize_t NetlinkSocket::Receive() {
 int ReadReplies(const uint8_t* buf, size_t len, uint32_t seq, uint32_t portid,
                 const OnReply* on_data) {
   len = std::min<size_t>(len, INT_MAX);  // libmnl counts in int
+  if (!WholeMessages(buf, len)) return -EBADMSG;
   if (StaleReply(buf, len, seq)) return kMoreReplies;
   int rc = mnl_cb_run(buf, len, seq, portid, on_data ? CallOnReply : nullptr,
                       const_cast<OnReply*>(on_data));
@@ -228,6 +243,7 @@ int NetlinkSocket::DrainUntilEnd(uint32_t seq, ssize_t received) {
   while (!HoldsEnd(buffer_.data(), static_cast<size_t>(received), seq)) {
     received = Receive();
     if (received < 0) return static_cast<int>(received);
+    if (!WholeMessages(buffer_.data(), static_cast<size_t>(received))) return -EBADMSG;
   }
   return 0;
 }
