@@ -38,34 +38,28 @@ class SystemSteadyClock : public SteadyClock {
   }
 };
 
-// Wall and monotonic time that only move when told to. Thread-safe.
+// Wall and monotonic time that only move when told to (wall time is a FakeClock's). Thread-safe.
 class FakeSteadyClock : public SteadyClock {
  public:
   explicit FakeSteadyClock(TimePoint start = TimePoint(std::chrono::seconds(1'700'000'000)))
-      : now_(start) {}
-  TimePoint Now() const override {
-    std::lock_guard<std::mutex> l(mu_);
-    return now_;
-  }
+      : wall_(start) {}
+  TimePoint Now() const override { return wall_.Now(); }
   SteadyTime Steady() const override {
     std::lock_guard<std::mutex> l(mu_);
     return steady_;
   }
   // Moves wall and monotonic time forward by `d` and wakes every subscriber.
   void Advance(std::chrono::milliseconds d) {
+    wall_.Advance(d);
     {
       std::lock_guard<std::mutex> l(mu_);
-      now_ += d;
       steady_ += d;
     }
     std::lock_guard<std::mutex> l(wake_mu_);
     for (auto& [id, wake] : wakers_) wake();
   }
   // Sets wall time only, as a wall-clock step does: delays and deadlines do not move.
-  void Set(TimePoint t) {
-    std::lock_guard<std::mutex> l(mu_);
-    now_ = t;
-  }
+  void Set(TimePoint t) { wall_.Set(t); }
   int Subscribe(std::function<void()> wake) const override {
     std::lock_guard<std::mutex> l(wake_mu_);
     wakers_.emplace(++last_id_, std::move(wake));
@@ -77,8 +71,8 @@ class FakeSteadyClock : public SteadyClock {
   }
 
  private:
+  FakeClock wall_;
   mutable std::mutex mu_;
-  TimePoint now_;
   SteadyTime steady_{std::chrono::hours(1)};
   mutable std::mutex wake_mu_;  // held while waking: Unsubscribe waits for a wake under way
   mutable std::map<int, std::function<void()>> wakers_;

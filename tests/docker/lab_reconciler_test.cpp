@@ -24,9 +24,7 @@ using testing::TwoNetLab;
 
 class LabReconcilerTest : public testing::FakeLabTest {
  protected:
-  void SetUp() override {
-    reconciler_ = MakeReconciler();
-  }
+  void SetUp() override { reconciler_ = MakeReconciler(); }
 
   json Create(const json& lab) {
     auto r = store_->Create(api::Kind::kLab, lab);

@@ -2,6 +2,7 @@
 // lines use: --timeout=1h30m, 500ms, 90), and ages of timestamps as kubectl prints them
 // (cli/util/duration).
 #include "api/duration.h"
+
 #include "api/input_limits.h"
 #include "cli/util/duration.h"
 #include "fuzz_input.h"
