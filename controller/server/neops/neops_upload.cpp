@@ -75,11 +75,6 @@ api::Status ValidateUpload(const NeopsUpload& upload) {
 std::string UploadHash(const NeopsUpload& upload) {
   Sha256 hash;
   hash.Update(upload.topology);
-  for (const auto& [path, content] : upload.extra_files) {
-    const std::string size = std::to_string(content.size());
-    hash.Update(std::string_view("\0", 1)).Update(path).Update(std::string_view("\0", 1));
-    hash.Update(size).Update(std::string_view("\0", 1)).Update(content);
-  }
   return hash.HexDigest();
 }
 
