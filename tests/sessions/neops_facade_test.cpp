@@ -184,6 +184,27 @@ TEST_F(NeopsFacadeTest, LabCallsNeedAnActiveSession) {
   EXPECT_EQ(c.Delete("/lab", As(a))->status, 204);
 }
 
+TEST_F(NeopsFacadeTest, UnknownPathsAndWrongMethodsAnswerAsFastApi) {
+  auto c = Client();
+  auto unknown = c.Get("/nope");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_EQ(Body(unknown), (api::json{{"detail", "Not Found"}}));
+  auto wrong = c.Put("/session", "", "application/json");
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 405);
+  EXPECT_EQ(Body(wrong), (api::json{{"detail", "Method Not Allowed"}}));
+  EXPECT_EQ(wrong->get_header_value("Allow"), "POST");
+  EXPECT_EQ(c.Post("/lab/devices", "", "application/json")->status, 405);
+  EXPECT_EQ(c.Patch("/session/some-id", "", "application/json")->get_header_value("Allow"),
+            "GET, DELETE");
+  // labd's own API keeps its Status objects.
+  auto native = c.Get("/apis/labctl.dev/v1alpha1/nope");
+  ASSERT_TRUE(native);
+  EXPECT_EQ(native->status, 404);
+  EXPECT_EQ(Body(native)["kind"], "Status");
+}
+
 TEST_F(NeopsFacadeTest, UploadNamesThatEscapeAreRefusedAndNothingIsWritten) {
   std::string a = NewSession(0);
   EXPECT_EQ(UploadLab(a, "topology.txt", kTopology)->status, 400);
