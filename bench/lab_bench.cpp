@@ -60,7 +60,7 @@ std::string Ip(int octet, int net, int host) {
 json Nodes(int n, int octet) {
   json nodes = json::array();
   for (int i = 0; i < n; ++i)
-    nodes.push_back(testing::Node("n" + std::to_string(i), {{"a", Ip(octet, 1, 10 + i)}}));
+    nodes.push_back(labctl::testing::Node("n" + std::to_string(i), {{"a", Ip(octet, 1, 10 + i)}}));
   return nodes;
 }
 
@@ -75,7 +75,7 @@ double Floor(docker::DockerEngine& engine, const std::string& name, int n, int o
                               Ip(octet, static_cast<int>(i) + 1, 0) + "/24",
                               "",
                               "",
-                              docker::NetworkLabels(name, "floor", net, "h"),
+                              docker::NetworkLabels(name, "floor", net, "h", "lbfloor"),
                               {{"com.docker.network.bridge.enable_ip_masquerade", "false"}}});
     if (!created.ok()) {
       ++failures;
@@ -88,7 +88,7 @@ double Floor(docker::DockerEngine& engine, const std::string& name, int n, int o
     c.name = docker::ContainerName(name, node);
     c.image = "labbox:latest";
     c.cap_add = {"NET_ADMIN"};
-    c.labels = docker::ContainerLabels(name, "floor", node, "h");
+    c.labels = docker::ContainerLabels(name, "floor", node, "h", "lbfloor");
     c.network = docker::EndpointSpec{docker::NetworkName(name, "a"),
                                      Ip(octet, 1, 10 + static_cast<int>(i)), ""};
     auto id = engine.CreateContainer(c);
@@ -100,13 +100,13 @@ double Floor(docker::DockerEngine& engine, const std::string& name, int n, int o
   });
   double t = Seconds(Clock::now() - start);
   if (failures > 0) t = -1;  // not a floor
-  (void)reconcilers::RemoveLabObjects(engine, name);
+  (void)reconcilers::RemoveLabObjects(engine, name, [](const auto&) { return true; });
   return t;
 }
 
 // docker-compose up -d of the same lab; -1 when docker-compose is missing or fails.
 double Compose(const std::string& project, int n, int octet) {
-  std::string dir = testing::MakeTempDir("lbench-compose");
+  std::string dir = labctl::testing::MakeTempDir("lbench-compose");
   std::ofstream f(dir + "/docker-compose.yml");
   f << "version: \"2.4\"\nnetworks:\n";
   for (int net : {1, 2})
@@ -119,12 +119,12 @@ double Compose(const std::string& project, int n, int octet) {
       << "    networks:\n      a: {ipv4_address: " << Ip(octet, 1, 10 + i) << "}\n";
   f.close();
   auto start = Clock::now();
-  auto up = testing::RunProgram({"docker-compose", "-p", project, "-f", dir + "/docker-compose.yml",
-                                 "up", "-d", "--quiet-pull"});
+  auto up = labctl::testing::RunProgram({"docker-compose", "-p", project, "-f",
+                                         dir + "/docker-compose.yml", "up", "-d", "--quiet-pull"});
   double t = Seconds(Clock::now() - start);
-  testing::RunProgram(
+  labctl::testing::RunProgram(
       {"docker-compose", "-p", project, "-f", dir + "/docker-compose.yml", "down", "-t", "0"});
-  testing::RunProgram({"rm", "-rf", dir});
+  labctl::testing::RunProgram({"rm", "-rf", dir});
   if (up.exit_code != 0) {
     std::fprintf(stderr, "docker-compose: %s\n", up.err.c_str());
     return -1;
@@ -142,7 +142,7 @@ const json* FindNode(const json& lab, const std::string& node) {
 
 // Watches the lab from `from` until pred(lab); returns the time it took from `start` (or -1).
 template <class Pred>
-double WatchUntil(const testing::LabdProcess& labd, const std::string& name,
+double WatchUntil(const labctl::testing::LabdProcess& labd, const std::string& name,
                   const std::string& from, Clock::time_point start, Pred pred) {
   client::Client c(client::Options{labd.url(), "", std::chrono::seconds(30)});
   client::WatchParams p;
@@ -176,11 +176,11 @@ int main(int argc, char** argv) {
   std::string drift;
   const std::string run = kPrefix + std::to_string(getpid() % 10000) + "-";
   docker::HttpEngine engine;
-  testing::SweepPrefix(engine, kPrefix);
-  testing::SweepPrefix(engine, kFloorPrefix);
+  labctl::testing::SweepPrefix(engine, kPrefix);
+  labctl::testing::SweepPrefix(engine, kFloorPrefix);
   // labd at its default log level: debug logging of every request would be measured too.
-  testing::LabdProcess labd(testing::DockerLabdOptions(
-      testing::kSystemDockerHost, kPrefix, "",
+  labctl::testing::LabdProcess labd(labctl::testing::DockerLabdOptions(
+      labctl::testing::kSystemDockerHost, kPrefix, "",
       std::getenv("LAB_BENCH_LOG_LEVEL") ? std::getenv("LAB_BENCH_LOG_LEVEL") : "info"));
   std::printf(
       "| nodes | labd apply->Ready (s) | floor (s) | labd/floor | docker-compose up -d (s) |\n");
@@ -197,16 +197,16 @@ int main(int argc, char** argv) {
       floors.push_back(Floor(engine, kFloorPrefix + id, n, octet));
       if (compose) composes.push_back(Compose("lbcompose" + id, n, octet + 1));
       std::string name = run + "n" + std::to_string(n) + "-" + std::to_string(round);
-      auto client = testing::LabdClient(labd);
+      auto client = labctl::testing::LabdClient(labd);
       auto start = Clock::now();
-      auto created =
-          client.Create(api::Kind::kLab, testing::TwoNetLab(name, octet + 2, Nodes(n, octet + 2)));
+      auto created = client.Create(
+          api::Kind::kLab, labctl::testing::TwoNetLab(name, octet + 2, Nodes(n, octet + 2)));
       if (!created.ok()) {
         std::fprintf(stderr, "create: %s\n", created.status().ToString().c_str());
         return 1;
       }
       labds.push_back(WatchUntil(labd, name, api::ResourceVersion(*created), start,
-                                 [](const json& lab) { return testing::IsReadyNow(lab); }));
+                                 [](const json& lab) { return labctl::testing::IsReadyNow(lab); }));
       if (n == sizes.back() && round == repeat - 1) {
         // Drift repair, `repeat` times on distinct nodes: docker kill one node; done when the
         // lab is Ready with that node started again. Its floor: kill + start of another node
@@ -222,7 +222,7 @@ int main(int argc, char** argv) {
           repairs.push_back(
               WatchUntil(labd, name, api::ResourceVersion(*now), kill_start, [&](const json& lab) {
                 const json* s = FindNode(lab, node);
-                return testing::IsReadyNow(lab) && s && s->value("ready", false) &&
+                return labctl::testing::IsReadyNow(lab) && s && s->value("ready", false) &&
                        s->value("startedAt", "") != old_start;
               }));
           std::string other = docker::ContainerName(name, "n" + std::to_string(2 * k + 1));
@@ -230,14 +230,14 @@ int main(int argc, char** argv) {
           (void)engine.KillContainer(other);
           (void)engine.StartContainer(other);
           repair_floors.push_back(Seconds(Clock::now() - floor_start));
-          testing::PollReady(labd, name, std::chrono::seconds(60));
+          labctl::testing::PollReady(labd, name, std::chrono::seconds(60));
         }
         drift = "drift repair at " + std::to_string(n) + " nodes (docker kill -> Ready again), " +
                 "median of " + std::to_string(repairs.size()) + ": labd " + Fixed(Median(repairs)) +
                 " s, floor (kill + start) " + Fixed(Median(repair_floors)) + " s";
       }
       (void)client.Delete(api::Kind::kLab, name);
-      testing::PollGone(labd, name, std::chrono::seconds(600));
+      labctl::testing::PollGone(labd, name, std::chrono::seconds(600));
     }
     octet += 3;
     double floor = Median(floors), t = Median(labds);
@@ -246,7 +246,7 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   }
   if (!drift.empty()) std::printf("\n%s\n", drift.c_str());
-  testing::SweepPrefix(engine, kPrefix);
-  testing::SweepPrefix(engine, kFloorPrefix);
+  labctl::testing::SweepPrefix(engine, kPrefix);
+  labctl::testing::SweepPrefix(engine, kFloorPrefix);
   return 0;
 }

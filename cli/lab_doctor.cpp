@@ -1,5 +1,7 @@
 // labctl doctor: checks, on this host, what Docker labs depend on and says what each result
-// means for a Lab. Runs locally (the lab host); also asks labd for its version when reachable.
+// means for a Lab. Runs locally (the lab host); also asks labd for its version and instance when
+// reachable, and lists the labctl objects on the Docker engine by the labd instance that owns
+// them (read-only: labds sharing an engine touch only their own).
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -8,10 +10,13 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "drivers/docker/naming.h"
 
 namespace labctl::cli {
 namespace {
@@ -40,17 +45,18 @@ bool Exists(const char* path) {
   return ::stat(path, &st) == 0;
 }
 
-// GET /version on the Docker socket with a plain unix-socket HTTP/1.0 request.
-std::string DockerVersion(const std::string& socket_path) {
+// GET `path` on the Docker socket with a plain unix-socket HTTP/1.0 request (no chunking); the
+// parsed JSON body, discarded on failure.
+api::json DockerGet(const std::string& socket_path, const std::string& path) {
   int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
-  if (fd < 0) return "";
+  if (fd < 0) return api::json::value_t::discarded;
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   snprintf(addr.sun_path, sizeof addr.sun_path, "%s", socket_path.c_str());
   std::string reply;
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-    const char req[] = "GET /version HTTP/1.0\r\nHost: docker\r\n\r\n";
-    if (::write(fd, req, sizeof req - 1) > 0) {
+    const std::string req = "GET " + path + " HTTP/1.0\r\nHost: docker\r\n\r\n";
+    if (::write(fd, req.data(), req.size()) > 0) {
       char buf[4096];
       ssize_t n;
       while ((n = ::read(fd, buf, sizeof buf)) > 0) reply.append(buf, static_cast<size_t>(n));
@@ -58,10 +64,69 @@ std::string DockerVersion(const std::string& socket_path) {
   }
   ::close(fd);
   auto body = reply.find("\r\n\r\n");
-  if (body == std::string::npos) return "";
-  auto j = api::json::parse(reply.substr(body + 4), nullptr, false);
+  if (body == std::string::npos) return api::json::value_t::discarded;
+  return api::json::parse(reply.substr(body + 4), nullptr, false);
+}
+
+std::string DockerVersion(const std::string& socket_path) {
+  auto j = DockerGet(socket_path, "/version");
   if (!j.is_object()) return "";
   return j.value("Version", "?") + " (API " + j.value("ApiVersion", "?") + ")";
+}
+
+// labctl's objects on the engine by owning instance: instance -> "containers"/"networks" ->
+// names, and "labs" -> lab names. "" holds objects made before instances existed.
+std::map<std::string, std::map<std::string, std::set<std::string>>> ObjectsByInstance(
+    const std::string& socket_path) {
+  // filters={"label":["dev.labctl.managed=true"]}, URL-encoded.
+  const std::string filter =
+      std::string("filters=%7B%22label%22%3A%5B%22") + docker::kLabelManaged + "%3Dtrue%22%5D%7D";
+  std::map<std::string, std::map<std::string, std::set<std::string>>> owners;
+  for (const auto& [kind, path] : {std::pair{"containers", "/containers/json?all=1&" + filter},
+                                   std::pair{"networks", "/networks?" + filter}}) {
+    auto list = DockerGet(socket_path, path);
+    if (!list.is_array()) continue;
+    for (const auto& o : list) {
+      const api::json labels = o.value("Labels", api::json::object());
+      if (!labels.is_object()) continue;
+      auto& owner = owners[labels.value(docker::kLabelInstance, "")];
+      const api::json names = o.value("Names", api::json::array());  // containers: ["/name"]
+      std::string name = names.is_array() && !names.empty() && names[0].is_string()
+                             ? names[0].get<std::string>()
+                             : o.value("Name", "");
+      owner[kind].insert(name.empty() || name[0] != '/' ? name : name.substr(1));
+      owner["labs"].insert(labels.value(docker::kLabelLab, ""));
+    }
+  }
+  return owners;
+}
+
+std::string Join(const std::set<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : " ") + i;
+  return out;
+}
+
+// Read-only: what each labd instance has on the engine. Objects of other instances are never
+// touched by this labd; those without an instance are adopted by the labd whose store holds
+// their Lab (same uid) and left alone by every other.
+void PrintObjectOwners(const std::string& socket_path, const std::string& this_instance) {
+  auto owners = ObjectsByInstance(socket_path);
+  std::cout << "\nlabctl objects on the Docker engine, by labd instance (label "
+            << docker::kLabelInstance << "):\n";
+  if (owners.empty()) std::cout << "  none\n";
+  for (auto& [instance, objects] : owners) {
+    std::string who = instance.empty()            ? "(none: made before instances; adopted by "
+                                                    "the labd whose store holds the lab)"
+                      : instance == this_instance ? instance + " (this labd)"
+                                                  : instance + " (another labd)";
+    std::cout << "  " << who << ": " << objects["containers"].size() << " containers, "
+              << objects["networks"].size() << " networks; labs: " << Join(objects["labs"]) << "\n";
+    if (instance != this_instance)
+      for (const char* kind : {"containers", "networks"})
+        if (!objects[kind].empty())
+          std::cout << "    " << kind << ": " << Join(objects[kind]) << "\n";
+  }
 }
 
 bool HasCapability(int cap) {
@@ -75,10 +140,14 @@ bool HasCapability(int cap) {
   return false;
 }
 
-std::vector<Check> RunChecks(const CliContext& ctx) {
-  std::vector<Check> checks;
+std::string DockerSocket() {
   std::string host = getenv("DOCKER_HOST") ? getenv("DOCKER_HOST") : "unix:///var/run/docker.sock";
-  std::string socket_path = host.rfind("unix://", 0) == 0 ? host.substr(7) : host;
+  return host.rfind("unix://", 0) == 0 ? host.substr(7) : host;
+}
+
+std::vector<Check> RunChecks(const CliContext& ctx, std::string* labd_instance) {
+  std::vector<Check> checks;
+  const std::string socket_path = DockerSocket();
   std::string version = DockerVersion(socket_path);
   checks.push_back(
       {"docker engine", !version.empty(),
@@ -86,6 +155,7 @@ std::vector<Check> RunChecks(const CliContext& ctx) {
        "labd creates lab networks and containers through it; labs need it running"});
   auto client = ctx.NewClient();
   auto labd = client->Request("GET", "/version");
+  if (labd.ok() && labd->is_object()) *labd_instance = labd->value("instance", "");
   checks.push_back({"labd", labd.ok(), labd.ok() ? labd->dump() : labd.status().message(),
                     "labctl commands other than doctor talk to labd at " + ctx.options.server});
   bool brnf = Exists("/proc/sys/net/bridge");
@@ -127,10 +197,12 @@ int RunDoctor(const CliContext& ctx, const std::vector<std::string>& args) {
     std::cerr << "Usage: labctl doctor\n";
     return kExitUsage;
   }
-  auto checks = RunChecks(ctx);
+  std::string labd_instance;
+  auto checks = RunChecks(ctx, &labd_instance);
   for (const auto& c : checks)
     std::cout << (c.ok ? "[ok]   " : "[warn] ") << c.name << ": " << c.detail << "\n"
               << "       " << c.meaning << "\n";
+  if (checks.front().ok) PrintObjectOwners(DockerSocket(), labd_instance);
   return checks.front().ok ? kExitOk : kExitError;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "api/duration.h"
+#include "api/labels.h"
 #include "controller/server/auth.h"
 
 namespace labctl::server {
@@ -169,9 +170,20 @@ const std::vector<ValueFlag>& ValueFlags() {
          f.synchronous = v;
          return Status();
        }},
+      {"--instance", "NAME",
+       "names this labd on the Docker engine: stamped on every container and network it creates "
+       "(label dev.labctl.instance); labds sharing an engine touch only their own objects "
+       "(default: derived from the data directory's absolute path)",
+       [](const std::string& v, LabdFlags& f) {
+         if (!api::IsLabelValue(v) || v.empty())
+           return Status::BadRequest(
+               "--instance: want 1-63 characters of [A-Za-z0-9-_.], starting and ending with a "
+               "letter or digit");
+         return SetString(&LabdFlags::instance, v, f);
+       }},
       {"--orphan-lab-prefix", "P",
-       "at start, remove orphaned Docker objects only of labs named P* (for tests sharing one "
-       "dockerd; default: all labctl objects)",
+       "remove orphaned Docker objects only of labs named P* (for tests sharing one dockerd; "
+       "default: every lab of this instance)",
        [](const std::string& v, LabdFlags& f) {
          return SetString(&LabdFlags::orphan_lab_prefix, v, f);
        }},
@@ -180,7 +192,8 @@ const std::vector<ValueFlag>& ValueFlags() {
          return SetBool("--neops-facade", &LabdFlags::neops_facade, v, f);
        }},
       {"--lab-controller", "BOOL",
-       "run the Lab controller (default true; false: API and sessions only)",
+       "run the Lab controller (default true; false: API and sessions only, labs are never "
+       "realised)",
        [](const std::string& v, LabdFlags& f) {
          return SetBool("--lab-controller", &LabdFlags::lab_controller, v, f);
        }},

@@ -32,7 +32,10 @@ struct LabdFlags {
   std::chrono::milliseconds request_timeout{std::chrono::seconds(30)};
   std::chrono::milliseconds idle_timeout{std::chrono::seconds(30)};
   std::string synchronous = "NORMAL";
-  // Orphan sweep at start: only labs named with this prefix (tests sharing one dockerd).
+  // Labels every Docker object labd creates; labds sharing one engine touch only their own.
+  // Empty: derived from the data directory's absolute path (docker::InstanceForDataDir).
+  std::string instance;
+  // Orphan sweep: only labs named with this prefix (tests sharing one dockerd).
   std::string orphan_lab_prefix;
   bool neops_facade = true;    // serve the Neops Remote Lab API at the root
   bool lab_controller = true;  // false: API and sessions only (labs are never realised)

@@ -104,6 +104,7 @@ struct Controllers {
     baselines = std::make_unique<reconcilers::NetworkBaselines>(flags.data_dir + "/netstate");
     reconcilers::DockerRealisationOptions docker_options;
     docker_options.baselines = baselines.get();
+    docker_options.instance = flags.instance;
     docker_options.network_hook = reconcilers::MakeLabNetworkHook(store, *engine, baselines.get());
     docker_options.reset_lab =
         reconcilers::MakeLabResetStep(*engine, baselines.get(), docker_options.network_hook);
@@ -120,12 +121,15 @@ struct Controllers {
     labs = std::make_unique<runtime::Controller>(store, api::Kind::kLab, *lab_reconciler,
                                                  runtime::ControllerOptions{.name = "lab"});
     docker_events = std::make_unique<docker::DockerEventWatcher>(
-        *engine,
+        *engine, flags.instance,
         [this](const std::string& lab) {
           labs->Enqueue(lab);
           labs->EnqueueAfter(lab, docker::kDriftRecheckDelay);
         },
         [this, &store] {
+          // At start and after every reconnect: what happened meanwhile is found by re-listing,
+          // and leftovers of this instance are swept (it then repeats every few minutes).
+          labs->Enqueue(reconcilers::LabReconciler::kOrphanSweepKey);
           for (const auto& lab : store.List(api::Kind::kLab).items) labs->Enqueue(api::Name(lab));
         });
   }
@@ -155,7 +159,17 @@ struct Controllers {
   }
 };
 
-int Run(const server::LabdFlags& flags) {
+// --instance, or the name derived from the data directory's absolute path (symlinks resolved:
+// the store just opened it, so it exists).
+std::string InstanceName(const server::LabdFlags& flags) {
+  if (!flags.instance.empty()) return flags.instance;
+  std::error_code ec;
+  auto path = std::filesystem::canonical(flags.data_dir, ec);
+  if (ec) path = std::filesystem::absolute(flags.data_dir).lexically_normal();
+  return docker::InstanceForDataDir(path.string());
+}
+
+int Run(server::LabdFlags flags) {
   const sigset_t stop_signals = BlockStopSignals();
   SetUpLogging(flags.log_level);
   // Every connection costs a descriptor: use all the hard limit allows.
@@ -183,9 +197,11 @@ int Run(const server::LabdFlags& flags) {
     return 1;
   }
 
+  flags.instance = InstanceName(flags);
   auto collectors = server::AddLabdCollectors(**store, flags.data_dir);
 
   server::ServerOptions server_options;
+  server_options.instance = flags.instance;
   server_options.host = flags.listen_host;
   server_options.port = flags.listen_port;
   server_options.auth = std::move(auth);
@@ -208,8 +224,8 @@ int Run(const server::LabdFlags& flags) {
   }
   controllers.Start(flags.lab_controller);
   server.SetReady(true);
-  spdlog::info("labd listening on {}:{} data-dir={} revision={}", flags.listen_host, server.port(),
-               flags.data_dir, (*store)->Revision());
+  spdlog::info("labd listening on {}:{} data-dir={} instance={} revision={}", flags.listen_host,
+               server.port(), flags.data_dir, flags.instance, (*store)->Revision());
 
   int signal_number = WaitForStopSignal(stop_signals, [&] { controllers.Tidy(); });
   spdlog::info("labd stopping signal={}", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");

@@ -19,6 +19,7 @@ void MountSystemRoutes(httplib::Server& http, ServerContext& ctx) {
   http.Get("/version", [&ctx](Req, Res res) {
     nlohmann::json v = {{"version", ctx.options.version}, {"apiVersion", api::kApiVersion}};
     if (!ctx.options.git_commit.empty()) v["gitCommit"] = ctx.options.git_commit;
+    if (!ctx.options.instance.empty()) v["instance"] = ctx.options.instance;
     SendJson(res, 200, v);
   });
   http.Get("/metrics", [&ctx](Req, Res res) {

@@ -7,9 +7,24 @@
 
 namespace labctl::docker {
 
-DockerEventWatcher::DockerEventWatcher(DockerEngine& engine, LabCallback on_lab,
-                                       ResyncCallback on_resync)
-    : engine_(engine), on_lab_(std::move(on_lab)), on_resync_(std::move(on_resync)) {}
+namespace {
+
+// The lab of a managed object's labels, unless it is another labd instance's.
+std::string OwnLab(const LabelMap& labels, const std::string& instance) {
+  if (LabelOf(labels, kLabelManaged) != "true") return "";
+  const std::string owner = LabelOf(labels, kLabelInstance);
+  if (!owner.empty() && owner != instance) return "";
+  return LabelOf(labels, kLabelLab);
+}
+
+}  // namespace
+
+DockerEventWatcher::DockerEventWatcher(DockerEngine& engine, std::string instance,
+                                       LabCallback on_lab, ResyncCallback on_resync)
+    : engine_(engine),
+      instance_(std::move(instance)),
+      on_lab_(std::move(on_lab)),
+      on_resync_(std::move(on_resync)) {}
 
 DockerEventWatcher::~DockerEventWatcher() { Stop(); }
 
@@ -34,25 +49,41 @@ bool DockerEventWatcher::IsDrift(const EngineEvent& e) {
   if (e.type == "container")
     return e.action == "die" || e.action == "stop" || e.action == "kill" || e.action == "start" ||
            e.action == "destroy" || e.action == "oom";
-  if (e.type == "network") return e.action == "destroy" || e.action == "disconnect";
+  if (e.type == "network")
+    return e.action == "destroy" || e.action == "disconnect" || e.action == "connect";
   return false;
 }
 
-std::vector<std::string> DockerEventWatcher::LabsOf(const EngineEvent& e) {
+std::vector<std::string> DockerEventWatcher::LabsOf(const EngineEvent& e,
+                                                    const std::string& instance) {
   if (e.type == "container") {
-    if (LabelOf(e.attributes, kLabelManaged) != "true") return {};
-    std::string lab = LabelOf(e.attributes, kLabelLab);
+    std::string lab = OwnLab(e.attributes, instance);
     return lab.empty() ? std::vector<std::string>{} : std::vector<std::string>{lab};
   }
-  // Network "labctl-<lab>-<network>": both names may hold dashes, so every split is a
-  // candidate; reconciling a lab that does not exist only removes objects labelled with it.
+  // Network events carry no labels, only the network's name.
   std::string name = LabelOf(e.attributes, "name");
-  const std::string prefix = "labctl-";
+  if (std::string lab = LabOfNetworkName(name); !lab.empty()) return {lab};
+  // An older name "labctl-<lab>-<network>": both names may hold dashes, so every split is a
+  // candidate; reconciling a lab that is not in the store only removes this instance's objects.
+  const std::string prefix = kNamePrefix;
   if (name.rfind(prefix, 0) != 0) return {};
   std::vector<std::string> labs;
   for (size_t dash = name.find('-', prefix.size()); dash != std::string::npos;
        dash = name.find('-', dash + 1))
     labs.push_back(name.substr(prefix.size(), dash - prefix.size()));
+  return labs;
+}
+
+std::vector<std::string> DockerEventWatcher::LabsConcerned(const EngineEvent& e) {
+  std::vector<std::string> labs = LabsOf(e, instance_);
+  const std::string container = LabelOf(e.attributes, "container");
+  if (e.type == "network" && !container.empty()) {
+    // A lab node (dis)connected from any network, a lab network or not. Gone already (the
+    // disconnect of a removal): its own destroy event names the lab.
+    auto info = engine_.InspectContainer(container);
+    if (info.ok())
+      if (std::string lab = OwnLab(info->labels, instance_); !lab.empty()) labs.push_back(lab);
+  }
   return labs;
 }
 
@@ -82,7 +113,7 @@ void DockerEventWatcher::Loop() {
       // Unfiltered: dockerd puts no labels on network events, so they are matched by name.
       auto st = engine_.StreamEvents({}, [&](const EngineEvent& e) {
         if (IsDrift(e))
-          for (const auto& lab : LabsOf(e)) on_lab_(lab);
+          for (const auto& lab : LabsConcerned(e)) on_lab_(lab);
         std::lock_guard<std::mutex> l(mu_);
         return !stopping_;
       });

@@ -1,16 +1,18 @@
 // DockerEventWatcher: drift detection from Docker's /events stream.
 //
-// Streams container events labelled dev.labctl.managed=true and events of networks named
-// labctl-* on its own thread and
-// calls `on_lab(lab)` for each relevant one (container die/stop/kill/start/destroy/oom, network
-// destroy/disconnect), so the lab controller re-reconciles that lab within ~100 ms of the
-// change. When the stream breaks (dockerd restarted) it reconnects with back-off (200 ms
-// doubling to 5 s) and calls `on_resync()` after every (re)connect: dockerd keeps only its last
-// 256 events, so whatever happened while disconnected is found by re-listing, not by the stream.
+// Streams Docker's events on its own thread and calls `on_lab(lab)` for each one that may mean a
+// lab of this labd instance drifted, so the lab controller re-reconciles that lab within ~100 ms
+// of the change: container die/stop/kill/start/destroy/oom of a container labelled
+// dev.labctl.managed=true and not of another instance (docker/naming.h), network destroy of a
+// network named labctl-*, and network connect/disconnect of such a container (found by the
+// container id the event carries) or on such a network. When the stream breaks (dockerd restarted)
+// it reconnects with back-off (200 ms doubling to 5 s) and calls `on_resync()` after every
+// (re)connect: dockerd keeps only its last 256 events, so whatever happened while disconnected is
+// found by re-listing, not by the stream.
 //
 // labd wiring:
-//   DockerEventWatcher watcher(engine, [&](const std::string& lab) { lab_controller.Enqueue(lab);
-//   },
+//   DockerEventWatcher watcher(engine, instance,
+//                              [&](const std::string& lab) { lab_controller.Enqueue(lab); },
 //                              [&] { for (auto& lab : store.List(api::Kind::kLab).items)
 //                                      lab_controller.Enqueue(api::Name(lab)); });
 //   watcher.Start();  ...  watcher.Stop();   // before the controller stops
@@ -39,7 +41,9 @@ class DockerEventWatcher {
   using LabCallback = std::function<void(const std::string& lab)>;
   using ResyncCallback = std::function<void()>;
 
-  DockerEventWatcher(DockerEngine& engine, LabCallback on_lab, ResyncCallback on_resync);
+  // `instance`: this labd's instance name; containers of other instances are ignored.
+  DockerEventWatcher(DockerEngine& engine, std::string instance, LabCallback on_lab,
+                     ResyncCallback on_resync);
   ~DockerEventWatcher();  // Stop()
   DockerEventWatcher(const DockerEventWatcher&) = delete;
   DockerEventWatcher& operator=(const DockerEventWatcher&) = delete;
@@ -51,14 +55,18 @@ class DockerEventWatcher {
 
   // Whether an event means the lab may have drifted.
   static bool IsDrift(const EngineEvent& e);
-  // The labs an event may concern: a container's lab label; for a network, every lab name its
-  // name "labctl-<lab>-<network>" could hold.
-  static std::vector<std::string> LabsOf(const EngineEvent& e);
+  // The labs an event may concern, from the event alone: a container's lab label (unless another
+  // instance's); for a network, the lab of its name "labctl-<lab>.<network>", or every lab an
+  // older name "labctl-<lab>-<network>" could hold.
+  static std::vector<std::string> LabsOf(const EngineEvent& e, const std::string& instance);
 
  private:
   void Loop();
+  // LabsOf, plus for a network (dis)connect the lab of the container it names.
+  std::vector<std::string> LabsConcerned(const EngineEvent& e);
 
   DockerEngine& engine_;
+  const std::string instance_;
   LabCallback on_lab_;
   ResyncCallback on_resync_;
   std::thread thread_;

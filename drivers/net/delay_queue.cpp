@@ -6,6 +6,7 @@
 #include <linux/netfilter/nfnetlink_queue.h>
 #include <net/if.h>
 #include <poll.h>
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -199,6 +200,8 @@ class DelayQueues::Worker {
   }
 
   void Loop() {
+    // Named so a worker outliving its namespace can be seen from outside (/proc/PID/task/*/comm).
+    ::pthread_setname_np(::pthread_self(), ("nfq-" + std::to_string(queue_)).c_str());
     auto next_check = Clock::now();
     while (!stop_) {
       auto now = Clock::now();

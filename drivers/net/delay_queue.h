@@ -8,7 +8,8 @@
 // raw NETLINK_NETFILTER socket; metadata only, no payload copied) drops each packet with the
 // loss probability and releases the others after delay ± uniform jitter (so jitter reorders,
 // as netem does). Parameters change live; a worker ends by itself once its namespace is gone
-// (the container stopped). Rate is not done here: tbf shapes it (impairment.h).
+// (the container stopped). Rate is not done here: tbf shapes it (impairment.h). Each worker's
+// thread is named nfq-<queue>.
 //
 // Process-wide (labd has one): Instance(). Thread-safe.
 #pragma once

@@ -13,7 +13,7 @@
 //            ─► pass.BringUp(node) per wave          make it run, probe readiness once
 //            ─► pass.ApplyLive(node)                 once per generation: live spec changes
 //            ─► pass.AllReady()                      when every node is Ready
-//   TearDown(lab, why)                               stop, delete, or a lab gone from the store
+//   TearDown(lab, uid, why)                          stop, delete, or a lab gone from the store
 //   RemoveOrphans(keep), Actions()                   orphan sweep; exec/logs/capture/inspect/reset
 //
 // Providers record their own engine events (CreatedNode, RemovedNode, DockerError, ...) through
@@ -113,10 +113,13 @@ class LabProvider {
   // Opens a convergence pass over `lab` (a Lab object whose spec.provider names this provider).
   // An error (the provider's own input cannot be realised) fails the pass.
   virtual api::Result<std::unique_ptr<LabPass>> Open(const api::json& lab, LabEventSink events) = 0;
-  // Removes everything the lab holds on the engine (its Lab object may be gone). Harmless for a
-  // lab this provider never realised.
-  virtual api::Result<TornDown> TearDown(const std::string& lab, TearDownReason why) = 0;
-  // Removes the engine objects whose Lab is gone (keep false). Returns how many.
+  // Removes everything the Lab (name, uid) holds on the engine that is this labd's, and what
+  // this labd made of earlier Labs of that name. For kGone the uid is empty: only what this labd
+  // made. Harmless for a lab this provider never realised.
+  virtual api::Result<TornDown> TearDown(const std::string& lab, const std::string& uid,
+                                         TearDownReason why) = 0;
+  // Removes this labd's engine objects whose Lab is gone (keep false). Returns how many. Objects
+  // of other labds sharing the engine are never touched (docs/security.md: instances).
   virtual api::Result<int> RemoveOrphans(const KeepOwner& keep) = 0;
   // exec, logs, capture, inspect and reset for this provider's labs.
   virtual api::LabActions& Actions() = 0;

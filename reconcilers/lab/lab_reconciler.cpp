@@ -39,15 +39,18 @@ api::Result<int> LabReconciler::RemoveOrphans() {
   return removed;
 }
 
+ReconcileResult LabReconciler::SweepOrphans() {
+  auto removed = RemoveOrphans();
+  if (!removed.ok()) {
+    spdlog::warn("orphan sweep failed: {}", removed.status().ToString());
+    return ReconcileResult::Error(removed.status());
+  }
+  if (*removed > 0) spdlog::info("removed {} orphaned engine objects", *removed);
+  return ReconcileResult::After(options_.orphan_sweep_period);
+}
+
 ReconcileResult LabReconciler::Reconcile(const std::string& name) {
-  std::call_once(orphans_once_, [&] {
-    if (!options_.remove_orphans_at_start) return;
-    auto removed = RemoveOrphans();
-    if (!removed.ok())
-      spdlog::warn("orphan sweep failed: {}", removed.status().ToString());
-    else if (*removed > 0)
-      spdlog::info("removed {} orphaned docker objects", *removed);
-  });
+  if (name == kOrphanSweepKey) return SweepOrphans();
   auto lab = store_.Get(api::Kind::kLab, name);
   if (!lab.ok()) {
     if (lab.status().code() != api::Code::kNotFound) return ReconcileResult::Error(lab.status());
@@ -66,12 +69,11 @@ ReconcileResult LabReconciler::Reconcile(const std::string& name) {
 
 ReconcileResult LabReconciler::ForgetGone(const std::string& name) {
   ForgetLiveApplied(name);  // a deleted lab leaves nothing behind in memory
-  // Engine events name labs of every labd on this engine: another labd's lab is not ours to
-  // clean up (tests sharing a dockerd scope themselves with orphan_lab_prefix).
   if (name.rfind(options_.orphan_lab_prefix, 0) != 0) return ReconcileResult::Done();
-  // Gone without our finalizer (or never ours): make sure no engine holds anything of it.
+  // Gone without our finalizer (or never ours): make sure no engine holds anything of it that
+  // this labd made. (Engine events name labs of every labd sharing the engine.)
   for (const auto& [provider_name, provider] : providers_) {
-    auto removed = provider->TearDown(name, TearDownReason::kGone);
+    auto removed = provider->TearDown(name, "", TearDownReason::kGone);
     if (!removed.ok()) return ReconcileResult::Error(removed.status());
   }
   return ReconcileResult::Done();
@@ -104,7 +106,7 @@ ReconcileResult LabReconciler::Teardown(LabProvider& provider, const json& lab) 
   auto report = ReportDown("Terminating", "Terminating", "removing containers and networks",
                            api::Generation(lab), lab["status"].value("specHash", ""));
   (void)WriteLabReport(store_, name, report, clock_.Now());
-  auto removed = provider.TearDown(name, TearDownReason::kDelete);
+  auto removed = provider.TearDown(name, api::Uid(lab), TearDownReason::kDelete);
   if (!removed.ok()) {
     Warning(lab, "TeardownFailed", removed.status().message());
     return ReconcileResult::Error(removed.status());
@@ -135,7 +137,7 @@ ReconcileResult LabReconciler::BringDown(LabProvider& provider, const json& lab,
                                          const std::string& reason,
                                          std::optional<std::chrono::milliseconds> wake_after) {
   const std::string name = api::Name(lab);
-  auto removed = provider.TearDown(name, TearDownReason::kStop);
+  auto removed = provider.TearDown(name, api::Uid(lab), TearDownReason::kStop);
   if (!removed.ok()) {
     Warning(lab, "StopFailed", removed.status().message());
     return ReconcileResult::Error(removed.status());

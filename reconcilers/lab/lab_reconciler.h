@@ -9,8 +9,11 @@
 // on the engine and reports phase Stopped. A warm lab handed to another Session is reset first
 // (Ready=False, reason Resetting; see lab_handover.h). Deletion goes through the
 // labctl.dev/teardown finalizer. A Lab whose provider is not registered is left alone.
-// The first Reconcile also removes orphans (engine objects whose Lab is gone or has another
-// uid). Thread-safe: the controller never runs one name twice at once.
+// The key kOrphanSweepKey (never a Lab name) removes orphans instead: each provider's objects of
+// this labd whose Lab is gone or has another uid; it requeues itself every orphan_sweep_period.
+// labd queues it at start and whenever the Docker engine (re)connects, so a labd with an empty
+// store (a wiped data dir) still clears what it had left behind.
+// Thread-safe: the controller never runs one name twice at once.
 #pragma once
 
 #include <atomic>
@@ -28,30 +31,33 @@ namespace labctl::reconcilers {
 
 struct LabReconcilerOptions {
   int workers = 8;  // nodes brought up at once per lab
-  // Orphan sweep on the first Reconcile, and clean-up of labs not in the store. Tests sharing a
-  // dockerd limit both to their own labs with a name prefix (empty: every labctl-managed object
-  // on the engine).
-  bool remove_orphans_at_start = true;
+  // Limits the orphan sweep and clean-up of labs not in the store to labs named with this
+  // prefix (empty: every lab of this labd; the providers decide what is this labd's).
   std::string orphan_lab_prefix;
+  // How often the orphan sweep repeats once it ran.
+  std::chrono::milliseconds orphan_sweep_period{std::chrono::minutes(5)};
   // Readiness polling interval cap while a node is not ready.
   std::chrono::milliseconds max_poll{std::chrono::seconds(5)};
 };
 
 class LabReconciler : public runtime::Reconciler {
  public:
+  // Lab names are DNS-1123 labels: this key can never be one.
+  static constexpr char kOrphanSweepKey[] = "~orphan-sweep";
+
   LabReconciler(store::Store& store, LabProviders providers, const api::Clock& clock,
                 runtime::EventRecorder* recorder, LabReconcilerOptions options = {});
 
   runtime::ReconcileResult Reconcile(const std::string& name) override;
 
-  // Removes engine objects whose Lab no longer exists or has another uid (every provider's).
-  // Run once by the first Reconcile; labd may also call it at start and after the event stream
-  // reconnects.
+  // Removes this labd's engine objects whose Lab no longer exists or has another uid (every
+  // provider's; Reconcile(kOrphanSweepKey) runs it).
   api::Result<int> RemoveOrphans();
   // Labs this reconciler keeps per-lab state for (only labs that still exist).
   size_t TrackedLabs() const;
 
  private:
+  runtime::ReconcileResult SweepOrphans();
   runtime::ReconcileResult ForgetGone(const std::string& name);
   runtime::ReconcileResult Teardown(LabProvider& provider, const api::json& lab);
   runtime::ReconcileResult BringDown(LabProvider& provider, const api::json& lab,
@@ -69,7 +75,6 @@ class LabReconciler : public runtime::Reconciler {
   const api::Clock& clock_;
   runtime::EventRecorder* recorder_;
   LabReconcilerOptions options_;
-  std::once_flag orphans_once_;
   mutable std::mutex live_mu_;
   std::map<std::string, int64_t> live_applied_;  // lab -> generation (see ConvergeContext)
 };

@@ -61,7 +61,7 @@ class DockerIntegrationTest : public ::testing::Test {
 };
 
 // Subnet second octets: 10.<octet>.1.0/24 and 10.<octet>.2.0/24, distinct per test and unlikely
-// to collide with other engineers' labs.
+// to collide with other engineers' labs (181-186 here, 171-173 literally below).
 int Octet(int test) { return 180 + test; }
 
 json ThreeNodes(int octet) {
@@ -195,9 +195,57 @@ TEST_F(DockerIntegrationTest, PrivilegedRefusalIsShownNotFatal) {
       std::chrono::seconds(30), &last);
   ASSERT_TRUE(refused);
   // Hosts that do grant --privileged simply run the node.
-  if (!api::IsConditionTrue(last, "Provisioned"))
+  if (!api::IsConditionTrue(last, "Provisioned")) {
     EXPECT_NE(last["status"]["nodes"][0]["message"].get<std::string>().find("privileged"),
               std::string::npos);
+  }
+}
+
+// `docker network disconnect` of a node (no -f, the network stays): the lab must not stay Ready
+// with the node unreachable on that network; labd recreates it on all of its networks.
+TEST_F(DockerIntegrationTest, NodeDisconnectedFromANetworkIsRepaired) {
+  std::string lab = Apply("netdisc", ThreeNodes(171), 171);
+  ASSERT_TRUE(harness_->WaitReady(lab));
+  const std::string net = docker::NetworkName(lab, "b");
+  const std::string gw = docker::ContainerName(lab, "gw");
+  auto disconnected = testing::RunProgram({"docker", "network", "disconnect", net, gw});
+  ASSERT_EQ(disconnected.exit_code, 0) << disconnected.err;
+  auto on_b = [&] {
+    auto n = harness_->engine().InspectNetwork(net);
+    return n.ok() && n->container_ids.size() == 2;  // gw and c2
+  };
+  EXPECT_TRUE(harness_->WaitLab(
+      lab,
+      [&](const api::Result<json>& o) {
+        return on_b() && o.ok() && api::IsConditionTrue(*o, "Ready");
+      },
+      std::chrono::seconds(60)))
+      << "gw is still not on network b";
+  // Reachable again: the new gw answers (its first answers may take a moment after its start).
+  int attempts = 0;
+  api::Result<docker::ExecResult> ping = api::Status::Internal("no ping yet");
+  for (; attempts < 10; ++attempts) {
+    ping = harness_->engine().Exec(docker::ContainerName(lab, "c2"),
+                                   {"ping", "-c1", "-W1", "10.171.2.254"});
+    if (ping.ok() && ping->exit_code == 0) break;
+  }
+  ASSERT_TRUE(ping.ok());
+  EXPECT_EQ(ping->exit_code, 0) << ping->out;
+}
+
+// Lab "<p>x" node "y-z" and lab "<p>x-y" node "z" were both container labctl-<p>x-y-z: the second
+// lab failed with a Conflict.
+TEST_F(DockerIntegrationTest, LabsWhoseOldNamesCollideBothComeUp) {
+  std::string first = Apply("x", json::array({Node("y-z", {{"a", "10.172.1.10"}})}), 172);
+  std::string second = Apply("x-y", json::array({Node("z", {{"a", "10.173.1.10"}})}), 173);
+  EXPECT_TRUE(harness_->WaitReady(first));
+  EXPECT_TRUE(harness_->WaitReady(second));
+  for (const auto& [lab, node] : {std::pair{first, "y-z"}, std::pair{second, "z"}}) {
+    auto c = harness_->engine().InspectContainer(docker::ContainerName(lab, node));
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    EXPECT_TRUE(c->running);
+    EXPECT_EQ(docker::LabelOf(c->labels, docker::kLabelLab), lab);
+  }
 }
 
 }  // namespace

@@ -14,13 +14,29 @@
 namespace labctl::docker {
 namespace {
 
-TEST(EventWatcherTest, NetworkEventsMapToEveryPossibleLabName) {
-  EngineEvent e{"network", "destroy", "id", {{"name", "labctl-my-lab-net"}}};
-  EXPECT_EQ(DockerEventWatcher::LabsOf(e), (std::vector<std::string>{"my", "my-lab"}));
+const std::string kInstance = "labd-test";
+
+TEST(EventWatcherTest, NetworkEventsMapToTheLabOfTheirName) {
+  EngineEvent e{"network", "destroy", "id", {{"name", NetworkName("my-lab", "net")}}};
+  EXPECT_EQ(DockerEventWatcher::LabsOf(e, kInstance), (std::vector<std::string>{"my-lab"}));
+  // Names from before the '.' separator: every split is a candidate.
+  EngineEvent old{"network", "destroy", "id", {{"name", "labctl-my-lab-net"}}};
+  EXPECT_EQ(DockerEventWatcher::LabsOf(old, kInstance), (std::vector<std::string>{"my", "my-lab"}));
   EngineEvent other{"network", "destroy", "id", {{"name", "bridge"}}};
-  EXPECT_TRUE(DockerEventWatcher::LabsOf(other).empty());
+  EXPECT_TRUE(DockerEventWatcher::LabsOf(other, kInstance).empty());
+}
+
+TEST(EventWatcherTest, ContainerEventsOfOtherInstancesAreIgnored) {
   EngineEvent unmanaged{"container", "die", "id", {{kLabelLab, "x"}}};
-  EXPECT_TRUE(DockerEventWatcher::LabsOf(unmanaged).empty());
+  EXPECT_TRUE(DockerEventWatcher::LabsOf(unmanaged, kInstance).empty());
+  EngineEvent mine{"container", "die", "id", ContainerLabels("x", "u", "n", "h", kInstance)};
+  EXPECT_EQ(DockerEventWatcher::LabsOf(mine, kInstance), std::vector<std::string>{"x"});
+  EngineEvent theirs{"container", "die", "id", ContainerLabels("x", "u", "n", "h", "labd-other")};
+  EXPECT_TRUE(DockerEventWatcher::LabsOf(theirs, kInstance).empty());
+  LabelMap before_instances = ContainerLabels("x", "u", "n", "h", "");
+  before_instances.erase(kLabelInstance);
+  EngineEvent old{"container", "die", "id", before_instances};
+  EXPECT_EQ(DockerEventWatcher::LabsOf(old, kInstance), std::vector<std::string>{"x"});
 }
 
 TEST(EventWatcherTest, DriftEventsEnqueueTheirLabAndReconnectResyncs) {
@@ -30,7 +46,7 @@ TEST(EventWatcherTest, DriftEventsEnqueueTheirLabAndReconnectResyncs) {
   std::multiset<std::string> labs;
   int resyncs = 0;
   DockerEventWatcher watcher(
-      engine,
+      engine, kInstance,
       [&](const std::string& lab) {
         std::lock_guard<std::mutex> l(mu);
         labs.insert(lab);
@@ -49,11 +65,23 @@ TEST(EventWatcherTest, DriftEventsEnqueueTheirLabAndReconnectResyncs) {
   ASSERT_TRUE(wait_for([&] { return resyncs == 1; }));
   // The stream may not be open yet when the resync callback runs: emit until seen.
   EXPECT_TRUE(testing::PollUntil([&] {
-    engine.EmitEvent({"container", "die", "c1", ContainerLabels("l1", "u", "n", "h")});
+    engine.EmitEvent({"container", "die", "c1", ContainerLabels("l1", "u", "n", "h", kInstance)});
     std::lock_guard<std::mutex> l(mu);
     return labs.count("l1") > 0;
   }));
-  engine.EmitEvent({"container", "exec_start", "c1", ContainerLabels("l2", "u", "n", "h")});
+  // A node disconnected from any network (here one that is not a lab's): found by the container
+  // id the network event carries.
+  ASSERT_TRUE(engine.CreateNetwork({"bridge", "10.1.0.0/16", "", "", {}, {}}).ok());
+  ContainerSpec node;
+  node.name = "labctl-l3.n";
+  node.image = "labbox:latest";
+  node.labels = ContainerLabels("l3", "u", "n", "h", kInstance);
+  node.network = EndpointSpec{"bridge", "", ""};
+  ASSERT_TRUE(engine.CreateContainer(node).ok());
+  engine.DisconnectByName("labctl-l3.n", "bridge");
+  EXPECT_TRUE(wait_for([&] { return labs.count("l3") > 0; }));
+  engine.EmitEvent(
+      {"container", "exec_start", "c1", ContainerLabels("l2", "u", "n", "h", kInstance)});
   const int calls = engine.calls();
   engine.SetUnavailable(true);  // dockerd goes away...
   // ...the stream ends and the watcher's next probe of the engine fails...

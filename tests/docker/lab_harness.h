@@ -13,6 +13,7 @@
 #include "controller/runtime/controller.h"
 #include "controller/runtime/event_recorder.h"
 #include "docker/lab_fixture.h"
+#include "docker/labd_docker.h"
 #include "drivers/docker/event_watcher.h"
 #include "drivers/docker/http_engine.h"
 #include "drivers/docker/naming.h"
@@ -26,9 +27,13 @@ namespace labctl::testing {
 
 class LabHarness {
  public:
+  // Instance "test-<orphan_prefix>": the same in every run, so the orphan sweep at start removes
+  // what a killed earlier run left behind.
   explicit LabHarness(const std::string& orphan_prefix, bool with_network = false) {
     recorder_ = std::make_unique<runtime::EventRecorder>(*store_, clock_, "lab-test");
+    const std::string instance = TestInstance(orphan_prefix);
     reconcilers::DockerRealisationOptions docker;
+    docker.instance = instance;
     if (with_network) docker.network_hook = reconcilers::MakeLabNetworkHook(*store_, engine_);
     provider_ = reconcilers::MakeDockerProvider(*store_, engine_, docker);
     reconcilers::LabReconcilerOptions o;
@@ -40,12 +45,13 @@ class LabHarness {
         *store_, api::Kind::kLab, *reconciler_,
         runtime::ControllerOptions{.name = "lab", .workers = 2});
     watcher_ = std::make_unique<docker::DockerEventWatcher>(
-        engine_,
+        engine_, instance,
         [this](const std::string& lab) {
           controller_->Enqueue(lab);
           controller_->EnqueueAfter(lab, docker::kDriftRecheckDelay);
         },
         [this] {
+          controller_->Enqueue(reconcilers::LabReconciler::kOrphanSweepKey);
           for (const auto& lab : store_->List(api::Kind::kLab).items)
             controller_->Enqueue(api::Name(lab));
         });

@@ -37,8 +37,12 @@ class MiniSource : public reconcilers::RealisationSource {
     m.uid = api::Uid(lab);
     m.generation = api::Generation(lab);
     m.provider = "mini";
-    m.networks.push_back(
-        {.name = "net", .docker_name = "mini-" + m.name, .subnet = "10.77.0.0/24", .hash = "n1"});
+    reconcilers::NetworkModel net;
+    net.name = "net";
+    net.docker_name = "mini-" + m.name;
+    net.subnet = "10.77.0.0/24";
+    net.hash = "n1";
+    m.networks.push_back(net);
     for (const auto& n : lab["spec"].value("nodes", json::array())) {
       NodeModel node;
       node.name = n.value("name", "");
@@ -46,9 +50,11 @@ class MiniSource : public reconcilers::RealisationSource {
       node.image = n.value("image", "");
       node.env = {{"MINI_NODE", node.name}};
       node.labels = {{"mini.example/node", node.name}};
-      node.interfaces.push_back({.network = "net",
-                                 .ipv4 = "10.77.0." + std::to_string(m.nodes.size() + 1),
-                                 .ifname = "eth0"});
+      reconcilers::InterfaceModel eth0;
+      eth0.network = "net";
+      eth0.ipv4 = "10.77.0." + std::to_string(m.nodes.size() + 1);
+      eth0.ifname = "eth0";
+      node.interfaces.push_back(eth0);
       node.hash = node.image;
       m.nodes.push_back(node);
     }
@@ -128,7 +134,8 @@ class MemoryProvider : public reconcilers::LabProvider, public api::LabActions {
                                                           reconcilers::LabEventSink) override {
     return std::unique_ptr<reconcilers::LabPass>(std::make_unique<Pass>(*this, lab));
   }
-  api::Result<reconcilers::TornDown> TearDown(const std::string& lab, TearDownReason) override {
+  api::Result<reconcilers::TornDown> TearDown(const std::string& lab, const std::string&,
+                                              TearDownReason) override {
     std::lock_guard<std::mutex> l(mu);
     reconcilers::TornDown removed{static_cast<int>(running[lab].size()), 0};
     running.erase(lab);
@@ -238,7 +245,7 @@ TEST_F(LabProviderTest, AProviderOutsideTheDockerFolderBringsItsLabUpWithItsOwnN
   ASSERT_TRUE(Settle("m1").status.ok());
   ASSERT_TRUE(Settle("d1").status.ok());
   EXPECT_EQ(engine_.ContainerNames(),
-            (std::vector<std::string>{"labctl-d1-gw", "mini-m1-a", "mini-m1-b"}));
+            (std::vector<std::string>{"labctl-d1.gw", "mini-m1-a", "mini-m1-b"}));
   auto a = engine_.FindContainer("mini-m1-a");
   ASSERT_TRUE(a);
   // Its own labels and environment, and labctl's labels beside them.

@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 
 #include "api/object.h"
 #include "docker/fake_lab_test.h"
+#include "docker/legacy_lab.h"
 #include "drivers/docker/naming.h"
 #include "reconcilers/lab/up_decision.h"
 #include "reconcilers/providers/docker/docker_provider.h"
@@ -43,9 +45,9 @@ TEST_F(LabReconcilerTest, BringsUpNetworksThenNodesAndReportsReady) {
   Create(TwoNetLab("l1", 9, ThreeNodes()));
   auto r = Settle("l1");
   EXPECT_TRUE(r.status.ok()) << r.status.ToString();
-  EXPECT_EQ(engine_.NetworkNames(), (std::vector<std::string>{"labctl-l1-a", "labctl-l1-b"}));
+  EXPECT_EQ(engine_.NetworkNames(), (std::vector<std::string>{"labctl-l1.a", "labctl-l1.b"}));
   EXPECT_EQ(engine_.ContainerNames(),
-            (std::vector<std::string>{"labctl-l1-c1", "labctl-l1-c2", "labctl-l1-gw"}));
+            (std::vector<std::string>{"labctl-l1.c1", "labctl-l1.c2", "labctl-l1.gw"}));
   json lab = Get("l1");
   EXPECT_TRUE(api::HasFinalizer(lab, api::kTeardownFinalizer));
   EXPECT_EQ(lab["status"]["phase"], "Ready");
@@ -53,7 +55,7 @@ TEST_F(LabReconcilerTest, BringsUpNetworksThenNodesAndReportsReady) {
   EXPECT_TRUE(api::IsConditionTrue(lab, "Provisioned"));
   EXPECT_EQ(lab["status"]["nodes"].size(), 3u);
   EXPECT_EQ(lab["status"]["nodes"][0]["addresses"]["b"], "10.9.2.1");
-  auto gw = engine_.FindContainer("labctl-l1-gw");
+  auto gw = engine_.FindContainer("labctl-l1.gw");
   ASSERT_TRUE(gw);
   EXPECT_EQ(gw->endpoints.size(), 2u);  // created on one network, connected to the other
   EXPECT_EQ(docker::LabelOf(gw->info.labels, docker::kLabelUid), api::Uid(lab));
@@ -63,12 +65,12 @@ TEST_F(LabReconcilerTest, HalfCreatedContainerOfACrashIsRecreatedOnAllItsNetwork
   Create(TwoNetLab("l1", 9, ThreeNodes()));
   Settle("l1");
   // As if labd died after creating gw on its first network, before connecting the second.
-  engine_.RemoveByName("labctl-l1-gw");
+  engine_.RemoveByName("labctl-l1.gw");
   auto model = reconcilers::ReadLabModel(Get("l1"));
   auto half = engine_.CreateContainer(reconcilers::ContainerSpecFor(model, *model.FindNode("gw")));
   ASSERT_TRUE(half.ok()) << half.status().ToString();
   Settle("l1");
-  auto gw = engine_.FindContainer("labctl-l1-gw");
+  auto gw = engine_.FindContainer("labctl-l1.gw");
   ASSERT_TRUE(gw);
   EXPECT_NE(gw->info.id, *half);
   EXPECT_EQ(gw->endpoints.size(), 2u);
@@ -78,11 +80,11 @@ TEST_F(LabReconcilerTest, HalfCreatedContainerOfACrashIsRecreatedOnAllItsNetwork
 TEST_F(LabReconcilerTest, ContainerWedgedByADockerdRestartIsRecreated) {
   Create(TwoNetLab("l1", 9, ThreeNodes()));
   Settle("l1");
-  engine_.KillByName("labctl-l1-c1");
-  engine_.Wedge("labctl-l1-c1");
-  std::string old_id = engine_.FindContainer("labctl-l1-c1")->info.id;
+  engine_.KillByName("labctl-l1.c1");
+  engine_.Wedge("labctl-l1.c1");
+  std::string old_id = engine_.FindContainer("labctl-l1.c1")->info.id;
   Settle("l1");
-  auto c1 = engine_.FindContainer("labctl-l1-c1");
+  auto c1 = engine_.FindContainer("labctl-l1.c1");
   ASSERT_TRUE(c1);
   EXPECT_NE(c1->info.id, old_id);
   EXPECT_TRUE(c1->info.running);
@@ -104,7 +106,7 @@ TEST_F(LabReconcilerTest, IdleReconcileChangesNothingInDocker) {
 TEST_F(LabReconcilerTest, DependsOnWaitsForReadiness) {
   std::atomic<bool> gw_ready{false};
   engine_.SetExecHandler([&](const std::string& c, const std::vector<std::string>&) {
-    return docker::ExecResult{c == "labctl-l2-gw" && !gw_ready ? 1 : 0, "", "not yet"};
+    return docker::ExecResult{c == "labctl-l2.gw" && !gw_ready ? 1 : 0, "", "not yet"};
   });
   json nodes = json::array({Node("gw", {{"a", "10.9.1.1"}}, {{"readiness", {{"exec", {"true"}}}}}),
                             Node("c1", {{"a", "10.9.1.10"}}, {{"dependsOn", {"gw"}}}),
@@ -112,8 +114,8 @@ TEST_F(LabReconcilerTest, DependsOnWaitsForReadiness) {
   Create(TwoNetLab("l2", 9, nodes));
   auto r = reconciler_->Reconcile("l2");
   EXPECT_TRUE(r.requeue_after.has_value());
-  EXPECT_FALSE(engine_.FindContainer("labctl-l2-c1"));  // gated
-  EXPECT_TRUE(engine_.FindContainer("labctl-l2-c2"));   // independent
+  EXPECT_FALSE(engine_.FindContainer("labctl-l2.c1"));  // gated
+  EXPECT_TRUE(engine_.FindContainer("labctl-l2.c2"));   // independent
   json lab = Get("l2");
   EXPECT_EQ(lab["status"]["phase"], "Provisioning");
   EXPECT_NE(lab["status"]["nodes"][1]["message"].get<std::string>().find("waiting for gw"),
@@ -123,7 +125,7 @@ TEST_F(LabReconcilerTest, DependsOnWaitsForReadiness) {
   EXPECT_TRUE(r.status.ok());
   auto order = engine_.StartOrder();
   auto pos = [&](const std::string& n) { return std::find(order.begin(), order.end(), n); };
-  EXPECT_LT(pos("labctl-l2-gw"), pos("labctl-l2-c1"));
+  EXPECT_LT(pos("labctl-l2.gw"), pos("labctl-l2.c1"));
   EXPECT_EQ(Phase("l2"), "Ready");
 }
 
@@ -137,10 +139,10 @@ TEST_F(LabReconcilerTest, RestartResetsReadinessFromScratch) {
   Settle("l3");
   EXPECT_EQ(Phase("l3"), "Ready");
   ready = false;
-  engine_.KillByName("labctl-l3-n");
+  engine_.KillByName("labctl-l3.n");
   auto r = reconciler_->Reconcile("l3");
   EXPECT_TRUE(r.requeue_after.has_value());
-  EXPECT_EQ(engine_.FindContainer("labctl-l3-n")->info.state, "running");
+  EXPECT_EQ(engine_.FindContainer("labctl-l3.n")->info.state, "running");
   json lab = Get("l3");
   EXPECT_FALSE(lab["status"]["nodes"][0]["ready"].get<bool>());
   EXPECT_EQ(lab["status"]["phase"], "Degraded");
@@ -152,15 +154,15 @@ TEST_F(LabReconcilerTest, RestartResetsReadinessFromScratch) {
 TEST_F(LabReconcilerTest, SpecChangeRecreatesOnlyChangedNodes) {
   Create(TwoNetLab("l4", 9, ThreeNodes()));
   Settle("l4");
-  auto gw_id = engine_.FindContainer("labctl-l4-gw")->info.id;
-  auto c1_id = engine_.FindContainer("labctl-l4-c1")->info.id;
+  auto gw_id = engine_.FindContainer("labctl-l4.gw")->info.id;
+  auto c1_id = engine_.FindContainer("labctl-l4.c1")->info.id;
   json lab = Get("l4");
   lab["spec"]["nodes"][2]["env"] = {{"ROLE", "changed"}};
   ASSERT_TRUE(store_->Update(api::Kind::kLab, lab).ok());
   Settle("l4");
-  EXPECT_EQ(engine_.FindContainer("labctl-l4-gw")->info.id, gw_id);
-  EXPECT_EQ(engine_.FindContainer("labctl-l4-c1")->info.id, c1_id);
-  auto c2 = engine_.FindContainer("labctl-l4-c2");
+  EXPECT_EQ(engine_.FindContainer("labctl-l4.gw")->info.id, gw_id);
+  EXPECT_EQ(engine_.FindContainer("labctl-l4.c1")->info.id, c1_id);
+  auto c2 = engine_.FindContainer("labctl-l4.c2");
   ASSERT_TRUE(c2);
   EXPECT_EQ(c2->spec.env.at("ROLE"), "changed");
   EXPECT_EQ(Phase("l4"), "Ready");
@@ -194,32 +196,46 @@ TEST_F(LabReconcilerTest, DeletedLabLeavesNoStateInMemory) {
   EXPECT_EQ(reconciler_->TrackedLabs(), 1u);
 }
 
+// This reconciler's instance (DockerRealisationOptions' default), and another labd's.
+const std::string kMine = reconcilers::DockerRealisationOptions{}.instance;
+const std::string kTheirs = "labd-other";
+
+docker::ContainerSpec Leftover(const std::string& name, const docker::LabelMap& labels) {
+  docker::ContainerSpec spec;
+  spec.name = name;
+  spec.image = "labbox:latest";
+  spec.labels = labels;
+  return spec;
+}
+
 TEST_F(LabReconcilerTest, RemovesOrphansAndObjectsOfAnotherUid) {
   // A leftover of a lab that no longer exists, and one of an older lab with the same name.
   ASSERT_TRUE(engine_
-                  .CreateNetwork({"labctl-ghost-a",
+                  .CreateNetwork({"labctl-ghost.a",
                                   "10.8.1.0/24",
                                   "",
                                   "",
-                                  docker::NetworkLabels("ghost", "u1", "a", "h"),
+                                  docker::NetworkLabels("ghost", "u1", "a", "h", kMine),
                                   {}})
                   .ok());
   ASSERT_TRUE(engine_
-                  .CreateContainer({.name = "labctl-ghost-n",
-                                    .image = "labbox:latest",
-                                    .labels = docker::ContainerLabels("ghost", "u1", "n", "h")})
+                  .CreateContainer(Leftover(
+                      "labctl-ghost.n", docker::ContainerLabels("ghost", "u1", "n", "h", kMine)))
                   .ok());
   ASSERT_TRUE(engine_
-                  .CreateContainer({.name = "labctl-l6-gw",
-                                    .image = "labbox:latest",
-                                    .labels = docker::ContainerLabels("l6", "old", "gw", "h")})
+                  .CreateContainer(Leftover("labctl-l6.gw",
+                                            docker::ContainerLabels("l6", "old", "gw", "h", kMine)))
                   .ok());
+  auto swept = reconciler_->Reconcile(LabReconciler::kOrphanSweepKey);
+  EXPECT_TRUE(swept.status.ok());
+  ASSERT_TRUE(swept.requeue_after.has_value());  // sweeps again periodically
+  EXPECT_EQ(*swept.requeue_after, reconcilers::LabReconcilerOptions{}.orphan_sweep_period);
   Create(TwoNetLab("l6", 9, ThreeNodes()));
   Settle("l6");
   EXPECT_EQ(engine_.ContainerNames(),
-            (std::vector<std::string>{"labctl-l6-c1", "labctl-l6-c2", "labctl-l6-gw"}));
-  EXPECT_EQ(engine_.NetworkNames(), (std::vector<std::string>{"labctl-l6-a", "labctl-l6-b"}));
-  auto gw = engine_.FindContainer("labctl-l6-gw");
+            (std::vector<std::string>{"labctl-l6.c1", "labctl-l6.c2", "labctl-l6.gw"}));
+  EXPECT_EQ(engine_.NetworkNames(), (std::vector<std::string>{"labctl-l6.a", "labctl-l6.b"}));
+  auto gw = engine_.FindContainer("labctl-l6.gw");
   EXPECT_EQ(docker::LabelOf(gw->info.labels, docker::kLabelUid), api::Uid(Get("l6")));
 }
 
@@ -264,7 +280,7 @@ TEST_F(LabReconcilerTest, SkipGroupsLeavesThoseNodesOut) {
   lab["spec"]["skipGroups"] = {"windows"};
   Create(lab);
   Settle("l9");
-  EXPECT_EQ(engine_.ContainerNames(), (std::vector<std::string>{"labctl-l9-c1", "labctl-l9-gw"}));
+  EXPECT_EQ(engine_.ContainerNames(), (std::vector<std::string>{"labctl-l9.c1", "labctl-l9.gw"}));
   EXPECT_EQ(Phase("l9"), "Ready");
 }
 
@@ -300,33 +316,33 @@ TEST_F(LabReconcilerTest, RefusedPrivilegedIsShownOnTheNode) {
 TEST_F(LabReconcilerTest, RemovedContainerAndNetworkAreRecreated) {
   Create(TwoNetLab("l12", 9, ThreeNodes()));
   Settle("l12");
-  engine_.RemoveByName("labctl-l12-c1");
-  engine_.KillByName("labctl-l12-c2");
-  EXPECT_FALSE(engine_.RemoveNetwork("labctl-l12-b").ok());  // refused while in use
-  engine_.KillByName("labctl-l12-gw");
-  ASSERT_TRUE(engine_.RemoveNetwork("labctl-l12-b").ok());
+  engine_.RemoveByName("labctl-l12.c1");
+  engine_.KillByName("labctl-l12.c2");
+  EXPECT_FALSE(engine_.RemoveNetwork("labctl-l12.b").ok());  // refused while in use
+  engine_.KillByName("labctl-l12.gw");
+  ASSERT_TRUE(engine_.RemoveNetwork("labctl-l12.b").ok());
   Settle("l12");
-  EXPECT_EQ(engine_.NetworkNames(), (std::vector<std::string>{"labctl-l12-a", "labctl-l12-b"}));
+  EXPECT_EQ(engine_.NetworkNames(), (std::vector<std::string>{"labctl-l12.a", "labctl-l12.b"}));
   EXPECT_EQ(engine_.ContainerNames().size(), 3u);
-  EXPECT_EQ(engine_.FindContainer("labctl-l12-gw")->endpoints.size(), 2u);
-  EXPECT_EQ(engine_.FindContainer("labctl-l12-c2")->endpoints.size(), 1u);
+  EXPECT_EQ(engine_.FindContainer("labctl-l12.gw")->endpoints.size(), 2u);
+  EXPECT_EQ(engine_.FindContainer("labctl-l12.c2")->endpoints.size(), 1u);
   EXPECT_EQ(Phase("l12"), "Ready");
 }
 
 TEST_F(LabReconcilerTest, RecreateAnnotationRecreatesOneNodeOnce) {
   Create(TwoNetLab("l13", 9, ThreeNodes()));
   Settle("l13");
-  auto gw_id = engine_.FindContainer("labctl-l13-gw")->info.id;
-  auto c1_id = engine_.FindContainer("labctl-l13-c1")->info.id;
+  auto gw_id = engine_.FindContainer("labctl-l13.gw")->info.id;
+  auto c1_id = engine_.FindContainer("labctl-l13.c1")->info.id;
   json lab = Get("l13");
   lab["metadata"]["annotations"][reconcilers::kRecreateAnnotation] = "2026-01-01T00:00:00Z/c1";
   ASSERT_TRUE(store_->Update(api::Kind::kLab, lab).ok());
   Settle("l13");
-  auto c1_new = engine_.FindContainer("labctl-l13-c1")->info.id;
+  auto c1_new = engine_.FindContainer("labctl-l13.c1")->info.id;
   EXPECT_NE(c1_new, c1_id);
-  EXPECT_EQ(engine_.FindContainer("labctl-l13-gw")->info.id, gw_id);
+  EXPECT_EQ(engine_.FindContainer("labctl-l13.gw")->info.id, gw_id);
   Settle("l13");
-  EXPECT_EQ(engine_.FindContainer("labctl-l13-c1")->info.id, c1_new);  // acted on once
+  EXPECT_EQ(engine_.FindContainer("labctl-l13.c1")->info.id, c1_new);  // acted on once
 }
 
 TEST_F(LabReconcilerTest, ContainerStartedHookRunsAfterEveryStart) {
@@ -342,16 +358,15 @@ TEST_F(LabReconcilerTest, ContainerStartedHookRunsAfterEveryStart) {
   Create(TwoNetLab("l14", 9, ThreeNodes()));
   Settle("l14");
   EXPECT_EQ(hooks, 3);
-  engine_.KillByName("labctl-l14-gw");
+  engine_.KillByName("labctl-l14.gw");
   Settle("l14");
   EXPECT_EQ(hooks, 4);
 }
 
 TEST_F(LabReconcilerTest, NotFoundLabLeavesNothingBehind) {
   ASSERT_TRUE(engine_
-                  .CreateContainer({.name = "labctl-gone-n",
-                                    .image = "labbox:latest",
-                                    .labels = docker::ContainerLabels("gone", "u", "n", "h")})
+                  .CreateContainer(Leftover("labctl-gone.n",
+                                            docker::ContainerLabels("gone", "u", "n", "h", kMine)))
                   .ok());
   auto r = reconciler_->Reconcile("gone");
   EXPECT_TRUE(r.status.ok());
@@ -359,20 +374,114 @@ TEST_F(LabReconcilerTest, NotFoundLabLeavesNothingBehind) {
 }
 
 TEST_F(LabReconcilerTest, LabOfAnotherLabdOnTheSameEngineIsLeftAlone) {
-  // Docker events name labs of every labd on the engine; one scoped to "mine" must not remove
-  // another's lab just because its own store does not hold it.
+  // Docker events name labs of every labd on the engine: a lab this store does not hold is
+  // cleaned up only as far as this instance made it, and only within the prefix scope.
   reconcilers::LabReconcilerOptions o;
   o.orphan_lab_prefix = "mine";
   auto scoped = MakeReconciler({}, o);
-  for (const char* lab : {"theirs", "mine-gone"})
-    ASSERT_TRUE(engine_
-                    .CreateContainer({.name = std::string("labctl-") + lab + "-n",
-                                      .image = "labbox:latest",
-                                      .labels = docker::ContainerLabels(lab, "u", "n", "h")})
-                    .ok());
-  EXPECT_TRUE(scoped->Reconcile("theirs").status.ok());
-  EXPECT_TRUE(scoped->Reconcile("mine-gone").status.ok());
-  EXPECT_EQ(engine_.ContainerNames(), std::vector<std::string>{"labctl-theirs-n"});
+  ASSERT_TRUE(
+      engine_
+          .CreateContainer(Leftover("labctl-mine-theirs.n",
+                                    docker::ContainerLabels("mine-theirs", "u", "n", "h", kTheirs)))
+          .ok());
+  ASSERT_TRUE(engine_
+                  .CreateContainer(Leftover("labctl-mine-old.n",  // from before instances
+                                            docker::ContainerLabels("mine-old", "u", "n", "h", "")))
+                  .ok());
+  ASSERT_TRUE(engine_
+                  .CreateContainer(Leftover("labctl-other.n",
+                                            docker::ContainerLabels("other", "u", "n", "h", kMine)))
+                  .ok());
+  ASSERT_TRUE(
+      engine_
+          .CreateContainer(Leftover("labctl-mine-gone.n",
+                                    docker::ContainerLabels("mine-gone", "u", "n", "h", kMine)))
+          .ok());
+  for (const char* lab : {"mine-theirs", "mine-old", "other", "mine-gone"})
+    EXPECT_TRUE(scoped->Reconcile(lab).status.ok());
+  const std::vector<std::string> kept = {"labctl-mine-old.n", "labctl-mine-theirs.n",
+                                         "labctl-other.n"};
+  EXPECT_EQ(engine_.ContainerNames(), kept);
+  EXPECT_TRUE(scoped->Reconcile(LabReconciler::kOrphanSweepKey).status.ok());
+  EXPECT_EQ(engine_.ContainerNames(), kept);
+}
+
+TEST_F(LabReconcilerTest, OrphanSweepRemovesOnlyThisInstancesObjectsOfLabsNotInTheStore) {
+  Create(TwoNetLab("l15", 9, ThreeNodes()));
+  Settle("l15");
+  const std::string uid = api::Uid(Get("l15"));
+  for (const auto& [name, labels] : std::vector<std::pair<std::string, docker::LabelMap>>{
+           {"labctl-gone.n", docker::ContainerLabels("gone", "u", "n", "h", kMine)},
+           {"labctl-theirs.n", docker::ContainerLabels("theirs", "u", "n", "h", kTheirs)},
+           {"labctl-old-n", docker::ContainerLabels("old", "u", "n", "h", "")},
+           {"labctl-l15.x", docker::ContainerLabels("l15", "other-uid", "x", "h", kTheirs)},
+       })
+    ASSERT_TRUE(engine_.CreateContainer(Leftover(name, labels)).ok()) << name;
+  EXPECT_TRUE(reconciler_->Reconcile(LabReconciler::kOrphanSweepKey).status.ok());
+  EXPECT_EQ(engine_.ContainerNames(),
+            (std::vector<std::string>{"labctl-l15.c1", "labctl-l15.c2", "labctl-l15.gw",
+                                      "labctl-l15.x", "labctl-old-n", "labctl-theirs.n"}));
+  // Converging its own lab leaves the other labd's object labelled with the same lab alone.
+  Settle("l15");
+  EXPECT_TRUE(engine_.FindContainer("labctl-l15.x"));
+  // And so does tearing it down.
+  ASSERT_TRUE(store_->Delete(api::Kind::kLab, "l15").ok());
+  Settle("l15");
+  EXPECT_EQ(engine_.ContainerNames(),
+            (std::vector<std::string>{"labctl-l15.x", "labctl-old-n", "labctl-theirs.n"}));
+  EXPECT_EQ(uid.empty(), false);
+}
+
+TEST_F(LabReconcilerTest, NamesThatUsedToCollideAreDistinct) {
+  // Lab "c" node "d-e" and lab "c-d" node "e" were both labctl-c-d-e.
+  Create(TwoNetLab("c", 9, json::array({Node("d-e", {{"a", "10.9.1.10"}})})));
+  Create(TwoNetLab("c-d", 8, json::array({Node("e", {{"a", "10.8.1.10"}})})));
+  EXPECT_TRUE(Settle("c").status.ok());
+  auto second = Settle("c-d");
+  EXPECT_TRUE(second.status.ok()) << second.status.ToString();
+  EXPECT_EQ(Phase("c"), "Ready");
+  EXPECT_EQ(Phase("c-d"), "Ready");
+  EXPECT_EQ(engine_.ContainerNames(), (std::vector<std::string>{"labctl-c-d.e", "labctl-c.d-e"}));
+}
+
+TEST_F(LabReconcilerTest, LabUnderTheOldNamesIsAdoptedAsItRuns) {
+  // As labd made it before names were unambiguous and objects carried an instance label.
+  auto ids = testing::CreateLegacyLab(engine_, Create(TwoNetLab("l16", 9, ThreeNodes())));
+  ASSERT_TRUE(ids.ok()) << ids.status().ToString();
+  EXPECT_TRUE(reconciler_->Reconcile(LabReconciler::kOrphanSweepKey).status.ok());
+  EXPECT_TRUE(Settle("l16").status.ok());
+  EXPECT_EQ(Phase("l16"), "Ready");
+  for (const auto& [name, id] : *ids) {
+    auto c = engine_.FindContainer(name);
+    ASSERT_TRUE(c) << name << " was not adopted";
+    EXPECT_EQ(c->info.id, id) << name << " was recreated";
+  }
+  EXPECT_EQ(engine_.ContainerNames().size(), 3u);
+  EXPECT_EQ(engine_.NetworkNames(), (std::vector<std::string>{"labctl-l16-a", "labctl-l16-b"}));
+  // A node recreated later joins the adopted networks under their old names.
+  engine_.RemoveByName("labctl-l16-gw");
+  EXPECT_TRUE(Settle("l16").status.ok());
+  auto gw = engine_.FindContainer("labctl-l16.gw");
+  ASSERT_TRUE(gw);
+  EXPECT_EQ(gw->endpoints.size(), 2u);
+  EXPECT_EQ(Phase("l16"), "Ready");
+  ASSERT_TRUE(store_->Delete(api::Kind::kLab, "l16").ok());
+  Settle("l16");
+  EXPECT_TRUE(engine_.ContainerNames().empty());
+  EXPECT_TRUE(engine_.NetworkNames().empty());
+}
+
+TEST_F(LabReconcilerTest, NodeDisconnectedFromANetworkIsRecreatedOnAllItsNetworks) {
+  Create(TwoNetLab("l17", 9, ThreeNodes()));
+  Settle("l17");
+  std::string old_id = engine_.FindContainer("labctl-l17.gw")->info.id;
+  engine_.DisconnectByName("labctl-l17.gw", "labctl-l17.b");
+  EXPECT_TRUE(Settle("l17").status.ok());
+  auto gw = engine_.FindContainer("labctl-l17.gw");
+  ASSERT_TRUE(gw);
+  EXPECT_NE(gw->info.id, old_id);
+  EXPECT_EQ(gw->endpoints.size(), 2u);
+  EXPECT_EQ(Phase("l17"), "Ready");
 }
 
 }  // namespace

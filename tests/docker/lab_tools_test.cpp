@@ -9,6 +9,7 @@
 #include <fstream>
 #include <thread>
 
+#include "docker/labd_docker.h"
 #include "docker/natlab_testing.h"
 #include "drivers/docker/naming.h"
 #include "reconcilers/providers/docker/node_processes.h"
@@ -64,7 +65,9 @@ class LabToolsTest : public ::testing::Test {
 
   void SetUp() override {
     testing::LabdProcess::Options o;
-    o.extra_args = {"--docker-host", "unix:///var/run/docker.sock", "--orphan-lab-prefix", kPrefix};
+    o.extra_args = {"--docker-host",       "unix:///var/run/docker.sock",
+                    "--instance",          testing::TestInstance(kPrefix),
+                    "--orphan-lab-prefix", kPrefix};
     labd_ = std::make_unique<testing::LabdProcess>(o);
     tmp_ = testing::MakeTempDir("labtools");
     lab_ = kPrefix + std::to_string(getpid() % 100000);

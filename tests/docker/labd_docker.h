@@ -3,6 +3,8 @@
 // poll a Lab until Ready or gone over the API, and list what labctl left on the engine by label.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <string>
 #include <thread>
@@ -19,16 +21,29 @@ namespace labctl::testing {
 
 inline constexpr char kSystemDockerHost[] = "unix:///var/run/docker.sock";
 
-// labd with the Lab controller on `docker_host`, sweeping orphans only of labs named prefix*.
+// Builds labbox:latest (scripts/build-labbox; a no-op when it is up to date).
+inline ::testing::AssertionResult BuildLabbox() {
+  auto r = RunProgram({std::string(LABCTL_SOURCE_DIR) + "/scripts/build-labbox"});
+  if (r.exit_code == 0) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "scripts/build-labbox: " << r.out << r.err;
+}
+
+// The labd instance name of tests scoped to `prefix`: the same in every run of them, so a run's
+// orphan sweep removes what a killed earlier run left behind.
+inline std::string TestInstance(const std::string& prefix) { return "test-" + prefix; }
+
+// labd with the Lab controller on `docker_host` as instance TestInstance(prefix), sweeping
+// orphans only of labs named prefix*.
 inline LabdProcess::Options DockerLabdOptions(const std::string& docker_host,
                                               const std::string& orphan_prefix,
                                               const std::string& data_dir = "",
                                               const std::string& log_level = "debug") {
   LabdProcess::Options o;
   o.data_dir = data_dir;
-  o.extra_args = {"--docker-host",    docker_host, "--orphan-lab-prefix", orphan_prefix,
-                  "--log-level",      log_level,   "--neops-facade",      "false",
-                  "--lab-controller", "true"};
+  o.extra_args = {
+      "--docker-host",       docker_host,   "--instance",       TestInstance(orphan_prefix),
+      "--orphan-lab-prefix", orphan_prefix, "--log-level",      log_level,
+      "--neops-facade",      "false",       "--lab-controller", "true"};
   return o;
 }
 

@@ -33,6 +33,13 @@ struct StreamedExec {
   api::Status status;
 };
 
+api::Principal User(const std::string& name, std::vector<std::string> groups = {}) {
+  api::Principal p;
+  p.user = name;
+  p.groups = std::move(groups);
+  return p;
+}
+
 class ExecStdinTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -71,7 +78,7 @@ class ExecStdinTest : public ::testing::Test {
     docker::ContainerSpec c;
     c.name = docker::ContainerName(kLab, "n");
     c.image = "labbox:latest";
-    c.labels = {{docker::kLabelUid, api::Uid(*created)}};
+    c.labels = docker::ContainerLabels(kLab, api::Uid(*created), "n", "h", "labd");
     auto id = engine_.CreateContainer(c);
     ASSERT_TRUE(id.ok());
     ASSERT_TRUE(engine_.StartContainer(*id).ok());
@@ -148,9 +155,8 @@ TEST_F(ExecStdinTest, RunExecHandsOverStdinAndReportsTheExitCode) {
 }
 
 TEST_F(ExecStdinTest, BufferedExecFeedsTheStdinTextThenEof) {
-  auto r =
-      provider_->Actions().Exec(kLab, {{"node", "n"}, {"command", {"cat"}}, {"stdin", "a\nb\n"}},
-                                api::Principal{"alice", {}});
+  auto r = provider_->Actions().Exec(
+      kLab, {{"node", "n"}, {"command", {"cat"}}, {"stdin", "a\nb\n"}}, User("alice"));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ((*r)["stdout"], "a\nb\n");
   EXPECT_EQ((*r)["exitCode"], 0);
@@ -192,7 +198,7 @@ TEST(ExecStdinRegistryTest, OneClaimPerExecByItsStarterInItsLab) {
   auto session = std::make_shared<docker::FakeExecSession>(
       "e1", "c", std::vector<std::string>{"cat"}, docker::FakeCat, [](int) {});
   registry.Add("lab1", "alice", session);
-  api::Principal alice{"alice", {}}, bob{"bob", {}}, root{"root", {"admin"}};
+  const api::Principal alice = User("alice"), bob = User("bob"), root = User("root", {"admin"});
   EXPECT_EQ(registry.Claim("lab2", "e1", alice).status().code(), api::Code::kNotFound);
   EXPECT_EQ(registry.Claim("lab1", "e1", bob).status().code(), api::Code::kForbidden);
   auto claimed = registry.Claim("lab1", "e1", root);

@@ -29,7 +29,7 @@ class LabActionParamsTest : public ::testing::Test {
     docker::ContainerSpec c;
     c.name = docker::ContainerName("lab1", "n");
     c.image = "labbox:latest";
-    c.labels = {{docker::kLabelUid, api::Uid(*created)}};
+    c.labels = docker::ContainerLabels("lab1", api::Uid(*created), "n", "h", "labd");
     auto id = engine_.CreateContainer(c);
     ASSERT_TRUE(id.ok() && engine_.StartContainer(*id).ok());
     provider_ = reconcilers::MakeDockerProvider(*store_, engine_);

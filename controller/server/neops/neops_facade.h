@@ -15,6 +15,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,12 @@ class NeopsFacade {
 std::unique_ptr<NeopsFacade> MountNeopsFacade(httplib::Server& server, store::Store& store,
                                               reconcilers::SessionActions& actions,
                                               const Auth& auth, NeopsFacadeOptions options = {});
+// The body of a 404/405 on `path` when the facade is mounted at `prefix`
+// (ApiServer::SetForeignErrorBody): FastAPI's {"detail": "Not Found"} or "Method Not Allowed"
+// for paths of the facade, nullopt for labd's own (/apis/..., /ui, /metrics, ...).
+std::optional<std::string> NeopsErrorBody(const std::string& prefix, const std::string& path,
+                                          int http_status);
+
 // The paths the facade serves without a token, for ApiServer::AddPublicPath.
 std::vector<std::string> NeopsPublicPaths(const std::string& prefix = "");
 // The path (a regex) of POST /lab, which waits for the lab to be Ready: for

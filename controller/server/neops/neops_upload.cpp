@@ -73,17 +73,8 @@ api::Status ValidateUpload(const NeopsUpload& upload) {
 }
 
 std::string UploadHash(const NeopsUpload& upload) {
-  // Each extra file as NUL path NUL size NUL content, so no two uploads share a byte stream.
   api::Sha256 hash;
   hash.Update(upload.topology);
-  constexpr std::string_view kNul("\0", 1);
-  for (const auto& [path, content] : upload.extra_files)
-    hash.Update(kNul)
-        .Update(path)
-        .Update(kNul)
-        .Update(std::to_string(content.size()))
-        .Update(kNul)
-        .Update(content);
   return hash.HexDigest();
 }
 

@@ -14,6 +14,7 @@ NodeModel ReadNode(const json& spec, const api::LabSpec& lab, const std::string&
   NodeModel node;
   node.name = n.name;
   node.container = docker::ContainerName(lab_name, n.name);
+  node.former_name = docker::LegacyContainerName(lab_name, n.name);
   node.group = n.group;
   node.image = n.image;
   node.command = n.command;
@@ -66,6 +67,7 @@ LabModel ReadLabModel(const json& lab) {
     const auto& n = typed.networks[i];
     m.networks.push_back({n.name,
                           docker::NetworkName(m.name, n.name),
+                          docker::LegacyNetworkName(m.name, n.name),
                           n.subnet,
                           n.ipv6_subnet,
                           api::SpecHash(spec["networks"][i]),

@@ -31,6 +31,7 @@ class DockerPass : public LabPass {
         options_(options),
         model_(std::move(model)),
         events_(std::move(events)) {
+    model_.instance = options_.instance;
     for (const auto& n : model_.nodes)
       nodes_.push_back({n.name, n.depends_on, n.readiness ? n.readiness->period_seconds : 1});
     hooks_.network = options_.network_hook;
@@ -47,7 +48,12 @@ class DockerPass : public LabPass {
     if (!containers.ok()) return containers.status();
     auto networks = engine_.ListNetworks(docker::LabSelector(model_.name));
     if (!networks.ok()) return networks.status();
+    // Another labd's objects of a lab with this name are not ours to judge.
+    auto foreign = [&](const auto& o) { return !IsOfLab(o.labels, model_.instance, model_.uid); };
+    std::erase_if(*containers, foreign);
+    std::erase_if(*networks, foreign);
     plan_ = PlanLab(model_, *containers, *networks, requests);
+    AdoptNetworkNames(model_, plan_);
     if (plan_.ChangesDocker()) LABCTL_RETURN_IF_ERROR(DockerFailed(ApplyPlan()));
     LABCTL_RETURN_IF_ERROR(StepFailed(events_, source_.BeforeNodes(model_)));
     std::map<std::string, KeptNode> kept;
@@ -119,7 +125,7 @@ class DockerPass : public LabPass {
   docker::DockerEngine& engine_;
   RealisationSource& source_;
   const DockerRealisationOptions& options_;
-  const LabModel model_;
+  LabModel model_;  // its networks' Docker names as adopted by the plan
   LabEventSink events_;
   std::vector<ProviderNode> nodes_;
   StartHooks hooks_;
@@ -145,15 +151,38 @@ api::Result<std::unique_ptr<LabPass>> DockerRealisation::Open(const json& lab,
       std::make_unique<DockerPass>(engine_, *source_, options_, std::move(*model), events));
 }
 
-api::Result<TornDown> DockerRealisation::TearDown(const std::string& lab, TearDownReason why) {
-  auto removed = RemoveLabObjects(engine_, lab);
+api::Result<TornDown> DockerRealisation::TearDown(const std::string& lab, const std::string& uid,
+                                                  TearDownReason why) {
+  auto removed = RemoveLabObjects(engine_, lab, [&](const docker::LabelMap& labels) {
+    return IsOfLab(labels, options_.instance, uid);
+  });
   if (!removed.ok()) return removed.status();
   LABCTL_RETURN_IF_ERROR(source_->AfterTearDown(lab, why));
   return removed;
 }
 
 api::Result<int> DockerRealisation::RemoveOrphans(const KeepOwner& keep) {
-  return reconcilers::RemoveOrphans(engine_, keep);
+  return reconcilers::RemoveOrphans(engine_, [&](const docker::LabelMap& labels) {
+    const Owner owner = OwnerOf(labels, options_.instance);
+    if (owner == Owner::kOther) return false;  // another labd's
+    if (keep(docker::LabelOf(labels, docker::kLabelLab),
+             docker::LabelOf(labels, docker::kLabelUid)))
+      return false;
+    if (owner == Owner::kUnlabelled) ReportUnowned(labels);
+    return owner == Owner::kThis;
+  });
+}
+
+void DockerRealisation::ReportUnowned(const docker::LabelMap& labels) {
+  const std::string lab = docker::LabelOf(labels, docker::kLabelLab);
+  const std::string uid = docker::LabelOf(labels, docker::kLabelUid);
+  std::lock_guard<std::mutex> l(reported_mu_);
+  if (!reported_unowned_.insert(lab + "/" + uid).second) return;
+  spdlog::warn(
+      "lab={} uid={} has Docker objects without an instance label whose Lab is not in this "
+      "store: left alone (another labd's, or left over from before instances; see labctl "
+      "doctor)",
+      lab, uid);
 }
 
 }  // namespace labctl::reconcilers

@@ -7,12 +7,15 @@
 // per node: create on its first network, connect the rest, start, read addresses, the network
 // hook (interface names, routes, NAT, links, impairment; lab_network_hook.h), NodeStarted,
 // readiness probe (lab_bringup.h) → AllReady once every node is Ready. Teardown removes every
-// container and network labelled with the lab, then AfterTearDown. The lab actions resolve a
+// container and network of the lab that is this labd's, then AfterTearDown. Objects another labd
+// made are never planned against or removed (lab_cleanup.h: ownership). The lab actions resolve a
 // node's container through the source's model, so exec/logs/capture/inspect/reset work for
 // any container naming. Thread-safe.
 #pragma once
 
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 
 #include "drivers/docker/engine.h"
@@ -67,6 +70,10 @@ struct DockerRealisationOptions {
   LabResetStep reset_lab;
   // What the lab actions' Reset restores from (with network_hook); null: only conntrack.
   NetworkBaselines* baselines = nullptr;
+  // This labd's instance name, stamped on every object the realisation creates; teardown and the
+  // orphan sweep touch only objects of this instance and of the store's own Lab uids
+  // (lab_cleanup.h: ownership).
+  std::string instance = "labd";
 };
 
 class DockerRealisation : public LabProvider {
@@ -75,15 +82,22 @@ class DockerRealisation : public LabProvider {
                     std::unique_ptr<RealisationSource> source, DockerRealisationOptions options);
 
   api::Result<std::unique_ptr<LabPass>> Open(const api::json& lab, LabEventSink events) override;
-  api::Result<TornDown> TearDown(const std::string& lab, TearDownReason why) override;
+  api::Result<TornDown> TearDown(const std::string& lab, const std::string& uid,
+                                 TearDownReason why) override;
   api::Result<int> RemoveOrphans(const KeepOwner& keep) override;
   api::LabActions& Actions() override { return actions_; }
 
  private:
+  // Logs, once per labd process, objects without an instance label whose Lab is not this
+  // store's: another labd's from before instances, left alone.
+  void ReportUnowned(const docker::LabelMap& labels);
+
   docker::DockerEngine& engine_;
   std::unique_ptr<RealisationSource> source_;
   DockerRealisationOptions options_;
   DockerLabActions actions_;
+  std::mutex reported_mu_;
+  std::set<std::string> reported_unowned_;  // lab/uid of unlabelled objects already logged
 };
 
 }  // namespace labctl::reconcilers

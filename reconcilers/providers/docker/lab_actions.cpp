@@ -12,10 +12,10 @@
 #include "api/utf8.h"
 #include "api/validation.h"
 #include "drivers/docker/exec_runner.h"
-#include "drivers/docker/naming.h"
 #include "drivers/net/netns.h"
 #include "drivers/net/process.h"
 #include "reconcilers/providers/docker/docker_realisation.h"
+#include "reconcilers/providers/docker/node_container.h"
 
 namespace labctl::reconcilers {
 
@@ -100,32 +100,23 @@ DockerLabActions::DockerLabActions(store::Store& store, docker::DockerEngine& en
       baselines_(baselines),
       network_hook_(std::move(network_hook)) {}
 
-api::Result<std::string> DockerLabActions::ContainerOf(const json& lab, const std::string& node) {
+api::Result<docker::ContainerInfo> DockerLabActions::InspectNode(const json& lab,
+                                                                 const std::string& node) {
   LABCTL_RETURN_IF_ERROR(CheckNodeName(node));
   auto model = source_.Model(lab);
   if (!model.ok()) return model.status();
-  const NodeModel* n = model->FindNode(node);
-  if (n == nullptr)
+  if (model->FindNode(node) == nullptr)
     return Status::NotFound("node " + node + " of lab " + api::Name(lab) +
                             " has no container (is the lab up?)");
-  return n->container;
+  return InspectNodeContainer(engine_, api::Name(lab), api::Uid(lab), node);
 }
 
 api::Result<std::string> DockerLabActions::NodeContainer(const std::string& lab,
                                                          const std::string& node) {
   auto object = store_.Get(api::Kind::kLab, lab);
   if (!object.ok()) return object.status();
-  auto container = ContainerOf(*object, node);
-  if (!container.ok()) return container.status();
-  auto info = engine_.InspectContainer(*container);
-  if (!info.ok()) {
-    if (info.status().code() == api::Code::kNotFound)
-      return Status::NotFound("node " + node + " of lab " + lab +
-                              " has no container (is the lab up?)");
-    return info.status();
-  }
-  if (docker::LabelOf(info->labels, docker::kLabelUid) != api::Uid(*object))
-    return Status::NotFound("node " + node + " of lab " + lab + " has no container yet");
+  auto info = InspectNode(*object, node);
+  if (!info.ok()) return info.status();
   if (!info->running) return Status::Conflict("node " + node + " is not running");
   return info->id;
 }
@@ -259,9 +250,7 @@ api::Result<api::LabActions::Stream> DockerLabActions::Logs(const std::string& l
                                                             const api::Principal&) {
   auto object = store_.Get(api::Kind::kLab, lab);
   if (!object.ok()) return object.status();
-  auto container = ContainerOf(*object, Param(params, "node", ""));
-  if (!container.ok()) return container.status();
-  auto info = engine_.InspectContainer(*container);
+  auto info = InspectNode(*object, Param(params, "node", ""));
   if (!info.ok()) return info.status();
   int tail = -1;  // all
   if (const std::string text = Param(params, "tailLines", "-1"); text != "-1") {

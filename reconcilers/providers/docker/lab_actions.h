@@ -58,8 +58,8 @@ class DockerLabActions : public api::LabActions {
                                      bool streamed);
   Status StreamExec(ExecRequest& r, const std::string& lab, const std::string& user,
                     const ByteSink& sink);
-  // The name of the node's container in the lab's model (NotFound: the lab runs no such node).
-  api::Result<std::string> ContainerOf(const api::json& lab, const std::string& node);
+  // The node's container (NotFound: the lab runs no such node, or it has no container yet).
+  api::Result<docker::ContainerInfo> InspectNode(const api::json& lab, const std::string& node);
   // The node's running container id after checking that the lab and node exist.
   api::Result<std::string> NodeContainer(const std::string& lab, const std::string& node);
 

@@ -28,32 +28,47 @@ api::Status RemoveAll(docker::DockerEngine& engine,
   return first;
 }
 
+template <class T>
+std::vector<T> Matching(const std::vector<T>& objects, const ObjectFilter& filter) {
+  std::vector<T> out;
+  for (const auto& o : objects)
+    if (filter(o.labels)) out.push_back(o);
+  return out;
+}
+
 }  // namespace
 
-api::Result<TornDown> RemoveLabObjects(docker::DockerEngine& engine, const std::string& lab) {
+Owner OwnerOf(const docker::LabelMap& labels, const std::string& instance) {
+  const std::string owner = docker::LabelOf(labels, docker::kLabelInstance);
+  if (owner.empty()) return Owner::kUnlabelled;
+  return owner == instance ? Owner::kThis : Owner::kOther;
+}
+
+bool IsOfLab(const docker::LabelMap& labels, const std::string& instance, const std::string& uid) {
+  return (!uid.empty() && docker::LabelOf(labels, docker::kLabelUid) == uid) ||
+         OwnerOf(labels, instance) == Owner::kThis;
+}
+
+api::Result<TornDown> RemoveLabObjects(docker::DockerEngine& engine, const std::string& lab,
+                                       const ObjectFilter& mine) {
   auto containers = engine.ListContainers(docker::LabSelector(lab));
   if (!containers.ok()) return containers.status();
   auto networks = engine.ListNetworks(docker::LabSelector(lab));
   if (!networks.ok()) return networks.status();
-  LABCTL_RETURN_IF_ERROR(RemoveAll(engine, *containers, *networks));
-  return TornDown{static_cast<int>(containers->size()), static_cast<int>(networks->size())};
+  auto doomed_containers = Matching(*containers, mine);
+  auto doomed_networks = Matching(*networks, mine);
+  LABCTL_RETURN_IF_ERROR(RemoveAll(engine, doomed_containers, doomed_networks));
+  return TornDown{static_cast<int>(doomed_containers.size()),
+                  static_cast<int>(doomed_networks.size())};
 }
 
-api::Result<int> RemoveOrphans(docker::DockerEngine& engine, const KeepOwner& keep) {
+api::Result<int> RemoveOrphans(docker::DockerEngine& engine, const ObjectFilter& doomed) {
   auto containers = engine.ListContainers(docker::ManagedSelector());
   if (!containers.ok()) return containers.status();
   auto networks = engine.ListNetworks(docker::ManagedSelector());
   if (!networks.ok()) return networks.status();
-  std::vector<docker::ContainerSummary> doomed_containers;
-  std::vector<docker::NetworkInfo> doomed_networks;
-  for (const auto& c : *containers)
-    if (!keep(docker::LabelOf(c.labels, docker::kLabelLab),
-              docker::LabelOf(c.labels, docker::kLabelUid)))
-      doomed_containers.push_back(c);
-  for (const auto& n : *networks)
-    if (!keep(docker::LabelOf(n.labels, docker::kLabelLab),
-              docker::LabelOf(n.labels, docker::kLabelUid)))
-      doomed_networks.push_back(n);
+  auto doomed_containers = Matching(*containers, doomed);
+  auto doomed_networks = Matching(*networks, doomed);
   for (const auto& c : doomed_containers) spdlog::info("removing orphan container={}", c.name);
   for (const auto& n : doomed_networks) spdlog::info("removing orphan network={}", n.name);
   LABCTL_RETURN_IF_ERROR(RemoveAll(engine, doomed_containers, doomed_networks));

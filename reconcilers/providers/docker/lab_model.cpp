@@ -18,7 +18,8 @@ const NetworkModel* LabModel::FindNetwork(const std::string& network) const {
 
 std::string LabModel::NetworkNameOf(const std::string& docker_name) const {
   for (const auto& n : networks)
-    if (n.docker_name == docker_name) return n.name;
+    if (n.docker_name == docker_name || (!n.former_name.empty() && n.former_name == docker_name))
+      return n.name;
   return docker_name;
 }
 
@@ -42,8 +43,8 @@ docker::ContainerSpec ContainerSpecFor(const LabModel& lab, const NodeModel& nod
   c.sysctls = node.sysctls;
   c.privileged = node.privileged;
   c.binds = node.binds;
-  c.labels =
-      WithOwnLabels(node.labels, docker::ContainerLabels(lab.name, lab.uid, node.name, node.hash));
+  c.labels = WithOwnLabels(
+      node.labels, docker::ContainerLabels(lab.name, lab.uid, node.name, node.hash, lab.instance));
   if (!node.interfaces.empty()) {
     const auto& f = node.interfaces.front();
     const NetworkModel* network = lab.FindNetwork(f.network);
@@ -58,7 +59,8 @@ docker::NetworkSpec NetworkSpecFor(const LabModel& lab, const NetworkModel& n) {
       n.subnet,
       "",
       n.ipv6_subnet,
-      WithOwnLabels(n.labels, docker::NetworkLabels(lab.name, lab.uid, n.name, n.hash)),
+      WithOwnLabels(n.labels,
+                    docker::NetworkLabels(lab.name, lab.uid, n.name, n.hash, lab.instance)),
       n.options};
 }
 

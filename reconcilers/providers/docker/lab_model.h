@@ -8,8 +8,8 @@
 //
 // The model is the contract between providers and the realisation: whatever it says is what
 // Docker is made to hold. labctl's own labels (drivers/docker/naming.h: lab, uid, node, spec
-// hash) always go on every object, whatever `labels` adds; they are how the realisation finds
-// a lab's objects, tells kept from stale, and sweeps orphans.
+// hash, instance) always go on every object, whatever `labels` adds; they are how the realisation
+// finds a lab's objects, tells kept from stale, and sweeps orphans.
 #pragma once
 
 #include <optional>
@@ -29,6 +29,7 @@ namespace labctl::reconcilers {
 struct NetworkModel {
   std::string name;         // as nodes' interfaces name it
   std::string docker_name;  // the Docker network
+  std::string former_name;  // a name it may have from an earlier labd: adopted, never created
   std::string subnet;
   std::string ipv6_subnet;
   std::string hash;          // what the network was created from: a change recreates it
@@ -52,7 +53,8 @@ struct ReadinessModel {
 
 struct NodeModel {
   std::string name;
-  std::string container;  // the Docker container's exact name
+  std::string container;    // the Docker container's exact name
+  std::string former_name;  // a name it may have from an earlier labd: adopted, never created
   std::string group;
   std::string image;
   std::vector<std::string> command;
@@ -84,10 +86,14 @@ struct LabModel {
   std::vector<NetworkModel> networks;
   std::vector<NodeModel> nodes;      // the nodes to run (skipped groups left out), in order
   std::vector<net::LinkPlan> links;  // point-to-point veth links between nodes
+  // Not the provider's: the labd instance the realisation stamps on what it creates
+  // (lab_cleanup.h: ownership).
+  std::string instance;
 
   const NodeModel* FindNode(const std::string& name) const;
   const NetworkModel* FindNetwork(const std::string& name) const;
-  // The model name of a Docker network of this lab, or `docker_name` itself for another one.
+  // The model name of a Docker network of this lab (by its name or former name), or
+  // `docker_name` itself for another one.
   std::string NetworkNameOf(const std::string& docker_name) const;
 };
 

@@ -8,6 +8,7 @@
 #include "drivers/net/impairment.h"
 #include "drivers/net/nat.h"
 #include "drivers/net/node_network.h"
+#include "reconcilers/providers/docker/node_container.h"
 
 namespace labctl::reconcilers {
 namespace {
@@ -85,7 +86,7 @@ Status WireLinks(store::Store& store, docker::DockerEngine& engine, const LabMod
     const bool self_is_a = link.node_a == node;
     const NodeModel* peer = lab.FindNode(self_is_a ? link.node_b : link.node_a);
     if (peer == nullptr) continue;  // not part of the running lab
-    auto peer_info = engine.InspectContainer(peer->container);
+    auto peer_info = InspectNodeContainer(engine, lab.name, lab.uid, peer->name);
     if (!peer_info.ok() || !peer_info->running || peer_info->pid <= 0) continue;
     net::LinkEnd a{self_is_a ? pid : peer_info->pid, link.ifname_a, link.addresses_a};
     net::LinkEnd b{self_is_a ? peer_info->pid : pid, link.ifname_b, link.addresses_b};

@@ -21,11 +21,13 @@ std::set<std::string> PlanNetworks(const LabModel& model,
     for (const auto& m : model.networks)
       if (m.name == LabelOf(n.labels, kLabelNetwork)) want = &m;
     bool matches = want && LabelOf(n.labels, kLabelUid) == model.uid &&
-                   LabelOf(n.labels, kLabelSpecHash) == want->hash && n.name == want->docker_name &&
+                   LabelOf(n.labels, kLabelSpecHash) == want->hash &&
+                   (n.name == want->docker_name || n.name == want->former_name) &&
                    !current.count(want->name);
-    if (matches)
+    if (matches) {
       current[want->name] = &n;
-    else
+      if (n.name != want->docker_name) plan.adopted_networks[want->name] = n.name;
+    } else
       plan.remove_networks.push_back(n);
   }
   std::set<std::string> recreated;
@@ -43,31 +45,44 @@ bool UsesAny(const NodeModel& node, const std::set<std::string>& networks) {
   return false;
 }
 
-// A container that was never started and is not on all of its networks: labd died between
-// create and the last connect. Connecting is only done before the first start, so recreate it.
-bool HalfCreated(const LabModel& model, const NodeModel& node, const docker::ContainerSummary& c) {
-  if (c.state != "created") return false;
-  std::set<std::string> have(c.networks.begin(), c.networks.end());
+// Whether the container is attached to exactly the networks its node declares (`named`: the
+// model with the Docker names of the networks kept). Connecting is only done between create and
+// the first start, so a container on other networks — labd died between create and the last
+// connect, or someone ran `docker network disconnect` — is recreated. A node without interfaces
+// runs on Docker's "none" network.
+bool AttachedAsDeclared(const LabModel& named, const NodeModel& node,
+                        const docker::ContainerSummary& c) {
+  if (node.interfaces.empty()) return true;
+  std::set<std::string> want;
   for (const auto& f : node.interfaces) {
-    const NetworkModel* network = model.FindNetwork(f.network);
-    if (!have.count(network ? network->docker_name : f.network)) return true;
+    const NetworkModel* network = named.FindNetwork(f.network);
+    want.insert(network ? network->docker_name : f.network);
   }
-  return false;
+  return std::set<std::string>(c.networks.begin(), c.networks.end()) == want;
 }
 
 }  // namespace
+
+void AdoptNetworkNames(LabModel& model, const LabPlan& plan) {
+  for (auto& n : model.networks)
+    if (auto it = plan.adopted_networks.find(n.name); it != plan.adopted_networks.end())
+      n.docker_name = it->second;
+}
 
 LabPlan PlanLab(const LabModel& model, const std::vector<docker::ContainerSummary>& containers,
                 const std::vector<docker::NetworkInfo>& networks, const LabRequests& requests) {
   LabPlan plan;
   std::set<std::string> new_networks = PlanNetworks(model, networks, plan);
+  LabModel named = model;  // with the Docker names of the networks kept
+  AdoptNetworkNames(named, plan);
   for (const auto& c : containers) {
     const std::string node_name = LabelOf(c.labels, kLabelNode);
     const NodeModel* node = model.FindNode(node_name);
     bool keep = node && LabelOf(c.labels, kLabelUid) == model.uid &&
-                LabelOf(c.labels, kLabelSpecHash) == node->hash && c.name == node->container &&
+                LabelOf(c.labels, kLabelSpecHash) == node->hash &&
+                (c.name == node->container || c.name == node->former_name) &&
                 !plan.keep.count(node_name) && !requests.recreate_nodes.count(node_name) &&
-                !UsesAny(*node, new_networks) && !HalfCreated(model, *node, c) &&
+                !UsesAny(*node, new_networks) && AttachedAsDeclared(named, *node, c) &&
                 c.state != "dead" && c.state != "removing";
     if (!keep) {
       plan.remove_containers.push_back(c);

@@ -1,8 +1,9 @@
 // LabPlan: desired vs actual for one lab that should be up. Given the lab model and what Docker
-// holds under the lab's label, decides which containers and networks to remove (other uid, no
-// longer in the spec, spec hash changed, asked to be recreated, attached to a network that is
-// being recreated), which networks to create, which containers to keep, and which to restart.
-// Pure: no I/O.
+// holds of this Lab (lab_cleanup.h: IsOfLab), decides which containers and networks to remove
+// (other uid, no longer in the spec, spec hash changed, asked to be recreated, attached to a
+// network that is being recreated, not attached to exactly its declared networks), which
+// networks to create, which containers to keep, and which to restart. Objects under their
+// former name (lab_model.h) are kept like the others. Pure: no I/O.
 #pragma once
 
 #include <map>
@@ -22,6 +23,8 @@ struct LabPlan {
   std::vector<NetworkModel> create_networks;
   std::map<std::string, docker::ContainerSummary> keep;  // node name -> its container
   std::vector<docker::ContainerSummary> restart;         // kept running containers to restart
+  // Kept networks found under their former name: model name -> Docker name.
+  std::map<std::string, std::string> adopted_networks;
 
   bool ChangesDocker() const {
     return !remove_containers.empty() || !remove_networks.empty() || !create_networks.empty() ||
@@ -31,5 +34,8 @@ struct LabPlan {
 
 LabPlan PlanLab(const LabModel& model, const std::vector<docker::ContainerSummary>& containers,
                 const std::vector<docker::NetworkInfo>& networks, const LabRequests& requests);
+
+// Gives the model's networks the Docker names the plan adopted.
+void AdoptNetworkNames(LabModel& model, const LabPlan& plan);
 
 }  // namespace labctl::reconcilers

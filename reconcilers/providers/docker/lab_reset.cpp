@@ -6,6 +6,7 @@
 #include "drivers/net/conntrack.h"
 #include "drivers/net/nat.h"
 #include "drivers/net/netns.h"
+#include "reconcilers/providers/docker/node_container.h"
 #include "reconcilers/providers/docker/node_processes.h"
 
 namespace labctl::reconcilers {
@@ -41,10 +42,12 @@ LabResetReport ResetLabNetwork(docker::DockerEngine& engine, const LabModel& lab
                                const ContainerStartedHook& network_hook) {
   LabResetReport report;
   for (const auto& node : lab.nodes) {
-    auto info = engine.InspectContainer(node.container);
-    if (!info.ok() || !info->running || info->pid <= 0 ||
-        docker::LabelOf(info->labels, docker::kLabelUid) != lab.uid) {
-      report.nodes.push_back({.name = node.name, .skipped = "not running"});
+    auto info = InspectNodeContainer(engine, lab.name, lab.uid, node.name);
+    if (!info.ok() || !info->running || info->pid <= 0) {
+      NodeResetReport skipped;
+      skipped.name = node.name;
+      skipped.skipped = "not running";
+      report.nodes.push_back(std::move(skipped));
       continue;
     }
     report.nodes.push_back(ResetNode(lab, node, *info, baselines, network_hook));

@@ -104,6 +104,15 @@ void FakeEngine::RemoveByName(const std::string& name) {
   }
 }
 
+void FakeEngine::DisconnectByName(const std::string& container, const std::string& network) {
+  std::lock_guard<std::mutex> l(mu_);
+  auto* c = Lookup(container);
+  auto* n = LookupNetwork(network);
+  if (!c || !n) return;
+  std::erase_if(c->endpoints, [&](const EndpointSpec& ep) { return ep.network == network; });
+  Emit({"network", "disconnect", n->id, {{"container", c->info.id}, {"name", network}}});
+}
+
 std::vector<std::string> FakeEngine::ContainerNames() {
   std::lock_guard<std::mutex> l(mu_);
   std::vector<std::string> out;

@@ -45,6 +45,7 @@ class FakeEngine : public DockerEngine {
   // Out-of-band changes, as a user with the docker CLI would make them (emit events too).
   void KillByName(const std::string& name);
   void RemoveByName(const std::string& name);
+  void DisconnectByName(const std::string& container, const std::string& network);
   void EmitEvent(const EngineEvent& e);
   // Snapshots.
   std::vector<std::string> ContainerNames();  // sorted
