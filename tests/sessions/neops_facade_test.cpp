@@ -287,13 +287,19 @@ TEST_F(NeopsFacadeTest, FullLabSequenceWithReuseAndReferenceCount) {
 }
 
 // Pinned: facade labs are named after this hash, so it must not change between builds.
-TEST(NeopsUpload, HashCoversTopologyAndEveryExtraFile) {
+TEST(NeopsUpload, HashIsTheTopologysContentAlone) {
+  // `printf 'name: t\n' | sha256sum`. As Neops: the extra files are not part of a topology's
+  // identity (FullLabSequence... shows why: re-acquiring without them must reuse the running lab).
   server::NeopsUpload upload{"topo.yml", "name: t\n", {{"configs/r1.cfg", "abc"}, {"b.txt", ""}}};
   EXPECT_EQ(server::UploadHash(upload),
-            "47d96d5ad99bc4b542b7b8ff4cf3abbeecad0b89e0ee70c5b82f699afc7609e8");
+            "685e3538e44a17d2d786588a0a61e937567d5b69e94a56121f1f5a1b978f86df");
   upload.extra_files["b.txt"] = "x";
+  upload.topology_name = "other.yml";
+  EXPECT_EQ(server::UploadHash(upload),
+            "685e3538e44a17d2d786588a0a61e937567d5b69e94a56121f1f5a1b978f86df");
+  upload.topology += " ";
   EXPECT_NE(server::UploadHash(upload),
-            "47d96d5ad99bc4b542b7b8ff4cf3abbeecad0b89e0ee70c5b82f699afc7609e8");
+            "685e3538e44a17d2d786588a0a61e937567d5b69e94a56121f1f5a1b978f86df");
 }
 
 TEST(NeopsUpload, SafeRelativePaths) {
