@@ -6,7 +6,7 @@ LABCTL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$LABCTL_ROOT/build}
 PACKAGES=(cmake ninja-build g++ pkg-config git curl
   libcpp-httplib-dev libssl-dev libsqlitecpp-dev libsqlite3-dev nlohmann-json3-dev libyaml-cpp-dev
-  libspdlog-dev libfmt-dev libboost-dev libgtest-dev libgmock-dev
+  libspdlog-dev libfmt-dev libboost-dev libgtest-dev libgmock-dev libmnl-dev libcli11-dev
   docker.io busybox-static iproute2 iptables tcpdump conntrack
   # tests/ops: every script is shellchecked, the systemd unit verified (systemd-analyze)
   shellcheck systemd

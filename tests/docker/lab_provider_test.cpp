@@ -183,7 +183,6 @@ json MiniLab(const std::string& name) {
 class LabProviderTest : public testing::FakeLabTest {
  protected:
   void SetUp() override {
-    store_ = testing::OpenTempStore("provider");
     auto source = std::make_unique<MiniSource>();
     mini_source_ = source.get();
     docker_ = reconcilers::MakeDockerProvider(*store_, engine_);

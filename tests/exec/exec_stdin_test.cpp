@@ -11,11 +11,12 @@
 #include "client/client.h"
 #include "controller/server/api_server.h"
 #include "drivers/docker/exec_runner.h"
-#include "drivers/docker/fake_engine.h"
 #include "drivers/docker/naming.h"
 #include "reconcilers/providers/docker/docker_provider.h"
 #include "reconcilers/providers/docker/exec_stdin_registry.h"
+#include "tests/support/fake_docker/fake_engine.h"
 #include "tests/support/labd_process.h"
+#include "tests/support/temp_store.h"
 
 namespace labctl {
 namespace {
@@ -42,11 +43,6 @@ api::Principal User(const std::string& name, std::vector<std::string> groups = {
 class ExecStdinTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store::Options options;
-    options.data_dir = testing::MakeTempDir("exec-stdin");
-    auto opened = store::Store::Open(options);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(opened.value());
     MakeHeldLab();
     provider_ = reconcilers::MakeDockerProvider(*store_, engine_);
     server::ServerOptions server_options;
@@ -129,7 +125,7 @@ class ExecStdinTest : public ::testing::Test {
   }
 
   docker::FakeEngine engine_;
-  std::unique_ptr<store::Store> store_;
+  testing::TempStore store_{{.prefix = "exec-stdin"}};
   std::unique_ptr<reconcilers::DockerRealisation> provider_;
   std::unique_ptr<server::ApiServer> server_;
 };

@@ -1,4 +1,4 @@
-// NeopsFacade: serves the Neops Remote Lab REST API (../shared/neops-api.md, docs/neops-compat.md)
+// NeopsFacade: serves the Neops Remote Lab REST API (docs/neops-compat.md)
 // on labd's HTTP server, as a view over the same Session and Lab objects: POST /session,
 // GET /session/{id}, GET /active-session, DELETE /session/{id}, POST /session/heartbeat,
 // POST /lab (multipart), GET /lab, GET /lab/devices, POST /lab/release, DELETE /lab,
