@@ -45,5 +45,6 @@ int RunLogs(const CliContext& ctx, const std::vector<std::string>& args);
 int RunDoctor(const CliContext& ctx, const std::vector<std::string>& args);
 int RunCapture(const CliContext& ctx, const std::vector<std::string>& args);
 int RunGraph(const CliContext& ctx, const std::vector<std::string>& args);
+int RunCompletion(const CliContext& ctx, const std::vector<std::string>& args);
 
 }  // namespace labctl::cli

@@ -39,6 +39,7 @@ Sessions and labs:
 
 Other:
   version                      client and server versions
+  completion bash|zsh          shell completion script (source <(labctl completion bash))
 
 Global flags:
   --server URL   labd address (default: $LABCTL_SERVER, the config file, http://127.0.0.1:7450)
@@ -95,7 +96,7 @@ const std::map<std::string, Command>& Commands() {
       {"delete", c::RunDelete},   {"diff", c::RunDiff},       {"wait", c::RunWait},
       {"version", c::RunVersion}, {"session", c::RunSession}, {"lab", c::RunLab},
       {"exec", c::RunExec},       {"logs", c::RunLogs},       {"doctor", c::RunDoctor},
-      {"capture", c::RunCapture}, {"graph", c::RunGraph},
+      {"capture", c::RunCapture}, {"graph", c::RunGraph},     {"completion", c::RunCompletion},
   };
   return commands;
 }

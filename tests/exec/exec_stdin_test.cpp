@@ -16,6 +16,7 @@
 #include "reconcilers/providers/docker/exec_stdin_registry.h"
 #include "tests/support/fake_docker/fake_engine.h"
 #include "tests/support/labd_process.h"
+#include "tests/support/principal.h"
 #include "tests/support/temp_store.h"
 
 namespace labctl {
@@ -32,13 +33,6 @@ struct StreamedExec {
   json exit;
   api::Status status;
 };
-
-api::Principal User(const std::string& name, std::vector<std::string> groups = {}) {
-  api::Principal p;
-  p.user = name;
-  p.groups = std::move(groups);
-  return p;
-}
 
 class ExecStdinTest : public ::testing::Test {
  protected:
@@ -156,7 +150,7 @@ TEST_F(ExecStdinTest, RunExecHandsOverStdinAndReportsTheExitCode) {
 
 TEST_F(ExecStdinTest, BufferedExecFeedsTheStdinTextThenEof) {
   auto r = provider_->Actions().Exec(
-      kLab, {{"node", "n"}, {"command", {"cat"}}, {"stdin", "a\nb\n"}}, User("alice"));
+      kLab, {{"node", "n"}, {"command", {"cat"}}, {"stdin", "a\nb\n"}}, testing::User("alice"));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ((*r)["stdout"], "a\nb\n");
   EXPECT_EQ((*r)["exitCode"], 0);
@@ -198,7 +192,8 @@ TEST(ExecStdinRegistryTest, OneClaimPerExecByItsStarterInItsLab) {
   auto session = std::make_shared<docker::FakeExecSession>(
       "e1", "c", std::vector<std::string>{"cat"}, docker::FakeCat, [](int) {});
   registry.Add("lab1", "alice", session);
-  const api::Principal alice = User("alice"), bob = User("bob"), root = User("root", {"admin"});
+  const api::Principal alice = testing::User("alice"), bob = testing::User("bob"),
+                       root = testing::User("root", {"admin"});
   EXPECT_EQ(registry.Claim("lab2", "e1", alice).status().code(), api::Code::kNotFound);
   EXPECT_EQ(registry.Claim("lab1", "e1", bob).status().code(), api::Code::kForbidden);
   auto claimed = registry.Claim("lab1", "e1", root);

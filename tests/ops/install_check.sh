@@ -22,4 +22,6 @@ grep -q "^After=.*docker.service" "$unit" || fail "the unit does not start after
 systemd-analyze verify "$unit" || fail "systemd-analyze verify $unit"
 [ -f "$prefix/share/labctl/labd.env.example" ] || fail "no sample flags file"
 [ -f "$prefix/share/doc/labctl/operations.md" ] || fail "no docs"
+grep -q "complete -F _labctl labctl" "$prefix/share/bash-completion/completions/labctl" ||
+  fail "no bash completion"
 exit $failed
