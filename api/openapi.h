@@ -1,4 +1,4 @@
-// The OpenAPI 3.0 document of labd's HTTP API (DESIGN.md section 4): every path with its
+// The OpenAPI 3.0 document of labd's HTTP API (docs/api.md): every path with its
 // parameters and responses, and component schemas for Lab, Session, Event, their lists,
 // ObjectMeta, Condition, Status and WatchEvent. Served by labd at /openapi.json; built in code so
 // it cannot drift from a file on disk. Pure: no I/O, same document every call.

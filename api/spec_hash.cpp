@@ -1,24 +1,11 @@
 #include "api/spec_hash.h"
 
-#include <cstdint>
-#include <cstdio>
-
+#include "api/fnv1a.h"
 #include "api/lab_spec.h"
 
 namespace labctl::api {
 
 namespace {
-
-std::string Fnv1a64Hex(const std::string& text) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
 
 const json* FindNamed(const json& spec, const char* list, const std::string& name) {
   if (!spec.is_object() || !spec.contains(list) || !spec[list].is_array()) return nullptr;

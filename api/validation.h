@@ -1,4 +1,4 @@
-// Validation and defaulting of Lab and Session objects (DESIGN.md section 3).
+// Validation and defaulting of Lab and Session objects (every field: docs/manifests.md).
 //
 // Validate* returns OK or an Invalid (422) Status whose causes name every offending field by its
 // path (spec.nodes[1].interfaces[0].ipv4). Unknown fields are rejected. Default* fills the

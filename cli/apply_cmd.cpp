@@ -94,15 +94,12 @@ bool ApplyOne(client::Client& c, const ManifestDoc& doc) {
 }  // namespace
 
 int RunApply(const CliContext& ctx, const std::vector<std::string>& args) {
-  Flags flags({{"filename", 'f', true}});
-  if (auto st = flags.Parse(args); !st.ok()) return UsageError(st.message(), kApplyUsage);
-  if (flags.help()) {
-    std::cout << kApplyUsage;
-    return kExitOk;
-  }
-  if (!flags.Has("filename")) return UsageError("apply needs -f FILE|DIR|-", kApplyUsage);
+  Flags flags({{"filename", 'f', true, "a manifest file, a directory of them, or - for stdin"}});
+  const std::string usage = flags.Help(kApplyUsage);
+  if (auto exit = flags.ParseOrExit(args, usage)) return *exit;
+  if (!flags.Has("filename")) return UsageError("apply needs -f FILE|DIR|-", usage);
   if (!flags.positional().empty())
-    return UsageError("unexpected argument " + flags.positional().front(), kApplyUsage);
+    return UsageError("unexpected argument " + flags.positional().front(), usage);
   auto client = ctx.NewClient();
   bool all_ok = true;
   for (const auto& path : flags.GetAll("filename")) {

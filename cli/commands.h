@@ -2,10 +2,8 @@
 // dispatches the first positional word to one Run* function. Each returns the process exit code:
 // 0 ok, 1 error, 2 usage (session run: the command's own code).
 //
-// Command groups live in their own files: apply_cmd.cpp, get_cmd.cpp, describe_cmd.cpp,
-// delete_cmd.cpp, diff_cmd.cpp, wait_cmd.cpp, version_cmd.cpp (cli engineer); session_cmd.cpp
-// (sessions engineer); lab_cmd.cpp (docker engineer). stub_cmds.cpp holds weak "not implemented
-// yet" definitions that a real definition in another file overrides at link time.
+// Each command group lives in its own file, named for the command: apply_cmd.cpp, get_cmd.cpp,
+// session_cmd.cpp, lab_cmd.cpp (lab, logs), lab_tools_cmd.cpp (capture), ...
 #pragma once
 
 #include <memory>
@@ -47,5 +45,6 @@ int RunLogs(const CliContext& ctx, const std::vector<std::string>& args);
 int RunDoctor(const CliContext& ctx, const std::vector<std::string>& args);
 int RunCapture(const CliContext& ctx, const std::vector<std::string>& args);
 int RunGraph(const CliContext& ctx, const std::vector<std::string>& args);
+int RunCompletion(const CliContext& ctx, const std::vector<std::string>& args);
 
 }  // namespace labctl::cli

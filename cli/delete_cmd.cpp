@@ -14,12 +14,6 @@ namespace {
 
 constexpr char kDeleteUsage[] =
     R"(Usage: labctl delete KIND NAME... | KIND/NAME... | -f FILE|DIR|- [flags]
-
-Flags:
-  -f, --filename PATH    delete the objects named in these manifests
-      --wait             wait until the objects are gone (finalizers done)
-      --timeout DURATION how long --wait waits (default 5m)
-      --ignore-not-found treat a missing object as deleted
 )";
 
 struct Target {
@@ -72,19 +66,16 @@ api::Status WaitGone(client::Client& c, const Target& t, std::chrono::millisecon
 }  // namespace
 
 int RunDelete(const CliContext& ctx, const std::vector<std::string>& args) {
-  Flags flags({{"filename", 'f', true},
-               {"wait", 0, false},
-               {"timeout", 0, true},
-               {"ignore-not-found", 0, false}});
-  if (auto st = flags.Parse(args); !st.ok()) return UsageError(st.message(), kDeleteUsage);
-  if (flags.help()) {
-    std::cout << kDeleteUsage;
-    return kExitOk;
-  }
+  Flags flags({{"filename", 'f', true, "delete the objects named in these manifests"},
+               {"wait", 0, false, "wait until the objects are gone (finalizers done)"},
+               {"timeout", 0, true, "how long --wait waits (default 5m)"},
+               {"ignore-not-found", 0, false, "treat a missing object as deleted"}});
+  const std::string usage = flags.Help(kDeleteUsage);
+  if (auto exit = flags.ParseOrExit(args, usage)) return *exit;
   auto timeout = ParseDuration(flags.Get("timeout", "5m"));
-  if (!timeout.ok()) return UsageError(timeout.status().message(), kDeleteUsage);
+  if (!timeout.ok()) return UsageError(timeout.status().message(), usage);
   auto targets = TargetsFromArgs(flags.positional());
-  if (!targets.ok()) return UsageError(targets.status().message(), kDeleteUsage);
+  if (!targets.ok()) return UsageError(targets.status().message(), usage);
   bool ok = true;
   for (const auto& path : flags.GetAll("filename")) {
     auto docs = ReadManifests(path);
@@ -100,7 +91,7 @@ int RunDelete(const CliContext& ctx, const std::vector<std::string>& args) {
         PrintError(d.error), ok = false;
     }
   }
-  if (targets->empty() && ok) return UsageError("nothing to delete", kDeleteUsage);
+  if (targets->empty() && ok) return UsageError("nothing to delete", usage);
   auto client = ctx.NewClient();
   for (const auto& t : *targets) {
     std::string ref = ObjectRef(t.kind, t.name);

@@ -186,15 +186,12 @@ void Events(std::ostream& out, client::Client& c, api::Kind kind, const std::str
 
 int RunDescribe(const CliContext& ctx, const std::vector<std::string>& args) {
   Flags flags({});
-  if (auto st = flags.Parse(args); !st.ok()) return UsageError(st.message(), kDescribeUsage);
-  if (flags.help()) {
-    std::cout << kDescribeUsage;
-    return kExitOk;
-  }
+  const std::string usage = flags.Help(kDescribeUsage);
+  if (auto exit = flags.ParseOrExit(args, usage)) return *exit;
   size_t i = 0;
   auto target = ParseKindAndName(flags.positional(), i);
-  if (!target.ok()) return UsageError(target.status().message(), kDescribeUsage);
-  if (target->name.empty()) return UsageError("describe needs a NAME", kDescribeUsage);
+  if (!target.ok()) return UsageError(target.status().message(), usage);
+  if (target->name.empty()) return UsageError("describe needs a NAME", usage);
   auto client = ctx.NewClient();
   auto o = client->Get(target->kind, target->name);
   if (!o.ok()) {

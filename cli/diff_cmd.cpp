@@ -38,13 +38,10 @@ nlohmann::json Comparable(const nlohmann::json& o) {
 }  // namespace
 
 int RunDiff(const CliContext& ctx, const std::vector<std::string>& args) {
-  Flags flags({{"filename", 'f', true}});
-  if (auto st = flags.Parse(args); !st.ok()) return UsageError(st.message(), kDiffUsage);
-  if (flags.help()) {
-    std::cout << kDiffUsage;
-    return kExitOk;
-  }
-  if (!flags.Has("filename")) return UsageError("diff needs -f FILE|DIR|-", kDiffUsage);
+  Flags flags({{"filename", 'f', true, "a manifest file, a directory of them, or - for stdin"}});
+  const std::string usage = flags.Help(kDiffUsage);
+  if (auto exit = flags.ParseOrExit(args, usage)) return *exit;
+  if (!flags.Has("filename")) return UsageError("diff needs -f FILE|DIR|-", usage);
   auto client = ctx.NewClient();
   bool differs = false, failed = false;
   for (const auto& path : flags.GetAll("filename")) {

@@ -25,9 +25,7 @@ namespace {
 using api::json;
 
 constexpr char kExecUsage[] =
-    "Usage: labctl exec lab/NAME NODE [-i] [--timeout SECONDS] -- CMD...\n"
-    "  -i, --stdin   forward labctl's stdin to the command (EOF closes the command's stdin)\n"
-    "  --timeout S   kill the command after S seconds (exit code 137)\n";
+    "Usage: labctl exec lab/NAME NODE [-i] [--timeout SECONDS] -- CMD...\n";
 
 // stdin is polled this often, so the uploader notices that the command has ended.
 constexpr int kStdinPollMs = 200;
@@ -134,16 +132,15 @@ api::Status CheckExit(const api::Status& st, const ExecFrames& frames) {
 }  // namespace
 
 int RunExec(const CliContext& ctx, const std::vector<std::string>& args) {
-  Flags flags({{"timeout", 0, true}, {"stdin", 'i', false}});
-  if (auto st = flags.Parse(args); !st.ok()) return UsageError(st.message(), kExecUsage);
-  if (flags.help()) {
-    std::cout << kExecUsage;
-    return kExitOk;
-  }
+  Flags flags({{"timeout", 0, true, "kill the command after SECONDS (exit code 137)"},
+               {"stdin", 'i', false,
+                "forward labctl's stdin to the command (EOF closes the command's stdin)"}});
+  const std::string usage = flags.Help(kExecUsage);
+  if (auto exit = flags.ParseOrExit(args, usage)) return *exit;
   if (flags.positional().size() != 2 || flags.rest().empty())
-    return UsageError("exec needs lab/NAME NODE -- CMD...", kExecUsage);
+    return UsageError("exec needs lab/NAME NODE -- CMD...", usage);
   auto lab = LabName(flags.positional()[0]);
-  if (!lab.ok()) return UsageError(lab.status().message(), kExecUsage);
+  if (!lab.ok()) return UsageError(lab.status().message(), usage);
   const bool with_stdin = flags.Has("stdin");
   json body = {{"node", flags.positional()[1]}, {"command", flags.rest()}, {"stdin", with_stdin}};
   if (flags.Has("timeout")) body["timeoutSeconds"] = std::atoi(flags.Get("timeout").c_str());

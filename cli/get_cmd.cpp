@@ -14,12 +14,6 @@ namespace {
 constexpr char kGetUsage[] = R"(Usage: labctl get KIND [NAME...] [flags]
 
 KIND is labs, sessions or events (also lab, session, sess, event, ev).
-
-Flags:
-  -o, --output FORMAT   wide | yaml | json | name | jsonpath=TEMPLATE
-  -l, --selector SEL    label selector (k=v, k!=v, k in (a,b), k notin (a,b), k, !k)
-  -w, --watch           after listing, print a line per change
-      --watch-only      print only the changes
 )";
 
 api::TimePoint Now() { return api::SystemClock::Instance().Now(); }
@@ -97,16 +91,14 @@ int Watch(client::Client& c, api::Kind kind, const std::string& name, const std:
 }  // namespace
 
 int RunGet(const CliContext& ctx, const std::vector<std::string>& args) {
-  Flags flags({{"output", 'o', true},
-               {"selector", 'l', true},
-               {"watch", 'w', false},
-               {"watch-only", 0, false}});
-  if (auto st = flags.Parse(args); !st.ok()) return UsageError(st.message(), kGetUsage);
-  if (flags.help()) {
-    std::cout << kGetUsage;
-    return kExitOk;
-  }
-  if (flags.positional().empty()) return UsageError("get needs a KIND", kGetUsage);
+  Flags flags(
+      {{"output", 'o', true, "wide | yaml | json | name | jsonpath=TEMPLATE"},
+       {"selector", 'l', true, "label selector (k=v, k!=v, k in (a,b), k notin (a,b), k, !k)"},
+       {"watch", 'w', false, "after listing, print a line per change"},
+       {"watch-only", 0, false, "print only the changes"}});
+  const std::string usage = flags.Help(kGetUsage);
+  if (auto exit = flags.ParseOrExit(args, usage)) return *exit;
+  if (flags.positional().empty()) return UsageError("get needs a KIND", usage);
   std::vector<std::string> pos = flags.positional();
   std::string kind_text = pos.front();
   std::vector<std::string> names(pos.begin() + 1, pos.end());
@@ -115,11 +107,11 @@ int RunGet(const CliContext& ctx, const std::vector<std::string>& args) {
     kind_text = kind_text.substr(0, slash);
   }
   auto kind = ParseKindArg(kind_text);
-  if (!kind.ok()) return UsageError(kind.status().message(), kGetUsage);
+  if (!kind.ok()) return UsageError(kind.status().message(), usage);
   auto format = ParseOutputFormat(flags.Get("output"));
-  if (!format.ok()) return UsageError(format.status().message(), kGetUsage);
+  if (!format.ok()) return UsageError(format.status().message(), usage);
   bool watch = flags.Has("watch") || flags.Has("watch-only");
-  if (watch && names.size() > 1) return UsageError("watch takes at most one NAME", kGetUsage);
+  if (watch && names.size() > 1) return UsageError("watch takes at most one NAME", usage);
   auto client = ctx.NewClient();
   if (watch)
     return Watch(*client, *kind, names.empty() ? "" : names.front(), flags.Get("selector"), *format,

@@ -31,17 +31,15 @@ api::Result<std::vector<nlohmann::json>> LabsFromFile(const std::string& path) {
 }  // namespace
 
 int RunGraph(const CliContext& ctx, const std::vector<std::string>& args) {
-  Flags flags({{"filename", 'f', true}, {"format", 0, true}});
-  if (auto st = flags.Parse(args); !st.ok()) return UsageError(st.message(), kUsage);
-  if (flags.help()) {
-    std::cout << kUsage;
-    return kExitOk;
-  }
+  Flags flags({{"filename", 'f', true, "draw the Lab in this manifest (no server needed)"},
+               {"format", 0, true, "mermaid (default), dot (Graphviz) or svg"}});
+  const std::string usage = flags.Help(kUsage);
+  if (auto exit = flags.ParseOrExit(args, usage)) return *exit;
   auto format = graph::ParseGraphFormat(flags.Get("format", "mermaid"));
-  if (!format) return UsageError("--format must be mermaid, dot or svg", kUsage);
+  if (!format) return UsageError("--format must be mermaid, dot or svg", usage);
   std::vector<nlohmann::json> labs;
   if (flags.Has("filename")) {
-    if (!flags.positional().empty()) return UsageError("give either -f or lab/NAME", kUsage);
+    if (!flags.positional().empty()) return UsageError("give either -f or lab/NAME", usage);
     auto read = LabsFromFile(flags.Get("filename"));
     if (!read.ok()) {
       PrintError(read.status(), flags.Get("filename"));
@@ -53,7 +51,7 @@ int RunGraph(const CliContext& ctx, const std::vector<std::string>& args) {
     auto ref = ParseKindAndName(flags.positional(), i);
     if (!ref.ok() || ref->kind != api::Kind::kLab || ref->name.empty() ||
         i != flags.positional().size())
-      return UsageError("expected -f FILE or lab/NAME", kUsage);
+      return UsageError("expected -f FILE or lab/NAME", usage);
     auto lab = ctx.NewClient()->Get(api::Kind::kLab, ref->name);
     if (!lab.ok()) {
       PrintError(lab.status(), ObjectRef(api::Kind::kLab, ref->name));

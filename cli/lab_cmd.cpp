@@ -131,16 +131,14 @@ int ResetLab(const CliContext& ctx, const std::string& lab) {
 }  // namespace
 
 int RunLab(const CliContext& ctx, const std::vector<std::string>& args) {
-  Flags flags({{"node", 0, true}, {"dir", 'd', true}});
-  if (auto st = flags.Parse(args); !st.ok()) return UsageError(st.message(), kLabUsage);
-  if (flags.help()) {
-    std::cout << kLabUsage;
-    return kExitOk;
-  }
+  Flags flags({{"node", 0, true, "recreate: only this node"},
+               {"dir", 'd', true, "collect: the directory to write into"}});
+  const std::string usage = flags.Help(kLabUsage);
+  if (auto exit = flags.ParseOrExit(args, usage)) return *exit;
   const auto& pos = flags.positional();
-  if (pos.size() != 2) return UsageError("lab needs a verb and a lab name", kLabUsage);
+  if (pos.size() != 2) return UsageError("lab needs a verb and a lab name", usage);
   auto lab = LabName(pos[1]);
-  if (!lab.ok()) return UsageError(lab.status().message(), kLabUsage);
+  if (!lab.ok()) return UsageError(lab.status().message(), usage);
   const std::string& verb = pos[0];
   if (verb == "restart")
     return PatchLab(ctx, *lab,
@@ -163,22 +161,20 @@ int RunLab(const CliContext& ctx, const std::vector<std::string>& args) {
   if (verb == "check") return CheckLab(ctx, *lab);
   if (verb == "reset") return ResetLab(ctx, *lab);
   if (verb == "collect") {
-    if (!flags.Has("dir")) return UsageError("lab collect needs -d DIR", kLabUsage);
+    if (!flags.Has("dir")) return UsageError("lab collect needs -d DIR", usage);
     return CollectLab(ctx, *lab, flags.Get("dir"));
   }
-  return UsageError("unknown lab verb " + verb, kLabUsage);
+  return UsageError("unknown lab verb " + verb, usage);
 }
 
 int RunLogs(const CliContext& ctx, const std::vector<std::string>& args) {
-  Flags flags({{"follow", 'f', false}, {"tail", 0, true}});
-  if (auto st = flags.Parse(args); !st.ok()) return UsageError(st.message(), kLogsUsage);
-  if (flags.help()) {
-    std::cout << kLogsUsage;
-    return kExitOk;
-  }
-  if (flags.positional().size() != 2) return UsageError("logs needs lab/NAME NODE", kLogsUsage);
+  Flags flags({{"follow", 'f', false, "keep printing new lines"},
+               {"tail", 0, true, "only the last N lines"}});
+  const std::string usage = flags.Help(kLogsUsage);
+  if (auto exit = flags.ParseOrExit(args, usage)) return *exit;
+  if (flags.positional().size() != 2) return UsageError("logs needs lab/NAME NODE", usage);
   auto lab = LabName(flags.positional()[0]);
-  if (!lab.ok()) return UsageError(lab.status().message(), kLogsUsage);
+  if (!lab.ok()) return UsageError(lab.status().message(), usage);
   std::string path = LabPath(*lab, "logs") + "?node=" + client::UrlEncode(flags.positional()[1]);
   if (flags.Has("follow")) path += "&follow=true";
   if (flags.Has("tail")) path += "&tailLines=" + client::UrlEncode(flags.Get("tail"));

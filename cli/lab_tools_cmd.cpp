@@ -20,12 +20,7 @@ using api::json;
 
 constexpr char kCaptureUsage[] =
     "Usage: labctl capture lab/NAME NODE [--iface IF] [--filter BPF] [--duration S] [--count N]"
-    " -w FILE.pcap\n"
-    "  --iface     interface inside the node (default eth0; \"any\" for all)\n"
-    "  --filter    a BPF filter expression, e.g. \"icmp or udp port 3478\"\n"
-    "  --duration  stop after S seconds (default 10; 0: until interrupted, at most 1 h)\n"
-    "  --count     stop after N packets\n"
-    "  -w          the pcap file to write (\"-\": stdout)\n";
+    " -w FILE.pcap\n";
 
 bool WriteText(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -36,24 +31,21 @@ bool WriteText(const std::filesystem::path& path, const std::string& text) {
 }  // namespace
 
 int RunCapture(const CliContext& ctx, const std::vector<std::string>& args) {
-  Flags flags({{"iface", 'i', true},
-               {"filter", 'f', true},
-               {"duration", 0, true},
-               {"count", 'c', true},
-               {"write", 'w', true}});
-  if (auto st = flags.Parse(args); !st.ok()) return UsageError(st.message(), kCaptureUsage);
-  if (flags.help()) {
-    std::cout << kCaptureUsage;
-    return kExitOk;
-  }
-  if (flags.positional().size() != 2)
-    return UsageError("capture needs lab/NAME NODE", kCaptureUsage);
-  if (!flags.Has("write")) return UsageError("capture needs -w FILE", kCaptureUsage);
+  Flags flags({{"iface", 'i', true, "interface inside the node (default eth0; \"any\" for all)"},
+               {"filter", 'f', true, "a BPF filter expression, e.g. \"icmp or udp port 3478\""},
+               {"duration", 0, true,
+                "stop after S seconds (default 10; 0: until interrupted, at most 1 h)"},
+               {"count", 'c', true, "stop after N packets"},
+               {"write", 'w', true, "the pcap file to write (\"-\": stdout)"}});
+  const std::string usage = flags.Help(kCaptureUsage);
+  if (auto exit = flags.ParseOrExit(args, usage)) return *exit;
+  if (flags.positional().size() != 2) return UsageError("capture needs lab/NAME NODE", usage);
+  if (!flags.Has("write")) return UsageError("capture needs -w FILE", usage);
   auto lab = LabName(flags.positional()[0]);
-  if (!lab.ok()) return UsageError(lab.status().message(), kCaptureUsage);
+  if (!lab.ok()) return UsageError(lab.status().message(), usage);
   const std::string duration = flags.Get("duration", "10");
   if (duration.empty() || duration.find_first_not_of("0123456789") != std::string::npos)
-    return UsageError("--duration must be whole seconds", kCaptureUsage);
+    return UsageError("--duration must be whole seconds", usage);
   std::string path = LabPath(*lab, "capture") +
                      "?node=" + client::UrlEncode(flags.positional()[1]) + "&seconds=" + duration;
   if (flags.Has("iface")) path += "&iface=" + client::UrlEncode(flags.Get("iface"));

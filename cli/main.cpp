@@ -1,6 +1,8 @@
 // labctl: resolves global flags (--server, --token, TLS) and dispatches to one command.
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
+#include <algorithm>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -37,6 +39,7 @@ Sessions and labs:
 
 Other:
   version                      client and server versions
+  completion bash|zsh          shell completion script (source <(labctl completion bash))
 
 Global flags:
   --server URL   labd address (default: $LABCTL_SERVER, the config file, http://127.0.0.1:7450)
@@ -56,42 +59,31 @@ struct GlobalFlags {
   std::vector<std::string> rest;  // everything else, in order
 };
 
-// The global flags that take a value, and where it goes.
-std::string* ValueFlag(const std::string& name, labctl::client::GlobalFlagValues& v) {
-  if (name == "--server") return &v.server;
-  if (name == "--token") return &v.token;
-  if (name == "--certificate-authority") return &v.certificate_authority;
-  if (name == "--client-certificate") return &v.client_certificate;
-  if (name == "--client-key") return &v.client_key;
-  return nullptr;
-}
-
-// Pulls the global flags out of the arguments (anywhere before a "--").
+// Pulls the global flags (--server, --token, the TLS flags) out of the arguments, anywhere
+// before a "--" (what follows belongs to the command labctl runs); everything else stays, in
+// order, for the command.
 bool ExtractGlobalFlags(const std::vector<std::string>& args, GlobalFlags& g, std::string& err) {
-  bool after_dashdash = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--") after_dashdash = true;
-    const size_t eq = a.find('=');
-    const std::string name = a.substr(0, eq);
-    std::string* target = after_dashdash ? nullptr : ValueFlag(name, g.values);
-    if (!after_dashdash && a == "--insecure-skip-tls-verify") {
-      g.values.insecure_skip_tls_verify = true;
-      continue;
-    }
-    if (!target) {
-      g.rest.push_back(a);
-      continue;
-    }
-    if (eq != std::string::npos) {
-      *target = a.substr(eq + 1);
-    } else if (i + 1 < args.size()) {
-      *target = args[++i];
-    } else {
-      err = "flag " + name + " needs a value";
-      return false;
-    }
+  auto dashdash = std::find(args.begin(), args.end(), "--");
+  labctl::client::GlobalFlagValues& v = g.values;
+  CLI::App app;
+  app.set_help_flag();  // -h/--help belongs to labctl or to the command
+  app.allow_extras();
+  for (auto [name, target] : {std::pair{"--server", &v.server},
+                              {"--token", &v.token},
+                              {"--certificate-authority", &v.certificate_authority},
+                              {"--client-certificate", &v.client_certificate},
+                              {"--client-key", &v.client_key}})
+    app.add_option(name, *target)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.add_flag("--insecure-skip-tls-verify", v.insecure_skip_tls_verify);
+  std::vector<std::string> reversed(std::make_reverse_iterator(dashdash), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    err = e.what();
+    return false;
   }
+  g.rest = app.remaining();
+  g.rest.insert(g.rest.end(), dashdash, args.end());
   return true;
 }
 
@@ -104,7 +96,7 @@ const std::map<std::string, Command>& Commands() {
       {"delete", c::RunDelete},   {"diff", c::RunDiff},       {"wait", c::RunWait},
       {"version", c::RunVersion}, {"session", c::RunSession}, {"lab", c::RunLab},
       {"exec", c::RunExec},       {"logs", c::RunLogs},       {"doctor", c::RunDoctor},
-      {"capture", c::RunCapture}, {"graph", c::RunGraph},
+      {"capture", c::RunCapture}, {"graph", c::RunGraph},     {"completion", c::RunCompletion},
   };
   return commands;
 }

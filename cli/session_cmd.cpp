@@ -1,4 +1,4 @@
-// labctl session run|acquire|heartbeat|release (see DESIGN.md section 7).
+// labctl session run|acquire|heartbeat|release (docs/sessions.md, docs/cli.md).
 #include <cstdio>
 
 #include "cli/cli_common.h"
@@ -29,27 +29,29 @@ int ParseDurationFlag(const Flags& flags, const char* name, std::chrono::millise
 }
 
 int Run(const CliContext& ctx, const std::vector<std::string>& args) {
-  Flags flags(
-      {{"lab", 0, true}, {"holder", 0, true}, {"heartbeat", 0, true}, {"timeout", 0, true}});
-  api::Status parsed = flags.Parse(args);
-  if (!parsed.ok()) return UsageError(parsed.message(), kUsage);
-  if (flags.help()) return std::fputs(kUsage, stdout), kExitOk;
+  Flags flags({{"lab", 0, true, "the lab to hold"},
+               {"holder", 0, true, "who holds it, shown in the queue"},
+               {"heartbeat", 0, true, "heartbeat period (default 10s)"},
+               {"timeout", 0, true, "how long to wait for the lab (default 30m)"}});
+  const std::string usage = flags.Help(kUsage);
+  if (auto exit = flags.ParseOrExit(args, usage)) return *exit;
   RunOptions options;
   options.lab = flags.Get("lab");
   options.holder = flags.Get("holder");
   options.command = flags.rest();
-  if (options.command.empty()) return UsageError("a command after -- is required", kUsage);
+  if (options.command.empty()) return UsageError("a command after -- is required", usage);
   if (int rc = ParseDurationFlag(flags, "heartbeat", &options.heartbeat)) return rc;
   if (int rc = ParseDurationFlag(flags, "timeout", &options.timeout)) return rc;
-  if (options.heartbeat.count() <= 0) return UsageError("--heartbeat must be positive", kUsage);
+  if (options.heartbeat.count() <= 0) return UsageError("--heartbeat must be positive", usage);
   return RunSessionCommand(ctx, options);
 }
 
 int Acquire(const CliContext& ctx, const std::vector<std::string>& args) {
-  Flags flags({{"lab", 0, true}, {"holder", 0, true}, {"timeout", 0, true}});
-  api::Status parsed = flags.Parse(args);
-  if (!parsed.ok()) return UsageError(parsed.message(), kUsage);
-  if (flags.help()) return std::fputs(kUsage, stdout), kExitOk;
+  Flags flags({{"lab", 0, true, "the lab to hold"},
+               {"holder", 0, true, "who holds it, shown in the queue"},
+               {"timeout", 0, true, "how long to wait for the lab (default 30m)"}});
+  const std::string usage = flags.Help(kUsage);
+  if (auto exit = flags.ParseOrExit(args, usage)) return *exit;
   std::chrono::milliseconds timeout = std::chrono::minutes(30);
   if (int rc = ParseDurationFlag(flags, "timeout", &timeout)) return rc;
   auto client = ctx.NewClient();
@@ -64,7 +66,8 @@ int Acquire(const CliContext& ctx, const std::vector<std::string>& args) {
   wait.show_progress = ctx.stderr_is_tty;
   api::Status active = WaitUntilActive(*client, *name, wait);
   if (!active.ok()) {
-    PostSessionAction(*client, *name, "release");
+    // Best effort: the wait's error is what the user needs; a session left behind expires.
+    (void)PostSessionAction(*client, *name, "release");
     PrintError(active, "session/" + *name);
     return kExitError;
   }

@@ -25,15 +25,13 @@ std::string ServerVersionText(const nlohmann::json& v) {
 }  // namespace
 
 int RunVersion(const CliContext& ctx, const std::vector<std::string>& args) {
-  Flags flags({{"client", 0, false}, {"output", 'o', true}});
-  if (auto st = flags.Parse(args); !st.ok()) return UsageError(st.message(), kVersionUsage);
-  if (flags.help()) {
-    std::cout << kVersionUsage;
-    return kExitOk;
-  }
+  Flags flags({{"client", 0, false, "only the client's version (no server asked)"},
+               {"output", 'o', true, "json | yaml"}});
+  const std::string usage = flags.Help(kVersionUsage);
+  if (auto exit = flags.ParseOrExit(args, usage)) return *exit;
   std::string output = flags.Get("output");
   if (!output.empty() && output != "json" && output != "yaml")
-    return UsageError("unknown output format " + output, kVersionUsage);
+    return UsageError("unknown output format " + output, usage);
   nlohmann::json all = {{"clientVersion", {{"version", LABCTL_VERSION}}}};
   api::Status server_error;
   if (!flags.Has("client")) {

@@ -1,5 +1,5 @@
 // labctl wait KIND/NAME --for=condition=X[=S]|delete|jsonpath='{..}'=V [--timeout=30s]
-// kubectl semantics (DESIGN.md section 6), driven by list+watch on the one object.
+// kubectl semantics (docs/cli.md, wait), driven by list+watch on the one object.
 #include <iostream>
 
 #include "cli/cli_common.h"
@@ -66,22 +66,20 @@ bool OnEvent(WaitState& s, const std::string& type, const nlohmann::json& object
 }  // namespace
 
 int RunWait(const CliContext& ctx, const std::vector<std::string>& args) {
-  Flags flags({{"for", 0, true}, {"timeout", 0, true}});
-  if (auto st = flags.Parse(args); !st.ok()) return UsageError(st.message(), kWaitUsage);
-  if (flags.help()) {
-    std::cout << kWaitUsage;
-    return kExitOk;
-  }
+  Flags flags({{"for", 0, true, "condition=TYPE[=STATUS] | delete | jsonpath='{...}'[=VALUE]"},
+               {"timeout", 0, true, "how long to wait, e.g. 90s, 5m, 1h30m (default 30s)"}});
+  const std::string usage = flags.Help(kWaitUsage);
+  if (auto exit = flags.ParseOrExit(args, usage)) return *exit;
   size_t i = 0;
   auto target = ParseKindAndName(flags.positional(), i);
-  if (!target.ok()) return UsageError(target.status().message(), kWaitUsage);
+  if (!target.ok()) return UsageError(target.status().message(), usage);
   if (target->name.empty() || i != flags.positional().size())
-    return UsageError("wait needs exactly one KIND/NAME", kWaitUsage);
-  if (!flags.Has("for")) return UsageError("wait needs --for", kWaitUsage);
+    return UsageError("wait needs exactly one KIND/NAME", usage);
+  if (!flags.Has("for")) return UsageError("wait needs --for", usage);
   auto wait_for = ParseWaitFor(flags.Get("for"));
-  if (!wait_for.ok()) return UsageError(wait_for.status().message(), kWaitUsage);
+  if (!wait_for.ok()) return UsageError(wait_for.status().message(), usage);
   auto timeout = ParseDuration(flags.Get("timeout", "30s"));
-  if (!timeout.ok()) return UsageError(timeout.status().message(), kWaitUsage);
+  if (!timeout.ok()) return UsageError(timeout.status().message(), usage);
 
   std::string ref = ObjectRef(target->kind, target->name);
   auto client = ctx.NewClient();

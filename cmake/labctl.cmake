@@ -35,8 +35,10 @@ function(labctl_tests name)
   target_link_libraries(${name} PRIVATE ${A_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/tests)
   # Test code itself needs no heavy optimisation (the code under test is built -O2): -O1 compiles
-  # a third faster.
-  target_compile_options(${name} PRIVATE -O1)
+  # a third faster. Tests build options with designated initializers that leave the other members
+  # to their defaults ({.extra_args = {...}}), which GCC 12 reports as missing initializers: off
+  # for tests on purpose, on for everything else (where it is fixed, not hidden).
+  target_compile_options(${name} PRIVATE -O1 -Wno-missing-field-initializers)
   target_compile_definitions(${name} PRIVATE
     LABCTL_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     LABCTL_BINARY_DIR="${PROJECT_BINARY_DIR}")

@@ -1,12 +1,15 @@
-# Shared by scripts/quickstart and scripts/test: install what is missing, start dockerd, build.
+# shellcheck shell=bash
+# Shared by the scripts under scripts/: install what is missing, start dockerd, build.
 # Every step is idempotent: re-running on a machine that has it all does nothing but check.
 
 LABCTL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$LABCTL_ROOT/build}
 PACKAGES=(cmake ninja-build g++ pkg-config git curl
   libcpp-httplib-dev libssl-dev libsqlitecpp-dev libsqlite3-dev nlohmann-json3-dev libyaml-cpp-dev
-  libspdlog-dev libfmt-dev libboost-dev libgtest-dev libgmock-dev
+  libspdlog-dev libfmt-dev libboost-dev libgtest-dev libgmock-dev libmnl-dev libcli11-dev
   docker.io busybox-static iproute2 iptables tcpdump conntrack
+  # tests/ops: every script is shellchecked, the systemd unit verified (systemd-analyze)
+  shellcheck systemd
   # the TLS tests make a throw-away CA with the openssl command
   openssl
   # the topology picture (Graphviz as a library) and the dashboard's browser test
@@ -21,9 +24,20 @@ PACKAGES=(cmake ninja-build g++ pkg-config git curl
   python3-typing-extensions python3-requests python3-importlib-resources sudo debootstrap)
 
 # Only the Docker lab benchmark (scripts/bench-labs) needs these; tests and labd do not.
+# shellcheck disable=SC2034  # used by scripts/bench-labs
 BENCH_PACKAGES=(docker-compose)
 
 log() { printf '==> %s\n' "$*" >&2; }
+
+# `SCRIPT --help` (or -h) prints the script's header comment and exits: every script under
+# scripts/ has one (tests/ops/scripts_check.sh).
+print_usage_on_help() {
+  local script=$1
+  shift
+  case ${1:-} in
+    -h | --help) sed -n '2,/^[^#]/p' "$script" | sed -n 's/^# \{0,1\}//p'; exit 0 ;;
+  esac
+}
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 

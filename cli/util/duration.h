@@ -1,5 +1,5 @@
-// Durations as users type them (--timeout=90s, 5m, 1h30m, 500ms; a bare number is seconds) and
-// ages as kubectl prints them in the AGE column (5s, 3m20s, 2h, 4d).
+// Durations as users type them (api/duration.h: --timeout=90s, 5m, 1h30m, 500ms; a bare number
+// is seconds) and ages as kubectl prints them in the AGE column (5s, 3m20s, 2h, 4d).
 #pragma once
 
 #include <chrono>
@@ -7,13 +7,12 @@
 #include <string_view>
 
 #include "api/clock.h"
+#include "api/duration.h"
 #include "api/status.h"
 
 namespace labctl::cli {
 
-// Go-style durations: one or more <number><unit> with units ms, s, m, h, d; or a bare integer
-// (seconds). BadRequest on anything else or a negative value.
-api::Result<std::chrono::milliseconds> ParseDuration(std::string_view text);
+using api::ParseDuration;
 
 // kubectl's HumanDuration: "<invalid>" for clearly negative values, "0s" for slightly negative.
 std::string HumanDuration(std::chrono::milliseconds d);

@@ -261,17 +261,8 @@ void CollectRecursive(const std::string& name, const json& v, std::vector<json>&
   }
 }
 
-bool Compare(const json& a, const std::string& op, const json& b) {
-  if (a.is_number() && b.is_number()) {
-    double x = a.get<double>(), y = b.get<double>();
-    if (op == "==") return x == y;
-    if (op == "!=") return x != y;
-    if (op == "<") return x < y;
-    if (op == ">") return x > y;
-    if (op == "<=") return x <= y;
-    if (op == ">=") return x >= y;
-  }
-  std::string x = JsonPathText(a), y = JsonPathText(b);
+template <class T>
+bool CompareAs(const T& x, const std::string& op, const T& y) {
   if (op == "==") return x == y;
   if (op == "!=") return x != y;
   if (op == "<") return x < y;
@@ -279,6 +270,12 @@ bool Compare(const json& a, const std::string& op, const json& b) {
   if (op == "<=") return x <= y;
   if (op == ">=") return x >= y;
   return false;
+}
+
+// Numbers compare as numbers, everything else as its text.
+bool Compare(const json& a, const std::string& op, const json& b) {
+  if (a.is_number() && b.is_number()) return CompareAs(a.get<double>(), op, b.get<double>());
+  return CompareAs(JsonPathText(a), op, JsonPathText(b));
 }
 
 bool FilterMatches(const Filter& f, const json& element) {

@@ -1,4 +1,4 @@
-// What `labctl wait --for=...` waits for, and whether an object meets it (DESIGN.md section 6,
+// What `labctl wait --for=...` waits for, and whether an object meets it (docs/cli.md, wait;
 // kubectl semantics): condition type and status match case-insensitively; a condition whose
 // observedGeneration is behind metadata.generation is ignored; jsonpath compares the printed
 // value, or only requires the path to exist when no value is given.

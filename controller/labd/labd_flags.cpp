@@ -2,11 +2,15 @@
 
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <functional>
 #include <map>
+#include <vector>
 
+#include "api/duration.h"
 #include "api/labels.h"
 #include "controller/server/auth.h"
 
@@ -40,63 +44,84 @@ Status ParseListen(const std::string& text, LabdFlags& f) {
   return Status::Ok();
 }
 
-using Setter = std::function<Status(const std::string& value, LabdFlags& f)>;
+Status SetString(std::string LabdFlags::*field, const std::string& v, LabdFlags& f) {
+  f.*field = v;
+  return Status();
+}
 
-const std::map<std::string, Setter>& ValueFlags() {
-  static const std::map<std::string, Setter> flags = {
-      {"--listen", ParseListen},
-      {"--data-dir",
+template <class Int>
+Status SetInt(const char* flag, Int LabdFlags::*field, Int min, const std::string& v,
+              LabdFlags& f) {
+  auto n = ParseInt<Int>(flag, v, min);
+  LABCTL_RETURN_IF_ERROR(n);
+  f.*field = *n;
+  return Status();
+}
+
+Status SetBool(const char* flag, bool LabdFlags::*field, const std::string& v, LabdFlags& f) {
+  if (v != "true" && v != "false") return Status::BadRequest(std::string(flag) + ": true|false");
+  f.*field = v == "true";
+  return Status();
+}
+
+// A positive duration in the grammar labctl uses too (api/duration.h).
+Status SetDuration(const char* flag, std::chrono::milliseconds LabdFlags::*field,
+                   const std::string& v, LabdFlags& f) {
+  auto d = api::ParseDuration(v);
+  if (!d.ok()) return Status::BadRequest(std::string(flag) + ": " + d.status().message());
+  if (d->count() <= 0) return Status::BadRequest(std::string(flag) + " must be positive");
+  f.*field = *d;
+  return Status();
+}
+
+// One flag that takes a value: its name, the value's name and help for --help, and the setter
+// that checks the value and stores it (BadRequest naming the flag if it does not fit).
+struct ValueFlag {
+  const char* name;
+  const char* value_name;
+  const char* help;
+  std::function<Status(const std::string& value, LabdFlags& f)> set;
+};
+
+const std::vector<ValueFlag>& ValueFlags() {
+  static const std::vector<ValueFlag> flags = {
+      {"--listen", "HOST:PORT",
+       "address to serve the API on (default 127.0.0.1:7450); other than loopback only with TLS "
+       "and authentication (--tls-cert, --tls-key, --tokens or --client-ca)",
+       ParseListen},
+      {"--data-dir", "DIR",
+       "SQLite store and lock (default ~/.local/state/labctl, /var/lib/labctl as root)",
+       [](const std::string& v, LabdFlags& f) { return SetString(&LabdFlags::data_dir, v, f); }},
+      {"--docker-host", "URL", "Docker engine (default unix:///var/run/docker.sock)",
+       [](const std::string& v, LabdFlags& f) { return SetString(&LabdFlags::docker_host, v, f); }},
+      {"--slots", "N", "sessions Active at once (default 1)",
        [](const std::string& v, LabdFlags& f) {
-         f.data_dir = v;
-         return Status();
+         return SetInt<int>("--slots", &LabdFlags::slots, 1, v, f);
        }},
-      {"--docker-host",
-       [](const std::string& v, LabdFlags& f) {
-         f.docker_host = v;
-         return Status();
-       }},
-      {"--tokens",
-       [](const std::string& v, LabdFlags& f) {
-         f.tokens_file = v;
-         return Status();
-       }},
-      {"--tls-cert",
-       [](const std::string& v, LabdFlags& f) {
-         f.tls_cert = v;
-         return Status();
-       }},
-      {"--tls-key",
-       [](const std::string& v, LabdFlags& f) {
-         f.tls_key = v;
-         return Status();
-       }},
-      {"--client-ca",
-       [](const std::string& v, LabdFlags& f) {
-         f.client_ca = v;
-         return Status();
-       }},
-      {"--log-level",
+      {"--tokens", "FILE", "bearer tokens, lines \"token,user[,group...][,grant=value...]\"",
+       [](const std::string& v, LabdFlags& f) { return SetString(&LabdFlags::tokens_file, v, f); }},
+      {"--tls-cert", "FILE",
+       "serve HTTPS with this PEM certificate chain (needs --tls-key); off loopback labd requires "
+       "TLS and --tokens or --client-ca",
+       [](const std::string& v, LabdFlags& f) { return SetString(&LabdFlags::tls_cert, v, f); }},
+      {"--tls-key", "FILE", "the PEM private key of --tls-cert",
+       [](const std::string& v, LabdFlags& f) { return SetString(&LabdFlags::tls_key, v, f); }},
+      {"--client-ca", "FILE", "require client certificates signed by this PEM CA (mutual TLS)",
+       [](const std::string& v, LabdFlags& f) { return SetString(&LabdFlags::client_ca, v, f); }},
+      {"--log-level", "LEVEL", "trace|debug|info|warn|error|off (default info); logs go to stderr",
        [](const std::string& v, LabdFlags& f) {
          static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
          for (const char* l : kLevels)
            if (v == l) return f.log_level = v, Status();
          return Status::BadRequest("--log-level: want trace|debug|info|warn|error|off");
        }},
-      {"--slots",
+      {"--history-limit", "N", "changes kept for watch resumption (default 100000)",
        [](const std::string& v, LabdFlags& f) {
-         auto n = ParseInt<int>("--slots", v, 1);
-         LABCTL_RETURN_IF_ERROR(n);
-         f.slots = *n;
-         return Status();
+         return SetInt<size_t>("--history-limit", &LabdFlags::history_limit, 1, v, f);
        }},
-      {"--history-limit",
-       [](const std::string& v, LabdFlags& f) {
-         auto n = ParseInt<size_t>("--history-limit", v, 1);
-         LABCTL_RETURN_IF_ERROR(n);
-         f.history_limit = *n;
-         return Status();
-       }},
-      {"--history-bytes",
+      {"--history-bytes", "SIZE",
+       "memory those changes may hold, e.g. 64Mi, 1Gi (default 64Mi); older changes are dropped "
+       "first and a watch from before them gets 410",
        [](const std::string& v, LabdFlags& f) {
          auto n = ParseByteSize("--history-bytes", v);
          LABCTL_RETURN_IF_ERROR(n);
@@ -104,92 +129,99 @@ const std::map<std::string, Setter>& ValueFlags() {
          f.history_bytes = *n;
          return Status();
        }},
-      {"--max-watchers",
+      {"--bookmark-interval", "D", "watch bookmark period, e.g. 60s, 1s, 500ms (default 60s)",
        [](const std::string& v, LabdFlags& f) {
-         auto n = ParseInt<int>("--max-watchers", v, 1);
-         LABCTL_RETURN_IF_ERROR(n);
-         f.max_watchers = *n;
-         return Status();
+         return SetDuration("--bookmark-interval", &LabdFlags::bookmark_interval, v, f);
        }},
-      {"--max-connections",
+      {"--max-watchers", "N", "watch streams held at once (default 1024); more get 429",
        [](const std::string& v, LabdFlags& f) {
-         auto n = ParseInt<size_t>("--max-connections", v, 1);
-         LABCTL_RETURN_IF_ERROR(n);
-         f.max_connections = *n;
-         return Status();
+         return SetInt<int>("--max-watchers", &LabdFlags::max_watchers, 1, v, f);
        }},
-      {"--max-client-connections",
+      {"--max-streams", "N",
+       "long-running requests at once: exec, logs, capture, reset, facade bring-up (default 64); "
+       "more get 429",
        [](const std::string& v, LabdFlags& f) {
-         auto n = ParseInt<size_t>("--max-client-connections", v, 1);
-         LABCTL_RETURN_IF_ERROR(n);
-         f.max_client_connections = *n;
-         return Status();
+         return SetInt<int>("--max-streams", &LabdFlags::max_streams, 1, v, f);
        }},
-      {"--max-streams",
+      {"--max-connections", "N",
+       "client connections open at once (default 10000, or 256 below the fd limit); at the limit "
+       "the idle or slowest one is closed",
        [](const std::string& v, LabdFlags& f) {
-         auto n = ParseInt<int>("--max-streams", v, 1);
-         LABCTL_RETURN_IF_ERROR(n);
-         f.max_streams = *n;
-         return Status();
+         return SetInt<size_t>("--max-connections", &LabdFlags::max_connections, 1, v, f);
        }},
-      {"--request-timeout",
+      {"--max-client-connections", "N",
+       "connections from one client address (default 2048); more get 429",
        [](const std::string& v, LabdFlags& f) {
-         auto d = ParseDuration(v);
-         LABCTL_RETURN_IF_ERROR(d);
-         if (d->count() <= 0) return Status::BadRequest("--request-timeout must be positive");
-         f.request_timeout = *d;
-         return Status();
+         return SetInt<size_t>("--max-client-connections", &LabdFlags::max_client_connections, 1, v,
+                               f);
        }},
-      {"--idle-timeout",
+      {"--request-timeout", "D",
+       "a request's head and body must arrive within D (default 30s; 408)",
        [](const std::string& v, LabdFlags& f) {
-         auto d = ParseDuration(v);
-         LABCTL_RETURN_IF_ERROR(d);
-         if (d->count() <= 0) return Status::BadRequest("--idle-timeout must be positive");
-         f.idle_timeout = *d;
-         return Status();
+         return SetDuration("--request-timeout", &LabdFlags::request_timeout, v, f);
        }},
-      {"--bookmark-interval",
+      {"--idle-timeout", "D", "keep-alive connections idle longer are closed (default 30s)",
        [](const std::string& v, LabdFlags& f) {
-         auto d = ParseDuration(v);
-         LABCTL_RETURN_IF_ERROR(d);
-         if (d->count() <= 0) return Status::BadRequest("--bookmark-interval must be positive");
-         f.bookmark_interval = *d;
-         return Status();
+         return SetDuration("--idle-timeout", &LabdFlags::idle_timeout, v, f);
        }},
-      {"--instance",
-       [](const std::string& v, LabdFlags& f) {
-         if (!api::IsLabelValue(v) || v.empty())
-           return Status::BadRequest(
-               "--instance: want 1-63 characters of [A-Za-z0-9-_.], starting and ending with a "
-               "letter or digit");
-         f.instance = v;
-         return Status();
-       }},
-      {"--orphan-lab-prefix",
-       [](const std::string& v, LabdFlags& f) {
-         f.orphan_lab_prefix = v;
-         return Status();
-       }},
-      {"--neops-facade",
-       [](const std::string& v, LabdFlags& f) {
-         if (v != "true" && v != "false") return Status::BadRequest("--neops-facade: true|false");
-         f.neops_facade = v == "true";
-         return Status();
-       }},
-      {"--lab-controller",
-       [](const std::string& v, LabdFlags& f) {
-         if (v != "true" && v != "false") return Status::BadRequest("--lab-controller: true|false");
-         f.lab_controller = v == "true";
-         return Status();
-       }},
-      {"--sync",
+      {"--sync", "FULL|NORMAL", "SQLite synchronous mode (default NORMAL)",
        [](const std::string& v, LabdFlags& f) {
          if (v != "FULL" && v != "NORMAL") return Status::BadRequest("--sync: want FULL|NORMAL");
          f.synchronous = v;
          return Status();
        }},
+      {"--instance", "NAME",
+       "names this labd on the Docker engine: stamped on every container and network it creates "
+       "(label dev.labctl.instance); labds sharing an engine touch only their own objects "
+       "(default: derived from the data directory's absolute path)",
+       [](const std::string& v, LabdFlags& f) {
+         if (!api::IsLabelValue(v) || v.empty())
+           return Status::BadRequest(
+               "--instance: want 1-63 characters of [A-Za-z0-9-_.], starting and ending with a "
+               "letter or digit");
+         return SetString(&LabdFlags::instance, v, f);
+       }},
+      {"--orphan-lab-prefix", "P",
+       "remove orphaned Docker objects only of labs named P* (for tests sharing one dockerd; "
+       "default: every lab of this instance)",
+       [](const std::string& v, LabdFlags& f) {
+         return SetString(&LabdFlags::orphan_lab_prefix, v, f);
+       }},
+      {"--neops-facade", "BOOL", "serve the Neops Remote Lab API at / (default true)",
+       [](const std::string& v, LabdFlags& f) {
+         return SetBool("--neops-facade", &LabdFlags::neops_facade, v, f);
+       }},
+      {"--lab-controller", "BOOL",
+       "run the Lab controller (default true; false: API and sessions only, labs are never "
+       "realised)",
+       [](const std::string& v, LabdFlags& f) {
+         return SetBool("--lab-controller", &LabdFlags::lab_controller, v, f);
+       }},
   };
   return flags;
+}
+
+// labd's command line as a CLI11 app writing into `f`. A setter's error is thrown as a
+// ValidationError carrying its message (CLI11 reports errors by exception; ParseLabdFlags turns
+// them back into a Status).
+void DescribeFlags(CLI::App& app, LabdFlags& f) {
+  app.set_help_flag();  // -h/--help is an ordinary flag here: main prints LabdUsage()
+  app.allow_extras();   // reported by ParseLabdFlags in labd's words
+  app.add_flag("-h,--help", f.help, "print this help and exit");
+  app.add_flag("--version", f.version, "print the version and exit");
+  for (const ValueFlag& flag : ValueFlags()) {
+    app.add_option(
+           flag.name,
+           [&f, &flag](const CLI::results_t& values) {
+             for (const std::string& v : values)
+               if (Status st = flag.set(v, f); !st.ok()) throw CLI::ValidationError(st.message());
+             return true;
+           },
+           flag.help)
+        ->type_name(flag.value_name)
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  }
 }
 
 }  // namespace
@@ -205,19 +237,6 @@ api::Result<size_t> ParseByteSize(const std::string& flag, const std::string& te
   return *number << unit->second;
 }
 
-api::Result<std::chrono::milliseconds> ParseDuration(const std::string& text) {
-  size_t digits = 0;
-  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
-  auto number = ParseInt<int64_t>("duration", text.substr(0, digits), 0);
-  if (!number.ok()) return Status::BadRequest("bad duration \"" + text + "\"");
-  std::string unit = text.substr(digits);
-  static const std::map<std::string, int64_t> kMillis = {
-      {"", 1000}, {"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}};
-  auto it = kMillis.find(unit);
-  if (it == kMillis.end()) return Status::BadRequest("bad duration unit in \"" + text + "\"");
-  return std::chrono::milliseconds(*number * it->second);
-}
-
 std::string DefaultDataDir() {
   if (geteuid() == 0) return "/var/lib/labctl";
   if (const char* state = std::getenv("XDG_STATE_HOME"); state && *state)
@@ -228,31 +247,17 @@ std::string DefaultDataDir() {
 
 api::Result<LabdFlags> ParseLabdFlags(const std::vector<std::string>& args) {
   LabdFlags flags;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string name = args[i];
-    std::string value;
-    bool has_value = false;
-    if (size_t eq = name.find('='); name.starts_with("--") && eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name = name.substr(0, eq);
-      has_value = true;
-    }
-    if (name == "--help" || name == "-h") {
-      flags.help = true;
-      continue;
-    }
-    if (name == "--version") {
-      flags.version = true;
-      continue;
-    }
-    auto it = ValueFlags().find(name);
-    if (it == ValueFlags().end()) return Status::BadRequest("unknown flag " + name);
-    if (!has_value) {
-      if (i + 1 >= args.size()) return Status::BadRequest(name + " needs a value");
-      value = args[++i];
-    }
-    LABCTL_RETURN_IF_ERROR(it->second(value, flags));
+  CLI::App app("labd: the labctl controller daemon", "labd");
+  DescribeFlags(app, flags);
+  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them reversed
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    return Status::BadRequest(e.what());
   }
+  for (const std::string& extra : app.remaining())
+    return Status::BadRequest((extra.starts_with("-") ? "unknown flag " : "unexpected argument ") +
+                              extra);
   if (flags.data_dir.empty()) flags.data_dir = DefaultDataDir();
   LABCTL_RETURN_IF_ERROR(CheckListenSecurity(flags));
   return flags;
@@ -278,43 +283,11 @@ Status CheckListenSecurity(const LabdFlags& f) {
 }
 
 std::string LabdUsage() {
-  return R"(usage: labd [flags]
-
-  --listen HOST:PORT        address to serve the API on (default 127.0.0.1:7450); other than
-                            loopback only with TLS and authentication (below)
-  --data-dir DIR            SQLite store and lock (default ~/.local/state/labctl,
-                            /var/lib/labctl as root)
-  --docker-host URL         Docker engine (default unix:///var/run/docker.sock)
-  --slots N                 sessions Active at once (default 1)
-  --tokens FILE             bearer tokens, lines "token,user[,group...][,grant=value...]"
-  --tls-cert FILE           serve HTTPS with this PEM certificate chain (needs --tls-key);
-                            off loopback labd requires TLS and --tokens or --client-ca
-  --tls-key FILE            the PEM private key of --tls-cert
-  --client-ca FILE          require client certificates signed by this PEM CA (mutual TLS)
-  --log-level LEVEL         trace|debug|info|warn|error|off (default info); logs go to stderr
-  --history-limit N         changes kept for watch resumption (default 100000)
-  --history-bytes SIZE      memory those changes may hold, e.g. 64Mi, 1Gi (default 64Mi); older
-                            changes are dropped first and a watch from before them gets 410
-  --bookmark-interval D     watch bookmark period, e.g. 60s, 1s, 500ms (default 60s)
-  --max-watchers N          watch streams held at once (default 1024); more get 429
-  --max-streams N           long-running requests at once: exec, logs, capture, reset, facade
-                            bring-up (default 64); more get 429
-  --max-connections N       client connections open at once (default 10000, or 256 below the
-                            fd limit); at the limit the idle or slowest one is closed
-  --max-client-connections N  connections from one client address (default 2048); more get 429
-  --request-timeout D       a request's head and body must arrive within D (default 30s; 408)
-  --idle-timeout D          keep-alive connections idle longer are closed (default 30s)
-  --sync FULL|NORMAL        SQLite synchronous mode (default NORMAL)
-  --instance NAME           names this labd on the Docker engine: stamped on every container
-                            and network it creates (label dev.labctl.instance); labds sharing
-                            an engine touch only their own objects (default: derived from the
-                            data directory's absolute path)
-  --orphan-lab-prefix P     remove orphaned Docker objects only of labs named P* (for tests
-                            sharing one dockerd; default: every lab of this instance)
-  --neops-facade BOOL       serve the Neops Remote Lab API at / (default true)
-  --lab-controller BOOL     run the Lab controller (default true; false: API and sessions only)
-  --version                 print the version and exit
-)";
+  LabdFlags unused;
+  CLI::App app("labd: the labctl controller daemon", "labd");
+  DescribeFlags(app, unused);
+  app.get_formatter()->column_width(28);
+  return app.help();
 }
 
 }  // namespace labctl::server

@@ -1,4 +1,4 @@
-// LabdFlags: labd's command line (DESIGN.md section 4) and its defaults.
+// LabdFlags: labd's command line (docs/api.md, labd flags) and its defaults.
 #pragma once
 
 #include <chrono>
@@ -53,7 +53,5 @@ api::Status CheckListenSecurity(const LabdFlags& flags);
 std::string DefaultDataDir();
 // A byte count: plain bytes, or with a suffix Ki, Mi or Gi ("64Mi").
 api::Result<size_t> ParseByteSize(const std::string& flag, const std::string& text);
-// "1s", "500ms", "2m", "1h", or plain seconds.
-api::Result<std::chrono::milliseconds> ParseDuration(const std::string& text);
 
 }  // namespace labctl::server

@@ -30,6 +30,10 @@ std::unique_ptr<SessionStack> SessionStack::Attach(ApiServer& server, store::Sto
     if (!options.neops.clock) options.neops.clock = &clock;
     for (const auto& path : NeopsPublicPaths(options.neops.prefix)) server.AddPublicPath(path);
     server.AddLongRunningRoute("POST", NeopsBringUpPath(options.neops.prefix));
+    server.SetForeignErrorBody(
+        [prefix = options.neops.prefix](const std::string& path, int status) {
+          return NeopsErrorBody(prefix, path, status);
+        });
     stack->neops_ =
         MountNeopsFacade(server.raw(), store, *stack->actions_, server.auth(), options.neops);
   }

@@ -53,7 +53,8 @@ struct Controller::Impl {
         kind(k),
         reconciler(r),
         options(std::move(o)),
-        queue(options.backoff_base, options.backoff_max),
+        clock(options.clock ? *options.clock : api::SystemSteadyClock::Instance()),
+        queue(options.backoff_base, options.backoff_max, clock),
         recorded(options.name),
         depth_collector(metrics::Default().AddCollector(
             [this] { recorded.depth.Set(static_cast<double>(queue.Len())); })) {}
@@ -66,6 +67,7 @@ struct Controller::Impl {
   const api::Kind kind;
   Reconciler& reconciler;
   const ControllerOptions options;
+  const api::SteadyClock& clock;
   WorkQueue queue;
   ControllerMetrics recorded;
   metrics::CollectorHandle depth_collector;  // after `queue`, which it reads: destroyed first
@@ -77,6 +79,8 @@ struct Controller::Impl {
 
   std::mutex mu;
   std::condition_variable stop_cv;
+  api::ClockWaker resync_waker{clock, mu, stop_cv};
+  api::SteadyTime next_resync;  // set by Start(); then guarded by mu
   bool started = false;
   bool stopping = false;
 };
@@ -110,6 +114,7 @@ void Controller::Start() {
   for (auto& informer : m.informers) informer->Start();
   int workers = m.options.workers < 1 ? 1 : m.options.workers;
   for (int i = 0; i < workers; ++i) m.workers.emplace_back([&m] { m.RunWorker(); });
+  m.next_resync = m.clock.Steady() + m.options.resync;
   m.resync_thread = std::thread([&m] { m.RunResync(); });
   spdlog::info("controller={} kind={} workers={} msg=\"started\"", name, api::KindName(m.kind),
                workers);
@@ -171,7 +176,13 @@ void Controller::Impl::RunResync() {
   for (;;) {
     {
       std::unique_lock<std::mutex> l(mu);
-      if (stop_cv.wait_for(l, options.resync, [this] { return stopping; })) return;
+      while (!stopping && clock.Steady() < next_resync)
+        api::WaitUntil(clock, stop_cv, l, next_resync);
+      if (stopping) return;
+      // The schedule is anchored at Start(), not at when this thread got to run; after a stall
+      // it skips the missed rounds rather than running them back to back.
+      next_resync += options.resync;
+      if (next_resync <= clock.Steady()) next_resync = clock.Steady() + options.resync;
     }
     store::ListResult list = store.List(kind);
     for (const api::json& object : list.items) {

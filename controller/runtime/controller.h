@@ -1,6 +1,7 @@
 // Controller: drives one Reconciler from a work queue fed by an informer on the store's watch,
 // by secondary watches mapped to keys, by explicit Enqueue calls (e.g. Docker events), and by a
-// full resync at start and every `resync` interval.
+// full resync at start (the informer's first list) and every `resync` interval. Delays, back-off
+// and the resync interval are read on `clock` (a FakeSteadyClock in tests).
 //
 // Work-queue semantics: repeated adds of a key before it is processed collapse into one; a key
 // never runs on two workers at once (an add while it runs is processed once after it finishes);
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "api/object.h"
+#include "api/steady_clock.h"
 #include "controller/runtime/reconciler.h"
 #include "store/store.h"
 
@@ -26,6 +28,7 @@ struct ControllerOptions {
   std::chrono::milliseconds resync{std::chrono::minutes(5)};
   std::chrono::milliseconds backoff_base{1000};
   std::chrono::milliseconds backoff_max{std::chrono::minutes(5)};
+  const api::SteadyClock* clock = nullptr;  // nullptr: the system clock
 };
 
 class Controller {

@@ -2,9 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include <cstdint>
-#include <cstdio>
 #include <mutex>
+
+#include "api/fnv1a.h"
 
 namespace labctl::runtime {
 
@@ -21,22 +21,11 @@ std::mutex& RecordMutex() {
   return mu;
 }
 
-// FNV-1a 64: stable across runs and builds, so a repeat after a restart finds the same Event.
-std::string Hash16(const std::string& s) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
 std::string EventName(const api::json& object, const std::string& type, const std::string& reason,
                       const std::string& message) {
   std::string identity = api::Uid(object) + '\n' + type + '\n' + reason + '\n' + message;
-  return api::Name(object) + "." + Hash16(identity);
+  // A stable hash: a repeat after a restart finds the same Event.
+  return api::Name(object) + "." + api::Fnv1a64Hex(identity);
 }
 
 api::json NewEvent(const std::string& name, const api::json& object, const std::string& type,

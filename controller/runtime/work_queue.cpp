@@ -12,8 +12,9 @@ std::chrono::milliseconds Backoff(int failures, std::chrono::milliseconds base,
   return delay < max ? delay : max;
 }
 
-WorkQueue::WorkQueue(std::chrono::milliseconds backoff_base, std::chrono::milliseconds backoff_max)
-    : backoff_base_(backoff_base), backoff_max_(backoff_max) {}
+WorkQueue::WorkQueue(std::chrono::milliseconds backoff_base, std::chrono::milliseconds backoff_max,
+                     const api::SteadyClock& clock)
+    : backoff_base_(backoff_base), backoff_max_(backoff_max), clock_(clock) {}
 
 void WorkQueue::Add(const std::string& key) {
   std::lock_guard<std::mutex> l(mu_);
@@ -32,7 +33,7 @@ void WorkQueue::AddAfter(const std::string& key, std::chrono::milliseconds delay
   if (delay.count() <= 0) return Add(key);
   std::lock_guard<std::mutex> l(mu_);
   if (shutting_down_) return;
-  SteadyTime deadline = std::chrono::steady_clock::now() + delay;
+  SteadyTime deadline = clock_.Steady() + delay;
   auto it = deadline_of_.find(key);
   if (it != deadline_of_.end()) {
     if (it->second <= deadline) return;  // the earlier deadline wins
@@ -81,12 +82,12 @@ bool WorkQueue::Get(std::string* key) {
   std::unique_lock<std::mutex> l(mu_);
   for (;;) {
     if (shutting_down_) return false;
-    PromoteDueLocked(std::chrono::steady_clock::now());
+    PromoteDueLocked(clock_.Steady());
     if (!ready_.empty()) break;
     if (scheduled_.empty()) {
       cv_.wait(l);
     } else {
-      cv_.wait_until(l, scheduled_.begin()->first);
+      api::WaitUntil(clock_, cv_, l, scheduled_.begin()->first);
     }
   }
   *key = std::move(ready_.front());

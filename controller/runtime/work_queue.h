@@ -6,7 +6,8 @@
 // is queued again, once, when the worker calls Done); AddAfter keeps the earliest deadline when a
 // key is already scheduled; AddRateLimited waits Backoff(failures) where failures counts
 // consecutive AddRateLimited calls for the key since its last Forget. ShutDown wakes every Get
-// caller, which then returns false; adds after ShutDown are ignored. Delays use steady_clock.
+// caller, which then returns false; adds after ShutDown are ignored. Delays are read on the
+// injected clock's Steady() time (a FakeSteadyClock in tests: Advance makes delayed keys due).
 // Thread-safe.
 #pragma once
 
@@ -20,13 +21,16 @@
 #include <unordered_set>
 #include <utility>
 
+#include "api/steady_clock.h"
+
 namespace labctl::runtime {
 
 class WorkQueue {
  public:
-  using SteadyTime = std::chrono::steady_clock::time_point;
+  using SteadyTime = api::SteadyTime;
 
-  WorkQueue(std::chrono::milliseconds backoff_base, std::chrono::milliseconds backoff_max);
+  WorkQueue(std::chrono::milliseconds backoff_base, std::chrono::milliseconds backoff_max,
+            const api::SteadyClock& clock = api::SystemSteadyClock::Instance());
   WorkQueue(const WorkQueue&) = delete;
   WorkQueue& operator=(const WorkQueue&) = delete;
 
@@ -55,9 +59,11 @@ class WorkQueue {
 
   const std::chrono::milliseconds backoff_base_;
   const std::chrono::milliseconds backoff_max_;
+  const api::SteadyClock& clock_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
+  api::ClockWaker waker_{clock_, mu_, cv_};  // after mu_ and cv_: it uses them
   bool shutting_down_ = false;
   std::deque<std::string> ready_;               // FIFO of keys to hand out
   std::unordered_set<std::string> dirty_;       // keys needing a run (queued or pending Done)

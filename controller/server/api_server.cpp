@@ -55,6 +55,7 @@ struct ApiServer::Impl {
   GatedHttpServer http;
   RequestClassifier classifier;
   std::vector<std::string> public_paths;
+  ApiServer::ErrorBody foreign_error_body;
   std::unique_ptr<TlsContext> tls;  // before `gate`, which uses it
   std::unique_ptr<ConnectionGate> gate;
   int bound_port = 0;
@@ -85,9 +86,15 @@ void ApiServer::Impl::Configure() {
   });
   // Called for every answer >= 400; fills a Status body where the handler left none (unknown
   // path, body too large, unreadable request).
-  http.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req,
-                                                                 httplib::Response& res) {
+  http.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req,
+                                                                     httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Handled;
+    if ((res.status == 404 || res.status == 405) && foreign_error_body) {
+      if (auto body = foreign_error_body(req.path, res.status)) {
+        res.set_content(*body, "application/json");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
     api::Status st;
     switch (res.status) {
       case 404:
@@ -192,6 +199,8 @@ ApiServer::~ApiServer() { Stop(); }
 void ApiServer::SetSessionActions(SessionActions* actions) { impl_->ctx.session_actions = actions; }
 void ApiServer::SetLabActions(LabActions* actions) { impl_->ctx.lab_actions = actions; }
 void ApiServer::AddPublicPath(std::string path) { impl_->public_paths.push_back(std::move(path)); }
+
+void ApiServer::SetForeignErrorBody(ErrorBody body) { impl_->foreign_error_body = std::move(body); }
 void ApiServer::AddLongRunningRoute(const std::string& method, const std::string& path_regex) {
   impl_->classifier.AddLongRunning(method, path_regex);
 }

@@ -14,7 +14,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "api/status.h"
@@ -53,8 +55,8 @@ struct ServerOptions {
   std::chrono::milliseconds write_timeout{std::chrono::seconds(10)};
   std::chrono::milliseconds keep_alive_timeout{std::chrono::seconds(30)};  // idle between requests
   std::string version;                                                     // reported by /version
-  std::string git_commit;             // reported by /version when non-empty
-  std::string instance;  // labd's instance name (labels its Docker objects); /version when set
+  std::string git_commit;  // reported by /version when non-empty
+  std::string instance;    // labd's instance name (labels its Docker objects); /version when set
   const api::Clock* clock = nullptr;  // nullptr: system clock
 };
 
@@ -73,6 +75,12 @@ class ApiServer {
   // Requests `method` on paths matching `path_regex` are long-running (they hold a worker for
   // long, like a facade bring-up): they run on the long-running workers. Before Start().
   void AddLongRunningRoute(const std::string& method, const std::string& path_regex);
+  // For a 404 or 405 without a body: the JSON body another API mounted on this server answers
+  // with on `path` (the Neops facade speaks FastAPI's {"detail": ...}), or nullopt for labd's
+  // Status object. Before Start().
+  using ErrorBody =
+      std::function<std::optional<std::string>(const std::string& path, int http_status)>;
+  void SetForeignErrorBody(ErrorBody body);
 
   // Binds host:port and serves on background threads; returns once connections are accepted.
   api::Status Start();

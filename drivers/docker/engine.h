@@ -2,7 +2,7 @@
 //
 // Everything labd does to Docker goes through this interface: networks, containers, logs, exec
 // and the /events stream. HttpEngine (http_engine.h) talks to a real dockerd over its unix
-// socket; FakeEngine (fake_engine.h) keeps state in memory for fast reconciler tests.
+// socket; FakeEngine (tests/support/fake_docker, test-only) keeps state in memory for unit tests.
 // Every call returns an api::Status/Result; engine errors carry Docker's own message (a missing
 // image says it must be built or loaded locally, since nothing is pulled).
 // Implementations are thread-safe: the reconciler calls them from parallel workers.

@@ -4,7 +4,7 @@
 // watches it from a second thread and, when the timeout passes or `cancelled()` says so (the
 // client went away), kills the process Docker reports in exec-inspect together with every
 // descendant of it (a shell's children would otherwise keep the output stream open), by host
-// pid. That needs labd to run as root on the Docker host, as DESIGN.md section 6 says.
+// pid. That needs labd to run as root on the Docker host, as docs/api.md (exec) says.
 // Output is streamed to the callback as it arrives; the callback returning false cancels too.
 // With ExecControl::on_stdin the command's stdin is attached (DockerEngine::ExecAttach) and
 // handed to the caller to feed from another thread.

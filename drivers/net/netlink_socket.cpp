@@ -1,7 +1,7 @@
 #include "drivers/net/netlink_socket.h"
 
+#include <libmnl/libmnl.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -12,35 +12,84 @@
 namespace labctl::net {
 namespace {
 
-constexpr size_t kAlign = 4;
-size_t Aligned(size_t n) { return (n + kAlign - 1) & ~(kAlign - 1); }
-
-struct RtAttrHeader {
-  uint16_t len;
-  uint16_t type;
+struct AttrTable {
+  std::vector<AttrView>* attrs;
+  int max_type;
 };
+
+int StoreAttr(const nlattr* attr, void* data) {
+  auto* table = static_cast<AttrTable*>(data);
+  int type = mnl_attr_get_type(attr);
+  if (type <= table->max_type)
+    (*table->attrs)[type] = {mnl_attr_get_payload(attr), mnl_attr_get_payload_len(attr)};
+  return MNL_CB_OK;
+}
+
+using Visitor = std::function<void(int type, AttrView)>;
+
+int VisitAttr(const nlattr* attr, void* data) {
+  (*static_cast<const Visitor*>(data))(
+      mnl_attr_get_type(attr), {mnl_attr_get_payload(attr), mnl_attr_get_payload_len(attr)});
+  return MNL_CB_OK;
+}
+
+// True if the datagram is whole messages, each at least a header and no longer than what is
+// left (trailing bytes too short for a header are ignored, as libmnl does). libmnl's own check
+// compares a length as int, so one past 2^31 passes it, and its walk then aligns 2^32 - 1 to 0.
+bool WholeMessages(const uint8_t* buf, size_t len) {
+  while (len >= sizeof(nlmsghdr)) {
+    uint32_t size = reinterpret_cast<const nlmsghdr*>(buf)->nlmsg_len;
+    if (size < sizeof(nlmsghdr) || size > len) return false;
+    size_t step = std::min<size_t>(NLMSG_ALIGN(size), len);
+    buf += step;
+    len -= step;
+  }
+  return true;
+}
+
+// A datagram whose first message answers another sequence number is a late reply to an earlier
+// exchange this socket gave up on (the kernel answers each request in its own datagrams).
+bool StaleReply(const uint8_t* buf, size_t len, uint32_t seq) {
+  const auto* h = reinterpret_cast<const nlmsghdr*>(buf);
+  return mnl_nlmsg_ok(h, static_cast<int>(len)) && !mnl_nlmsg_seq_ok(h, seq);
+}
+
+// True if the datagram holds the message that ends the reply to `seq`.
+bool HoldsEnd(const uint8_t* buf, size_t len, uint32_t seq) {
+  int left = static_cast<int>(len);
+  for (auto* h = reinterpret_cast<const nlmsghdr*>(buf); mnl_nlmsg_ok(h, left);
+       h = mnl_nlmsg_next(h, &left)) {
+    if (h->nlmsg_seq == seq && (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR))
+      return true;
+  }
+  return false;
+}
+
+int CallOnReply(const nlmsghdr* h, void* data) {
+  (*static_cast<const OnReply*>(data))(h);
+  return MNL_CB_OK;
+}
 
 }  // namespace
 
-NetlinkMessage::NetlinkMessage(uint16_t type, uint16_t flags) {
-  nlmsghdr h{};
-  h.nlmsg_len = sizeof(nlmsghdr);
-  h.nlmsg_type = type;
-  h.nlmsg_flags = NLM_F_REQUEST | flags;
-  Append(&h, sizeof(h));
+NetlinkMessage::NetlinkMessage(uint16_t type, uint16_t flags) : buffer_(MNL_NLMSG_HDRLEN) {
+  nlmsghdr* h = mnl_nlmsg_put_header(buffer_.data());
+  h->nlmsg_type = type;
+  h->nlmsg_flags = NLM_F_REQUEST | flags;
 }
 
-void NetlinkMessage::Append(const void* data, size_t len) {
-  size_t at = buffer_.size();
-  buffer_.resize(at + Aligned(len), 0);
-  if (len) std::memcpy(buffer_.data() + at, data, len);
-  header()->nlmsg_len = static_cast<uint32_t>(buffer_.size());
+void NetlinkMessage::Reserve(size_t len) {
+  buffer_.resize(header()->nlmsg_len + MNL_ALIGN(len), 0);
+}
+
+void NetlinkMessage::PutExtraHeader(const void* data, size_t len) {
+  Reserve(len);
+  std::memcpy(mnl_nlmsg_put_extra_header(header(), len), data, len);
 }
 
 void NetlinkMessage::PutAttr(uint16_t type, const void* data, size_t len) {
-  RtAttrHeader a{static_cast<uint16_t>(sizeof(RtAttrHeader) + len), type};
-  Append(&a, sizeof(a));
-  Append(data, len);
+  Reserve(MNL_ATTR_HDRLEN + len);
+  mnl_attr_put(header(), type, len, data);
 }
 
 void NetlinkMessage::PutString(uint16_t type, const std::string& value) {
@@ -48,15 +97,14 @@ void NetlinkMessage::PutString(uint16_t type, const std::string& value) {
 }
 
 size_t NetlinkMessage::BeginNested(uint16_t type) {
-  size_t offset = buffer_.size();
-  RtAttrHeader a{sizeof(RtAttrHeader), static_cast<uint16_t>(type | NLA_F_NESTED)};
-  Append(&a, sizeof(a));
+  Reserve(MNL_ATTR_HDRLEN);
+  size_t offset = header()->nlmsg_len;
+  mnl_attr_nest_start(header(), type);
   return offset;
 }
 
 void NetlinkMessage::EndNested(size_t offset) {
-  auto* a = reinterpret_cast<RtAttrHeader*>(buffer_.data() + offset);
-  a->len = static_cast<uint16_t>(buffer_.size() - offset);
+  mnl_attr_nest_end(header(), reinterpret_cast<nlattr*>(buffer_.data() + offset));
 }
 
 std::string AttrView::AsString() const {
@@ -72,157 +120,155 @@ uint32_t AttrView::AsU32() const {
   return v;
 }
 
-static std::vector<AttrView> ParseAttrRange(const uint8_t* p, size_t len, int max_type) {
+std::vector<AttrView> ParseAttrs(const nlmsghdr* msg, size_t offset, int max_type) {
   std::vector<AttrView> attrs(max_type + 1);
-  while (len >= sizeof(RtAttrHeader)) {
-    RtAttrHeader a;
-    std::memcpy(&a, p, sizeof(a));
-    if (a.len < sizeof(RtAttrHeader) || a.len > len) break;
-    int type = a.type & NLA_TYPE_MASK;
-    if (type <= max_type) attrs[type] = {p + sizeof(RtAttrHeader), a.len - sizeof(RtAttrHeader)};
-    size_t step = Aligned(a.len);
-    if (step >= len) break;
-    p += step;
-    len -= step;
-  }
+  if (msg->nlmsg_len < MNL_NLMSG_HDRLEN + MNL_ALIGN(offset)) return attrs;
+  AttrTable table{&attrs, max_type};
+  mnl_attr_parse(msg, static_cast<unsigned>(offset), StoreAttr, &table);
   return attrs;
 }
 
-std::vector<AttrView> ParseAttrs(const nlmsghdr* msg, size_t offset, int max_type) {
-  const auto* base = reinterpret_cast<const uint8_t*>(msg);
-  size_t start = sizeof(nlmsghdr) + Aligned(offset);
-  if (msg->nlmsg_len < start) return std::vector<AttrView>(max_type + 1);
-  return ParseAttrRange(base + start, msg->nlmsg_len - start, max_type);
+std::vector<AttrView> ParseNested(const AttrView& nested, int max_type) {
+  std::vector<AttrView> attrs(max_type + 1);
+  if (!nested.data) return attrs;
+  AttrTable table{&attrs, max_type};
+  mnl_attr_parse_payload(nested.data, nested.len, StoreAttr, &table);
+  return attrs;
 }
 
-std::vector<AttrView> ParseNested(const AttrView& nested, int max_type) {
-  if (!nested.data) return std::vector<AttrView>(max_type + 1);
-  return ParseAttrRange(static_cast<const uint8_t*>(nested.data), nested.len, max_type);
+void ForEachNested(const AttrView& nested, const Visitor& visit) {
+  if (nested.data) mnl_attr_parse_payload(nested.data, nested.len, VisitAttr, (void*)&visit);
 }
 
 api::Result<NetlinkSocket> NetlinkSocket::Open(int protocol) {
-  int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
-  if (fd < 0) return api::Status::Internal(std::string("netlink socket: ") + std::strerror(errno));
-  sockaddr_nl local{};
-  local.nl_family = AF_NETLINK;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof(local)) != 0) {
+  mnl_socket* nl = mnl_socket_open2(protocol, SOCK_CLOEXEC);
+  if (!nl) return api::Status::Internal("netlink socket: " + ErrnoText(-errno));
+  if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) != 0) {
     int e = errno;
-    ::close(fd);
-    return api::Status::Internal(std::string("netlink bind: ") + std::strerror(e));
+    mnl_socket_close(nl);
+    return api::Status::Internal("netlink bind: " + ErrnoText(-e));
   }
   int one = 1;  // extended acks are nice to have; ignore if unsupported
-  ::setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-  return NetlinkSocket(fd);
+  mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
+  return NetlinkSocket(nl);
 }
 
-NetlinkSocket::NetlinkSocket(NetlinkSocket&& other) noexcept : fd_(other.fd_), seq_(other.seq_) {
-  other.fd_ = -1;
+NetlinkSocket::NetlinkSocket(mnl_socket* nl)
+    : nl_(nl), portid_(mnl_socket_get_portid(nl)), buffer_(MNL_SOCKET_BUFFER_SIZE) {}
+
+NetlinkSocket::NetlinkSocket(NetlinkSocket&& other) noexcept
+    : nl_(other.nl_), portid_(other.portid_), seq_(other.seq_), buffer_(std::move(other.buffer_)) {
+  other.nl_ = nullptr;
 }
 
 NetlinkSocket& NetlinkSocket::operator=(NetlinkSocket&& other) noexcept {
   if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = other.fd_;
+    Close();
+    nl_ = other.nl_;
+    portid_ = other.portid_;
     seq_ = other.seq_;
-    other.fd_ = -1;
+    buffer_ = std::move(other.buffer_);
+    other.nl_ = nullptr;
   }
   return *this;
 }
 
-NetlinkSocket::~NetlinkSocket() {
-  if (fd_ >= 0) ::close(fd_);
+NetlinkSocket::~NetlinkSocket() { Close(); }
+
+void NetlinkSocket::Close() {
+  if (nl_) mnl_socket_close(nl_);
+  nl_ = nullptr;
 }
+
+int NetlinkSocket::fd() const { return mnl_socket_get_fd(nl_); }
 
 int NetlinkSocket::Send(NetlinkMessage& msg, uint16_t extra_flags) {
   nlmsghdr* h = msg.header();
   h->nlmsg_flags |= extra_flags;
   h->nlmsg_seq = ++seq_;
-  sockaddr_nl kernel{};
-  kernel.nl_family = AF_NETLINK;
-  ssize_t n = ::sendto(fd_, msg.bytes().data(), msg.bytes().size(), 0,
-                       reinterpret_cast<sockaddr*>(&kernel), sizeof(kernel));
-  if (n < 0) return -errno;
+  if (mnl_socket_sendto(nl_, msg.bytes().data(), msg.bytes().size()) < 0) return -errno;
   return 0;
 }
 
+ssize_t NetlinkSocket::Receive() {
+  for (;;) {
+    // MSG_PEEK|MSG_TRUNC gives the next datagram's full length without taking it.
+    ssize_t size = ::recv(fd(), nullptr, 0, MSG_PEEK | MSG_TRUNC);
+    if (size < 0 && errno == EINTR) continue;
+    if (size < 0) return -errno;
+    if (static_cast<size_t>(size) > buffer_.size()) buffer_.resize(size);
+    ssize_t n = mnl_socket_recvfrom(nl_, buffer_.data(), buffer_.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return -errno;
+    return n;
+  }
+}
+
+int ReadReplies(const uint8_t* buf, size_t len, uint32_t seq, uint32_t portid,
+                const OnReply* on_data) {
+  len = std::min<size_t>(len, INT_MAX);  // libmnl counts in int
+  if (!WholeMessages(buf, len)) return -EBADMSG;
+  if (StaleReply(buf, len, seq)) return kMoreReplies;
+  int rc = mnl_cb_run(buf, len, seq, portid, on_data ? CallOnReply : nullptr,
+                      const_cast<OnReply*>(on_data));
+  if (rc == MNL_CB_STOP) return 0;
+  if (rc == MNL_CB_OK) return kMoreReplies;
+  // libmnl passes the kernel's number on; a forged one that is no errno (0, negative, INT_MIN
+  // negated) reads as a malformed message.
+  int err = errno;
+  return err > 0 ? -err : -EBADMSG;
+}
+
+int NetlinkSocket::Exchange(NetlinkMessage& msg, uint16_t flags, const OnReply* on_data) {
+  if (int rc = Send(msg, flags); rc != 0) return rc;
+  for (;;) {
+    ssize_t n = Receive();
+    if (n < 0) return static_cast<int>(n);
+    int rc = ReadReplies(buffer_.data(), static_cast<size_t>(n), seq_, portid_, on_data);
+    if (rc == kMoreReplies) continue;
+    // The rest of an interrupted dump is still on its way: take it so a retry starts clean.
+    if (rc == -EINTR) {
+      if (int drained = DrainUntilEnd(seq_, n); drained != 0) return drained;
+    }
+    return rc;
+  }
+}
+
 int NetlinkSocket::Request(NetlinkMessage& msg) {
-  if (int rc = Send(msg, NLM_F_ACK); rc != 0) return rc;
-  std::vector<uint8_t> buf(64 * 1024);
-  for (;;) {
-    ssize_t n = ::recv(fd_, buf.data(), buf.size(), 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return -errno;
-    }
-    if (auto rc = FindAck(buf.data(), static_cast<size_t>(n), seq_)) return *rc;
+  // Data messages (NFQUEUE packets arriving meanwhile) are not ours to handle: no callback.
+  return Exchange(msg, NLM_F_ACK, nullptr);
+}
+
+int NetlinkSocket::DrainUntilEnd(uint32_t seq, ssize_t received) {
+  while (!HoldsEnd(buffer_.data(), static_cast<size_t>(received), seq)) {
+    received = Receive();
+    if (received < 0) return static_cast<int>(received);
+    if (!WholeMessages(buffer_.data(), static_cast<size_t>(received))) return -EBADMSG;
   }
+  return 0;
 }
 
-api::Status NetlinkSocket::Dump(NetlinkMessage& msg,
-                                const std::function<void(const nlmsghdr*)>& on_message) {
-  if (int rc = Send(msg, NLM_F_DUMP); rc != 0)
-    return api::Status::Internal("netlink dump: " + ErrnoText(rc));
-  std::vector<uint8_t> buf(64 * 1024);
-  for (;;) {
-    ssize_t n = ::recv(fd_, buf.data(), buf.size(), 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return api::Status::Internal("netlink dump recv: " + ErrnoText(-errno));
-    }
-    auto done = WalkDumpReplies(buf.data(), static_cast<size_t>(n), seq_, on_message);
-    if (!done.ok()) return done.status();
-    if (*done) return api::Status::Ok();
-  }
-}
-
-namespace {
-
-// The errno of an NLMSG_ERROR message; EBADMSG for one cut short (never bytes past its end).
-int ErrorOf(const nlmsghdr* h) {
-  const int* error = FamilyHeader<int>(h);
-  return error ? *error : -EBADMSG;
-}
-
-// Calls `visit` for each whole message of `seq` in the buffer until it returns true.
-template <class Visit>
-void ForEachReply(const uint8_t* buf, size_t len, uint32_t seq, Visit visit) {
-  int left = static_cast<int>(std::min<size_t>(len, INT32_MAX));
-  for (auto* h = reinterpret_cast<const nlmsghdr*>(buf); NLMSG_OK(h, left);
-       h = NLMSG_NEXT(h, left)) {
-    if (h->nlmsg_seq == seq && visit(h)) return;
-  }
-}
-
-}  // namespace
-
-std::optional<int> FindAck(const uint8_t* buf, size_t len, uint32_t seq) {
-  std::optional<int> rc;
-  ForEachReply(buf, len, seq, [&](const nlmsghdr* h) {
-    if (h->nlmsg_type == NLMSG_ERROR) rc = ErrorOf(h);
-    return rc.has_value();
-  });
-  return rc;
-}
-
-api::Result<bool> WalkDumpReplies(const uint8_t* buf, size_t len, uint32_t seq,
-                                  const std::function<void(const nlmsghdr*)>& on_message) {
-  api::Result<bool> done = false;
-  ForEachReply(buf, len, seq, [&](const nlmsghdr* h) {
-    if (h->nlmsg_type == NLMSG_DONE) {
-      done = true;
-    } else if (h->nlmsg_type == NLMSG_ERROR) {
-      int error = ErrorOf(h);
-      if (error == 0)
-        done = true;
-      else
-        done = api::Status::Internal("netlink dump: " + ErrnoText(error));
-    } else {
+api::Status NetlinkSocket::Dump(NetlinkMessage& msg, const OnReply& on_message) {
+  // Messages are kept until the dump is known to be whole and handed on only then.
+  std::vector<uint8_t> messages;
+  const OnReply keep = [&messages](const nlmsghdr* h) {
+    const auto* p = reinterpret_cast<const uint8_t*>(h);
+    messages.insert(messages.end(), p, p + h->nlmsg_len);
+    messages.resize(MNL_ALIGN(messages.size()), 0);
+  };
+  for (int attempt = 1; attempt <= kDumpAttempts; ++attempt) {
+    messages.clear();
+    int rc = Exchange(msg, NLM_F_DUMP, &keep);
+    if (rc == -EINTR) continue;  // interrupted by a concurrent change: the dump is not whole
+    if (rc != 0) return api::Status::Internal("netlink dump: " + ErrnoText(rc));
+    int left = static_cast<int>(messages.size());
+    for (auto* h = reinterpret_cast<const nlmsghdr*>(messages.data()); mnl_nlmsg_ok(h, left);
+         h = mnl_nlmsg_next(h, &left))
       on_message(h);
-      return false;
-    }
-    return true;
-  });
-  return done;
+    return api::Status::Ok();
+  }
+  return api::Status::Unavailable("netlink dump: interrupted by concurrent changes " +
+                                  std::to_string(kDumpAttempts) + " times in a row");
 }
 
 std::string ErrnoText(int negative_errno) {

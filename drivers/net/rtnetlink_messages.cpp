@@ -30,27 +30,6 @@ std::string MacText(const AttrView& a) {
                      b[5]);
 }
 
-// Altnames repeat the same attribute type inside IFLA_PROP_LIST; walk the nest by hand.
-std::vector<std::string> AltNames(const AttrView& prop_list) {
-  std::vector<std::string> names;
-  if (!prop_list.data) return names;
-  const auto* p = static_cast<const uint8_t*>(prop_list.data);
-  size_t len = prop_list.len;
-  while (len >= 4) {
-    uint16_t alen, atype;
-    std::memcpy(&alen, p, 2);
-    std::memcpy(&atype, p + 2, 2);
-    if (alen < 4 || alen > len) break;
-    if ((atype & NLA_TYPE_MASK) == IFLA_ALT_IFNAME)
-      names.push_back(AttrView{p + 4, static_cast<size_t>(alen - 4)}.AsString());
-    size_t step = (alen + 3u) & ~3u;
-    if (step >= len) break;
-    p += step;
-    len -= step;
-  }
-  return names;
-}
-
 }  // namespace
 
 std::optional<LinkInfo> ParseLinkMessage(const nlmsghdr* h) {
@@ -66,7 +45,10 @@ std::optional<LinkInfo> ParseLinkMessage(const nlmsghdr* h) {
   if (attrs[IFLA_IFALIAS].data) link.alias = attrs[IFLA_IFALIAS].AsString();
   auto info = ParseNested(attrs[IFLA_LINKINFO], IFLA_INFO_MAX);
   if (info[IFLA_INFO_KIND].data) link.kind = info[IFLA_INFO_KIND].AsString();
-  link.altnames = AltNames(attrs[IFLA_PROP_LIST]);
+  // Altnames repeat the same attribute type inside IFLA_PROP_LIST.
+  ForEachNested(attrs[IFLA_PROP_LIST], [&](int type, AttrView a) {
+    if (type == IFLA_ALT_IFNAME) link.altnames.push_back(a.AsString());
+  });
   return link;
 }
 

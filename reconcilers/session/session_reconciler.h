@@ -1,4 +1,4 @@
-// SessionReconciler: keeps the global session queue converged (DESIGN.md section 3, Session).
+// SessionReconciler: keeps the global session queue converged (docs/sessions.md).
 //
 // The queue is global, so every Reconcile call, whatever key it got, plans the queue with
 // PlanQueue (session_queue.h) over what session_index.h reads — the live Sessions, the clean-up

@@ -1,4 +1,4 @@
-// A valid Lab in the shape of DESIGN.md section 3, and helpers to assert on validation causes.
+// A valid Lab in the shape docs/manifests.md describes, and helpers to assert on validation causes.
 #pragma once
 
 #include <gtest/gtest.h>

@@ -195,9 +195,10 @@ TEST_F(DockerIntegrationTest, PrivilegedRefusalIsShownNotFatal) {
       std::chrono::seconds(30), &last);
   ASSERT_TRUE(refused);
   // Hosts that do grant --privileged simply run the node.
-  if (!api::IsConditionTrue(last, "Provisioned"))
+  if (!api::IsConditionTrue(last, "Provisioned")) {
     EXPECT_NE(last["status"]["nodes"][0]["message"].get<std::string>().find("privileged"),
               std::string::npos);
+  }
 }
 
 // `docker network disconnect` of a node (no -f, the network stays): the lab must not stay Ready

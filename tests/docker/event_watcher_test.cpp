@@ -7,8 +7,9 @@
 #include <set>
 #include <thread>
 
-#include "drivers/docker/fake_engine.h"
 #include "drivers/docker/naming.h"
+#include "tests/support/fake_docker/fake_engine.h"
+#include "tests/support/poll.h"
 
 namespace labctl::docker {
 namespace {
@@ -63,11 +64,11 @@ TEST(EventWatcherTest, DriftEventsEnqueueTheirLabAndReconnectResyncs) {
   };
   ASSERT_TRUE(wait_for([&] { return resyncs == 1; }));
   // The stream may not be open yet when the resync callback runs: emit until seen.
-  for (int i = 0; i < 100 && !wait_for([&] { return labs.count("l1") > 0; }); ++i) {
+  EXPECT_TRUE(testing::PollUntil([&] {
     engine.EmitEvent({"container", "die", "c1", ContainerLabels("l1", "u", "n", "h", kInstance)});
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  EXPECT_GT(labs.count("l1"), 0u);
+    std::lock_guard<std::mutex> l(mu);
+    return labs.count("l1") > 0;
+  }));
   // A node disconnected from any network (here one that is not a lab's): found by the container
   // id the network event carries.
   ASSERT_TRUE(engine.CreateNetwork({"bridge", "10.1.0.0/16", "", "", {}, {}}).ok());
@@ -81,8 +82,10 @@ TEST(EventWatcherTest, DriftEventsEnqueueTheirLabAndReconnectResyncs) {
   EXPECT_TRUE(wait_for([&] { return labs.count("l3") > 0; }));
   engine.EmitEvent(
       {"container", "exec_start", "c1", ContainerLabels("l2", "u", "n", "h", kInstance)});
+  const int calls = engine.calls();
   engine.SetUnavailable(true);  // dockerd goes away...
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // ...the stream ends and the watcher's next probe of the engine fails...
+  ASSERT_TRUE(testing::PollUntil([&] { return engine.calls() > calls; }));
   engine.SetUnavailable(false);  // ...and comes back: the watcher reconnects and resyncs
   EXPECT_TRUE(wait_for([&] { return resyncs >= 2; }));
   watcher.Stop();

@@ -10,9 +10,10 @@
 
 #include "api/clock.h"
 #include "docker/lab_fixture.h"
-#include "drivers/docker/fake_engine.h"
 #include "reconcilers/lab/lab_reconciler.h"
 #include "reconcilers/providers/docker/docker_provider.h"
+#include "tests/support/fake_docker/fake_engine.h"
+#include "tests/support/temp_store.h"
 
 namespace labctl::testing {
 
@@ -54,7 +55,7 @@ class FakeLabTest : public ::testing::Test {
 
   api::FakeClock clock_;
   docker::FakeEngine engine_;
-  std::unique_ptr<store::Store> store_;
+  TempStore store_{{.prefix = "fake-lab"}};
   std::unique_ptr<reconcilers::DockerRealisation> provider_;
   std::unique_ptr<reconcilers::LabReconciler> reconciler_;
 };

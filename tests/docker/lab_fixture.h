@@ -1,5 +1,4 @@
-// Shared fixture pieces for the Docker lab tests: a real Store on a temp dir, Lab manifests
-// built in code, and helpers to drive a LabReconciler until it settles.
+// Shared fixture pieces for the Docker lab tests: Lab manifests built in code.
 #pragma once
 
 #include <memory>
@@ -11,15 +10,6 @@
 #include "support/labd_process.h"
 
 namespace labctl::testing {
-
-inline std::unique_ptr<store::Store> OpenTempStore(const std::string& prefix) {
-  store::Options o;
-  o.data_dir = MakeTempDir(prefix);
-  o.take_lock = false;
-  auto s = store::Store::Open(o);
-  if (!s.ok()) abort();
-  return std::move(s).value();
-}
 
 inline api::json Node(const std::string& name,
                       const std::vector<std::pair<std::string, std::string>>& ifaces,

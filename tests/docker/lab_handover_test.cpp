@@ -22,10 +22,7 @@ using testing::TwoNetLab;
 
 class LabHandOverTest : public testing::FakeLabTest {
  protected:
-  void SetUp() override {
-    store_ = testing::OpenTempStore("handover");
-    reconciler_ = MakeCountingReconciler();
-  }
+  void SetUp() override { reconciler_ = MakeCountingReconciler(); }
 
   // A reconciler (a labd process) whose reset step counts calls and runs `on_reset_`.
   std::unique_ptr<LabReconciler> MakeCountingReconciler() {

@@ -9,7 +9,6 @@
 #include <chrono>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "controller/runtime/controller.h"
 #include "controller/runtime/event_recorder.h"
@@ -21,6 +20,8 @@
 #include "reconcilers/lab/lab_reconciler.h"
 #include "reconcilers/providers/docker/docker_provider.h"
 #include "reconcilers/providers/docker/lab_network_hook.h"
+#include "tests/support/poll.h"
+#include "tests/support/temp_store.h"
 
 namespace labctl::testing {
 
@@ -29,7 +30,6 @@ class LabHarness {
   // Instance "test-<orphan_prefix>": the same in every run, so the orphan sweep at start removes
   // what a killed earlier run left behind.
   explicit LabHarness(const std::string& orphan_prefix, bool with_network = false) {
-    store_ = OpenTempStore("labit");
     recorder_ = std::make_unique<runtime::EventRecorder>(*store_, clock_, "lab-test");
     const std::string instance = TestInstance(orphan_prefix);
     reconcilers::DockerRealisationOptions docker;
@@ -75,14 +75,13 @@ class LabHarness {
   template <class Pred>
   bool WaitLab(const std::string& name, Pred pred, std::chrono::seconds timeout,
                api::json* last = nullptr) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      auto lab = store_->Get(api::Kind::kLab, name);
-      if (last) *last = lab.ok() ? *lab : api::json();
-      if (pred(lab)) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return false;
+    return PollUntil(
+        [&] {
+          auto lab = store_->Get(api::Kind::kLab, name);
+          if (last) *last = lab.ok() ? *lab : api::json();
+          return pred(lab);
+        },
+        timeout, std::chrono::milliseconds(100));
   }
 
   bool WaitReady(const std::string& name, std::chrono::seconds timeout = std::chrono::seconds(90)) {
@@ -104,7 +103,7 @@ class LabHarness {
  private:
   api::SystemClock clock_;
   docker::HttpEngine engine_;
-  std::unique_ptr<store::Store> store_;
+  TempStore store_{{.prefix = "labit"}};
   std::unique_ptr<runtime::EventRecorder> recorder_;
   std::unique_ptr<reconcilers::DockerRealisation> provider_;
   std::unique_ptr<reconcilers::LabReconciler> reconciler_;

@@ -37,8 +37,12 @@ class MiniSource : public reconcilers::RealisationSource {
     m.uid = api::Uid(lab);
     m.generation = api::Generation(lab);
     m.provider = "mini";
-    m.networks.push_back(
-        {.name = "net", .docker_name = "mini-" + m.name, .subnet = "10.77.0.0/24", .hash = "n1"});
+    reconcilers::NetworkModel net;
+    net.name = "net";
+    net.docker_name = "mini-" + m.name;
+    net.subnet = "10.77.0.0/24";
+    net.hash = "n1";
+    m.networks.push_back(net);
     for (const auto& n : lab["spec"].value("nodes", json::array())) {
       NodeModel node;
       node.name = n.value("name", "");
@@ -46,9 +50,11 @@ class MiniSource : public reconcilers::RealisationSource {
       node.image = n.value("image", "");
       node.env = {{"MINI_NODE", node.name}};
       node.labels = {{"mini.example/node", node.name}};
-      node.interfaces.push_back({.network = "net",
-                                 .ipv4 = "10.77.0." + std::to_string(m.nodes.size() + 1),
-                                 .ifname = "eth0"});
+      reconcilers::InterfaceModel eth0;
+      eth0.network = "net";
+      eth0.ipv4 = "10.77.0." + std::to_string(m.nodes.size() + 1);
+      eth0.ifname = "eth0";
+      node.interfaces.push_back(eth0);
       node.hash = node.image;
       m.nodes.push_back(node);
     }
@@ -129,7 +135,7 @@ class MemoryProvider : public reconcilers::LabProvider, public api::LabActions {
     return std::unique_ptr<reconcilers::LabPass>(std::make_unique<Pass>(*this, lab));
   }
   api::Result<reconcilers::TornDown> TearDown(const std::string& lab, const std::string&,
-                                                   TearDownReason) override {
+                                              TearDownReason) override {
     std::lock_guard<std::mutex> l(mu);
     reconcilers::TornDown removed{static_cast<int>(running[lab].size()), 0};
     running.erase(lab);
@@ -177,7 +183,6 @@ json MiniLab(const std::string& name) {
 class LabProviderTest : public testing::FakeLabTest {
  protected:
   void SetUp() override {
-    store_ = testing::OpenTempStore("provider");
     auto source = std::make_unique<MiniSource>();
     mini_source_ = source.get();
     docker_ = reconcilers::MakeDockerProvider(*store_, engine_);

@@ -10,10 +10,10 @@
 #include "api/object.h"
 #include "docker/fake_lab_test.h"
 #include "docker/legacy_lab.h"
-#include "drivers/docker/fake_engine.h"
 #include "drivers/docker/naming.h"
 #include "reconcilers/lab/up_decision.h"
 #include "reconcilers/providers/docker/docker_provider.h"
+#include "tests/support/fake_docker/fake_engine.h"
 
 namespace labctl {
 namespace {
@@ -26,10 +26,7 @@ using testing::TwoNetLab;
 
 class LabReconcilerTest : public testing::FakeLabTest {
  protected:
-  void SetUp() override {
-    store_ = testing::OpenTempStore("labrec");
-    reconciler_ = MakeReconciler();
-  }
+  void SetUp() override { reconciler_ = MakeReconciler(); }
 
   json Create(const json& lab) {
     auto r = store_->Create(api::Kind::kLab, lab);

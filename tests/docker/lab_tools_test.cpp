@@ -14,6 +14,7 @@
 #include "drivers/docker/naming.h"
 #include "reconcilers/providers/docker/node_processes.h"
 #include "support/labd_process.h"
+#include "tests/support/poll.h"
 
 namespace labctl {
 namespace {
@@ -58,11 +59,6 @@ std::string LabYaml(const std::string& name) {
          "      interfaces: [{network: b, ipv4: 10.187.2.10}]\n";
 }
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 class LabToolsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { testing::BuildNatlabImage(); }
@@ -79,7 +75,7 @@ class LabToolsTest : public ::testing::Test {
     auto applied = Labctl({"apply", "-f", tmp_ + "/lab.yaml"});
     ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
     auto ready = Labctl({"wait", "lab/" + lab_, "--for=condition=Ready", "--timeout=120s"});
-    ASSERT_EQ(ready.exit_code, 0) << ready.out << ready.err << ReadAll(labd_->log_path());
+    ASSERT_EQ(ready.exit_code, 0) << ready.out << ready.err << testing::ReadFile(labd_->log_path());
   }
 
   void TearDown() override {
@@ -119,13 +115,15 @@ TEST_F(LabToolsTest, CaptureWritesAPcapThatTcpdumpReads) {
     captured = Labctl({"capture", "lab/" + lab_, "c1", "--iface", "eth0", "--filter", "icmp",
                        "--duration", "8", "-w", file});
   });
-  std::this_thread::sleep_for(std::chrono::seconds(2));  // tcpdump attached (not asserted)
+  // tcpdump (-U) writes the pcap file header once it is attached to the interface.
+  EXPECT_TRUE(testing::PollUntil([&] { return testing::ReadFile(file).size() >= 24; }))
+      << "tcpdump never attached";
   auto ping =
       Labctl({"exec", "lab/" + lab_, "c1", "--", "ping", "-c", "4", "-i", "0.5", "10.187.2.10"});
   EXPECT_EQ(ping.exit_code, 0) << ping.out << ping.err;
   capture.join();
   ASSERT_EQ(captured.exit_code, 0) << captured.out << captured.err;
-  std::string pcap = ReadAll(file);
+  std::string pcap = testing::ReadFile(file);
   ASSERT_GE(pcap.size(), 24u);
   // Classic pcap, written little-endian on this host: a1b2c3d4 (µs) or a1b23c4d (ns).
   const std::string magic = pcap.substr(0, 4);
@@ -151,17 +149,17 @@ TEST_F(LabToolsTest, CollectWritesLogsInspectDataAndEvents) {
   auto r = Labctl({"lab", "collect", lab_, "-d", dir});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("collected 3 nodes"), std::string::npos) << r.out;
-  EXPECT_NE(ReadAll(dir + "/lab.yaml").find("name: " + lab_), std::string::npos);
-  EXPECT_NE(ReadAll(dir + "/events.yaml").find("CreatedNode"), std::string::npos);
+  EXPECT_NE(testing::ReadFile(dir + "/lab.yaml").find("name: " + lab_), std::string::npos);
+  EXPECT_NE(testing::ReadFile(dir + "/events.yaml").find("CreatedNode"), std::string::npos);
   for (const char* node : {"gw", "c1", "c2"}) {
     const std::string base = dir + "/nodes/" + node;
     EXPECT_TRUE(std::filesystem::exists(base + "/logs.txt")) << node;
-    auto inspect = nlohmann::json::parse(ReadAll(base + "/inspect.json"), nullptr, false);
+    auto inspect = nlohmann::json::parse(testing::ReadFile(base + "/inspect.json"), nullptr, false);
     ASSERT_FALSE(inspect.is_discarded()) << node;
     EXPECT_EQ(inspect["container"]["Name"], "/" + Container(node));
     EXPECT_TRUE(inspect["network"]["addresses"].is_array()) << inspect["network"].dump();
   }
-  auto gw = nlohmann::json::parse(ReadAll(dir + "/nodes/gw/inspect.json"));
+  auto gw = nlohmann::json::parse(testing::ReadFile(dir + "/nodes/gw/inspect.json"));
   EXPECT_NE(gw["network"]["iptables"].get<std::string>().find("MASQUERADE"), std::string::npos);
 }
 

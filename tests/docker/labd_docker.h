@@ -15,6 +15,7 @@
 #include "drivers/docker/http_engine.h"
 #include "drivers/docker/naming.h"
 #include "support/labd_process.h"
+#include "tests/support/poll.h"
 
 namespace labctl::testing {
 
@@ -62,16 +63,14 @@ inline bool IsReadyNow(const api::json& lab) {
 template <class Pred>
 bool PollLab(const LabdProcess& labd, const std::string& name, Pred pred,
              std::chrono::seconds timeout, api::Result<api::json>* last = nullptr) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
   auto client = LabdClient(labd);
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto lab = client.Get(api::Kind::kLab, name);
-    if (last) *last = lab;
-    if (lab.ok() || lab.status().code() == api::Code::kNotFound)
-      if (pred(lab)) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
+  return PollUntil(
+      [&] {
+        auto lab = client.Get(api::Kind::kLab, name);
+        if (last) *last = lab;
+        return (lab.ok() || lab.status().code() == api::Code::kNotFound) && pred(lab);
+      },
+      timeout, std::chrono::milliseconds(100));
 }
 
 inline bool PollReady(const LabdProcess& labd, const std::string& name,

@@ -129,12 +129,7 @@ class LabdExecTest : public ::testing::Test {
 
   // Polls until no process of the node matches `needle`.
   bool WaitNoProcess(const std::string& lab, const std::string& needle) {
-    auto deadline = std::chrono::steady_clock::now() + 30s;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (CountProcesses(lab, needle) == 0) return true;
-      std::this_thread::sleep_for(200ms);
-    }
-    return false;
+    return testing::PollUntil([&] { return CountProcesses(lab, needle) == 0; }, 30s, 200ms);
   }
 
   docker::HttpEngine engine_;

@@ -65,12 +65,24 @@ class NatlabTest : public ::testing::Test {
     std::thread listener([&] {
       listened = Exec(client, {"udp_reflector", "listen-once", std::to_string(port), "6"});
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let it bind (send retries)
+    EXPECT_TRUE(BoundUdp(client, port)) << "the listener never bound port " << port;
     auto sent = Exec("peer-01", {"udp_reflector", "send", "5555",
                                  gateway_ip + ":" + std::to_string(port), "hello"});
     listener.join();
     auto answer = testing::SplitLines(sent.out);
     return {listened.out, answer.empty() ? "" : answer[0]};
+  }
+
+  // Polls until a socket of `node` is bound to UDP `port` (its /proc/net/udp{,6} local address).
+  bool BoundUdp(const std::string& node, int port) {
+    char local[16];
+    std::snprintf(local, sizeof local, ":%04X ", port);
+    return testing::PollUntil(
+        [&] {
+          return Exec(node, {"cat", "/proc/net/udp", "/proc/net/udp6"}).out.find(local) !=
+                 std::string::npos;
+        },
+        std::chrono::seconds(10), std::chrono::milliseconds(50));
   }
 
   bool Pings(const std::string& node, const std::string& address, int count = 1) {

@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -20,6 +19,7 @@
 #include "drivers/net/process.h"
 #include "store/store.h"
 #include "support/labd_process.h"
+#include "tests/support/source_manifest.h"
 
 namespace labctl::testing {
 
@@ -43,15 +43,8 @@ inline std::string NatlabRunName() {
 
 // manifests/natlab.yaml named `name`, every node on kNetImage, defaulted like the API does.
 inline api::json LoadNatlab(const std::string& name) {
-  std::ifstream in(std::string(LABCTL_SOURCE_DIR) + "/manifests/natlab.yaml");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto docs = api::ParseYamlDocuments(ss.str());
-  if (!docs.ok() || docs->empty()) {
-    ADD_FAILURE() << "cannot read natlab.yaml";
-    return api::json();
-  }
-  api::json lab = (*docs)[0];
+  api::json lab = SourceManifest("manifests/natlab.yaml");
+  if (lab.is_null()) return lab;
   lab["metadata"]["name"] = name;
   lab["spec"]["runPolicy"] = "Always";
   for (auto& node : lab["spec"]["nodes"]) node["image"] = kNetImage;

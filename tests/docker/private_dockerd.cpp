@@ -19,6 +19,7 @@
 
 #include "drivers/docker/http_engine.h"
 #include "support/labd_process.h"
+#include "support/poll.h"
 
 namespace labctl::testing {
 namespace {
@@ -47,9 +48,7 @@ bool NamesDir(int pid, const std::string& dir) {
 
 // Waits for a process that is not our child (a leftover) to disappear.
 void WaitGone(int pid, std::chrono::seconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (Alive(pid) && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(100ms);
+  PollUntil([pid] { return !Alive(pid); }, timeout, 100ms);
 }
 
 // pid -> parent pid of every process.

@@ -123,11 +123,13 @@ TEST_F(WarmHandOverTest, NextSessionGetsTheWarmLabResetToItsBaselineInTheSameCon
     return Labctl({"exec", "lab/" + lab_, "c1", "--timeout", "120", "--", "sleep", "1000"});
   });
   std::vector<int> started;
-  for (int i = 0; i < 100 && started.empty(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    auto pids = reconcilers::ExecStartedProcesses(InitPid("c1"));
-    if (pids.ok()) started = *pids;
-  }
+  testing::PollUntil(
+      [&] {
+        auto pids = reconcilers::ExecStartedProcesses(InitPid("c1"));
+        if (pids.ok()) started = *pids;
+        return !started.empty();
+      },
+      std::chrono::seconds(10), std::chrono::milliseconds(100));
   ASSERT_EQ(started.size(), 1u) << "labctl exec sleep did not start";
 
   auto released = Labctl({"session", "release", a});

@@ -186,7 +186,7 @@ TEST_F(LabctlE2eTest, DeleteWaitWaitsForFinalizer) {
   ASSERT_EQ(Labctl({"apply", "-f", "-"}, yaml).exit_code, 0);
   BackgroundLabctl del(url(), {"delete", "lab", name, "--wait", "--timeout=60s"});
   // The delete marks the object; it stays while our finalizer is there.
-  ASSERT_TRUE(Eventually([&] {
+  ASSERT_TRUE(PollUntil([&] {
     auto o = client_->Get(api::Kind::kLab, name);
     return o.ok() && api::IsBeingDeleted(*o);
   }));

@@ -74,15 +74,6 @@ void UpdateObject(client::Client& c, api::Kind kind, const std::string& name,
   ReadModifyWrite(c, kind, name, mutate, false);
 }
 
-bool Eventually(const std::function<bool()>& done, std::chrono::milliseconds limit) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return done();
-}
-
 BackgroundLabctl::BackgroundLabctl(const std::string& server,
                                    const std::vector<std::string>& args) {
   out_path_ = testing::MakeTempDir("labctl-bg") + "/out";
@@ -108,17 +99,11 @@ BackgroundLabctl::~BackgroundLabctl() { Kill(); }
 
 int BackgroundLabctl::Wait(std::chrono::milliseconds limit) {
   if (pid_ <= 0) return exit_code_;
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      return exit_code_;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return -1;
+  int status = 0;
+  if (!testing::WaitExit(pid_, limit, &status)) return -1;
+  pid_ = -1;
+  exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return exit_code_;
 }
 
 void BackgroundLabctl::Kill() {

@@ -15,6 +15,7 @@
 
 #include "client/client.h"
 #include "support/labd_process.h"
+#include "tests/support/poll.h"
 
 namespace labctl::e2e {
 
@@ -27,7 +28,8 @@ std::string LabYaml(const std::string& name, const std::string& step = "one",
                     const std::string& image = "labbox:latest");
 // Writes `text` to DIR/NAME and returns the path.
 std::string WriteFile(const std::string& dir, const std::string& name, const std::string& text);
-using testing::ReadFile;  // tests/support
+using testing::PollUntil;  // tests/support
+using testing::ReadFile;
 
 // Read-modify-write of an object's status via PUT .../status, retried on 409.
 void UpdateStatus(client::Client& c, api::Kind kind, const std::string& name,
@@ -35,9 +37,6 @@ void UpdateStatus(client::Client& c, api::Kind kind, const std::string& name,
 // Read-modify-write of the main resource via PUT, retried on 409.
 void UpdateObject(client::Client& c, api::Kind kind, const std::string& name,
                   const std::function<void(json& object)>& mutate);
-// Polls `done` every 50 ms until true or `limit` passed; returns the last result.
-bool Eventually(const std::function<bool()>& done,
-                std::chrono::milliseconds limit = std::chrono::seconds(30));
 
 // labctl running in the background with stdout+stderr going to a file.
 class BackgroundLabctl {

@@ -34,16 +34,16 @@ TEST_F(LabctlE2eTest, GetWatchSeesChanges) {
   ASSERT_EQ(Labctl({"apply", "-f", "-"}, LabYaml(name, "one")).exit_code, 0);
   BackgroundLabctl watch(
       url(), {"get", "lab", name, "-w", "-o", R"(jsonpath={.metadata.labels.step}{"\n"})"});
-  ASSERT_TRUE(Eventually([&] { return watch.Output() == "one\n"; })) << watch.Output();
+  ASSERT_TRUE(PollUntil([&] { return watch.Output() == "one\n"; })) << watch.Output();
   ASSERT_EQ(Labctl({"apply", "-f", "-"}, LabYaml(name, "two")).exit_code, 0);
-  EXPECT_TRUE(Eventually([&] { return watch.Output() == "one\ntwo\n"; })) << watch.Output();
+  EXPECT_TRUE(PollUntil([&] { return watch.Output() == "one\ntwo\n"; })) << watch.Output();
   watch.Kill();
 
   // The table form: a header, the row, then a row per change.
   BackgroundLabctl table(url(), {"get", "labs", "-w", "-l", "step=two"});
-  ASSERT_TRUE(Eventually([&] { return table.Output().find(name) != std::string::npos; }));
+  ASSERT_TRUE(PollUntil([&] { return table.Output().find(name) != std::string::npos; }));
   UpdateStatus(*client_, api::Kind::kLab, name, [](json& o) { o["status"]["phase"] = "Degraded"; });
-  EXPECT_TRUE(Eventually([&] { return table.Output().find("Degraded") != std::string::npos; }))
+  EXPECT_TRUE(PollUntil([&] { return table.Output().find("Degraded") != std::string::npos; }))
       << table.Output();
   EXPECT_THAT(table.Output(), HasSubstr("NAME"));
 
@@ -52,13 +52,12 @@ TEST_F(LabctlE2eTest, GetWatchSeesChanges) {
   std::string other = UniqueName();
   // Keep creating until the watcher (which may start late) has seen one of ours.
   ASSERT_EQ(Labctl({"apply", "-f", "-"}, LabYaml(other)).exit_code, 0);
-  bool seen = Eventually([&] { return only.Output().find("lab/" + other) != std::string::npos; },
-                         std::chrono::seconds(3));
+  bool seen = PollUntil([&] { return only.Output().find("lab/" + other) != std::string::npos; },
+                        std::chrono::seconds(3));
   if (!seen) {
     std::string third = UniqueName();
     ASSERT_EQ(Labctl({"apply", "-f", "-"}, LabYaml(third)).exit_code, 0);
-    EXPECT_TRUE(
-        Eventually([&] { return only.Output().find("lab/" + third) != std::string::npos; }));
+    EXPECT_TRUE(PollUntil([&] { return only.Output().find("lab/" + third) != std::string::npos; }));
   }
   EXPECT_EQ(only.Output().find("lab/" + name), std::string::npos) << only.Output();
 }

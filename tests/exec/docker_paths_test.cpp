@@ -11,6 +11,7 @@
 
 #include "drivers/docker/http_engine.h"
 #include "tests/support/labd_process.h"
+#include "tests/support/poll.h"
 
 namespace labctl {
 namespace {
@@ -33,7 +34,7 @@ class FakeDockerd {
     server_.Delete(".*", record);
     EXPECT_TRUE(server_.bind_to_port(socket_, 80));
     thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    EXPECT_TRUE(::labctl::testing::PollUntil([this] { return server_.is_running(); }));
   }
   ~FakeDockerd() {
     server_.stop();

@@ -11,11 +11,13 @@
 #include "client/client.h"
 #include "controller/server/api_server.h"
 #include "drivers/docker/exec_runner.h"
-#include "drivers/docker/fake_engine.h"
 #include "drivers/docker/naming.h"
 #include "reconcilers/providers/docker/docker_provider.h"
 #include "reconcilers/providers/docker/exec_stdin_registry.h"
+#include "tests/support/fake_docker/fake_engine.h"
 #include "tests/support/labd_process.h"
+#include "tests/support/principal.h"
+#include "tests/support/temp_store.h"
 
 namespace labctl {
 namespace {
@@ -35,11 +37,6 @@ struct StreamedExec {
 class ExecStdinTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store::Options options;
-    options.data_dir = testing::MakeTempDir("exec-stdin");
-    auto opened = store::Store::Open(options);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(opened.value());
     MakeHeldLab();
     provider_ = reconcilers::MakeDockerProvider(*store_, engine_);
     server::ServerOptions server_options;
@@ -122,7 +119,7 @@ class ExecStdinTest : public ::testing::Test {
   }
 
   docker::FakeEngine engine_;
-  std::unique_ptr<store::Store> store_;
+  testing::TempStore store_{{.prefix = "exec-stdin"}};
   std::unique_ptr<reconcilers::DockerRealisation> provider_;
   std::unique_ptr<server::ApiServer> server_;
 };
@@ -152,9 +149,8 @@ TEST_F(ExecStdinTest, RunExecHandsOverStdinAndReportsTheExitCode) {
 }
 
 TEST_F(ExecStdinTest, BufferedExecFeedsTheStdinTextThenEof) {
-  auto r =
-      provider_->Actions().Exec(kLab, {{"node", "n"}, {"command", {"cat"}}, {"stdin", "a\nb\n"}},
-                                api::Principal{"alice", {}});
+  auto r = provider_->Actions().Exec(
+      kLab, {{"node", "n"}, {"command", {"cat"}}, {"stdin", "a\nb\n"}}, testing::User("alice"));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ((*r)["stdout"], "a\nb\n");
   EXPECT_EQ((*r)["exitCode"], 0);
@@ -196,7 +192,8 @@ TEST(ExecStdinRegistryTest, OneClaimPerExecByItsStarterInItsLab) {
   auto session = std::make_shared<docker::FakeExecSession>(
       "e1", "c", std::vector<std::string>{"cat"}, docker::FakeCat, [](int) {});
   registry.Add("lab1", "alice", session);
-  api::Principal alice{"alice", {}}, bob{"bob", {}}, root{"root", {"admin"}};
+  const api::Principal alice = testing::User("alice"), bob = testing::User("bob"),
+                       root = testing::User("root", {"admin"});
   EXPECT_EQ(registry.Claim("lab2", "e1", alice).status().code(), api::Code::kNotFound);
   EXPECT_EQ(registry.Claim("lab1", "e1", bob).status().code(), api::Code::kForbidden);
   auto claimed = registry.Claim("lab1", "e1", root);

@@ -4,13 +4,11 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
-#include <filesystem>
-
 #include "controller/server/api_server.h"
-#include "drivers/docker/fake_engine.h"
 #include "drivers/docker/naming.h"
 #include "reconcilers/providers/docker/docker_provider.h"
-#include "tests/support/labd_process.h"
+#include "tests/support/fake_docker/fake_engine.h"
+#include "tests/support/temp_store.h"
 
 namespace labctl {
 namespace {
@@ -22,11 +20,6 @@ constexpr char kLabPath[] = "/apis/labctl.dev/v1alpha1/labs/lab1";
 class LabActionParamsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store::Options options;
-    options.data_dir = data_dir_ = testing::MakeTempDir("lab-action-params");
-    auto opened = store::Store::Open(options);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(opened.value());
     json lab = {{"apiVersion", api::kApiVersion},
                 {"kind", "Lab"},
                 {"metadata", {{"name", "lab1"}}},
@@ -51,8 +44,6 @@ class LabActionParamsTest : public ::testing::Test {
     if (server_) server_->Stop();
     server_.reset();
     provider_.reset();
-    store_.reset();
-    std::filesystem::remove_all(data_dir_);
   }
 
   // Expects a 400 Status whose message contains `part`.
@@ -67,9 +58,8 @@ class LabActionParamsTest : public ::testing::Test {
     return Client().Post(std::string(kLabPath) + "/exec", body, "application/json");
   }
 
-  std::string data_dir_;
   docker::FakeEngine engine_;
-  std::unique_ptr<store::Store> store_;
+  testing::TempStore store_{{.prefix = "lab-action-params"}};
   std::unique_ptr<reconcilers::DockerRealisation> provider_;
   std::unique_ptr<server::ApiServer> server_;
 };

@@ -1,6 +1,6 @@
-// The kernel's netlink answers (drivers/net: netlink_socket's reply walk, rtnetlink_messages'
-// link, address and route parsers) from one received buffer, as Rtnl's dumps and acked requests
-// read them. The input is the buffer; its messages use sequence number 1.
+// The kernel's netlink answers (drivers/net: netlink_socket's reply walk on libmnl,
+// rtnetlink_messages' link, address and route parsers) from one received buffer, as Rtnl's dumps
+// and acked requests read them. The input is the buffer; its messages use sequence number 1.
 #include <linux/rtnetlink.h>
 
 #include <cstring>
@@ -34,7 +34,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::unique_ptr<uint8_t[]> copy(new uint8_t[size]);
   uint8_t* buf = copy.get();
   if (size) std::memcpy(buf, data, size);
-  (void)net::FindAck(buf, size, 1);
-  (void)net::WalkDumpReplies(buf, size, 1, OnMessage);
+  (void)net::ReadReplies(buf, size, 1, 0, nullptr);  // an acked request
+  const net::OnReply on_message = OnMessage;
+  (void)net::ReadReplies(buf, size, 1, 0, &on_message);  // a dump
   return 0;
 }

@@ -4,23 +4,13 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
-#include "api/yaml.h"
 #include "graph/graph_svg.h"
+#include "tests/support/source_manifest.h"
 
 namespace labctl::graph {
 namespace {
 
-nlohmann::json Natlab() {
-  std::ifstream in(std::string(LABCTL_SOURCE_DIR) + "/manifests/natlab.yaml");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto docs = api::ParseYamlDocuments(ss.str());
-  EXPECT_TRUE(docs.ok());
-  return docs.ok() ? (*docs)[0] : nlohmann::json();
-}
+nlohmann::json Natlab() { return ::labctl::testing::SourceManifest("manifests/natlab.yaml"); }
 
 bool Has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;

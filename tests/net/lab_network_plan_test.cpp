@@ -3,21 +3,14 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "api/yaml.h"
+#include "tests/support/source_manifest.h"
 
 namespace labctl::net {
 namespace {
 
 api::LabSpec NatlabSpec() {
-  std::ifstream in(std::string(LABCTL_SOURCE_DIR) + "/manifests/natlab.yaml");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto docs = api::ParseYamlDocuments(ss.str());
-  EXPECT_TRUE(docs.ok());
-  return api::ReadLabSpec(docs.ok() ? (*docs)[0]["spec"] : api::json());
+  return api::ReadLabSpec(::labctl::testing::SourceManifest("manifests/natlab.yaml")["spec"]);
 }
 
 const api::LabNodeSpec& Node(const api::LabSpec& spec, const std::string& name) {

@@ -1,25 +1,16 @@
 // manifests/natlab.yaml is a valid Lab and keeps the shape the docs and tests rely on.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "api/validation.h"
 #include "api/yaml.h"
+#include "tests/support/source_manifest.h"
 
 namespace labctl::net {
 namespace {
 
-nlohmann::json LoadNatlab() {
-  std::ifstream in(std::string(LABCTL_SOURCE_DIR) + "/manifests/natlab.yaml");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto docs = api::ParseYamlDocuments(ss.str());
-  EXPECT_TRUE(docs.ok()) << docs.status().ToString();
-  EXPECT_EQ(docs.ok() ? docs->size() : 0u, 1u);
-  return docs.ok() && !docs->empty() ? (*docs)[0] : nlohmann::json();
-}
+nlohmann::json LoadNatlab() { return ::labctl::testing::SourceManifest("manifests/natlab.yaml"); }
 
 TEST(NatlabManifest, IsAValidLab) {
   auto lab = LoadNatlab();

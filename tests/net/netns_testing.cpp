@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -16,6 +17,7 @@
 #include "drivers/net/netns.h"
 #include "drivers/net/process.h"
 #include "drivers/net/rtnetlink.h"
+#include "tests/support/labd_process.h"
 
 namespace labctl::net::testing {
 
@@ -79,19 +81,11 @@ BackgroundProcess::~BackgroundProcess() {
 }
 
 std::string BackgroundProcess::WaitOutput(int timeout_seconds) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
-  while (pid_ > 0) {
-    if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
-      pid_ = -1;
-      break;
-    }
-    if (std::chrono::steady_clock::now() > deadline) return "";
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  if (pid_ > 0) {
+    if (!labctl::testing::WaitExit(pid_, std::chrono::seconds(timeout_seconds))) return "";
+    pid_ = -1;
   }
-  std::ifstream in(out_path_);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return labctl::testing::ReadFile(out_path_);
 }
 
 std::string ReflectorPath() {
@@ -132,14 +126,20 @@ api::IpAddress Ip(const std::string& text) {
   return ip.value_or(api::IpAddress{});
 }
 
-void LoopbackUp(int netns_pid) {
+Rtnl RtnlIn(int netns_pid) {
   auto ns = Netns::OpenPid(netns_pid);
-  ASSERT_TRUE(ns.ok());
+  EXPECT_TRUE(ns.ok()) << ns.status().ToString();
   auto rtnl = Rtnl::OpenIn(*ns);
-  ASSERT_TRUE(rtnl.ok());
-  auto lo = rtnl->FindLinkByName("lo");
+  EXPECT_TRUE(rtnl.ok()) << rtnl.status().ToString();
+  if (!rtnl.ok()) std::abort();  // nothing in a test can go on without it
+  return std::move(rtnl).value();
+}
+
+void LoopbackUp(int netns_pid) {
+  Rtnl rtnl = RtnlIn(netns_pid);
+  auto lo = rtnl.FindLinkByName("lo");
   ASSERT_TRUE(lo.ok() && lo->has_value());
-  ASSERT_TRUE(rtnl->SetUp((*lo)->index, true).ok());
+  ASSERT_TRUE(rtnl.SetUp((*lo)->index, true).ok());
 }
 
 }  // namespace labctl::net::testing

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "api/ip.h"
+#include "drivers/net/rtnetlink.h"
 
 namespace labctl::net::testing {
 
@@ -51,5 +52,7 @@ api::Cidr Cidr(const std::string& text);
 api::IpAddress Ip(const std::string& text);
 // Brings loopback up (a fresh namespace has it down).
 void LoopbackUp(int netns_pid);
+// An rtnetlink client in the namespace of netns_pid (the test fails if it cannot open).
+Rtnl RtnlIn(int netns_pid);
 
 }  // namespace labctl::net::testing

@@ -4,9 +4,9 @@
 
 #include <gtest/gtest.h>
 
-#include "net/netns_testing.h"
 #include "drivers/net/netns.h"
 #include "drivers/net/rtnetlink.h"
+#include "net/netns_testing.h"
 
 namespace labctl::net {
 namespace {
@@ -16,19 +16,12 @@ using testing::Cidr;
 using testing::Ip;
 using testing::Lines;
 using testing::ReflectorPath;
+using testing::RtnlIn;
 using testing::RunIn;
 using testing::TestNamespace;
 
-Rtnl RtnlFor(int pid) {
-  auto ns = Netns::OpenPid(pid);
-  EXPECT_TRUE(ns.ok());
-  auto rtnl = Rtnl::OpenIn(*ns);
-  EXPECT_TRUE(rtnl.ok()) << rtnl.status().ToString();
-  return std::move(rtnl).value();
-}
-
 std::optional<LinkInfo> Link(int pid, const std::string& name) {
-  auto l = RtnlFor(pid).FindLinkByName(name);
+  auto l = RtnlIn(pid).FindLinkByName(name);
   EXPECT_TRUE(l.ok());
   return l.ok() ? *l : std::nullopt;
 }
@@ -122,7 +115,7 @@ TEST(NodeNetwork, RenameInterfacesSwapsNamesByMacAndKeepsAddressesAndRoutes) {
   auto out = Lines(RunIn(a.pid(), {ReflectorPath(), "probe", "40003", "10.77.4.2:3478"}));
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0], "10.77.4.1:40003");
-  auto routes = RtnlFor(a.pid()).ListRoutes(api::IpFamily::kV4);
+  auto routes = RtnlIn(a.pid()).ListRoutes(api::IpFamily::kV4);
   ASSERT_TRUE(routes.ok());
   bool has_default = false;
   for (const auto& r : *routes)

@@ -5,12 +5,12 @@
 #include <chrono>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "client/client.h"
 #include "metrics/registry.h"
 #include "ops/promtool.h"
 #include "support/labd_process.h"
+#include "support/poll.h"
 
 namespace labctl::ops {
 namespace {
@@ -83,15 +83,13 @@ TEST(LabdMetrics, ScrapePassesPromtoolAndHasTheSeriesOperatorsAlertOn) {
   ASSERT_TRUE(c.Create(api::Kind::kSession, Session("second")).ok());
   // The first is promoted (one slot), the second waits.
   std::string text;
-  for (int i = 0; i < 500; ++i) {
+  testing::PollUntil([&] {
     text = Scrape(c);
     // The reconcile that promoted is timed once it returns, after its write.
-    if (Sample(text, "labd_session_wait_seconds_count") >= 1 &&
-        Sample(text, "labd_session_queue_length") == 1 &&
-        Sample(text, "labd_reconcile_duration_seconds_count{controller=\"session\"}") >= 1)
-      break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+    return Sample(text, "labd_session_wait_seconds_count") >= 1 &&
+           Sample(text, "labd_session_queue_length") == 1 &&
+           Sample(text, "labd_reconcile_duration_seconds_count{controller=\"session\"}") >= 1;
+  });
   EXPECT_EQ(Sample(text, "labd_session_wait_seconds_count"), 1) << text;
   EXPECT_EQ(Sample(text, "labd_session_promotion_latency_seconds_count"), 1) << text;
   EXPECT_EQ(Sample(text, "labd_session_queue_length"), 1) << text;

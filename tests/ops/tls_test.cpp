@@ -7,9 +7,9 @@
 
 #include <chrono>
 #include <fstream>
-#include <thread>
 
 #include "support/labd_process.h"
+#include "support/poll.h"
 
 namespace labctl::ops {
 namespace {
@@ -75,11 +75,12 @@ class TlsTest : public ::testing::Test {
     url_ = "https://127.0.0.1:" + std::to_string(labd->port());
     client_flags.insert(client_flags.end(), {"get", "labs"});
     CommandResult r;
-    for (int i = 0; i < 400 && labd->running(); ++i) {
+    testing::PollUntil([&] {
+      if (!labd->running()) return true;
       r = Labctl(client_flags);
-      if (r.exit_code == 0) return labd;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+      return r.exit_code == 0;
+    });
+    if (r.exit_code == 0) return labd;
     ADD_FAILURE() << "labd over TLS not reachable: " << r.err << "\nlog:\n"
                   << testing::ReadFile(labd->log_path());
     return labd;

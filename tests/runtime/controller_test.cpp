@@ -8,13 +8,17 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "api/steady_clock.h"
 #include "runtime_test_util.h"
+#include "tests/support/poll.h"
+#include "tests/support/temp_store.h"
 
 namespace labctl::runtime {
 namespace {
 
 using std::chrono::milliseconds;
-using testutil::WaitFor;
+using testing::kPatience;
+using testing::PollUntil;
 
 // Counts reconciles per key; each run's result comes from `behaviour` (default: Done).
 class RecordingReconciler : public Reconciler {
@@ -35,7 +39,7 @@ class RecordingReconciler : public Reconciler {
     return runs_[name];
   }
   bool WaitRuns(const std::string& name, int n) {
-    return WaitFor([&] { return Runs(name) >= n; });
+    return PollUntil([&] { return Runs(name) >= n; });
   }
 
  private:
@@ -44,18 +48,30 @@ class RecordingReconciler : public Reconciler {
   std::map<std::string, int> runs_;
 };
 
-ControllerOptions FastOptions(const std::string& name = "test") {
-  ControllerOptions o;
-  o.name = name;
-  o.workers = 2;
-  o.backoff_base = milliseconds(5);
-  o.backoff_max = milliseconds(50);
-  return o;
-}
-
 class ControllerTest : public ::testing::Test {
  protected:
-  testutil::TempStore store_;
+  // Delays, back-off and resyncs run on clock_: tests move it instead of waiting.
+  ControllerOptions FastOptions(const std::string& name = "test") {
+    ControllerOptions o;
+    o.name = name;
+    o.workers = 2;
+    o.backoff_base = milliseconds(5);
+    o.backoff_max = milliseconds(50);
+    o.clock = &clock_;
+    return o;
+  }
+  // Moves the clock by `step` until `done` holds: a key becomes due only once its delay was
+  // scheduled, which happens on a worker thread at a moment the test cannot see.
+  bool AdvanceUntil(milliseconds step, const std::function<bool()>& done) {
+    return PollUntil([&] {
+      if (done()) return true;
+      clock_.Advance(step);
+      return false;
+    });
+  }
+
+  api::FakeSteadyClock clock_;
+  testing::TempStore store_;
 };
 
 TEST_F(ControllerTest, CreateInStoreCausesReconcileOfThatKey) {
@@ -99,7 +115,8 @@ TEST_F(ControllerTest, RequeueAfterRunsTheKeyAgain) {
   Controller controller(*store_, api::Kind::kLab, reconciler, FastOptions());
   controller.Start();
   controller.Enqueue("timer");
-  EXPECT_TRUE(reconciler.WaitRuns("timer", 3));
+  ASSERT_TRUE(reconciler.WaitRuns("timer", 1));
+  EXPECT_TRUE(AdvanceUntil(milliseconds(10), [&] { return reconciler.Runs("timer") >= 3; }));
 }
 
 TEST_F(ControllerTest, ErrorsAndExceptionsAreRetried) {
@@ -111,7 +128,9 @@ TEST_F(ControllerTest, ErrorsAndExceptionsAreRetried) {
   Controller controller(*store_, api::Kind::kLab, reconciler, FastOptions("lab"));
   controller.Start();
   controller.Enqueue("natlab");
-  EXPECT_TRUE(reconciler.WaitRuns("natlab", 3));
+  ASSERT_TRUE(reconciler.WaitRuns("natlab", 1));
+  // Each failure waits its back-off (5 ms, then 10 ms) on the clock.
+  EXPECT_TRUE(AdvanceUntil(milliseconds(5), [&] { return reconciler.Runs("natlab") >= 3; }));
 }
 
 TEST_F(ControllerTest, EnqueueAfterRunsLater) {
@@ -119,6 +138,7 @@ TEST_F(ControllerTest, EnqueueAfterRunsLater) {
   Controller controller(*store_, api::Kind::kLab, reconciler, FastOptions());
   controller.Start();
   controller.EnqueueAfter("later", milliseconds(20));
+  clock_.Advance(milliseconds(20));  // wakes the workers waiting for the deadline
   EXPECT_TRUE(reconciler.WaitRuns("later", 1));
 }
 
@@ -127,12 +147,17 @@ TEST_F(ControllerTest, ResyncEnqueuesEveryObjectPeriodically) {
   ASSERT_TRUE(store_->Create(api::Kind::kLab, testutil::LabNamed("two")).ok());
   RecordingReconciler reconciler;
   ControllerOptions options = FastOptions();
-  options.resync = milliseconds(20);
+  options.resync = std::chrono::minutes(5);
   Controller controller(*store_, api::Kind::kLab, reconciler, options);
   controller.Start();
   // The watch gives one run each; only resync can give more (nothing changes in the store).
-  EXPECT_TRUE(reconciler.WaitRuns("one", 3));
-  EXPECT_TRUE(reconciler.WaitRuns("two", 3));
+  ASSERT_TRUE(reconciler.WaitRuns("one", 1));
+  ASSERT_TRUE(reconciler.WaitRuns("two", 1));
+  for (int runs = 2; runs <= 3; ++runs) {
+    clock_.Advance(std::chrono::minutes(5));
+    EXPECT_TRUE(reconciler.WaitRuns("one", runs));
+    EXPECT_TRUE(reconciler.WaitRuns("two", runs));
+  }
 }
 
 TEST_F(ControllerTest, WatchAlsoEnqueuesMappedKeys) {
@@ -155,7 +180,6 @@ TEST_F(ControllerTest, StopWaitsForTheInFlightReconcile) {
     if (run == 1) {
       started.set_value();
       released.wait();
-      std::this_thread::sleep_for(milliseconds(50));  // still busy when Stop is under way
       finished = true;
     }
     return ReconcileResult::Done();
@@ -165,8 +189,10 @@ TEST_F(ControllerTest, StopWaitsForTheInFlightReconcile) {
   controller.Enqueue("slow");
   started.get_future().wait();
   auto stopped = std::async(std::launch::async, [&] { controller.Stop(); });
+  // A Stop that did not wait would return while the reconcile is still blocked.
+  EXPECT_EQ(stopped.wait_for(milliseconds(200)), std::future_status::timeout);
   release.set_value();
-  ASSERT_EQ(stopped.wait_for(testutil::kPatience), std::future_status::ready);
+  ASSERT_EQ(stopped.wait_for(kPatience), std::future_status::ready);
   EXPECT_TRUE(finished) << "Stop returned before the in-flight reconcile finished";
   controller.Stop();  // idempotent
 }
@@ -259,7 +285,7 @@ TEST_F(ControllerTest, InformerReopensTheWatchAfterAnError) {
   ASSERT_EQ(flaky.watches_opened(), 1);
 
   flaky.FailCurrentWatch();
-  ASSERT_TRUE(WaitFor([&] { return flaky.watches_opened() >= 2; }));
+  ASSERT_TRUE(PollUntil([&] { return flaky.watches_opened() >= 2; }));
   // The re-opened watch re-lists (ADDED for "before") and then follows new changes.
   EXPECT_TRUE(reconciler.WaitRuns("before", 2));
   ASSERT_TRUE(store_->Create(api::Kind::kLab, testutil::LabNamed("after")).ok());

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "runtime_test_util.h"
+#include "tests/support/temp_store.h"
 
 namespace labctl::runtime {
 namespace {
@@ -22,7 +23,7 @@ class EventRecorderTest : public ::testing::Test {
   std::vector<api::json> Events() { return store_->List(api::Kind::kEvent).items; }
 
   api::FakeClock clock_;
-  testutil::TempStore store_{&clock_};
+  testing::TempStore store_{{.clock = &clock_}};
   api::json lab_;
   EventRecorder recorder_{*store_, clock_, "lab-controller"};
 };

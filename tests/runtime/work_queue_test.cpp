@@ -9,18 +9,20 @@
 #include <thread>
 #include <vector>
 
+#include "api/steady_clock.h"
 #include "controller/runtime/controller.h"
-#include "runtime_test_util.h"
+#include "tests/support/poll.h"
 
 namespace labctl::runtime {
 namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-using testutil::WaitFor;
+using testing::kPatience;
+using testing::PollUntil;
 
 // Get() on another thread, so a test that would block forever fails instead.
-std::string GetWithin(WorkQueue& q, std::chrono::milliseconds timeout = testutil::kPatience) {
+std::string GetWithin(WorkQueue& q, std::chrono::milliseconds timeout = kPatience) {
   auto f = std::async(std::launch::async, [&q] {
     std::string key;
     return q.Get(&key) ? key : std::string("<shutdown>");
@@ -31,6 +33,17 @@ std::string GetWithin(WorkQueue& q, std::chrono::milliseconds timeout = testutil
     return f.get();
   }
   return f.get();
+}
+
+// Delayed keys that are due now. Len() counts only keys already promoted to ready; a Get (of a
+// probe key, so it never blocks; call with nothing else ready) promotes the due ones first.
+size_t DueCount(WorkQueue& q) {
+  q.Add("~probe");
+  std::string key;
+  EXPECT_TRUE(q.Get(&key));
+  EXPECT_EQ(key, "~probe");
+  q.Done(key);
+  return q.Len();
 }
 
 TEST(WorkQueueTest, RepeatedAddsBeforeProcessingCollapse) {
@@ -103,7 +116,7 @@ TEST(WorkQueueTest, KeyNeverRunsOnTwoWorkersAtOnce) {
   first_started.get_future().wait();
   q.Add("a");  // while "a" runs: must wait
   q.Add("b");  // the other worker takes this
-  ASSERT_TRUE(WaitFor([&] {
+  ASSERT_TRUE(PollUntil([&] {
     std::lock_guard<std::mutex> l(mu);
     return runs["b"] == 1;
   }));
@@ -112,7 +125,7 @@ TEST(WorkQueueTest, KeyNeverRunsOnTwoWorkersAtOnce) {
     EXPECT_EQ(runs["a"], 1) << "a was handed out while still being processed";
   }
   release_first.set_value();
-  EXPECT_TRUE(WaitFor([&] {
+  EXPECT_TRUE(PollUntil([&] {
     std::lock_guard<std::mutex> l(mu);
     return runs["a"] == 2;
   }));
@@ -125,7 +138,7 @@ TEST(WorkQueueTest, KeyNeverRunsOnTwoWorkersAtOnce) {
     });
   }
   for (auto& a : adders) a.join();
-  EXPECT_TRUE(WaitFor([&] { return q.Len() == 0; }));
+  EXPECT_TRUE(PollUntil([&] { return q.Len() == 0; }));
   q.ShutDown();
   w1.join();
   w2.join();
@@ -133,25 +146,59 @@ TEST(WorkQueueTest, KeyNeverRunsOnTwoWorkersAtOnce) {
 }
 
 TEST(WorkQueueTest, AddAfterHandsOutInDeadlineOrder) {
-  WorkQueue q(milliseconds(1000), milliseconds(300'000));
+  api::FakeSteadyClock clock;
+  WorkQueue q(milliseconds(1000), milliseconds(300'000), clock);
   q.AddAfter("late", milliseconds(300));
   q.AddAfter("early", milliseconds(30));
   q.Add("now");
   EXPECT_EQ(q.Len(), 1u);
   EXPECT_EQ(GetWithin(q), "now");
+  clock.Advance(milliseconds(29));
+  EXPECT_EQ(DueCount(q), 0u) << "nothing is due before its deadline";
+  clock.Advance(milliseconds(1));
   EXPECT_EQ(GetWithin(q), "early");
+  clock.Advance(milliseconds(300));
   EXPECT_EQ(GetWithin(q), "late");
 }
 
+// A Get already waiting for a delayed key wakes when the clock jumps past its deadline.
+TEST(WorkQueueTest, WaitingGetWakesWhenTheClockReachesTheDeadline) {
+  api::FakeSteadyClock clock;
+  WorkQueue q(milliseconds(1000), milliseconds(300'000), clock);
+  q.AddAfter("a", std::chrono::hours(1));
+  auto got = std::async(std::launch::async, [&q] {
+    std::string key;
+    return q.Get(&key) ? key : std::string("<shutdown>");
+  });
+  clock.Advance(std::chrono::minutes(59));
+  clock.Advance(std::chrono::minutes(1));
+  ASSERT_EQ(got.wait_for(kPatience), std::future_status::ready);
+  EXPECT_EQ(got.get(), "a");
+}
+
+// Delays run on monotonic time: a wall-clock step neither delays nor hurries a scheduled key.
+TEST(WorkQueueTest, WallClockStepsDoNotMoveDeadlines) {
+  api::FakeSteadyClock clock;
+  WorkQueue q(milliseconds(1000), milliseconds(300'000), clock);
+  q.AddAfter("a", seconds(10));
+  clock.Set(clock.Now() + std::chrono::hours(24));
+  EXPECT_EQ(DueCount(q), 0u);
+  clock.Advance(seconds(10));
+  EXPECT_EQ(GetWithin(q), "a");
+}
+
 TEST(WorkQueueTest, AddAfterKeepsTheEarliestDeadline) {
-  WorkQueue q(milliseconds(1000), milliseconds(300'000));
+  api::FakeSteadyClock clock;
+  WorkQueue q(milliseconds(1000), milliseconds(300'000), clock);
   q.AddAfter("a", std::chrono::hours(1));
   q.AddAfter("a", milliseconds(10));  // earlier: replaces
+  clock.Advance(milliseconds(10));
   EXPECT_EQ(GetWithin(q), "a");
   q.Done("a");
 
   q.AddAfter("b", milliseconds(10));
   q.AddAfter("b", std::chrono::hours(1));  // later: ignored
+  clock.Advance(milliseconds(10));
   EXPECT_EQ(GetWithin(q), "b");
 }
 
@@ -173,7 +220,8 @@ TEST(WorkQueueTest, BackoffDoublesFromOneSecondToFiveMinutes) {
 }
 
 TEST(WorkQueueTest, AddRateLimitedCountsFailuresAndForgetResets) {
-  WorkQueue q(milliseconds(1000), milliseconds(300'000));
+  api::FakeSteadyClock clock;
+  WorkQueue q(milliseconds(1000), milliseconds(300'000), clock);
   EXPECT_EQ(q.AddRateLimited("a"), seconds(1));
   EXPECT_EQ(q.AddRateLimited("a"), seconds(2));
   EXPECT_EQ(q.AddRateLimited("a"), seconds(4));
@@ -182,12 +230,17 @@ TEST(WorkQueueTest, AddRateLimitedCountsFailuresAndForgetResets) {
   q.Forget("a");
   EXPECT_EQ(q.Failures("a"), 0);
   EXPECT_EQ(q.AddRateLimited("a"), seconds(1));
-  EXPECT_EQ(q.Len(), 0u) << "rate-limited keys wait for their back-off";
+  EXPECT_EQ(DueCount(q), 0u) << "rate-limited keys wait for their back-off";
+  clock.Advance(seconds(1));
+  EXPECT_EQ(DueCount(q), 2u) << "a (forgotten, 1 s) and b (1 s)";
 }
 
 TEST(WorkQueueTest, RateLimitedKeyIsHandedOutAfterItsBackoff) {
-  WorkQueue q(milliseconds(10), milliseconds(1000));
+  api::FakeSteadyClock clock;
+  WorkQueue q(milliseconds(10), milliseconds(1000), clock);
   EXPECT_EQ(q.AddRateLimited("a"), milliseconds(10));
+  EXPECT_EQ(DueCount(q), 0u);
+  clock.Advance(milliseconds(10));
   EXPECT_EQ(GetWithin(q), "a");
 }
 
@@ -201,8 +254,8 @@ TEST(WorkQueueTest, ShutDownWakesEveryGetAndIgnoresLaterAdds) {
   auto g1 = std::async(std::launch::async, get);
   auto g2 = std::async(std::launch::async, get);
   q.ShutDown();
-  ASSERT_EQ(g1.wait_for(testutil::kPatience), std::future_status::ready);
-  ASSERT_EQ(g2.wait_for(testutil::kPatience), std::future_status::ready);
+  ASSERT_EQ(g1.wait_for(kPatience), std::future_status::ready);
+  ASSERT_EQ(g2.wait_for(kPatience), std::future_status::ready);
   EXPECT_FALSE(g1.get());
   EXPECT_FALSE(g2.get());
   EXPECT_TRUE(q.ShuttingDown());

@@ -66,12 +66,7 @@ TEST_F(AuthTest, SessionBelongsToItsCreator) {
 TEST_F(AuthTest, OnlyTheHoldingSessionsOwnerOrAdminMayExecIntoItsLab) {
   alice.MustCreate("labs", SampleLab("held"));
   json session = alice.MustCreate("sessions", SampleSession("alices-hold", "held"));
-  std::string held_by;
-  for (int i = 0; i < 400 && held_by != "alices-hold"; ++i) {
-    held_by = root.Get(kLabs + "/held").Json().value("/status/heldBy"_json_pointer, std::string());
-    if (held_by != "alices-hold") std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ASSERT_EQ(held_by, "alices-hold");
+  ASSERT_TRUE(WaitHeld(root, "held", "alices-hold"));
   const std::string exec = kLabs + "/held/exec";
   const std::string body = R"({"node":"n1","command":["true"]})";
   Reply denied = bob.Post(exec, body);

@@ -7,8 +7,8 @@
 #include <chrono>
 #include <thread>
 
+#include "api/sha256.h"
 #include "controller/server/auth.h"
-#include "controller/server/neops/neops_sha256.h"
 #include "controller/server/route_access.h"
 #include "server/server_test_util.h"
 
@@ -17,16 +17,6 @@ namespace {
 
 const std::string kLabs = std::string(kApi) + "/labs";
 const std::string kSessions = std::string(kApi) + "/sessions";
-
-// Waits until `lab` is held by `session`.
-bool WaitHeld(Api& api, const std::string& lab, const std::string& session) {
-  for (int i = 0; i < 400; ++i) {
-    json got = api.Get(kLabs + "/" + lab).Json();
-    if (got.value("/status/heldBy"_json_pointer, std::string()) == session) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
 
 class AuthzTest : public ::testing::Test, protected TokenLabd {
  protected:
@@ -63,7 +53,7 @@ TEST_F(AuthzTest, NeopsSessionIdsAreSecretsNoListingShows) {
   const json& session = listed["items"][0];
   EXPECT_EQ(viewer.Get(kSessions).body.find(id), std::string::npos) << "the id is listed";
   EXPECT_EQ(session["metadata"]["annotations"]["labctl.dev/neops-session-key-sha256"],
-            server::Sha256Hex(id));
+            api::Sha256Hex(id));
   EXPECT_EQ(session["status"]["owner"], "alice");
   // Neither the uid nor the name (both listed) is a credential.
   std::string uid = session["metadata"]["uid"], name = session["metadata"]["name"];
@@ -156,18 +146,6 @@ TEST(TokensFile, GrantsBesideGroupsOldLinesUnchanged) {
   EXPECT_NE(bad.status().message().find("line 2"), std::string::npos) << bad.status().message();
   EXPECT_NE(bad.status().message().find("privileged"), std::string::npos);
   EXPECT_FALSE(server::Auth::Parse("a,alice,bind=/srv\n").ok()) << "a typo is not a group";
-}
-
-TEST(Sha256, KnownVectorsAndPiecewiseEqualsWhole) {
-  EXPECT_EQ(server::Sha256Hex(""),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_EQ(server::Sha256Hex("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  std::string big(1 << 20, 'x');
-  server::Sha256 pieces;
-  for (size_t i = 0; i < big.size(); i += 4099)
-    pieces.Update(std::string_view(big).substr(i, 4099));
-  EXPECT_EQ(pieces.HexDigest(), server::Sha256Hex(big));
 }
 
 }  // namespace

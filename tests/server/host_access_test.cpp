@@ -84,12 +84,7 @@ TEST_F(HostAccessTest, PutAndMergePatchAreJudgedAsCreate) {
 TEST_F(HostAccessTest, ExecIntoALabNeedsTheGrantsItsSpecNeeds) {
   ops.MustCreate("labs", LabAsking("priv", {{"privileged", true}}));
   alice.MustCreate("sessions", SampleSession("alices", "priv"));
-  std::string held_by;
-  for (int i = 0; i < 400 && held_by != "alices"; ++i) {
-    held_by = root.Get(kLabs + "/priv").Json().value("/status/heldBy"_json_pointer, std::string());
-    if (held_by != "alices") std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ASSERT_EQ(held_by, "alices");
+  ASSERT_TRUE(WaitHeld(root, "priv", "alices"));
   const std::string body = R"({"node":"client-01","command":["id"]})";
   for (Api* caller : {&alice, &root}) {
     Reply r = caller->Post(kLabs + "/priv/exec", body);

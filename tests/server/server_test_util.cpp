@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/support/poll.h"
+
 namespace labctl::servertest {
 
 Api::Api(int port, std::string token) : client_("127.0.0.1", port), token_(std::move(token)) {
@@ -113,6 +115,13 @@ json SampleSession(const std::string& name, const std::string& lab) {
                   {"spec", {{"holder", "server test"}}}};
   if (!lab.empty()) session["spec"]["lab"] = lab;
   return session;
+}
+
+bool WaitHeld(Api& api, const std::string& lab, const std::string& session) {
+  return ::labctl::testing::PollUntil([&] {
+    json got = api.Get(std::string(kApi) + "/labs/" + lab).Json();
+    return got.value("/status/heldBy"_json_pointer, std::string()) == session;
+  });
 }
 
 std::string UniqueName(const std::string& prefix) {

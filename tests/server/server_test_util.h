@@ -95,6 +95,8 @@ json SampleLab(const std::string& name, const json& labels = json::object());
 json SampleSession(const std::string& name, const std::string& lab = "");
 // Unique per process and call: "t<pid>-<n>".
 std::string UniqueName(const std::string& prefix);
+// Polls until Lab `lab`'s status.heldBy is `session` ("": released); false if it never is.
+bool WaitHeld(Api& api, const std::string& lab, const std::string& session);
 
 // Reads one watch stream on a background thread.
 class WatchReader {

@@ -8,6 +8,7 @@
 
 #include "server/server_test_util.h"
 #include "tests/support/labd_process.h"
+#include "tests/support/poll.h"
 
 namespace labctl::servertest {
 namespace {
@@ -168,8 +169,7 @@ TEST(WatchTest, TwoHundredWatchersDoNotStarveRequests) {
   std::vector<std::unique_ptr<WatchReader>> watchers;
   for (int i = 0; i < 200; ++i)
     watchers.push_back(std::make_unique<WatchReader>(labd.port(), kLabs + "?watch=1"));
-  for (int i = 0; i < 100 && Metric(labd.port(), "labd_watchers_open") < 200; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  testing::PollUntil([&] { return Metric(labd.port(), "labd_watchers_open") >= 200; });
   ASSERT_EQ(Metric(labd.port(), "labd_watchers_open"), 200);
 
   for (int i = 0; i < 20; ++i) {
@@ -186,16 +186,11 @@ TEST(WatchTest, ClientThatGoesAwayReleasesItsWatch) {
   LabdProcess labd;
   {
     WatchReader watch(labd.port(), kLabs + "?watch=1");
-    for (int i = 0; i < 100 && Metric(labd.port(), "labd_watchers_open") < 1; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    testing::PollUntil([&] { return Metric(labd.port(), "labd_watchers_open") >= 1; });
     ASSERT_EQ(Metric(labd.port(), "labd_watchers_open"), 1);
   }  // closes the connection
-  double open = 1;
-  for (int i = 0; i < 300 && open != 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    open = Metric(labd.port(), "labd_watchers_open");
-  }
-  EXPECT_EQ(open, 0);
+  EXPECT_TRUE(testing::PollUntil([&] { return Metric(labd.port(), "labd_watchers_open") == 0; }))
+      << Metric(labd.port(), "labd_watchers_open") << " watchers still open";
 }
 
 }  // namespace

@@ -29,12 +29,7 @@ constexpr char kTopology[] = "nodes:\n  r1:\n    device: frr\n";
 class NeopsFacadeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store::Options options;
-    options.data_dir = testing::MakeTempDir("neops-facade");
-    files_dir_ = options.data_dir + "/labs";
-    auto opened = store::Store::Open(options);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(opened.value());
+    files_dir_ = store_.dir() + "/labs";
     const api::Clock& clock = api::SystemClock::Instance();
     events_ = std::make_unique<runtime::EventRecorder>(*store_, clock, "test");
     server::ServerOptions server_options;
@@ -51,8 +46,6 @@ class NeopsFacadeTest : public ::testing::Test {
   void TearDown() override {
     if (server_) server_->Stop();
     if (sessions_) sessions_->Stop();
-    std::error_code ec;
-    if (store_) std::filesystem::remove_all(files_dir_, ec);
   }
 
   // Every regular file under the facade's files dir, relative path -> content.
@@ -100,22 +93,28 @@ class NeopsFacadeTest : public ::testing::Test {
 
   // Plays the Lab reconciler: waits until the lab is held, then reports it Ready with a node.
   std::string MakeHeldLabReady() {
-    for (int i = 0; i < 600; ++i) {
-      for (auto& lab : store_->List(api::Kind::kLab).items) {
-        if (lab.value("/status/heldBy"_json_pointer, std::string()).empty()) continue;
-        api::SetCondition(lab["status"], {"Ready", "True", "Ready", "", api::Generation(lab)},
-                          api::SystemClock::Instance().Now());
-        lab["status"]["nodes"] = {{{"name", "r1"}, {"addresses", {{"mgmt", "10.9.0.1"}}}}};
-        if (store_->UpdateStatus(api::Kind::kLab, lab).ok()) return api::Name(lab);
-      }
-      std::this_thread::sleep_for(50ms);
-    }
-    ADD_FAILURE() << "no lab became held";
-    return "";
+    std::string held;
+    bool found = testing::PollUntil(
+        [&] {
+          for (auto& lab : store_->List(api::Kind::kLab).items) {
+            if (lab.value("/status/heldBy"_json_pointer, std::string()).empty()) continue;
+            api::SetCondition(lab["status"], {"Ready", "True", "Ready", "", api::Generation(lab)},
+                              api::SystemClock::Instance().Now());
+            lab["status"]["nodes"] = {{{"name", "r1"}, {"addresses", {{"mgmt", "10.9.0.1"}}}}};
+            if (store_->UpdateStatus(api::Kind::kLab, lab).ok()) {
+              held = api::Name(lab);
+              return true;
+            }
+          }
+          return false;
+        },
+        30s);
+    if (!found) ADD_FAILURE() << "no lab became held";
+    return held;
   }
 
   std::string files_dir_;
-  std::unique_ptr<store::Store> store_;
+  testing::TempStore store_{{.prefix = "neops-facade"}};  // its directory holds files_dir_
   std::unique_ptr<runtime::EventRecorder> events_;
   std::unique_ptr<server::ApiServer> server_;
   std::unique_ptr<server::SessionStack> sessions_;
@@ -184,6 +183,27 @@ TEST_F(NeopsFacadeTest, LabCallsNeedAnActiveSession) {
   EXPECT_EQ(c.Delete("/lab", As(a))->status, 204);
 }
 
+TEST_F(NeopsFacadeTest, UnknownPathsAndWrongMethodsAnswerAsFastApi) {
+  auto c = Client();
+  auto unknown = c.Get("/nope");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_EQ(Body(unknown), (api::json{{"detail", "Not Found"}}));
+  auto wrong = c.Put("/session", "", "application/json");
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 405);
+  EXPECT_EQ(Body(wrong), (api::json{{"detail", "Method Not Allowed"}}));
+  EXPECT_EQ(wrong->get_header_value("Allow"), "POST");
+  EXPECT_EQ(c.Post("/lab/devices", "", "application/json")->status, 405);
+  EXPECT_EQ(c.Patch("/session/some-id", "", "application/json")->get_header_value("Allow"),
+            "GET, DELETE");
+  // labd's own API keeps its Status objects.
+  auto native = c.Get("/apis/labctl.dev/v1alpha1/nope");
+  ASSERT_TRUE(native);
+  EXPECT_EQ(native->status, 404);
+  EXPECT_EQ(Body(native)["kind"], "Status");
+}
+
 TEST_F(NeopsFacadeTest, UploadNamesThatEscapeAreRefusedAndNothingIsWritten) {
   std::string a = NewSession(0);
   EXPECT_EQ(UploadLab(a, "topology.txt", kTopology)->status, 400);
@@ -233,6 +253,15 @@ TEST_F(NeopsFacadeTest, FullLabSequenceWithReuseAndReferenceCount) {
   auto again = UploadLab(a, "lab.yml", kTopology, {{"configs/init.cfg", "hostname r1\n"}});
   ASSERT_EQ(again->status, 200);
   EXPECT_EQ(Body(again)["reused"], true);
+  // A topology's identity is its content alone (as Neops): re-acquiring it without the extra
+  // files, or with others, gets the running lab and leaves its files as they are (a 423 here
+  // would never clear, and Neops' client retries 423 forever).
+  auto bare = UploadLab(a, "lab.yml", kTopology);
+  ASSERT_EQ(bare->status, 200) << bare->body;
+  EXPECT_EQ(Body(bare)["reused"], true);
+  EXPECT_EQ(UploadLab(a, "lab.yml", kTopology, {{"configs/init.cfg", "hostname r9\n"}})->status,
+            200);
+  EXPECT_EQ(FilesOnDisk(), expected);
   EXPECT_EQ(UploadLab(a, "other.yml", "nodes: {r2: {}}\n")->status, 423);
   EXPECT_EQ(
       UploadLab(a, "lab.yml", kTopology, {{"configs/init.cfg", "hostname r1\n"}}, "false")->status,
@@ -240,7 +269,7 @@ TEST_F(NeopsFacadeTest, FullLabSequenceWithReuseAndReferenceCount) {
 
   auto described = Body(c.Get("/lab", As(a)));
   EXPECT_EQ(described["running"], true);
-  EXPECT_EQ(described["ref_count"], 2);
+  EXPECT_EQ(described["ref_count"], 4);
   EXPECT_EQ(described["topology"], "Lab.YAML");  // the name of the upload that created it
   auto devices = c.Get("/lab/devices", As(a));
   ASSERT_EQ(devices->status, 200);
@@ -249,12 +278,28 @@ TEST_F(NeopsFacadeTest, FullLabSequenceWithReuseAndReferenceCount) {
   auto busy = c.Delete("/lab?force=false", As(a));
   EXPECT_EQ(busy->status, 409);
   EXPECT_EQ(Body(busy)["detail"], "Lab still in use");
-  for (int i = 0; i < 3; ++i)
+  for (int i = 0; i < 5; ++i)
     EXPECT_EQ(c.Post("/lab/release", As(a), "", "application/json")->status, 204);
   EXPECT_EQ(Body(c.Get("/lab", As(a)))["ref_count"], 0);  // never below 0
   EXPECT_EQ(c.Delete("/lab?force=false", As(a))->status, 202);
   EXPECT_FALSE(store_->Get(api::Kind::kLab, lab).ok());
   EXPECT_EQ(c.Delete("/lab", As(a))->status, 204);
+}
+
+// Pinned: facade labs are named after this hash, so it must not change between builds.
+TEST(NeopsUpload, HashIsTheTopologysContentAlone) {
+  // `printf 'name: t\n' | sha256sum`. As Neops: the extra files are not part of a topology's
+  // identity (FullLabSequence... shows why: re-acquiring without them must reuse the running lab).
+  server::NeopsUpload upload{"topo.yml", "name: t\n", {{"configs/r1.cfg", "abc"}, {"b.txt", ""}}};
+  EXPECT_EQ(server::UploadHash(upload),
+            "685e3538e44a17d2d786588a0a61e937567d5b69e94a56121f1f5a1b978f86df");
+  upload.extra_files["b.txt"] = "x";
+  upload.topology_name = "other.yml";
+  EXPECT_EQ(server::UploadHash(upload),
+            "685e3538e44a17d2d786588a0a61e937567d5b69e94a56121f1f5a1b978f86df");
+  upload.topology += " ";
+  EXPECT_NE(server::UploadHash(upload),
+            "685e3538e44a17d2d786588a0a61e937567d5b69e94a56121f1f5a1b978f86df");
 }
 
 TEST(NeopsUpload, SafeRelativePaths) {

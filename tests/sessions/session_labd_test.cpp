@@ -18,6 +18,7 @@
 
 #include "client/client.h"
 #include "support/labd_process.h"
+#include "tests/support/poll.h"
 
 namespace labctl::sessiontest {
 namespace {
@@ -118,26 +119,23 @@ pid_t FindChild(pid_t parent, const std::string& comm) {
   return found;
 }
 
-std::string ReadLog(const std::string& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 // Plays the (not yet realised) Lab provider: once `lab` is held, reports it Ready.
 bool MakeLabReadyOnceHeld(client::Client& c, const std::string& lab) {
-  for (int i = 0; i < 600; ++i) {
-    auto current = c.Get(api::Kind::kLab, lab);
-    if (!current.ok()) return false;
-    if (current->value("/status/heldBy"_json_pointer, std::string()).empty()) {
-      std::this_thread::sleep_for(50ms);
-      continue;
-    }
-    json updated = *current;
-    api::SetCondition(updated["status"], {"Ready", "True", "Ready", "", api::Generation(updated)},
-                      api::SystemClock::Instance().Now());
-    if (c.ReplaceStatus(api::Kind::kLab, updated).ok()) return true;
-  }
-  return false;
+  bool gone = false;
+  bool ready = testing::PollUntil(
+      [&] {
+        auto current = c.Get(api::Kind::kLab, lab);
+        gone = !current.ok();
+        if (gone) return true;
+        if (current->value("/status/heldBy"_json_pointer, std::string()).empty()) return false;
+        json updated = *current;
+        api::SetCondition(updated["status"],
+                          {"Ready", "True", "Ready", "", api::Generation(updated)},
+                          api::SystemClock::Instance().Now());
+        return c.ReplaceStatus(api::Kind::kLab, updated).ok();
+      },
+      30s, 50ms);
+  return ready && !gone;
 }
 
 json NetlabLab(const std::string& name) {
@@ -208,8 +206,7 @@ TEST(SessionLabd, KillNineKeepsOrderPositionsAndActiveSession) {
     ASSERT_TRUE(created.ok()) << created.status().ToString();
     names.push_back(api::Name(*created));
   }
-  for (int i = 0; i < 200 && !QueueSettled(c, kSessions); ++i) std::this_thread::sleep_for(50ms);
-  ASSERT_TRUE(QueueSettled(c, kSessions));
+  ASSERT_TRUE(testing::PollUntil([&] { return QueueSettled(c, kSessions); }));
   auto before = Snapshot(c);
   EXPECT_EQ(before[names[0]].first, "Active");
   for (size_t i = 1; i < kSessions; ++i) EXPECT_EQ(before[names[i]].second, int64_t(i));
@@ -225,11 +222,11 @@ TEST(SessionLabd, KillNineKeepsOrderPositionsAndActiveSession) {
           .Post(client::ResourcePath(api::Kind::kSession, names[0]) + "/release", json::object())
           .ok());
   std::string next_phase;
-  for (int i = 0; i < 200 && next_phase != "Active"; ++i) {
+  testing::PollUntil([&] {
     auto s = after_client.Get(api::Kind::kSession, names[1]);
     if (s.ok()) next_phase = Phase(*s);
-    if (next_phase != "Active") std::this_thread::sleep_for(50ms);
-  }
+    return next_phase == "Active";
+  });
   EXPECT_EQ(next_phase, "Active");
   EXPECT_EQ(Snapshot(after_client)[names[2]].second, 1);
 }
@@ -296,20 +293,18 @@ TEST_P(SessionRunSignal, ForwardsTheSignalReleasesAndExitsWithTheChildsStatus) {
                               "--heartbeat", "1s", "--", "sleep", "60"},
                              log);
   ASSERT_GT(labctl, 0);
-  ASSERT_TRUE(MakeLabReadyOnceHeld(c, "siglab")) << ReadLog(log);
+  ASSERT_TRUE(MakeLabReadyOnceHeld(c, "siglab")) << testing::ReadFile(log);
   pid_t child = 0;
-  for (int i = 0; i < 600 && child == 0; ++i) {
-    child = FindChild(labctl, "sleep");
-    if (child == 0) std::this_thread::sleep_for(50ms);
-  }
+  testing::PollUntil([&] { return (child = FindChild(labctl, "sleep")) != 0; }, 30s, 50ms);
   if (child == 0) kill(labctl, SIGKILL);
-  ASSERT_NE(child, 0) << "the command never started; labctl said:\n" << ReadLog(log);
+  ASSERT_NE(child, 0) << "the command never started; labctl said:\n" << testing::ReadFile(log);
 
   ASSERT_EQ(kill(labctl, sig), 0);
   int status = 0;
   ASSERT_EQ(waitpid(labctl, &status, 0), labctl);
-  ASSERT_TRUE(WIFEXITED(status)) << "labctl itself died of a signal; log:\n" << ReadLog(log);
-  EXPECT_EQ(WEXITSTATUS(status), 128 + sig) << ReadLog(log);
+  ASSERT_TRUE(WIFEXITED(status)) << "labctl itself died of a signal; log:\n"
+                                 << testing::ReadFile(log);
+  EXPECT_EQ(WEXITSTATUS(status), 128 + sig) << testing::ReadFile(log);
   // labctl reaped the command before exiting, so it is gone (not merely orphaned).
   EXPECT_EQ(kill(child, 0), -1);
   EXPECT_EQ(errno, ESRCH);

@@ -11,6 +11,7 @@
 #include "reconcilers/session/session_actions.h"
 #include "reconcilers/session/session_index.h"
 #include "session_test_util.h"
+#include "tests/support/principal.h"
 
 namespace labctl::sessiontest {
 namespace {
@@ -308,11 +309,12 @@ TEST_F(SessionReconcilerTest, OnlyOwnerOrAdminMayHeartbeatOrRelease) {
   Create(api::Kind::kSession, s);
   Reconcile();
   EXPECT_EQ(Session("owned").value("/status/owner"_json_pointer, std::string()), "alice");
-  auto denied = actions_->Heartbeat("owned", {"bob", {"dev"}});
+  auto denied = actions_->Heartbeat("owned", testing::User("bob", {"dev"}));
   EXPECT_EQ(denied.status().code(), api::Code::kForbidden);
-  EXPECT_EQ(actions_->Release("owned", {"bob", {}}).status().code(), api::Code::kForbidden);
-  EXPECT_TRUE(actions_->Heartbeat("owned", {"alice", {}}).ok());
-  EXPECT_TRUE(actions_->Release("owned", {"root", {"admin"}}).ok());
+  EXPECT_EQ(actions_->Release("owned", testing::User("bob")).status().code(),
+            api::Code::kForbidden);
+  EXPECT_TRUE(actions_->Heartbeat("owned", testing::User("alice")).ok());
+  EXPECT_TRUE(actions_->Release("owned", testing::User("root", {"admin"})).ok());
   EXPECT_EQ(Phase("owned"), "Released");
 }
 

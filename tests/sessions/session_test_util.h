@@ -10,7 +10,9 @@
 #include "api/clock.h"
 #include "api/object.h"
 #include "store/store.h"
-#include "support/labd_process.h"
+#include "tests/support/labd_process.h"
+#include "tests/support/poll.h"
+#include "tests/support/temp_store.h"
 
 namespace labctl::sessiontest {
 
@@ -41,15 +43,6 @@ inline json MakeLab(const std::string& name, int idle_timeout_seconds = 0) {
 
 class StoreFixture : public ::testing::Test {
  protected:
-  void SetUp() override {
-    store::Options options;
-    options.data_dir = testing::MakeTempDir("session-unit");
-    options.clock = &clock_;
-    auto opened = store::Store::Open(options);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(opened.value());
-  }
-
   json Get(api::Kind kind, const std::string& name) {
     auto r = store_->Get(kind, name);
     EXPECT_TRUE(r.ok()) << name << ": " << r.status().ToString();
@@ -81,7 +74,7 @@ class StoreFixture : public ::testing::Test {
   }
 
   api::FakeClock clock_;
-  std::unique_ptr<store::Store> store_;
+  testing::TempStore store_{{.prefix = "session-unit", .clock = &clock_}};
 };
 
 }  // namespace labctl::sessiontest

@@ -14,6 +14,7 @@
 
 #include "store/store.h"
 #include "store_test_env.h"
+#include "tests/support/poll.h"
 
 namespace labctl::store {
 namespace {
@@ -21,7 +22,7 @@ namespace {
 using testing::Collect;
 using testing::Lab;
 using testing::OpenOrDie;
-using testing::TempDataDir;
+using testing::TempDir;
 
 // A Lab whose stored text is a little over `pad` bytes.
 json BigLab(const std::string& name, size_t pad) {
@@ -30,19 +31,8 @@ json BigLab(const std::string& name, size_t pad) {
 
 uintmax_t DbBytes(const std::string& dir) { return std::filesystem::file_size(dir + "/labd.db"); }
 
-// Polls `done` for up to 10 s.
-template <class Fn>
-bool Eventually(Fn done) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return true;
-}
-
 TEST(StoreChurn, HistoryIsBoundedByBytesAndAWatchFromBeforeTheCutIsGone) {
-  TempDataDir dir;
+  TempDir dir;
   Options o;
   o.data_dir = dir.path();
   o.max_history_bytes = 64 << 10;  // room for ~25 changes of these 2 KB Labs
@@ -50,7 +40,7 @@ TEST(StoreChurn, HistoryIsBoundedByBytesAndAWatchFromBeforeTheCutIsGone) {
   for (int i = 0; i < 100; ++i)
     ASSERT_TRUE(s->Create(Kind::kLab, BigLab("l" + std::to_string(i), 2000)).ok());
   // The byte budget compacts on its own (no Compact() call, far below the count limit).
-  ASSERT_TRUE(Eventually([&] { return s->CompactedRevision() > 0; }));
+  ASSERT_TRUE(::labctl::testing::PollUntil([&] { return s->CompactedRevision() > 0; }));
   s->Compact();
   const uint64_t compacted = s->CompactedRevision();
   EXPECT_GT(compacted, 50u);
@@ -73,7 +63,7 @@ TEST(StoreChurn, HistoryIsBoundedByBytesAndAWatchFromBeforeTheCutIsGone) {
 }
 
 TEST(StoreChurn, DeletedObjectsGiveTheirSpaceBackToTheFileSystem) {
-  TempDataDir dir;
+  TempDir dir;
   Options o;
   o.data_dir = dir.path();
   o.max_history = 10;
@@ -90,7 +80,7 @@ TEST(StoreChurn, DeletedObjectsGiveTheirSpaceBackToTheFileSystem) {
 }
 
 TEST(StoreChurn, AFileWithoutIncrementalVacuumIsConvertedOnceAtOpen) {
-  TempDataDir dir;
+  TempDir dir;
   {
     auto s = OpenOrDie(dir.path());
     for (int i = 0; i < 300; ++i)
@@ -123,7 +113,7 @@ TEST(StoreChurn, AFileWithoutIncrementalVacuumIsConvertedOnceAtOpen) {
 // and vacuum run all the time, and acknowledges each write on a pipe; the parent kills it with
 // SIGKILL mid-way. Every acknowledged write must be there after reopening.
 TEST(StoreChurn, AcknowledgedWritesSurviveKill9DuringCompactionAndVacuum) {
-  TempDataDir dir;
+  TempDir dir;
   Options o;
   o.data_dir = dir.path();
   o.max_history = 50;

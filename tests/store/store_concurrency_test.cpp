@@ -15,10 +15,10 @@ using testing::Collect;
 using testing::Lab;
 using testing::OpenOrDie;
 using testing::Rv;
-using testing::TempDataDir;
+using testing::TempDir;
 
 TEST(StoreConcurrency, ParallelCreatesGetDistinctIncreasingRevisions) {
-  TempDataDir dir;
+  TempDir dir;
   auto s = OpenOrDie(dir.path());
   auto w = s->WatchKind(Kind::kLab, {}).value();
   constexpr int kThreads = 8, kPerThread = 50;
@@ -53,7 +53,7 @@ TEST(StoreConcurrency, ParallelCreatesGetDistinctIncreasingRevisions) {
 // Read-modify-write loops on one object from several threads: with the resourceVersion
 // precondition no increment is lost.
 TEST(StoreConcurrency, OptimisticConcurrencyLosesNoIncrement) {
-  TempDataDir dir;
+  TempDir dir;
   auto s = OpenOrDie(dir.path());
   ASSERT_TRUE(s->Create(Kind::kLab, Lab("counter", {{"n", 0}})).ok());
   constexpr int kThreads = 4, kIncrements = 25;
@@ -82,7 +82,7 @@ TEST(StoreConcurrency, OptimisticConcurrencyLosesNoIncrement) {
 
 // Within one group commit, a failed request does not fail the others.
 TEST(StoreConcurrency, FailedRequestsDoNotFailTheirBatch) {
-  TempDataDir dir;
+  TempDir dir;
   auto s = OpenOrDie(dir.path());
   constexpr int kThreads = 8, kPerThread = 40;
   std::atomic<int> ok{0}, exists{0};

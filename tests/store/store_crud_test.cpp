@@ -10,7 +10,7 @@ namespace {
 using testing::Lab;
 using testing::OpenOrDie;
 using testing::Rv;
-using testing::TempDataDir;
+using testing::TempDir;
 
 class StoreCrudTest : public ::testing::Test {
  protected:
@@ -21,7 +21,7 @@ class StoreCrudTest : public ::testing::Test {
     store_ = OpenOrDie(o);
     ASSERT_NE(store_, nullptr);
   }
-  TempDataDir dir_;
+  TempDir dir_;
   api::FakeClock clock_;
   std::unique_ptr<Store> store_;
 };

@@ -22,10 +22,10 @@ using testing::Lab;
 using testing::NothingPending;
 using testing::OpenOrDie;
 using testing::Rv;
-using testing::TempDataDir;
+using testing::TempDir;
 
 TEST(StoreDurability, ReopenRestoresObjectsRevisionsAndHistory) {
-  TempDataDir dir;
+  TempDir dir;
   json a;
   {
     auto s = OpenOrDie(dir.path());
@@ -61,7 +61,7 @@ TEST(StoreDurability, ReopenRestoresObjectsRevisionsAndHistory) {
 }
 
 TEST(StoreDurability, WatchResumesAcrossReopenWithoutGapOrDuplicate) {
-  TempDataDir dir;
+  TempDir dir;
   uint64_t bookmark = 0;
   {
     auto s = OpenOrDie(dir.path());
@@ -83,7 +83,7 @@ TEST(StoreDurability, WatchResumesAcrossReopenWithoutGapOrDuplicate) {
 }
 
 TEST(StoreDurability, CompactionSurvivesReopen) {
-  TempDataDir dir;
+  TempDir dir;
   Options opts;
   opts.data_dir = dir.path();
   opts.max_history = 2;
@@ -107,7 +107,7 @@ TEST(StoreDurability, CompactionSurvivesReopen) {
 }
 
 TEST(StoreDurability, SelectorTransitionAfterReopenUsesLoggedPreviousState) {
-  TempDataDir dir;
+  TempDir dir;
   json a;
   {
     auto s = OpenOrDie(dir.path());
@@ -125,7 +125,7 @@ TEST(StoreDurability, SelectorTransitionAfterReopenUsesLoggedPreviousState) {
 }
 
 TEST(StoreDurability, AcknowledgedWritesSurviveKill9) {
-  TempDataDir dir;
+  TempDir dir;
   constexpr int kWrites = 200;
   int ack[2];
   ASSERT_EQ(pipe(ack), 0);
@@ -165,7 +165,7 @@ TEST(StoreDurability, AcknowledgedWritesSurviveKill9) {
 }
 
 TEST(StoreDurability, SecondOpenInSameProcessFailsNamingThePid) {
-  TempDataDir dir;
+  TempDir dir;
   auto first = OpenOrDie(dir.path());
   ASSERT_NE(first, nullptr);
   Options o;
@@ -180,7 +180,7 @@ TEST(StoreDurability, SecondOpenInSameProcessFailsNamingThePid) {
 }
 
 TEST(StoreDurability, OpenFailsWhileAnotherProcessHoldsTheDir) {
-  TempDataDir dir;
+  TempDir dir;
   int ready[2], done[2];
   ASSERT_EQ(pipe(ready), 0);
   ASSERT_EQ(pipe(done), 0);
@@ -213,7 +213,7 @@ TEST(StoreDurability, OpenFailsWhileAnotherProcessHoldsTheDir) {
 }
 
 TEST(StoreDurability, WithoutTakeLockNoLockFileIsCreated) {
-  TempDataDir dir;
+  TempDir dir;
   Options o;
   o.data_dir = dir.path();
   o.take_lock = false;

@@ -10,7 +10,7 @@ namespace {
 
 using testing::Lab;
 using testing::OpenOrDie;
-using testing::TempDataDir;
+using testing::TempDir;
 
 // Labs filed by status.phase, "phase/<phase>"; without a phase they are left out.
 std::optional<std::string> PhaseKey(const json& lab) {
@@ -40,7 +40,7 @@ class StoreIndexTest : public ::testing::Test {
   std::vector<std::string> Filed(const IndexRange& range) {
     return Names(store_->ListIndexed(Kind::kLab, "phase", range));
   }
-  TempDataDir dir_;
+  TempDir dir_;
   std::unique_ptr<Store> store_;
 };
 

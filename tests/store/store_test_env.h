@@ -1,36 +1,19 @@
-// Helpers for the store tests: a real temp data dir removed afterwards, store opening, object
-// builders and a watch-event collector.
+// Helpers for the store tests: store opening on a temp data dir, object builders and a
+// watch-event collector.
 #pragma once
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "store/store.h"
+#include "tests/support/temp_store.h"
 
 namespace labctl::store::testing {
 
-// A fresh directory under $TMPDIR (or /tmp), removed with everything in it on destruction.
-class TempDataDir {
- public:
-  TempDataDir() {
-    const char* base = getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/labctl-store-test-XXXXXX";
-    if (!mkdtemp(tmpl.data())) ADD_FAILURE() << "mkdtemp failed";
-    path_ = tmpl;
-  }
-  ~TempDataDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+// A fresh directory removed with everything in it on destruction (the shared test fixture).
+using ::labctl::testing::TempDir;
 
 inline std::unique_ptr<Store> OpenOrDie(Options options) {
   auto store = Store::Open(options);

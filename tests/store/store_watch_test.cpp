@@ -16,7 +16,7 @@ using testing::Lab;
 using testing::NothingPending;
 using testing::OpenOrDie;
 using testing::Rv;
-using testing::TempDataDir;
+using testing::TempDir;
 
 std::unique_ptr<Watch> WatchOrDie(Store& s, Kind kind, WatchOptions o = {}) {
   auto w = s.WatchKind(kind, o);
@@ -25,7 +25,7 @@ std::unique_ptr<Watch> WatchOrDie(Store& s, Kind kind, WatchOptions o = {}) {
 }
 
 TEST(StoreWatch, FromNowListsExistingThenStreamsChanges) {
-  TempDataDir dir;
+  TempDir dir;
   auto s = OpenOrDie(dir.path());
   ASSERT_TRUE(s->Create(Kind::kLab, Lab("b")).ok());
   ASSERT_TRUE(s->Create(Kind::kLab, Lab("a")).ok());
@@ -51,7 +51,7 @@ TEST(StoreWatch, FromNowListsExistingThenStreamsChanges) {
 }
 
 TEST(StoreWatch, FromRevisionReplaysExactlyTheLaterChanges) {
-  TempDataDir dir;
+  TempDir dir;
   auto s = OpenOrDie(dir.path());
   for (std::string n : {"a", "b", "c", "d"}) ASSERT_TRUE(s->Create(Kind::kLab, Lab(n)).ok());
   WatchOptions o;
@@ -71,7 +71,7 @@ TEST(StoreWatch, FromRevisionReplaysExactlyTheLaterChanges) {
 // Writers run while watchers start from every revision: each must see exactly the changes after
 // its start (the replay/live join has no gap and no duplicate).
 TEST(StoreWatch, ResumeUnderConcurrentWritesHasNoGapOrDuplicate) {
-  TempDataDir dir;
+  TempDir dir;
   auto s = OpenOrDie(dir.path());
   constexpr int kWrites = 300;
   std::thread writer([&] {
@@ -95,7 +95,7 @@ TEST(StoreWatch, ResumeUnderConcurrentWritesHasNoGapOrDuplicate) {
 }
 
 TEST(StoreWatch, CompactedRevisionIsGone) {
-  TempDataDir dir;
+  TempDir dir;
   Options opts;
   opts.data_dir = dir.path();
   opts.max_history = 3;
@@ -117,7 +117,7 @@ TEST(StoreWatch, CompactedRevisionIsGone) {
 }
 
 TEST(StoreWatch, CompactionByAgeKeepsTheNewest) {
-  TempDataDir dir;
+  TempDir dir;
   api::FakeClock clock;
   Options opts;
   opts.data_dir = dir.path();
@@ -136,7 +136,7 @@ TEST(StoreWatch, CompactionByAgeKeepsTheNewest) {
 }
 
 TEST(StoreWatch, SelectorTransitionsBecomeAddedAndDeleted) {
-  TempDataDir dir;
+  TempDir dir;
   auto s = OpenOrDie(dir.path());
   json a = *s->Create(Kind::kLab, Lab("a", {}, {{"team", "blue"}}));
   ASSERT_TRUE(s->Create(Kind::kLab, Lab("b", {}, {{"team", "red"}})).ok());
@@ -163,7 +163,7 @@ TEST(StoreWatch, SelectorTransitionsBecomeAddedAndDeleted) {
 }
 
 TEST(StoreWatch, NameFilterWatchesOneObject) {
-  TempDataDir dir;
+  TempDir dir;
   auto s = OpenOrDie(dir.path());
   ASSERT_TRUE(s->Create(Kind::kLab, Lab("a")).ok());
   WatchOptions o;
@@ -177,7 +177,7 @@ TEST(StoreWatch, NameFilterWatchesOneObject) {
 }
 
 TEST(StoreWatch, SlowWatcherIsClosedWithGoneWhileOthersContinue) {
-  TempDataDir dir;
+  TempDir dir;
   Options opts;
   opts.data_dir = dir.path();
   opts.watch_buffer = 5;
@@ -199,7 +199,7 @@ TEST(StoreWatch, SlowWatcherIsClosedWithGoneWhileOthersContinue) {
 }
 
 TEST(StoreWatch, CancelWakesPollAndShutdownSendsUnavailable) {
-  TempDataDir dir;
+  TempDir dir;
   auto s = OpenOrDie(dir.path());
   auto cancelled = WatchOrDie(*s, Kind::kLab);
   std::thread canceller([&] { cancelled->Cancel(); });
@@ -217,7 +217,7 @@ TEST(StoreWatch, CancelWakesPollAndShutdownSendsUnavailable) {
 }
 
 TEST(StoreWatch, RevisionStaysBehindUndeliveredEvents) {
-  TempDataDir dir;
+  TempDir dir;
   auto s = OpenOrDie(dir.path());
   WatchOptions o;
   o.from_revision = 0;

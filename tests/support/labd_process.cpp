@@ -21,6 +21,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tests/support/poll.h"
+
 namespace labctl::testing {
 namespace {
 
@@ -31,21 +33,6 @@ std::vector<char*> CStrings(std::vector<std::string>& strings) {
   for (auto& s : strings) out.push_back(s.data());
   out.push_back(nullptr);
   return out;
-}
-
-// Waits up to `timeout` for the child to exit; true (and reaped) if it did.
-bool WaitExit(int pid, std::chrono::milliseconds timeout, int* status = nullptr) {
-  auto deadline = SteadyClock::now() + timeout;
-  int st = 0;
-  for (;;) {
-    int r = waitpid(pid, &st, WNOHANG);
-    if (r == pid || (r < 0 && errno == ECHILD)) {
-      if (status) *status = st;
-      return true;
-    }
-    if (SteadyClock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
 }
 
 void WriteAll(int fd, const char* data, size_t size) {
@@ -72,6 +59,18 @@ std::string ReadFile(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+bool WaitExit(int pid, std::chrono::milliseconds timeout, int* status) {
+  return PollUntil(
+      [&] {
+        int st = 0;
+        int r = waitpid(pid, &st, WNOHANG);
+        if (r != pid && !(r < 0 && errno == ECHILD)) return false;
+        if (status) *status = st;
+        return true;
+      },
+      timeout);
 }
 
 std::string MakeTempDir(const std::string& prefix) {

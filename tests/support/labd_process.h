@@ -2,6 +2,7 @@
 // real labctl binary against it. Used by integration and e2e tests.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -17,6 +18,9 @@ std::string ReadFile(const std::string& path);
 std::string CheckoutTag();
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreePort();
+// Waits up to `timeout` for child `pid` to exit; true (reaped, its wait status in `status`) if
+// it did or is no child of ours.
+bool WaitExit(int pid, std::chrono::milliseconds timeout, int* status = nullptr);
 // A number from /proc/PID/status, e.g. "VmRSS" or "VmHWM" (KiB) or "Threads"; -1 if absent.
 long ProcStatus(int pid, const std::string& field);
 

@@ -13,10 +13,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <thread>
 #include <vector>
 
 #include "support/labd_process.h"
+#include "support/poll.h"
 
 namespace labctl::testing {
 namespace {
@@ -267,15 +267,13 @@ json HeadlessBrowser::PageErrors() {
 
 bool HeadlessBrowser::WaitFor(const std::string& expression, std::chrono::milliseconds timeout,
                               std::string* last) {
-  auto deadline = SteadyClock::now() + timeout;
-  for (;;) {
-    auto value = Evaluate(expression);
-    if (last) *last = value.ok() ? value->dump() : value.status().ToString();
-    if (value.ok() && !value->is_null() && *value != false && *value != 0 && *value != "")
-      return true;
-    if (SteadyClock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  return testing::PollUntil(
+      [&] {
+        auto value = Evaluate(expression);
+        if (last) *last = value.ok() ? value->dump() : value.status().ToString();
+        return value.ok() && !value->is_null() && *value != false && *value != 0 && *value != "";
+      },
+      timeout, std::chrono::milliseconds(100));
 }
 
 Status HeadlessBrowser::Screenshot(const std::string& path) {

@@ -181,6 +181,30 @@ void MountLabRoutes(httplib::Server& http, NeopsFacade& f, const std::string& p)
               }));
 }
 
+// Every other method on the facade's paths answers as FastAPI does: 405 with an Allow header.
+void MountMethodNotAllowed(httplib::Server& http, const std::string& p) {
+  const std::vector<std::pair<std::string, std::string>> routes = {
+      {"/session", "POST"},       {"/session/heartbeat", "POST"}, {"/session/[^/]+", "GET, DELETE"},
+      {"/active-session", "GET"}, {"/lab", "GET, POST, DELETE"},  {"/lab/devices", "GET"},
+      {"/lab/release", "POST"},   {"/debug/health", "GET"}};
+  using Handler =
+      httplib::Server& (httplib::Server::*)(const std::string&, httplib::Server::Handler);
+  const std::vector<std::pair<std::string, Handler>> methods = {
+      {"GET", &httplib::Server::Get},
+      {"POST", &httplib::Server::Post},
+      {"PUT", &httplib::Server::Put},
+      {"PATCH", &httplib::Server::Patch},
+      {"DELETE", &httplib::Server::Delete}};
+  for (const auto& [path, allowed] : routes)
+    for (const auto& [method, mount] : methods) {
+      if (allowed.find(method) != std::string::npos) continue;
+      (http.*mount)(p + path, [allow = allowed](const httplib::Request&, httplib::Response& res) {
+        res.set_header("Allow", allow);
+        Send(res, 405, {{"detail", "Method Not Allowed"}});
+      });
+    }
+}
+
 void MountHealthRoutes(httplib::Server& http, NeopsFacade& f, const std::string& p) {
   if (!p.empty())
     http.Get(p + "/healthz",
@@ -219,8 +243,23 @@ std::unique_ptr<NeopsFacade> MountNeopsFacade(httplib::Server& server, store::St
   MountSessionRoutes(server, *facade, prefix);
   MountLabRoutes(server, *facade, prefix);
   MountHealthRoutes(server, *facade, prefix);
+  MountMethodNotAllowed(server, prefix);
   spdlog::info("neops facade mounted prefix={}", prefix.empty() ? "/" : prefix);
   return facade;
+}
+
+std::optional<std::string> NeopsErrorBody(const std::string& prefix, const std::string& path,
+                                          int http_status) {
+  std::string p = prefix;
+  while (!p.empty() && p.back() == '/') p.pop_back();
+  if (!p.empty() && path != p && path.rfind(p + "/", 0) != 0) return std::nullopt;
+  if (p.empty()) {
+    // labd's own API and pages keep their Status objects.
+    for (const char* own :
+         {"/apis/", "/ui", "/metrics", "/readyz", "/healthz", "/version", "/openapi.json"})
+      if (path.rfind(own, 0) == 0) return std::nullopt;
+  }
+  return json{{"detail", http_status == 405 ? "Method Not Allowed" : "Not Found"}}.dump();
 }
 
 std::vector<std::string> NeopsPublicPaths(const std::string& prefix) {

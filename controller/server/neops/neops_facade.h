@@ -1,4 +1,4 @@
-// NeopsFacade: serves the Neops Remote Lab REST API (../shared/neops-api.md, docs/neops-compat.md)
+// NeopsFacade: serves the Neops Remote Lab REST API (docs/neops-compat.md)
 // on labd's HTTP server, as a view over the same Session and Lab objects: POST /session,
 // GET /session/{id}, GET /active-session, DELETE /session/{id}, POST /session/heartbeat,
 // POST /lab (multipart), GET /lab, GET /lab/devices, POST /lab/release, DELETE /lab,
@@ -15,6 +15,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,12 @@ class NeopsFacade {
 std::unique_ptr<NeopsFacade> MountNeopsFacade(httplib::Server& server, store::Store& store,
                                               reconcilers::SessionActions& actions,
                                               const Auth& auth, NeopsFacadeOptions options = {});
+// The body of a 404/405 on `path` when the facade is mounted at `prefix`
+// (ApiServer::SetForeignErrorBody): FastAPI's {"detail": "Not Found"} or "Method Not Allowed"
+// for paths of the facade, nullopt for labd's own (/apis/..., /ui, /metrics, ...).
+std::optional<std::string> NeopsErrorBody(const std::string& prefix, const std::string& path,
+                                          int http_status);
+
 // The paths the facade serves without a token, for ApiServer::AddPublicPath.
 std::vector<std::string> NeopsPublicPaths(const std::string& prefix = "");
 // The path (a regex) of POST /lab, which waits for the lab to be Ready: for

@@ -6,10 +6,10 @@
 // brings it up; POST /lab answers once its Ready condition is True. The Neops reference count is
 // kept in the Lab's annotations (labctl.dev/neops-refs, and labctl.dev/neops-ref-session naming
 // the Session the count belongs to; a count left by a Session that ended reads as 0), so it
-// survives restarts. Reuse rules are those of ../shared/neops-api.md, except that attaching to a
-// lab that is already up reports reused: true. A new lab's topology and extra files are written
-// to <files_dir>/<lab>/ (neops_files.h) before its Lab object exists. No httplib here. Thread-safe
-// (one mutex).
+// survives restarts. Reuse rules are those of docs/neops-compat.md (the original's), except that
+// attaching to a lab that is already up reports reused: true. A new lab's topology and extra files
+// are written to <files_dir>/<lab>/ (neops_files.h) before its Lab object exists. No httplib here.
+// Thread-safe (one mutex).
 #pragma once
 
 #include <chrono>

@@ -2,8 +2,8 @@
 
 #include "api/random.h"
 #include "api/session_ownership.h"
+#include "api/sha256.h"
 #include "api/validation.h"
-#include "controller/server/neops/neops_sha256.h"
 #include "controller/server/neops/neops_upload.h"
 #include "reconcilers/session/session_index.h"
 #include "reconcilers/session/session_queue.h"
@@ -53,7 +53,7 @@ api::Result<NeopsSessionView> NeopsSessions::Create(const api::Principal& who) {
                        {"metadata",
                         {{"generateName", "neops-"},
                          {"labels", {{kFacadeLabel, kFacadeValue}}},
-                         {"annotations", {{kSessionKeyAnnotation, Sha256Hex(id)}}}}},
+                         {"annotations", {{kSessionKeyAnnotation, api::Sha256Hex(id)}}}}},
                        {"spec",
                         {{"holder", "neops remote-lab client"},
                          {"heartbeatTimeoutSeconds", options_.heartbeat_timeout_seconds},
@@ -70,7 +70,7 @@ api::Result<NeopsSessionView> NeopsSessions::Create(const api::Principal& who) {
 }
 
 bool NeopsSessions::IsIdOf(const std::string& id, const NeopsSessionView& session) {
-  return !id.empty() && !session.key_hash.empty() && Sha256Hex(id) == session.key_hash;
+  return !id.empty() && !session.key_hash.empty() && api::Sha256Hex(id) == session.key_hash;
 }
 
 // One index lookup: the cost does not grow with the number of sessions, live or finished.
@@ -78,7 +78,7 @@ std::optional<api::json> NeopsSessions::FindLive(const std::string& id,
                                                  const api::Principal& who) const {
   if (id.empty()) return std::nullopt;
   auto found = store_.ListIndexed(api::Kind::kSession, kSessionKeyIndex,
-                                  store::IndexRange::Exactly(Sha256Hex(id)));
+                                  store::IndexRange::Exactly(api::Sha256Hex(id)));
   for (const auto& s : found.items) {
     if (!IsLive(*s)) continue;
     // Another caller's session is as unknown as a wrong id: nothing tells them it exists.

@@ -5,10 +5,10 @@
 #include <set>
 
 #include "api/file_paths.h"
+#include "api/sha256.h"
 #include "api/utf8.h"
 #include "api/validation.h"
 #include "api/yaml.h"
-#include "controller/server/neops/neops_sha256.h"
 
 namespace labctl::server {
 
@@ -73,13 +73,8 @@ api::Status ValidateUpload(const NeopsUpload& upload) {
 }
 
 std::string UploadHash(const NeopsUpload& upload) {
-  Sha256 hash;
+  api::Sha256 hash;
   hash.Update(upload.topology);
-  for (const auto& [path, content] : upload.extra_files) {
-    const std::string size = std::to_string(content.size());
-    hash.Update(std::string_view("\0", 1)).Update(path).Update(std::string_view("\0", 1));
-    hash.Update(size).Update(std::string_view("\0", 1)).Update(content);
-  }
   return hash.HexDigest();
 }
 

@@ -35,7 +35,9 @@ struct NeopsUpload {
 
 // BadRequest naming the offending file, or OK.
 api::Status ValidateUpload(const NeopsUpload& upload);
-// SHA-256 over the topology and every extra file (path and content), hex.
+// The topology's identity as Neops has it: SHA-256 of its content alone, hex. Extra files are
+// not part of it: a client re-acquiring the running topology without re-sending them (or with
+// other ones) gets the running lab, whose files are those of the upload that created it.
 std::string UploadHash(const NeopsUpload& upload);
 // The Lab the upload becomes, named `name`, labelled as a facade lab; validated. BadRequest if
 // the topology is not YAML, Invalid if a Lab manifest does not validate.

@@ -44,7 +44,10 @@ LabResetReport ResetLabNetwork(docker::DockerEngine& engine, const LabModel& lab
   for (const auto& node : lab.nodes) {
     auto info = InspectNodeContainer(engine, lab.name, lab.uid, node.name);
     if (!info.ok() || !info->running || info->pid <= 0) {
-      report.nodes.push_back({.name = node.name, .skipped = "not running"});
+      NodeResetReport skipped;
+      skipped.name = node.name;
+      skipped.skipped = "not running";
+      report.nodes.push_back(std::move(skipped));
       continue;
     }
     report.nodes.push_back(ResetNode(lab, node, *info, baselines, network_hook));

@@ -1,4 +1,4 @@
-#include "drivers/docker/fake_exec.h"
+#include "tests/support/fake_docker/fake_exec.h"
 
 #include <utility>
 

@@ -15,7 +15,7 @@
 #include <set>
 
 #include "drivers/docker/engine.h"
-#include "drivers/docker/fake_exec.h"
+#include "tests/support/fake_docker/fake_exec.h"
 
 namespace labctl::docker {
 

@@ -1,4 +1,4 @@
-#include "drivers/docker/fake_engine.h"
+#include "tests/support/fake_docker/fake_engine.h"
 
 #include <algorithm>
 
