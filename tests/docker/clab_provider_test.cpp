@@ -49,7 +49,6 @@ json Lab(const std::string& topology) {
 class ClabProviderTest : public testing::FakeLabTest {
  protected:
   void SetUp() override {
-    store_ = testing::OpenTempStore("clabprov");
     labs_dir_ = testing::MakeTempDir("clabprov-labs");
     events_ = std::make_unique<runtime::EventRecorder>(*store_, clock_, "test");
     provider_ = reconcilers::MakeContainerlabProvider(
