@@ -78,7 +78,7 @@ class Planner {
       if (IsFinishedPhase(ph))
         PlanFinished(*s);
       else
-        entries_.push_back(Entry{s, api::Name(*s), QueuedRevision(*s), std::move(ph)});
+        entries_.push_back(Entry{s, api::Name(*s), QueuedRevision(*s), std::move(ph), {}, false});
     }
     for (auto& e : entries_) {
       if (config_.created_at && !HasQueuedRevision(*e.object))
