@@ -22,9 +22,8 @@ void MountSystemRoutes(httplib::Server& http, ServerContext& ctx) {
     if (!ctx.options.instance.empty()) v["instance"] = ctx.options.instance;
     SendJson(res, 200, v);
   });
-  http.Get("/metrics", [&ctx](Req, Res res) {
-    res.set_content(Metrics::Render(), metrics::kContentType);
-  });
+  http.Get("/metrics",
+           [&ctx](Req, Res res) { res.set_content(Metrics::Render(), metrics::kContentType); });
   http.Get("/openapi.json", [](Req, Res res) {
 #ifdef LABCTL_HAVE_OPENAPI
     SendJson(res, 200, api::OpenApiDocument());
