@@ -142,12 +142,18 @@ TEST_F(DockerIntegrationTest, RemovedNetworkIsRecreatedAndNodesReattached) {
   std::string lab = Apply("netrm", ThreeNodes(Octet(3)), Octet(3));
   ASSERT_TRUE(harness_->WaitReady(lab));
   std::string net = docker::NetworkName(lab, "b");
-  for (const char* node : {"gw", "c2"})
-    ASSERT_EQ(testing::RunProgram(
-                  {"docker", "network", "disconnect", "-f", net, docker::ContainerName(lab, node)})
-                  .exit_code,
-              0);
-  auto rm = testing::RunProgram({"docker", "network", "rm", net});
+  // Disconnecting a node is itself drift that labd repairs by recreating the node on all its
+  // networks, so the network may have endpoints again by the time it is removed: disconnect
+  // whatever is attached and remove it until the removal goes through.
+  testing::CommandResult rm;
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    auto attached = harness_->engine().InspectNetwork(net);
+    ASSERT_TRUE(attached.ok()) << attached.status().ToString();
+    for (const auto& id : attached->container_ids)
+      testing::RunProgram({"docker", "network", "disconnect", "-f", net, id});
+    rm = testing::RunProgram({"docker", "network", "rm", net});
+    if (rm.exit_code == 0) break;
+  }
   ASSERT_EQ(rm.exit_code, 0) << rm.err;
   EXPECT_TRUE(harness_->WaitLab(
       lab,
