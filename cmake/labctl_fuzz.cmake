@@ -18,5 +18,4 @@ set(CMAKE_C_FLAGS_RELWITHDEBINFO "-O1")
 
 add_subdirectory(api)
 add_subdirectory(cli/util)
-add_subdirectory(reconcilers/providers/containerlab)
 add_subdirectory(tests/fuzz)
