@@ -249,13 +249,16 @@ api::Result<ClabLab> ReadClabLab(const json& lab, const std::string& labs_dir) {
       out.bridge_links.push_back({index, b.node, b.interface, a.node, a.interface, link.mtu});
     else if (is_bridge(b.node))
       out.bridge_links.push_back({index, a.node, a.interface, b.node, b.interface, link.mtu});
-    else
-      m.links.push_back({.index = index,
-                         .node_a = a.node,
-                         .ifname_a = a.interface,
-                         .node_b = b.node,
-                         .ifname_b = b.interface,
-                         .mtu = link.mtu});
+    else {
+      net::LinkPlan veth;
+      veth.index = index;
+      veth.node_a = a.node;
+      veth.ifname_a = a.interface;
+      veth.node_b = b.node;
+      veth.ifname_b = b.interface;
+      veth.mtu = link.mtu;
+      m.links.push_back(std::move(veth));
+    }
   }
   return out;
 }

@@ -65,14 +65,15 @@ LabModel ReadLabModel(const json& lab) {
   // One typed network per entry of spec.networks, in order: the hash covers the entry as written.
   for (size_t i = 0; i < typed.networks.size(); ++i) {
     const auto& n = typed.networks[i];
-    m.networks.push_back({n.name,
-                          docker::NetworkName(m.name, n.name),
-                          docker::LegacyNetworkName(m.name, n.name),
-                          n.subnet,
-                          n.ipv6_subnet,
-                          api::SpecHash(spec["networks"][i]),
-                          {},
-                          {{"com.docker.network.bridge.enable_ip_masquerade", "false"}}});
+    NetworkModel network;
+    network.name = n.name;
+    network.docker_name = docker::NetworkName(m.name, n.name);
+    network.former_name = docker::LegacyNetworkName(m.name, n.name);
+    network.subnet = n.subnet;
+    network.ipv6_subnet = n.ipv6_subnet;
+    network.hash = api::SpecHash(spec["networks"][i]);
+    network.options = {{"com.docker.network.bridge.enable_ip_masquerade", "false"}};
+    m.networks.push_back(std::move(network));
   }
   for (const auto& n : typed.nodes)
     if (!typed.Skips(n)) m.nodes.push_back(ReadNode(spec, typed, m.name, n));
