@@ -49,7 +49,7 @@ std::string Number(double v) {
 
 const std::vector<double> kFastSeconds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                           0.1,    0.25,  0.5,    1,     2.5,  5,     10};
-const std::vector<double> kSlowSeconds = {0.1, 0.25, 0.5, 1,   2.5, 5,    10,   30,
+const std::vector<double> kSlowSeconds = {0.1, 0.25, 0.5, 1,   2.5, 5,    10,  30,
                                           60,  120,  300, 600, 900, 1800, 3600};
 const std::vector<double> kSizes = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096};
 

@@ -15,8 +15,8 @@ StoreMetrics& StoreMetrics::Get() {
                     "Time of one store transaction commit (a batch of writes).", {},
                     metrics::kFastSeconds)
             .With(),
-        r.Histogram("labd_store_batch_size", "Write requests committed together in one batch.",
-                    {}, metrics::kSizes)
+        r.Histogram("labd_store_batch_size", "Write requests committed together in one batch.", {},
+                    metrics::kSizes)
             .With(),
         r.Counter("labd_store_commit_errors_total", "Store commits that failed.").With(),
         gone.With({"fell_behind"}),

@@ -12,8 +12,8 @@ struct StoreMetrics {
   metrics::Histogram& commit_seconds;
   metrics::Histogram& batch_size;
   metrics::Counter& commit_errors;
-  metrics::Counter& watch_fell_behind;  // watchers closed with 410: their reader was too slow
-  metrics::Counter& watch_too_old;      // watches refused with 410: revision compacted away
+  metrics::Counter& watch_fell_behind;     // watchers closed with 410: their reader was too slow
+  metrics::Counter& watch_too_old;         // watches refused with 410: revision compacted away
   metrics::Counter& watch_events_dropped;  // events discarded with those watchers
 };
 

@@ -65,8 +65,7 @@ void Metrics::ObserveRequest(const std::string& method,
 }
 
 void Metrics::CountRefusal(const std::string& request_class, int http_code) {
-  refusals_.With({request_class.empty() ? "connection" : request_class,
-                  std::to_string(http_code)})
+  refusals_.With({request_class.empty() ? "connection" : request_class, std::to_string(http_code)})
       .Inc();
 }
 

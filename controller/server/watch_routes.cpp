@@ -6,9 +6,9 @@
 
 #include <optional>
 
+#include "controller/server/query_params.h"
 #include "controller/server/server_context.h"
 #include "controller/server/watch_encoding.h"
-#include "controller/server/query_params.h"
 
 namespace labctl::server {
 namespace {

@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <vector>
 
-#include "fmt/format.h"
 #include "drivers/net/delay_queue.h"
 #include "drivers/net/netns.h"
 #include "drivers/net/process.h"
+#include "fmt/format.h"
 
 namespace labctl::net {
 namespace {

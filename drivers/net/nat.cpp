@@ -6,11 +6,11 @@
 #include <sstream>
 #include <vector>
 
-#include "fmt/format.h"
 #include "drivers/net/conntrack.h"
 #include "drivers/net/iptables_lines.h"
 #include "drivers/net/netns.h"
 #include "drivers/net/process.h"
+#include "fmt/format.h"
 
 namespace labctl::net {
 namespace {

@@ -249,7 +249,8 @@ SessionReconciler::Outcome SessionReconciler::WriteStatuses(
     }
     auto written = edit ? store_.Replace(api::Kind::kSession, std::move(object))
                         : store_.UpdateStatus(api::Kind::kSession, std::move(object));
-    if (i < plan.promotions && written.ok()) RecordPromotion(*written, planned_sessions_, clock_.Now());
+    if (i < plan.promotions && written.ok())
+      RecordPromotion(*written, planned_sessions_, clock_.Now());
     // A promotion that did not land must not be followed by its lab hold: re-plan at once.
     if (!landed(written)) return conflict ? Outcome::kConflict : Outcome::kDone;
   }

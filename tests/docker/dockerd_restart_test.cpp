@@ -2,7 +2,6 @@
 // reconnects when it is back, and the lab returns to Ready with its containers running again.
 // Runs against a private dockerd of its own (private_dockerd.h): the system dockerd is shared
 // and is never restarted by tests.
-#include "support/test_skip.h"
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -11,6 +10,7 @@
 #include "docker/lab_fixture.h"
 #include "docker/labd_docker.h"
 #include "docker/private_dockerd.h"
+#include "support/test_skip.h"
 
 namespace labctl {
 namespace {

@@ -5,10 +5,10 @@
 
 #include <cstdio>
 
-#include "net/netns_testing.h"
 #include "drivers/net/delay_queue.h"
 #include "drivers/net/node_network.h"
 #include "drivers/net/process.h"
+#include "net/netns_testing.h"
 
 namespace labctl::net {
 namespace {

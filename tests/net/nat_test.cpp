@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include "net/netns_testing.h"
 #include "drivers/net/node_network.h"
+#include "net/netns_testing.h"
 
 namespace labctl::net {
 namespace {

@@ -6,7 +6,6 @@
 // netlab's HOME, so ~/.netlab/status.yaml of the machine is never touched.
 #pragma once
 
-#include "support/test_skip.h"
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -17,6 +16,7 @@
 #include <string>
 
 #include "drivers/netlab/netlab_cli.h"
+#include "support/test_skip.h"
 
 namespace labctl::netlab::testing {
 

@@ -1,9 +1,9 @@
 // The resource API of a real labd over real HTTP: create, get, list, replace, merge patch,
 // status subresource, delete with finalizers, and the error Status objects.
-#include "support/test_skip.h"
 #include <gtest/gtest.h>
 
 #include "server/server_test_util.h"
+#include "support/test_skip.h"
 #include "tests/support/labd_process.h"
 
 namespace labctl::servertest {
