@@ -1,11 +1,10 @@
 #include "reconcilers/providers/containerlab/clab_model.h"
 
 #include <cctype>
-#include <fstream>
-#include <sstream>
 
 #include "api/field_errors.h"
 #include "api/spec_hash.h"
+#include "api/text_file.h"
 #include "reconcilers/providers/containerlab/mgmt_plan.h"
 #include "reconcilers/providers/containerlab/naming.h"
 
@@ -93,19 +92,11 @@ NetworkModel MgmtNetwork(const Topology& topo) {
   return n;
 }
 
-api::Result<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return api::Status::NotFound("cannot read " + path);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
-
 // The node's env-files, read and merged in order.
 api::Result<StringMap> EnvFileValues(const Node& node) {
   StringMap merged;
   for (const auto& file : node.env_files) {
-    auto text = ReadText(file);
+    auto text = api::ReadTextFile(file);
     auto values = text.ok() ? ParseEnvFile(*text) : api::Result<StringMap>(text.status());
     if (!values.ok())
       return api::Status(

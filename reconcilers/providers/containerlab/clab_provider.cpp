@@ -3,14 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "api/file_paths.h"
+#include "api/text_file.h"
 #include "drivers/docker/exec_runner.h"
 #include "drivers/net/host_bridge.h"
 #include "drivers/net/nat.h"
@@ -40,30 +39,21 @@ Status WithCauses(const Status& st) {
   return Status(st.code(), "InvalidTopology", message, st.causes());
 }
 
+// The file's bytes, or "" when it cannot be read.
+std::string ReadText(const fs::path& path) {
+  auto text = api::ReadTextFile(path.string());
+  return text.ok() ? *text : "";
+}
+
 // Writes `content` to `path` (parents created) unless it already holds exactly that; atomic.
 Status WriteIfChanged(const fs::path& path, const std::string& content) {
-  {
-    std::ifstream in(path, std::ios::binary);
-    if (in) {
-      std::stringstream buf;
-      buf << in.rdbuf();
-      if (buf.str() == content) return Status::Ok();
-    }
-  }
+  if (auto current = api::ReadTextFile(path.string()); current.ok() && *current == content)
+    return Status::Ok();
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
   if (ec)
     return Status::Internal("cannot create " + path.parent_path().string() + ": " + ec.message());
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << content;
-    out.flush();
-    if (!out) return Status::Internal("cannot write " + tmp.string());
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) return Status::Internal("cannot rename " + tmp.string() + ": " + ec.message());
-  return Status::Ok();
+  return api::WriteFileAtomically(path.string(), content);
 }
 
 std::string Truncated(std::string text) {
@@ -195,13 +185,6 @@ class ContainerlabSource : public RealisationSource {
 
   static Status Written(const Status& st) {
     return st.ok() ? st : Status(st.code(), "LabFilesFailed", st.message());
-  }
-
-  static std::string ReadText(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buf;
-    buf << in.rdbuf();
-    return buf.str();
   }
 
   // The ifalias of the host bridges this labd made for `lab`.

@@ -1,8 +1,8 @@
 #include "reconcilers/providers/docker/network_baselines.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+
+#include "api/text_file.h"
 
 namespace labctl::reconcilers {
 namespace {
@@ -31,15 +31,7 @@ api::Status NetworkBaselines::Put(const std::string& container_id, const std::st
   if (directory_.empty()) return api::Status::Ok();
   std::error_code ec;
   std::filesystem::create_directories(directory_, ec);
-  const std::string path = PathOf(container_id), tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << snapshot;
-    if (!out.flush()) return api::Status::Internal("cannot write " + tmp);
-  }
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return api::Status::Internal("rename " + tmp + ": " + ec.message());
-  return api::Status::Ok();
+  return api::WriteFileAtomically(PathOf(container_id), snapshot);
 }
 
 std::optional<std::string> NetworkBaselines::Get(const std::string& container_id) {
@@ -47,12 +39,10 @@ std::optional<std::string> NetworkBaselines::Get(const std::string& container_id
   std::lock_guard<std::mutex> l(mu_);
   if (auto it = snapshots_.find(container_id); it != snapshots_.end()) return it->second;
   if (directory_.empty()) return std::nullopt;
-  std::ifstream in(PathOf(container_id));
-  if (!in) return std::nullopt;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  snapshots_[container_id] = ss.str();
-  return ss.str();
+  auto stored = api::ReadTextFile(PathOf(container_id));
+  if (!stored.ok()) return std::nullopt;
+  snapshots_[container_id] = *stored;
+  return *stored;
 }
 
 void NetworkBaselines::Prune(const std::set<std::string>& live,

@@ -1,0 +1,18 @@
+// TextFile: a whole file read into a string, and a file replaced atomically (written beside it,
+// then renamed over it), for labd's small state and lab files (network baselines, containerlab
+// topologies and their files).
+#pragma once
+
+#include <string>
+
+#include "api/status.h"
+
+namespace labctl::api {
+
+// The file's bytes; NotFound when it cannot be opened.
+Result<std::string> ReadTextFile(const std::string& path);
+// Writes `content` to `path` through `path`.tmp and a rename, so a reader never sees half of it.
+// The parent directory must exist.
+Status WriteFileAtomically(const std::string& path, const std::string& content);
+
+}  // namespace labctl::api
