@@ -259,6 +259,9 @@ def check_errors(f, address):
     detail(r, 405, "Method Not Allowed", "PUT /session")
     expect(r.headers.get("Allow") == "POST", f"405 Allow: {r.headers}")
     detail(f.post("/lab/devices"), 405, "Method Not Allowed", "POST /lab/devices")
+    r = f.http.options(f.base + "/session/heartbeat", timeout=30)
+    detail(r, 405, "Method Not Allowed", "OPTIONS /session/heartbeat")
+    expect(r.headers.get("Allow") == "POST", f"405 Allow: {r.headers}")
     sid = f.new_session(0)
     try:
         missing(f.post("/lab", sid, data={"reuse": "true"}, files=[("extra_files", ("a", "b"))]),

@@ -195,6 +195,11 @@ TEST_F(NeopsFacadeTest, UnknownPathsAndWrongMethodsAnswerAsFastApi) {
   EXPECT_EQ(Body(wrong), (api::json{{"detail", "Method Not Allowed"}}));
   EXPECT_EQ(wrong->get_header_value("Allow"), "POST");
   EXPECT_EQ(c.Post("/lab/devices", "", "application/json")->status, 405);
+  auto options = c.Options("/session");  // no preflight answer on FastAPI's routes either
+  ASSERT_TRUE(options);
+  EXPECT_EQ(options->status, 405);
+  EXPECT_EQ(Body(options), (api::json{{"detail", "Method Not Allowed"}}));
+  EXPECT_EQ(options->get_header_value("Allow"), "POST");
   EXPECT_EQ(c.Patch("/session/some-id", "", "application/json")->get_header_value("Allow"),
             "GET, DELETE");
   // labd's own API keeps its Status objects.
