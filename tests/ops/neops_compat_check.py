@@ -17,7 +17,7 @@ requests), and checks every answer's status code and its JSON field names and ty
                Content-Length, as `curl -X POST` sends them)
   lab          POST /lab with a topology (a labctl Lab manifest: one labbox container, so it can
                run here) and extra_files in sub-folders, reuse true/false, re-acquire within the
-               session without the extra files, GET /lab, /lab/devices, release, DELETE /lab
+               session without the extra files, a bring-up that fails (500, no reference kept), GET /lab, /lab/devices, release, DELETE /lab
                with force=false/true, and nothing of the lab left on the engine afterwards
 
     tests/ops/neops_compat_check.py LABD_BINARY SOURCE_DIR BUILD_DIR
@@ -324,6 +324,12 @@ def check_lab(f, address, data_dir, run):
     try:
         describe(f, sid, False, 0)
         detail(f.get("/lab/devices", sid), 404, "No lab running", "devices before upload")
+        # A bring-up that fails is a 500 and holds no reference: retried, it fails afresh, and
+        # another topology may come up after it (not 423 for the rest of the session).
+        broken = lab_manifest(run + "-broken").replace("labbox:latest", "labctl-no-such-image:none")
+        for attempt in ("first", "retried"):
+            detail(f.upload(sid, "broken.yml", broken), 500, None, f"{attempt} failing bring-up")
+            describe(f, sid, False, 0)
         lab_up(f.upload(sid, "topo.yml", topology, extra, reuse=True), False, "first POST /lab")
         body = describe(f, sid, True, 1)
         expect(body["topology"] == "topo.yml", f"GET /lab topology: {body}")
