@@ -17,8 +17,9 @@ requests), and checks every answer's status code and its JSON field names and ty
                Content-Length, as `curl -X POST` sends them)
   lab          POST /lab with a topology (a labctl Lab manifest: one labbox container, so it can
                run here) and extra_files in sub-folders, reuse true/false, re-acquire within the
-               session without the extra files, a bring-up that fails (500, no reference kept), GET /lab, /lab/devices, release, DELETE /lab
-               with force=false/true, and nothing of the lab left on the engine afterwards
+               session without the extra files, a bring-up that fails (500, no reference kept),
+               GET /lab, /lab/devices, release, DELETE /lab with force=false/true, and nothing of
+               the lab left on the engine afterwards
 
     tests/ops/neops_compat_check.py LABD_BINARY SOURCE_DIR BUILD_DIR
 """
@@ -370,8 +371,9 @@ def check_lab(f, address, data_dir, run):
 
 
 def engine_leftovers(instance):
-    out = subprocess.run(["docker", "ps", "-aq", "--filter", f"label=dev.labctl.instance={instance}"],
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        ["docker", "ps", "-aq", "--filter", f"label=dev.labctl.instance={instance}"],
+        capture_output=True, text=True, timeout=60)
     return out.stdout.split()
 
 
