@@ -166,13 +166,8 @@ api::Result<NeopsLabUp> NeopsLabs::Up(const NeopsSessionView& session, const Neo
 }
 
 void NeopsLabs::DropReference(const NeopsSessionView& session, const std::string& lab) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto current = CurrentLab();
-  if (!current || api::Name(*current) != lab) return;
-  int refs = EffectiveRefs(*current, session.name);
-  if (refs == 0) return;
-  api::Status dropped = StoreRefs(lab, refs - 1, session.name);
-  if (!dropped.ok())
+  api::Status dropped = Unref(session, lab);
+  if (!dropped.ok() && dropped.code() != api::Code::kNotFound)
     spdlog::warn("neops lab={} session={} reference not dropped: {}", lab, session.name,
                  dropped.ToString());
 }
@@ -246,10 +241,12 @@ api::Result<api::json> NeopsLabs::Devices() const {
   return DevicesOf(*lab);
 }
 
-api::Status NeopsLabs::Release(const NeopsSessionView& session) {
+api::Status NeopsLabs::Release(const NeopsSessionView& session) { return Unref(session, ""); }
+
+api::Status NeopsLabs::Unref(const NeopsSessionView& session, const std::string& only) {
   std::lock_guard<std::mutex> lock(mu_);
   auto lab = CurrentLab();
-  if (!lab) return NoLabRunning();
+  if (!lab || (!only.empty() && api::Name(*lab) != only)) return NoLabRunning();
   int refs = EffectiveRefs(*lab, session.name);
   return StoreRefs(api::Name(*lab), std::max(0, refs - 1), session.name);
 }

@@ -75,6 +75,9 @@ class NeopsLabs {
   // The reference an upload took on `lab`, given back when its bring-up failed: a failed POST
   // /lab holds nothing, so the session may bring up another topology (not 423 for good).
   void DropReference(const NeopsSessionView& session, const std::string& lab);
+  // The session's count on the current lab (on it only if it is `only`, when given) - 1, never
+  // below 0. NotFound "No lab running" without such a lab.
+  api::Status Unref(const NeopsSessionView& session, const std::string& only);
   api::Status WaitGone(const std::string& lab);
 
   store::Store& store_;
