@@ -91,15 +91,20 @@ class NeopsFacadeTest : public ::testing::Test {
     return Client().Post("/lab", As(id), items);
   }
 
-  // Plays the Lab reconciler: waits until the lab is held, then reports it Ready with a node.
-  std::string MakeHeldLabReady() {
+  // Plays the Lab reconciler: waits until a lab (other than `skip`) is held, then reports it Ready
+  // with a node (or, with !ready, Failed).
+  std::string MakeHeldLabReady(bool ready = true, const std::string& skip = "") {
     std::string held;
     bool found = testing::PollUntil(
         [&] {
           for (auto& lab : store_->List(api::Kind::kLab).items) {
             if (lab.value("/status/heldBy"_json_pointer, std::string()).empty()) continue;
-            api::SetCondition(lab["status"], {"Ready", "True", "Ready", "", api::Generation(lab)},
+            if (api::IsBeingDeleted(lab) || api::Name(lab) == skip) continue;
+            api::SetCondition(lab["status"],
+                              {"Ready", ready ? "True" : "False", ready ? "Ready" : "ImageNotFound",
+                               "", api::Generation(lab)},
                               api::SystemClock::Instance().Now());
+            if (!ready) lab["status"]["phase"] = "Failed";
             lab["status"]["nodes"] = {{{"name", "r1"}, {"addresses", {{"mgmt", "10.9.0.1"}}}}};
             if (store_->UpdateStatus(api::Kind::kLab, lab).ok()) {
               held = api::Name(lab);
@@ -195,6 +200,11 @@ TEST_F(NeopsFacadeTest, UnknownPathsAndWrongMethodsAnswerAsFastApi) {
   EXPECT_EQ(Body(wrong), (api::json{{"detail", "Method Not Allowed"}}));
   EXPECT_EQ(wrong->get_header_value("Allow"), "POST");
   EXPECT_EQ(c.Post("/lab/devices", "", "application/json")->status, 405);
+  auto options = c.Options("/session");  // no preflight answer on FastAPI's routes either
+  ASSERT_TRUE(options);
+  EXPECT_EQ(options->status, 405);
+  EXPECT_EQ(Body(options), (api::json{{"detail", "Method Not Allowed"}}));
+  EXPECT_EQ(options->get_header_value("Allow"), "POST");
   EXPECT_EQ(c.Patch("/session/some-id", "", "application/json")->get_header_value("Allow"),
             "GET, DELETE");
   // labd's own API keeps its Status objects.
@@ -284,6 +294,44 @@ TEST_F(NeopsFacadeTest, FullLabSequenceWithReuseAndReferenceCount) {
   EXPECT_EQ(c.Delete("/lab?force=false", As(a))->status, 202);
   EXPECT_FALSE(store_->Get(api::Kind::kLab, lab).ok());
   EXPECT_EQ(c.Delete("/lab", As(a))->status, 204);
+}
+
+// A failed bring-up (a 500) holds no reference: the session may then bring up another topology.
+// (It kept its count of 1, and every other topology got 423 "Lab currently busy" for the rest of
+// the session: Neops' client retries 423 without end.)
+TEST_F(NeopsFacadeTest, AFailedBringUpHoldsNoReference) {
+  auto c = Client();
+  std::string a = NewSession(0);
+  auto first = std::async(std::launch::async, [&] { return UploadLab(a, "bad.yml", kTopology); });
+  std::string failed = MakeHeldLabReady(false);
+  auto up = first.get();
+  ASSERT_TRUE(up);
+  EXPECT_EQ(up->status, 500) << up->body;
+  EXPECT_EQ(Body(c.Get("/lab", As(a)))["ref_count"], 0);
+
+  // Retried, the same topology is brought up afresh (a new Lab), as Neops runs its bring-up again;
+  // it is not attached to the failed one.
+  std::string failed_uid = api::Uid(*store_->Get(api::Kind::kLab, failed));
+  auto retry = std::async(std::launch::async, [&] { return UploadLab(a, "bad.yml", kTopology); });
+  ASSERT_TRUE(testing::PollUntil(
+      [&] {
+        auto lab = store_->Get(api::Kind::kLab, failed);
+        return lab.ok() && api::Uid(*lab) != failed_uid;
+      },
+      30s));
+  MakeHeldLabReady(false);
+  EXPECT_EQ(retry.get()->status, 500);
+  EXPECT_EQ(Body(c.Get("/lab", As(a)))["ref_count"], 0);
+
+  constexpr char kOther[] = "nodes:\n  r2:\n    device: frr\n";
+  auto second = std::async(std::launch::async, [&] { return UploadLab(a, "good.yml", kOther); });
+  std::string lab = MakeHeldLabReady(true, failed);
+  auto again = second.get();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200) << again->body;
+  EXPECT_NE(lab, failed);
+  EXPECT_FALSE(store_->Get(api::Kind::kLab, failed).ok());
+  EXPECT_EQ(Body(c.Get("/lab", As(a)))["ref_count"], 1);
 }
 
 // Pinned: facade labs are named after this hash, so it must not change between builds.

@@ -181,7 +181,8 @@ void MountLabRoutes(httplib::Server& http, NeopsFacade& f, const std::string& p)
               }));
 }
 
-// Every other method on the facade's paths answers as FastAPI does: 405 with an Allow header.
+// Every other method on the facade's paths (OPTIONS too: FastAPI without CORS middleware has no
+// preflight answer) answers as FastAPI does: 405 with an Allow header.
 void MountMethodNotAllowed(httplib::Server& http, const std::string& p) {
   const std::vector<std::pair<std::string, std::string>> routes = {
       {"/session", "POST"},       {"/session/heartbeat", "POST"}, {"/session/[^/]+", "GET, DELETE"},
@@ -190,11 +191,9 @@ void MountMethodNotAllowed(httplib::Server& http, const std::string& p) {
   using Handler =
       httplib::Server& (httplib::Server::*)(const std::string&, httplib::Server::Handler);
   const std::vector<std::pair<std::string, Handler>> methods = {
-      {"GET", &httplib::Server::Get},
-      {"POST", &httplib::Server::Post},
-      {"PUT", &httplib::Server::Put},
-      {"PATCH", &httplib::Server::Patch},
-      {"DELETE", &httplib::Server::Delete}};
+      {"GET", &httplib::Server::Get},       {"POST", &httplib::Server::Post},
+      {"PUT", &httplib::Server::Put},       {"PATCH", &httplib::Server::Patch},
+      {"DELETE", &httplib::Server::Delete}, {"OPTIONS", &httplib::Server::Options}};
   for (const auto& [path, allowed] : routes)
     for (const auto& [method, mount] : methods) {
       if (allowed.find(method) != std::string::npos) continue;

@@ -128,7 +128,9 @@ api::Result<NeopsLabUp> NeopsLabs::Up(const NeopsSessionView& session, const Neo
       int refs = EffectiveRefs(*current, session.name);
       bool same = api::Annotation(*current, kContentHashAnnotation) == hash;
       if (refs > 0 && (!same || !upload.reuse)) return Busy();
-      if (same && upload.reuse) {
+      // A lab that failed to come up, and that no one references, is brought up afresh.
+      bool failed = current->value("/status/phase"_json_pointer, std::string()) == "Failed";
+      if (same && upload.reuse && (refs > 0 || !failed)) {
         attach = true;
         result.reused = refs > 0 || IsReady(*current);
         LABCTL_RETURN_IF_ERROR(StoreRefs(name, refs + 1, session.name));
@@ -153,11 +155,21 @@ api::Result<NeopsLabUp> NeopsLabs::Up(const NeopsSessionView& session, const Neo
     }
     LABCTL_RETURN_IF_ERROR(sessions_.SetLab(session.name, name));
   }
-  LABCTL_RETURN_IF_ERROR(WaitReady(session, name));
+  if (api::Status ready = WaitReady(session, name); !ready.ok()) {
+    DropReference(session, name);
+    return ready;
+  }
   auto lab = store_.Get(api::Kind::kLab, name);
   if (!lab.ok()) return api::Status::Internal("lab " + name + " vanished during bring-up");
   result.devices = DevicesOf(*lab);
   return result;
+}
+
+void NeopsLabs::DropReference(const NeopsSessionView& session, const std::string& lab) {
+  api::Status dropped = Unref(session, lab);
+  if (!dropped.ok() && dropped.code() != api::Code::kNotFound)
+    spdlog::warn("neops lab={} session={} reference not dropped: {}", lab, session.name,
+                 dropped.ToString());
 }
 
 api::Status NeopsLabs::WaitReady(const NeopsSessionView& session, const std::string& lab) {
@@ -229,10 +241,12 @@ api::Result<api::json> NeopsLabs::Devices() const {
   return DevicesOf(*lab);
 }
 
-api::Status NeopsLabs::Release(const NeopsSessionView& session) {
+api::Status NeopsLabs::Release(const NeopsSessionView& session) { return Unref(session, ""); }
+
+api::Status NeopsLabs::Unref(const NeopsSessionView& session, const std::string& only) {
   std::lock_guard<std::mutex> lock(mu_);
   auto lab = CurrentLab();
-  if (!lab) return NoLabRunning();
+  if (!lab || (!only.empty() && api::Name(*lab) != only)) return NoLabRunning();
   int refs = EffectiveRefs(*lab, session.name);
   return StoreRefs(api::Name(*lab), std::max(0, refs - 1), session.name);
 }

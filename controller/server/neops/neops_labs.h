@@ -7,9 +7,10 @@
 // kept in the Lab's annotations (labctl.dev/neops-refs, and labctl.dev/neops-ref-session naming
 // the Session the count belongs to; a count left by a Session that ended reads as 0), so it
 // survives restarts. Reuse rules are those of docs/neops-compat.md (the original's), except that
-// attaching to a lab that is already up reports reused: true. A new lab's topology and extra files
-// are written to <files_dir>/<lab>/ (neops_files.h) before its Lab object exists. No httplib here.
-// Thread-safe (one mutex).
+// attaching to a lab that is already up reports reused: true. A failed bring-up (500) keeps no
+// reference, and a Failed lab no one references is brought up afresh, never attached to. A new
+// lab's topology and extra files are written to <files_dir>/<lab>/ (neops_files.h) before its Lab
+// object exists. No httplib here. Thread-safe (one mutex).
 #pragma once
 
 #include <chrono>
@@ -71,6 +72,12 @@ class NeopsLabs {
   api::Status StoreRefs(const std::string& lab, int refs, const std::string& session);
   api::Status RemoveLab(const api::json& lab);
   api::Status WaitReady(const NeopsSessionView& session, const std::string& lab);
+  // The reference an upload took on `lab`, given back when its bring-up failed: a failed POST
+  // /lab holds nothing, so the session may bring up another topology (not 423 for good).
+  void DropReference(const NeopsSessionView& session, const std::string& lab);
+  // The session's count on the current lab (on it only if it is `only`, when given) - 1, never
+  // below 0. NotFound "No lab running" without such a lab.
+  api::Status Unref(const NeopsSessionView& session, const std::string& only);
   api::Status WaitGone(const std::string& lab);
 
   store::Store& store_;
