@@ -40,13 +40,9 @@ std::vector<std::string> LabRow(const json& o, bool wide, api::TimePoint now) {
   if (wide) {
     std::string hash = Str(o, "/status/specHash"_json_pointer);
     if (hash != "<none>") hash = hash.substr(0, 8);
-    size_t nodes =
-        o.contains("/spec/nodes"_json_pointer) && o.at("/spec/nodes"_json_pointer).is_array()
-            ? o.at("/spec/nodes"_json_pointer).size()
-            : 0;
     row.push_back(Str(o, "/spec/runPolicy"_json_pointer, "OnDemand"));
     row.push_back(hash);
-    row.push_back(std::to_string(nodes));
+    row.push_back(std::to_string(LabNodeCount(o, {})));
   }
   return row;
 }
@@ -110,22 +106,38 @@ api::Result<OutputFormat> ParseOutputFormat(const std::string& text) {
   return f;
 }
 
+namespace {
+
+const json& ArrayAt(const json& o, const json::json_pointer& at) {
+  static const json kEmpty = json::array();
+  return o.contains(at) && o.at(at).is_array() ? o.at(at) : kEmpty;
+}
+
+}  // namespace
+
+size_t LabNodeCount(const json& lab, const std::vector<std::string>& skip_groups) {
+  const json& declared = ArrayAt(lab, "/spec/nodes"_json_pointer);
+  // A lab made from a topology file (containerlab, netlab) declares no spec.nodes: its nodes are
+  // the ones its status reports.
+  if (declared.empty()) return ArrayAt(lab, "/status/nodes"_json_pointer).size();
+  size_t total = 0;
+  for (const auto& n : declared) {
+    std::string group = n.is_object() ? n.value("group", "") : "";
+    if (group.empty() ||
+        std::find(skip_groups.begin(), skip_groups.end(), group) == skip_groups.end())
+      ++total;
+  }
+  return total;
+}
+
 std::string LabReadyCount(const json& lab) {
   std::vector<std::string> skip;
-  if (lab.contains("/spec/skipGroups"_json_pointer) &&
-      lab.at("/spec/skipGroups"_json_pointer).is_array())
-    for (const auto& g : lab.at("/spec/skipGroups"_json_pointer))
-      if (g.is_string()) skip.push_back(g);
-  size_t total = 0, ready = 0;
-  if (lab.contains("/spec/nodes"_json_pointer) && lab.at("/spec/nodes"_json_pointer).is_array())
-    for (const auto& n : lab.at("/spec/nodes"_json_pointer)) {
-      std::string group = n.is_object() ? n.value("group", "") : "";
-      if (std::find(skip.begin(), skip.end(), group) == skip.end() || group.empty()) ++total;
-    }
-  if (lab.contains("/status/nodes"_json_pointer) && lab.at("/status/nodes"_json_pointer).is_array())
-    for (const auto& n : lab.at("/status/nodes"_json_pointer))
-      if (n.is_object() && n.value("ready", false)) ++ready;
-  return std::to_string(ready) + "/" + std::to_string(total);
+  for (const auto& g : ArrayAt(lab, "/spec/skipGroups"_json_pointer))
+    if (g.is_string()) skip.push_back(g);
+  size_t ready = 0;
+  for (const auto& n : ArrayAt(lab, "/status/nodes"_json_pointer))
+    if (n.is_object() && n.value("ready", false)) ++ready;
+  return std::to_string(ready) + "/" + std::to_string(LabNodeCount(lab, skip));
 }
 
 Table NewTable(api::Kind kind, bool wide) {

@@ -42,7 +42,11 @@ std::string RenderObjects(api::Kind kind, const std::vector<nlohmann::json>& ite
 std::string RenderWatchObject(api::Kind kind, const nlohmann::json& object,
                               const OutputFormat& format, const Table& header, api::TimePoint now);
 
-// "ready/total" for a lab: nodes in status.nodes with ready=true over spec nodes not skipped.
+// A lab's nodes: its spec.nodes not in `skip_groups`, or for a lab made from a topology file
+// (containerlab, netlab; no spec.nodes) the nodes its status reports.
+size_t LabNodeCount(const nlohmann::json& lab, const std::vector<std::string>& skip_groups);
+// "ready/total" for a lab: nodes in status.nodes with ready=true over LabNodeCount (skipGroups
+// applied).
 std::string LabReadyCount(const nlohmann::json& lab);
 
 }  // namespace labctl::cli

@@ -62,6 +62,9 @@ struct ContainerSpec {
   std::vector<std::string> cap_add;
   LabelMap sysctls;
   bool privileged = false;
+  // HostConfig.SecurityOpt, e.g. "systempaths=unconfined" (a writable /proc/sys for routers that
+  // set sysctls at run time, short of --privileged, which this kind of host may refuse).
+  std::vector<std::string> security_opt;
   std::vector<std::string> binds;
   LabelMap labels;
   std::optional<EndpointSpec> network;  // the first network; connect the rest before start

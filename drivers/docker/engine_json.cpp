@@ -81,6 +81,7 @@ json ContainerCreateBody(const ContainerSpec& spec) {
                {"Privileged", spec.privileged},
                {"Binds", spec.binds},
                {"Init", false}};
+  if (!spec.security_opt.empty()) host["SecurityOpt"] = spec.security_opt;
   json body = {{"Image", spec.image},
                {"Env", env},
                {"Labels", MapToJson(spec.labels)},

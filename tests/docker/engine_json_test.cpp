@@ -23,6 +23,16 @@ TEST(EngineJsonTest, AnswersOfTheWrongShapeReadAsEmpty) {
   }
 }
 
+TEST(EngineJsonTest, CreateBodyCarriesSecurityOptionsOnlyWhenAsked) {
+  ContainerSpec spec;
+  spec.name = "n";
+  spec.image = "labbox:latest";
+  EXPECT_FALSE(ContainerCreateBody(spec)["HostConfig"].contains("SecurityOpt"));
+  spec.security_opt = {"systempaths=unconfined"};
+  EXPECT_EQ(ContainerCreateBody(spec)["HostConfig"]["SecurityOpt"],
+            json::array({"systempaths=unconfined"}));
+}
+
 TEST(EngineJsonTest, WellFormedAnswersStillParse) {
   json inspect = json::parse(R"({"Id": "c1", "Name": "/labctl-a-b",
     "State": {"Status": "running", "Running": true, "Pid": 42, "ExitCode": 0},

@@ -175,6 +175,16 @@ TEST(CliUnitWait, JsonPathValueOrPresence) {
   EXPECT_FALSE(WaitConditionMet(*ParseWaitFor("jsonpath={.status.heldBy}"), lab));
 }
 
+TEST(CliUnitPrinters, TopologyFileLabCountsTheNodesItsStatusReports) {
+  // A containerlab or netlab Lab has no spec.nodes: "4/0" read as four of no nodes ready.
+  json lab = json::parse(R"({"kind":"Lab","metadata":{"name":"clab1"},
+      "spec":{"provider":"containerlab","containerlab":{"topology":"name: clab1"}},
+      "status":{"nodes":[{"name":"a","ready":true},{"name":"b","ready":true},
+        {"name":"c","ready":false}]}})");
+  EXPECT_EQ(LabReadyCount(lab), "2/3");
+  EXPECT_EQ(LabNodeCount(lab, {}), 3u);
+}
+
 TEST(CliUnitPrinters, LabTableAndFormats) {
   json lab = json::parse(R"({"kind":"Lab","metadata":{"name":"natlab",
       "creationTimestamp":"2026-11-25T18:00:00Z"},

@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -107,12 +108,26 @@ long ProcStatus(int pid, const std::string& field) {
 LabdProcess::LabdProcess() : LabdProcess(Options{}) {}
 
 LabdProcess::LabdProcess(Options options) : options_(std::move(options)) {
-  if (options_.data_dir.empty()) options_.data_dir = MakeTempDir("labd-test");
+  if (options_.data_dir.empty()) {
+    options_.data_dir = MakeTempDir("labd-test");
+    owns_data_dir_ = true;
+  }
   port_ = FreePort();
   Start();
 }
 
 LabdProcess::~LabdProcess() {
+  Stop();
+  if (!owns_data_dir_) return;
+  if (::testing::Test::HasFailure()) {
+    std::fprintf(stderr, "kept labd data dir %s (the test failed)\n", options_.data_dir.c_str());
+    return;
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(options_.data_dir, ec);
+}
+
+void LabdProcess::Stop() {
   if (pid_ <= 0) return;
   kill(pid_, SIGTERM);
   if (!WaitExit(pid_, std::chrono::seconds(10))) {

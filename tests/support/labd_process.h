@@ -27,7 +27,9 @@ long ProcStatus(int pid, const std::string& field);
 class LabdProcess {
  public:
   struct Options {
-    std::string data_dir;  // empty: a new temp dir
+    // Empty: a new temp dir, removed when this LabdProcess ends unless the test failed (then
+    // kept for its labd.log, and its path printed). A given dir is the caller's.
+    std::string data_dir;
     // e.g. {"--slots", "2"}. Without "--docker-host" labd runs no Lab controller (API and
     // sessions only), so only tests that pass the real engine (under the dockerd lock) touch
     // Docker.
@@ -40,7 +42,7 @@ class LabdProcess {
   };
   LabdProcess();
   explicit LabdProcess(Options options);
-  ~LabdProcess();  // SIGTERM, then SIGKILL after 10 s
+  ~LabdProcess();  // SIGTERM, then SIGKILL after 10 s; removes the temp data dir it made
   LabdProcess(const LabdProcess&) = delete;
   LabdProcess& operator=(const LabdProcess&) = delete;
 
@@ -55,7 +57,10 @@ class LabdProcess {
   std::string log_path() const;  // labd's stderr goes here (data_dir/labd.log)
 
  private:
+  void Stop();  // SIGTERM, then SIGKILL after 10 s
+
   Options options_;
+  bool owns_data_dir_ = false;
   int port_ = 0;
   int pid_ = -1;
 };

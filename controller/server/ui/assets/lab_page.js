@@ -4,7 +4,7 @@
 // lab's generation (its spec) changes; states are recoloured on every watch event.
 import { request } from './api.js';
 import { $, el, setRows, show } from './dom.js';
-import { conditionChips, eventItem, labEvents, phaseBadge, readyCount } from './overview.js';
+import { conditionChips, eventItem, labEvents, labNodes, phaseBadge, readyCount } from './overview.js';
 
 let drawnKey = '';    // "name@generation" of the picture shown
 let logsLab = '';
@@ -115,7 +115,7 @@ export function renderLab(state, name) {
   if (key !== drawnKey) drawTopology(state, name, key);
   else colourTopology(lab);
   const statuses = nodeStatuses(lab);
-  setRows('nodes', ((lab.spec || {}).nodes || []).map((n) => nodeRow(n, statuses.get(n.name), name)));
+  setRows('nodes', labNodes(lab).map((n) => nodeRow(n, statuses.get(n.name), name)));
   $('lab-conditions').replaceChildren(...((status.conditions || []).map((c) =>
     el('li', {}, conditionChips({ status: { conditions: [c] } }), ' ', c.reason || '', ' ',
       c.message || ''))));

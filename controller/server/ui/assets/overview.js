@@ -39,11 +39,18 @@ export function conditionChips(lab) {
   }, `${c.type}=${c.status}`));
 }
 
-// "2/4": nodes ready out of the nodes the spec declares.
+// The lab's nodes: spec.nodes of a docker lab; a lab made from a topology file (containerlab,
+// netlab) declares none there, so the nodes its status reports.
+export function labNodes(lab) {
+  const declared = (lab.spec || {}).nodes || [];
+  if (declared.length) return declared;
+  return ((lab.status || {}).nodes || []).map((n) => ({ name: n.name }));
+}
+
+// "2/4": nodes ready out of the lab's nodes.
 export function readyCount(lab) {
   const nodes = (lab.status || {}).nodes || [];
-  const declared = ((lab.spec || {}).nodes || []).length;
-  return `${nodes.filter((n) => n.ready).length}/${declared}`;
+  return `${nodes.filter((n) => n.ready).length}/${labNodes(lab).length}`;
 }
 
 function mayRelease(me, session) {
