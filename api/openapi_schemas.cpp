@@ -93,7 +93,7 @@ json NodeSchema() {
 }
 
 json LabSpecSchema() {
-  return Obj({{"provider", Enum({"docker", "netlab"}, "default docker")},
+  return Obj({{"provider", Enum({"docker", "netlab", "containerlab"}, "default docker")},
               {"runPolicy", Enum({"OnDemand", "Always"}, "default OnDemand")},
               {"idleTimeoutSeconds", Int("default 0", 0)},
               {"skipGroups", ArrayOf(Str())},
@@ -107,7 +107,13 @@ json LabSpecSchema() {
                                      {"ipv6", ArrayOf(Str("address/prefix"))},
                                      {"impairment", SchemaRef("Impairment")}},
                                     {"endpoints"}))},
-              {"netlab", Obj({{"topology", Str()}, {"files", StringMapSchema()}}, {"topology"})}});
+              {"netlab", Obj({{"topology", Str("a netlab topology file")},
+                              {"files", StringMapSchema()},
+                              {"images", StringMapSchema()}},
+                             {"topology"})},
+              {"containerlab", Obj({{"topology", Str("a containerlab topology file")},
+                                    {"files", StringMapSchema()}},
+                                   {"topology"})}});
 }
 
 json LabStatusSchema() {
