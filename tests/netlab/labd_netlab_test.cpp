@@ -165,9 +165,13 @@ TEST_F(LabdNetlabTest, ChainAndLanRunSideBySideConfiguredByNetlabAndLeaveNothing
   auto status = cli_.Status(LabDir(chain));
   ASSERT_TRUE(status.ok()) << status.status().ToString();
   EXPECT_TRUE(status->ok()) << status->Summary(40);
+  EXPECT_NE(status->out.find("Lab " + std::to_string(chain_id) + " in "), std::string::npos)
+      << status->out;
+  EXPECT_NE(status->out.find("status: started"), std::string::npos) << status->out;
   auto validate = cli_.Validate(LabDir(chain));
   ASSERT_TRUE(validate.ok()) << validate.status().ToString();
   EXPECT_TRUE(validate->ok()) << validate->Summary(40);
+  EXPECT_NE(validate->out.find("Tests passed: 1"), std::string::npos) << validate->out;
 
   // Drift: a killed node comes back, gets netlab's configuration again, and so does its peer's
   // end of the re-created link.
@@ -197,7 +201,9 @@ TEST_F(LabdNetlabTest, ChainAndLanRunSideBySideConfiguredByNetlabAndLeaveNothing
   EXPECT_FALSE(fs::exists(LabDir(chain)));
   EXPECT_FALSE(fs::exists(LabDir(lan)));
   auto ids = netlab::StatusLabIds(status_file());
-  if (ids.ok()) EXPECT_TRUE(ids->empty()) << ::testing::PrintToString(*ids);
+  if (ids.ok()) {
+    EXPECT_TRUE(ids->empty()) << ::testing::PrintToString(*ids);
+  }
 }
 
 TEST_F(LabdNetlabTest, NetlabMissingIsProviderUnavailableNotPendingForever) {
@@ -225,7 +231,8 @@ TEST_F(LabdNetlabTest, LabdKilledMidBringUpConvergesAfterRestart) {
   labd_->Kill9();
   labd_->Start();
   ASSERT_TRUE(Ready(lab));
-  EXPECT_NE(Addresses(lab, "a", "eth1").find("172.16.0.1/24"), std::string::npos);
+  EXPECT_NE(Addresses(lab, "a", "eth1").find("172.16.0.1/24"), std::string::npos)
+      << Labctl({"describe", "lab", lab}).out << "\nlabd log: " << labd_->log_path();
   EXPECT_EQ(Exec(lab, "c", {"ping", "-c", "1", "-W", "2", "172.16.1.2"}).exit_code, 0);
 }
 

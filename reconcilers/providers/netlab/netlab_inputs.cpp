@@ -19,7 +19,8 @@ api::Status BadPath(const std::string& field, const std::string& path) {
 
 // The files of spec.netlab.files, then the facade's nested files (annotation), by path.
 api::Status ReadFiles(const json& lab, const json& spec, NetlabInputs& inputs) {
-  for (const auto& [path, content] : spec.value("files", json::object()).items()) {
+  const json files = spec.value("files", json::object());
+  for (const auto& [path, content] : files.items()) {
     if (!api::IsSafeRelativePath(path) || !content.is_string())
       return BadPath("spec.netlab.files", path);
     inputs.files[path] = content.get<std::string>();
@@ -59,7 +60,8 @@ api::Result<NetlabInputs> ReadNetlabInputs(const json& lab) {
     return BadPath(std::string("metadata.annotations[") + api::kNetlabTopologyFileAnnotation + "]",
                    inputs.topology_name);
   LABCTL_RETURN_IF_ERROR(ReadFiles(lab, spec, inputs));
-  for (const auto& [device, image] : spec.value("images", json::object()).items())
+  const json images = spec.value("images", json::object());
+  for (const auto& [device, image] : images.items())
     if (image.is_string()) inputs.images[device] = image.get<std::string>();
   return inputs;
 }
