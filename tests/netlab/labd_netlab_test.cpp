@@ -25,14 +25,15 @@ namespace fs = std::filesystem;
 const std::string kTag = testing::CheckoutTag();
 const std::string kPrefix = "nl" + kTag;
 
-// A Lab of provider netlab named `name` with this topology, images overridden to labbox.
-std::string LabManifest(const std::string& name, const std::string& topology) {
+// A Lab of provider netlab named `name` with this topology, images overridden to `image`.
+std::string LabManifest(const std::string& name, const std::string& topology,
+                        const std::string& image = "labbox:latest") {
   std::string indented;
   std::istringstream in(topology);
   for (std::string line; std::getline(in, line);) indented += "      " + line + "\n";
   return "apiVersion: labctl.dev/v1alpha1\nkind: Lab\nmetadata:\n  name: " + name +
          "\nspec:\n  provider: netlab\n  runPolicy: Always\n  netlab:\n    images:\n"
-         "      linux: labbox:latest\n    topology: |\n" +
+         "      linux: " + image + "\n    topology: |\n" +
          indented;
 }
 
@@ -80,9 +81,10 @@ class LabdNetlabTest : public netlab::testing::NetlabTest {
   testing::CommandResult Labctl(const std::vector<std::string>& args) {
     return testing::RunLabctl(labd_->url(), args);
   }
-  void Apply(const std::string& name, const std::string& topology) {
+  void Apply(const std::string& name, const std::string& topology,
+             const std::string& image = "labbox:latest") {
     const std::string file = scratch_ + "/" + name + ".yaml";
-    std::ofstream(file) << LabManifest(name, topology);
+    std::ofstream(file) << LabManifest(name, topology, image);
     auto applied = Labctl({"apply", "-f", file});
     ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
     applied_.push_back(name);
@@ -221,6 +223,66 @@ TEST_F(LabdNetlabTest, NetlabMissingIsProviderUnavailableNotPendingForever) {
       },
       60s, &last))
       << (last.ok() ? last->dump(2) : last.status().ToString());
+}
+
+TEST_F(LabdNetlabTest, AMissingImageIsAConditionNamingIt) {
+  const std::string lab = kPrefix + "-noimage";
+  const std::string image = "labctl-no-such-image:" + kPrefix;
+  Apply(lab, kChain, image);
+  api::Result<json> last = api::Status::NotFound("never read");
+  EXPECT_TRUE(testing::PollLab(
+      *labd_, lab,
+      [&](const api::Result<json>& l) {
+        const json* ready = l.ok() ? api::FindCondition(*l, "Ready") : nullptr;
+        return ready && ready->value("reason", "") == "ImageNotFound" &&
+               ready->value("message", "").find(image) != std::string::npos;
+      },
+      120s, &last))
+      << (last.ok() ? last->dump(2) : last.status().ToString());
+}
+
+TEST_F(LabdNetlabTest, ATopologyNetlabRejectsIsNetlabCreateFailedWithItsOutput) {
+  const std::string lab = kPrefix + "-bad";
+  Apply(lab, "defaults.device: linux\nnodes: [a]\nlinks: [a-nosuchnode]\n");
+  api::Result<json> last = api::Status::NotFound("never read");
+  EXPECT_TRUE(testing::PollLab(
+      *labd_, lab,
+      [&](const api::Result<json>& l) {
+        const json* ready = l.ok() ? api::FindCondition(*l, "Ready") : nullptr;
+        return ready && ready->value("reason", "") == "NetlabCreateFailed" &&
+               ready->value("message", "").find("nosuchnode") != std::string::npos;
+      },
+      120s, &last))
+      << (last.ok() ? last->dump(2) : last.status().ToString());
+}
+
+TEST_F(LabdNetlabTest, StopKeepsTheInputsOnlyAndStartConfiguresAgain) {
+  const std::string lab = kPrefix + "-stop";
+  Apply(lab, kChain);
+  ASSERT_TRUE(Ready(lab));
+  const int id = MultilabId(lab, "a");
+  auto stopped = Labctl({"lab", "stop", lab});
+  ASSERT_EQ(stopped.exit_code, 0) << stopped.out << stopped.err;
+  ASSERT_TRUE(testing::PollLab(
+      *labd_, lab,
+      [](const api::Result<json>& l) {
+        return l.ok() && (*l)["status"].value("phase", "") == "Stopped";
+      },
+      120s));
+  EXPECT_TRUE(fs::exists(LabDir(lab) + "/topology.yml"));
+  for (const auto& generated : {"clab.yml", "node_files", "netlab.snapshot.pickle", "hosts.yml"})
+    EXPECT_FALSE(fs::exists(LabDir(lab) + "/" + generated)) << generated;
+  auto ids = netlab::StatusLabIds(status_file());
+  if (ids.ok()) {
+    EXPECT_TRUE(ids->empty()) << ::testing::PrintToString(*ids);
+  }
+  auto started = Labctl({"lab", "start", lab});
+  ASSERT_EQ(started.exit_code, 0) << started.out << started.err;
+  ASSERT_TRUE(Ready(lab));
+  EXPECT_EQ(MultilabId(lab, "a"), id);  // the lab keeps its id
+  EXPECT_NE(Addresses(lab, "a", "eth1").find("172.16.0.1/24"), std::string::npos);
+  EXPECT_EQ(netlab::StatusLabIds(status_file()).value(),
+            std::vector<std::string>{std::to_string(id)});
 }
 
 TEST_F(LabdNetlabTest, LabdKilledMidBringUpConvergesAfterRestart) {
