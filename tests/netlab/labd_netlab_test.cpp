@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 
 #include "docker/labd_docker.h"
 #include "drivers/netlab/lab_bookkeeping.h"
@@ -53,13 +54,28 @@ links:
 - h1-h2-h3-h4
 )";
 
+// Leftovers of a killed earlier run: every object of this test's labd instance (the Neops lab's
+// name carries no prefix of ours, its instance label does).
+void SweepInstance(docker::DockerEngine& engine) {
+  const std::string instance = testing::TestInstance(kPrefix);
+  auto mine = [&](const docker::LabelMap& labels) {
+    return docker::LabelOf(labels, docker::kLabelInstance) == instance;
+  };
+  if (auto containers = engine.ListContainers(docker::ManagedSelector()); containers.ok())
+    for (const auto& c : *containers)
+      if (mine(c.labels)) (void)engine.RemoveContainer(c.id, true);
+  if (auto networks = engine.ListNetworks(docker::ManagedSelector()); networks.ok())
+    for (const auto& n : *networks)
+      if (mine(n.labels)) (void)engine.RemoveNetwork(n.id);
+}
+
 class LabdNetlabTest : public netlab::testing::NetlabTest {
  protected:
   static void SetUpTestSuite() { ASSERT_TRUE(testing::BuildLabbox()); }
   void SetUp() override {
     NetlabTest::SetUp();
     if (IsSkipped() || HasFailure()) return;
-    testing::SweepPrefix(engine_, kPrefix);
+    SweepInstance(engine_);
     StartLabd(program_);
   }
   void TearDown() override {
@@ -67,14 +83,15 @@ class LabdNetlabTest : public netlab::testing::NetlabTest {
     if (labd_)
       for (const auto& lab : applied_) testing::PollGone(*labd_, lab, 120s);
     labd_.reset();
-    testing::SweepPrefix(engine_, kPrefix);
+    SweepInstance(engine_);
     NetlabTest::TearDown();
   }
 
-  void StartLabd(const std::string& netlab) {
+  void StartLabd(const std::string& netlab, bool neops_facade = false) {
     auto options = testing::DockerLabdOptions(testing::kSystemDockerHost, kPrefix);
     options.extra_args.insert(options.extra_args.end(),
-                              {"--netlab", netlab, "--netlab-home", scratch_});
+                              {"--netlab", netlab, "--netlab-home", scratch_, "--neops-facade",
+                               neops_facade ? "true" : "false"});
     labd_ = std::make_unique<testing::LabdProcess>(options);
   }
 
@@ -223,6 +240,52 @@ TEST_F(LabdNetlabTest, NetlabMissingIsProviderUnavailableNotPendingForever) {
       },
       60s, &last))
       << (last.ok() ? last->dump(2) : last.status().ToString());
+}
+
+// What a Neops Remote Lab client does: a session, then POST /lab with a netlab topology and an
+// extra file in a sub-folder; the answer comes once the lab is Ready (netlab initial done).
+TEST_F(LabdNetlabTest, ANeopsUploadOfANetlabTopologyComesUpConfigured) {
+  labd_.reset();
+  StartLabd(program_, /*neops_facade=*/true);
+  const std::string topology = scratch_ + "/upload.yml";
+  std::ofstream(topology) << "# " << kPrefix << "\n"
+                          << "defaults.device: linux\n"
+                          << "defaults.devices.linux.clab.image: labbox:latest\n"
+                          << "nodes: [a, b]\nlinks: [a-b]\n";
+  std::ofstream(scratch_ + "/init.cfg") << "hostname a\n";
+  auto session = testing::RunProgram({"curl", "-sS", "-X", "POST", labd_->url() + "/session"});
+  const json sid = json::parse(session.out, nullptr, false);
+  ASSERT_TRUE(sid.is_object() && sid.contains("session_id")) << session.out << session.err;
+  const std::string header = "X-Session-ID: " + sid["session_id"].get<std::string>();
+  auto up = testing::RunProgram(
+      {"curl", "-sS", "--max-time", "300", "-H", header, "-F",
+       "topology=@" + topology + ";filename=netlab-topo.yml", "-F",
+       "extra_files=@" + scratch_ + "/init.cfg;filename=configs/init.cfg", labd_->url() + "/lab"});
+  const json body = json::parse(up.out, nullptr, false);
+  ASSERT_TRUE(body.is_object() && body.contains("devices"))
+      << up.out << up.err << "\nlabd log: " << labd_->log_path();
+  std::set<std::string> devices;
+  for (const auto& d : body["devices"]) devices.insert(d.value("name", ""));
+  EXPECT_EQ(devices, (std::set<std::string>{"a", "b"}));
+  auto listed = testing::RunProgram({"curl", "-sS", "-H", header, labd_->url() + "/lab/devices"});
+  EXPECT_NE(listed.out.find("\"a\""), std::string::npos) << listed.out;
+
+  // It ran in the facade's directory, on the topology under its uploaded name.
+  auto labs = testing::LabdClient(*labd_).List(api::Kind::kLab);
+  ASSERT_TRUE(labs.ok());
+  ASSERT_EQ((*labs)["items"].size(), 1u);
+  const std::string lab = api::Name((*labs)["items"][0]);
+  applied_.push_back(lab);
+  EXPECT_TRUE(fs::exists(LabDir(lab) + "/netlab-topo.yml"));
+  EXPECT_TRUE(fs::exists(LabDir(lab) + "/configs/init.cfg"));
+  EXPECT_NE(Addresses(lab, "a", "eth1").find("172.16.0.1/24"), std::string::npos);
+  EXPECT_EQ(Exec(lab, "a", {"ping", "-c", "1", "-W", "2", "172.16.0.2"}).exit_code, 0);
+
+  auto deleted = testing::RunProgram(
+      {"curl", "-sS", "-X", "DELETE", "-H", header, labd_->url() + "/lab?force=true"});
+  EXPECT_TRUE(testing::PollGone(*labd_, lab, 120s)) << deleted.out << deleted.err;
+  applied_.clear();
+  EXPECT_FALSE(fs::exists(LabDir(lab)));
 }
 
 TEST_F(LabdNetlabTest, AMissingImageIsAConditionNamingIt) {
