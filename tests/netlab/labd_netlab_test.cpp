@@ -200,6 +200,11 @@ TEST_F(LabdNetlabTest, ChainAndLanRunSideBySideConfiguredByNetlabAndLeaveNothing
       << "labd log: " << labd_->log_path();
   EXPECT_TRUE(PollExec(chain, "a", {"ping", "-c", "1", "-W", "1", "172.16.0.2"}));
   EXPECT_TRUE(Ready(chain));
+  // A node removed out of band is re-created and configured too.
+  ASSERT_EQ(testing::RunProgram({"docker", "rm", "-f", ContainerId(chain, "c")}).exit_code, 0);
+  EXPECT_TRUE(PollExec(chain, "c", {"ping", "-c", "1", "-W", "1", "172.16.1.2"}))
+      << "labd log: " << labd_->log_path();
+  EXPECT_TRUE(Ready(chain));
 
   // Teardown: nothing of either lab is left, and netlab's status file forgets both.
   for (const auto& lab : {chain, lan}) {
