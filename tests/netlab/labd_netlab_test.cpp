@@ -147,6 +147,16 @@ class LabdNetlabTest : public netlab::testing::NetlabTest {
     return std::stoi(m[1]);
   }
   std::string LabDir(const std::string& lab) { return labd_->data_dir() + "/labs/" + lab; }
+  // Whether the lab has an event of `reason` whose message contains `text`.
+  bool HasEvent(const std::string& lab, const std::string& reason, const std::string& text) {
+    auto events = testing::LabdClient(*labd_).List(api::Kind::kEvent);
+    if (!events.ok()) return false;
+    for (const auto& e : (*events)["items"])
+      if (e["involvedObject"].value("name", "") == lab && e.value("reason", "") == reason &&
+          e.value("message", "").find(text) != std::string::npos)
+        return true;
+    return false;
+  }
 
   docker::HttpEngine engine_;
   std::unique_ptr<testing::LabdProcess> labd_;
@@ -200,11 +210,13 @@ TEST_F(LabdNetlabTest, ChainAndLanRunSideBySideConfiguredByNetlabAndLeaveNothing
       << "labd log: " << labd_->log_path();
   EXPECT_TRUE(PollExec(chain, "a", {"ping", "-c", "1", "-W", "1", "172.16.0.2"}));
   EXPECT_TRUE(Ready(chain));
+  EXPECT_TRUE(HasEvent(chain, "NetlabInitial", "--limit a,b"));  // the node and its peer only
   // A node removed out of band is re-created and configured too.
   ASSERT_EQ(testing::RunProgram({"docker", "rm", "-f", ContainerId(chain, "c")}).exit_code, 0);
   EXPECT_TRUE(PollExec(chain, "c", {"ping", "-c", "1", "-W", "1", "172.16.1.2"}))
       << "labd log: " << labd_->log_path();
   EXPECT_TRUE(Ready(chain));
+  EXPECT_TRUE(HasEvent(chain, "NetlabInitial", "--limit b,c"));
 
   // Teardown: nothing of either lab is left, and netlab's status file forgets both.
   for (const auto& lab : {chain, lan}) {

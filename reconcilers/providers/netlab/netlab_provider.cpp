@@ -16,6 +16,7 @@
 #include "reconcilers/providers/containerlab/clab_model.h"
 #include "reconcilers/providers/containerlab/clab_provider.h"
 #include "reconcilers/providers/docker/node_container.h"
+#include "reconcilers/providers/netlab/initial_record.h"
 #include "reconcilers/providers/netlab/netlab_inputs.h"
 
 namespace labctl::reconcilers {
@@ -91,23 +92,24 @@ class NetlabSource : public RealisationSource {
 
   Status AllReady(const LabModel& model) override {
     const std::string dir = Dir(model.name);
-    auto realisation = Realisation(model);
-    if (!realisation.ok()) return realisation.status();
-    if (ReadText(fs::path(dir) / kInitialFile) == *realisation) return Status::Ok();
-    auto run = cli_.Initial(dir);
+    auto current = Realisation(model);
+    if (!current.ok()) return current.status();
+    const auto done = InitialRecord::FromJson(ReadText(fs::path(dir) / kInitialFile));
+    std::vector<std::pair<std::string, std::string>> links;
+    for (const auto& l : model.links) links.emplace_back(l.node_a, l.node_b);
+    const auto nodes = NodesToConfigure(done, *current, links);
+    if (nodes && nodes->empty()) return Status::Ok();
+    const std::vector<std::string> limit =
+        nodes ? std::vector<std::string>(nodes->begin(), nodes->end()) : std::vector<std::string>{};
+    auto run = cli_.Initial(dir, limit);
     if (!run.ok()) return Unavailable(run.status());
     (void)api::WriteFileAtomically(dir + "/" + kInitialLog, run->out + run->err);
     if (!run->ok()) return Status(api::Code::kUnavailable, "NetlabInitialFailed", run->Summary());
     Event(model.name, false, "NetlabInitial",
-          run->Summary() + "\n" + Tail(run->out + run->err, 20));
-    auto id = ids_.Find(dir);
-    if (id) {
-      Status recorded =
-          netlab::RecordLabStarted(StatusFile(), netlab::LabId(*id), dir, "ml-" + std::to_string(*id));
-      if (!recorded.ok()) spdlog::warn("lab={} netlab status not recorded: {}", model.name,
-                                       recorded.message());
-    }
-    return api::WriteFileAtomically(dir + "/" + kInitialFile, *realisation);
+          run->Summary() + (limit.empty() ? "" : " (--limit " + run->argv.back() + ")") + "\n" +
+              Tail(run->out + run->err, 20));
+    RecordStarted(model.name, dir);
+    return api::WriteFileAtomically(dir + "/" + kInitialFile, current->ToJson().dump());
   }
 
   Status AfterTearDown(const std::string& lab, TearDownReason why) override {
@@ -210,17 +212,24 @@ class NetlabSource : public RealisationSource {
     return view;
   }
 
-  // What one `netlab initial` configured: the Lab's uid and generation and every node's
-  // container start. Any node started anew (drift repair re-creates its links and loses what
-  // initial set on them and on its peers) asks for `netlab initial` again.
-  api::Result<std::string> Realisation(const LabModel& model) {
-    json record = {{"uid", model.uid}, {"generation", model.generation}, {"nodes", json::object()}};
+  // What `netlab initial` would configure now: every node's current container start.
+  api::Result<InitialRecord> Realisation(const LabModel& model) {
+    InitialRecord record{model.uid, model.generation, {}};
     for (const auto& node : model.nodes) {
       auto info = InspectNodeContainer(engine_, model.name, model.uid, node.name);
       if (!info.ok()) return info.status();
-      record["nodes"][node.name] = info->id + "@" + info->started_at;
+      record.nodes[node.name] = info->id + "@" + info->started_at;
     }
-    return record.dump();
+    return record;
+  }
+
+  // The lab in netlab's status file, as `netlab up` leaves it.
+  void RecordStarted(const std::string& lab, const std::string& dir) {
+    const auto id = ids_.Find(dir);
+    if (!id) return;
+    Status st = netlab::RecordLabStarted(StatusFile(), netlab::LabId(*id), dir,
+                                         "ml-" + std::to_string(*id));
+    if (!st.ok()) spdlog::warn("lab={} netlab status not recorded: {}", lab, st.message());
   }
 
   void Remember(const json& lab) {

@@ -8,9 +8,10 @@
 //                netlab's output otherwise); hands the generated clab.yml to the containerlab
 //                source;
 //   Model, BeforeNodes, NodeStarted  the containerlab source's, on that clab.yml;
-//   AllReady     `netlab initial` once per realisation: again whenever a node's container
-//                started anew (drift repair, restart) or the Lab's uid or generation changed
-//                (NetlabInitialFailed otherwise); its output goes to an event and to
+//   AllReady     `netlab initial` once per realisation (initial_record.h): for a node whose
+//                container started anew (drift repair, restart), `--limit` it and its peers;
+//                for a new uid or generation, every node (NetlabInitialFailed when it fails);
+//                its output goes to an event and to
 //                netlab-initial.log in the lab directory; then the lab is recorded in netlab's
 //                status file, so `netlab status` in the lab directory shows it;
 //   AfterTearDown the containerlab teardown, netlab's generated files, its status entry; on
