@@ -189,9 +189,7 @@ const std::vector<ValueFlag>& ValueFlags() {
        }},
       {"--netlab-home", "DIR",
        "HOME for netlab, where its lab status file .netlab/status.yaml lives (default: labd's)",
-       [](const std::string& v, LabdFlags& f) {
-         return SetString(&LabdFlags::netlab_home, v, f);
-       }},
+       [](const std::string& v, LabdFlags& f) { return SetString(&LabdFlags::netlab_home, v, f); }},
       {"--orphan-lab-prefix", "P",
        "remove orphaned Docker objects only of labs named P* (for tests sharing one dockerd; "
        "default: every lab of this instance)",

@@ -223,8 +223,8 @@ class Pass {
     if (report.ready.status == "True" && (restarted || !api::IsConditionTrue(lab_, "Ready"))) {
       report.ready = {"Ready", "False", "Finishing",
                       "every node is ready; the provider's last step runs", generation_};
-      report.phase = previous_phase_ == "Ready" || previous_phase_ == "Degraded" ? "Degraded"
-                                                                                 : "Provisioning";
+      report.phase =
+          previous_phase_ == "Ready" || previous_phase_ == "Degraded" ? "Degraded" : "Provisioning";
     }
     auto st = WriteLabReport(ctx_.store, name_, report, ctx_.clock.Now());
     if (!st.ok()) spdlog::warn("lab={} status write failed: {}", name_, st.ToString());

@@ -172,8 +172,8 @@ ReconcileResult LabReconciler::Converge(LabProvider& provider, const json& lab,
   };
   auto pass = provider.Open(lab, event);
   if (!pass.ok()) {
-    auto st = WriteLabReport(store_, api::Name(lab), ReportPassFailed(lab, pass.status()),
-                             clock_.Now());
+    auto st =
+        WriteLabReport(store_, api::Name(lab), ReportPassFailed(lab, pass.status()), clock_.Now());
     if (!st.ok()) spdlog::warn("lab={} status write failed: {}", api::Name(lab), st.ToString());
     return ReconcileResult::Error(pass.status());
   }

@@ -408,14 +408,15 @@ TEST(LabValidation, Netlab) {
 }
 
 TEST(LabValidation, NetlabImages) {
-  json netlab = {{"apiVersion", "labctl.dev/v1alpha1"},
-                 {"kind", "Lab"},
-                 {"metadata", {{"name", "nl"}}},
-                 {"spec",
-                  {{"provider", "netlab"},
-                   {"netlab",
-                    {{"topology", "nodes: [a]\n"},
-                     {"images", {{"linux", "labbox:latest"}, {"frr", "reg.local:5000/frr@sha256:ab"}}}}}}}};
+  json netlab = {
+      {"apiVersion", "labctl.dev/v1alpha1"},
+      {"kind", "Lab"},
+      {"metadata", {{"name", "nl"}}},
+      {"spec",
+       {{"provider", "netlab"},
+        {"netlab",
+         {{"topology", "nodes: [a]\n"},
+          {"images", {{"linux", "labbox:latest"}, {"frr", "reg.local:5000/frr@sha256:ab"}}}}}}}};
   EXPECT_TRUE(Validate(netlab).ok()) << Validate(netlab).ToString();
   netlab["spec"]["netlab"]["images"] = {
       {"linux", "labbox latest"}, {"frr", "x=y"}, {"eos", ""}, {"bad/dev", "img"}};

@@ -34,8 +34,8 @@ std::string LabManifest(const std::string& name, const std::string& topology,
   for (std::string line; std::getline(in, line);) indented += "      " + line + "\n";
   return "apiVersion: labctl.dev/v1alpha1\nkind: Lab\nmetadata:\n  name: " + name +
          "\nspec:\n  provider: netlab\n  runPolicy: Always\n  netlab:\n    images:\n"
-         "      linux: " + image + "\n    topology: |\n" +
-         indented;
+         "      linux: " +
+         image + "\n    topology: |\n" + indented;
 }
 
 const char kChain[] = R"(defaults.device: linux
@@ -127,9 +127,8 @@ class LabdNetlabTest : public netlab::testing::NetlabTest {
   ::testing::AssertionResult Ready(const std::string& lab) {
     api::Result<json> last = api::Status::NotFound("never read");
     if (testing::PollReady(*labd_, lab, 240s, &last)) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure()
-           << (last.ok() ? last->dump(2) : last.status().ToString())
-           << "\nlabd log: " << labd_->log_path();
+    return ::testing::AssertionFailure() << (last.ok() ? last->dump(2) : last.status().ToString())
+                                         << "\nlabd log: " << labd_->log_path();
   }
   // The lab's container of `node` (from its status) and its multilab id (from that name).
   std::string ContainerId(const std::string& lab, const std::string& node) {
@@ -140,8 +139,8 @@ class LabdNetlabTest : public netlab::testing::NetlabTest {
     return "";
   }
   int MultilabId(const std::string& lab, const std::string& node) {
-    auto name = testing::RunProgram(
-        {"docker", "inspect", "--format", "{{.Name}}", ContainerId(lab, node)});
+    auto name =
+        testing::RunProgram({"docker", "inspect", "--format", "{{.Name}}", ContainerId(lab, node)});
     std::smatch m;
     if (!std::regex_search(name.out, m, std::regex("clab-ml-([0-9]+)-"))) return -1;
     return std::stoi(m[1]);
@@ -205,8 +204,8 @@ TEST_F(LabdNetlabTest, ChainAndLanRunSideBySideConfiguredByNetlabAndLeaveNothing
   // Drift: a killed node comes back, gets netlab's configuration again, and so does its peer's
   // end of the re-created link.
   ASSERT_EQ(testing::RunProgram({"docker", "kill", ContainerId(chain, "a")}).exit_code, 0);
-  EXPECT_TRUE(PollExec(chain, "a", {"ip", "-o", "-4", "addr", "show", "dev", "eth1"},
-                       "172.16.0.1/24"))
+  EXPECT_TRUE(
+      PollExec(chain, "a", {"ip", "-o", "-4", "addr", "show", "dev", "eth1"}, "172.16.0.1/24"))
       << "labd log: " << labd_->log_path();
   EXPECT_TRUE(PollExec(chain, "a", {"ping", "-c", "1", "-W", "1", "172.16.0.2"}));
   EXPECT_TRUE(Ready(chain));
@@ -274,10 +273,10 @@ TEST_F(LabdNetlabTest, ANeopsUploadOfANetlabTopologyComesUpConfigured) {
   const json sid = json::parse(session.out, nullptr, false);
   ASSERT_TRUE(sid.is_object() && sid.contains("session_id")) << session.out << session.err;
   const std::string header = "X-Session-ID: " + sid["session_id"].get<std::string>();
-  auto up = testing::RunProgram(
-      {"curl", "-sS", "--max-time", "300", "-H", header, "-F",
-       "topology=@" + topology + ";filename=netlab-topo.yml", "-F",
-       "extra_files=@" + scratch_ + "/init.cfg;filename=configs/init.cfg", labd_->url() + "/lab"});
+  auto up = testing::RunProgram({"curl", "-sS", "--max-time", "300", "-H", header, "-F",
+                                 "topology=@" + topology + ";filename=netlab-topo.yml", "-F",
+                                 "extra_files=@" + scratch_ + "/init.cfg;filename=configs/init.cfg",
+                                 labd_->url() + "/lab"});
   const json body = json::parse(up.out, nullptr, false);
   ASSERT_TRUE(body.is_object() && body.contains("devices"))
       << up.out << up.err << "\nlabd log: " << labd_->log_path();

@@ -12,9 +12,9 @@ using api::json;
 namespace {
 
 api::Status BadPath(const std::string& field, const std::string& path) {
-  return api::Status::Invalid("invalid netlab lab",
-                              {{field + "[" + path + "]",
-                                "must be a relative path inside the lab's directory"}});
+  return api::Status::Invalid(
+      "invalid netlab lab",
+      {{field + "[" + path + "]", "must be a relative path inside the lab's directory"}});
 }
 
 // The files of spec.netlab.files, then the facade's nested files (annotation), by path.
@@ -29,10 +29,9 @@ api::Status ReadFiles(const json& lab, const json& spec, NetlabInputs& inputs) {
   if (nested.empty()) return api::Status::Ok();
   const json extra = json::parse(nested, nullptr, false);
   if (!extra.is_object())
-    return api::Status::Invalid(
-        "invalid netlab lab",
-        {{std::string("metadata.annotations[") + api::kNetlabFilesAnnotation + "]",
-          "not a JSON object of path -> content"}});
+    return api::Status::Invalid("invalid netlab lab", {{std::string("metadata.annotations[") +
+                                                            api::kNetlabFilesAnnotation + "]",
+                                                        "not a JSON object of path -> content"}});
   for (const auto& [path, content] : extra.items()) {
     if (!api::IsSafeRelativePath(path) || !content.is_string())
       return BadPath(std::string("metadata.annotations[") + api::kNetlabFilesAnnotation + "]",

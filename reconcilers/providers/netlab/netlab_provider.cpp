@@ -26,7 +26,7 @@ namespace fs = std::filesystem;
 using api::json;
 using api::Status;
 
-constexpr char kGeneratedTopology[] = "clab.yml";  // what `netlab create -p clab` writes
+constexpr char kGeneratedTopology[] = "clab.yml";          // what `netlab create -p clab` writes
 constexpr char kInputsFile[] = ".labctl-netlab-inputs";    // InputsHash of the last create
 constexpr char kInitialFile[] = ".labctl-netlab-initial";  // the realisation initial configured
 constexpr char kInitialLog[] = "netlab-initial.log";       // the last `netlab initial` output
@@ -54,10 +54,11 @@ class NetlabSource : public RealisationSource {
         opts_(std::move(opts)),
         cli_(opts_.cli),
         ids_(opts_.ids_dir),
-        clab_(MakeContainerlabSource(
-            engine,
-            {.labs_dir = opts_.labs_dir, .events = opts_.events, .host_network = opts_.host_network},
-            options)) {}
+        clab_(MakeContainerlabSource(engine,
+                                     {.labs_dir = opts_.labs_dir,
+                                      .events = opts_.events,
+                                      .host_network = opts_.host_network},
+                                     options)) {}
 
   Status Prepare(const json& lab) override {
     LABCTL_RETURN_IF_ERROR(CheckAvailable());
@@ -121,8 +122,8 @@ class NetlabSource : public RealisationSource {
     if (id) LABCTL_RETURN_IF_ERROR(netlab::RemoveLabStatus(StatusFile(), netlab::LabId(*id)));
     if (why == TearDownReason::kStop) {
       auto generated = netlab::DefaultGeneratedFiles();
-      generated.insert(generated.end(), {api::kContainerlabTopologyFile, kInputsFile,
-                                         kInitialFile, std::string(kGeneratedTopology)});
+      generated.insert(generated.end(), {api::kContainerlabTopologyFile, kInputsFile, kInitialFile,
+                                         std::string(kGeneratedTopology)});
       return netlab::RemoveGeneratedFiles(dir, generated);
     }
     fs::remove_all(dir, ec);
@@ -134,9 +135,7 @@ class NetlabSource : public RealisationSource {
   }
 
  private:
-  std::string Dir(const std::string& lab) const {
-    return clab::LabFilesDir(opts_.labs_dir, lab);
-  }
+  std::string Dir(const std::string& lab) const { return clab::LabFilesDir(opts_.labs_dir, lab); }
 
   std::string StatusFile() const {
     std::string home = opts_.cli.home;
@@ -158,9 +157,9 @@ class NetlabSource : public RealisationSource {
     }
     auto version = cli_.Version();
     if (!version.ok())
-      return Unavailable(Status::Unavailable(
-          "netlab is not available (" + version.status().message() +
-          "): install netlab or start labd with --netlab PATH"));
+      return Unavailable(Status::Unavailable("netlab is not available (" +
+                                             version.status().message() +
+                                             "): install netlab or start labd with --netlab PATH"));
     auto missing = netlab::MissingHostTools();
     if (!missing.empty()) {
       std::string list;
