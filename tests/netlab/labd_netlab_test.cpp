@@ -130,6 +130,18 @@ class LabdNetlabTest : public netlab::testing::NetlabTest {
     return ::testing::AssertionFailure() << (last.ok() ? last->dump(2) : last.status().ToString())
                                          << "\nlabd log: " << labd_->log_path();
   }
+  // Polls until the lab's Ready condition has `reason` and a message containing `text`.
+  ::testing::AssertionResult ReadyReason(const std::string& lab, const std::string& reason,
+                                         const std::string& text) {
+    api::Result<json> last = api::Status::NotFound("never read");
+    auto matches = [&](const api::Result<json>& l) {
+      const json* ready = l.ok() ? api::FindCondition(*l, "Ready") : nullptr;
+      return ready && ready->value("reason", "") == reason &&
+             ready->value("message", "").find(text) != std::string::npos;
+    };
+    if (testing::PollLab(*labd_, lab, matches, 120s, &last)) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << (last.ok() ? last->dump(2) : last.status().ToString());
+  }
   // The lab's container of `node` (from its status) and its multilab id (from that name).
   std::string ContainerId(const std::string& lab, const std::string& node) {
     auto object = testing::LabdClient(*labd_).Get(api::Kind::kLab, lab);
@@ -246,16 +258,7 @@ TEST_F(LabdNetlabTest, NetlabMissingIsProviderUnavailableNotPendingForever) {
   StartLabd(scratch_ + "/no-such-netlab");
   const std::string lab = kPrefix + "-missing";
   Apply(lab, kChain);
-  api::Result<json> last = api::Status::NotFound("never read");
-  EXPECT_TRUE(testing::PollLab(
-      *labd_, lab,
-      [](const api::Result<json>& l) {
-        const json* ready = l.ok() ? api::FindCondition(*l, "Ready") : nullptr;
-        return ready && ready->value("reason", "") == "ProviderUnavailable" &&
-               ready->value("message", "").find("no-such-netlab") != std::string::npos;
-      },
-      60s, &last))
-      << (last.ok() ? last->dump(2) : last.status().ToString());
+  EXPECT_TRUE(ReadyReason(lab, "ProviderUnavailable", "no-such-netlab"));
 }
 
 // What a Neops Remote Lab client does: a session, then POST /lab with a netlab topology and an
@@ -308,31 +311,13 @@ TEST_F(LabdNetlabTest, AMissingImageIsAConditionNamingIt) {
   const std::string lab = kPrefix + "-noimage";
   const std::string image = "labctl-no-such-image:" + kPrefix;
   Apply(lab, kChain, image);
-  api::Result<json> last = api::Status::NotFound("never read");
-  EXPECT_TRUE(testing::PollLab(
-      *labd_, lab,
-      [&](const api::Result<json>& l) {
-        const json* ready = l.ok() ? api::FindCondition(*l, "Ready") : nullptr;
-        return ready && ready->value("reason", "") == "ImageNotFound" &&
-               ready->value("message", "").find(image) != std::string::npos;
-      },
-      120s, &last))
-      << (last.ok() ? last->dump(2) : last.status().ToString());
+  EXPECT_TRUE(ReadyReason(lab, "ImageNotFound", image));
 }
 
 TEST_F(LabdNetlabTest, ATopologyNetlabRejectsIsNetlabCreateFailedWithItsOutput) {
   const std::string lab = kPrefix + "-bad";
   Apply(lab, "defaults.device: linux\nnodes: [a]\nlinks: [a-nosuchnode]\n");
-  api::Result<json> last = api::Status::NotFound("never read");
-  EXPECT_TRUE(testing::PollLab(
-      *labd_, lab,
-      [&](const api::Result<json>& l) {
-        const json* ready = l.ok() ? api::FindCondition(*l, "Ready") : nullptr;
-        return ready && ready->value("reason", "") == "NetlabCreateFailed" &&
-               ready->value("message", "").find("nosuchnode") != std::string::npos;
-      },
-      120s, &last))
-      << (last.ok() ? last->dump(2) : last.status().ToString());
+  EXPECT_TRUE(ReadyReason(lab, "NetlabCreateFailed", "nosuchnode"));
 }
 
 TEST_F(LabdNetlabTest, StopKeepsTheInputsOnlyAndStartConfiguresAgain) {
