@@ -96,9 +96,11 @@ api::Result<int> MultilabIds::Claim(const std::string& lab_dir,
     else
       fs::remove(ClaimFile(dir_, id), ec);  // stale: its lab directory is gone
   }
-  for (int id = range_.first; in_use && id <= range_.last; ++id)
-    if (!taken.count(id) && in_use(id)) taken.insert(id);
   auto id = PickMultilabId(taken, std::nullopt, range_);
+  while (id && in_use && in_use(*id)) {  // asked lazily: the check may be costly
+    taken.insert(*id);
+    id = PickMultilabId(taken, std::nullopt, range_);
+  }
   if (!id)
     return api::Status(api::Code::kUnavailable, "NoMultilabId",
                        "every netlab multilab id (" + std::to_string(range_.first) + ".." +

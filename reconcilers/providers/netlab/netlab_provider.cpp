@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -172,13 +173,17 @@ class NetlabSource : public RealisationSource {
     return Status::Ok();
   }
 
-  // Whether the Docker network of multilab id `id` (nl_mgmt_<id>) exists and is not this Lab's.
+  // Whether multilab id `id` is busy on the Docker engine for something other than this Lab: a
+  // network named nl_mgmt_<id> (e.g. `netlab up` with that id) or one on its subnet.
   bool NetworkTakenElsewhere(int id, const std::string& uid) {
     auto networks = engine_.ListNetworks({});
     if (!networks.ok()) return false;
     const std::string name = "nl_mgmt_" + std::to_string(id);
-    for (const auto& n : *networks)
-      if (n.name == name && docker::LabelOf(n.labels, docker::kLabelUid) != uid) return true;
+    const std::string subnet = "192.168." + std::to_string(id) + ".0/24";
+    for (const auto& n : *networks) {
+      if (docker::LabelOf(n.labels, docker::kLabelUid) == uid) continue;
+      if (n.name == name || std::count(n.subnets.begin(), n.subnets.end(), subnet)) return true;
+    }
     return false;
   }
 
