@@ -213,6 +213,12 @@ TEST_F(LabdNetlabTest, ChainAndLanRunSideBySideConfiguredByNetlabAndLeaveNothing
   EXPECT_TRUE(validate->ok()) << validate->Summary(40);
   EXPECT_NE(validate->out.find("Tests passed: 1"), std::string::npos) << validate->out;
 
+  // A reset (the hand-over to the next session) keeps what netlab configured.
+  auto reset = Labctl({"lab", "reset", chain});
+  EXPECT_EQ(reset.exit_code, 0) << reset.out << reset.err;
+  EXPECT_NE(Addresses(chain, "a", "eth1").find("172.16.0.1/24"), std::string::npos);
+  EXPECT_EQ(Exec(chain, "a", {"ping", "-c", "1", "-W", "2", "172.16.0.2"}).exit_code, 0);
+
   // Drift: a killed node comes back, gets netlab's configuration again, and so does its peer's
   // end of the re-created link.
   ASSERT_EQ(testing::RunProgram({"docker", "kill", ContainerId(chain, "a")}).exit_code, 0);

@@ -1,5 +1,6 @@
 #include "reconcilers/providers/netlab/netlab_provider.h"
 
+#include <pwd.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -138,10 +139,12 @@ class NetlabSource : public RealisationSource {
  private:
   std::string Dir(const std::string& lab) const { return clab::LabFilesDir(opts_.labs_dir, lab); }
 
+  // netlab's status file under the HOME netlab runs with: --netlab-home, else labd's HOME, else
+  // the user's home directory (Python's expanduser falls back to it too).
   std::string StatusFile() const {
     std::string home = opts_.cli.home;
-    if (home.empty())
-      if (const char* env = std::getenv("HOME")) home = env;
+    if (const char* env = std::getenv("HOME"); home.empty() && env) home = env;
+    if (const passwd* pw = ::getpwuid(::geteuid()); home.empty() && pw) home = pw->pw_dir;
     return netlab::StatusFilePath(home);
   }
 
