@@ -152,7 +152,7 @@ LabSpec ReadLabSpec(const json& spec) {
                        LinkAddresses(links[i], "ipv6"), ReadImpairment(links[i])});
   }
   if (const json* netlab = ObjectAt(spec, "netlab"))
-    s.netlab = NetlabSpec{Str(*netlab, "topology"), Map(*netlab, "files")};
+    s.netlab = NetlabSpec{Str(*netlab, "topology"), Map(*netlab, "files"), Map(*netlab, "images")};
   if (const json* clab = ObjectAt(spec, kContainerlabProvider))
     s.containerlab = ContainerlabSpec{Str(*clab, "topology"), Map(*clab, "files")};
   return s;

@@ -24,6 +24,13 @@ inline constexpr char kDefaultProvider[] = "docker";
 inline constexpr char kContainerlabProvider[] = "containerlab";
 // Where provider containerlab writes spec.containerlab.topology in the lab's files directory.
 inline constexpr char kContainerlabTopologyFile[] = "topology.clab.yml";
+inline constexpr char kNetlabProvider[] = "netlab";
+// Where provider netlab writes spec.netlab.topology when no upload named it.
+inline constexpr char kNetlabTopologyFile[] = "topology.yml";
+// Annotations of a netlab Lab made by the Neops facade: the topology's uploaded file name, and
+// its extra files with their relative paths (a JSON object path -> content), written beside it.
+inline constexpr char kNetlabTopologyFileAnnotation[] = "labctl.dev/topology-file";
+inline constexpr char kNetlabFilesAnnotation[] = "labctl.dev/netlab-files";
 inline constexpr char kDefaultRunPolicy[] = "OnDemand";
 inline constexpr int kDefaultIdleTimeoutSeconds = 0;
 inline constexpr int kDefaultReadinessPeriodSeconds = 1;
@@ -109,6 +116,7 @@ struct LabLinkSpec {
 struct NetlabSpec {
   std::string topology;
   StringMap files;
+  StringMap images;  // netlab device -> local image (defaults.devices.<device>.clab.image)
 };
 
 // spec.containerlab: a containerlab topology file, verbatim, and the files it names by relative

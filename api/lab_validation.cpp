@@ -22,6 +22,33 @@ void ValidateEnum(const json& v, const std::string& path,
   errs.Add(path, "unsupported value " + Show(v) + ": must be one of " + list);
 }
 
+// A netlab device name (netlab's own are lower-case words with digits, '_' and '-').
+bool IsDeviceName(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (unsigned char c : s)
+    if (!std::isalnum(c) && c != '_' && c != '-') return false;
+  return true;
+}
+
+// A local image reference as Docker takes it: no whitespace, no '=' (netlab's -s key=value).
+bool IsImageReference(const std::string& s) {
+  if (s.empty() || s.size() > 255) return false;
+  for (unsigned char c : s)
+    if (std::isspace(c) || std::iscntrl(c) || c == '=') return false;
+  return true;
+}
+
+// spec.netlab.images: device -> the local image netlab's clab provider runs for it.
+void ValidateNetlabImages(const json& images, const std::string& path, FieldErrors& errs) {
+  if (!ExpectStringMap(images, path, errs)) return;
+  for (auto it = images.begin(); it != images.end(); ++it) {
+    if (!IsDeviceName(it.key()))
+      errs.Add(Key(path, it.key()), "not a netlab device name (letters, digits, '_', '-')");
+    else if (!IsImageReference(it.value().get<std::string>()))
+      errs.Add(path + "." + it.key(), "not an image reference (no spaces, no '=')");
+  }
+}
+
 // spec.<provider> = {topology, files} of the providers that take a topology file (netlab,
 // containerlab): present exactly when spec.provider names it. netlab's files are plain names;
 // containerlab's keep their relative paths (binds name them), except the topology's own name.
@@ -38,7 +65,13 @@ void ValidateTopologyInput(const json& spec, const std::string& provider, const 
     return;
   }
   if (!ExpectObject(*input, path, errs)) return;
-  RejectUnknownFields(*input, path, {"topology", "files"}, errs);
+  const bool netlab = provider == kNetlabProvider;
+  if (netlab)
+    RejectUnknownFields(*input, path, {"topology", "files", "images"}, errs);
+  else
+    RejectUnknownFields(*input, path, {"topology", "files"}, errs);
+  if (const json* images = netlab ? Find(*input, "images") : nullptr)
+    ValidateNetlabImages(*images, path + ".images", errs);
   const json* topology = Find(*input, "topology");
   if (!topology)
     errs.Add(path + ".topology", "required");
@@ -73,7 +106,7 @@ void ValidateLabSpec(const json& spec, FieldErrors& errs) {
   LabIndex index;
   index.provider = kDefaultProvider;
   if (const json* p = Find(spec, "provider")) {
-    ValidateEnum(*p, "spec.provider", {"docker", "netlab", "containerlab"}, errs);
+    ValidateEnum(*p, "spec.provider", {"docker", kNetlabProvider, "containerlab"}, errs);
     if (p->is_string()) index.provider = p->get<std::string>();
   }
   if (const json* p = Find(spec, "runPolicy"))
@@ -81,7 +114,7 @@ void ValidateLabSpec(const json& spec, FieldErrors& errs) {
   if (const json* p = Find(spec, "idleTimeoutSeconds"))
     ExpectInteger(*p, "spec.idleTimeoutSeconds", 0, kMaxDurationSeconds, errs);
   if (const json* p = Find(spec, "skipGroups")) ExpectStringArray(*p, "spec.skipGroups", errs);
-  ValidateTopologyInput(spec, index.provider, "netlab", errs);
+  ValidateTopologyInput(spec, index.provider, kNetlabProvider, errs);
   ValidateTopologyInput(spec, index.provider, kContainerlabProvider, errs);
   if (index.provider == kContainerlabProvider)
     for (const char* key : {"networks", "nodes", "links"})

@@ -93,21 +93,28 @@ json NodeSchema() {
 }
 
 json LabSpecSchema() {
-  return Obj({{"provider", Enum({"docker", "netlab"}, "default docker")},
-              {"runPolicy", Enum({"OnDemand", "Always"}, "default OnDemand")},
-              {"idleTimeoutSeconds", Int("default 0", 0)},
-              {"skipGroups", ArrayOf(Str())},
-              {"networks", ArrayOf(Obj({{"name", Str()},
-                                        {"subnet", Str("IPv4 CIDR")},
-                                        {"ipv6Subnet", Str("IPv6 CIDR")}},
-                                       {"name"}))},
-              {"nodes", ArrayOf(SchemaRef("LabNode"))},
-              {"links", ArrayOf(Obj({{"endpoints", ArrayOf(Str("node:ifname"))},
-                                     {"ipv4", ArrayOf(Str("address/prefix"))},
-                                     {"ipv6", ArrayOf(Str("address/prefix"))},
-                                     {"impairment", SchemaRef("Impairment")}},
-                                    {"endpoints"}))},
-              {"netlab", Obj({{"topology", Str()}, {"files", StringMapSchema()}}, {"topology"})}});
+  return Obj(
+      {{"provider", Enum({"docker", "netlab", "containerlab"}, "default docker")},
+       {"runPolicy", Enum({"OnDemand", "Always"}, "default OnDemand")},
+       {"idleTimeoutSeconds", Int("default 0", 0)},
+       {"skipGroups", ArrayOf(Str())},
+       {"networks",
+        ArrayOf(
+            Obj({{"name", Str()}, {"subnet", Str("IPv4 CIDR")}, {"ipv6Subnet", Str("IPv6 CIDR")}},
+                {"name"}))},
+       {"nodes", ArrayOf(SchemaRef("LabNode"))},
+       {"links", ArrayOf(Obj({{"endpoints", ArrayOf(Str("node:ifname"))},
+                              {"ipv4", ArrayOf(Str("address/prefix"))},
+                              {"ipv6", ArrayOf(Str("address/prefix"))},
+                              {"impairment", SchemaRef("Impairment")}},
+                             {"endpoints"}))},
+       {"netlab", Obj({{"topology", Str("a netlab topology file")},
+                       {"files", StringMapSchema()},
+                       {"images", StringMapSchema()}},
+                      {"topology"})},
+       {"containerlab",
+        Obj({{"topology", Str("a containerlab topology file")}, {"files", StringMapSchema()}},
+            {"topology"})}});
 }
 
 json LabStatusSchema() {

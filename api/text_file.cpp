@@ -1,6 +1,7 @@
 #include "api/text_file.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -24,6 +25,15 @@ Status WriteFileAtomically(const std::string& path, const std::string& content) 
   if (std::rename(tmp.c_str(), path.c_str()) != 0)
     return Status::Internal("cannot rename " + tmp + " to " + path);
   return Status::Ok();
+}
+
+Status WriteFileIfChanged(const std::string& path, const std::string& content) {
+  if (auto current = ReadTextFile(path); current.ok() && *current == content) return Status::Ok();
+  const auto parent = std::filesystem::path(path).parent_path();
+  std::error_code ec;
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  if (ec) return Status::Internal("cannot create " + parent.string() + ": " + ec.message());
+  return WriteFileAtomically(path, content);
 }
 
 }  // namespace labctl::api

@@ -14,5 +14,8 @@ Result<std::string> ReadTextFile(const std::string& path);
 // Writes `content` to `path` through `path`.tmp and a rename, so a reader never sees half of it.
 // The parent directory must exist.
 Status WriteFileAtomically(const std::string& path, const std::string& content);
+// Writes `content` to `path` (parent directories created) unless it already holds exactly that;
+// atomically, as WriteFileAtomically.
+Status WriteFileIfChanged(const std::string& path, const std::string& content);
 
 }  // namespace labctl::api

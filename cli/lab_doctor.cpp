@@ -145,6 +145,33 @@ std::string DockerSocket() {
   return host.rfind("unix://", 0) == 0 ? host.substr(7) : host;
 }
 
+// The first line of `tool version` that names the version, trimmed ("" when the tool is not on
+// PATH or fails).
+std::string ToolVersion(const std::string& tool) {
+  std::string out = Shell(tool + " version");
+  if (out.empty() || out[0] == '!') return "";
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("version") == std::string::npos) continue;
+    line.erase(0, line.find_first_not_of(' '));
+    return line;
+  }
+  return out.substr(0, out.find('\n'));
+}
+
+// netlab (provider netlab runs it) and containerlab (never needed: labd realises its topologies
+// itself; reported because netlab's own `netlab up` would use it).
+void AddLabToolChecks(std::vector<Check>& checks) {
+  const std::string netlab = ToolVersion("netlab");
+  checks.push_back({"netlab", !netlab.empty(), netlab.empty() ? "not on PATH" : netlab,
+                    netlab.empty() ? "Labs of provider netlab report ProviderUnavailable (labd "
+                                     "--netlab PATH names another program)"
+                                   : "labd runs it for Labs of provider netlab (docs/netlab.md)"});
+  const std::string clab = ToolVersion("containerlab");
+  checks.push_back({"containerlab", true, clab.empty() ? "not installed" : clab,
+                    "not needed: labd realises containerlab topologies on Docker itself"});
+}
+
 std::vector<Check> RunChecks(const CliContext& ctx, std::string* labd_instance) {
   std::vector<Check> checks;
   const std::string socket_path = DockerSocket();
@@ -181,6 +208,7 @@ std::vector<Check> RunChecks(const CliContext& ctx, std::string* labd_instance) 
                     sys_resource ? "nodes may use privileged: true"
                                  : "privileged: true and capAdd: [ALL] fail here: list named "
                                    "capabilities (NET_ADMIN, ...)"});
+  AddLabToolChecks(checks);
   checks.push_back({"/dev/kvm", Exists("/dev/kvm"), Exists("/dev/kvm") ? "present" : "absent",
                     "VM-based nodes (netlab/vrnetlab images) need it; containers do not"});
   checks.push_back({"/dev/net/tun", Exists("/dev/net/tun"),

@@ -120,7 +120,11 @@ int CollectLab(const CliContext& ctx, const std::string& lab, const std::string&
   }
 
   int nodes = 0;
-  for (const auto& node : (*object)["spec"].value("nodes", json::array())) {
+  // Labs whose nodes come from a topology file (containerlab, netlab) list them in status only.
+  json listed = (*object)["spec"].value("nodes", json::array());
+  if (listed.empty() && (*object).contains("status") && (*object)["status"].is_object())
+    listed = (*object)["status"].value("nodes", json::array());
+  for (const auto& node : listed) {
     const std::string name = node.value("name", "");
     if (name.empty()) continue;
     ++nodes;

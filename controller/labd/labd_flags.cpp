@@ -181,6 +181,15 @@ const std::vector<ValueFlag>& ValueFlags() {
                "letter or digit");
          return SetString(&LabdFlags::instance, v, f);
        }},
+      {"--netlab", "PATH",
+       "the netlab program that runs Labs of provider netlab (default: netlab on PATH)",
+       [](const std::string& v, LabdFlags& f) {
+         if (v.empty()) return Status::BadRequest("--netlab: want a program name or path");
+         return SetString(&LabdFlags::netlab, v, f);
+       }},
+      {"--netlab-home", "DIR",
+       "HOME for netlab, where its lab status file .netlab/status.yaml lives (default: labd's)",
+       [](const std::string& v, LabdFlags& f) { return SetString(&LabdFlags::netlab_home, v, f); }},
       {"--orphan-lab-prefix", "P",
        "remove orphaned Docker objects only of labs named P* (for tests sharing one dockerd; "
        "default: every lab of this instance)",

@@ -35,6 +35,10 @@ struct LabdFlags {
   // Labels every Docker object labd creates; labds sharing one engine touch only their own.
   // Empty: derived from the data directory's absolute path (docker::InstanceForDataDir).
   std::string instance;
+  // The netlab program (a name looked up in PATH, or a path) and the HOME it runs with ("":
+  // labd's own).
+  std::string netlab = "netlab";
+  std::string netlab_home;
   // Orphan sweep: only labs named with this prefix (tests sharing one dockerd).
   std::string orphan_lab_prefix;
   bool neops_facade = true;    // serve the Neops Remote Lab API at the root

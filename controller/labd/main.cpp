@@ -32,6 +32,7 @@
 #include "reconcilers/providers/containerlab/clab_provider.h"
 #include "reconcilers/providers/docker/docker_provider.h"
 #include "reconcilers/providers/docker/lab_network_hook.h"
+#include "reconcilers/providers/netlab/netlab_provider.h"
 #include "store/store.h"
 
 namespace {
@@ -84,6 +85,7 @@ struct Controllers {
   std::unique_ptr<reconcilers::NetworkBaselines> baselines;  // for lab reset
   std::unique_ptr<reconcilers::DockerRealisation> docker_provider;
   std::unique_ptr<reconcilers::DockerRealisation> containerlab_provider;
+  std::unique_ptr<reconcilers::DockerRealisation> netlab_provider;
   std::unique_ptr<reconcilers::LabReconciler> lab_reconciler;
   std::unique_ptr<reconcilers::ProviderLabActions> lab_actions;
   std::unique_ptr<runtime::Controller> labs;
@@ -114,9 +116,17 @@ struct Controllers {
     containerlab_provider = reconcilers::MakeContainerlabProvider(
         store, *engine, {.labs_dir = flags.data_dir + "/labs", .events = events.get()},
         docker_options);
+    reconcilers::NetlabProviderOptions netlab_options;
+    netlab_options.labs_dir = flags.data_dir + "/labs";
+    netlab_options.events = events.get();
+    netlab_options.cli.program = flags.netlab;
+    netlab_options.cli.home = flags.netlab_home;
+    netlab_provider =
+        reconcilers::MakeNetlabProvider(store, *engine, netlab_options, docker_options);
     const reconcilers::LabProviders providers = {
         {reconcilers::kDockerProvider, docker_provider.get()},
-        {api::kContainerlabProvider, containerlab_provider.get()}};
+        {api::kContainerlabProvider, containerlab_provider.get()},
+        {api::kNetlabProvider, netlab_provider.get()}};
 
     reconcilers::LabReconcilerOptions lab_options;
     lab_options.orphan_lab_prefix = flags.orphan_lab_prefix;

@@ -124,8 +124,12 @@ api::Result<NetlabRun> NetlabCli::Create(const std::string& dir,
   return Run(dir, CreateArgs(options));
 }
 
-api::Result<NetlabRun> NetlabCli::Initial(const std::string& dir) const {
-  return Run(dir, {"initial"});
+api::Result<NetlabRun> NetlabCli::Initial(const std::string& dir,
+                                          const std::vector<std::string>& limit) const {
+  if (limit.empty()) return Run(dir, {"initial"});
+  std::string nodes;
+  for (const auto& n : limit) nodes += (nodes.empty() ? "" : ",") + n;
+  return Run(dir, {"initial", "--limit", nodes});
 }
 
 api::Result<NetlabRun> NetlabCli::Status(const std::string& dir) const {

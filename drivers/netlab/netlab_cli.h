@@ -58,7 +58,9 @@ class NetlabCli {
   api::Result<std::string> Version() const;
   // `netlab create -p clab [--plugin multilab -s defaults.multilab.id=N] [-s ...] TOPOLOGY`.
   api::Result<NetlabRun> Create(const std::string& dir, const CreateOptions& options) const;
-  api::Result<NetlabRun> Initial(const std::string& dir) const;
+  // `netlab initial [--limit a,b]`: every node, or only those of `limit`.
+  api::Result<NetlabRun> Initial(const std::string& dir,
+                                 const std::vector<std::string>& limit = {}) const;
   api::Result<NetlabRun> Status(const std::string& dir) const;
   api::Result<NetlabRun> Validate(const std::string& dir) const;
   // `netlab inspect --format json EXPR` parsed; Internal when netlab fails or prints no JSON.

@@ -210,8 +210,23 @@ class Pass {
     return r;
   }
 
+  // Progress between waves. Ready becomes True only in Finish, after the provider's last step
+  // (AllReady: e.g. netlab initial configures the nodes); it stays True here only for a lab
+  // that was Ready and none of whose nodes started in this pass.
   void WriteProgress() {
-    auto st = WriteLabReport(ctx_.store, name_, Report(), ctx_.clock.Now());
+    LabReport report = Report();
+    bool restarted = false;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      restarted = !started_.empty();
+    }
+    if (report.ready.status == "True" && (restarted || !api::IsConditionTrue(lab_, "Ready"))) {
+      report.ready = {"Ready", "False", "Finishing",
+                      "every node is ready; the provider's last step runs", generation_};
+      report.phase =
+          previous_phase_ == "Ready" || previous_phase_ == "Degraded" ? "Degraded" : "Provisioning";
+    }
+    auto st = WriteLabReport(ctx_.store, name_, report, ctx_.clock.Now());
     if (!st.ok()) spdlog::warn("lab={} status write failed: {}", name_, st.ToString());
   }
 

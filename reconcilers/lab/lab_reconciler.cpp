@@ -171,7 +171,12 @@ ReconcileResult LabReconciler::Converge(LabProvider& provider, const json& lab,
     warning ? Warning(lab, reason, message) : Normal(lab, reason, message);
   };
   auto pass = provider.Open(lab, event);
-  if (!pass.ok()) return ReconcileResult::Error(pass.status());
+  if (!pass.ok()) {
+    auto st =
+        WriteLabReport(store_, api::Name(lab), ReportPassFailed(lab, pass.status()), clock_.Now());
+    if (!st.ok()) spdlog::warn("lab={} status write failed: {}", api::Name(lab), st.ToString());
+    return ReconcileResult::Error(pass.status());
+  }
   int64_t applied = 0;
   {
     std::lock_guard<std::mutex> l(live_mu_);

@@ -100,6 +100,14 @@ LabReport ReportDown(const std::string& phase, const std::string& reason,
   return r;
 }
 
+LabReport ReportPassFailed(const json& lab, const api::Status& why) {
+  const json status = lab.value("status", json::object());
+  LabReport r = ReportDown("Failed", why.reason().empty() ? "ProviderFailed" : why.reason(),
+                           why.message(), api::Generation(lab), status.value("specHash", ""));
+  for (auto& [name, node] : PreviousNodeStates(lab)) r.nodes.push_back(node);
+  return r;
+}
+
 namespace {
 
 void ApplyReport(json& status, const LabReport& report, api::TimePoint now) {

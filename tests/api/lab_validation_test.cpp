@@ -407,6 +407,36 @@ TEST(LabValidation, Netlab) {
   EXPECT_TRUE(HasCause(st, "spec.netlab.files[..]", "plain file name"));
 }
 
+TEST(LabValidation, NetlabImages) {
+  json netlab = {
+      {"apiVersion", "labctl.dev/v1alpha1"},
+      {"kind", "Lab"},
+      {"metadata", {{"name", "nl"}}},
+      {"spec",
+       {{"provider", "netlab"},
+        {"netlab",
+         {{"topology", "nodes: [a]\n"},
+          {"images", {{"linux", "labbox:latest"}, {"frr", "reg.local:5000/frr@sha256:ab"}}}}}}}};
+  EXPECT_TRUE(Validate(netlab).ok()) << Validate(netlab).ToString();
+  netlab["spec"]["netlab"]["images"] = {
+      {"linux", "labbox latest"}, {"frr", "x=y"}, {"eos", ""}, {"bad/dev", "img"}};
+  Status st = Validate(netlab);
+  EXPECT_TRUE(HasCause(st, "spec.netlab.images.linux", "not an image reference"));
+  EXPECT_TRUE(HasCause(st, "spec.netlab.images.frr", "not an image reference"));
+  EXPECT_TRUE(HasCause(st, "spec.netlab.images.eos", "not an image reference"));
+  EXPECT_TRUE(HasCause(st, "spec.netlab.images[bad/dev]", "not a netlab device name"));
+  netlab["spec"]["netlab"]["images"] = {{"linux", 3}};
+  EXPECT_FALSE(Validate(netlab).ok());
+  // Only provider netlab takes images.
+  json clab = {{"apiVersion", "labctl.dev/v1alpha1"},
+               {"kind", "Lab"},
+               {"metadata", {{"name", "cl"}}},
+               {"spec",
+                {{"provider", "containerlab"},
+                 {"containerlab", {{"topology", "topology: {}"}, {"images", {{"linux", "x"}}}}}}}};
+  EXPECT_FALSE(Validate(clab).ok());
+}
+
 TEST(LabValidation, Containerlab) {
   json lab = ExampleLab();
   lab["spec"]["containerlab"] = {{"topology", "topology: {}"}};

@@ -62,7 +62,7 @@ class MiniSource : public reconcilers::RealisationSource {
   }
   api::Status Prepare(const json&) override {
     ++prepared;
-    return api::Status::Ok();
+    return prepare_result;
   }
   api::Status BeforeNodes(const LabModel&) override {
     ++before_nodes;
@@ -74,8 +74,9 @@ class MiniSource : public reconcilers::RealisationSource {
     started.push_back(info.name.empty() ? node.container : info.name);
     return api::Status::Ok();
   }
-  api::Status AllReady(const LabModel&) override {
+  api::Status AllReady(const LabModel& lab) override {
     ++all_ready;
+    if (on_all_ready) on_all_ready(lab.name);
     return all_ready_result;
   }
   api::Status AfterTearDown(const std::string& lab, TearDownReason why) override {
@@ -85,7 +86,8 @@ class MiniSource : public reconcilers::RealisationSource {
   }
 
   std::atomic<int> prepared{0}, before_nodes{0}, all_ready{0};
-  api::Status all_ready_result;
+  api::Status all_ready_result, prepare_result;
+  std::function<void(const std::string&)> on_all_ready;
   std::mutex mu;
   std::vector<std::string> started;
   std::vector<std::pair<std::string, TearDownReason>> torn_down;
@@ -325,6 +327,44 @@ TEST_F(LabProviderTest, AnAllReadyFailureKeepsTheLabNotReadyUntilItSucceeds) {
   ASSERT_TRUE(Settle("m5").status.ok());
   EXPECT_TRUE(api::IsConditionTrue(Get("m5"), "Ready"));
   EXPECT_EQ(Get("m5")["status"]["phase"], "Ready");
+}
+
+// Ready means the provider's last step ran too: the progress written while nodes come up (or
+// come back after drift) never says Ready before AllReady; a lab that stays up does not flap.
+TEST_F(LabProviderTest, ReadyIsNotReportedBeforeTheProvidersLastStep) {
+  std::vector<bool> ready_when_called;
+  mini_source_->on_all_ready = [&](const std::string& lab) {
+    ready_when_called.push_back(api::IsConditionTrue(Get(lab), "Ready"));
+  };
+  Create(MiniLab("m7"));
+  ASSERT_TRUE(Settle("m7").status.ok());
+  ASSERT_EQ(ready_when_called, std::vector<bool>{false});
+  EXPECT_TRUE(api::IsConditionTrue(Get("m7"), "Ready"));
+  engine_.KillByName("mini-m7-b");  // drift: b comes back in the next pass
+  ASSERT_TRUE(Settle("m7").status.ok());
+  ASSERT_EQ(ready_when_called.size(), 2u);
+  EXPECT_FALSE(ready_when_called[1]);
+  ASSERT_TRUE(reconciler_->Reconcile("m7").status.ok());  // nothing changed: stays Ready
+  ASSERT_EQ(ready_when_called.size(), 3u);
+  EXPECT_TRUE(ready_when_called[2]);
+}
+
+// A provider that cannot open a pass (its tool missing, its input rejected) shows why on the
+// Lab instead of leaving it Pending.
+TEST_F(LabProviderTest, APassThatCannotOpenIsAFailedLabWithTheReason) {
+  mini_source_->prepare_result =
+      api::Status(api::Code::kUnavailable, "ProviderUnavailable", "the tool is not installed");
+  Create(MiniLab("m8"));
+  EXPECT_FALSE(Settle("m8", 2).status.ok());
+  json lab = Get("m8");
+  EXPECT_EQ(lab["status"]["phase"], "Failed");
+  const json* ready = api::FindCondition(lab, "Ready");
+  ASSERT_NE(ready, nullptr);
+  EXPECT_EQ(ready->value("reason", ""), "ProviderUnavailable");
+  EXPECT_EQ(ready->value("message", ""), "the tool is not installed");
+  mini_source_->prepare_result = api::Status::Ok();
+  ASSERT_TRUE(Settle("m8").status.ok());
+  EXPECT_TRUE(api::IsConditionTrue(Get("m8"), "Ready"));
 }
 
 TEST_F(LabProviderTest, ALabOfAProviderThisLabdDoesNotRunIsLeftAlone) {

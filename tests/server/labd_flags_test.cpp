@@ -43,6 +43,8 @@ TEST(LabdFlags, Defaults) {
   EXPECT_EQ(f.idle_timeout, std::chrono::seconds(30));
   EXPECT_EQ(f.synchronous, "NORMAL");
   EXPECT_EQ(f.orphan_lab_prefix, "");
+  EXPECT_EQ(f.netlab, "netlab");
+  EXPECT_EQ(f.netlab_home, "");
   EXPECT_TRUE(f.neops_facade);
   EXPECT_TRUE(f.lab_controller);
   EXPECT_FALSE(f.help);
@@ -71,6 +73,8 @@ TEST(LabdFlags, EveryFlagInBothSpellings) {
       {"--idle-timeout", "2m"},
       {"--sync", "FULL"},
       {"--orphan-lab-prefix", "t1234-"},
+      {"--netlab", "/opt/netlab/bin/netlab"},
+      {"--netlab-home", "/var/lib/netlab-home"},
       {"--neops-facade", "false"},
       {"--lab-controller", "false"}};
   std::vector<std::string> separate, joined;
@@ -101,6 +105,8 @@ TEST(LabdFlags, EveryFlagInBothSpellings) {
     EXPECT_EQ(f.idle_timeout, std::chrono::minutes(2));
     EXPECT_EQ(f.synchronous, "FULL");
     EXPECT_EQ(f.orphan_lab_prefix, "t1234-");
+    EXPECT_EQ(f.netlab, "/opt/netlab/bin/netlab");
+    EXPECT_EQ(f.netlab_home, "/var/lib/netlab-home");
     EXPECT_FALSE(f.neops_facade);
     EXPECT_FALSE(f.lab_controller);
   }
@@ -182,6 +188,8 @@ TEST(LabdFlags, GeneratedHelpListsEveryFlag) {
                            "--idle-timeout",
                            "--sync",
                            "--orphan-lab-prefix",
+                           "--netlab",
+                           "--netlab-home",
                            "--neops-facade",
                            "--lab-controller",
                            "--version",

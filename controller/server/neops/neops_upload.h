@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/lab_spec.h"
 #include "api/object.h"
 #include "api/status.h"
 
@@ -23,8 +24,8 @@ namespace labctl::server {
 inline constexpr char kFacadeLabel[] = "labctl.dev/facade";
 inline constexpr char kFacadeValue[] = "neops";
 inline constexpr char kContentHashAnnotation[] = "labctl.dev/content-sha256";
-inline constexpr char kTopologyNameAnnotation[] = "labctl.dev/topology-file";
-inline constexpr char kExtraFilesAnnotation[] = "labctl.dev/netlab-files";
+inline constexpr const char* kTopologyNameAnnotation = api::kNetlabTopologyFileAnnotation;
+inline constexpr const char* kExtraFilesAnnotation = api::kNetlabFilesAnnotation;
 
 struct NeopsUpload {
   std::string topology_name;

@@ -45,15 +45,8 @@ std::string ReadText(const fs::path& path) {
   return text.ok() ? *text : "";
 }
 
-// Writes `content` to `path` (parents created) unless it already holds exactly that; atomic.
 Status WriteIfChanged(const fs::path& path, const std::string& content) {
-  if (auto current = api::ReadTextFile(path.string()); current.ok() && *current == content)
-    return Status::Ok();
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  if (ec)
-    return Status::Internal("cannot create " + path.parent_path().string() + ": " + ec.message());
-  return api::WriteFileAtomically(path.string(), content);
+  return api::WriteFileIfChanged(path.string(), content);
 }
 
 std::string Truncated(std::string text) {
@@ -336,12 +329,18 @@ class ContainerlabSource : public RealisationSource {
 
 }  // namespace
 
+std::unique_ptr<RealisationSource> MakeContainerlabSource(docker::DockerEngine& engine,
+                                                          ContainerlabOptions clab,
+                                                          const DockerRealisationOptions& options) {
+  return std::make_unique<ContainerlabSource>(engine, std::move(clab), options.instance,
+                                              options.baselines);
+}
+
 std::unique_ptr<DockerRealisation> MakeContainerlabProvider(store::Store& store,
                                                             docker::DockerEngine& engine,
                                                             ContainerlabOptions clab,
                                                             DockerRealisationOptions options) {
-  auto source = std::make_unique<ContainerlabSource>(engine, std::move(clab), options.instance,
-                                                     options.baselines);
+  auto source = MakeContainerlabSource(engine, std::move(clab), options);
   return std::make_unique<DockerRealisation>(store, engine, std::move(source), std::move(options));
 }
 

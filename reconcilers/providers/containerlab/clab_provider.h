@@ -31,6 +31,12 @@ struct ContainerlabOptions {
   bool host_network = true;
 };
 
+// The containerlab source alone, for a provider that composes it (provider netlab hands it the
+// clab.yml netlab generated).
+std::unique_ptr<RealisationSource> MakeContainerlabSource(docker::DockerEngine& engine,
+                                                          ContainerlabOptions clab,
+                                                          const DockerRealisationOptions& options);
+
 std::unique_ptr<DockerRealisation> MakeContainerlabProvider(store::Store& store,
                                                             docker::DockerEngine& engine,
                                                             ContainerlabOptions clab,
