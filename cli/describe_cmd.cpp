@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "cli/util/duration.h"
+#include "cli/util/printers.h"
 #include "cli/util/table.h"
 
 namespace labctl::cli {
@@ -37,11 +38,6 @@ std::string KeyValues(const json& m) {
     out += (out.empty() ? "" : ",") + it.key() + "=" +
            (it->is_string() ? it->get<std::string>() : it->dump());
   return out;
-}
-
-const json& ArrayAt(const json& o, const json::json_pointer& p) {
-  static const json kEmpty = json::array();
-  return o.contains(p) && o.at(p).is_array() ? o.at(p) : kEmpty;
 }
 
 // A table indented under a section heading.
@@ -96,6 +92,34 @@ const json* NodeStatus(const json& lab, const std::string& name) {
   return nullptr;
 }
 
+std::string Or(const std::string& s, const char* none = "<none>") { return s.empty() ? none : s; }
+
+// "eth1=10.1.0.1/30" per data interface netlab gave the node.
+std::string NetlabInterfaces(const json& netlab) {
+  std::string out;
+  for (const auto& i : ArrayAt(netlab, "/interfaces"_json_pointer)) {
+    std::string s = i.value("ifname", "");
+    if (i.contains("ipv4") && i["ipv4"].is_string()) s += "=" + i["ipv4"].get<std::string>();
+    out += (out.empty() ? "" : ",") + s;
+  }
+  return out;
+}
+
+// The nodes of a lab made from a topology file (containerlab, netlab: no spec.nodes), as its
+// status reports them, with what netlab knows of each.
+Table StatusNodes(const json& lab) {
+  Table nodes({"NAME", "DEVICE", "MGMT", "LOOPBACK", "INTERFACES", "STATE", "READY", "MESSAGE"});
+  for (const auto& st : ArrayAt(lab, "/status/nodes"_json_pointer)) {
+    const json netlab = st.value("netlab", json::object());
+    nodes.AddRow({st.value("name", ""), Or(netlab.value("device", "")),
+                  Or(netlab.value("mgmt", json::object()).value("ipv4", "")),
+                  Or(netlab.value("loopback", json::object()).value("ipv4", "")),
+                  Or(NetlabInterfaces(netlab)), st.value("state", "<none>"),
+                  st.value("ready", false) ? "true" : "false", st.value("message", "")});
+  }
+  return nodes;
+}
+
 void DescribeLab(std::ostream& out, const json& lab) {
   Field(out, "Provider", Text(lab, "/spec/provider"_json_pointer, "docker"));
   Field(out, "Run Policy", Text(lab, "/spec/runPolicy"_json_pointer, "OnDemand"));
@@ -120,7 +144,8 @@ void DescribeLab(std::ostream& out, const json& lab) {
                   st ? (st->value("ready", false) ? "true" : "false") : "false",
                   addresses.empty() ? "<none>" : addresses, st ? st->value("message", "") : ""});
   }
-  Section(out, "Nodes", nodes);
+  Section(out, "Nodes",
+          ArrayAt(lab, "/spec/nodes"_json_pointer).empty() ? StatusNodes(lab) : nodes);
   Table links({"ENDPOINTS", "IPV4", "IMPAIRMENT"});
   for (const auto& l : ArrayAt(lab, "/spec/links"_json_pointer)) {
     auto join = [](const json& a) {

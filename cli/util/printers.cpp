@@ -106,14 +106,10 @@ api::Result<OutputFormat> ParseOutputFormat(const std::string& text) {
   return f;
 }
 
-namespace {
-
 const json& ArrayAt(const json& o, const json::json_pointer& at) {
   static const json kEmpty = json::array();
   return o.contains(at) && o.at(at).is_array() ? o.at(at) : kEmpty;
 }
-
-}  // namespace
 
 size_t LabNodeCount(const json& lab, const std::vector<std::string>& skip_groups) {
   const json& declared = ArrayAt(lab, "/spec/nodes"_json_pointer);

@@ -42,6 +42,8 @@ std::string RenderObjects(api::Kind kind, const std::vector<nlohmann::json>& ite
 std::string RenderWatchObject(api::Kind kind, const nlohmann::json& object,
                               const OutputFormat& format, const Table& header, api::TimePoint now);
 
+// The array at `at` in `o`, or an empty one (absent, or not an array).
+const nlohmann::json& ArrayAt(const nlohmann::json& o, const nlohmann::json::json_pointer& at);
 // A lab's nodes: its spec.nodes not in `skip_groups`, or for a lab made from a topology file
 // (containerlab, netlab; no spec.nodes) the nodes its status reports.
 size_t LabNodeCount(const nlohmann::json& lab, const std::vector<std::string>& skip_groups);

@@ -11,6 +11,7 @@ json NodeStateToJson(const NodeState& n) {
             {"ready", n.ready}, {"addresses", n.addresses},      {"message", n.message}};
   if (!n.started_at.empty()) j["startedAt"] = n.started_at;
   if (!n.probe_since.empty()) j["probeSince"] = n.probe_since;
+  if (n.netlab.is_object()) j["netlab"] = n.netlab;
   return j;
 }
 
@@ -26,6 +27,7 @@ NodeState NodeStateFromJson(const json& j) {
   n.message = j.value("message", "");
   n.started_at = j.value("startedAt", "");
   n.probe_since = j.value("probeSince", "");
+  if (j.contains("netlab") && j["netlab"].is_object()) n.netlab = j["netlab"];
   return n;
 }
 

@@ -25,6 +25,9 @@ struct NodeState {
   std::string started_at;    // Docker's State.StartedAt when readiness was evaluated
   std::string probe_since;   // our clock: when probing of this start began
   std::string error_reason;  // non-empty: creating/starting failed (ImageNotFound, StartFailed)
+  // What netlab knows of the node (status.nodes[].netlab: device, mgmt, loopback, interfaces,
+  // raw); null for other providers.
+  api::json netlab;
 };
 
 api::json NodeStateToJson(const NodeState& n);

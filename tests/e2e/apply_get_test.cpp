@@ -160,6 +160,34 @@ TEST_F(LabctlE2eTest, DescribeShowsNodesConditionsAndEvents) {
   EXPECT_EQ(Labctl({"describe", "lab", "no-such-lab"}).exit_code, 1);
 }
 
+TEST_F(LabctlE2eTest, DescribeListsATopologyFileLabsNodesWithWhatNetlabKnows) {
+  // A netlab (or containerlab) Lab declares no spec.nodes: describe lists status.nodes.
+  std::string name = UniqueName();
+  std::string manifest = "apiVersion: labctl.dev/v1alpha1\nkind: Lab\nmetadata: {name: " + name +
+                         "}\nspec:\n  provider: netlab\n  netlab:\n    topology: |\n"
+                         "      nodes: [r1, h1]\n      links: [r1-h1]\n";
+  ASSERT_EQ(Labctl({"apply", "-f", "-"}, manifest).exit_code, 0);
+  UpdateStatus(*client_, api::Kind::kLab, name, [](json& o) {
+    o["status"]["nodes"] = {{{"name", "r1"},
+                             {"state", "running"},
+                             {"ready", true},
+                             {"netlab",
+                              {{"device", "frr"},
+                               {"mgmt", {{"ipv4", "192.168.7.101"}}},
+                               {"loopback", {{"ipv4", "10.0.0.1/32"}}},
+                               {"interfaces", {{{"ifname", "eth1"}, {"ipv4", "172.16.0.1/24"}}}},
+                               {"raw", {{"device", "frr"}}}}}},
+                            {{"name", "h1"}, {"state", "running"}, {"ready", true}}};
+  });
+  auto r = Labctl({"describe", "lab", name});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const char* want : {"DEVICE", "MGMT", "LOOPBACK", "frr", "192.168.7.101", "10.0.0.1/32",
+                           "eth1=172.16.0.1/24", "h1"})
+    EXPECT_THAT(r.out, HasSubstr(want));
+  r = Labctl({"get", "lab", name, "-o", "jsonpath={.status.nodes[0].netlab.device}"});
+  EXPECT_EQ(r.out, "frr");
+}
+
 TEST_F(LabctlE2eTest, DiffShowsChangesAndExitCode) {
   std::string name = UniqueName();
   std::string file = WriteFile(tmp_, "lab.yaml", LabYaml(name));

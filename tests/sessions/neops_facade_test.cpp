@@ -16,6 +16,7 @@
 #include "controller/labd/session_stack.h"
 #include "controller/runtime/event_recorder.h"
 #include "controller/server/api_server.h"
+#include "controller/server/neops/neops_labs.h"
 #include "controller/server/neops/neops_upload.h"
 #include "session_test_util.h"
 
@@ -245,6 +246,12 @@ TEST_F(NeopsFacadeTest, FullLabSequenceWithReuseAndReferenceCount) {
   ASSERT_EQ(body["devices"].size(), 1u);
   EXPECT_EQ(body["devices"][0]["name"], "r1");
   EXPECT_EQ(body["devices"][0]["raw"]["mgmt"]["ipv4"], "10.9.0.1");
+  // A netlab lab's device is what netlab reports for the node.
+  api::json netlab_lab = {
+      {"status",
+       {{"nodes",
+         {{{"name", "r1"}, {"netlab", {{"device", "frr"}, {"raw", {{"box", "frr:1"}}}}}}}}}}};
+  EXPECT_EQ(server::NeopsLabs::DevicesOf(netlab_lab)[0]["raw"], (api::json{{"box", "frr:1"}}));
 
   // The upload is an ordinary netlab Lab; extra files keep their relative paths.
   auto stored = store_->Get(api::Kind::kLab, lab);

@@ -39,6 +39,15 @@ std::string FirstAddress(const api::json& node) {
   return "";
 }
 
+// What netlab reports for the node (status.nodes[].netlab.raw): the device's `raw` as Neops
+// answers it for a netlab lab; null for a lab not made by netlab.
+const api::json* NetlabRaw(const api::json& node) {
+  auto netlab = node.find("netlab");
+  if (netlab == node.end() || !netlab->is_object()) return nullptr;
+  auto raw = netlab->find("raw");
+  return raw != netlab->end() && raw->is_object() ? &*raw : nullptr;
+}
+
 }  // namespace
 
 int EffectiveRefs(const api::json& lab, const std::string& session) {
@@ -70,8 +79,8 @@ api::json NeopsLabs::DevicesOf(const api::json& lab) {
   if (!nodes || !nodes->is_array()) return devices;
   for (const auto& node : *nodes) {
     api::json raw;
-    if (node.contains("raw") && node["raw"].is_object()) {
-      raw = node["raw"];
+    if (const api::json* netlab = NetlabRaw(node)) {
+      raw = *netlab;
     } else {
       raw = {{"mgmt", {{"ipv4", FirstAddress(node)}}},
              {"state", node.value("state", "")},

@@ -72,6 +72,7 @@ class DockerPass : public LabPass {
     if (!existing && !s.container_id.empty())
       events_("CreatedNode", "created container " + node.container, false);
     if (s.error_reason.empty()) ProbeReadiness(engine_, node, s, now);
+    s.netlab = node.netlab;
     return s;
   }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "api/ip.h"
+#include "api/object.h"
 #include "api/status.h"
 #include "drivers/docker/engine.h"
 #include "drivers/net/impairment.h"
@@ -70,6 +71,7 @@ struct NodeModel {
   std::vector<std::string> depends_on;
   std::optional<ReadinessModel> readiness;
   std::string hash;  // what the container was created from: a change recreates it
+  api::json netlab;  // shown as status.nodes[].netlab (NodeState::netlab); not part of `hash`
   // Applied inside the node after every start (the network hook).
   std::vector<api::IpAddress> default_gateways;
   std::vector<net::StaticRoute> routes;
