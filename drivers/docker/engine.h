@@ -62,9 +62,11 @@ struct ContainerSpec {
   std::vector<std::string> cap_add;
   LabelMap sysctls;
   bool privileged = false;
-  // HostConfig.SecurityOpt, e.g. "systempaths=unconfined" (a writable /proc/sys for routers that
-  // set sysctls at run time, short of --privileged, which this kind of host may refuse).
-  std::vector<std::string> security_opt;
+  // No masked or read-only system paths (`docker run --security-opt systempaths=unconfined`,
+  // which the docker CLI turns into empty HostConfig.MaskedPaths and ReadonlyPaths): a writable
+  // /proc/sys for routers that set sysctls at run time, short of --privileged, which this kind
+  // of host may refuse.
+  bool unconfined_system_paths = false;
   std::vector<std::string> binds;
   LabelMap labels;
   std::optional<EndpointSpec> network;  // the first network; connect the rest before start

@@ -81,7 +81,10 @@ json ContainerCreateBody(const ContainerSpec& spec) {
                {"Privileged", spec.privileged},
                {"Binds", spec.binds},
                {"Init", false}};
-  if (!spec.security_opt.empty()) host["SecurityOpt"] = spec.security_opt;
+  if (spec.unconfined_system_paths) {
+    host["MaskedPaths"] = json::array();
+    host["ReadonlyPaths"] = json::array();
+  }
   json body = {{"Image", spec.image},
                {"Env", env},
                {"Labels", MapToJson(spec.labels)},

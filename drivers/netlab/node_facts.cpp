@@ -70,6 +70,34 @@ api::Result<std::map<std::string, NodeFacts>> ParseNodeFacts(
   return out;
 }
 
+namespace {
+
+json Addresses(const std::string& ipv4, const std::string& ipv6) {
+  json out = json::object();
+  if (!ipv4.empty()) out["ipv4"] = ipv4;
+  if (!ipv6.empty()) out["ipv6"] = ipv6;
+  return out;
+}
+
+}  // namespace
+
+json NodeFactsToJson(const NodeFacts& facts) {
+  json interfaces = json::array();
+  for (const auto& i : facts.interfaces) {
+    json j = Addresses(i.ipv4, i.ipv6);
+    j["ifname"] = i.ifname;
+    j["name"] = i.name;
+    j["type"] = i.type;
+    j["neighbors"] = i.neighbors;
+    interfaces.push_back(std::move(j));
+  }
+  return {{"device", facts.device},
+          {"mgmt", Addresses(facts.mgmt_ipv4, facts.mgmt_ipv6)},
+          {"loopback", Addresses(facts.loopback_ipv4, facts.loopback_ipv6)},
+          {"interfaces", std::move(interfaces)},
+          {"raw", facts.raw}};
+}
+
 api::Result<std::map<std::string, NodeFacts>> ReadNodeFacts(const NetlabCli& cli,
                                                             const std::string& dir) {
   auto text = cli.InspectJson(dir, "nodes");

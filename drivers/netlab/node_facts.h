@@ -38,6 +38,11 @@ struct NodeFacts {
   nlohmann::json raw;  // the node as `netlab inspect --node` shows it
 };
 
+// The facts as Lab status shows them (status.nodes[].netlab): device, mgmt {ipv4, ipv6},
+// loopback {ipv4, ipv6}, interfaces [{ifname, ipv4, ipv6, name, type, neighbors}], raw. Empty
+// addresses are left out.
+nlohmann::json NodeFactsToJson(const NodeFacts& facts);
+
 // Builds the facts from the inspect output (`nodes_json`: node name -> node data) and the
 // device group variables (`group_vars`: device -> variables; missing devices are skipped).
 api::Result<std::map<std::string, NodeFacts>> ParseNodeFacts(

@@ -23,14 +23,18 @@ TEST(EngineJsonTest, AnswersOfTheWrongShapeReadAsEmpty) {
   }
 }
 
-TEST(EngineJsonTest, CreateBodyCarriesSecurityOptionsOnlyWhenAsked) {
+TEST(EngineJsonTest, UnconfinedSystemPathsAreEmptyMaskedAndReadonlyPaths) {
+  // What `docker run --security-opt systempaths=unconfined` sends: the Engine API itself refuses
+  // that option ("invalid --security-opt 2").
   ContainerSpec spec;
   spec.name = "n";
   spec.image = "labbox:latest";
-  EXPECT_FALSE(ContainerCreateBody(spec)["HostConfig"].contains("SecurityOpt"));
-  spec.security_opt = {"systempaths=unconfined"};
-  EXPECT_EQ(ContainerCreateBody(spec)["HostConfig"]["SecurityOpt"],
-            json::array({"systempaths=unconfined"}));
+  EXPECT_FALSE(ContainerCreateBody(spec)["HostConfig"].contains("MaskedPaths"));
+  spec.unconfined_system_paths = true;
+  const json host = ContainerCreateBody(spec)["HostConfig"];
+  EXPECT_EQ(host["MaskedPaths"], json::array());
+  EXPECT_EQ(host["ReadonlyPaths"], json::array());
+  EXPECT_FALSE(host.contains("SecurityOpt"));
 }
 
 TEST(EngineJsonTest, WellFormedAnswersStillParse) {

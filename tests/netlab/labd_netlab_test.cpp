@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -26,16 +27,19 @@ namespace fs = std::filesystem;
 const std::string kTag = testing::CheckoutTag();
 const std::string kPrefix = "nl" + kTag;
 
-// A Lab of provider netlab named `name` with this topology, images overridden to `image`.
+using Images = std::map<std::string, std::string>;  // netlab device -> local image
+
+// A Lab of provider netlab named `name` with this topology and spec.netlab.images.
 std::string LabManifest(const std::string& name, const std::string& topology,
-                        const std::string& image = "labbox:latest") {
+                        const Images& images) {
   std::string indented;
   std::istringstream in(topology);
   for (std::string line; std::getline(in, line);) indented += "      " + line + "\n";
+  std::string image_lines;
+  for (const auto& [device, image] : images) image_lines += "      " + device + ": " + image + "\n";
   return "apiVersion: labctl.dev/v1alpha1\nkind: Lab\nmetadata:\n  name: " + name +
-         "\nspec:\n  provider: netlab\n  runPolicy: Always\n  netlab:\n    images:\n"
-         "      linux: " +
-         image + "\n    topology: |\n" + indented;
+         "\nspec:\n  provider: netlab\n  runPolicy: Always\n  netlab:\n    images:\n" +
+         image_lines + "    topology: |\n" + indented;
 }
 
 const char kChain[] = R"(defaults.device: linux
@@ -100,8 +104,11 @@ class LabdNetlabTest : public netlab::testing::NetlabTest {
   }
   void Apply(const std::string& name, const std::string& topology,
              const std::string& image = "labbox:latest") {
+    Apply(name, topology, Images{{"linux", image}});
+  }
+  void Apply(const std::string& name, const std::string& topology, const Images& images) {
     const std::string file = scratch_ + "/" + name + ".yaml";
-    std::ofstream(file) << LabManifest(name, topology, image);
+    std::ofstream(file) << LabManifest(name, topology, images);
     auto applied = Labctl({"apply", "-f", file});
     ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
     applied_.push_back(name);
@@ -257,6 +264,48 @@ TEST_F(LabdNetlabTest, ChainAndLanRunSideBySideConfiguredByNetlabAndLeaveNothing
   if (ids.ok()) {
     EXPECT_TRUE(ids->empty()) << ::testing::PrintToString(*ids);
   }
+}
+
+// Two FRR routers running OSPF between two hosts: the routers configure themselves inside their
+// containers (sysctls, interfaces, vtysh), which needs the capabilities and writable /proc/sys
+// labd gives netlab's router nodes. The image is Debian's FRR (scripts/build-frr-image).
+const char kOspf[] = R"(module: [ospf]
+nodes:
+  r1: {device: frr}
+  r2: {device: frr}
+  h1: {device: linux}
+  h2: {device: linux}
+links: [r1-r2, h1-r1, h2-r2]
+)";
+
+TEST_F(LabdNetlabTest, FrrRoutersConvergeOspfAndHostsPingAcross) {
+  auto image = testing::RunProgram({std::string(LABCTL_SOURCE_DIR) + "/scripts/build-frr-image"});
+  ASSERT_EQ(image.exit_code, 0) << "scripts/build-frr-image: " << image.out << image.err;
+  const std::string lab = kPrefix + "-ospf";
+  Apply(lab, kOspf, Images{{"linux", "labbox:latest"}, {"frr", "labctl-frr:latest"}});
+  ASSERT_TRUE(Ready(lab));
+
+  // What netlab knows of each node is in the Lab's status.
+  auto object = testing::LabdClient(*labd_).Get(api::Kind::kLab, lab);
+  ASSERT_TRUE(object.ok());
+  std::map<std::string, json> facts;
+  for (const auto& n : (*object)["status"]["nodes"]) facts[n["name"]] = n.value("netlab", json());
+  EXPECT_EQ(facts["r1"].value("device", ""), "frr");
+  EXPECT_EQ(facts["r1"]["loopback"].value("ipv4", ""), "10.0.0.1/32");
+  EXPECT_EQ(facts["h1"].value("device", ""), "linux");
+  EXPECT_TRUE(facts["r2"]["raw"].is_object());
+  std::string h2_address;
+  for (const auto& i : facts["h2"].value("interfaces", json::array()))
+    if (i.value("ifname", "") == "eth1") h2_address = i.value("ipv4", "");
+  ASSERT_FALSE(h2_address.empty()) << facts["h2"].dump(2);
+  h2_address = h2_address.substr(0, h2_address.find('/'));
+
+  // OSPF converges: r1 learns r2's loopback, and h1 reaches h2 across both routers.
+  EXPECT_TRUE(PollExec(lab, "r1", {"vtysh", "-c", "show ip route ospf"}, "10.0.0.2/32"))
+      << Exec(lab, "r1", {"vtysh", "-c", "show ip ospf neighbor"}).out;
+  EXPECT_TRUE(PollExec(lab, "h1", {"ping", "-c", "1", "-W", "1", h2_address}));
+  auto describe = Labctl({"describe", "lab", lab});
+  EXPECT_NE(describe.out.find("frr"), std::string::npos) << describe.out;
 }
 
 TEST_F(LabdNetlabTest, NetlabMissingIsProviderUnavailableNotPendingForever) {

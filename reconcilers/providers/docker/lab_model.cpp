@@ -42,7 +42,7 @@ docker::ContainerSpec ContainerSpecFor(const LabModel& lab, const NodeModel& nod
   c.cap_add = node.cap_add;
   c.sysctls = node.sysctls;
   c.privileged = node.privileged;
-  c.security_opt = node.security_opt;
+  c.unconfined_system_paths = node.unconfined_system_paths;
   c.binds = node.binds;
   c.labels = WithOwnLabels(
       node.labels, docker::ContainerLabels(lab.name, lab.uid, node.name, node.hash, lab.instance));

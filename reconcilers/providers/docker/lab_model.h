@@ -65,7 +65,7 @@ struct NodeModel {
   std::vector<std::string> cap_add;
   docker::LabelMap sysctls;
   bool privileged = false;
-  std::vector<std::string> security_opt;  // docker::ContainerSpec::security_opt; part of `hash`
+  bool unconfined_system_paths = false;  // docker::ContainerSpec's; part of `hash`
   std::vector<std::string> binds;
   std::vector<InterfaceModel> interfaces;  // the first is the network it is created on
   std::vector<std::string> depends_on;

@@ -20,6 +20,7 @@
 #include "reconcilers/providers/docker/node_container.h"
 #include "reconcilers/providers/netlab/initial_record.h"
 #include "reconcilers/providers/netlab/netlab_inputs.h"
+#include "reconcilers/providers/netlab/netlab_nodes.h"
 
 namespace labctl::reconcilers {
 namespace {
@@ -73,6 +74,7 @@ class NetlabSource : public RealisationSource {
     if (!id.ok()) return id.status();
     Remember(lab);
     LABCTL_RETURN_IF_ERROR(Create(lab, dir, *inputs, *id));
+    if (!HasNodeFacts(dir)) LABCTL_RETURN_IF_ERROR(KeepNodeFacts(cli_, dir));
     auto view = ClabView(lab);
     if (!view.ok()) return view.status();
     return clab_->Prepare(*view);
@@ -82,7 +84,9 @@ class NetlabSource : public RealisationSource {
     auto view = ClabView(lab);
     if (!view.ok()) return view.status();
     auto model = clab_->Model(*view);
-    if (model.ok()) model->provider = api::kNetlabProvider;
+    if (!model.ok()) return model;
+    model->provider = api::kNetlabProvider;
+    ApplyNodeFacts(Dir(api::Name(lab)), *model);
     return model;
   }
 
@@ -125,7 +129,7 @@ class NetlabSource : public RealisationSource {
     if (why == TearDownReason::kStop) {
       auto generated = netlab::DefaultGeneratedFiles();
       generated.insert(generated.end(), {api::kContainerlabTopologyFile, kInputsFile, kInitialFile,
-                                         std::string(kGeneratedTopology)});
+                                         kNetlabNodesFile, std::string(kGeneratedTopology)});
       return netlab::RemoveGeneratedFiles(dir, generated);
     }
     fs::remove_all(dir, ec);
@@ -199,6 +203,7 @@ class NetlabSource : public RealisationSource {
     if (ReadText(hash_file) == hash && fs::exists(fs::path(dir) / kGeneratedTopology, ec))
       return Status::Ok();
     fs::remove(hash_file, ec);
+    fs::remove(fs::path(dir) / kNetlabNodesFile, ec);  // read again from what this create makes
     auto run = cli_.Create(dir, {inputs.topology_name, id, settings});
     if (!run.ok()) return Unavailable(run.status());
     if (!run->ok()) return Status(api::Code::kUnavailable, "NetlabCreateFailed", run->Summary());

@@ -5,9 +5,11 @@
 //                naming what is missing; writes the topology and files into <labs_dir>/<lab>/;
 //                claims the lab's multilab id (multilab_ids.h); runs `netlab create -p clab`
 //                there when the inputs hash (netlab_inputs.h) changed (NetlabCreateFailed with
-//                netlab's output otherwise); hands the generated clab.yml to the containerlab
-//                source;
-//   Model, BeforeNodes, NodeStarted  the containerlab source's, on that clab.yml;
+//                netlab's output otherwise) and keeps what netlab knows of each node
+//                (netlab_nodes.h); hands the generated clab.yml to the containerlab source;
+//   Model        the containerlab source's, on that clab.yml, with each node's netlab facts
+//                (status.nodes[].netlab) and what router nodes need (netlab_nodes.h);
+//   BeforeNodes, NodeStarted  the containerlab source's;
 //   AllReady     `netlab initial` once per realisation (initial_record.h): for a node whose
 //                container started anew (drift repair, restart), `--limit` it and its peers;
 //                for a new uid or generation, every node (NetlabInitialFailed when it fails);
