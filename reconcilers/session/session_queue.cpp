@@ -87,6 +87,7 @@ class Planner {
     std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
       return a.revision != b.revision ? a.revision < b.revision : a.name < b.name;
     });
+    LimitToPositions();
     for (auto& e : entries_) ApplyTimeouts(e);
     Promote();
     AssignPositions();
@@ -98,6 +99,16 @@ class Planner {
   }
 
  private:
+  // Drops the waiters past config_.position_limit: this run does not look into them.
+  void LimitToPositions() {
+    int64_t position = 0;
+    auto beyond = [&](const Entry& e) {
+      return Phase(e) == phase::kWaiting && !api::IsBeingDeleted(*e.object) &&
+             ++position > config_.position_limit;
+    };
+    entries_.erase(std::remove_if(entries_.begin(), entries_.end(), beyond), entries_.end());
+  }
+
   static bool HasQueuedRevision(const json& s) {
     auto st = s.find("status");
     return st != s.end() && st->is_object() && st->contains("queuedRevision");
@@ -245,25 +256,40 @@ class Planner {
     int64_t position = 0;
     for (auto& e : entries_) {
       if (Phase(e) != phase::kWaiting) continue;
-      ++position;
-      std::optional<TimePoint> deadline = SettledDeadline(e, position);
-      if (!deadline) {
-        json& status = Status(e);
-        if (status.value("position", int64_t{-1}) != position ||
-            !status.contains("positionSince")) {
-          status["position"] = position;
-          status["positionSince"] = api::FormatTime(now_);
-        }
-        api::SetCondition(
-            status,
-            {"Active", "False", "Waiting", "queue position " + std::to_string(position), Gen(e)},
-            now_);
-        deadline = QueueDeadline(e);
-      }
-      plan_.waiters.push_back({e.name, {api::ResourceVersion(*e.object), *deadline}});
-      Consider(*deadline);
+      if (++position > config_.position_limit) break;
+      PlaceWaiter(e, position);
     }
   }
+
+ public:
+  // Plans a Waiting entry at `position`: its status (unless settled there) and its deadline.
+  void PlaceWaiter(Entry& e, int64_t position) {
+    std::optional<TimePoint> deadline = SettledDeadline(e, position);
+    if (!deadline) {
+      json& status = Status(e);
+      if (status.value("position", int64_t{-1}) != position || !status.contains("positionSince")) {
+        status["position"] = position;
+        status["positionSince"] = api::FormatTime(now_);
+      }
+      api::SetCondition(
+          status,
+          {"Active", "False", "Waiting", "queue position " + std::to_string(position), Gen(e)},
+          now_);
+      deadline = QueueDeadline(e);
+    }
+    plan_.waiters.push_back({e.name, {api::ResourceVersion(*e.object), *deadline}});
+    Consider(*deadline);
+  }
+
+  QueuePlan AppendWaiter(const json& joining, int64_t position) {
+    entries_.push_back(Entry{&joining, api::Name(joining), QueuedRevision(joining),
+                             phase::kWaiting, {}, false});
+    PlaceWaiter(entries_.back(), position);
+    CollectUpdates();
+    return std::move(plan_);
+  }
+
+ private:
 
   void MirrorLab(Entry& e) {
     std::string lab = SpecLab(*e.object);
@@ -421,6 +447,12 @@ void FinishSession(json& status, int64_t generation, const std::string& ph,
   api::SetCondition(status, {"Active", "False", reason, message, generation}, now);
   if (api::FindCondition(json{{"status", status}}, "LabReady"))
     api::SetCondition(status, {"LabReady", "False", reason, "lab released", generation}, now);
+}
+
+QueuePlan PlanAppendedWaiter(const json& joining, int64_t waiting, const QueueConfig& config,
+                             api::TimePoint now) {
+  static const std::map<std::string, json> kNoLabs;
+  return Planner(kNoLabs, config, now).AppendWaiter(joining, waiting + 1);
 }
 
 uint64_t QueuedRevision(const json& session) {

@@ -73,6 +73,11 @@ struct QueueConfig {
   // looked into again — its status would come out the same — so a run costs what changed, not
   // the length of the queue.
   const SettledWaiters* settled = nullptr;
+  // Waiters past this position are not looked into in this run (their stored position may be
+  // behind by the promotions of this run): the inline run after a release writes the hand-over
+  // and the first few positions, the controller's next full run the rest. Such a waiter is
+  // neither timed out nor remembered as settled here.
+  int64_t position_limit = INT64_MAX;
 };
 
 struct QueueEvent {
@@ -122,6 +127,12 @@ std::optional<api::TimePoint> CollectionTime(const json& session);
 QueuePlan PlanQueue(const std::vector<std::shared_ptr<const json>>& sessions,
                     const std::map<std::string, json>& labs, const QueueConfig& config,
                     api::TimePoint now);
+
+// A Session joining a queue that is settled with `waiting` Waiting sessions, the first of which
+// is blocked: it can only wait, at position waiting + 1, so no other Session needs planning.
+// Returns the plan PlanQueue would make for it (its status update and its settled waiter).
+QueuePlan PlanAppendedWaiter(const json& joining, int64_t waiting, const QueueConfig& config,
+                             api::TimePoint now);
 
 // Queue order key of a Session (see header comment).
 uint64_t QueuedRevision(const json& session);

@@ -16,6 +16,9 @@ namespace labctl::reconcilers {
 namespace {
 
 constexpr int kMaxReplans = 8;
+// Status writes of a full run (positions, finishes) per commit: a heartbeat, POST or release
+// waits in the store's writer for at most one such commit, and PromoteNow/Admit for one at mu_.
+constexpr size_t kStatusChunk = 64;
 
 bool IsConflict(const api::Status& s) { return s.code() == api::Code::kConflict; }
 bool IsNotFound(const api::Status& s) { return s.code() == api::Code::kNotFound; }
@@ -39,10 +42,21 @@ runtime::ReconcileResult SessionReconciler::Reconcile(const std::string&) {
   return ReconcileLocked();
 }
 
-runtime::ReconcileResult SessionReconciler::ReconcileLocked() {
-  api::TimePoint now = clock_.Now();
+runtime::ReconcileResult SessionReconciler::PromoteNow() {
+  ++waiting_callers_;
+  std::unique_lock<std::mutex> lock(mu_);
+  --waiting_callers_;
+  return ReconcileLocked(kInlinePositions);
+}
+
+bool SessionReconciler::QueueSettled(api::TimePoint now) const {
   bool nothing_due = !quiet_deadline_ || now < *quiet_deadline_;
-  if (quiet_revision_ != 0 && store_.Revision() == quiet_revision_ && nothing_due) {
+  return quiet_revision_ != 0 && store_.Revision() == quiet_revision_ && nothing_due;
+}
+
+runtime::ReconcileResult SessionReconciler::ReconcileLocked(int64_t position_limit) {
+  api::TimePoint now = clock_.Now();
+  if (QueueSettled(now)) {
     if (!quiet_deadline_) return runtime::ReconcileResult::Done();
     return runtime::ReconcileResult::After(
         std::chrono::duration_cast<std::chrono::milliseconds>(*quiet_deadline_ - now));
@@ -51,13 +65,15 @@ runtime::ReconcileResult SessionReconciler::ReconcileLocked() {
   for (int attempt = 0; attempt < kMaxReplans; ++attempt) {
     bool wrote = false;
     api::Status err;
-    Outcome outcome = ApplyOnce(&next, &wrote, &err);
+    Outcome outcome = ApplyOnce(position_limit, &next, &wrote, &err);
     if (!err.ok()) {
       quiet_revision_ = 0;
       return runtime::ReconcileResult::Error(err);
     }
     if (outcome == Outcome::kConflict) continue;
-    if (wrote) quiet_revision_ = 0;
+    if (wrote || position_limit != INT64_MAX) quiet_revision_ = 0;  // not settled: run again
+    if (outcome == Outcome::kYielded)
+      return runtime::ReconcileResult::After(std::chrono::milliseconds(1));
     if (!next) return runtime::ReconcileResult::Done();
     auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.Now());
     return runtime::ReconcileResult::After(std::max(delay, std::chrono::milliseconds(1)) +
@@ -68,7 +84,7 @@ runtime::ReconcileResult SessionReconciler::ReconcileLocked() {
 }
 
 QueuePlan SessionReconciler::Plan(api::TimePoint now, std::shared_ptr<const json> joining,
-                                  uint64_t* revision) {
+                                  uint64_t* revision, int64_t position_limit) {
   auto planning = std::chrono::steady_clock::now();
   QueueInputs inputs = ReadQueueInputs(store_, now);
   planned_sessions_ = inputs.sessions;
@@ -79,7 +95,7 @@ QueuePlan SessionReconciler::Plan(api::TimePoint now, std::shared_ptr<const json
   if (joining) inputs.sessions.push_back(std::move(joining));
   QueueConfig config{options_.slots, options_.labd_start,
                      [this](const std::string& name) { return creation_order_.CreatedAt(name); },
-                     &settled_};
+                     &settled_, position_limit};
   QueuePlan plan = PlanQueue(inputs.sessions, inputs.labs, config, now);
   spdlog::debug("session queue planned sessions={} status_updates={} plan_us={}",
                 inputs.sessions.size(), plan.status_updates.size(),
@@ -99,11 +115,12 @@ bool SessionReconciler::HasWork(const QueuePlan& plan) {
          !plan.evict_warm.empty();
 }
 
-SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimePoint>* next,
+SessionReconciler::Outcome SessionReconciler::ApplyOnce(int64_t position_limit,
+                                                        std::optional<api::TimePoint>* next,
                                                         bool* wrote, api::Status* err) {
   api::TimePoint now = clock_.Now();
   uint64_t revision = 0;
-  QueuePlan plan = Plan(now, nullptr, &revision);
+  QueuePlan plan = Plan(now, nullptr, &revision, position_limit);
   *next = plan.next_deadline;
   *wrote = HasWork(plan);
   if (!*wrote) {
@@ -115,8 +132,8 @@ SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimeP
   settled_.clear();  // until this run's writes are known to have landed
   std::map<std::string, std::string> written;
   std::set<std::string> finalized;  // finalizer edits that went with a status write
-  if (WriteStatuses(plan, &written, &finalized, err) == Outcome::kConflict)
-    return Outcome::kConflict;
+  Outcome statuses = WriteStatuses(plan, &written, &finalized, err);
+  if (statuses != Outcome::kDone) return statuses;
   if (!err->ok()) return Outcome::kDone;
   RecordEvents(plan);
 
@@ -149,8 +166,19 @@ SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimeP
   return conflict ? Outcome::kConflict : Outcome::kDone;
 }
 
+std::optional<QueuePlan> SessionReconciler::PlanBehindBlockedQueue(const json& joining,
+                                                                   api::TimePoint now) {
+  if (!QueueSettled(now)) return std::nullopt;
+  size_t waiting = CountWaitingSessions(store_);
+  if (waiting == 0) return std::nullopt;  // it may be promoted: plan the queue
+  QueueConfig config{options_.slots, options_.labd_start, nullptr, nullptr};
+  return PlanAppendedWaiter(joining, static_cast<int64_t>(waiting), config, now);
+}
+
 api::Result<json> SessionReconciler::Admit(json session) {
-  std::lock_guard<std::mutex> lock(mu_);
+  ++waiting_callers_;
+  std::unique_lock<std::mutex> lock(mu_);
+  --waiting_callers_;
   const std::string generate = session["metadata"].value("generateName", "");
   for (int attempt = 0; attempt < kMaxReplans; ++attempt) {
     json joining = session;
@@ -165,8 +193,10 @@ api::Result<json> SessionReconciler::Admit(json session) {
     // Ordered as if created now: after every Session created before this call returned.
     joining["status"] = {{"queuedRevision", store_.Revision() + 1}};
     api::TimePoint now = clock_.Now();
-    uint64_t revision = 0;
-    QueuePlan plan = Plan(now, std::make_shared<const json>(joining), &revision);
+    uint64_t revision = quiet_revision_;
+    std::optional<QueuePlan> behind = PlanBehindBlockedQueue(joining, now);
+    QueuePlan plan = behind ? std::move(*behind)
+                            : Plan(now, std::make_shared<const json>(joining), &revision);
     auto own = std::find_if(plan.status_updates.begin(), plan.status_updates.end(),
                             [&](const json& o) { return api::Name(o) == name; });
     if (own != plan.status_updates.end()) joining["status"] = (*own)["status"];
@@ -191,7 +221,13 @@ api::Result<json> SessionReconciler::Admit(json session) {
     // racing this call must not be taken as planned).
     const uint64_t created_at = std::stoull(api::ResourceVersion(*created));
     if (alone && created_at == revision + 1) {
-      RememberWaiters(plan, {{name, api::ResourceVersion(*created)}});
+      if (behind) {  // the others stay settled as they were; this one joins them
+        settled_[name] = {api::ResourceVersion(*created), plan.waiters.front().second.deadline};
+        if (plan.next_deadline && quiet_deadline_ && *quiet_deadline_ < *plan.next_deadline)
+          plan.next_deadline = quiet_deadline_;
+      } else {
+        RememberWaiters(plan, {{name, api::ResourceVersion(*created)}});
+      }
       quiet_revision_ = created_at;
       quiet_deadline_ = plan.next_deadline;
       return created;
@@ -215,7 +251,8 @@ void SessionReconciler::RememberWaiters(const QueuePlan& plan,
 }
 
 // Promotions are written first, one by one, so the next holder's watch sees Active as early as
-// possible; the rest (positions of every waiter, finished sessions) share one commit. A status
+// possible; the rest (positions of waiters, finished sessions) go in commits of kStatusChunk,
+// and a caller waiting for the queue (PromoteNow, Admit) stops them between two. A status
 // write that comes with a finalizer edit (a promotion adds it, a finish not caused by a delete
 // drops it) is one Replace: one write, not two. Finalizers of deleted sessions are dropped only
 // after their Lab was released (ApplyOnce).
@@ -254,9 +291,14 @@ SessionReconciler::Outcome SessionReconciler::WriteStatuses(
     // A promotion that did not land must not be followed by its lab hold: re-plan at once.
     if (!landed(written)) return conflict ? Outcome::kConflict : Outcome::kDone;
   }
-  if (rest.empty()) return Outcome::kDone;
-  for (const auto& written : store_.UpdateStatuses(api::Kind::kSession, std::move(rest)))
-    if (!landed(written) && !err->ok()) return Outcome::kDone;
+  for (size_t from = 0; from < rest.size(); from += kStatusChunk) {
+    if (from > 0 && waiting_callers_ > 0) return Outcome::kYielded;
+    size_t to = std::min(rest.size(), from + kStatusChunk);
+    std::vector<json> chunk(std::make_move_iterator(rest.begin() + from),
+                            std::make_move_iterator(rest.begin() + to));
+    for (const auto& written : store_.UpdateStatuses(api::Kind::kSession, std::move(chunk)))
+      if (!landed(written) && !err->ok()) return Outcome::kDone;
+  }
   return conflict ? Outcome::kConflict : Outcome::kDone;
 }
 

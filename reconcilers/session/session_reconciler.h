@@ -15,6 +15,7 @@
 // one run — and WatchAlso(Kind::kLab, QueueMapper()) so Lab Ready changes reach LabReady.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -49,6 +50,13 @@ class SessionReconciler : public runtime::Reconciler {
   SessionReconciler& operator=(const SessionReconciler&) = delete;
 
   runtime::ReconcileResult Reconcile(const std::string& name) override;
+  // The run a release or delete does before it is answered: it writes the hand-over (promotion,
+  // finishes, Lab holds) and the positions of the first kInlinePositions waiters, and leaves the
+  // positions further back to the controller's next run (queued by the same change), so a
+  // hand-over does not wait for a rewrite of the whole queue. A full run that is writing those
+  // positions yields to it between chunks.
+  runtime::ReconcileResult PromoteNow();
+  static constexpr int64_t kInlinePositions = 32;
   // Creates a Session already placed in the queue: its status (Active with the finalizer, or
   // Waiting at its position) is planned with it and written with it, one write instead of a
   // create and a status write. `session` is a validated Session (name or generateName).
@@ -59,12 +67,20 @@ class SessionReconciler : public runtime::Reconciler {
   static runtime::Controller::Mapper QueueMapper();
 
  private:
-  enum class Outcome { kDone, kConflict };
-  runtime::ReconcileResult ReconcileLocked();
+  // kYielded: a caller waiting for the queue (PromoteNow, Admit) stopped this run's position
+  // writes; the run is requeued.
+  enum class Outcome { kDone, kConflict, kYielded };
+  // position_limit: QueueConfig::position_limit of this run.
+  runtime::ReconcileResult ReconcileLocked(int64_t position_limit = INT64_MAX);
   // Plans the queue as the store has it now, with `joining` (a Session not yet created) in it.
-  QueuePlan Plan(api::TimePoint now, std::shared_ptr<const json> joining, uint64_t* revision);
+  QueuePlan Plan(api::TimePoint now, std::shared_ptr<const json> joining, uint64_t* revision,
+                 int64_t position_limit = INT64_MAX);
   static bool HasWork(const QueuePlan& plan);
-  Outcome ApplyOnce(std::optional<api::TimePoint>* next_deadline, bool* wrote, api::Status* err);
+  Outcome ApplyOnce(int64_t position_limit, std::optional<api::TimePoint>* next_deadline,
+                    bool* wrote, api::Status* err);
+  // Admit's fast path: the queue is settled with a blocked waiter, so `joining` only waits.
+  std::optional<QueuePlan> PlanBehindBlockedQueue(const json& joining, api::TimePoint now);
+  bool QueueSettled(api::TimePoint now) const;
   // `versions`: name -> resourceVersion of each status written; `finalized`: the sessions whose
   // finalizer edit went with their status write.
   Outcome WriteStatuses(const QueuePlan& plan, std::map<std::string, std::string>* versions,
@@ -80,6 +96,9 @@ class SessionReconciler : public runtime::Reconciler {
   SessionReconcilerOptions options_;
 
   std::mutex mu_;
+  // Callers waiting for mu_ who answer a client (PromoteNow, Admit): a full run's position
+  // writes stop between chunks for them.
+  std::atomic<int> waiting_callers_{0};
   SessionCreationOrder creation_order_;
   // Memo: the store revision of the last run that found nothing to write, and its next timer.
   uint64_t quiet_revision_ = 0;
