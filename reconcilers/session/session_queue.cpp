@@ -282,15 +282,14 @@ class Planner {
   }
 
   QueuePlan AppendWaiter(const json& joining, int64_t position) {
-    entries_.push_back(Entry{&joining, api::Name(joining), QueuedRevision(joining),
-                             phase::kWaiting, {}, false});
+    entries_.push_back(
+        Entry{&joining, api::Name(joining), QueuedRevision(joining), phase::kWaiting, {}, false});
     PlaceWaiter(entries_.back(), position);
     CollectUpdates();
     return std::move(plan_);
   }
 
  private:
-
   void MirrorLab(Entry& e) {
     std::string lab = SpecLab(*e.object);
     if (lab.empty() || Phase(e) != phase::kActive) return;

@@ -195,8 +195,8 @@ api::Result<json> SessionReconciler::Admit(json session) {
     api::TimePoint now = clock_.Now();
     uint64_t revision = quiet_revision_;
     std::optional<QueuePlan> behind = PlanBehindBlockedQueue(joining, now);
-    QueuePlan plan = behind ? std::move(*behind)
-                            : Plan(now, std::make_shared<const json>(joining), &revision);
+    QueuePlan plan =
+        behind ? std::move(*behind) : Plan(now, std::make_shared<const json>(joining), &revision);
     auto own = std::find_if(plan.status_updates.begin(), plan.status_updates.end(),
                             [&](const json& o) { return api::Name(o) == name; });
     if (own != plan.status_updates.end()) joining["status"] = (*own)["status"];
