@@ -106,7 +106,9 @@ class Planner {
       return Phase(e) == phase::kWaiting && !api::IsBeingDeleted(*e.object) &&
              ++position > config_.position_limit;
     };
-    entries_.erase(std::remove_if(entries_.begin(), entries_.end(), beyond), entries_.end());
+    auto kept = std::remove_if(entries_.begin(), entries_.end(), beyond);
+    plan_.waiters_left_out = static_cast<size_t>(entries_.end() - kept);
+    entries_.erase(kept, entries_.end());
   }
 
   static bool HasQueuedRevision(const json& s) {
@@ -170,6 +172,14 @@ class Planner {
     if (ph == phase::kWaiting && !api::IsBeingDeleted(*e.object) &&
         SettledDeadline(e, e.object->value("/status/position"_json_pointer, int64_t{-1})))
       return;
+    // So is a settled Active session's heartbeat deadline, unless it mirrors a Lab.
+    const bool settles =
+        ph == phase::kActive && !api::IsBeingDeleted(*e.object) && SpecLab(*e.object).empty();
+    if (settles)
+      if (auto deadline = SettledDeadline(e, 0)) {
+        Settle(e, *deadline);
+        return;
+      }
     json& status = Status(e);
     if (api::IsBeingDeleted(*e.object)) {
       if (ph == phase::kActive)
@@ -187,6 +197,8 @@ class Planner {
       if (now_ >= deadline)
         Finish(e, phase::kExpired, "HeartbeatTimeout",
                "no heartbeat for " + std::to_string(timeout.count()) + "s", true);
+      else if (settles)
+        Settle(e, deadline);
       else
         Consider(deadline);
       return;
@@ -256,8 +268,7 @@ class Planner {
     int64_t position = 0;
     for (auto& e : entries_) {
       if (Phase(e) != phase::kWaiting) continue;
-      if (++position > config_.position_limit) break;
-      PlaceWaiter(e, position);
+      PlaceWaiter(e, ++position);
     }
   }
 
@@ -277,8 +288,13 @@ class Planner {
           now_);
       deadline = QueueDeadline(e);
     }
-    plan_.waiters.push_back({e.name, {api::ResourceVersion(*e.object), *deadline}});
-    Consider(*deadline);
+    Settle(e, *deadline);
+  }
+
+  // Remembered for the next run (QueuePlan::waiters) with the deadline it is due by.
+  void Settle(const Entry& e, TimePoint deadline) {
+    plan_.waiters.push_back({e.name, {api::ResourceVersion(*e.object), deadline}});
+    Consider(deadline);
   }
 
   QueuePlan AppendWaiter(const json& joining, int64_t position) {

@@ -16,9 +16,6 @@ namespace labctl::reconcilers {
 namespace {
 
 constexpr int kMaxReplans = 8;
-// Status writes of a full run (positions, finishes) per commit: a heartbeat, POST or release
-// waits in the store's writer for at most one such commit, and PromoteNow/Admit for one at mu_.
-constexpr size_t kStatusChunk = 64;
 
 bool IsConflict(const api::Status& s) { return s.code() == api::Code::kConflict; }
 bool IsNotFound(const api::Status& s) { return s.code() == api::Code::kNotFound; }
@@ -38,8 +35,27 @@ runtime::Controller::Mapper SessionReconciler::QueueMapper() {
 }
 
 runtime::ReconcileResult SessionReconciler::Reconcile(const std::string&) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return ReconcileLocked();
+  return ReconcileInWindows();
+}
+
+// A promotion moves every waiter: planning and writing all their positions under mu_ would keep
+// the next release or POST waiting for the whole queue. A window plans and writes at most
+// kPositionWindow more of them (waiters already at their position cost little), and between
+// windows a caller waiting for mu_ goes first; this run comes back 1 ms later.
+runtime::ReconcileResult SessionReconciler::ReconcileInWindows() {
+  int64_t limit = kInlinePositions;
+  for (;;) {
+    std::unique_lock<std::mutex> lock(mu_);
+    size_t left_out = 0;
+    bool wrote = false;
+    auto result = ReconcileLocked(limit, &left_out, &wrote);
+    if (!result.status.ok() || left_out == 0) return result;
+    // Positions moved in this window: likely further back too, one window at a time. None did:
+    // the rest is planned at once (their settled memo makes that cheap).
+    limit = wrote ? limit + kPositionWindow : INT64_MAX;
+    lock.unlock();
+    if (waiting_callers_ > 0) return runtime::ReconcileResult::After(std::chrono::milliseconds(1));
+  }
 }
 
 runtime::ReconcileResult SessionReconciler::PromoteNow() {
@@ -54,7 +70,8 @@ bool SessionReconciler::QueueSettled(api::TimePoint now) const {
   return quiet_revision_ != 0 && store_.Revision() == quiet_revision_ && nothing_due;
 }
 
-runtime::ReconcileResult SessionReconciler::ReconcileLocked(int64_t position_limit) {
+runtime::ReconcileResult SessionReconciler::ReconcileLocked(int64_t position_limit,
+                                                            size_t* left_out, bool* wrote_any) {
   api::TimePoint now = clock_.Now();
   if (QueueSettled(now)) {
     if (!quiet_deadline_) return runtime::ReconcileResult::Done();
@@ -65,15 +82,16 @@ runtime::ReconcileResult SessionReconciler::ReconcileLocked(int64_t position_lim
   for (int attempt = 0; attempt < kMaxReplans; ++attempt) {
     bool wrote = false;
     api::Status err;
-    Outcome outcome = ApplyOnce(position_limit, &next, &wrote, &err);
+    size_t unplanned = 0;
+    Outcome outcome = ApplyOnce(position_limit, &next, &wrote, &unplanned, &err);
+    if (wrote_any) *wrote_any = *wrote_any || wrote;
     if (!err.ok()) {
       quiet_revision_ = 0;
       return runtime::ReconcileResult::Error(err);
     }
     if (outcome == Outcome::kConflict) continue;
-    if (wrote || position_limit != INT64_MAX) quiet_revision_ = 0;  // not settled: run again
-    if (outcome == Outcome::kYielded)
-      return runtime::ReconcileResult::After(std::chrono::milliseconds(1));
+    if (left_out) *left_out = unplanned;
+    if (wrote) quiet_revision_ = 0;
     if (!next) return runtime::ReconcileResult::Done();
     auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.Now());
     return runtime::ReconcileResult::After(std::max(delay, std::chrono::milliseconds(1)) +
@@ -117,23 +135,27 @@ bool SessionReconciler::HasWork(const QueuePlan& plan) {
 
 SessionReconciler::Outcome SessionReconciler::ApplyOnce(int64_t position_limit,
                                                         std::optional<api::TimePoint>* next,
-                                                        bool* wrote, api::Status* err) {
+                                                        bool* wrote, size_t* left_out,
+                                                        api::Status* err) {
   api::TimePoint now = clock_.Now();
   uint64_t revision = 0;
   QueuePlan plan = Plan(now, nullptr, &revision, position_limit);
   *next = plan.next_deadline;
   *wrote = HasWork(plan);
+  *left_out = plan.waiters_left_out;
   if (!*wrote) {
-    quiet_revision_ = revision;
-    quiet_deadline_ = plan.next_deadline;
+    if (plan.waiters_left_out == 0) {  // settled only if every waiter was planned
+      quiet_revision_ = revision;
+      quiet_deadline_ = plan.next_deadline;
+    }
     RememberWaiters(plan, {});
     return Outcome::kDone;
   }
   settled_.clear();  // until this run's writes are known to have landed
   std::map<std::string, std::string> written;
   std::set<std::string> finalized;  // finalizer edits that went with a status write
-  Outcome statuses = WriteStatuses(plan, &written, &finalized, err);
-  if (statuses != Outcome::kDone) return statuses;
+  if (WriteStatuses(plan, &written, &finalized, err) == Outcome::kConflict)
+    return Outcome::kConflict;
   if (!err->ok()) return Outcome::kDone;
   RecordEvents(plan);
 
@@ -233,7 +255,7 @@ api::Result<json> SessionReconciler::Admit(json session) {
       return created;
     }
     quiet_revision_ = 0;
-    ReconcileLocked();
+    ReconcileLocked(kInlinePositions);                   // the controller does the rest
     auto after = store_.Get(api::Kind::kSession, name);  // as that run left it
     return after.ok() ? after : created;
   }
@@ -242,7 +264,7 @@ api::Result<json> SessionReconciler::Admit(json session) {
 
 void SessionReconciler::RememberWaiters(const QueuePlan& plan,
                                         const std::map<std::string, std::string>& written) {
-  settled_.clear();
+  if (plan.waiters_left_out == 0) settled_.clear();  // else keep those it did not plan
   for (const auto& [name, waiter] : plan.waiters) {
     SettledWaiter& s = settled_[name];
     s = waiter;
@@ -251,11 +273,10 @@ void SessionReconciler::RememberWaiters(const QueuePlan& plan,
 }
 
 // Promotions are written first, one by one, so the next holder's watch sees Active as early as
-// possible; the rest (positions of waiters, finished sessions) go in commits of kStatusChunk,
-// and a caller waiting for the queue (PromoteNow, Admit) stops them between two. A status
-// write that comes with a finalizer edit (a promotion adds it, a finish not caused by a delete
-// drops it) is one Replace: one write, not two. Finalizers of deleted sessions are dropped only
-// after their Lab was released (ApplyOnce).
+// possible; the rest (the positions of a window's waiters, finished sessions) share one commit. A
+// status write that comes with a finalizer edit (a promotion adds it, a finish not caused by a
+// delete drops it) is one Replace: one write, not two. Finalizers of deleted sessions are dropped
+// only after their Lab was released (ApplyOnce).
 SessionReconciler::Outcome SessionReconciler::WriteStatuses(
     const QueuePlan& plan, std::map<std::string, std::string>* versions,
     std::set<std::string>* finalized, api::Status* err) {
@@ -291,14 +312,9 @@ SessionReconciler::Outcome SessionReconciler::WriteStatuses(
     // A promotion that did not land must not be followed by its lab hold: re-plan at once.
     if (!landed(written)) return conflict ? Outcome::kConflict : Outcome::kDone;
   }
-  for (size_t from = 0; from < rest.size(); from += kStatusChunk) {
-    if (from > 0 && waiting_callers_ > 0) return Outcome::kYielded;
-    size_t to = std::min(rest.size(), from + kStatusChunk);
-    std::vector<json> chunk(std::make_move_iterator(rest.begin() + from),
-                            std::make_move_iterator(rest.begin() + to));
-    for (const auto& written : store_.UpdateStatuses(api::Kind::kSession, std::move(chunk)))
-      if (!landed(written) && !err->ok()) return Outcome::kDone;
-  }
+  if (rest.empty()) return Outcome::kDone;
+  for (const auto& written : store_.UpdateStatuses(api::Kind::kSession, std::move(rest)))
+    if (!landed(written) && !err->ok()) return Outcome::kDone;
   return conflict ? Outcome::kConflict : Outcome::kDone;
 }
 

@@ -52,11 +52,14 @@ class SessionReconciler : public runtime::Reconciler {
   runtime::ReconcileResult Reconcile(const std::string& name) override;
   // The run a release or delete does before it is answered: it writes the hand-over (promotion,
   // finishes, Lab holds) and the positions of the first kInlinePositions waiters, and leaves the
-  // positions further back to the controller's next run (queued by the same change), so a
-  // hand-over does not wait for a rewrite of the whole queue. A full run that is writing those
-  // positions yields to it between chunks.
+  // positions further back to the controller's run (queued by the same change), so a hand-over
+  // does not wait for a rewrite of the whole queue.
   runtime::ReconcileResult PromoteNow();
+  // The controller's run (Reconcile) plans in windows: the first kInlinePositions waiters, then
+  // kPositionWindow more per window while a window has positions to write, then the rest; it
+  // lets go of the queue between windows when PromoteNow or Admit waits for it.
   static constexpr int64_t kInlinePositions = 32;
+  static constexpr int64_t kPositionWindow = 64;
   // Creates a Session already placed in the queue: its status (Active with the finalizer, or
   // Waiting at its position) is planned with it and written with it, one write instead of a
   // create and a status write. `session` is a validated Session (name or generateName).
@@ -67,17 +70,17 @@ class SessionReconciler : public runtime::Reconciler {
   static runtime::Controller::Mapper QueueMapper();
 
  private:
-  // kYielded: a caller waiting for the queue (PromoteNow, Admit) stopped this run's position
-  // writes; the run is requeued.
-  enum class Outcome { kDone, kConflict, kYielded };
-  // position_limit: QueueConfig::position_limit of this run.
-  runtime::ReconcileResult ReconcileLocked(int64_t position_limit = INT64_MAX);
+  enum class Outcome { kDone, kConflict };
+  // position_limit: QueueConfig::position_limit of this run; *left_out: waiters it did not plan
+  // (its plan's waiters_left_out), *wrote: whether it wrote anything.
+  runtime::ReconcileResult ReconcileLocked(int64_t position_limit = INT64_MAX,
+                                           size_t* left_out = nullptr, bool* wrote = nullptr);
   // Plans the queue as the store has it now, with `joining` (a Session not yet created) in it.
   QueuePlan Plan(api::TimePoint now, std::shared_ptr<const json> joining, uint64_t* revision,
                  int64_t position_limit = INT64_MAX);
   static bool HasWork(const QueuePlan& plan);
   Outcome ApplyOnce(int64_t position_limit, std::optional<api::TimePoint>* next_deadline,
-                    bool* wrote, api::Status* err);
+                    bool* wrote, size_t* left_out, api::Status* err);
   // Admit's fast path: the queue is settled with a blocked waiter, so `joining` only waits.
   std::optional<QueuePlan> PlanBehindBlockedQueue(const json& joining, api::TimePoint now);
   bool QueueSettled(api::TimePoint now) const;
@@ -96,17 +99,20 @@ class SessionReconciler : public runtime::Reconciler {
   SessionReconcilerOptions options_;
 
   std::mutex mu_;
-  // Callers waiting for mu_ who answer a client (PromoteNow, Admit): a full run's position
-  // writes stop between chunks for them.
+  // Callers waiting for mu_ who answer a client (PromoteNow, Admit): the controller's run lets
+  // go of mu_ between windows for them.
   std::atomic<int> waiting_callers_{0};
   SessionCreationOrder creation_order_;
   // Memo: the store revision of the last run that found nothing to write, and its next timer.
   uint64_t quiet_revision_ = 0;
   std::optional<api::TimePoint> quiet_deadline_;
   // The last run's waiters (QueueConfig::settled): a run re-plans only the waiters that changed
-  // or moved. Cleared when a run's writes did not all land.
+  // or moved. Cleared when a run's writes did not all land; a windowed run (position_limit)
+  // updates the waiters it planned and keeps the others.
   SettledWaiters settled_;
   void RememberWaiters(const QueuePlan& plan, const std::map<std::string, std::string>& written);
+  // Reconcile's windows, under mu_ for one window at a time.
+  runtime::ReconcileResult ReconcileInWindows();
 };
 
 }  // namespace labctl::reconcilers
