@@ -49,7 +49,19 @@ runtime::ReconcileResult SessionReconciler::ReconcileInWindows() {
     size_t left_out = 0;
     bool wrote = false;
     auto result = ReconcileLocked(limit, &left_out, &wrote);
+    auto now = std::chrono::steady_clock::now();
+    if (result.status.ok() && left_out == 0) {
+      rewrite_pending_ = false;
+      last_full_run_ = now;
+    }
     if (!result.status.ok() || left_out == 0) return result;
+    // Waiters further back: at most once per kRewriteInterval (hand-overs in a burst move them
+    // once, not once each), and a rewrite once begun goes on to the end.
+    if (!rewrite_pending_ && now - last_full_run_ < kRewriteInterval)
+      return runtime::ReconcileResult::After(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                 kRewriteInterval - (now - last_full_run_)) +
+                                             std::chrono::milliseconds(1));
+    rewrite_pending_ = true;
     // Positions moved in this window: likely further back too, one window at a time. None did:
     // the rest is planned at once (their settled memo makes that cheap).
     limit = wrote ? limit + kPositionWindow : INT64_MAX;

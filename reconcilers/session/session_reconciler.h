@@ -16,6 +16,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -55,11 +56,14 @@ class SessionReconciler : public runtime::Reconciler {
   // positions further back to the controller's run (queued by the same change), so a hand-over
   // does not wait for a rewrite of the whole queue.
   runtime::ReconcileResult PromoteNow();
-  // The controller's run (Reconcile) plans in windows: the first kInlinePositions waiters, then
-  // kPositionWindow more per window while a window has positions to write, then the rest; it
-  // lets go of the queue between windows when PromoteNow or Admit waits for it.
+  // The controller's run (Reconcile) plans in windows: the first kInlinePositions waiters at
+  // once; the rest at most once per kRewriteInterval, kPositionWindow more per window while a
+  // window has positions to write, then all remaining; it lets go of the queue between windows
+  // when PromoteNow or Admit waits for it.
   static constexpr int64_t kInlinePositions = 32;
   static constexpr int64_t kPositionWindow = 64;
+  // Waiters past kInlinePositions are rewritten at most this often (docs/sessions.md).
+  static constexpr std::chrono::milliseconds kRewriteInterval{250};
   // Creates a Session already placed in the queue: its status (Active with the finalizer, or
   // Waiting at its position) is planned with it and written with it, one write instead of a
   // create and a status write. `session` is a validated Session (name or generateName).
@@ -102,6 +106,10 @@ class SessionReconciler : public runtime::Reconciler {
   // Callers waiting for mu_ who answer a client (PromoteNow, Admit): the controller's run lets
   // go of mu_ between windows for them.
   std::atomic<int> waiting_callers_{0};
+  // When a run last planned every waiter, and whether a rewrite of those past kInlinePositions
+  // is under way (ReconcileInWindows).
+  std::chrono::steady_clock::time_point last_full_run_{};
+  bool rewrite_pending_ = false;
   SessionCreationOrder creation_order_;
   // Memo: the store revision of the last run that found nothing to write, and its next timer.
   uint64_t quiet_revision_ = 0;
