@@ -3,7 +3,8 @@
 // The queue is global, so every Reconcile call, whatever key it got, plans the queue with
 // PlanQueue (session_queue.h) over what session_index.h reads — the live Sessions, the clean-up
 // work and collections due, the held and warm Labs, never the finished history — and applies
-// the plan: status writes (promotions first), the
+// the plan: status writes (promotions first; positions past the first kInlinePositions waiters
+// in windows, see ReconcileInWindows), the
 // labctl.dev/session finalizer, Lab holds (session_lab_hold.h), garbage collection of finished
 // Sessions and Events. It is idempotent and keeps no state a restart would lose (only a
 // revision memo that lets it skip runs when nothing changed). Calls are serialised by a mutex, so
