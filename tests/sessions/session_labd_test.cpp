@@ -197,17 +197,26 @@ bool QueueSettled(client::Client& c, size_t n) {
   return positions.size() == n;  // 0 (active) and 1..n-1, all distinct
 }
 
+// Creates n Sessions one after the other and waits until the queue placed them all; their names
+// in creation order (fewer on failure).
+std::vector<std::string> CreateQueue(client::Client& c, size_t n, const std::string& prefix) {
+  std::vector<std::string> names;
+  for (size_t i = 0; i < n; ++i) {
+    auto created = c.Create(api::Kind::kSession, NewSession(prefix));
+    EXPECT_TRUE(created.ok()) << created.status().ToString();
+    if (!created.ok()) return names;
+    names.push_back(api::Name(*created));
+  }
+  EXPECT_TRUE(testing::PollUntil([&] { return QueueSettled(c, n); }));
+  return names;
+}
+
 TEST(SessionLabd, KillNineKeepsOrderPositionsAndActiveSession) {
   testing::LabdProcess labd;
   auto c = ClientFor(labd);
   constexpr size_t kSessions = 8;
-  std::vector<std::string> names;
-  for (size_t i = 0; i < kSessions; ++i) {
-    auto created = c.Create(api::Kind::kSession, NewSession("crash-"));
-    ASSERT_TRUE(created.ok()) << created.status().ToString();
-    names.push_back(api::Name(*created));
-  }
-  ASSERT_TRUE(testing::PollUntil([&] { return QueueSettled(c, kSessions); }));
+  std::vector<std::string> names = CreateQueue(c, kSessions, "crash-");
+  ASSERT_EQ(names.size(), kSessions);
   auto before = Snapshot(c);
   EXPECT_EQ(before[names[0]].first, "Active");
   for (size_t i = 1; i < kSessions; ++i) EXPECT_EQ(before[names[i]].second, int64_t(i));
@@ -240,13 +249,8 @@ TEST(SessionLabd, PositionsStayCorrectOnGetListAndWatchAfterPromotionsWithManyWa
   testing::LabdProcess labd;
   auto c = ClientFor(labd);
   constexpr size_t kSessions = 101, kReleases = 3, kFacadePosts = 3;
-  std::vector<std::string> names;
-  for (size_t i = 0; i < kSessions; ++i) {
-    auto created = c.Create(api::Kind::kSession, NewSession("pos-"));
-    ASSERT_TRUE(created.ok()) << created.status().ToString();
-    names.push_back(api::Name(*created));
-  }
-  ASSERT_TRUE(testing::PollUntil([&] { return QueueSettled(c, kSessions); }));
+  std::vector<std::string> names = CreateQueue(c, kSessions, "pos-");
+  ASSERT_EQ(names.size(), kSessions);
   auto listed = c.List(api::Kind::kSession);
   ASSERT_TRUE(listed.ok());
 
