@@ -150,7 +150,8 @@ class ActiveFeed {
                    while ((nl = buffer.find('\n')) != std::string::npos) {
                      std::string line = buffer.substr(0, nl);
                      buffer.erase(0, nl + 1);
-                     if (line.find("\"Active\"") == std::string::npos) continue;
+                     if (line.find("\"phase\":\"Active\"") == std::string::npos)
+                       continue;  // not each waiter
                      auto e = json::parse(line, nullptr, false);
                      if (e.is_discarded() || e.value("type", "") != "MODIFIED") continue;
                      if (e["object"].value("/status/phase"_json_pointer, std::string()) != "Active")

@@ -82,7 +82,7 @@ api::Result<api::json> SessionActions::Admit(api::json session) {
 
 void SessionActions::ReconcileNow() {
   if (!reconciler_) return;
-  auto result = reconciler_->Reconcile(SessionReconciler::kQueueKey);
+  auto result = reconciler_->PromoteNow();
   if (!result.status.ok())
     spdlog::warn("session queue reconcile after action failed: {}", result.status.ToString());
 }

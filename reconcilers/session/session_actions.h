@@ -41,7 +41,8 @@ class SessionActions {
   // Creates a validated Session placed in the queue at once (SessionReconciler::Admit): its
   // answer already says Active or Waiting at position N, in one write.
   api::Result<api::json> Admit(api::json session);
-  // Reconciles the queue now (after a create or delete that should take effect at once).
+  // Reconciles the queue now (after a create or delete that should take effect at once):
+  // SessionReconciler::PromoteNow, the hand-over and the first positions.
   void ReconcileNow();
 
  private:

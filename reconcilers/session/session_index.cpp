@@ -110,6 +110,11 @@ size_t CountLiveSessions(const store::Store& store) {
                             store::IndexRange::Prefix(kLive));
 }
 
+size_t CountWaitingSessions(const store::Store& store) {
+  return store.CountIndexed(api::Kind::kSession, kSessionQueueIndex,
+                            store::IndexRange::Exactly(std::string(kLive) + phase::kWaiting));
+}
+
 std::vector<std::shared_ptr<const api::json>> ActiveSessions(const store::Store& store) {
   return store
       .ListIndexed(api::Kind::kSession, kSessionQueueIndex,

@@ -45,6 +45,7 @@ QueueInputs ReadQueueInputs(const store::Store& store, api::TimePoint now);
 
 // Live sessions: every one (Waiting and Active), or only the Active ones.
 size_t CountLiveSessions(const store::Store& store);
+size_t CountWaitingSessions(const store::Store& store);
 std::vector<std::shared_ptr<const api::json>> ActiveSessions(const store::Store& store);
 
 }  // namespace labctl::reconcilers

@@ -87,6 +87,7 @@ class Planner {
     std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
       return a.revision != b.revision ? a.revision < b.revision : a.name < b.name;
     });
+    LimitToPositions();
     for (auto& e : entries_) ApplyTimeouts(e);
     Promote();
     AssignPositions();
@@ -98,6 +99,18 @@ class Planner {
   }
 
  private:
+  // Drops the waiters past config_.position_limit: this run does not look into them.
+  void LimitToPositions() {
+    int64_t position = 0;
+    auto beyond = [&](const Entry& e) {
+      return Phase(e) == phase::kWaiting && !api::IsBeingDeleted(*e.object) &&
+             ++position > config_.position_limit;
+    };
+    auto kept = std::remove_if(entries_.begin(), entries_.end(), beyond);
+    plan_.waiters_left_out = static_cast<size_t>(entries_.end() - kept);
+    entries_.erase(kept, entries_.end());
+  }
+
   static bool HasQueuedRevision(const json& s) {
     auto st = s.find("status");
     return st != s.end() && st->is_object() && st->contains("queuedRevision");
@@ -159,6 +172,14 @@ class Planner {
     if (ph == phase::kWaiting && !api::IsBeingDeleted(*e.object) &&
         SettledDeadline(e, e.object->value("/status/position"_json_pointer, int64_t{-1})))
       return;
+    // So is a settled Active session's heartbeat deadline, unless it mirrors a Lab.
+    const bool settles =
+        ph == phase::kActive && !api::IsBeingDeleted(*e.object) && SpecLab(*e.object).empty();
+    if (settles)
+      if (auto deadline = SettledDeadline(e, 0)) {
+        Settle(e, *deadline);
+        return;
+      }
     json& status = Status(e);
     if (api::IsBeingDeleted(*e.object)) {
       if (ph == phase::kActive)
@@ -176,6 +197,8 @@ class Planner {
       if (now_ >= deadline)
         Finish(e, phase::kExpired, "HeartbeatTimeout",
                "no heartbeat for " + std::to_string(timeout.count()) + "s", true);
+      else if (settles)
+        Settle(e, deadline);
       else
         Consider(deadline);
       return;
@@ -245,26 +268,44 @@ class Planner {
     int64_t position = 0;
     for (auto& e : entries_) {
       if (Phase(e) != phase::kWaiting) continue;
-      ++position;
-      std::optional<TimePoint> deadline = SettledDeadline(e, position);
-      if (!deadline) {
-        json& status = Status(e);
-        if (status.value("position", int64_t{-1}) != position ||
-            !status.contains("positionSince")) {
-          status["position"] = position;
-          status["positionSince"] = api::FormatTime(now_);
-        }
-        api::SetCondition(
-            status,
-            {"Active", "False", "Waiting", "queue position " + std::to_string(position), Gen(e)},
-            now_);
-        deadline = QueueDeadline(e);
-      }
-      plan_.waiters.push_back({e.name, {api::ResourceVersion(*e.object), *deadline}});
-      Consider(*deadline);
+      PlaceWaiter(e, ++position);
     }
   }
 
+ public:
+  // Plans a Waiting entry at `position`: its status (unless settled there) and its deadline.
+  void PlaceWaiter(Entry& e, int64_t position) {
+    std::optional<TimePoint> deadline = SettledDeadline(e, position);
+    if (!deadline) {
+      json& status = Status(e);
+      if (status.value("position", int64_t{-1}) != position || !status.contains("positionSince")) {
+        status["position"] = position;
+        status["positionSince"] = api::FormatTime(now_);
+      }
+      api::SetCondition(
+          status,
+          {"Active", "False", "Waiting", "queue position " + std::to_string(position), Gen(e)},
+          now_);
+      deadline = QueueDeadline(e);
+    }
+    Settle(e, *deadline);
+  }
+
+  // Remembered for the next run (QueuePlan::waiters) with the deadline it is due by.
+  void Settle(const Entry& e, TimePoint deadline) {
+    plan_.waiters.push_back({e.name, {api::ResourceVersion(*e.object), deadline}});
+    Consider(deadline);
+  }
+
+  QueuePlan AppendWaiter(const json& joining, int64_t position) {
+    entries_.push_back(
+        Entry{&joining, api::Name(joining), QueuedRevision(joining), phase::kWaiting, {}, false});
+    PlaceWaiter(entries_.back(), position);
+    CollectUpdates();
+    return std::move(plan_);
+  }
+
+ private:
   void MirrorLab(Entry& e) {
     std::string lab = SpecLab(*e.object);
     if (lab.empty() || Phase(e) != phase::kActive) return;
@@ -421,6 +462,12 @@ void FinishSession(json& status, int64_t generation, const std::string& ph,
   api::SetCondition(status, {"Active", "False", reason, message, generation}, now);
   if (api::FindCondition(json{{"status", status}}, "LabReady"))
     api::SetCondition(status, {"LabReady", "False", reason, "lab released", generation}, now);
+}
+
+QueuePlan PlanAppendedWaiter(const json& joining, int64_t waiting, const QueueConfig& config,
+                             api::TimePoint now) {
+  static const std::map<std::string, json> kNoLabs;
+  return Planner(kNoLabs, config, now).AppendWaiter(joining, waiting + 1);
 }
 
 uint64_t QueuedRevision(const json& session) {

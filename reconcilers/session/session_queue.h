@@ -55,8 +55,8 @@ bool SetSessionFinalizer(json& session, bool present);
 void FinishSession(json& status, int64_t generation, const std::string& phase,
                    const std::string& reason, const std::string& message, api::TimePoint now);
 
-// A Waiting Session as a planning run left it: its resourceVersion then and when its queue
-// timeout falls due if nothing changes.
+// A Waiting Session (or an Active one without a Lab) as a planning run left it: its
+// resourceVersion then and when its queue (heartbeat) timeout falls due if nothing changes.
 struct SettledWaiter {
   std::string resource_version;
   api::TimePoint deadline{};
@@ -71,8 +71,14 @@ struct QueueConfig {
   // The previous run's QueuePlan::waiters (with the resourceVersions its writes produced), or
   // null. A waiter found there unchanged, at the same position and before its deadline is not
   // looked into again — its status would come out the same — so a run costs what changed, not
-  // the length of the queue.
+  // the length of the queue. Nor is an Active session without a Lab (a heartbeat of one holder
+  // does not re-plan the other holders).
   const SettledWaiters* settled = nullptr;
+  // Waiters past this position are not looked into in this run (their stored position may be
+  // behind by the promotions of this run): the inline run after a release writes the hand-over
+  // and the first few positions, the controller's next full run the rest. Such a waiter is
+  // neither timed out nor remembered as settled here.
+  int64_t position_limit = INT64_MAX;
 };
 
 struct QueueEvent {
@@ -104,8 +110,12 @@ struct QueuePlan {
   std::vector<std::string> evict_warm;
   std::vector<QueueEvent> events;
   std::optional<api::TimePoint> next_deadline;  // nearest timer; nullopt: none
-  // Every waiter as planned, by name (resource_version: the object planned from; the caller
-  // puts in the one its status write produced), for the next run's QueueConfig::settled.
+  // Waiters past QueueConfig::position_limit, left out of this plan (their stored positions may
+  // be behind): the caller plans again with a larger limit.
+  size_t waiters_left_out = 0;
+  // Every waiter and every Active session without a Lab as planned, by name (resource_version: the
+  // object planned from; the caller puts in the one its status write produced), for the next run's
+  // QueueConfig::settled.
   std::vector<std::pair<std::string, SettledWaiter>> waiters;
 };
 
@@ -122,6 +132,12 @@ std::optional<api::TimePoint> CollectionTime(const json& session);
 QueuePlan PlanQueue(const std::vector<std::shared_ptr<const json>>& sessions,
                     const std::map<std::string, json>& labs, const QueueConfig& config,
                     api::TimePoint now);
+
+// A Session joining a queue that is settled with `waiting` Waiting sessions, the first of which
+// is blocked: it can only wait, at position waiting + 1, so no other Session needs planning.
+// Returns the plan PlanQueue would make for it (its status update and its settled waiter).
+QueuePlan PlanAppendedWaiter(const json& joining, int64_t waiting, const QueueConfig& config,
+                             api::TimePoint now);
 
 // Queue order key of a Session (see header comment).
 uint64_t QueuedRevision(const json& session);

@@ -35,14 +35,57 @@ runtime::Controller::Mapper SessionReconciler::QueueMapper() {
 }
 
 runtime::ReconcileResult SessionReconciler::Reconcile(const std::string&) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return ReconcileLocked();
+  return ReconcileInWindows();
 }
 
-runtime::ReconcileResult SessionReconciler::ReconcileLocked() {
-  api::TimePoint now = clock_.Now();
+// A promotion moves every waiter: planning and writing all their positions under mu_ would keep
+// the next release or POST waiting for the whole queue. A window plans and writes at most
+// kPositionWindow more of them (waiters already at their position cost little), and between
+// windows a caller waiting for mu_ goes first; this run comes back 1 ms later.
+runtime::ReconcileResult SessionReconciler::ReconcileInWindows() {
+  int64_t limit = kInlinePositions;
+  for (;;) {
+    std::unique_lock<std::mutex> lock(mu_);
+    size_t left_out = 0;
+    bool wrote = false;
+    auto result = ReconcileLocked(limit, &left_out, &wrote);
+    auto now = std::chrono::steady_clock::now();
+    if (result.status.ok() && left_out == 0) {
+      rewrite_pending_ = false;
+      last_full_run_ = now;
+    }
+    if (!result.status.ok() || left_out == 0) return result;
+    // Waiters further back: at most once per kRewriteInterval (hand-overs in a burst move them
+    // once, not once each), and a rewrite once begun goes on to the end.
+    if (!rewrite_pending_ && now - last_full_run_ < kRewriteInterval)
+      return runtime::ReconcileResult::After(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                 kRewriteInterval - (now - last_full_run_)) +
+                                             std::chrono::milliseconds(1));
+    rewrite_pending_ = true;
+    // Positions moved in this window: likely further back too, one window at a time. None did:
+    // the rest is planned at once (their settled memo makes that cheap).
+    limit = wrote ? limit + kPositionWindow : INT64_MAX;
+    lock.unlock();
+    if (waiting_callers_ > 0) return runtime::ReconcileResult::After(std::chrono::milliseconds(1));
+  }
+}
+
+runtime::ReconcileResult SessionReconciler::PromoteNow() {
+  ++waiting_callers_;
+  std::unique_lock<std::mutex> lock(mu_);
+  --waiting_callers_;
+  return ReconcileLocked(kInlinePositions);
+}
+
+bool SessionReconciler::QueueSettled(api::TimePoint now) const {
   bool nothing_due = !quiet_deadline_ || now < *quiet_deadline_;
-  if (quiet_revision_ != 0 && store_.Revision() == quiet_revision_ && nothing_due) {
+  return quiet_revision_ != 0 && store_.Revision() == quiet_revision_ && nothing_due;
+}
+
+runtime::ReconcileResult SessionReconciler::ReconcileLocked(int64_t position_limit,
+                                                            size_t* left_out, bool* wrote_any) {
+  api::TimePoint now = clock_.Now();
+  if (QueueSettled(now)) {
     if (!quiet_deadline_) return runtime::ReconcileResult::Done();
     return runtime::ReconcileResult::After(
         std::chrono::duration_cast<std::chrono::milliseconds>(*quiet_deadline_ - now));
@@ -51,12 +94,15 @@ runtime::ReconcileResult SessionReconciler::ReconcileLocked() {
   for (int attempt = 0; attempt < kMaxReplans; ++attempt) {
     bool wrote = false;
     api::Status err;
-    Outcome outcome = ApplyOnce(&next, &wrote, &err);
+    size_t unplanned = 0;
+    Outcome outcome = ApplyOnce(position_limit, &next, &wrote, &unplanned, &err);
+    if (wrote_any) *wrote_any = *wrote_any || wrote;
     if (!err.ok()) {
       quiet_revision_ = 0;
       return runtime::ReconcileResult::Error(err);
     }
     if (outcome == Outcome::kConflict) continue;
+    if (left_out) *left_out = unplanned;
     if (wrote) quiet_revision_ = 0;
     if (!next) return runtime::ReconcileResult::Done();
     auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.Now());
@@ -68,7 +114,7 @@ runtime::ReconcileResult SessionReconciler::ReconcileLocked() {
 }
 
 QueuePlan SessionReconciler::Plan(api::TimePoint now, std::shared_ptr<const json> joining,
-                                  uint64_t* revision) {
+                                  uint64_t* revision, int64_t position_limit) {
   auto planning = std::chrono::steady_clock::now();
   QueueInputs inputs = ReadQueueInputs(store_, now);
   planned_sessions_ = inputs.sessions;
@@ -79,7 +125,7 @@ QueuePlan SessionReconciler::Plan(api::TimePoint now, std::shared_ptr<const json
   if (joining) inputs.sessions.push_back(std::move(joining));
   QueueConfig config{options_.slots, options_.labd_start,
                      [this](const std::string& name) { return creation_order_.CreatedAt(name); },
-                     &settled_};
+                     &settled_, position_limit};
   QueuePlan plan = PlanQueue(inputs.sessions, inputs.labs, config, now);
   spdlog::debug("session queue planned sessions={} status_updates={} plan_us={}",
                 inputs.sessions.size(), plan.status_updates.size(),
@@ -99,16 +145,21 @@ bool SessionReconciler::HasWork(const QueuePlan& plan) {
          !plan.evict_warm.empty();
 }
 
-SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimePoint>* next,
-                                                        bool* wrote, api::Status* err) {
+SessionReconciler::Outcome SessionReconciler::ApplyOnce(int64_t position_limit,
+                                                        std::optional<api::TimePoint>* next,
+                                                        bool* wrote, size_t* left_out,
+                                                        api::Status* err) {
   api::TimePoint now = clock_.Now();
   uint64_t revision = 0;
-  QueuePlan plan = Plan(now, nullptr, &revision);
+  QueuePlan plan = Plan(now, nullptr, &revision, position_limit);
   *next = plan.next_deadline;
   *wrote = HasWork(plan);
+  *left_out = plan.waiters_left_out;
   if (!*wrote) {
-    quiet_revision_ = revision;
-    quiet_deadline_ = plan.next_deadline;
+    if (plan.waiters_left_out == 0) {  // settled only if every waiter was planned
+      quiet_revision_ = revision;
+      quiet_deadline_ = plan.next_deadline;
+    }
     RememberWaiters(plan, {});
     return Outcome::kDone;
   }
@@ -149,8 +200,19 @@ SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimeP
   return conflict ? Outcome::kConflict : Outcome::kDone;
 }
 
+std::optional<QueuePlan> SessionReconciler::PlanBehindBlockedQueue(const json& joining,
+                                                                   api::TimePoint now) {
+  if (!QueueSettled(now)) return std::nullopt;
+  size_t waiting = CountWaitingSessions(store_);
+  if (waiting == 0) return std::nullopt;  // it may be promoted: plan the queue
+  QueueConfig config{options_.slots, options_.labd_start, nullptr, nullptr};
+  return PlanAppendedWaiter(joining, static_cast<int64_t>(waiting), config, now);
+}
+
 api::Result<json> SessionReconciler::Admit(json session) {
-  std::lock_guard<std::mutex> lock(mu_);
+  ++waiting_callers_;
+  std::unique_lock<std::mutex> lock(mu_);
+  --waiting_callers_;
   const std::string generate = session["metadata"].value("generateName", "");
   for (int attempt = 0; attempt < kMaxReplans; ++attempt) {
     json joining = session;
@@ -165,8 +227,10 @@ api::Result<json> SessionReconciler::Admit(json session) {
     // Ordered as if created now: after every Session created before this call returned.
     joining["status"] = {{"queuedRevision", store_.Revision() + 1}};
     api::TimePoint now = clock_.Now();
-    uint64_t revision = 0;
-    QueuePlan plan = Plan(now, std::make_shared<const json>(joining), &revision);
+    uint64_t revision = quiet_revision_;
+    std::optional<QueuePlan> behind = PlanBehindBlockedQueue(joining, now);
+    QueuePlan plan =
+        behind ? std::move(*behind) : Plan(now, std::make_shared<const json>(joining), &revision);
     auto own = std::find_if(plan.status_updates.begin(), plan.status_updates.end(),
                             [&](const json& o) { return api::Name(o) == name; });
     if (own != plan.status_updates.end()) joining["status"] = (*own)["status"];
@@ -191,13 +255,19 @@ api::Result<json> SessionReconciler::Admit(json session) {
     // racing this call must not be taken as planned).
     const uint64_t created_at = std::stoull(api::ResourceVersion(*created));
     if (alone && created_at == revision + 1) {
-      RememberWaiters(plan, {{name, api::ResourceVersion(*created)}});
+      if (behind) {  // the others stay settled as they were; this one joins them
+        settled_[name] = {api::ResourceVersion(*created), plan.waiters.front().second.deadline};
+        if (plan.next_deadline && quiet_deadline_ && *quiet_deadline_ < *plan.next_deadline)
+          plan.next_deadline = quiet_deadline_;
+      } else {
+        RememberWaiters(plan, {{name, api::ResourceVersion(*created)}});
+      }
       quiet_revision_ = created_at;
       quiet_deadline_ = plan.next_deadline;
       return created;
     }
     quiet_revision_ = 0;
-    ReconcileLocked();
+    ReconcileLocked(kInlinePositions);                   // the controller does the rest
     auto after = store_.Get(api::Kind::kSession, name);  // as that run left it
     return after.ok() ? after : created;
   }
@@ -206,7 +276,7 @@ api::Result<json> SessionReconciler::Admit(json session) {
 
 void SessionReconciler::RememberWaiters(const QueuePlan& plan,
                                         const std::map<std::string, std::string>& written) {
-  settled_.clear();
+  if (plan.waiters_left_out == 0) settled_.clear();  // else keep those it did not plan
   for (const auto& [name, waiter] : plan.waiters) {
     SettledWaiter& s = settled_[name];
     s = waiter;
@@ -215,10 +285,10 @@ void SessionReconciler::RememberWaiters(const QueuePlan& plan,
 }
 
 // Promotions are written first, one by one, so the next holder's watch sees Active as early as
-// possible; the rest (positions of every waiter, finished sessions) share one commit. A status
-// write that comes with a finalizer edit (a promotion adds it, a finish not caused by a delete
-// drops it) is one Replace: one write, not two. Finalizers of deleted sessions are dropped only
-// after their Lab was released (ApplyOnce).
+// possible; the rest (the positions of a window's waiters, finished sessions) share one commit. A
+// status write that comes with a finalizer edit (a promotion adds it, a finish not caused by a
+// delete drops it) is one Replace: one write, not two. Finalizers of deleted sessions are dropped
+// only after their Lab was released (ApplyOnce).
 SessionReconciler::Outcome SessionReconciler::WriteStatuses(
     const QueuePlan& plan, std::map<std::string, std::string>* versions,
     std::set<std::string>* finalized, api::Status* err) {

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <future>
@@ -196,17 +197,26 @@ bool QueueSettled(client::Client& c, size_t n) {
   return positions.size() == n;  // 0 (active) and 1..n-1, all distinct
 }
 
+// Creates n Sessions one after the other and waits until the queue placed them all; their names
+// in creation order (fewer on failure).
+std::vector<std::string> CreateQueue(client::Client& c, size_t n, const std::string& prefix) {
+  std::vector<std::string> names;
+  for (size_t i = 0; i < n; ++i) {
+    auto created = c.Create(api::Kind::kSession, NewSession(prefix));
+    EXPECT_TRUE(created.ok()) << created.status().ToString();
+    if (!created.ok()) return names;
+    names.push_back(api::Name(*created));
+  }
+  EXPECT_TRUE(testing::PollUntil([&] { return QueueSettled(c, n); }));
+  return names;
+}
+
 TEST(SessionLabd, KillNineKeepsOrderPositionsAndActiveSession) {
   testing::LabdProcess labd;
   auto c = ClientFor(labd);
   constexpr size_t kSessions = 8;
-  std::vector<std::string> names;
-  for (size_t i = 0; i < kSessions; ++i) {
-    auto created = c.Create(api::Kind::kSession, NewSession("crash-"));
-    ASSERT_TRUE(created.ok()) << created.status().ToString();
-    names.push_back(api::Name(*created));
-  }
-  ASSERT_TRUE(testing::PollUntil([&] { return QueueSettled(c, kSessions); }));
+  std::vector<std::string> names = CreateQueue(c, kSessions, "crash-");
+  ASSERT_EQ(names.size(), kSessions);
   auto before = Snapshot(c);
   EXPECT_EQ(before[names[0]].first, "Active");
   for (size_t i = 1; i < kSessions; ++i) EXPECT_EQ(before[names[i]].second, int64_t(i));
@@ -229,6 +239,101 @@ TEST(SessionLabd, KillNineKeepsOrderPositionsAndActiveSession) {
   });
   EXPECT_EQ(next_phase, "Active");
   EXPECT_EQ(Snapshot(after_client)[names[2]].second, 1);
+}
+
+// A release writes the hand-over and the first SessionReconciler::kInlinePositions positions
+// before it answers, the positions further back in later commits: with more waiters than that,
+// GET, list and a watch must all end up at every waiter's true position, and a facade POST
+// behind the queue (planned alone) must be answered and stored with its true position.
+TEST(SessionLabd, PositionsStayCorrectOnGetListAndWatchAfterPromotionsWithManyWaiters) {
+  testing::LabdProcess labd;
+  auto c = ClientFor(labd);
+  constexpr size_t kSessions = 101, kReleases = 3, kFacadePosts = 3;
+  std::vector<std::string> names = CreateQueue(c, kSessions, "pos-");
+  ASSERT_EQ(names.size(), kSessions);
+  auto listed = c.List(api::Kind::kSession);
+  ASSERT_TRUE(listed.ok());
+
+  std::mutex mu;
+  std::map<std::string, std::pair<std::string, int64_t>> watched;  // as the watch last saw it
+  std::atomic<bool> stop{false};
+  client::Client watcher = ClientFor(labd);
+  std::thread watching([&] {
+    client::WatchParams params;
+    params.resource_version = (*listed)["metadata"]["resourceVersion"];
+    params.deadline = std::chrono::steady_clock::now() + 120s;
+    watcher.Watch(api::Kind::kSession, params, [&](const json& event) {
+      const json& o = event["object"];
+      std::lock_guard<std::mutex> lock(mu);
+      watched[api::Name(o)] = {Phase(o), o.value("/status/position"_json_pointer, int64_t{-1})};
+      return !stop.load();
+    });
+  });
+
+  for (size_t i = 0; i < kReleases; ++i) {
+    auto released =
+        c.Post(client::ResourcePath(api::Kind::kSession, names[i]) + "/release", json::object());
+    ASSERT_TRUE(released.ok()) << released.status().ToString();
+    auto next = c.Get(api::Kind::kSession, names[i + 1]);  // handed over before the answer
+    ASSERT_TRUE(next.ok());
+    EXPECT_EQ(Phase(*next), "Active");
+  }
+  for (size_t i = 0; i < kFacadePosts; ++i) {
+    auto posted = c.Post("/session", json::object());
+    ASSERT_TRUE(posted.ok()) << posted.status().ToString();
+    EXPECT_EQ((*posted)["position"], int64_t(kSessions - kReleases - 1 + i + 1));
+  }
+
+  // Expected: names[kReleases] Active, the rest at 1, 2, ... in creation order, then the facade
+  // sessions behind them.
+  auto expected_position = [&](const json& s) -> int64_t {
+    auto it = std::find(names.begin(), names.end(), api::Name(s));
+    if (it == names.end()) return -2;  // a facade session: checked by order below
+    auto index = static_cast<int64_t>(it - names.begin());
+    return index < int64_t(kReleases) ? 0 : index - int64_t(kReleases);
+  };
+  std::string mismatch;
+  bool settled = testing::PollUntil([&] {
+    auto list = c.List(api::Kind::kSession);
+    if (!list.ok()) return false;
+    std::vector<std::pair<uint64_t, int64_t>> facade;  // queuedRevision, position
+    for (const auto& s : (*list)["items"]) {
+      const std::string name = api::Name(s);
+      int64_t want = expected_position(s);
+      int64_t listed_position = s.value("/status/position"_json_pointer, int64_t{-1});
+      if (want == -2) {
+        facade.push_back(
+            {s.value("/status/queuedRevision"_json_pointer, uint64_t{0}), listed_position});
+        continue;
+      }
+      if (Phase(s) != "Waiting") continue;
+      auto got = c.Get(api::Kind::kSession, name);
+      int64_t get_position = got.ok() ? got->value("/status/position"_json_pointer, -1) : -1;
+      std::pair<std::string, int64_t> seen;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        seen = watched[name];
+      }
+      if (listed_position != want || get_position != want || seen.second != want) {
+        mismatch = name + " want " + std::to_string(want) + " list " +
+                   std::to_string(listed_position) + " get " + std::to_string(get_position) +
+                   " watch " + std::to_string(seen.second);
+        return false;
+      }
+    }
+    std::sort(facade.begin(), facade.end());
+    for (size_t i = 0; i < facade.size(); ++i)
+      if (facade[i].second != int64_t(kSessions - kReleases - 1 + i + 1)) {
+        mismatch =
+            "facade session " + std::to_string(i) + " at " + std::to_string(facade[i].second);
+        return false;
+      }
+    return facade.size() == kFacadePosts;
+  });
+  EXPECT_TRUE(settled) << mismatch;
+  stop = true;
+  c.Create(api::Kind::kSession, NewSession("pos-wake-"));  // an event, so the watch sees stop
+  watching.join();
 }
 
 TEST(SessionLabd, SessionRunReturnsTheCommandsExitCodeAndReleases) {
