@@ -150,8 +150,8 @@ TEST(ClabModel, DummyLinksAreInterfacesOfTheirNodeWithTheLinksMtu) {
   ASSERT_EQ(read->model.links.size(), 1u);  // only the veth
   EXPECT_EQ(read->model.links[0].index, 0);
   EXPECT_TRUE(read->bridge_links.empty());
-  EXPECT_THAT(read->model.FindNode("r1")->env, ::testing::Contains(std::pair<const std::string,
-                                                                   std::string>("CLAB_INTFS", "3")));
+  EXPECT_THAT(read->model.FindNode("r1")->env,
+              ::testing::Contains(std::pair<const std::string, std::string>("CLAB_INTFS", "3")));
   // A dummy link is part of its node: changing it re-creates that node only.
   std::string changed = kStub;
   changed.replace(changed.find("mtu: 1400"), 9, "mtu: 1500");

@@ -153,16 +153,16 @@ api::Result<NodeModel> ReadNode(const Topology& topo, const Node& node, const Mg
   eth0.ifname = "eth0";
   n.interfaces.push_back(eth0);
   json hashed{{"container", n.container},
-                              {"image", n.image},
-                              {"cmd", n.command},
-                              {"env", n.env},
-                              {"labels", n.labels},
-                              {"cap_add", n.cap_add},
-                              {"sysctls", n.sysctls},
-                              {"binds", n.binds},
-                              {"ipv4", eth0.ipv4},
-                              {"ipv6", eth0.ipv6},
-               {"exec", exec}};
+              {"image", n.image},
+              {"cmd", n.command},
+              {"env", n.env},
+              {"labels", n.labels},
+              {"cap_add", n.cap_add},
+              {"sysctls", n.sysctls},
+              {"binds", n.binds},
+              {"ipv4", eth0.ipv4},
+              {"ipv6", eth0.ipv6},
+              {"exec", exec}};
   // Only when there are any: nodes without dummy links keep the hash they had before them.
   if (!dummies.empty()) hashed["dummies"] = dummies;
   n.hash = api::SpecHash(hashed);
