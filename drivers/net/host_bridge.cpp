@@ -63,7 +63,7 @@ api::Status EnsureHostBridge(const std::string& name, const std::string& tag) {
   auto link = rtnl->FindLinkByName(name);
   if (!link.ok()) return link.status();
   if (!link->has_value()) {
-    api::Status created = rtnl->CreateBridge(name);
+    api::Status created = rtnl->CreateLink(name, "bridge");
     if (!created.ok() && created.reason() != "AlreadyExists") return created;
     link = rtnl->FindLinkByName(name);
     if (!link.ok()) return link.status();

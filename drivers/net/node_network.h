@@ -62,6 +62,13 @@ api::Result<std::vector<api::Cidr>> InterfaceAddresses(int pid, const std::strin
 api::Status AddInterfaceAddresses(int pid, const std::string& ifname,
                                   const std::vector<api::Cidr>& addresses);
 
+// Makes a dummy interface `ifname` exist in the namespace of `pid`, up, with `mtu`, tagged
+// `tag`: containerlab's `type: dummy` link. One already there is left as it is. A kernel without
+// the dummy driver gets an ifb device instead (it too drops what is sent to it). An interface of
+// that name of another kind is a Conflict.
+api::Status EnsureDummyInterface(int pid, const std::string& ifname, int mtu,
+                                 const std::string& tag);
+
 struct TaggedLink {
   std::string ifname;
   std::string tag;

@@ -199,15 +199,20 @@ api::Status Rtnl::CreateVeth(const std::string& name, int pid, const std::string
   return Check(socket_.Request(m), fmt::format("create veth {} <-> {}", name, peer_name));
 }
 
-api::Status Rtnl::CreateBridge(const std::string& name) {
+api::Status Rtnl::CreateLink(const std::string& name, const std::string& kind) {
   if (name.empty() || name.size() >= IFNAMSIZ)
     return api::Status::BadRequest("interface name must be 1-15 characters: " + name);
   NetlinkMessage m = LinkMessage(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
   m.PutString(IFLA_IFNAME, name);
   size_t linkinfo = m.BeginNested(IFLA_LINKINFO);
-  m.PutString(IFLA_INFO_KIND, "bridge");
+  m.PutString(IFLA_INFO_KIND, kind);
   m.EndNested(linkinfo);
-  return Check(socket_.Request(m), "create bridge " + name);
+  const int rc = socket_.Request(m);
+  // A kernel built without that kind's driver (no module to load) answers EOPNOTSUPP.
+  if (rc == -EOPNOTSUPP)
+    return api::Status(api::Code::kBadRequest, "UnknownLinkKind",
+                       "create " + kind + " " + name + ": this kernel has no " + kind + " driver");
+  return Check(rc, "create " + kind + " " + name);
 }
 
 api::Status Rtnl::SetMtu(int index, int mtu) {

@@ -61,8 +61,9 @@ class Rtnl {
   // the given pid (0: this socket's namespace). AlreadyExists if either name is taken there.
   api::Status CreateVeth(const std::string& name, int pid, const std::string& peer_name,
                          int peer_pid);
-  // Creates a Linux bridge `name` (down). AlreadyExists if the name is taken.
-  api::Status CreateBridge(const std::string& name);
+  // Creates a link `name` of a kind that needs no further data ("bridge", "dummy"), down.
+  // AlreadyExists if the name is taken; reason UnknownLinkKind if the kernel lacks the kind.
+  api::Status CreateLink(const std::string& name, const std::string& kind);
   api::Status SetMtu(int index, int mtu);
   // Enslaves a link to a bridge (master_index); 0 releases it.
   api::Status SetMaster(int index, int master_index);

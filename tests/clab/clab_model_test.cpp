@@ -126,6 +126,42 @@ TEST(ClabModel, LinksKeepTheirInterfaceNamesAndMtuAndBridgeLinksGoToTheHost) {
   EXPECT_EQ(bl.mtu, 9500);
 }
 
+// netlab writes every stub network (a link with one node) as a dummy link.
+constexpr const char* kStub = R"(
+name: stub
+topology:
+  nodes:
+    r1: {kind: linux, image: labbox:latest}
+    r2: {kind: linux, image: labbox:latest}
+  links:
+    - endpoints: ["r1:eth1", "r2:eth1"]
+    - type: dummy
+      endpoint: {node: r1, interface: eth2}
+    - type: dummy
+      mtu: 1400
+      endpoint: {node: r1, interface: stub-1}
+)";
+
+TEST(ClabModel, DummyLinksAreInterfacesOfTheirNodeWithTheLinksMtu) {
+  auto read = ReadClabLab(ClabLab("stub", kStub), kLabsDir);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_THAT(read->dummy_links,
+              ElementsAre(DummyLink{1, "r1", "eth2", 9500}, DummyLink{2, "r1", "stub-1", 1400}));
+  ASSERT_EQ(read->model.links.size(), 1u);  // only the veth
+  EXPECT_EQ(read->model.links[0].index, 0);
+  EXPECT_TRUE(read->bridge_links.empty());
+  EXPECT_THAT(read->model.FindNode("r1")->env,
+              ::testing::Contains(std::pair<const std::string, std::string>("CLAB_INTFS", "3")));
+  // A dummy link is part of its node: changing it re-creates that node only.
+  std::string changed = kStub;
+  changed.replace(changed.find("mtu: 1400"), 9, "mtu: 1500");
+  auto after = ReadClabLab(ClabLab("stub", changed), kLabsDir);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_NE(read->model.FindNode("r1")->hash, after->model.FindNode("r1")->hash);
+  EXPECT_EQ(read->model.FindNode("r2")->hash, after->model.FindNode("r2")->hash);
+  EXPECT_TRUE(ValidateContainerlabLab(ClabLab("stub", kStub)).ok());
+}
+
 TEST(ClabModel, ExecCommandsAreSplitLikeContainerlabAndOtherKindsWarn) {
   auto read = ReadClabLab(ClabLab("lan", kLan), kLabsDir);
   ASSERT_TRUE(read.ok()) << read.status().ToString();
@@ -169,9 +205,13 @@ topology:
     b: {kind: linux}
     h: {kind: host}
   links:
-    - type: dummy
-      endpoint: {node: a, interface: d0}
+    - type: host
+      endpoint: {node: a, interface: h0}
+      host-interface: a-h0
     - endpoints: ["a:eth1", "b:eth1"]
+    - endpoints: ["b:eth2", "mgmt-net:b-eth2"]
+    - type: dummy
+      endpoint: {node: h, interface: d0}
 )"));
   ASSERT_EQ(st.code(), api::Code::kInvalid) << st.ToString();
   const auto& causes = st.causes();
@@ -181,9 +221,12 @@ topology:
   EXPECT_THAT(causes, CauseAt(t + "[topology.nodes.a.entrypoint]", "not supported"));
   EXPECT_THAT(causes, CauseAt(t + "[topology.nodes.a.stages]", "not supported"));
   EXPECT_THAT(causes, CauseAt(t + "[topology.nodes.h.kind]", "kind host"));
-  EXPECT_THAT(causes, CauseAt(t + "[topology.links[0].type]", "link type dummy"));
+  EXPECT_THAT(causes, CauseAt(t + "[topology.links[0].type]", "link type host"));
+  // The brief form has no `type`: its endpoints say it.
+  EXPECT_THAT(causes, CauseAt(t + "[topology.links[2].endpoints]", "link type mgmt-net"));
+  EXPECT_THAT(causes, CauseAt(t + "[topology.links[3].endpoint]", "needs a node with a container"));
   EXPECT_THAT(causes, CauseAt(t + "[mgmt.ipv4-range]", "not supported"));
-  EXPECT_EQ(causes.size(), 7u) << st.ToString();
+  EXPECT_EQ(causes.size(), 9u) << st.ToString();
 }
 
 TEST(ClabValidation, ParseAndResolveErrorsNameTheirPathToo) {

@@ -1,9 +1,10 @@
 // Provider containerlab end to end: a plain containerlab topology file applied with the real
 // labctl to the real labd on the real dockerd — three linux nodes, a short-form link with named
-// interfaces, a kind bridge joining two nodes, exec commands that assign the addresses. Checks
-// what containerlab would have made (names, labels, environment, mgmt addresses, MTU 9500,
-// /run/netns links, the host bridge and its forwarding rule), traffic across the link and the
-// bridge, drift repair (a killed node comes back with its links and exec), and a teardown that
+// interfaces, a kind bridge joining two nodes, dummy links, exec commands that assign the
+// addresses. Checks what containerlab would have made (names, labels, environment, mgmt
+// addresses, MTU 9500, /run/netns links, the host bridge and its forwarding rule), traffic across
+// the link and the bridge, drift repair (a killed node comes back with its links, dummy
+// interfaces and exec), and a teardown that
 // leaves nothing (container, network, bridge, iptables rule, netns link, files). Names carry this
 // checkout's tag; the subnet and bridge names are used by no other test.
 #include <gtest/gtest.h>
@@ -51,6 +52,7 @@ topology:
       exec:
         - ip addr add 10.231.1.1/24 dev eth1
         - ip addr add 10.231.9.1/24 dev lan0
+        - ip addr add 10.231.5.1/24 dev stub0
     b:
       exec:
         - ip addr add 10.231.1.2/24 dev eth1
@@ -66,6 +68,11 @@ topology:
          kBridge + ":" + kBridge + R"(a"]
     - endpoints: [")" +
          kBridge + ":" + kBridge + R"(c", "c:lan0"]
+    - type: dummy
+      endpoint: {node: a, interface: stub0}
+    - type: dummy
+      mtu: 1400
+      endpoint: {node: c, interface: stub1}
 )";
 }
 
@@ -130,6 +137,21 @@ class LabdContainerlabTest : public ::testing::Test {
     }
     return false;
   }
+  // A dummy link's interface in the node: up, with the link's MTU and what exec put on it.
+  void ExpectStub(const std::string& node, const std::string& ifname, const std::string& mtu,
+                  const std::string& address) {
+    // The host's ip reads the kind (busybox's cannot), through the /run/netns link labd made.
+    auto link = testing::RunProgram(
+        {"ip", "-netns", Container(node), "-o", "-d", "link", "show", "dev", ifname});
+    EXPECT_NE(link.out.find(mtu), std::string::npos) << node << " " << link.out << link.err;
+    EXPECT_NE(link.out.find(",UP"), std::string::npos) << node << " " << link.out;
+    // A kernel without the dummy driver gets an ifb device (node_network.h).
+    EXPECT_TRUE(link.out.find(" dummy ") != std::string::npos ||
+                link.out.find(" ifb ") != std::string::npos)
+        << link.out;
+    auto addr = Exec(node, {"ip", "-o", "-4", "addr", "show", "dev", ifname});
+    EXPECT_NE(addr.out.find(address), std::string::npos) << node << " " << addr.out << addr.err;
+  }
   std::string Inspect(const std::string& container, const std::string& format) {
     return testing::RunProgram({"docker", "inspect", "--format", format, container}).out;
   }
@@ -168,7 +190,7 @@ TEST_F(LabdContainerlabTest, ATopologyFileRunsAsContainerlabWouldAndLeavesNothin
                     "{{index .Config.Labels \"containerlab\"}}"),
             "a " + kLab + "\n");
   auto env = Inspect(Container("a"), "{{range .Config.Env}}{{println .}}{{end}}");
-  EXPECT_NE(env.find("CLAB_INTFS=2\n"), std::string::npos) << env;
+  EXPECT_NE(env.find("CLAB_INTFS=3\n"), std::string::npos) << env;
   EXPECT_NE(env.find("ROLE=left\n"), std::string::npos) << env;
   EXPECT_NE(env.find("CLAB_LABEL_CLAB_NODE_NAME=a\n"), std::string::npos) << env;
   // A relative bind: labctl sent the file along, labd wrote it beside the topology.
@@ -177,6 +199,8 @@ TEST_F(LabdContainerlabTest, ATopologyFileRunsAsContainerlabWouldAndLeavesNothin
   EXPECT_NE(eth0.out.find(kSubnetPrefix + ".11/24"), std::string::npos) << eth0.out << eth0.err;
   auto eth1 = Exec("a", {"ip", "-o", "link", "show", "dev", "eth1"});
   EXPECT_NE(eth1.out.find("mtu 9500"), std::string::npos) << eth1.out << eth1.err;
+  ExpectStub("a", "stub0", "mtu 9500", "10.231.5.1/24");
+  ExpectStub("c", "stub1", "mtu 1400", "");
   auto lan0 = Exec("c", {"ip", "-o", "-4", "addr", "show", "dev", "lan0"});
   EXPECT_NE(lan0.out.find("10.231.9.3/24"), std::string::npos) << lan0.out << lan0.err;
   for (const auto& node : {"a", "b", "c"})
@@ -202,6 +226,7 @@ TEST_F(LabdContainerlabTest, ATopologyFileRunsAsContainerlabWouldAndLeavesNothin
       << "labd log: " << labd_->log_path();
   EXPECT_TRUE(PollExec("a", {"ping", "-c", "1", "-W", "1", "10.231.9.3"}));
   EXPECT_TRUE(testing::PollReady(*labd_, kLab, 60s));
+  ExpectStub("a", "stub0", "mtu 9500", "10.231.5.1/24");  // in the new container's namespace
 
   // The same after a labd restart: the lab is adopted as it runs, and what b's exec put on its
   // end of the a-b link is still known when a restarts and re-creates the link.

@@ -404,6 +404,20 @@ TEST_F(LabdNetlabTest, StopKeepsTheInputsOnlyAndStartConfiguresAgain) {
             std::vector<std::string>{std::to_string(id)});
 }
 
+// netlab writes a stub network (a link with one node) as a containerlab dummy link.
+TEST_F(LabdNetlabTest, AStubLinkIsADummyInterfaceThatNetlabAddresses) {
+  const std::string lab = kPrefix + "-stub";
+  Apply(lab, "defaults.device: linux\nnodes: [a, b]\nlinks: [a-b, a]\n");
+  ASSERT_TRUE(Ready(lab));
+  EXPECT_NE(Addresses(lab, "a", "eth2").find("172.16.1.1/24"), std::string::npos)
+      << Labctl({"describe", "lab", lab}).out << "\nlabd log: " << labd_->log_path();
+  // A new container gets the interface again, and netlab configures it again.
+  ASSERT_EQ(testing::RunProgram({"docker", "kill", ContainerId(lab, "a")}).exit_code, 0);
+  EXPECT_TRUE(
+      PollExec(lab, "a", {"ip", "-o", "-4", "addr", "show", "dev", "eth2"}, "172.16.1.1/24"))
+      << "labd log: " << labd_->log_path();
+}
+
 TEST_F(LabdNetlabTest, LabdKilledMidBringUpConvergesAfterRestart) {
   const std::string lab = kPrefix + "-crash";
   Apply(lab, kChain);

@@ -40,9 +40,21 @@ void CheckDefinition(const RawNodeDefinition& d, const std::string& path,
     out.push_back({Child(path, "runtime"), "only runtime docker is supported"});
 }
 
+// A dummy link's node must have a namespace of its own to hold the interface.
+void CheckDummyLink(const Link& link, const Topology& topo, std::vector<api::Cause>& out) {
+  const Endpoint& ep = link.endpoints.at(0);
+  const std::string field = Child(link.path, "endpoint");
+  if (!ep.mac.empty()) out.push_back({field, std::string("mac addresses are ") + kNotYet});
+  auto node = topo.nodes.find(ep.node);
+  if (node != topo.nodes.end() && !node->second.HasContainer())
+    out.push_back({field, "a dummy link needs a node with a container; " + ep.node + " is kind " +
+                              node->second.kind});
+}
+
 void CheckLink(const Link& link, const Topology& topo, std::vector<api::Cause>& out) {
+  if (link.type == LinkType::kDummy) return CheckDummyLink(link, topo, out);
   if (link.type != LinkType::kVeth) {
-    out.push_back({Child(link.path, "type"),
+    out.push_back({Child(link.path, link.brief ? "endpoints" : "type"),
                    std::string("link type ") + LinkTypeName(link.type) + " is " + kNotYet});
     return;
   }
@@ -107,8 +119,16 @@ api::Result<StringMap> EnvFileValues(const Node& node) {
   return merged;
 }
 
+json DummiesOf(const std::vector<DummyLink>& dummies, const std::string& node) {
+  json out = json::array();
+  for (const auto& d : dummies)
+    if (d.node == node) out.push_back({d.index, d.ifname, d.mtu});
+  return out;
+}
+
 api::Result<NodeModel> ReadNode(const Topology& topo, const Node& node, const MgmtAddress& mgmt,
-                                const std::vector<std::vector<std::string>>& exec) {
+                                const std::vector<std::vector<std::string>>& exec,
+                                const json& dummies) {
   NodeModel n;
   n.name = node.name;
   n.container = ContainerName(topo, node.name);
@@ -132,17 +152,20 @@ api::Result<NodeModel> ReadNode(const Topology& topo, const Node& node, const Mg
   if (mgmt.ipv6) eth0.ipv6 = mgmt.ipv6->ToString();
   eth0.ifname = "eth0";
   n.interfaces.push_back(eth0);
-  n.hash = api::SpecHash(json{{"container", n.container},
-                              {"image", n.image},
-                              {"cmd", n.command},
-                              {"env", n.env},
-                              {"labels", n.labels},
-                              {"cap_add", n.cap_add},
-                              {"sysctls", n.sysctls},
-                              {"binds", n.binds},
-                              {"ipv4", eth0.ipv4},
-                              {"ipv6", eth0.ipv6},
-                              {"exec", exec}});
+  json hashed{{"container", n.container},
+              {"image", n.image},
+              {"cmd", n.command},
+              {"env", n.env},
+              {"labels", n.labels},
+              {"cap_add", n.cap_add},
+              {"sysctls", n.sysctls},
+              {"binds", n.binds},
+              {"ipv4", eth0.ipv4},
+              {"ipv6", eth0.ipv6},
+              {"exec", exec}};
+  // Only when there are any: nodes without dummy links keep the hash they had before them.
+  if (!dummies.empty()) hashed["dummies"] = dummies;
+  n.hash = api::SpecHash(hashed);
   return n;
 }
 
@@ -205,6 +228,12 @@ api::Result<ClabLab> ReadClabLab(const json& lab, const std::string& labs_dir) {
   m.provider = kContainerlabProvider;
   m.spec_hash = api::SpecHash(lab.value("spec", json::object()));
   m.networks.push_back(MgmtNetwork(t));
+  for (size_t i = 0; i < t.links.size(); ++i) {
+    const Link& link = t.links[i];
+    if (link.type != LinkType::kDummy) continue;
+    const Endpoint& ep = link.endpoints.at(0);
+    out.dummy_links.push_back({static_cast<int>(i), ep.node, ep.interface, link.mtu});
+  }
   for (const auto& [name, node] : t.nodes) {
     if (node.support == KindSupport::kBridge) {
       out.bridges.push_back(name);
@@ -223,7 +252,7 @@ api::Result<ClabLab> ReadClabLab(const json& lab, const std::string& labs_dir) {
                                       argv.ok() ? "empty command" : argv.status().message()}});
       exec.push_back(*argv);
     }
-    auto model = ReadNode(t, node, plan->nodes[name], exec);
+    auto model = ReadNode(t, node, plan->nodes[name], exec, DummiesOf(out.dummy_links, name));
     if (!model.ok()) return model.status();
     m.nodes.push_back(std::move(*model));
   }
@@ -233,6 +262,7 @@ api::Result<ClabLab> ReadClabLab(const json& lab, const std::string& labs_dir) {
   };
   for (size_t i = 0; i < t.links.size(); ++i) {
     const Link& link = t.links[i];
+    if (link.type == LinkType::kDummy) continue;  // dummy_links, above
     const Endpoint& a = link.endpoints.at(0);
     const Endpoint& b = link.endpoints.at(1);
     const int index = static_cast<int>(i);

@@ -9,7 +9,8 @@
 //     environment beside labctl's own labels, static management addresses (mgmt_plan.h);
 //   - the management network as a Docker network (mgmt.network, subnets, ipv4-gw, bridge, mtu);
 //   - veth links between containers as model links (interface names as written, MTU 9500 by
-//     default); links to a bridge node as BridgeLinks.
+//     default); links to a bridge node as BridgeLinks; dummy links as DummyLinks (part of their
+//     node's hash: a changed one re-creates the node, whose new namespace gets it).
 // CheckRealisable names every field labctl parses but does not realise (422 at apply time); a
 // kind run as a plain linux container is a warning instead. Reads env-files, nothing else.
 #pragma once
@@ -40,11 +41,20 @@ struct BridgeLink {
   int mtu = kDefaultLinkMtu;
 };
 
+// containerlab's `type: dummy` link: a dummy interface inside the node's namespace.
+struct DummyLink {
+  int index = 0;  // position in topology.links (its link tag)
+  std::string node, ifname;
+  int mtu = kDefaultLinkMtu;
+  bool operator==(const DummyLink&) const = default;
+};
+
 struct ClabLab {
   Topology topology;
   reconcilers::LabModel model;
   std::vector<std::string> bridges;  // kind bridge nodes: host bridges of these names
   std::vector<BridgeLink> bridge_links;
+  std::vector<DummyLink> dummy_links;
   std::map<std::string, std::vector<std::vector<std::string>>> exec;  // node -> argv, in order
   std::vector<std::string> warnings;  // what is run but not as containerlab would
 };

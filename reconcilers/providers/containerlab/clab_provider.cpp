@@ -135,7 +135,7 @@ class ContainerlabSource : public RealisationSource {
   }
 
  private:
-  // /run/netns/<container> and the node's links to host bridges.
+  // /run/netns/<container>, the node's links to host bridges and its dummy links.
   Status WireHost(const clab::ClabLab& lab, const NodeModel& node, int pid) {
     const std::string& lab_name = lab.model.name;
     LABCTL_RETURN_IF_ERROR(net::LinkNetns(node.container, pid));
@@ -146,6 +146,15 @@ class ContainerlabSource : public RealisationSource {
       auto wired = net::WireLink(lab_name, link.index, inside, host);
       if (!wired.ok()) return wired.status();
       LABCTL_RETURN_IF_ERROR(net::AttachToHostBridge(link.host_ifname, link.bridge));
+    }
+    // In the container's namespace: a new container (a restart) needs them again.
+    for (const auto& dummy : lab.dummy_links) {
+      if (dummy.node != node.name) continue;
+      Status st = net::EnsureDummyInterface(pid, dummy.ifname, dummy.mtu,
+                                            net::LinkTag(lab_name, dummy.index));
+      if (!st.ok())
+        return Status(st.code(), "DummyLinkFailed",
+                      "dummy " + node.name + ":" + dummy.ifname + ": " + st.message());
     }
     return Status::Ok();
   }

@@ -126,7 +126,8 @@ struct Link {
   std::string host_interface;  // host, mgmt-net: the end in the host namespace
   int mtu = kDefaultLinkMtu;
   StringMap labels;
-  std::string path;  // where it was written ("topology.links[3]")
+  std::string path;    // where it was written ("topology.links[3]")
+  bool brief = false;  // written as `endpoints: ["a:if", "b:if"]` (no `type` field)
 };
 
 struct Mgmt {

@@ -54,6 +54,7 @@ std::optional<Link> FromBrief(const RawLink& raw, api::FieldErrors& errs) {
   }
   Link link;
   link.path = raw.path;
+  link.brief = true;
   for (size_t i = 0; i < 2; ++i) {
     const std::string& special = eps[i].node;
     if (special != "host" && special != "mgmt-net" && special != "macvlan") continue;
