@@ -13,12 +13,11 @@ names does not exist, the lab has no containers) and are fine.
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
+
+from labd_run import free_port, stop, wait_ready
 
 PAGES = ["docs/api.md", "docs/neops-compat.md"]
 DOC_ADDRESS = "127.0.0.1:7450"
@@ -31,28 +30,12 @@ curl() {
 """
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def curl_blocks(text):
     """The sh blocks that run curl, and those that only set variables (S=..., API=...)."""
     blocks = re.findall(r"```sh\n(.*?)```", text, re.S)
     def sets_only(b):
         return all(re.match(r"^[A-Z_]+=\S+$", l) for l in b.splitlines() if l.strip())
     return [b for b in blocks if re.search(r"\bcurl ", b) or sets_only(b)]
-
-
-def wait_ready(address):
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://{address}/readyz", timeout=1)
-            return True
-        except Exception:
-            time.sleep(0.1)
-    return False
 
 
 def run_page(root, page, address, work):
@@ -95,8 +78,7 @@ def main():
             for page in PAGES:
                 failures += run_page(root, page, address, work)
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        stop(proc)
         shutil.rmtree(work, ignore_errors=True)
     for f in failures:
         print("FAIL:", f)

@@ -28,7 +28,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,8 @@ import traceback
 import uuid
 
 import requests
+
+from labd_run import free_port, stop, wait_ready
 
 DOCKER_SOCKET = "/var/run/docker.sock"
 LAB_TIMEOUT = 240  # POST /lab answers once the lab is Ready
@@ -386,12 +387,6 @@ def wait_until(predicate, timeout):
     return predicate()
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def main():
     labd, root, build = sys.argv[1], os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
     docker = os.access(DOCKER_SOCKET, os.W_OK) and shutil.which("docker")
@@ -420,7 +415,7 @@ def main():
     checks = [check_health, check_session, check_queue, check_errors]
     failures = []
     try:
-        if not wait_until(lambda: ready(address), 20):
+        if not wait_ready(address):
             failures.append("labd did not become ready")
         else:
             for check in checks:
@@ -432,12 +427,7 @@ def main():
                 if not wait_until(lambda: not engine_leftovers(instance), 120):
                     failures.append(f"containers of {instance} left: {engine_leftovers(instance)}")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
         if failures:
             print("labd log (last 6000 bytes):\n" + open(log).read()[-6000:])
         shutil.rmtree(work, ignore_errors=True)
@@ -446,13 +436,6 @@ def main():
     if not docker and not failures:
         print("LABCTL_SKIPPED: no dockerd at " + DOCKER_SOCKET + ": lab uploads not checked")
     return 1 if failures else 0
-
-
-def ready(address):
-    try:
-        return requests.get(f"http://{address}/readyz", timeout=1).status_code == 200
-    except requests.RequestException:
-        return False
 
 
 def run(check, f, address, name=None):
