@@ -8,7 +8,9 @@
 //   floor    the same N containers created and started directly through the Docker API on one
 //            network with labd's parallelism (8), plus the chain's N-1 veth pairs created
 //            straight into their namespaces and set up (bench/lab_floor.h).
-// Each round runs the floor, then the netlab lab (deleted and gone before the next round).
+// Each round runs the floor, then the netlab lab (deleted and gone before the next round). Each
+// column is the median of its rounds; realisation/floor and the last column are the medians of
+// the per-round values (floor and lab of one round run back to back, under the same load).
 //
 // Usage: netlab_bench --netlab PATH [--repeat R] [sizes...]   (default sizes 3 20 100; medians
 // of R rounds, default 3). Needs dockerd, labbox:latest (scripts/build-labbox) and the netlab
@@ -57,6 +59,12 @@ json NetlabLab(const std::string& name, int n) {
        {{"provider", "netlab"},
         {"runPolicy", "Always"},
         {"netlab", {{"images", {{"linux", "labbox:latest"}}}, {"topology", ChainTopology(n)}}}}}};
+}
+
+// Median of values that may be negative (Median() takes -1 as a failed measurement).
+double MedianSigned(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
 // Seconds of the lab's `reason` event ("netlab create: ok in 1.2s ..."), -1 until it is there.
@@ -203,7 +211,7 @@ int main(int argc, char** argv) {
     for (int n : sizes) {
       std::vector<std::pair<int, int>> chain;
       for (int i = 1; i < n; ++i) chain.emplace_back(i - 1, i);
-      std::vector<double> floors, creates, initials, realisations, totals;
+      std::vector<double> floors, creates, initials, realisations, totals, ratios, overs;
       for (int round = 0; round < repeat; ++round) {
         const std::string id = std::to_string(getpid() % 10000) + "-" + std::to_string(n) + "-" +
                                std::to_string(round);
@@ -214,16 +222,22 @@ int main(int argc, char** argv) {
         initials.push_back(t.initial);
         bool ok = t.total >= 0 && t.create >= 0 && t.initial >= 0;
         realisations.push_back(ok ? t.total - t.create - t.initial : -1);
+        // The ratio within a round (floor and lab back to back, under the same load).
+        ratios.push_back(ok && floors.back() > 0 ? realisations.back() / floors.back() : -1);
+        overs.push_back(ok ? t.total - floors.back() - t.create - t.initial : -1e9);
         if (!ok) status = 1;
-        std::fprintf(stderr, "n=%d round %d: floor %.2f total %.2f create %.2f initial %.2f\n", n,
-                     round, floors.back(), t.total, t.create, t.initial);
+        std::fprintf(stderr,
+                     "n=%d round %d: floor %.2f total %.2f create %.2f initial %.2f realisation "
+                     "%.2f (%.2fx)\n",
+                     n, round, floors.back(), t.total, t.create, t.initial, realisations.back(),
+                     ratios.back());
       }
       const double floor = Median(floors), real = Median(realisations), total = Median(totals);
       const double create = Median(creates), initial = Median(initials);
-      const double over = total - floor - create - initial;
+      const double over = MedianSigned(overs);  // -1e9: a round failed
       const std::string over_text = (over >= 0 ? "+" : "") + Fixed(over);
       std::printf("| %5d | %17.2f | %15.2f | %18.2f | %16.2f | %9.2f | %17.2f | %34s |\n", n,
-                  create, real, initial, total, floor, real / floor, over_text.c_str());
+                  create, real, initial, total, floor, Median(ratios), over_text.c_str());
       std::fflush(stdout);
     }
   }
