@@ -183,7 +183,10 @@ int main(int argc, char** argv) {
   if (sizes.empty()) sizes = {3, 20, 100};
   sigset_t signals;
   sigemptyset(&signals);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&signals, sig);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    sigaddset(&signals, sig);
+    signal(sig, SIG_DFL);  // a background job of a shell starts with SIGINT ignored: undo that
+  }
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread: all inherit it
   docker::HttpEngine engine;
   Sweep(engine);
