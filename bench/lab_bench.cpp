@@ -19,89 +19,26 @@
 #include <fstream>
 #include <string>
 
+#include "bench/lab_floor.h"
 #include "docker/lab_fixture.h"
 #include "docker/labd_docker.h"
-#include "reconcilers/lab/run_parallel.h"
-#include "reconcilers/providers/docker/lab_cleanup.h"
 
 using namespace labctl;
-using Clock = std::chrono::steady_clock;
+using namespace labctl::bench;
 using api::json;
 
 namespace {
 
-constexpr int kWorkers = 8;  // LabReconcilerOptions::workers
 // labd's labs are lbench*; the floor's objects are named lbfloor* so that labd (scoped to
 // lbench by --orphan-lab-prefix) never touches them; compose objects carry no labctl labels.
 const std::string kPrefix = "lbench";
 const std::string kFloorPrefix = "lbfloor";
-
-double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
-
-// Median; a failed measurement (-1) anywhere makes it -1.
-double Median(std::vector<double> v) {
-  if (v.empty()) return -1;
-  for (double x : v)
-    if (x < 0) return -1;
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
-
-std::string Fixed(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", x);
-  return buf;
-}
-
-std::string Ip(int octet, int net, int host) {
-  return "10." + std::to_string(octet) + "." + std::to_string(net) + "." + std::to_string(host);
-}
 
 json Nodes(int n, int octet) {
   json nodes = json::array();
   for (int i = 0; i < n; ++i)
     nodes.push_back(labctl::testing::Node("n" + std::to_string(i), {{"a", Ip(octet, 1, 10 + i)}}));
   return nodes;
-}
-
-// The floor: what labd asks of Docker for this lab, done directly with the same parallelism.
-double Floor(docker::DockerEngine& engine, const std::string& name, int n, int octet) {
-  auto start = Clock::now();
-  std::atomic<int> failures{0};
-  reconcilers::RunParallel(2, 4, [&](size_t i) {
-    std::string net = i == 0 ? "a" : "b";
-    auto created =
-        engine.CreateNetwork({docker::NetworkName(name, net),
-                              Ip(octet, static_cast<int>(i) + 1, 0) + "/24",
-                              "",
-                              "",
-                              docker::NetworkLabels(name, "floor", net, "h", "lbfloor"),
-                              {{"com.docker.network.bridge.enable_ip_masquerade", "false"}}});
-    if (!created.ok()) {
-      ++failures;
-      std::fprintf(stderr, "floor network: %s\n", created.status().ToString().c_str());
-    }
-  });
-  reconcilers::RunParallel(n, kWorkers, [&](size_t i) {
-    std::string node = "n" + std::to_string(i);
-    docker::ContainerSpec c;
-    c.name = docker::ContainerName(name, node);
-    c.image = "labbox:latest";
-    c.cap_add = {"NET_ADMIN"};
-    c.labels = docker::ContainerLabels(name, "floor", node, "h", "lbfloor");
-    c.network = docker::EndpointSpec{docker::NetworkName(name, "a"),
-                                     Ip(octet, 1, 10 + static_cast<int>(i)), ""};
-    auto id = engine.CreateContainer(c);
-    auto st = id.ok() ? engine.StartContainer(*id) : id.status();
-    if (!st.ok()) {
-      ++failures;
-      std::fprintf(stderr, "floor: %s\n", st.ToString().c_str());
-    }
-  });
-  double t = Seconds(Clock::now() - start);
-  if (failures > 0) t = -1;  // not a floor
-  (void)reconcilers::RemoveLabObjects(engine, name, [](const auto&) { return true; });
-  return t;
 }
 
 // docker-compose up -d of the same lab; -1 when docker-compose is missing or fails.
@@ -194,7 +131,7 @@ int main(int argc, char** argv) {
     for (int round = 0; round < repeat; ++round) {
       std::string id =
           std::to_string(getpid() % 10000) + "-" + std::to_string(n) + "-" + std::to_string(round);
-      floors.push_back(Floor(engine, kFloorPrefix + id, n, octet));
+      floors.push_back(Floor(engine, {kFloorPrefix + id, n, octet, 2, {}}));
       if (compose) composes.push_back(Compose("lbcompose" + id, n, octet + 1));
       std::string name = run + "n" + std::to_string(n) + "-" + std::to_string(round);
       auto client = labctl::testing::LabdClient(labd);
