@@ -60,19 +60,12 @@ int HostPid() { return static_cast<int>(getpid()); }
 api::Status EnsureHostBridge(const std::string& name, const std::string& tag) {
   auto rtnl = HostRtnl();
   if (!rtnl.ok()) return rtnl.status();
-  auto link = rtnl->FindLinkByName(name);
-  if (!link.ok()) return link.status();
-  if (!link->has_value()) {
-    api::Status created = rtnl->CreateLink(name, "bridge");
-    if (!created.ok() && created.reason() != "AlreadyExists") return created;
-    link = rtnl->FindLinkByName(name);
-    if (!link.ok()) return link.status();
-    if (!link->has_value()) return api::Status::Internal("bridge " + name + " vanished");
-    if (created.ok()) LABCTL_RETURN_IF_ERROR(rtnl->SetAlias((*link)->index, tag));
-  }
-  if ((*link)->kind != "bridge")
+  auto ensured = rtnl->EnsureLink(name, {"bridge"}, tag);
+  if (!ensured.ok()) return ensured.status();
+  const LinkInfo& link = ensured->link;
+  if (link.kind != "bridge")
     return api::Status::Conflict("host interface " + name + " exists and is not a bridge");
-  if (!(*link)->up) LABCTL_RETURN_IF_ERROR(rtnl->SetUp((*link)->index, true));
+  if (!link.up) LABCTL_RETURN_IF_ERROR(rtnl->SetUp(link.index, true));
   return AllowForwarding(name, tag);
 }
 

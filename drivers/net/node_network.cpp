@@ -267,26 +267,16 @@ api::Status EnsureDummyInterface(int pid, const std::string& ifname, int mtu,
                                  const std::string& tag) {
   auto rtnl = OpenRtnlForPid(pid);
   if (!rtnl.ok()) return rtnl.status();
-  auto link = rtnl->FindLinkByName(ifname);
-  if (!link.ok()) return link.status();
-  if (!link->has_value()) {
-    api::Status created = rtnl->CreateLink(ifname, "dummy");
-    if (created.reason() == "UnknownLinkKind") {
-      spdlog::debug("pid={} if={} no dummy driver in this kernel: ifb instead", pid, ifname);
-      created = rtnl->CreateLink(ifname, "ifb");
-    }
-    if (!created.ok() && created.reason() != "AlreadyExists") return created;
-    link = rtnl->FindLinkByName(ifname);
-    if (!link.ok()) return link.status();
-    if (!link->has_value()) return api::Status::Internal("dummy " + ifname + " vanished");
-    if (created.ok()) {
-      const int index = (*link)->index;
-      if (mtu > 0) LABCTL_RETURN_IF_ERROR(rtnl->SetMtu(index, mtu));
-      LABCTL_RETURN_IF_ERROR(rtnl->SetUp(index, true));
-      return rtnl->SetAlias(index, tag);
-    }
+  // A kernel without the dummy driver gets an ifb device.
+  auto ensured = rtnl->EnsureLink(ifname, {"dummy", "ifb"}, tag);
+  if (!ensured.ok()) return ensured.status();
+  const LinkInfo& link = ensured->link;
+  if (ensured->created) {
+    spdlog::debug("pid={} if={} kind={} made for a dummy link", pid, ifname, link.kind);
+    if (mtu > 0) LABCTL_RETURN_IF_ERROR(rtnl->SetMtu(link.index, mtu));
+    return rtnl->SetUp(link.index, true);
   }
-  const std::string& kind = (*link)->kind;
+  const std::string& kind = link.kind;
   if (kind != "dummy" && kind != "ifb")
     return api::Status::Conflict("interface " + ifname + " exists and is a " +
                                  (kind.empty() ? "device" : kind) + ", not a dummy");

@@ -215,6 +215,25 @@ api::Status Rtnl::CreateLink(const std::string& name, const std::string& kind) {
   return Check(rc, "create " + kind + " " + name);
 }
 
+api::Result<EnsuredLink> Rtnl::EnsureLink(const std::string& name,
+                                          const std::vector<std::string>& kinds,
+                                          const std::string& alias) {
+  auto link = FindLinkByName(name);
+  if (!link.ok()) return link.status();
+  if (link->has_value()) return EnsuredLink{**link, false};
+  api::Status created = api::Status::BadRequest("no link kind given for " + name);
+  for (const auto& kind : kinds) {
+    created = CreateLink(name, kind);
+    if (created.reason() != "UnknownLinkKind") break;
+  }
+  if (!created.ok() && created.reason() != "AlreadyExists") return created;
+  link = FindLinkByName(name);
+  if (!link.ok()) return link.status();
+  if (!link->has_value()) return api::Status::Internal("link " + name + " vanished");
+  if (created.ok()) LABCTL_RETURN_IF_ERROR(SetAlias((*link)->index, alias));
+  return EnsuredLink{**link, created.ok()};
+}
+
 api::Status Rtnl::SetMtu(int index, int mtu) {
   NetlinkMessage m = LinkMessage(RTM_NEWLINK, 0, index);
   m.PutU32(IFLA_MTU, static_cast<uint32_t>(mtu));

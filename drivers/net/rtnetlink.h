@@ -27,6 +27,12 @@ struct LinkInfo {
   bool up = false;
 };
 
+// A link Rtnl::EnsureLink found or made.
+struct EnsuredLink {
+  LinkInfo link;
+  bool created = false;  // this call made it (down, tagged)
+};
+
 struct AddressInfo {
   int link_index = 0;
   api::Cidr cidr;
@@ -64,6 +70,12 @@ class Rtnl {
   // Creates a link `name` of a kind that needs no further data ("bridge", "dummy"), down.
   // AlreadyExists if the name is taken; reason UnknownLinkKind if the kernel lacks the kind.
   api::Status CreateLink(const std::string& name, const std::string& kind);
+  // The link `name`; when there is none, created (down) with the first of `kinds` this kernel
+  // has and tagged `alias`. One that appears meanwhile (made by another caller) is found, not
+  // created.
+  api::Result<EnsuredLink> EnsureLink(const std::string& name,
+                                      const std::vector<std::string>& kinds,
+                                      const std::string& alias);
   api::Status SetMtu(int index, int mtu);
   // Enslaves a link to a bridge (master_index); 0 releases it.
   api::Status SetMaster(int index, int master_index);
