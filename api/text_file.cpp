@@ -15,6 +15,11 @@ Result<std::string> ReadTextFile(const std::string& path) {
   return buf.str();
 }
 
+std::string ReadTextFileOrEmpty(const std::string& path) {
+  auto text = ReadTextFile(path);
+  return text.ok() ? *text : "";
+}
+
 Status WriteFileAtomically(const std::string& path, const std::string& content) {
   const std::string tmp = path + ".tmp";
   {

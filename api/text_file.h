@@ -11,6 +11,8 @@ namespace labctl::api {
 
 // The file's bytes; NotFound when it cannot be opened.
 Result<std::string> ReadTextFile(const std::string& path);
+// The file's bytes, or "" when it cannot be read (state files that may not exist yet).
+std::string ReadTextFileOrEmpty(const std::string& path);
 // Writes `content` to `path` through `path`.tmp and a rename, so a reader never sees half of it.
 // The parent directory must exist.
 Status WriteFileAtomically(const std::string& path, const std::string& content);

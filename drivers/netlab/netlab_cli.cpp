@@ -43,9 +43,15 @@ std::string NetlabRun::Summary(size_t max_lines) const {
     s += "ok in " + Seconds(took);
   else
     s += "exit " + std::to_string(exit_code) + " after " + Seconds(took);
-  if (!ok())
-    for (const auto& l : LastLines(out + "\n" + err, max_lines)) s += "\n" + l;
+  if (const std::string tail = ok() ? "" : OutputTail(max_lines); !tail.empty()) s += "\n" + tail;
   return s;
+}
+
+std::string NetlabRun::OutputTail(size_t max_lines) const {
+  std::string tail;
+  for (const auto& l : LastLines(out + "\n" + err, max_lines))
+    tail += (tail.empty() ? "" : "\n") + l;
+  return tail;
 }
 
 NetlabCli::NetlabCli(NetlabOptions options) : options_(std::move(options)) {}

@@ -36,6 +36,8 @@ struct NetlabRun {
   bool ok() const { return exit_code == 0 && !timed_out; }
   // "netlab initial: exit 1 after 3.2s: <last lines of output>" for events and conditions.
   std::string Summary(size_t max_lines = 20) const;
+  // The last `max_lines` non-empty lines of stdout and stderr, one per line.
+  std::string OutputTail(size_t max_lines) const;
 };
 
 struct CreateOptions {

@@ -39,12 +39,6 @@ Status WithCauses(const Status& st) {
   return Status(st.code(), "InvalidTopology", message, st.causes());
 }
 
-// The file's bytes, or "" when it cannot be read.
-std::string ReadText(const fs::path& path) {
-  auto text = api::ReadTextFile(path.string());
-  return text.ok() ? *text : "";
-}
-
 Status WriteIfChanged(const fs::path& path, const std::string& content) {
   return api::WriteFileIfChanged(path.string(), content);
 }
@@ -162,7 +156,8 @@ class ContainerlabSource : public RealisationSource {
   // What WireHost made, found from the topology the lab was last prepared with (the Lab may be
   // gone from the store): its host bridges (ours only: tagged) and netns links.
   Status UnwireHost(const std::string& lab, const fs::path& topology_file) {
-    auto topo = clab::ParseTopology(ReadText(topology_file), {topology_file.string(), lab});
+    auto topo = clab::ParseTopology(api::ReadTextFileOrEmpty(topology_file.string()),
+                                    {topology_file.string(), lab});
     if (!topo.ok()) return Status::Ok();  // never realised: nothing was made
     for (const auto& [name, node] : topo->nodes) {
       if (node.support == clab::KindSupport::kBridge) {
@@ -281,7 +276,8 @@ class ContainerlabSource : public RealisationSource {
   json& AddressRecord(const LabModel& model) {
     json& record = addresses_[model.name];
     if (record.is_object() && record.value("uid", "") == model.uid) return record;
-    json stored = json::parse(ReadText(AddressesFile(model.name)), nullptr, false);
+    json stored =
+        json::parse(api::ReadTextFileOrEmpty(AddressesFile(model.name).string()), nullptr, false);
     const bool usable = stored.is_object() && stored.value("uid", "") == model.uid &&
                         stored.contains("ends") && stored["ends"].is_object();
     record = usable ? stored : json{{"uid", model.uid}, {"ends", json::object()}};

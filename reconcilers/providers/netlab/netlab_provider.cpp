@@ -34,21 +34,6 @@ constexpr char kInputsFile[] = ".labctl-netlab-inputs";    // InputsHash of the 
 constexpr char kInitialFile[] = ".labctl-netlab-initial";  // the realisation initial configured
 constexpr char kInitialLog[] = "netlab-initial.log";       // the last `netlab initial` output
 
-std::string ReadText(const fs::path& path) {
-  auto text = api::ReadTextFile(path.string());
-  return text.ok() ? *text : "";
-}
-
-// The last `lines` lines of a command's output, for an event.
-std::string Tail(const std::string& text, size_t lines) {
-  size_t at = text.size();
-  while (at > 0 && (text[at - 1] == '\n' || text[at - 1] == ' ')) --at;
-  const size_t end = at;
-  for (size_t n = 0; at > 0; --at)
-    if (text[at - 1] == '\n' && ++n == lines) break;
-  return text.substr(at, end - at);
-}
-
 class NetlabSource : public RealisationSource {
  public:
   NetlabSource(docker::DockerEngine& engine, NetlabProviderOptions opts,
@@ -101,7 +86,7 @@ class NetlabSource : public RealisationSource {
     const std::string dir = Dir(model.name);
     auto current = Realisation(model);
     if (!current.ok()) return current.status();
-    const auto done = InitialRecord::FromJson(ReadText(fs::path(dir) / kInitialFile));
+    const auto done = InitialRecord::FromJson(api::ReadTextFileOrEmpty(dir + "/" + kInitialFile));
     std::vector<std::pair<std::string, std::string>> links;
     for (const auto& l : model.links) links.emplace_back(l.node_a, l.node_b);
     const auto nodes = NodesToConfigure(done, *current, links);
@@ -114,7 +99,7 @@ class NetlabSource : public RealisationSource {
     if (!run->ok()) return Status(api::Code::kUnavailable, "NetlabInitialFailed", run->Summary());
     Event(model.name, false, "NetlabInitial",
           run->Summary() + (limit.empty() ? "" : " (--limit " + run->argv.back() + ")") + "\n" +
-              Tail(run->out + run->err, 20));
+              run->OutputTail(20));
     RecordStarted(model.name, dir);
     return api::WriteFileAtomically(dir + "/" + kInitialFile, current->ToJson().dump());
   }
@@ -200,7 +185,8 @@ class NetlabSource : public RealisationSource {
     const std::string hash = InputsHash(inputs, id, settings);
     const fs::path hash_file = fs::path(dir) / kInputsFile;
     std::error_code ec;
-    if (ReadText(hash_file) == hash && fs::exists(fs::path(dir) / kGeneratedTopology, ec))
+    if (api::ReadTextFileOrEmpty(hash_file.string()) == hash &&
+        fs::exists(fs::path(dir) / kGeneratedTopology, ec))
       return Status::Ok();
     fs::remove(hash_file, ec);
     fs::remove(fs::path(dir) / kNetlabNodesFile, ec);  // read again from what this create makes
