@@ -70,10 +70,15 @@ runtime::ReconcileResult SessionReconciler::ReconcileInWindows() {
   }
 }
 
-runtime::ReconcileResult SessionReconciler::PromoteNow() {
+std::unique_lock<std::mutex> SessionReconciler::LockForCaller() {
   ++waiting_callers_;
   std::unique_lock<std::mutex> lock(mu_);
   --waiting_callers_;
+  return lock;
+}
+
+runtime::ReconcileResult SessionReconciler::PromoteNow() {
+  std::unique_lock<std::mutex> lock = LockForCaller();
   return ReconcileLocked(kInlinePositions);
 }
 
@@ -210,9 +215,7 @@ std::optional<QueuePlan> SessionReconciler::PlanBehindBlockedQueue(const json& j
 }
 
 api::Result<json> SessionReconciler::Admit(json session) {
-  ++waiting_callers_;
-  std::unique_lock<std::mutex> lock(mu_);
-  --waiting_callers_;
+  std::unique_lock<std::mutex> lock = LockForCaller();
   const std::string generate = session["metadata"].value("generateName", "");
   for (int attempt = 0; attempt < kMaxReplans; ++attempt) {
     json joining = session;

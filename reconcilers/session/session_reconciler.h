@@ -122,6 +122,8 @@ class SessionReconciler : public runtime::Reconciler {
   void RememberWaiters(const QueuePlan& plan, const std::map<std::string, std::string>& written);
   // Reconcile's windows, under mu_ for one window at a time.
   runtime::ReconcileResult ReconcileInWindows();
+  // mu_ for a caller who answers a client (counted in waiting_callers_ while it waits).
+  std::unique_lock<std::mutex> LockForCaller();
 };
 
 }  // namespace labctl::reconcilers
