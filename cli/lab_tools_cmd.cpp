@@ -12,6 +12,7 @@
 #include "cli/cli_common.h"
 #include "cli/flags.h"
 #include "cli/lab_tools.h"
+#include "cli/util/printers.h"
 
 namespace labctl::cli {
 namespace {
@@ -120,12 +121,8 @@ int CollectLab(const CliContext& ctx, const std::string& lab, const std::string&
   }
 
   int nodes = 0;
-  // Labs whose nodes come from a topology file (containerlab, netlab) list them in status only.
-  json listed = (*object)["spec"].value("nodes", json::array());
-  if (listed.empty() && (*object).contains("status") && (*object)["status"].is_object())
-    listed = (*object)["status"].value("nodes", json::array());
-  for (const auto& node : listed) {
-    const std::string name = node.value("name", "");
+  for (const auto& node : LabNodes(*object)) {
+    const std::string name = node.is_object() ? node.value("name", "") : "";
     if (name.empty()) continue;
     ++nodes;
     fs::path node_dir = fs::path(dir) / "nodes" / name;

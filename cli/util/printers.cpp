@@ -111,13 +111,14 @@ const json& ArrayAt(const json& o, const json::json_pointer& at) {
   return o.contains(at) && o.at(at).is_array() ? o.at(at) : kEmpty;
 }
 
-size_t LabNodeCount(const json& lab, const std::vector<std::string>& skip_groups) {
+const json& LabNodes(const json& lab) {
   const json& declared = ArrayAt(lab, "/spec/nodes"_json_pointer);
-  // A lab made from a topology file (containerlab, netlab) declares no spec.nodes: its nodes are
-  // the ones its status reports.
-  if (declared.empty()) return ArrayAt(lab, "/status/nodes"_json_pointer).size();
+  return declared.empty() ? ArrayAt(lab, "/status/nodes"_json_pointer) : declared;
+}
+
+size_t LabNodeCount(const json& lab, const std::vector<std::string>& skip_groups) {
   size_t total = 0;
-  for (const auto& n : declared) {
+  for (const auto& n : LabNodes(lab)) {
     std::string group = n.is_object() ? n.value("group", "") : "";
     if (group.empty() ||
         std::find(skip_groups.begin(), skip_groups.end(), group) == skip_groups.end())

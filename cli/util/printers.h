@@ -44,8 +44,10 @@ std::string RenderWatchObject(api::Kind kind, const nlohmann::json& object,
 
 // The array at `at` in `o`, or an empty one (absent, or not an array).
 const nlohmann::json& ArrayAt(const nlohmann::json& o, const nlohmann::json::json_pointer& at);
-// A lab's nodes: its spec.nodes not in `skip_groups`, or for a lab made from a topology file
-// (containerlab, netlab; no spec.nodes) the nodes its status reports.
+// A lab's nodes: its spec.nodes, or for a lab made from a topology file (containerlab, netlab;
+// no spec.nodes) the nodes its status reports.
+const nlohmann::json& LabNodes(const nlohmann::json& lab);
+// How many of LabNodes are not in `skip_groups`.
 size_t LabNodeCount(const nlohmann::json& lab, const std::vector<std::string>& skip_groups);
 // "ready/total" for a lab: nodes in status.nodes with ready=true over LabNodeCount (skipGroups
 // applied).
