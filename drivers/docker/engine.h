@@ -57,7 +57,9 @@ struct EndpointSpec {
 struct ContainerSpec {
   std::string name;
   std::string image;
-  std::vector<std::string> cmd;  // empty: the image's CMD
+  std::vector<std::string> cmd;         // empty: the image's CMD
+  std::vector<std::string> entrypoint;  // empty: the image's ENTRYPOINT
+  std::string user;                     // empty: the image's USER
   LabelMap env;
   std::vector<std::string> cap_add;
   LabelMap sysctls;
@@ -68,6 +70,10 @@ struct ContainerSpec {
   // of host may refuse.
   bool unconfined_system_paths = false;
   std::vector<std::string> binds;
+  // Resource limits; 0 / empty: none.
+  int64_t memory_bytes = 0;
+  int64_t nano_cpus = 0;  // CPUs x 10^9
+  std::string cpuset_cpus;
   LabelMap labels;
   std::optional<EndpointSpec> network;  // the first network; connect the rest before start
 };

@@ -85,6 +85,9 @@ json ContainerCreateBody(const ContainerSpec& spec) {
     host["MaskedPaths"] = json::array();
     host["ReadonlyPaths"] = json::array();
   }
+  if (spec.memory_bytes > 0) host["Memory"] = spec.memory_bytes;
+  if (spec.nano_cpus > 0) host["NanoCpus"] = spec.nano_cpus;
+  if (!spec.cpuset_cpus.empty()) host["CpusetCpus"] = spec.cpuset_cpus;
   json body = {{"Image", spec.image},
                {"Env", env},
                {"Labels", MapToJson(spec.labels)},
@@ -93,6 +96,8 @@ json ContainerCreateBody(const ContainerSpec& spec) {
                {"AttachStderr", false},
                {"HostConfig", host}};
   if (!spec.cmd.empty()) body["Cmd"] = spec.cmd;
+  if (!spec.entrypoint.empty()) body["Entrypoint"] = spec.entrypoint;
+  if (!spec.user.empty()) body["User"] = spec.user;
   if (spec.network) {
     body["HostConfig"]["NetworkMode"] = spec.network->network;
     body["NetworkingConfig"] = {

@@ -69,6 +69,14 @@ api::Status EnsureHostBridge(const std::string& name, const std::string& tag) {
   return AllowForwarding(name, tag);
 }
 
+api::Result<bool> HostInterfaceExists(const std::string& name) {
+  auto rtnl = HostRtnl();
+  if (!rtnl.ok()) return rtnl.status();
+  auto link = rtnl->FindLinkByName(name);
+  if (!link.ok()) return link.status();
+  return link->has_value();
+}
+
 api::Status AttachToHostBridge(const std::string& ifname, const std::string& bridge) {
   auto rtnl = HostRtnl();
   if (!rtnl.ok()) return rtnl.status();

@@ -22,6 +22,9 @@ int HostPid();
 // policy drops bridged frames). A link of that name that is not a bridge is a Conflict.
 api::Status EnsureHostBridge(const std::string& name, const std::string& tag);
 
+// Whether the host namespace has an interface of that name.
+api::Result<bool> HostInterfaceExists(const std::string& name);
+
 // Attaches host interface `ifname` to bridge `bridge` and sets it up.
 api::Status AttachToHostBridge(const std::string& ifname, const std::string& bridge);
 

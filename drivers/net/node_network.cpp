@@ -218,19 +218,19 @@ api::Result<WireOutcome> WireLink(const std::string& lab, int link_index, const 
 }
 
 api::Status RemoveLink(const std::string& lab, int link_index, const LinkEnd& a, const LinkEnd& b) {
-  const std::string tag = LinkTag(lab, link_index);
-  for (const LinkEnd* end : {&a, &b}) {
-    auto rtnl = OpenRtnlForPid(end->pid);
-    if (!rtnl.ok()) {
-      if (rtnl.status().code() == api::Code::kNotFound) continue;  // container gone
-      return rtnl.status();
-    }
-    auto state = InspectEnd(*rtnl, end->ifname, tag);
-    if (!state.ok()) return state.status();
-    if (state->first != EndState::kOurs) continue;
-    LABCTL_RETURN_IF_ERROR(DeleteEnd(*rtnl, state->second));
-  }
+  for (const LinkEnd* end : {&a, &b}) LABCTL_RETURN_IF_ERROR(RemoveLinkEnd(lab, link_index, *end));
   return api::Status::Ok();
+}
+
+api::Status RemoveLinkEnd(const std::string& lab, int link_index, const LinkEnd& end) {
+  const std::string tag = LinkTag(lab, link_index);
+  auto rtnl = OpenRtnlForPid(end.pid);
+  if (!rtnl.ok())  // container gone
+    return rtnl.status().code() == api::Code::kNotFound ? api::Status::Ok() : rtnl.status();
+  auto state = InspectEnd(*rtnl, end.ifname, tag);
+  if (!state.ok()) return state.status();
+  if (state->first != EndState::kOurs) return api::Status::Ok();
+  return DeleteEnd(*rtnl, state->second);
 }
 
 api::Result<std::vector<api::Cidr>> InterfaceAddresses(int pid, const std::string& ifname) {

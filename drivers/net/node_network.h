@@ -54,6 +54,9 @@ api::Result<WireOutcome> WireLink(const std::string& lab, int link_index, const 
 
 // Deletes the link's ends (whichever still exist; a missing container counts as removed).
 api::Status RemoveLink(const std::string& lab, int link_index, const LinkEnd& a, const LinkEnd& b);
+// Deletes one end if it is the link's (tagged veth); an interface of that name that labctl did
+// not create is left alone.
+api::Status RemoveLinkEnd(const std::string& lab, int link_index, const LinkEnd& end);
 
 // The addresses (not link-local) an interface of the namespace of `pid` holds, and adding them
 // back (present ones are kept): what a node's own commands configured on a link end outlives the

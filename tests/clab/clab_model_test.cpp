@@ -118,12 +118,88 @@ TEST(ClabModel, LinksKeepTheirInterfaceNamesAndMtuAndBridgeLinksGoToTheHost) {
   EXPECT_EQ(links[1].ifname_b, "e1-1");
   EXPECT_EQ(links[1].mtu, 1500);
   EXPECT_THAT(read->bridges, ElementsAre("br0"));
-  ASSERT_EQ(read->bridge_links.size(), 1u);
-  const BridgeLink& bl = read->bridge_links[0];
+  ASSERT_EQ(read->host_links.size(), 1u);
+  const HostEndLink& bl = read->host_links[0];
   EXPECT_EQ(bl.index, 1);
   EXPECT_EQ(bl.node + ":" + bl.ifname, "a:lan0");
+  EXPECT_EQ(bl.attach, HostEndLink::Attach::kBridgeNode);
   EXPECT_EQ(bl.bridge + ":" + bl.host_ifname, "br0:br0a");
   EXPECT_EQ(bl.mtu, 9500);
+}
+
+// containerlab's host and mgmt-net links, in both notations: a veth whose other end is in the
+// host namespace, named as written (mgmt-net: on the management bridge).
+constexpr const char* kHostLinks = R"(
+name: hl
+topology:
+  nodes:
+    a: {kind: linux, image: labbox:latest}
+    b: {kind: linux, image: labbox:latest}
+  links:
+    - endpoints: ["a:eth1", "b:eth1"]
+    - endpoints: ["host:hl-a", "a:eth2"]
+    - type: host
+      mtu: 1500
+      endpoint: {node: b, interface: eth2}
+      host-interface: hl-b
+    - endpoints: ["a:eth3", "mgmt-net:hl-am"]
+    - type: mgmt-net
+      endpoint: {node: b, interface: eth3}
+      host-interface: hl-bm
+)";
+
+TEST(ClabModel, HostAndMgmtNetLinksAreVethsToTheHostNamespace) {
+  auto read = ReadClabLab(ClabLab("hl", kHostLinks), kLabsDir);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  using Attach = HostEndLink::Attach;
+  const std::string l = "topology.links";
+  EXPECT_THAT(
+      read->host_links,
+      ElementsAre(
+          HostEndLink{1, "a", "eth2", "hl-a", Attach::kNone, "", 9500, l + "[1].endpoints"},
+          HostEndLink{2, "b", "eth2", "hl-b", Attach::kNone, "", 1500, l + "[2].host-interface"},
+          HostEndLink{3, "a", "eth3", "hl-am", Attach::kMgmtBridge, "", 9500, l + "[3].endpoints"},
+          HostEndLink{4, "b", "eth3", "hl-bm", Attach::kMgmtBridge, "", 9500,
+                      l + "[4].host-interface"}));
+  ASSERT_EQ(read->model.links.size(), 1u);  // only the veth between a and b
+  EXPECT_TRUE(ValidateContainerlabLab(ClabLab("hl", kHostLinks)).ok());
+  // A host link is part of its node: renaming its host end re-creates that node only.
+  std::string changed = kHostLinks;
+  changed.replace(changed.find("host-interface: hl-b"), 20, "host-interface: hl-c");
+  auto after = ReadClabLab(ClabLab("hl", changed), kLabsDir);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_NE(read->model.FindNode("b")->hash, after->model.FindNode("b")->hash);
+  EXPECT_EQ(read->model.FindNode("a")->hash, after->model.FindNode("a")->hash);
+}
+
+TEST(ClabValidation, HostEndsNeedAContainerAndANameFreeInTheHostNamespace) {
+  auto st = ValidateContainerlabLab(ClabLab("x", R"(
+name: x
+mgmt: {bridge: x-mgmt}
+topology:
+  nodes:
+    a: {kind: linux, image: labbox:latest}
+    br0: {kind: bridge}
+  links:
+    - endpoints: ["host:a-host-end-too-long", "a:eth1"]
+    - endpoints: ["a:eth2", "a:eth7"]
+    - endpoints: ["a:eth3", "host:br0"]
+    - type: mgmt-net
+      endpoint: {node: a, interface: eth4}
+      host-interface: x-mgmt
+    - endpoints: ["a:eth5", "host:ok0"]
+    - endpoints: ["a:eth6", "mgmt-net:ok0"]
+)"));
+  ASSERT_EQ(st.code(), api::Code::kInvalid) << st.ToString();
+  const std::string t = "spec.containerlab.topology";
+  EXPECT_THAT(st.causes(), CauseAt(t + "[topology.links[0].endpoints]", "1-15 characters"));
+  EXPECT_THAT(st.causes(),
+              CauseAt(t + "[topology.links[2].endpoints]", "already used by topology.nodes.br0"));
+  EXPECT_THAT(st.causes(),
+              CauseAt(t + "[topology.links[3].host-interface]", "already used by mgmt.bridge"));
+  EXPECT_THAT(st.causes(),
+              CauseAt(t + "[topology.links[5].endpoints]", "already used by topology.links[4]"));
+  EXPECT_EQ(st.causes().size(), 4u) << st.ToString();
 }
 
 // netlab writes every stub network (a link with one node) as a dummy link.
@@ -149,7 +225,7 @@ TEST(ClabModel, DummyLinksAreInterfacesOfTheirNodeWithTheLinksMtu) {
               ElementsAre(DummyLink{1, "r1", "eth2", 9500}, DummyLink{2, "r1", "stub-1", 1400}));
   ASSERT_EQ(read->model.links.size(), 1u);  // only the veth
   EXPECT_EQ(read->model.links[0].index, 0);
-  EXPECT_TRUE(read->bridge_links.empty());
+  EXPECT_TRUE(read->host_links.empty());
   EXPECT_THAT(read->model.FindNode("r1")->env,
               ::testing::Contains(std::pair<const std::string, std::string>("CLAB_INTFS", "3")));
   // A dummy link is part of its node: changing it re-creates that node only.
@@ -160,6 +236,37 @@ TEST(ClabModel, DummyLinksAreInterfacesOfTheirNodeWithTheLinksMtu) {
   EXPECT_NE(read->model.FindNode("r1")->hash, after->model.FindNode("r1")->hash);
   EXPECT_EQ(read->model.FindNode("r2")->hash, after->model.FindNode("r2")->hash);
   EXPECT_TRUE(ValidateContainerlabLab(ClabLab("stub", kStub)).ok());
+}
+
+TEST(ClabModel, EntrypointUserAndResourceLimitsGoToTheContainer) {
+  auto read = ReadClabLab(ClabLab("lim", R"(
+name: lim
+topology:
+  kinds:
+    linux: {memory: 1.5G, cpu: 0.5}
+  nodes:
+    a: {kind: linux, image: labbox:latest, entrypoint: "/bin/sh -c", user: "1000:1000",
+        cpu-set: "0-1"}
+    b: {kind: linux, image: labbox:latest, memory: 512Mi}
+)"),
+                          kLabsDir);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  const docker::ContainerSpec a =
+      reconcilers::ContainerSpecFor(read->model, *read->model.FindNode("a"));
+  EXPECT_THAT(a.entrypoint, ElementsAre("/bin/sh", "-c"));
+  EXPECT_EQ(a.user, "1000:1000");
+  EXPECT_EQ(a.memory_bytes, 1'500'000'000);  // containerlab's decimal units
+  EXPECT_EQ(a.nano_cpus, 500'000'000);
+  EXPECT_EQ(a.cpuset_cpus, "0-1");
+  const docker::ContainerSpec b =
+      reconcilers::ContainerSpecFor(read->model, *read->model.FindNode("b"));
+  EXPECT_TRUE(b.entrypoint.empty());
+  EXPECT_TRUE(b.user.empty());
+  EXPECT_EQ(b.memory_bytes, 512'000'000);  // as containerlab reads 512Mi
+  EXPECT_TRUE(ValidateContainerlabLab(ClabLab("lim",
+                                              "name: lim\ntopology:\n  nodes:\n    a: "
+                                              "{kind: linux, image: i, user: nobody}\n"))
+                  .ok());
 }
 
 TEST(ClabModel, ExecCommandsAreSplitLikeContainerlabAndOtherKindsWarn) {
@@ -206,27 +313,25 @@ topology:
     h: {kind: host}
   links:
     - type: host
-      endpoint: {node: a, interface: h0}
+      endpoint: {node: a, interface: h0, mac: "02:00:00:00:00:01"}
       host-interface: a-h0
     - endpoints: ["a:eth1", "b:eth1"]
     - endpoints: ["b:eth2", "mgmt-net:b-eth2"]
     - type: dummy
       endpoint: {node: h, interface: d0}
+    - endpoints: ["h:h1", "host:h-h1"]
 )"));
   ASSERT_EQ(st.code(), api::Code::kInvalid) << st.ToString();
   const auto& causes = st.causes();
   const std::string t = "spec.containerlab.topology";
   EXPECT_THAT(causes, CauseAt(t + "[topology.defaults.ports]", "not supported"));
-  EXPECT_THAT(causes, CauseAt(t + "[topology.kinds.linux.memory]", "not supported"));
-  EXPECT_THAT(causes, CauseAt(t + "[topology.nodes.a.entrypoint]", "not supported"));
   EXPECT_THAT(causes, CauseAt(t + "[topology.nodes.a.stages]", "not supported"));
   EXPECT_THAT(causes, CauseAt(t + "[topology.nodes.h.kind]", "kind host"));
-  EXPECT_THAT(causes, CauseAt(t + "[topology.links[0].type]", "link type host"));
-  // The brief form has no `type`: its endpoints say it.
-  EXPECT_THAT(causes, CauseAt(t + "[topology.links[2].endpoints]", "link type mgmt-net"));
+  EXPECT_THAT(causes, CauseAt(t + "[topology.links[0].endpoint]", "mac addresses"));
   EXPECT_THAT(causes, CauseAt(t + "[topology.links[3].endpoint]", "needs a node with a container"));
+  EXPECT_THAT(causes, CauseAt(t + "[topology.links[4].endpoints]", "a host link needs a node"));
   EXPECT_THAT(causes, CauseAt(t + "[mgmt.ipv4-range]", "not supported"));
-  EXPECT_EQ(causes.size(), 9u) << st.ToString();
+  EXPECT_EQ(causes.size(), 7u) << st.ToString();
 }
 
 TEST(ClabValidation, ParseAndResolveErrorsNameTheirPathToo) {

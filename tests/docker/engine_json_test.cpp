@@ -37,6 +37,27 @@ TEST(EngineJsonTest, UnconfinedSystemPathsAreEmptyMaskedAndReadonlyPaths) {
   EXPECT_FALSE(host.contains("SecurityOpt"));
 }
 
+TEST(EngineJsonTest, EntrypointUserAndLimitsAreSentOnlyWhenSet) {
+  ContainerSpec spec;
+  spec.name = "n";
+  spec.image = "labbox:latest";
+  json body = ContainerCreateBody(spec);
+  for (const char* key : {"Entrypoint", "User"}) EXPECT_FALSE(body.contains(key)) << key;
+  for (const char* key : {"Memory", "NanoCpus", "CpusetCpus"})
+    EXPECT_FALSE(body["HostConfig"].contains(key)) << key;
+  spec.entrypoint = {"/bin/sh", "-c"};
+  spec.user = "nobody";
+  spec.memory_bytes = 1 << 30;
+  spec.nano_cpus = 1'500'000'000;
+  spec.cpuset_cpus = "0";
+  body = ContainerCreateBody(spec);
+  EXPECT_EQ(body["Entrypoint"], json({"/bin/sh", "-c"}));
+  EXPECT_EQ(body["User"], "nobody");
+  EXPECT_EQ(body["HostConfig"]["Memory"], 1 << 30);
+  EXPECT_EQ(body["HostConfig"]["NanoCpus"], 1'500'000'000);
+  EXPECT_EQ(body["HostConfig"]["CpusetCpus"], "0");
+}
+
 TEST(EngineJsonTest, WellFormedAnswersStillParse) {
   json inspect = json::parse(R"({"Id": "c1", "Name": "/labctl-a-b",
     "State": {"Status": "running", "Running": true, "Pid": 42, "ExitCode": 0},

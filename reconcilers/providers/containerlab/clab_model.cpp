@@ -26,12 +26,7 @@ void CheckDefinition(const RawNodeDefinition& d, const std::string& path,
   auto unrealised = [&](bool set, const char* field) {
     if (set) out.push_back({Child(path, field), kNotYet});
   };
-  unrealised(d.entrypoint.has_value(), "entrypoint");
-  unrealised(d.user.has_value(), "user");
   unrealised(d.ports.has_value(), "ports");
-  unrealised(d.memory.has_value(), "memory");
-  unrealised(d.cpu.has_value(), "cpu");
-  unrealised(d.cpu_set.has_value(), "cpu-set");
   unrealised(d.startup_delay.has_value(), "startup-delay");
   unrealised(d.stages.has_value(), "stages");
   unrealised(d.wait_for.has_value(), "wait-for");
@@ -40,24 +35,21 @@ void CheckDefinition(const RawNodeDefinition& d, const std::string& path,
     out.push_back({Child(path, "runtime"), "only runtime docker is supported"});
 }
 
-// A dummy link's node must have a namespace of its own to hold the interface.
-void CheckDummyLink(const Link& link, const Topology& topo, std::vector<api::Cause>& out) {
+// A dummy, host or mgmt-net link's node must have a namespace of its own to hold its end.
+void CheckSingleEndLink(const Link& link, const Topology& topo, std::vector<api::Cause>& out) {
   const Endpoint& ep = link.endpoints.at(0);
-  const std::string field = Child(link.path, "endpoint");
+  const std::string field =
+      link.brief ? Child(link.path, "endpoints") : Child(link.path, "endpoint");
   if (!ep.mac.empty()) out.push_back({field, std::string("mac addresses are ") + kNotYet});
   auto node = topo.nodes.find(ep.node);
   if (node != topo.nodes.end() && !node->second.HasContainer())
-    out.push_back({field, "a dummy link needs a node with a container; " + ep.node + " is kind " +
+    out.push_back({field, std::string("a ") + LinkTypeName(link.type) +
+                              " link needs a node with a container; " + ep.node + " is kind " +
                               node->second.kind});
 }
 
 void CheckLink(const Link& link, const Topology& topo, std::vector<api::Cause>& out) {
-  if (link.type == LinkType::kDummy) return CheckDummyLink(link, topo, out);
-  if (link.type != LinkType::kVeth) {
-    out.push_back({Child(link.path, link.brief ? "endpoints" : "type"),
-                   std::string("link type ") + LinkTypeName(link.type) + " is " + kNotYet});
-    return;
-  }
+  if (link.type != LinkType::kVeth) return CheckSingleEndLink(link, topo, out);
   int bridges = 0;
   for (const auto& ep : link.endpoints) {
     if (!ep.mac.empty())
@@ -119,16 +111,30 @@ api::Result<StringMap> EnvFileValues(const Node& node) {
   return merged;
 }
 
-json DummiesOf(const std::vector<DummyLink>& dummies, const std::string& node) {
-  json out = json::array();
-  for (const auto& d : dummies)
-    if (d.node == node) out.push_back({d.index, d.ifname, d.mtu});
+bool IsBridge(const Topology& topo, const std::string& node) {
+  auto it = topo.nodes.find(node);
+  return it != topo.nodes.end() && it->second.support == KindSupport::kBridge;
+}
+
+// The node's dummy links and host-end links, for its hash: a changed one re-creates the node,
+// whose new namespace gets them (the old host ends go with the old namespace). Only the kinds
+// the node has: nodes without any keep the hash they had before these existed.
+json LinksHashed(const ClabLab& lab, const std::string& node) {
+  json dummies = json::array(), host_links = json::array();
+  for (const auto& d : lab.dummy_links)
+    if (d.node == node) dummies.push_back({d.index, d.ifname, d.mtu});
+  for (const auto& h : lab.host_links)
+    if (h.node == node && h.attach != HostEndLink::Attach::kBridgeNode)
+      host_links.push_back({h.index, h.ifname, h.host_ifname, static_cast<int>(h.attach), h.mtu});
+  json out = json::object();
+  if (!dummies.empty()) out["dummies"] = dummies;
+  if (!host_links.empty()) out["host_links"] = host_links;
   return out;
 }
 
 api::Result<NodeModel> ReadNode(const Topology& topo, const Node& node, const MgmtAddress& mgmt,
                                 const std::vector<std::vector<std::string>>& exec,
-                                const json& dummies) {
+                                const json& links) {
   NodeModel n;
   n.name = node.name;
   n.container = ContainerName(topo, node.name);
@@ -139,6 +145,16 @@ api::Result<NodeModel> ReadNode(const Topology& topo, const Node& node, const Mg
     return api::Status::Invalid("invalid containerlab topology",
                                 {{"topology.nodes." + node.name + ".cmd", cmd.status().message()}});
   n.command = *cmd;
+  auto entrypoint = SplitCommand(node.entrypoint);
+  if (!entrypoint.ok())
+    return api::Status::Invalid(
+        "invalid containerlab topology",
+        {{"topology.nodes." + node.name + ".entrypoint", entrypoint.status().message()}});
+  n.entrypoint = *entrypoint;
+  n.user = node.user;
+  n.memory_bytes = node.memory_bytes.value_or(0);
+  n.nano_cpus = node.cpu ? static_cast<int64_t>(*node.cpu * 1e9) : 0;
+  n.cpuset_cpus = node.cpu_set;
   n.labels = ContainerLabels(topo, node, {"labctl", topo.mgmt.bridge});
   auto env_files = EnvFileValues(node);
   if (!env_files.ok()) return env_files.status();
@@ -163,8 +179,13 @@ api::Result<NodeModel> ReadNode(const Topology& topo, const Node& node, const Mg
               {"ipv4", eth0.ipv4},
               {"ipv6", eth0.ipv6},
               {"exec", exec}};
-  // Only when there are any: nodes without dummy links keep the hash they had before them.
-  if (!dummies.empty()) hashed["dummies"] = dummies;
+  hashed.update(links);
+  // Only when set: nodes without them keep the hash they had before labctl realised them.
+  if (!n.entrypoint.empty()) hashed["entrypoint"] = n.entrypoint;
+  if (!n.user.empty()) hashed["user"] = n.user;
+  if (n.memory_bytes > 0) hashed["memory"] = n.memory_bytes;
+  if (n.nano_cpus > 0) hashed["nano_cpus"] = n.nano_cpus;
+  if (!n.cpuset_cpus.empty()) hashed["cpuset"] = n.cpuset_cpus;
   n.hash = api::SpecHash(hashed);
   return n;
 }
@@ -173,6 +194,32 @@ api::Result<NodeModel> ReadNode(const Topology& topo, const Node& node, const Mg
 
 std::string LabFilesDir(const std::string& labs_dir, const std::string& lab) {
   return labs_dir + "/" + lab;
+}
+
+std::vector<HostEndLink> HostEndLinks(const Topology& topo) {
+  using Attach = HostEndLink::Attach;
+  std::vector<HostEndLink> out;
+  for (size_t i = 0; i < topo.links.size(); ++i) {
+    const Link& link = topo.links[i];
+    const int index = static_cast<int>(i);
+    const Endpoint& a = link.endpoints.at(0);
+    if (link.type == LinkType::kHost || link.type == LinkType::kMgmtNet) {
+      const Attach attach = link.type == LinkType::kHost ? Attach::kNone : Attach::kMgmtBridge;
+      const std::string field = Child(link.path, link.brief ? "endpoints" : "host-interface");
+      out.push_back({index, a.node, a.interface, link.host_interface, attach, "", link.mtu, field});
+      continue;
+    }
+    if (link.type != LinkType::kVeth) continue;
+    const Endpoint& b = link.endpoints.at(1);
+    const std::string field = Child(link.path, "endpoints");
+    if (IsBridge(topo, a.node))
+      out.push_back(
+          {index, b.node, b.interface, a.interface, Attach::kBridgeNode, a.node, link.mtu, field});
+    else if (IsBridge(topo, b.node))
+      out.push_back(
+          {index, a.node, a.interface, b.interface, Attach::kBridgeNode, b.node, link.mtu, field});
+  }
+  return out;
 }
 
 std::vector<api::Cause> UnrealisedFields(const RawTopology& raw, const Topology& topo) {
@@ -234,6 +281,7 @@ api::Result<ClabLab> ReadClabLab(const json& lab, const std::string& labs_dir) {
     const Endpoint& ep = link.endpoints.at(0);
     out.dummy_links.push_back({static_cast<int>(i), ep.node, ep.interface, link.mtu});
   }
+  out.host_links = HostEndLinks(t);
   for (const auto& [name, node] : t.nodes) {
     if (node.support == KindSupport::kBridge) {
       out.bridges.push_back(name);
@@ -252,34 +300,23 @@ api::Result<ClabLab> ReadClabLab(const json& lab, const std::string& labs_dir) {
                                       argv.ok() ? "empty command" : argv.status().message()}});
       exec.push_back(*argv);
     }
-    auto model = ReadNode(t, node, plan->nodes[name], exec, DummiesOf(out.dummy_links, name));
+    auto model = ReadNode(t, node, plan->nodes[name], exec, LinksHashed(out, name));
     if (!model.ok()) return model.status();
     m.nodes.push_back(std::move(*model));
   }
-  auto is_bridge = [&](const std::string& node) {
-    auto it = t.nodes.find(node);
-    return it != t.nodes.end() && it->second.support == KindSupport::kBridge;
-  };
   for (size_t i = 0; i < t.links.size(); ++i) {
     const Link& link = t.links[i];
-    if (link.type == LinkType::kDummy) continue;  // dummy_links, above
-    const Endpoint& a = link.endpoints.at(0);
-    const Endpoint& b = link.endpoints.at(1);
-    const int index = static_cast<int>(i);
-    if (is_bridge(a.node))
-      out.bridge_links.push_back({index, b.node, b.interface, a.node, a.interface, link.mtu});
-    else if (is_bridge(b.node))
-      out.bridge_links.push_back({index, a.node, a.interface, b.node, b.interface, link.mtu});
-    else {
-      net::LinkPlan veth;
-      veth.index = index;
-      veth.node_a = a.node;
-      veth.ifname_a = a.interface;
-      veth.node_b = b.node;
-      veth.ifname_b = b.interface;
-      veth.mtu = link.mtu;
-      m.links.push_back(std::move(veth));
-    }
+    if (link.type != LinkType::kVeth || IsBridge(t, link.endpoints[0].node) ||
+        IsBridge(t, link.endpoints[1].node))
+      continue;  // dummy_links and host_links
+    net::LinkPlan veth;
+    veth.index = static_cast<int>(i);
+    veth.node_a = link.endpoints[0].node;
+    veth.ifname_a = link.endpoints[0].interface;
+    veth.node_b = link.endpoints[1].node;
+    veth.ifname_b = link.endpoints[1].interface;
+    veth.mtu = link.mtu;
+    m.links.push_back(std::move(veth));
   }
   return out;
 }

@@ -9,7 +9,8 @@
 //     environment beside labctl's own labels, static management addresses (mgmt_plan.h);
 //   - the management network as a Docker network (mgmt.network, subnets, ipv4-gw, bridge, mtu);
 //   - veth links between containers as model links (interface names as written, MTU 9500 by
-//     default); links to a bridge node as BridgeLinks; dummy links as DummyLinks (part of their
+//     default); links to a bridge node and `host` / `mgmt-net` links as HostEndLinks (a veth
+//     whose other end is in the host namespace); dummy links as DummyLinks (part of their
 //     node's hash: a changed one re-creates the node, whose new namespace gets it).
 // CheckRealisable names every field labctl parses but does not realise (422 at apply time); a
 // kind run as a plain linux container is a warning instead. Reads env-files, nothing else.
@@ -33,12 +34,19 @@ inline constexpr const char* kTopologyFileName = api::kContainerlabTopologyFile;
 // The management network's name in the model (its interface is eth0 on every node).
 inline constexpr char kMgmtNetwork[] = "mgmt";
 
-// A veth from a container to a Linux bridge in the host namespace.
-struct BridgeLink {
-  int index = 0;                    // position in topology.links (its link tag)
-  std::string node, ifname;         // the container end
-  std::string bridge, host_ifname;  // the host end, attached to the bridge
+// A veth from a container to the host namespace: a link to a bridge node (the host end is a
+// port of that bridge), containerlab's `type: host` (the host end alone) and `type: mgmt-net`
+// (the host end is a port of the management network's bridge).
+struct HostEndLink {
+  enum class Attach { kNone, kBridgeNode, kMgmtBridge };
+  int index = 0;             // position in topology.links (its link tag)
+  std::string node, ifname;  // the container end
+  std::string host_ifname;   // the host end
+  Attach attach = Attach::kNone;
+  std::string bridge;  // kBridgeNode: the bridge node's name
   int mtu = kDefaultLinkMtu;
+  std::string field;  // where the host end's name is written ("topology.links[2].host-interface")
+  bool operator==(const HostEndLink&) const = default;
 };
 
 // containerlab's `type: dummy` link: a dummy interface inside the node's namespace.
@@ -53,7 +61,7 @@ struct ClabLab {
   Topology topology;
   reconcilers::LabModel model;
   std::vector<std::string> bridges;  // kind bridge nodes: host bridges of these names
-  std::vector<BridgeLink> bridge_links;
+  std::vector<HostEndLink> host_links;
   std::vector<DummyLink> dummy_links;
   std::map<std::string, std::vector<std::vector<std::string>>> exec;  // node -> argv, in order
   std::vector<std::string> warnings;  // what is run but not as containerlab would
@@ -69,6 +77,10 @@ api::Result<Topology> ReadLabTopology(const api::json& lab, const std::string& l
 
 // Fields labctl parses but does not realise, as causes naming their paths.
 std::vector<api::Cause> UnrealisedFields(const RawTopology& raw, const Topology& topo);
+
+// The topology's links with an end in the host namespace (bridge ports, host and mgmt-net
+// links), in topology order.
+std::vector<HostEndLink> HostEndLinks(const Topology& topo);
 
 api::Result<ClabLab> ReadClabLab(const api::json& lab, const std::string& labs_dir);
 

@@ -93,24 +93,26 @@ class ContainerlabSource : public RealisationSource {
 
   Status BeforeNodes(const LabModel& model) override {
     if (!clab_.host_network) return Status::Ok();
-    for (const auto& bridge : Lab(model.name).bridges) {
+    const clab::ClabLab lab = Lab(model.name);
+    for (const auto& bridge : lab.bridges) {
       Status st = net::EnsureHostBridge(bridge, BridgeTag(model.name));
       if (!st.ok())
         return Status(st.code(), "HostBridgeFailed", "bridge " + bridge + ": " + st.message());
     }
+    RepairHostLinks(lab, model);
     return Status::Ok();
   }
 
   Status NodeStarted(const LabModel& model, const NodeModel& node,
                      const docker::ContainerInfo& info) override {
     const clab::ClabLab lab = Lab(model.name);
-    if (clab_.host_network) LABCTL_RETURN_IF_ERROR(WireHost(lab, node, info.pid));
+    if (clab_.host_network) LABCTL_RETURN_IF_ERROR(WireHost(lab, model, node, info.pid));
     LABCTL_RETURN_IF_ERROR(WirePeers(model, node, info.pid));
     auto exec = lab.exec.find(node.name);
     if (exec != lab.exec.end())
       for (const auto& argv : exec->second) LABCTL_RETURN_IF_ERROR(RunExec(info.id, argv));
     if (!clab_.host_network) return Status::Ok();
-    RecordLinkAddresses(model, node, info.pid);
+    RecordLinkAddresses(lab, node, info.pid);
     return RetakeBaseline(info);
   }
 
@@ -129,17 +131,14 @@ class ContainerlabSource : public RealisationSource {
   }
 
  private:
-  // /run/netns/<container>, the node's links to host bridges and its dummy links.
-  Status WireHost(const clab::ClabLab& lab, const NodeModel& node, int pid) {
-    const std::string& lab_name = lab.model.name;
+  // /run/netns/<container>, the node's links to the host namespace and its dummy links.
+  Status WireHost(const clab::ClabLab& lab, const LabModel& model, const NodeModel& node, int pid) {
+    const std::string& lab_name = model.name;
     LABCTL_RETURN_IF_ERROR(net::LinkNetns(node.container, pid));
-    for (const auto& link : lab.bridge_links) {
+    for (const auto& link : lab.host_links) {
       if (link.node != node.name) continue;
-      net::LinkEnd inside{pid, link.ifname, {}, link.mtu};
-      net::LinkEnd host{net::HostPid(), link.host_ifname, {}, link.mtu};
-      auto wired = net::WireLink(lab_name, link.index, inside, host);
+      auto wired = WireHostEnd(model, link, pid);
       if (!wired.ok()) return wired.status();
-      LABCTL_RETURN_IF_ERROR(net::AttachToHostBridge(link.host_ifname, link.bridge));
     }
     // In the container's namespace: a new container (a restart) needs them again.
     for (const auto& dummy : lab.dummy_links) {
@@ -153,12 +152,76 @@ class ContainerlabSource : public RealisationSource {
     return Status::Ok();
   }
 
+  // The veth of a link with an end in the host namespace, and that end on its bridge. An
+  // interface of the host end's name that labd did not make is left alone and fails the node.
+  api::Result<net::WireOutcome> WireHostEnd(const LabModel& model, const clab::HostEndLink& link,
+                                            int pid) {
+    using Attach = clab::HostEndLink::Attach;
+    net::LinkEnd inside{pid, link.ifname, {}, link.mtu};
+    net::LinkEnd host{net::HostPid(), link.host_ifname, {}, link.mtu};
+    auto wired = net::WireLink(model.name, link.index, inside, host);
+    if (!wired.ok()) {
+      const Status& st = wired.status();
+      const bool conflict = st.code() == api::Code::kConflict;
+      return Status(st.code(), conflict ? "InterfaceConflict" : "HostLinkFailed",
+                    link.field + ": " + st.message() +
+                        (conflict ? " (an interface labd did not create is left alone)" : ""));
+    }
+    std::string bridge = link.bridge;
+    if (link.attach == Attach::kMgmtBridge) {
+      auto mgmt = MgmtBridge(model);
+      if (!mgmt.ok()) return mgmt.status();
+      bridge = *mgmt;
+    }
+    if (!bridge.empty()) LABCTL_RETURN_IF_ERROR(net::AttachToHostBridge(link.host_ifname, bridge));
+    return wired;
+  }
+
+  // The Linux bridge of the lab's management network: mgmt.bridge, or Docker's br-<id>.
+  api::Result<std::string> MgmtBridge(const LabModel& model) {
+    const NetworkModel* network = model.FindNetwork(clab::kMgmtNetwork);
+    if (network == nullptr) return Status::NotFound("lab has no management network");
+    auto named = network->options.find("com.docker.network.bridge.name");
+    if (named != network->options.end()) return named->second;
+    auto info = engine_.InspectNetwork(network->docker_name);
+    if (!info.ok()) return info.status();
+    return "br-" + info->id.substr(0, 12);
+  }
+
+  // Drift: a host end removed out of band (the veth goes with it) is made again on the next
+  // pass for a running node, and what the node's exec had put on its end is put back (exec does
+  // not run again). Failures are logged: the node's next start reports them.
+  void RepairHostLinks(const clab::ClabLab& lab, const LabModel& model) {
+    for (const auto& link : lab.host_links) {
+      auto exists = net::HostInterfaceExists(link.host_ifname);
+      if (!exists.ok() || *exists) continue;  // the cheap check on every pass
+      auto info = InspectNodeContainer(engine_, model.name, model.uid, link.node);
+      if (!info.ok() || !info->running || info->pid <= 0) continue;
+      auto wired = WireHostEnd(model, link, info->pid);
+      Status st = wired.ok() ? Status::Ok() : wired.status();
+      if (wired.ok() && wired->created) {
+        spdlog::info("lab={} node={} host link {} re-created", model.name, link.node,
+                     link.host_ifname);
+        auto recorded = RecordedAddresses(model, link.node, link.ifname);
+        if (!recorded.empty()) st = net::AddInterfaceAddresses(info->pid, link.ifname, recorded);
+      }
+      if (!st.ok())
+        spdlog::warn("lab={} node={} host link {}: {}", model.name, link.node, link.host_ifname,
+                     st.message());
+    }
+  }
+
   // What WireHost made, found from the topology the lab was last prepared with (the Lab may be
   // gone from the store): its host bridges (ours only: tagged) and netns links.
   Status UnwireHost(const std::string& lab, const fs::path& topology_file) {
     auto topo = clab::ParseTopology(api::ReadTextFileOrEmpty(topology_file.string()),
                                     {topology_file.string(), lab});
     if (!topo.ok()) return Status::Ok();  // never realised: nothing was made
+    // The host ends go with their container's namespace, but not at once: removed here so that
+    // none is left behind (only ours: tagged).
+    for (const auto& link : clab::HostEndLinks(*topo))
+      LABCTL_RETURN_IF_ERROR(
+          net::RemoveLinkEnd(lab, link.index, {net::HostPid(), link.host_ifname, {}, 0}));
     for (const auto& [name, node] : topo->nodes) {
       if (node.support == clab::KindSupport::kBridge) {
         auto removed = net::RemoveHostBridge(name, BridgeTag(lab));
@@ -284,19 +347,24 @@ class ContainerlabSource : public RealisationSource {
     return record;
   }
 
-  void RecordLinkAddresses(const LabModel& model, const NodeModel& node, int pid) {
+  void RecordLinkAddresses(const clab::ClabLab& lab, const NodeModel& node, int pid) {
+    const LabModel& model = lab.model;
+    std::vector<std::string> ends;  // the node's interfaces on veth and host-end links
+    for (const auto& link : model.links)
+      for (const auto& [end_node, ifname] :
+           {std::pair{&link.node_a, &link.ifname_a}, std::pair{&link.node_b, &link.ifname_b}})
+        if (*end_node == node.name) ends.push_back(*ifname);
+    for (const auto& link : lab.host_links)
+      if (link.node == node.name) ends.push_back(link.ifname);
     std::lock_guard<std::mutex> l(mu_);
     json& record = AddressRecord(model);
     const json before = record;
-    for (const auto& link : model.links)
-      for (const auto& [end_node, ifname] :
-           {std::pair{&link.node_a, &link.ifname_a}, std::pair{&link.node_b, &link.ifname_b}}) {
-        if (*end_node != node.name) continue;
-        auto addrs = net::InterfaceAddresses(pid, *ifname);
-        if (!addrs.ok()) continue;
-        json& cidrs = record["ends"][node.name + "/" + *ifname] = json::array();
-        for (const auto& c : *addrs) cidrs.push_back(c.ToString());
-      }
+    for (const auto& ifname : ends) {
+      auto addrs = net::InterfaceAddresses(pid, ifname);
+      if (!addrs.ok()) continue;
+      json& cidrs = record["ends"][node.name + "/" + ifname] = json::array();
+      for (const auto& c : *addrs) cidrs.push_back(c.ToString());
+    }
     if (record == before) return;
     Status st = WriteIfChanged(AddressesFile(model.name), record.dump());
     if (!st.ok()) spdlog::warn("lab={} link addresses not kept: {}", model.name, st.message());

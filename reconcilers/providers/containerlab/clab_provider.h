@@ -4,13 +4,17 @@
 //   Prepare      writes the topology and spec.containerlab.files into <labs_dir>/<lab>/
 //                (binds resolve there); records a Warning event per kind run as plain linux;
 //   BeforeNodes  creates the host bridges of kind bridge nodes (tagged, so only ours are removed);
-//   NodeStarted  /run/netns/<container>, the node's bridge links, waits until every veth peer
-//                runs (links wired), then the node's exec commands in order — a failing one
-//                fails the node with its output; addresses a node's exec put on its link ends
-//                are put back when a restarted peer re-creates the link (kept in the files
-//                directory across labd restarts); the node's firewall baseline (lab reset) is
-//                taken again after exec;
-//   AfterTearDown removes the netns links and host bridges; on delete, the files directory.
+//                re-creates the veth of a host-end link (bridge port, host, mgmt-net) whose
+//                host end was removed out of band while its node runs;
+//   NodeStarted  /run/netns/<container>, the node's host-end links (the host end named as
+//                written, a port of its bridge or of the management network's bridge), waits
+//                until every veth peer runs (links wired), then the node's exec commands in
+//                order — a failing one fails the node with its output; addresses a node's exec
+//                put on its link ends are put back when a restarted peer (or a host end removed
+//                out of band) re-creates the link (kept in the files directory across labd
+//                restarts); the node's firewall baseline (lab reset) is taken again after exec;
+//   AfterTearDown removes the host ends, netns links and host bridges; on delete, the files
+//                directory.
 #pragma once
 
 #include <memory>

@@ -173,6 +173,11 @@ std::vector<Link> ResolveLinks(const RawTopology& raw, const Topology& topo,
   std::vector<Link> links;
   std::map<std::pair<std::string, std::string>, std::string> used;  // (node, if) -> field
   std::map<std::string, std::string> host_names;                    // host-side name -> field
+  // Host bridges already hold their names in the host namespace.
+  for (const auto& [name, node] : topo.nodes)
+    if (node.support == KindSupport::kBridge)
+      host_names.emplace(name, Child("topology.nodes", name));
+  if (!topo.mgmt.bridge.empty()) host_names.emplace(topo.mgmt.bridge, "mgmt.bridge");
   for (const auto& r : raw.links) {
     auto link = r.type.empty() ? FromBrief(r, errs) : FromExtended(r, errs);
     if (!link) continue;

@@ -38,12 +38,17 @@ docker::ContainerSpec ContainerSpecFor(const LabModel& lab, const NodeModel& nod
   c.name = node.container;
   c.image = node.image;
   c.cmd = node.command;
+  c.entrypoint = node.entrypoint;
+  c.user = node.user;
   c.env = node.env;
   c.cap_add = node.cap_add;
   c.sysctls = node.sysctls;
   c.privileged = node.privileged;
   c.unconfined_system_paths = node.unconfined_system_paths;
   c.binds = node.binds;
+  c.memory_bytes = node.memory_bytes;
+  c.nano_cpus = node.nano_cpus;
+  c.cpuset_cpus = node.cpuset_cpus;
   c.labels = WithOwnLabels(
       node.labels, docker::ContainerLabels(lab.name, lab.uid, node.name, node.hash, lab.instance));
   if (!node.interfaces.empty()) {

@@ -60,6 +60,8 @@ struct NodeModel {
   std::string group;
   std::string image;
   std::vector<std::string> command;
+  std::vector<std::string> entrypoint;  // empty: the image's
+  std::string user;                     // empty: the image's
   docker::LabelMap env;
   docker::LabelMap labels;  // beside labctl's own
   std::vector<std::string> cap_add;
@@ -67,6 +69,9 @@ struct NodeModel {
   bool privileged = false;
   bool unconfined_system_paths = false;  // docker::ContainerSpec's; part of `hash`
   std::vector<std::string> binds;
+  int64_t memory_bytes = 0;  // limits, as docker::ContainerSpec's; 0 / empty: none
+  int64_t nano_cpus = 0;
+  std::string cpuset_cpus;
   std::vector<InterfaceModel> interfaces;  // the first is the network it is created on
   std::vector<std::string> depends_on;
   std::optional<ReadinessModel> readiness;

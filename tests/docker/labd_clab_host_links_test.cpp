@@ -1,0 +1,270 @@
+// containerlab's host and mgmt-net links on the real labd and dockerd: a veth whose other end is
+// in the host namespace, named as written (mgmt-net: a port of the management network's
+// bridge). Both notations; addresses on both ends ping (the host's end is this test's own
+// interface, the other end a node of this test); a host end removed out of band and a killed
+// node are wired again; a labd restart adopts the lab; an interface of the host end's name that
+// labd did not create fails the node naming the field and is left alone; teardown leaves no host
+// end. Host interface names carry this checkout's tag and this run's pid (tests of other
+// checkouts run at the same time).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "docker/labd_docker.h"
+
+namespace labctl {
+namespace {
+
+using api::json;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+const std::string kTag = testing::CheckoutTag();
+const std::string kPrefix = "dkclh" + kTag;
+const std::string kLab = kPrefix + "-hl";
+const std::string kOctet = std::to_string(std::stoi(kTag, nullptr, 16) % 200 + 20);
+// Host interface names: lh<tag><run><role>, at most 11 characters.
+const std::string kHostIfPrefix = "lh" + kTag;
+const std::string kRun = std::to_string(getpid() % 10000);
+std::string HostIf(const std::string& role) { return kHostIfPrefix + kRun + role; }
+
+std::string Container(const std::string& node) { return "clab-" + kLab + "-" + node; }
+
+// a: host link (brief form) and mgmt-net link (brief form); b: host link and mgmt-net link
+// (extended forms). b answers ARP only on the interface that holds the address, so a's ping to
+// b's mgmt-net address crosses the mgmt-net link, not b's eth0.
+std::string Topology() {
+  const std::string net = "10.232." + kOctet + ".";
+  const std::string mg = "10.233." + kOctet + ".";
+  return "name: " + kLab + "\nmgmt:\n  network: " + kLab + "-mgmt\n  ipv4-subnet: 172.28." +
+         kOctet + R"(.0/24
+topology:
+  defaults:
+    kind: linux
+    image: labbox:latest
+    cap-add: [NET_ADMIN]
+  nodes:
+    a:
+      exec:
+        - ip addr add )" +
+         net + R"(1/30 dev eth1
+        - ip addr add )" +
+         mg + R"(1/24 dev eth0
+    b:
+      sysctls: {net.ipv4.conf.all.arp_ignore: 1}
+      exec:
+        - ip addr add )" +
+         net + R"(5/30 dev eth2
+        - ip addr add )" +
+         mg + R"(2/24 dev mg0
+  links:
+    - endpoints: ["a:eth1", "host:)" +
+         HostIf("a") + R"("]
+    - endpoints: ["mgmt-net:)" +
+         HostIf("n") + R"(", "a:eth2"]
+    - type: host
+      endpoint: {node: b, interface: eth2}
+      host-interface: )" +
+         HostIf("b") + R"(
+    - type: mgmt-net
+      mtu: 1500
+      endpoint: {node: b, interface: mg0}
+      host-interface: )" +
+         HostIf("m") + "\n";
+}
+
+testing::CommandResult HostLink(const std::string& name) {
+  return testing::RunProgram({"ip", "-o", "-d", "link", "show", "dev", name});
+}
+bool HostLinkExists(const std::string& name) { return HostLink(name).exit_code == 0; }
+// The interface's index ("" if absent): a re-created veth has a new one.
+std::string IfIndex(const std::string& name) {
+  auto link = HostLink(name);
+  return link.exit_code == 0 ? link.out.substr(0, link.out.find(':')) : "";
+}
+
+// Interfaces of this checkout's earlier (killed) runs, then containers and networks by label.
+void SweepHost(docker::DockerEngine& engine) {
+  testing::SweepPrefix(engine, kPrefix);
+  auto links = testing::RunProgram({"ip", "-o", "link", "show"});
+  std::istringstream lines(links.out);
+  for (std::string line; std::getline(lines, line);) {
+    auto at = line.find(": " + kHostIfPrefix);
+    if (at == std::string::npos) continue;
+    std::string name = line.substr(at + 2);
+    name = name.substr(0, name.find_first_of(":@"));
+    testing::RunProgram({"ip", "link", "delete", name});
+  }
+  std::error_code ec;
+  for (const auto& node : {"a", "b", "c"}) fs::remove("/run/netns/" + Container(node), ec);
+}
+
+class LabdClabHostLinksTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { ASSERT_TRUE(testing::BuildLabbox()); }
+  void SetUp() override {
+    SweepHost(engine_);
+    labd_ = std::make_unique<testing::LabdProcess>(
+        testing::DockerLabdOptions(testing::kSystemDockerHost, kPrefix));
+    dir_ = testing::MakeTempDir("clab-hostlinks");
+  }
+  void TearDown() override {
+    labd_.reset();
+    SweepHost(engine_);
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  testing::CommandResult Labctl(const std::vector<std::string>& args) {
+    return testing::RunLabctl(labd_->url(), args);
+  }
+  testing::CommandResult Apply(const std::string& topology) {
+    std::ofstream(dir_ + "/clab.yml") << topology;
+    return Labctl({"apply", "-f", dir_ + "/clab.yml"});
+  }
+  bool PollExec(const std::string& node, const std::vector<std::string>& cmd,
+                std::chrono::seconds timeout = 60s) {
+    std::vector<std::string> args = {"exec", "lab/" + kLab, node, "--"};
+    args.insert(args.end(), cmd.begin(), cmd.end());
+    return testing::PollUntil([&] { return Labctl(args).exit_code == 0; }, timeout, 200ms);
+  }
+  // The host end exists (another one than `old_index`), and this test's address is on it (a
+  // re-created end has none).
+  bool PollHostEnd(const std::string& name, const std::string& cidr,
+                   const std::string& old_index = "") {
+    if (!testing::PollUntil(
+            [&] {
+              const std::string index = IfIndex(name);
+              return !index.empty() && index != old_index;
+            },
+            60s, 100ms))
+      return false;
+    testing::RunProgram({"ip", "addr", "replace", cidr, "dev", name});
+    return true;
+  }
+  bool Ping(const std::string& node, const std::string& address) {
+    return PollExec(node, {"ping", "-c", "1", "-W", "1", address}, 30s);
+  }
+  // Makes labd run a pass over the lab now (any change to the Lab does).
+  void Poke() {
+    auto client = testing::LabdClient(*labd_);
+    auto patched =
+        client.Patch(api::Kind::kLab, kLab,
+                     {{"metadata", {{"annotations", {{"test/poke", std::to_string(++pokes_)}}}}}});
+    ASSERT_TRUE(patched.ok()) << patched.status().ToString();
+  }
+
+  docker::HttpEngine engine_;
+  std::unique_ptr<testing::LabdProcess> labd_;
+  std::string dir_;
+  int pokes_ = 0;
+};
+
+TEST_F(LabdClabHostLinksTest, HostAndMgmtNetLinksComeUpSurviveDriftAndLeaveNothing) {
+  const std::string net = "10.232." + kOctet + ".";
+  const std::string mg = "10.233." + kOctet + ".";
+  auto applied = Apply(Topology());
+  ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
+  api::Result<json> last = api::Status::NotFound("never read");
+  ASSERT_TRUE(testing::PollReady(*labd_, kLab, 120s, &last))
+      << (last.ok() ? last->dump(2) : last.status().ToString())
+      << "\nlabd log: " << labd_->log_path();
+
+  // The host ends: veths named as written, MTU 9500 unless the link says otherwise; the
+  // mgmt-net ends are ports of the management network's bridge (Docker's br-<id>).
+  const std::string id =
+      testing::RunProgram({"docker", "network", "inspect", "-f", "{{.Id}}", kLab + "-mgmt"}).out;
+  const std::string bridge = "br-" + id.substr(0, 12);
+  using End = std::tuple<std::string, std::string, std::string>;  // role, mtu, master
+  for (const auto& [role, mtu, master] :
+       {End{"a", "mtu 9500", ""}, End{"b", "mtu 9500", ""},
+        End{"n", "mtu 9500", "master " + bridge}, End{"m", "mtu 1500", "master " + bridge}}) {
+    auto link = HostLink(HostIf(role));
+    EXPECT_EQ(link.exit_code, 0) << HostIf(role) << link.err;
+    EXPECT_NE(link.out.find(mtu), std::string::npos) << link.out;
+    EXPECT_NE(link.out.find(" veth "), std::string::npos) << link.out;
+    if (!master.empty()) {
+      EXPECT_NE(link.out.find(master), std::string::npos) << link.out;
+    }
+  }
+  auto eth1 = testing::RunProgram({"ip", "-netns", Container("a"), "-o", "link", "show", "eth1"});
+  EXPECT_NE(eth1.out.find("mtu 9500"), std::string::npos) << eth1.out << eth1.err;
+
+  // Both ends of each host link ping; a reaches b across the management bridge.
+  ASSERT_TRUE(PollHostEnd(HostIf("a"), net + "2/30"));
+  ASSERT_TRUE(PollHostEnd(HostIf("b"), net + "6/30"));
+  EXPECT_TRUE(Ping("a", net + "2"));
+  EXPECT_TRUE(Ping("b", net + "6"));
+  EXPECT_TRUE(Ping("a", mg + "2"));
+
+  // Drift: a host end removed out of band is made again on the next pass, with a's address
+  // (from its exec) back on a's end.
+  std::string index = IfIndex(HostIf("a"));
+  ASSERT_EQ(testing::RunProgram({"ip", "link", "delete", HostIf("a")}).exit_code, 0);
+  Poke();
+  ASSERT_TRUE(PollHostEnd(HostIf("a"), net + "2/30", index)) << "labd log: " << labd_->log_path();
+  EXPECT_TRUE(Ping("a", net + "2")) << "labd log: " << labd_->log_path();
+
+  // A killed node comes back with its host ends (new veths) and its exec run again.
+  index = IfIndex(HostIf("b"));
+  ASSERT_EQ(testing::RunProgram({"docker", "kill", Container("b")}).exit_code, 0);
+  ASSERT_TRUE(PollHostEnd(HostIf("b"), net + "6/30", index)) << "labd log: " << labd_->log_path();
+  EXPECT_TRUE(Ping("b", net + "6")) << "labd log: " << labd_->log_path();
+  // b's mg0 is a new veth (another MAC): a forgets the old one instead of waiting for its
+  // neighbour entry to time out.
+  EXPECT_TRUE(PollExec("a", {"ip", "neigh", "flush", "dev", "eth0"}));
+  EXPECT_TRUE(Ping("a", mg + "2"));
+  EXPECT_NE(HostLink(HostIf("m")).out.find("master " + bridge), std::string::npos);
+
+  // A labd restart adopts the running lab; a node killed afterwards is wired again.
+  labd_->Kill9();
+  labd_->Start();
+  EXPECT_TRUE(testing::PollReady(*labd_, kLab, 60s));
+  index = IfIndex(HostIf("a"));
+  ASSERT_EQ(testing::RunProgram({"docker", "kill", Container("a")}).exit_code, 0);
+  ASSERT_TRUE(PollHostEnd(HostIf("a"), net + "2/30", index));
+  EXPECT_TRUE(Ping("a", net + "2")) << "labd log: " << labd_->log_path();
+
+  // Teardown leaves no host end.
+  auto deleted = Labctl({"delete", "lab", kLab});
+  ASSERT_EQ(deleted.exit_code, 0) << deleted.out << deleted.err;
+  ASSERT_TRUE(testing::PollGone(*labd_, kLab));
+  for (const auto& role : {"a", "b", "n", "m"}) EXPECT_FALSE(HostLinkExists(HostIf(role))) << role;
+  EXPECT_TRUE(testing::LeftoversOf(engine_, kPrefix).empty());
+}
+
+TEST_F(LabdClabHostLinksTest, AHostInterfaceLabdDidNotCreateFailsTheNodeAndIsLeftAlone) {
+  const std::string theirs = HostIf("x");
+  // A bridge: this host may have no dummy driver.
+  ASSERT_EQ(testing::RunProgram({"ip", "link", "add", theirs, "type", "bridge"}).exit_code, 0);
+  auto applied = Apply("name: " + kLab + "\nmgmt:\n  network: " + kLab +
+                       "-mgmt\n  ipv4-subnet: 172.28." + kOctet +
+                       ".0/24\ntopology:\n  nodes:\n    c: {kind: linux, image: labbox:latest}\n"
+                       "  links:\n    - type: host\n      endpoint: {node: c, interface: eth1}\n"
+                       "      host-interface: " +
+                       theirs + "\n");
+  ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
+  api::Result<json> last = api::Status::NotFound("never read");
+  EXPECT_TRUE(testing::PollLab(
+      *labd_, kLab,
+      [](const api::Result<json>& l) {
+        return l.ok() && l->dump().find("topology.links[0].host-interface") != std::string::npos;
+      },
+      60s, &last))
+      << (last.ok() ? last->dump(2) : last.status().ToString());
+  EXPECT_NE(last->dump().find(theirs), std::string::npos);
+  auto link = HostLink(theirs);
+  EXPECT_NE(link.out.find(" bridge "), std::string::npos) << link.out << link.err;
+
+  auto deleted = Labctl({"delete", "lab", kLab});
+  ASSERT_EQ(deleted.exit_code, 0) << deleted.out << deleted.err;
+  ASSERT_TRUE(testing::PollGone(*labd_, kLab));
+  EXPECT_NE(HostLink(theirs).out.find(" bridge "), std::string::npos);  // still there, untouched
+  testing::RunProgram({"ip", "link", "delete", theirs});
+}
+
+}  // namespace
+}  // namespace labctl
