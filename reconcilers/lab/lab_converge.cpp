@@ -103,6 +103,10 @@ class Pass {
     return waiting->empty();
   }
 
+  // Waves: the nodes whose dependencies are ready, in parallel, then the nodes that became
+  // eligible. A node waiting for a link peer is tried again in the next wave when the last one
+  // brought a node up (its peer may run now): a chain whose nodes start out of order is wired
+  // in this pass, not after a failed pass and its back-off.
   void BringUpInWaves() {
     std::set<std::string> attempted;
     for (;;) {
@@ -123,6 +127,8 @@ class Pass {
       for (const auto* node : batch) attempted.insert(node->name);
       WriteProgress();
       if (newly_ready == 0) return;
+      for (const auto* node : batch)
+        if (states_[node->name].waiting) attempted.erase(node->name);
     }
   }
 
@@ -198,6 +204,8 @@ class Pass {
     std::lock_guard<std::mutex> l(mu_);
     if (s.started_at != previous.started_at || s.container_id != previous.container_id)
       started_.insert(node.name);  // just started: its live state is this generation's
+    // A later wave of this pass (the node waited for a peer) finds the container made here.
+    if (!s.container_id.empty()) kept_[node.name] = {s.container_id, s.state};
     states_[node.name] = s;
     return s.ready;
   }

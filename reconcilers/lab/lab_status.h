@@ -15,6 +15,10 @@
 
 namespace labctl::reconcilers {
 
+// A post-start step's status reason for "another node must run first" (a link peer): the node
+// is waiting, not failed (NodeState::waiting).
+inline constexpr char kWaitingForPeer[] = "WaitingForPeer";
+
 struct NodeState {
   std::string name;
   std::string container_id;
@@ -25,6 +29,9 @@ struct NodeState {
   std::string started_at;    // Docker's State.StartedAt when readiness was evaluated
   std::string probe_since;   // our clock: when probing of this start began
   std::string error_reason;  // non-empty: creating/starting failed (ImageNotFound, StartFailed)
+  // Not failed, waiting for another node of the lab (a link peer to run): brought up again as
+  // soon as other nodes came up, in the same pass. Not stored.
+  bool waiting = false;
   // What netlab knows of the node (status.nodes[].netlab: device, mgmt, loopback, interfaces,
   // raw); null for other providers.
   api::json netlab;

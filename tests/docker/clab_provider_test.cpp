@@ -130,6 +130,40 @@ TEST_F(ClabProviderTest, ATopologyComesUpWithContainerlabsNamesFilesAndExecInOrd
   EXPECT_FALSE(fs::exists(labs_dir_ + "/cl1"));
 }
 
+// One worker brings a up before b exists: a waits for its peer (no failure, no back-off) and is
+// wired in the same pass once b came up.
+TEST_F(ClabProviderTest, ANodeWaitingForItsPeerIsBroughtUpInTheSamePass) {
+  reconciler_ = std::make_unique<reconcilers::LabReconciler>(
+      *store_, reconcilers::LabProviders{{"containerlab", provider_.get()}}, clock_, nullptr,
+      reconcilers::LabReconcilerOptions{.workers = 1});
+  ASSERT_TRUE(store_->Create(api::Kind::kLab, Lab(kTopology)).ok());
+  runtime::ReconcileResult first = reconciler_->Reconcile("cl1");
+  EXPECT_TRUE(first.status.ok()) << first.status.ToString();
+  json lab = Get("cl1");
+  EXPECT_TRUE(api::IsConditionTrue(lab, "Ready")) << lab["status"].dump(2);
+  for (const auto& e : store_->List(api::Kind::kEvent).items)
+    EXPECT_EQ(e.value("message", "").find("waiting for"), std::string::npos) << e.dump();
+}
+
+// A peer that does not come up: the node waits for it (not failed); the lab's failure is the
+// peer's own.
+TEST_F(ClabProviderTest, ANodeWhosePeerCannotRunWaitsForItWithoutFailing) {
+  engine_.SetImages({"labbox:latest"});
+  std::string topology = kTopology;
+  topology.replace(topology.find("b: {exec"), 8, "b: {image: missing:1, exec");
+  ASSERT_TRUE(store_->Create(api::Kind::kLab, Lab(topology)).ok());
+  (void)reconciler_->Reconcile("cl1");
+  json a = NodeStatus("a");
+  EXPECT_EQ(a.value("ready", true), false) << a.dump();
+  EXPECT_NE(a.value("message", "").find("waiting for b to run"), std::string::npos) << a.dump();
+  json lab = Get("cl1");
+  for (const auto& c : lab["status"]["conditions"]) {
+    if (c["type"] == "Provisioned") EXPECT_EQ(c.value("reason", ""), "ImageNotFound") << c.dump();
+  }
+  for (const auto& e : store_->List(api::Kind::kEvent).items)
+    EXPECT_NE(e.value("reason", ""), "PostStartFailed") << e.dump();
+}
+
 TEST_F(ClabProviderTest, AFailingExecFailsItsNodeWithTheOutput) {
   fail_ = true;
   ASSERT_TRUE(store_->Create(api::Kind::kLab, Lab(kTopology)).ok());

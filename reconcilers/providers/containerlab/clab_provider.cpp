@@ -6,7 +6,6 @@
 #include <map>
 #include <mutex>
 #include <set>
-#include <thread>
 
 #include "api/file_paths.h"
 #include "api/text_file.h"
@@ -14,6 +13,7 @@
 #include "drivers/net/host_bridge.h"
 #include "drivers/net/nat.h"
 #include "drivers/net/node_network.h"
+#include "reconcilers/lab/lab_status.h"
 #include "reconcilers/providers/containerlab/clab_model.h"
 #include "reconcilers/providers/containerlab/naming.h"
 #include "reconcilers/providers/docker/node_container.h"
@@ -27,7 +27,6 @@ using api::Status;
 
 constexpr std::chrono::seconds kExecTimeout{300};
 constexpr size_t kMaxOutputInMessage = 2000;
-constexpr std::chrono::seconds kPeerStartWait{5};
 constexpr char kAddressesFile[] = ".labctl-link-addresses.json";
 
 // An Invalid status's causes folded into its message (events show the message only).
@@ -283,7 +282,7 @@ class ContainerlabSource : public RealisationSource {
       const std::string& peer = self_is_a ? link.node_b : link.node_a;
       auto peer_info = RunningPeer(model, peer);
       if (!peer_info.ok())
-        return Status(api::Code::kUnavailable, "WaitingForPeer",
+        return Status(api::Code::kUnavailable, kWaitingForPeer,
                       "waiting for " + peer + " to run (link " + link.node_a + ":" + link.ifname_a +
                           " - " + link.node_b + ":" + link.ifname_b + ")");
       net::LinkEnd a{self_is_a ? pid : peer_info->pid, link.ifname_a, {}, link.mtu};
@@ -299,19 +298,13 @@ class ContainerlabSource : public RealisationSource {
     return Status::Ok();
   }
 
-  // The peer's running container. A peer that exists but is not running yet (started by this
-  // same pass, in parallel) is waited for a little; one not created yet fails at once, and the
-  // node is retried on the next pass.
+  // The peer's running container. One not running yet fails at once: the node waits (its
+  // worker is free for other nodes) and is brought up again when other nodes came up.
   api::Result<docker::ContainerInfo> RunningPeer(const LabModel& model, const std::string& peer) {
-    const auto deadline = std::chrono::steady_clock::now() + kPeerStartWait;
-    for (;;) {
-      auto info = InspectNodeContainer(engine_, model.name, model.uid, peer);
-      if (!info.ok()) return info.status();
-      if (info->running && info->pid > 0) return info;
-      if (std::chrono::steady_clock::now() >= deadline)
-        return Status::Unavailable(peer + " is not running");
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    auto info = InspectNodeContainer(engine_, model.name, model.uid, peer);
+    if (!info.ok()) return info.status();
+    if (!info->running || info->pid <= 0) return Status::Unavailable(peer + " is not running");
+    return info;
   }
 
   Status RunExec(const std::string& container, const std::vector<std::string>& argv) {

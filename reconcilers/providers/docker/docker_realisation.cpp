@@ -67,11 +67,17 @@ class DockerPass : public LabPass {
                     const NodeState& previous, api::TimePoint now) override {
     const NodeModel& node = *model_.FindNode(name);
     std::optional<docker::ContainerSummary> existing;
-    if (kept) existing = plan_.keep.at(name);
+    if (kept) {
+      // Kept by the plan, or created by an earlier wave of this pass (a node that waited).
+      auto planned = plan_.keep.find(name);
+      existing = planned != plan_.keep.end()
+                     ? planned->second
+                     : docker::ContainerSummary{kept->id, node.container, kept->state, {}, {}};
+    }
     NodeState s = EnsureNodeRunning(engine_, model_, node, existing, previous, hooks_, now);
     if (!existing && !s.container_id.empty())
       events_("CreatedNode", "created container " + node.container, false);
-    if (s.error_reason.empty()) ProbeReadiness(engine_, node, s, now);
+    if (s.error_reason.empty() && !s.waiting) ProbeReadiness(engine_, node, s, now);
     s.netlab = node.netlab;
     return s;
   }

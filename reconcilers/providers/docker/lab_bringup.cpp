@@ -54,6 +54,7 @@ NodeState EnsureNodeRunning(docker::DockerEngine& engine, const LabModel& lab,
   NodeState s = previous;
   s.name = node.name;
   s.error_reason.clear();
+  s.waiting = false;
   std::string id = existing ? existing->id : "";
   if (!existing) {
     auto created = engine.CreateContainer(ContainerSpecFor(lab, node));
@@ -106,7 +107,10 @@ NodeState EnsureNodeRunning(docker::DockerEngine& engine, const LabModel& lab,
       auto st = (*hook)(lab, node, *info);
       if (!st.ok()) {
         s.started_at.clear();  // run the hooks again next time
-        return Failed(s, reason, st.message());
+        if (st.reason() != kWaitingForPeer) return Failed(s, reason, st.message());
+        s.waiting = true;
+        s.message = st.message();
+        return s;
       }
     }
   }

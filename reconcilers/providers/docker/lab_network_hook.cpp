@@ -92,10 +92,12 @@ Status WireLinks(store::Store& store, docker::DockerEngine& engine, const LabMod
     net::LinkEnd b{self_is_a ? peer_info->pid : pid, link.ifname_b, link.addresses_b, link.mtu};
     auto wired = net::WireLink(lab.name, link.index, a, b);
     if (!wired.ok()) return wired.status();
-    // Without an impairment any earlier one is cleared (a live apply may have removed it).
+    // Without an impairment any earlier one is cleared (a live apply may have removed it); a
+    // veth made just now has none to clear (spawning tc twice per link slows a bring-up).
     const net::Impairment impairment = link.impairment.value_or(net::Impairment{});
-    std::string mechanism;
+    std::string mechanism = "none";
     for (const auto* end : {&a, &b}) {
+      if (wired->created && impairment.empty()) break;
       auto applied = net::ApplyImpairment(end->pid, end->ifname, impairment);
       if (!applied.ok()) return applied.status();
       mechanism = *applied;
