@@ -388,6 +388,33 @@ TEST_F(SessionReconcilerTest, PositionsStayRightAsTheQueueMoves) {
   EXPECT_EQ(Position("s6"), 3);
 }
 
+// A waiter's position is not stored: a promotion with many waiters writes the hand-over only
+// (no waiter's resourceVersion moves), and every waiter reads its new position all the same.
+TEST_F(SessionReconcilerTest, PromotionRewritesNoWaiter) {
+  Start();
+  constexpr int kWaiters = 60;
+  for (int i = 0; i <= kWaiters; ++i)
+    ASSERT_TRUE(actions_->Admit(MakeSession("w" + std::to_string(i))).ok());
+  Reconcile();
+  std::map<std::string, std::string> before;
+  for (int i = 1; i <= kWaiters; ++i) {
+    const std::string name = "w" + std::to_string(i);
+    EXPECT_EQ(Position(name), i);
+    EXPECT_FALSE(Session(name)["status"].contains("position")) << name;
+    before[name] = api::ResourceVersion(Session(name));
+  }
+  uint64_t revision = store_->Revision();
+  Release("w0");
+  Reconcile();
+  EXPECT_EQ(Phase("w1"), "Active");
+  EXPECT_EQ(store_->Revision(), revision + 2);  // the release and the promotion
+  for (int i = 2; i <= kWaiters; ++i) {
+    const std::string name = "w" + std::to_string(i);
+    EXPECT_EQ(Position(name), i - 1) << name;
+    EXPECT_EQ(api::ResourceVersion(Session(name)), before[name]) << name;
+  }
+}
+
 // Finished Sessions awaiting collection are not read by a planning run; they are collected on
 // time all the same.
 TEST_F(SessionReconcilerTest, FinishedSessionsAreLeftOutOfPlanningUntilCollected) {
