@@ -88,10 +88,14 @@ QueueInputs ReadQueueInputs(const store::Store& store, api::TimePoint now) {
   auto due = store.ListIndexed(api::Kind::kSession, kSessionQueueIndex,
                                store::IndexRange{kCollect, due_until});
   in.revision = live.revision;
-  std::set<std::string> seen;
-  for (auto* list : {&due, &cleanup, &live})
-    for (auto& s : list->items)
-      if (seen.insert(api::Name(*s)).second) in.sessions.push_back(std::move(s));
+  if (due.items.empty() && cleanup.items.empty()) {
+    in.sessions = std::move(live.items);  // the usual case: nothing to merge
+  } else {
+    std::set<std::string> seen;
+    for (auto* list : {&due, &cleanup, &live})
+      for (auto& s : list->items)
+        if (seen.insert(api::Name(*s)).second) in.sessions.push_back(std::move(s));
+  }
   if (auto next = store.FirstIndexKey(api::Kind::kSession, kSessionQueueIndex, due_until);
       next && next->rfind(kCollect, 0) == 0)
     in.next_collection = KeyTime(*next, sizeof(kCollect) - 1);

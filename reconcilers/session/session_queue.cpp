@@ -59,10 +59,20 @@ TimePoint Latest(std::initializer_list<std::optional<TimePoint>> times) {
 // One Session being planned: its object and, once loaded, the status it will have. A waiter the
 // last run left settled (QueueConfig::settled) is never loaded unless its position changes.
 struct Entry {
+  Entry(const json* o, uint64_t queued, std::string ph)
+      : object(o),
+        name(api::Name(*o)),
+        resource_version(api::ResourceVersion(*o)),
+        revision(queued),
+        phase(std::move(ph)),
+        deleting(api::IsBeingDeleted(*o)) {}
   const json* object;
+  // Read once: each is looked at several times per run for every waiter.
   std::string name;
+  std::string resource_version;
   uint64_t revision;
   std::string phase;
+  bool deleting;
   std::optional<json> status;
   bool promoted = false;
 };
@@ -78,7 +88,7 @@ class Planner {
       if (IsFinishedPhase(ph))
         PlanFinished(*s);
       else
-        entries_.push_back(Entry{s, api::Name(*s), QueuedRevision(*s), std::move(ph), {}, false});
+        entries_.emplace_back(s, QueuedRevision(*s), std::move(ph));
     }
     for (auto& e : entries_) {
       if (config_.created_at && !HasQueuedRevision(*e.object))
@@ -131,8 +141,7 @@ class Planner {
   bool Unchanged(const Entry& e) const {
     if (!config_.settled || e.status) return false;
     auto it = config_.settled->find(e.name);
-    return it != config_.settled->end() &&
-           it->second.resource_version == api::ResourceVersion(*e.object);
+    return it != config_.settled->end() && it->second.resource_version == e.resource_version;
   }
 
   // An entry the last run left as it is, before its deadline: that deadline, else nullopt (it
@@ -176,17 +185,16 @@ class Planner {
     std::string ph = Phase(e);
     if (IsFinishedPhase(ph)) return;
     // A settled waiter's timeout is known; its position is checked again in AssignPositions.
-    if (ph == phase::kWaiting && !api::IsBeingDeleted(*e.object) && SettledDeadline(e)) return;
+    if (ph == phase::kWaiting && !e.deleting && SettledDeadline(e)) return;
     // So is a settled Active session's heartbeat deadline, unless it mirrors a Lab.
-    const bool settles =
-        ph == phase::kActive && !api::IsBeingDeleted(*e.object) && SpecLab(*e.object).empty();
+    const bool settles = ph == phase::kActive && !e.deleting && SpecLab(*e.object).empty();
     if (settles)
       if (auto deadline = SettledDeadline(e)) {
         Settle(e, *deadline);
         return;
       }
     json& status = Status(e);
-    if (api::IsBeingDeleted(*e.object)) {
+    if (e.deleting) {
       if (ph == phase::kActive)
         Finish(e, phase::kReleased, "Deleted", "session deleted while active", false);
       else
@@ -299,13 +307,12 @@ class Planner {
 
   // Remembered for the next run (QueuePlan::waiters) with the deadline it is due by.
   void Settle(const Entry& e, TimePoint deadline) {
-    plan_.waiters.push_back({e.name, {api::ResourceVersion(*e.object), deadline}});
+    plan_.waiters.push_back({e.name, {e.resource_version, deadline}});
     Consider(deadline);
   }
 
   QueuePlan AppendWaiter(const json& joining, int64_t position) {
-    entries_.push_back(
-        Entry{&joining, api::Name(joining), QueuedRevision(joining), phase::kWaiting, {}, false});
+    entries_.emplace_back(&joining, QueuedRevision(joining), phase::kWaiting);
     PlaceWaiter(entries_.back(), position);
     CollectUpdates();
     return std::move(plan_);
@@ -381,8 +388,7 @@ class Planner {
 
   // Live sessions need clean-up only once finished (here, by a timeout) or being deleted.
   void PlanCleanup(Entry& e) {
-    if (IsFinishedPhase(Phase(e)) || api::IsBeingDeleted(*e.object))
-      PlanCleanup(*e.object, Status(e), e.name);
+    if (IsFinishedPhase(Phase(e)) || e.deleting) PlanCleanup(*e.object, Status(e), e.name);
   }
 
   void PlanCleanup(const json& object, const json& status, const std::string& name) {

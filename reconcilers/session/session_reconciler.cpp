@@ -90,7 +90,7 @@ QueuePlan SessionReconciler::Plan(api::TimePoint now, std::shared_ptr<const json
                      [this](const std::string& name) { return creation_order_.CreatedAt(name); },
                      &settled_, &clocks_};
   QueuePlan plan = PlanQueue(inputs.sessions, inputs.labs, config, now);
-  clocks_ = plan.clocks;  // the waiters as the store has them now: the departed drop out
+  clocks_ = std::move(plan.clocks);  // the waiters as the store has them now
   spdlog::debug("session queue planned sessions={} status_updates={} plan_us={}",
                 inputs.sessions.size(), plan.status_updates.size(),
                 std::chrono::duration_cast<std::chrono::microseconds>(
