@@ -31,7 +31,8 @@ class SessionActions {
   SessionActions(const SessionActions&) = delete;
   SessionActions& operator=(const SessionActions&) = delete;
 
-  // Refreshes lastHeartbeatTime of a Waiting or Active Session. Conflict (409) if it finished.
+  // Refreshes lastHeartbeatTime of a Waiting or Active Session (written only when the stored one
+  // is HeartbeatWriteInterval old). Conflict (409) if it finished.
   api::Result<api::json> Heartbeat(const std::string& name, const api::Principal& who);
   // Ends the Session: Active -> Released, Waiting -> Cancelled; a finished one is returned as is.
   api::Result<api::json> Release(const std::string& name, const api::Principal& who);

@@ -429,6 +429,13 @@ class Planner {
 
 }  // namespace
 
+std::chrono::seconds HeartbeatWriteInterval(const json& session) {
+  int64_t timeout = SpecInt(session, "heartbeatTimeoutSeconds", kDefaultHeartbeatTimeout);
+  if (PhaseOf(session) != phase::kActive)
+    timeout = std::min(timeout, SpecInt(session, "queueTimeoutSeconds", kDefaultQueueTimeout));
+  return seconds(std::clamp<int64_t>(timeout / 10, 1, 30));
+}
+
 std::optional<api::TimePoint> CollectionTime(const json& session) {
   auto st = session.find("status");
   if (st == session.end() || !st->is_object()) return std::nullopt;

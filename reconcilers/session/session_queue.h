@@ -127,6 +127,12 @@ struct QueuePlan {
   std::vector<std::pair<std::string, SettledWaiter>> waiters;
 };
 
+// A heartbeat is written only when the stored lastHeartbeatTime is at least this old: a tenth of
+// the timeout it feeds (heartbeatTimeoutSeconds while Active, the smaller of that and
+// queueTimeoutSeconds while Waiting), between 1 s and 30 s. So a session expires no earlier than
+// 90% of its timeout after its last heartbeat, and heartbeats sent more often cost no write.
+std::chrono::seconds HeartbeatWriteInterval(const json& session);
+
 // When a finished Session is garbage-collected (finishedAt + ttlSecondsAfterFinished); nullopt
 // for a live one.
 std::optional<api::TimePoint> CollectionTime(const json& session);

@@ -115,6 +115,38 @@ TEST_F(SessionReconcilerTest, ActiveExpiresWithoutHeartbeat) {
   EXPECT_EQ(Phase("s2"), "Active");
 }
 
+// A heartbeat is written only once the stored one is a tenth of the timeout old: 200 holders
+// heartbeating every 2 s must not each cost a write. A session still expires no earlier than 90%
+// of its timeout after its last heartbeat, and one heartbeating keeps its slot.
+TEST_F(SessionReconcilerTest, HeartbeatsMoreFrequentThanATenthOfTheTimeoutWriteNothing) {
+  Start();
+  Create(api::Kind::kSession, MakeSession("s1", "", 100));  // writes at most every 10 s
+  Reconcile();
+  ASSERT_EQ(Phase("s1"), "Active");
+  for (int i = 0; i < 4; ++i) {
+    clock_.Advance(2s);
+    uint64_t revision = store_->Revision();
+    Heartbeat("s1");
+    EXPECT_EQ(store_->Revision(), revision) << "heartbeat " << i;
+  }
+  clock_.Advance(2s);  // 10 s after the last write
+  uint64_t revision = store_->Revision();
+  Heartbeat("s1");
+  EXPECT_EQ(store_->Revision(), revision + 1);
+  for (int i = 0; i < 60; ++i) {  // two minutes of heartbeats every 2 s: never expires
+    clock_.Advance(2s);
+    Heartbeat("s1");
+    Reconcile();
+  }
+  EXPECT_EQ(Phase("s1"), "Active");
+  clock_.Advance(89s);  // stops: at least 90 s after its last heartbeat, it is still Active
+  Reconcile();
+  EXPECT_EQ(Phase("s1"), "Active");
+  clock_.Advance(11s);
+  Reconcile();
+  EXPECT_EQ(Phase("s1"), "Expired");
+}
+
 TEST_F(SessionReconcilerTest, WaitingExpiresWhenPositionStuck) {
   Start();
   Create(api::Kind::kSession, MakeSession("holder", "", 300, 60));
