@@ -43,7 +43,7 @@ class SessionActions {
   // answer already says Active or Waiting at position N, in one write.
   api::Result<api::json> Admit(api::json session);
   // Reconciles the queue now (after a create or delete that should take effect at once):
-  // SessionReconciler::PromoteNow, the hand-over and the first positions.
+  // SessionReconciler::PromoteNow, the hand-over.
   void ReconcileNow();
 
  private:

@@ -284,10 +284,10 @@ TEST(SessionLabd, KillNineKeepsOrderPositionsAndActiveSession) {
   EXPECT_EQ(Snapshot(after_client)[names[2]].second, 1);
 }
 
-// A release writes the hand-over and the first SessionReconciler::kInlinePositions positions
-// before it answers, the positions further back in later commits: with more waiters than that,
-// GET, list and a watch must all end up at every waiter's true position, and a facade POST
-// behind the queue (planned alone) must be answered and stored with its true position.
+// Positions are not stored but filled in on reads: after promotions with many waiters, GET, list
+// and a watch that started after a list (which is sent the moved waiters again) must all end up
+// at every waiter's true position, and a facade POST behind the queue (planned alone) must be
+// answered with its true position.
 TEST(SessionLabd, PositionsStayCorrectOnGetListAndWatchAfterPromotionsWithManyWaiters) {
   testing::LabdProcess labd;
   auto c = ClientFor(labd);
