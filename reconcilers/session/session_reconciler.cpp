@@ -66,7 +66,6 @@ runtime::ReconcileResult SessionReconciler::ReconcileLocked() {
       return runtime::ReconcileResult::Error(err);
     }
     if (outcome == Outcome::kConflict) continue;
-    if (wrote) quiet_revision_ = 0;
     if (!next) return runtime::ReconcileResult::Done();
     auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.Now());
     return runtime::ReconcileResult::After(std::max(delay, std::chrono::milliseconds(1)) +
@@ -123,6 +122,7 @@ SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimeP
     return Outcome::kDone;
   }
   settled_.clear();  // until this run's writes are known to have landed
+  quiet_revision_ = 0;
   std::map<std::string, std::string> written;
   std::set<std::string> finalized;  // finalizer edits that went with a status write
   if (WriteStatuses(plan, &written, &finalized, err) == Outcome::kConflict)
@@ -155,8 +155,21 @@ SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimeP
     spdlog::info("session garbage-collected session={}", name);
     check(store_.Delete(api::Kind::kSession, name).status());
   }
-  if (!conflict && err->ok()) RememberWaiters(plan, written);
-  return conflict ? Outcome::kConflict : Outcome::kDone;
+  if (conflict || !err->ok()) return conflict ? Outcome::kConflict : Outcome::kDone;
+  RememberWaiters(plan, written);
+  // Status writes only (finalizer edits went with them), all landed, nothing else written in
+  // between: the store is what this plan made it, so planning it again would find nothing to do
+  // (the controller's run after each hand-over need not plan the whole queue again).
+  auto with_status = [&](const std::string& name) { return finalized.count(name) > 0; };
+  bool status_only =
+      plan.lab_holds.empty() && plan.evict_warm.empty() && plan.garbage.empty() &&
+      std::all_of(plan.add_finalizer.begin(), plan.add_finalizer.end(), with_status) &&
+      std::all_of(plan.remove_finalizer.begin(), plan.remove_finalizer.end(), with_status);
+  if (status_only && store_.Revision() == revision + written.size()) {
+    quiet_revision_ = store_.Revision();
+    quiet_deadline_ = plan.next_deadline;
+  }
+  return Outcome::kDone;
 }
 
 std::optional<QueuePlan> SessionReconciler::PlanBehindBlockedQueue(const json& joining,
