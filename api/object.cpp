@@ -98,6 +98,14 @@ bool HasFinalizer(const Object& o, std::string_view f) {
   return false;
 }
 
+const json* FieldAt(const Object& o, std::string_view section, std::string_view key) {
+  if (!o.is_object()) return nullptr;
+  auto s = o.find(section);
+  if (s == o.end() || !s->is_object()) return nullptr;
+  auto it = s->find(key);
+  return it == s->end() ? nullptr : &*it;
+}
+
 const json* FindCondition(const Object& o, std::string_view type) {
   if (!o.is_object()) return nullptr;
   auto st = o.find("status");

@@ -39,6 +39,9 @@ bool IsBeingDeleted(const Object& o);                           // deletionTimes
 json Labels(const Object& o);                                   // always an object
 std::string Annotation(const Object& o, std::string_view key);  // "" when absent or not a string
 bool HasFinalizer(const Object& o, std::string_view f);
+// o[section][key] (e.g. "spec", "lab"), or nullptr when either is missing: a lookup that, unlike
+// json::value with a JSON pointer, throws nothing on a missing field (hot paths).
+const json* FieldAt(const Object& o, std::string_view section, std::string_view key);
 
 // Conditions live in status.conditions: [{type, status, reason, message, lastTransitionTime,
 // observedGeneration}].

@@ -75,19 +75,28 @@ int Cycles(const std::string& who, const LabdProcess& labd, const Args& a) {
   int done = 0;
   while (done < a.cycles) {
     int n = std::min(a.block, a.cycles - done);
-    std::vector<double> ms;
+    std::vector<double> ms, post_ms, get_ms, delete_ms;
     auto start = Clock::now();
     for (int i = 0; i < n; ++i) {
       auto t0 = Clock::now();
       std::string id = Post(*c);
+      auto t1 = Clock::now();
       auto r = c->Get("/session/" + id);
       if (!r || r->status != 200) std::exit(1);
+      auto t2 = Clock::now();
       Delete(*c, id);
-      ms.push_back(Ms(Clock::now() - t0));
+      auto t3 = Clock::now();
+      ms.push_back(Ms(t3 - t0));
+      post_ms.push_back(Ms(t1 - t0));
+      get_ms.push_back(Ms(t2 - t1));
+      delete_ms.push_back(Ms(t3 - t2));
     }
     double secs = Ms(Clock::now() - start) / 1000;
-    std::printf("%-6s cycles %5d-%-5d %7.0f cycles/s  p50 %6.2f ms  p99 %6.2f ms\n", who.c_str(),
-                done, done + n, n / secs, Percentile(ms, 0.5), Percentile(ms, 0.99));
+    std::printf(
+        "%-6s cycles %5d-%-5d %7.0f cycles/s  p50 %6.2f ms  p99 %6.2f ms  "
+        "(p50 POST %.2f, GET %.2f, DELETE %.2f ms)\n",
+        who.c_str(), done, done + n, n / secs, Percentile(ms, 0.5), Percentile(ms, 0.99),
+        Percentile(post_ms, 0.5), Percentile(get_ms, 0.5), Percentile(delete_ms, 0.5));
     std::fflush(stdout);
     done += n;
     if (secs > a.block_limit_s) {

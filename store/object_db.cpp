@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <map>
 
+#include "store/wal_checkpointer.h"
+
 namespace labctl::store {
 namespace {
 
@@ -81,6 +83,9 @@ Result<std::unique_ptr<ObjectDb>> ObjectDb::Open(const std::string& path,
     db->db_->exec(kWalSizeLimit);
     db->EnableIncrementalVacuum(path);
     db->db_->exec(kSchema);
+    // Checkpoints run on their own thread (wal_checkpointer.h), not inside a commit.
+    db->db_->exec("PRAGMA wal_autocheckpoint=0");
+    db->checkpointer_ = std::make_unique<WalCheckpointer>(path, synchronous);
   } catch (const std::exception& e) {
     return DbError("open " + path, e);
   }
@@ -228,6 +233,7 @@ Status ObjectDb::Commit(const std::vector<Change>& changes, api::TimePoint time)
   } catch (const std::exception& e) {
     return DbError("commit", e);
   }
+  if (checkpointer_) checkpointer_->Committed();
   return Status::Ok();
 }
 

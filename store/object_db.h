@@ -4,7 +4,8 @@
 // power loss). SQLiteCpp exceptions stop here and become Status values.
 // The file uses incremental auto-vacuum, so pages freed by deletes and compaction can be handed
 // back to the file system (ReclaimSpace); a file created without it is converted once at Open.
-// Not thread-safe: after Open only the store's writer thread uses it.
+// Not thread-safe: after Open only the store's writer thread uses it (its WAL checkpoints run on
+// a WalCheckpointer's own thread and connection, so no commit waits for one).
 #pragma once
 
 #include <memory>
@@ -21,6 +22,8 @@ class Statement;
 }  // namespace SQLite
 
 namespace labctl::store {
+
+class WalCheckpointer;
 
 struct LoadedState {
   std::vector<std::pair<Kind, PackedPtr>> objects;
@@ -62,6 +65,7 @@ class ObjectDb {
   std::unique_ptr<SQLite::Statement> delete_object_;
   std::unique_ptr<SQLite::Statement> insert_change_;
   std::unique_ptr<SQLite::Statement> set_meta_;
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // after db_: stopped first
 };
 
 }  // namespace labctl::store

@@ -472,6 +472,12 @@ size_t SqliteStore::CountIndexed(Kind kind, const std::string& index,
   return indexes_.Count(kind, index, range);
 }
 
+std::vector<std::string> SqliteStore::IndexedNames(Kind kind, const std::string& index,
+                                                   const IndexRange& range) const {
+  std::shared_lock<std::shared_mutex> l(state_mu_);
+  return indexes_.Names(kind, index, range);
+}
+
 std::optional<std::string> SqliteStore::FirstIndexKey(Kind kind, const std::string& index,
                                                       const std::string& from) const {
   std::shared_lock<std::shared_mutex> l(state_mu_);

@@ -49,6 +49,8 @@ class SqliteStore : public Store {
   SharedList ListIndexed(Kind kind, const std::string& index,
                          const IndexRange& range) const override;
   size_t CountIndexed(Kind kind, const std::string& index, const IndexRange& range) const override;
+  std::vector<std::string> IndexedNames(Kind kind, const std::string& index,
+                                        const IndexRange& range) const override;
   std::optional<std::string> FirstIndexKey(Kind kind, const std::string& index,
                                            const std::string& from) const override;
   Result<std::unique_ptr<Watch>> WatchKind(Kind kind, const WatchOptions& options) override;

@@ -44,6 +44,13 @@ size_t Store::CountIndexed(Kind kind, const std::string& index, const IndexRange
   return ScanIndex(kind, index, range).size();
 }
 
+std::vector<std::string> Store::IndexedNames(Kind kind, const std::string& index,
+                                             const IndexRange& range) const {
+  std::vector<std::string> names;
+  for (auto& [key, object] : ScanIndex(kind, index, range)) names.push_back(api::Name(*object));
+  return names;
+}
+
 std::optional<std::string> Store::FirstIndexKey(Kind kind, const std::string& index,
                                                 const std::string& from) const {
   auto filed = ScanIndex(kind, index, IndexRange{from, ""});

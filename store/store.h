@@ -199,6 +199,9 @@ class Store {
   virtual SharedList ListIndexed(Kind kind, const std::string& index,
                                  const IndexRange& range) const;
   virtual size_t CountIndexed(Kind kind, const std::string& index, const IndexRange& range) const;
+  // The names filed under keys in `range`, ordered by key then name, without the objects.
+  virtual std::vector<std::string> IndexedNames(Kind kind, const std::string& index,
+                                                const IndexRange& range) const;
   // The smallest key >= from that files any object.
   virtual std::optional<std::string> FirstIndexKey(Kind kind, const std::string& index,
                                                    const std::string& from) const;

@@ -8,6 +8,7 @@
 #include "api/host_access_policy.h"
 #include "api/yaml.h"
 #include "controller/server/server_context.h"
+#include "reconcilers/session/session_index.h"
 
 namespace labctl::server {
 namespace {
@@ -86,6 +87,7 @@ void HandleSessionAction(const httplib::Request& req, httplib::Response& res, Se
   auto result =
       req.matches[2] == "heartbeat" ? actions.Heartbeat(name, *who) : actions.Release(name, *who);
   if (!result.ok()) return SendStatus(res, result.status());
+  reconcilers::FillQueuePosition(ctx.store, *result);
   SendJson(res, 200, *result);
 }
 

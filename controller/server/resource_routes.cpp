@@ -5,6 +5,7 @@
 #include "api/selector.h"
 #include "api/yaml.h"
 #include "controller/server/server_context.h"
+#include "reconcilers/session/session_index.h"
 
 namespace labctl::server {
 namespace {
@@ -36,6 +37,7 @@ void Answer(const httplib::Request& req, httplib::Response& res, ServerContext& 
   if (!who.ok()) return SendStatus(res, who.status());
   api::Result<json> result = op(*who);
   if (!result.ok()) return SendStatus(res, result.status());
+  reconcilers::FillQueuePosition(ctx.store, *result);
   SendJson(res, ok_code, *result);
 }
 
@@ -62,6 +64,7 @@ void HandleList(const httplib::Request& req, httplib::Response& res, ServerConte
                {"metadata", {{"resourceVersion", std::to_string(list.revision)}}},
                {"items", json::array()}};
   json& items = body["items"];
+  if (kind == Kind::kSession) reconcilers::FillQueuePositions(ctx.store, list.items);
   for (auto& item : list.items) items.push_back(std::move(item));
   SendJson(res, 200, body);
 }
@@ -69,6 +72,7 @@ void HandleList(const httplib::Request& req, httplib::Response& res, ServerConte
 void HandleGet(const httplib::Request& req, httplib::Response& res, ServerContext& ctx) {
   auto object = ctx.store.Get(KindOfPlural(req.matches[1]), req.matches[2]);
   if (!object.ok()) return SendStatus(res, object.status());
+  reconcilers::FillQueuePosition(ctx.store, *object);
   SendJson(res, 200, *object);
 }
 

@@ -42,6 +42,10 @@ std::string WatchEncoder::Bookmark(api::Kind kind, uint64_t revision) {
   return Line("BOOKMARK", object.dump());
 }
 
+std::string WatchEncoder::ObjectLine(store::WatchEvent::Type type, const api::json& object) {
+  return Line(TypeName(type), object.dump());
+}
+
 std::shared_ptr<const std::string> WatchEncoder::Encode(api::Kind kind,
                                                         const store::WatchEvent& event) {
   if (event.type == store::WatchEvent::kBookmark) {

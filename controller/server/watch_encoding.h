@@ -20,6 +20,8 @@ class WatchEncoder {
   std::shared_ptr<const std::string> Encode(api::Kind kind, const store::WatchEvent& event);
   // `{"type":"BOOKMARK","object":{"kind":K,"apiVersion":..,"metadata":{"resourceVersion":"N"}}}`
   static std::string Bookmark(api::Kind kind, uint64_t revision);
+  // The line of an event whose object is given as JSON (serialized here, not cached).
+  static std::string ObjectLine(store::WatchEvent::Type type, const api::json& object);
 
  private:
   static constexpr size_t kSlots = 256;

@@ -9,6 +9,7 @@
 #include "controller/server/query_params.h"
 #include "controller/server/server_context.h"
 #include "controller/server/watch_encoding.h"
+#include "controller/server/watch_positions.h"
 
 namespace labctl::server {
 namespace {
@@ -26,8 +27,12 @@ WatchEncoder& Encoder() {
 class WatchStream {
  public:
   WatchStream(ServerContext& ctx, Kind kind, std::unique_ptr<store::Watch> watch,
-              const WatchRequest& request)
-      : ctx_(ctx), kind_(kind), watch_(std::move(watch)), bookmarks_(request.bookmarks) {
+              const WatchRequest& request, const WatchPositions& positions)
+      : ctx_(ctx),
+        kind_(kind),
+        watch_(std::move(watch)),
+        bookmarks_(request.bookmarks),
+        positions_(positions) {
     Clock::time_point now = Clock::now();
     if (request.timeout) deadline_ = now + *request.timeout;
     last_write_ = last_bookmark_ = now;
@@ -45,13 +50,15 @@ class WatchStream {
           return Finish(sink);
         case store::Watch::Next::kEvent:
           if (event.type == store::WatchEvent::kBookmark && !bookmarks_) break;
-          if (!Write(sink, *Encoder().Encode(kind_, event))) return false;
+          if (!Write(sink, *positions_.Line(Encoder(), kind_, event))) return false;
           if (event.type == store::WatchEvent::kError) return Finish(sink);
           break;
         case store::Watch::Next::kTimeout:
           if (!Idle(sink)) return false;
           break;
       }
+      for (const auto& line : positions_.Moved(Clock::now()))
+        if (!Write(sink, line)) return false;
     }
   }
 
@@ -60,6 +67,7 @@ class WatchStream {
     Clock::time_point next = last_write_ + ctx_.options.watch_keepalive_interval;
     if (bookmarks_) next = std::min(next, last_bookmark_ + ctx_.options.bookmark_interval);
     if (deadline_) next = std::min(next, *deadline_);
+    if (auto check = positions_.NextCheck()) next = std::min(next, *check);
     auto wait = std::chrono::ceil<std::chrono::milliseconds>(next - now);
     return std::max(wait, std::chrono::milliseconds(0));
   }
@@ -93,6 +101,7 @@ class WatchStream {
   std::optional<Clock::time_point> deadline_;
   Clock::time_point last_write_;
   Clock::time_point last_bookmark_;
+  WatchPositions positions_;  // waiters' positions, filled in and followed
 };
 
 }  // namespace
@@ -112,9 +121,11 @@ void ServeWatch(const httplib::Request& req, httplib::Response& res, ServerConte
                     "labd holds its maximum of " + std::to_string(ctx.options.max_watchers) +
                         " watch streams (--max-watchers)"));
   }
+  // Positions are read before the watch opens: a move after this is the watch's to report.
+  WatchPositions positions(ctx.store, kind, request->store_options);
   auto watch = ctx.store.WatchKind(kind, request->store_options);
   if (!watch.ok()) return SendStatus(res, watch.status());
-  auto stream = std::make_shared<WatchStream>(ctx, kind, std::move(*watch), *request);
+  auto stream = std::make_shared<WatchStream>(ctx, kind, std::move(*watch), *request, positions);
   if (!ctx.watches.Add(stream->watch())) {
     return SendStatus(res, Status::Unavailable("labd is shutting down"));
   }

@@ -36,11 +36,15 @@ api::Result<api::json> SessionActions::WriteHeartbeat(const std::string& name,
     std::string ph = PhaseOf(*current);
     if (IsFinishedPhase(ph))
       return api::Status::Conflict("session " + name + " is " + ph + ", not Waiting or Active");
+    const api::TimePoint now = clock_.Now();
+    const api::json* stored = api::FieldAt(*current, "status", "lastHeartbeatTime");
+    api::TimePoint last;
+    if (stored && stored->is_string() &&
+        api::ParseTime(stored->get_ref<const std::string&>(), &last) &&
+        now - last < HeartbeatWriteInterval(*current))
+      return current;  // recent enough: no write (session_queue.h)
     api::json updated = *current;
-    std::string stamp = api::FormatTime(clock_.Now());
-    if (updated["status"].value("lastHeartbeatTime", "") == stamp && updated == *current)
-      return updated;  // already fresh within this second: no write
-    updated["status"]["lastHeartbeatTime"] = stamp;
+    updated["status"]["lastHeartbeatTime"] = api::FormatTime(now);
     auto written = store_.UpdateStatus(api::Kind::kSession, std::move(updated));
     if (written.ok() || written.status().code() != api::Code::kConflict) return written;
   }

@@ -31,7 +31,8 @@ class SessionActions {
   SessionActions(const SessionActions&) = delete;
   SessionActions& operator=(const SessionActions&) = delete;
 
-  // Refreshes lastHeartbeatTime of a Waiting or Active Session. Conflict (409) if it finished.
+  // Refreshes lastHeartbeatTime of a Waiting or Active Session (written only when the stored one
+  // is HeartbeatWriteInterval old). Conflict (409) if it finished.
   api::Result<api::json> Heartbeat(const std::string& name, const api::Principal& who);
   // Ends the Session: Active -> Released, Waiting -> Cancelled; a finished one is returned as is.
   api::Result<api::json> Release(const std::string& name, const api::Principal& who);
@@ -42,7 +43,7 @@ class SessionActions {
   // answer already says Active or Waiting at position N, in one write.
   api::Result<api::json> Admit(api::json session);
   // Reconciles the queue now (after a create or delete that should take effect at once):
-  // SessionReconciler::PromoteNow, the hand-over and the first positions.
+  // SessionReconciler::PromoteNow, the hand-over.
   void ReconcileNow();
 
  private:

@@ -62,9 +62,17 @@ std::optional<std::string> LabQueueKey(const api::json& lab) {
   return TimeKey(kWarm, released + std::chrono::seconds(idle));
 }
 
+std::optional<std::string> SessionOrderKey(const api::json& session) {
+  if (PhaseOf(session) != phase::kWaiting || api::IsBeingDeleted(session)) return std::nullopt;
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%020" PRIu64, QueuedRevision(session));
+  return std::string(buf);
+}
+
 void AddSessionIndexes(store::Store& store) {
   store.AddIndex({api::Kind::kSession, kSessionQueueIndex, SessionQueueKey});
   store.AddIndex({api::Kind::kLab, kLabQueueIndex, LabQueueKey});
+  store.AddIndex({api::Kind::kSession, kSessionOrderIndex, SessionOrderKey});
 }
 
 QueueInputs ReadQueueInputs(const store::Store& store, api::TimePoint now) {
@@ -80,10 +88,14 @@ QueueInputs ReadQueueInputs(const store::Store& store, api::TimePoint now) {
   auto due = store.ListIndexed(api::Kind::kSession, kSessionQueueIndex,
                                store::IndexRange{kCollect, due_until});
   in.revision = live.revision;
-  std::set<std::string> seen;
-  for (auto* list : {&due, &cleanup, &live})
-    for (auto& s : list->items)
-      if (seen.insert(api::Name(*s)).second) in.sessions.push_back(std::move(s));
+  if (due.items.empty() && cleanup.items.empty()) {
+    in.sessions = std::move(live.items);  // the usual case: nothing to merge
+  } else {
+    std::set<std::string> seen;
+    for (auto* list : {&due, &cleanup, &live})
+      for (auto& s : list->items)
+        if (seen.insert(api::Name(*s)).second) in.sessions.push_back(std::move(s));
+  }
   if (auto next = store.FirstIndexKey(api::Kind::kSession, kSessionQueueIndex, due_until);
       next && next->rfind(kCollect, 0) == 0)
     in.next_collection = KeyTime(*next, sizeof(kCollect) - 1);
@@ -98,7 +110,9 @@ QueueInputs ReadQueueInputs(const store::Store& store, api::TimePoint now) {
   // Lab: there are few Labs, however long the queue).
   for (const auto& s : in.sessions) {
     if (IsFinishedPhase(PhaseOf(*s))) continue;
-    std::string lab = s->value("/spec/lab"_json_pointer, std::string());
+    const api::json* named = api::FieldAt(*s, "spec", "lab");
+    if (!named || !named->is_string()) continue;
+    const std::string& lab = named->get_ref<const std::string&>();
     if (lab.empty() || in.labs.count(lab)) continue;
     if (auto got = store.Get(api::Kind::kLab, lab); got.ok()) in.labs.emplace(lab, std::move(*got));
   }
@@ -120,6 +134,43 @@ std::vector<std::shared_ptr<const api::json>> ActiveSessions(const store::Store&
       .ListIndexed(api::Kind::kSession, kSessionQueueIndex,
                    store::IndexRange::Exactly(std::string(kLive) + phase::kActive))
       .items;
+}
+
+int64_t QueuePosition(const store::Store& store, const api::json& session) {
+  auto key = SessionOrderKey(session);
+  if (!key) return 0;
+  return static_cast<int64_t>(store.CountIndexed(api::Kind::kSession, kSessionOrderIndex,
+                                                 store::IndexRange{"", *key})) +
+         1;
+}
+
+bool IsWaiter(const api::json& object) {
+  auto kind = object.find("kind");
+  return kind != object.end() && *kind == "Session" && SessionOrderKey(object) &&
+         (!object.contains("status") || object["status"].is_object());
+}
+
+void FillQueuePosition(const store::Store& store, api::json& object) {
+  if (IsWaiter(object)) object["status"]["position"] = QueuePosition(store, object);
+}
+
+void FillQueuePositions(const store::Store& store, std::vector<api::json>& objects) {
+  if (std::none_of(objects.begin(), objects.end(), IsWaiter)) return;
+  auto positions = QueuePositions(store);
+  for (auto& o : objects) {
+    if (!IsWaiter(o)) continue;
+    auto p = positions.find(api::Name(o));
+    o["status"]["position"] = p != positions.end() ? p->second : QueuePosition(store, o);
+  }
+}
+
+std::unordered_map<std::string, int64_t> QueuePositions(const store::Store& store) {
+  std::unordered_map<std::string, int64_t> positions;
+  int64_t position = 0;
+  for (auto& name :
+       store.IndexedNames(api::Kind::kSession, kSessionOrderIndex, store::IndexRange{"", ""}))
+    positions.emplace(std::move(name), ++position);
+  return positions;
 }
 
 }  // namespace labctl::reconcilers

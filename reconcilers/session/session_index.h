@@ -9,6 +9,10 @@
 //   (none)                        finished without a collection time: nothing will happen to it.
 // Labs, index "session-queue-labs": held (status.heldBy set), warm/<epoch seconds> (released,
 // kept warm until then), none otherwise.
+// Sessions, index "session-order": the queue order of the Waiting Sessions not being deleted,
+// keyed by their 20-digit queuedRevision (resourceVersion until stamped). A waiter's
+// status.position is its rank there: it is not stored but filled in when a Session is read
+// (QueuePosition, WithQueuePosition), so a promotion moves every waiter without writing them.
 //
 // So a planning run reads the live queue, the clean-up work, the collections due, the Labs that
 // are held or warm and those the live Sessions name — what grows with history (finished Sessions,
@@ -18,6 +22,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "api/clock.h"
@@ -27,11 +32,14 @@ namespace labctl::reconcilers {
 
 inline constexpr char kSessionQueueIndex[] = "session-queue";
 inline constexpr char kLabQueueIndex[] = "session-queue-labs";
+inline constexpr char kSessionOrderIndex[] = "session-order";
 
 std::optional<std::string> SessionQueueKey(const api::json& session);
 std::optional<std::string> LabQueueKey(const api::json& lab);
 
-// Registers both indexes (idempotent).
+std::optional<std::string> SessionOrderKey(const api::json& session);
+
+// Registers the three indexes (idempotent).
 void AddSessionIndexes(store::Store& store);
 
 // What a planning run reads (see header comment), and the store revision it is consistent with.
@@ -47,5 +55,16 @@ QueueInputs ReadQueueInputs(const store::Store& store, api::TimePoint now);
 size_t CountLiveSessions(const store::Store& store);
 size_t CountWaitingSessions(const store::Store& store);
 std::vector<std::shared_ptr<const api::json>> ActiveSessions(const store::Store& store);
+
+// A Session's place in the queue as the store has it now: 1 = next for a Waiting Session not
+// being deleted, 0 for any other. Costs a walk of the waiters ahead of it.
+int64_t QueuePosition(const store::Store& store, const api::json& session);
+// Sets status.position of a Waiting Session to QueuePosition; any other object (a Lab, a
+// Session that is not waiting, whose stored position is 0) is left as it is.
+void FillQueuePosition(const store::Store& store, api::json& object);
+// The same for a list, with one walk of the order index.
+void FillQueuePositions(const store::Store& store, std::vector<api::json>& objects);
+// Every waiter's position, by name (one walk of the order index).
+std::unordered_map<std::string, int64_t> QueuePositions(const store::Store& store);
 
 }  // namespace labctl::reconcilers

@@ -10,10 +10,12 @@ namespace {
 
 using api::json;
 
+// Read in place: called for every planned Session at each promotion, so nothing is copied.
 std::optional<api::TimePoint> TimeAt(const json& object, const char* section, const char* field) {
-  const json part = object.value(section, json::object());
+  const json* value = api::FieldAt(object, section, field);
   api::TimePoint t;
-  if (!part.is_object() || !api::ParseTime(part.value(field, ""), &t)) return std::nullopt;
+  if (!value || !value->is_string() || !api::ParseTime(value->get_ref<const std::string&>(), &t))
+    return std::nullopt;
   return t;
 }
 

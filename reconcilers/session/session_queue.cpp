@@ -59,10 +59,20 @@ TimePoint Latest(std::initializer_list<std::optional<TimePoint>> times) {
 // One Session being planned: its object and, once loaded, the status it will have. A waiter the
 // last run left settled (QueueConfig::settled) is never loaded unless its position changes.
 struct Entry {
+  Entry(const json* o, uint64_t queued, std::string ph)
+      : object(o),
+        name(api::Name(*o)),
+        resource_version(api::ResourceVersion(*o)),
+        revision(queued),
+        phase(std::move(ph)),
+        deleting(api::IsBeingDeleted(*o)) {}
   const json* object;
+  // Read once: each is looked at several times per run for every waiter.
   std::string name;
+  std::string resource_version;
   uint64_t revision;
   std::string phase;
+  bool deleting;
   std::optional<json> status;
   bool promoted = false;
 };
@@ -78,7 +88,7 @@ class Planner {
       if (IsFinishedPhase(ph))
         PlanFinished(*s);
       else
-        entries_.push_back(Entry{s, api::Name(*s), QueuedRevision(*s), std::move(ph), {}, false});
+        entries_.emplace_back(s, QueuedRevision(*s), std::move(ph));
     }
     for (auto& e : entries_) {
       if (config_.created_at && !HasQueuedRevision(*e.object))
@@ -87,7 +97,6 @@ class Planner {
     std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
       return a.revision != b.revision ? a.revision < b.revision : a.name < b.name;
     });
-    LimitToPositions();
     for (auto& e : entries_) ApplyTimeouts(e);
     Promote();
     AssignPositions();
@@ -99,18 +108,6 @@ class Planner {
   }
 
  private:
-  // Drops the waiters past config_.position_limit: this run does not look into them.
-  void LimitToPositions() {
-    int64_t position = 0;
-    auto beyond = [&](const Entry& e) {
-      return Phase(e) == phase::kWaiting && !api::IsBeingDeleted(*e.object) &&
-             ++position > config_.position_limit;
-    };
-    auto kept = std::remove_if(entries_.begin(), entries_.end(), beyond);
-    plan_.waiters_left_out = static_cast<size_t>(entries_.end() - kept);
-    entries_.erase(kept, entries_.end());
-  }
-
   static bool HasQueuedRevision(const json& s) {
     auto st = s.find("status");
     return st != s.end() && st->is_object() && st->contains("queuedRevision");
@@ -131,17 +128,36 @@ class Planner {
     return status;
   }
 
-  // A waiter the last run left as it is, still at `position` and before its queue timeout: its
-  // queue deadline, else nullopt (it must be planned).
-  std::optional<TimePoint> SettledDeadline(const Entry& e, int64_t position) const {
-    if (!config_.settled || e.status) return std::nullopt;
+  // The status as it is so far (planned, else stored), read only: nothing is copied.
+  const json& StatusView(const Entry& e) const {
+    static const json kNoStatus = json::object();
+    if (e.status) return *e.status;
+    auto st = e.object->find("status");
+    return st != e.object->end() && st->is_object() ? *st : kNoStatus;
+  }
+
+  // Whether the last run left this entry as it is now (same resourceVersion, status not touched
+  // in this run): its status needs no looking into.
+  bool Unchanged(const Entry& e) const {
+    if (!config_.settled || e.status) return false;
     auto it = config_.settled->find(e.name);
-    if (it == config_.settled->end() || it->second.deadline <= now_ ||
-        it->second.resource_version != api::ResourceVersion(*e.object))
-      return std::nullopt;
-    if (e.object->value("/status/position"_json_pointer, int64_t{-1}) != position)
-      return std::nullopt;
-    return it->second.deadline;
+    return it != config_.settled->end() && it->second.resource_version == e.resource_version;
+  }
+
+  // An entry the last run left as it is, before its deadline: that deadline, else nullopt (it
+  // must be planned).
+  std::optional<TimePoint> SettledDeadline(const Entry& e) const {
+    if (!Unchanged(e)) return std::nullopt;
+    TimePoint deadline = config_.settled->at(e.name).deadline;
+    if (deadline <= now_) return std::nullopt;
+    return deadline;
+  }
+
+  // The previous run's clock of a waiter, or null (new).
+  const QueueClock* ClockOf(const Entry& e) const {
+    if (!config_.clocks) return nullptr;
+    auto it = config_.clocks->find(e.name);
+    return it == config_.clocks->end() ? nullptr : &it->second;
   }
 
   const std::string& Phase(const Entry& e) const { return e.phase; }
@@ -169,19 +185,16 @@ class Planner {
     std::string ph = Phase(e);
     if (IsFinishedPhase(ph)) return;
     // A settled waiter's timeout is known; its position is checked again in AssignPositions.
-    if (ph == phase::kWaiting && !api::IsBeingDeleted(*e.object) &&
-        SettledDeadline(e, e.object->value("/status/position"_json_pointer, int64_t{-1})))
-      return;
+    if (ph == phase::kWaiting && !e.deleting && SettledDeadline(e)) return;
     // So is a settled Active session's heartbeat deadline, unless it mirrors a Lab.
-    const bool settles =
-        ph == phase::kActive && !api::IsBeingDeleted(*e.object) && SpecLab(*e.object).empty();
+    const bool settles = ph == phase::kActive && !e.deleting && SpecLab(*e.object).empty();
     if (settles)
-      if (auto deadline = SettledDeadline(e, 0)) {
+      if (auto deadline = SettledDeadline(e)) {
         Settle(e, *deadline);
         return;
       }
     json& status = Status(e);
-    if (api::IsBeingDeleted(*e.object)) {
+    if (e.deleting) {
       if (ph == phase::kActive)
         Finish(e, phase::kReleased, "Deleted", "session deleted while active", false);
       else
@@ -203,9 +216,9 @@ class Planner {
         Consider(deadline);
       return;
     }
-    auto since = StatusTime(status, "positionSince");
-    if (!since) return;  // new: its queue clock starts when it gets a position
-    TimePoint deadline = QueueDeadline(e);
+    const QueueClock* clock = ClockOf(e);
+    if (!clock) return;  // new: its queue clock starts when it gets a position
+    TimePoint deadline = QueueDeadline(e, clock->since);
     if (now_ >= deadline) {
       auto timeout = SpecInt(*e.object, "queueTimeoutSeconds", kDefaultQueueTimeout);
       Finish(e, phase::kExpired, "QueueTimeout",
@@ -253,12 +266,10 @@ class Planner {
     Consider(now_ + timeout);
   }
 
-  // When a waiter expires if its position stays and it makes no contact.
-  TimePoint QueueDeadline(Entry& e) {
-    const json& status = Status(e);
+  // When a waiter expires if its position stays (since `since`) and it makes no contact.
+  TimePoint QueueDeadline(const Entry& e, TimePoint since) const {
     auto timeout = seconds(SpecInt(*e.object, "queueTimeoutSeconds", kDefaultQueueTimeout));
-    return Latest({StatusTime(status, "positionSince"), StatusTime(status, "lastHeartbeatTime"),
-                   config_.labd_start}) +
+    return Latest({since, StatusTime(StatusView(e), "lastHeartbeatTime"), config_.labd_start}) +
            timeout;
   }
 
@@ -273,33 +284,35 @@ class Planner {
   }
 
  public:
-  // Plans a Waiting entry at `position`: its status (unless settled there) and its deadline.
+  // Plans a Waiting entry at `position`: its clock, its status (unless the last run left it as it
+  // is: the position itself is not stored, so moving up writes nothing) and its deadline.
   void PlaceWaiter(Entry& e, int64_t position) {
-    std::optional<TimePoint> deadline = SettledDeadline(e, position);
+    const QueueClock* clock = ClockOf(e);
+    const bool moved = !clock || clock->position != position;
+    const TimePoint since = moved ? now_ : clock->since;
+    plan_.clocks[e.name] = {position, since};
+    std::optional<TimePoint> deadline = moved ? std::nullopt : SettledDeadline(e);
     if (!deadline) {
-      json& status = Status(e);
-      if (status.value("position", int64_t{-1}) != position || !status.contains("positionSince")) {
-        status["position"] = position;
-        status["positionSince"] = api::FormatTime(now_);
+      if (!Unchanged(e)) {
+        json& status = Status(e);
+        status.erase("position");  // filled in on reads (session_index.h)
+        status.erase("positionSince");
+        api::SetCondition(status, {"Active", "False", "Waiting", "waiting in the queue", Gen(e)},
+                          now_);
       }
-      api::SetCondition(
-          status,
-          {"Active", "False", "Waiting", "queue position " + std::to_string(position), Gen(e)},
-          now_);
-      deadline = QueueDeadline(e);
+      deadline = QueueDeadline(e, since);
     }
     Settle(e, *deadline);
   }
 
   // Remembered for the next run (QueuePlan::waiters) with the deadline it is due by.
   void Settle(const Entry& e, TimePoint deadline) {
-    plan_.waiters.push_back({e.name, {api::ResourceVersion(*e.object), deadline}});
+    plan_.waiters.push_back({e.name, {e.resource_version, deadline}});
     Consider(deadline);
   }
 
   QueuePlan AppendWaiter(const json& joining, int64_t position) {
-    entries_.push_back(
-        Entry{&joining, api::Name(joining), QueuedRevision(joining), phase::kWaiting, {}, false});
+    entries_.emplace_back(&joining, QueuedRevision(joining), phase::kWaiting);
     PlaceWaiter(entries_.back(), position);
     CollectUpdates();
     return std::move(plan_);
@@ -375,8 +388,7 @@ class Planner {
 
   // Live sessions need clean-up only once finished (here, by a timeout) or being deleted.
   void PlanCleanup(Entry& e) {
-    if (IsFinishedPhase(Phase(e)) || api::IsBeingDeleted(*e.object))
-      PlanCleanup(*e.object, Status(e), e.name);
+    if (IsFinishedPhase(Phase(e)) || e.deleting) PlanCleanup(*e.object, Status(e), e.name);
   }
 
   void PlanCleanup(const json& object, const json& status, const std::string& name) {
@@ -416,6 +428,13 @@ class Planner {
 };
 
 }  // namespace
+
+std::chrono::seconds HeartbeatWriteInterval(const json& session) {
+  int64_t timeout = SpecInt(session, "heartbeatTimeoutSeconds", kDefaultHeartbeatTimeout);
+  if (PhaseOf(session) != phase::kActive)
+    timeout = std::min(timeout, SpecInt(session, "queueTimeoutSeconds", kDefaultQueueTimeout));
+  return seconds(std::clamp<int64_t>(timeout / 10, 1, 30));
+}
 
 std::optional<api::TimePoint> CollectionTime(const json& session) {
   auto st = session.find("status");

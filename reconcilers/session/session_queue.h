@@ -1,7 +1,7 @@
 // SessionQueue: the pure decision logic of the session queue (no I/O, no store).
 //
 // Given every Session, every Lab, the number of slots, labd's start time and "now", PlanQueue
-// computes the next status of every Session (phase, position, conditions, deadlines), which Labs
+// computes the next status of every Session (phase, conditions, deadlines), which Labs
 // must be marked held or released, which finished Sessions are due for garbage collection and
 // which deleted Sessions may drop their finalizer. The SessionReconciler applies the plan; tests
 // drive this module with a fake "now" and plain JSON.
@@ -12,6 +12,9 @@
 // Waiting Session blocks everyone behind it until it can be promoted. An Active Session's
 // LabReady mirrors its Lab's Ready once the Lab was prepared for it (lab_handover.h): a warm Lab
 // handed over from another Session shows reason Resetting until the LabReconciler reset it.
+// A waiter's position is not part of its stored status (session_index.h fills it in on reads);
+// the planner keeps each waiter's position and since when it holds it in memory (QueueClocks),
+// for the queue timeout.
 #pragma once
 
 #include <cstdint>
@@ -63,6 +66,15 @@ struct SettledWaiter {
 };
 using SettledWaiters = std::unordered_map<std::string, SettledWaiter>;
 
+// A waiter's position as the last run planned it and since when it has been there: its queue
+// timeout counts from `since`. Memory only: after a restart every waiter starts afresh (and
+// labd's start time holds timeouts off for a full timeout anyway).
+struct QueueClock {
+  int64_t position = 0;
+  api::TimePoint since{};
+};
+using QueueClocks = std::unordered_map<std::string, QueueClock>;
+
 struct QueueConfig {
   int slots = 1;
   api::TimePoint labd_start{};  // no Session times out before a full timeout after this
@@ -74,11 +86,8 @@ struct QueueConfig {
   // the length of the queue. Nor is an Active session without a Lab (a heartbeat of one holder
   // does not re-plan the other holders).
   const SettledWaiters* settled = nullptr;
-  // Waiters past this position are not looked into in this run (their stored position may be
-  // behind by the promotions of this run): the inline run after a release writes the hand-over
-  // and the first few positions, the controller's next full run the rest. Such a waiter is
-  // neither timed out nor remembered as settled here.
-  int64_t position_limit = INT64_MAX;
+  // The previous run's QueuePlan::clocks, or null (every waiter's clock starts now).
+  const QueueClocks* clocks = nullptr;
 };
 
 struct QueueEvent {
@@ -110,14 +119,19 @@ struct QueuePlan {
   std::vector<std::string> evict_warm;
   std::vector<QueueEvent> events;
   std::optional<api::TimePoint> next_deadline;  // nearest timer; nullopt: none
-  // Waiters past QueueConfig::position_limit, left out of this plan (their stored positions may
-  // be behind): the caller plans again with a larger limit.
-  size_t waiters_left_out = 0;
+  // Every waiter's position and clock after this plan, for the next run's QueueConfig::clocks.
+  QueueClocks clocks;
   // Every waiter and every Active session without a Lab as planned, by name (resource_version: the
   // object planned from; the caller puts in the one its status write produced), for the next run's
   // QueueConfig::settled.
   std::vector<std::pair<std::string, SettledWaiter>> waiters;
 };
+
+// A heartbeat is written only when the stored lastHeartbeatTime is at least this old: a tenth of
+// the timeout it feeds (heartbeatTimeoutSeconds while Active, the smaller of that and
+// queueTimeoutSeconds while Waiting), between 1 s and 30 s. So a session expires no earlier than
+// 90% of its timeout after its last heartbeat, and heartbeats sent more often cost no write.
+std::chrono::seconds HeartbeatWriteInterval(const json& session);
 
 // When a finished Session is garbage-collected (finishedAt + ttlSecondsAfterFinished); nullopt
 // for a live one.
@@ -135,7 +149,7 @@ QueuePlan PlanQueue(const std::vector<std::shared_ptr<const json>>& sessions,
 
 // A Session joining a queue that is settled with `waiting` Waiting sessions, the first of which
 // is blocked: it can only wait, at position waiting + 1, so no other Session needs planning.
-// Returns the plan PlanQueue would make for it (its status update and its settled waiter).
+// Returns the plan PlanQueue would make for it (its status update, settled waiter and clock).
 QueuePlan PlanAppendedWaiter(const json& joining, int64_t waiting, const QueueConfig& config,
                              api::TimePoint now);
 

@@ -35,51 +35,13 @@ runtime::Controller::Mapper SessionReconciler::QueueMapper() {
 }
 
 runtime::ReconcileResult SessionReconciler::Reconcile(const std::string&) {
-  return ReconcileInWindows();
-}
-
-// A promotion moves every waiter: planning and writing all their positions under mu_ would keep
-// the next release or POST waiting for the whole queue. A window plans and writes at most
-// kPositionWindow more of them (waiters already at their position cost little), and between
-// windows a caller waiting for mu_ goes first; this run comes back 1 ms later.
-runtime::ReconcileResult SessionReconciler::ReconcileInWindows() {
-  int64_t limit = kInlinePositions;
-  for (;;) {
-    std::unique_lock<std::mutex> lock(mu_);
-    size_t left_out = 0;
-    bool wrote = false;
-    auto result = ReconcileLocked(limit, &left_out, &wrote);
-    auto now = std::chrono::steady_clock::now();
-    if (result.status.ok() && left_out == 0) {
-      rewrite_pending_ = false;
-      last_full_run_ = now;
-    }
-    if (!result.status.ok() || left_out == 0) return result;
-    // Waiters further back: at most once per kRewriteInterval (hand-overs in a burst move them
-    // once, not once each), and a rewrite once begun goes on to the end.
-    if (!rewrite_pending_ && now - last_full_run_ < kRewriteInterval)
-      return runtime::ReconcileResult::After(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                 kRewriteInterval - (now - last_full_run_)) +
-                                             std::chrono::milliseconds(1));
-    rewrite_pending_ = true;
-    // Positions moved in this window: likely further back too, one window at a time. None did:
-    // the rest is planned at once (their settled memo makes that cheap).
-    limit = wrote ? limit + kPositionWindow : INT64_MAX;
-    lock.unlock();
-    if (waiting_callers_ > 0) return runtime::ReconcileResult::After(std::chrono::milliseconds(1));
-  }
-}
-
-std::unique_lock<std::mutex> SessionReconciler::LockForCaller() {
-  ++waiting_callers_;
-  std::unique_lock<std::mutex> lock(mu_);
-  --waiting_callers_;
-  return lock;
+  std::lock_guard<std::mutex> lock(mu_);
+  return ReconcileLocked();
 }
 
 runtime::ReconcileResult SessionReconciler::PromoteNow() {
-  std::unique_lock<std::mutex> lock = LockForCaller();
-  return ReconcileLocked(kInlinePositions);
+  std::lock_guard<std::mutex> lock(mu_);
+  return ReconcileLocked();
 }
 
 bool SessionReconciler::QueueSettled(api::TimePoint now) const {
@@ -87,8 +49,7 @@ bool SessionReconciler::QueueSettled(api::TimePoint now) const {
   return quiet_revision_ != 0 && store_.Revision() == quiet_revision_ && nothing_due;
 }
 
-runtime::ReconcileResult SessionReconciler::ReconcileLocked(int64_t position_limit,
-                                                            size_t* left_out, bool* wrote_any) {
+runtime::ReconcileResult SessionReconciler::ReconcileLocked() {
   api::TimePoint now = clock_.Now();
   if (QueueSettled(now)) {
     if (!quiet_deadline_) return runtime::ReconcileResult::Done();
@@ -99,16 +60,12 @@ runtime::ReconcileResult SessionReconciler::ReconcileLocked(int64_t position_lim
   for (int attempt = 0; attempt < kMaxReplans; ++attempt) {
     bool wrote = false;
     api::Status err;
-    size_t unplanned = 0;
-    Outcome outcome = ApplyOnce(position_limit, &next, &wrote, &unplanned, &err);
-    if (wrote_any) *wrote_any = *wrote_any || wrote;
+    Outcome outcome = ApplyOnce(&next, &wrote, &err);
     if (!err.ok()) {
       quiet_revision_ = 0;
       return runtime::ReconcileResult::Error(err);
     }
     if (outcome == Outcome::kConflict) continue;
-    if (left_out) *left_out = unplanned;
-    if (wrote) quiet_revision_ = 0;
     if (!next) return runtime::ReconcileResult::Done();
     auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.Now());
     return runtime::ReconcileResult::After(std::max(delay, std::chrono::milliseconds(1)) +
@@ -119,7 +76,7 @@ runtime::ReconcileResult SessionReconciler::ReconcileLocked(int64_t position_lim
 }
 
 QueuePlan SessionReconciler::Plan(api::TimePoint now, std::shared_ptr<const json> joining,
-                                  uint64_t* revision, int64_t position_limit) {
+                                  uint64_t* revision) {
   auto planning = std::chrono::steady_clock::now();
   QueueInputs inputs = ReadQueueInputs(store_, now);
   planned_sessions_ = inputs.sessions;
@@ -130,8 +87,9 @@ QueuePlan SessionReconciler::Plan(api::TimePoint now, std::shared_ptr<const json
   if (joining) inputs.sessions.push_back(std::move(joining));
   QueueConfig config{options_.slots, options_.labd_start,
                      [this](const std::string& name) { return creation_order_.CreatedAt(name); },
-                     &settled_, position_limit};
+                     &settled_, &clocks_};
   QueuePlan plan = PlanQueue(inputs.sessions, inputs.labs, config, now);
+  clocks_ = std::move(plan.clocks);  // the waiters as the store has them now
   spdlog::debug("session queue planned sessions={} status_updates={} plan_us={}",
                 inputs.sessions.size(), plan.status_updates.size(),
                 std::chrono::duration_cast<std::chrono::microseconds>(
@@ -150,25 +108,21 @@ bool SessionReconciler::HasWork(const QueuePlan& plan) {
          !plan.evict_warm.empty();
 }
 
-SessionReconciler::Outcome SessionReconciler::ApplyOnce(int64_t position_limit,
-                                                        std::optional<api::TimePoint>* next,
-                                                        bool* wrote, size_t* left_out,
-                                                        api::Status* err) {
+SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimePoint>* next,
+                                                        bool* wrote, api::Status* err) {
   api::TimePoint now = clock_.Now();
   uint64_t revision = 0;
-  QueuePlan plan = Plan(now, nullptr, &revision, position_limit);
+  QueuePlan plan = Plan(now, nullptr, &revision);
   *next = plan.next_deadline;
   *wrote = HasWork(plan);
-  *left_out = plan.waiters_left_out;
   if (!*wrote) {
-    if (plan.waiters_left_out == 0) {  // settled only if every waiter was planned
-      quiet_revision_ = revision;
-      quiet_deadline_ = plan.next_deadline;
-    }
+    quiet_revision_ = revision;
+    quiet_deadline_ = plan.next_deadline;
     RememberWaiters(plan, {});
     return Outcome::kDone;
   }
   settled_.clear();  // until this run's writes are known to have landed
+  quiet_revision_ = 0;
   std::map<std::string, std::string> written;
   std::set<std::string> finalized;  // finalizer edits that went with a status write
   if (WriteStatuses(plan, &written, &finalized, err) == Outcome::kConflict)
@@ -201,8 +155,21 @@ SessionReconciler::Outcome SessionReconciler::ApplyOnce(int64_t position_limit,
     spdlog::info("session garbage-collected session={}", name);
     check(store_.Delete(api::Kind::kSession, name).status());
   }
-  if (!conflict && err->ok()) RememberWaiters(plan, written);
-  return conflict ? Outcome::kConflict : Outcome::kDone;
+  if (conflict || !err->ok()) return conflict ? Outcome::kConflict : Outcome::kDone;
+  RememberWaiters(plan, written);
+  // Status writes only (finalizer edits went with them), all landed, nothing else written in
+  // between: the store is what this plan made it, so planning it again would find nothing to do
+  // (the controller's run after each hand-over need not plan the whole queue again).
+  auto with_status = [&](const std::string& name) { return finalized.count(name) > 0; };
+  bool status_only =
+      plan.lab_holds.empty() && plan.evict_warm.empty() && plan.garbage.empty() &&
+      std::all_of(plan.add_finalizer.begin(), plan.add_finalizer.end(), with_status) &&
+      std::all_of(plan.remove_finalizer.begin(), plan.remove_finalizer.end(), with_status);
+  if (status_only && store_.Revision() == revision + written.size()) {
+    quiet_revision_ = store_.Revision();
+    quiet_deadline_ = plan.next_deadline;
+  }
+  return Outcome::kDone;
 }
 
 std::optional<QueuePlan> SessionReconciler::PlanBehindBlockedQueue(const json& joining,
@@ -215,7 +182,7 @@ std::optional<QueuePlan> SessionReconciler::PlanBehindBlockedQueue(const json& j
 }
 
 api::Result<json> SessionReconciler::Admit(json session) {
-  std::unique_lock<std::mutex> lock = LockForCaller();
+  std::lock_guard<std::mutex> lock(mu_);
   const std::string generate = session["metadata"].value("generateName", "");
   for (int attempt = 0; attempt < kMaxReplans; ++attempt) {
     json joining = session;
@@ -260,6 +227,7 @@ api::Result<json> SessionReconciler::Admit(json session) {
     if (alone && created_at == revision + 1) {
       if (behind) {  // the others stay settled as they were; this one joins them
         settled_[name] = {api::ResourceVersion(*created), plan.waiters.front().second.deadline};
+        clocks_.insert(plan.clocks.begin(), plan.clocks.end());
         if (plan.next_deadline && quiet_deadline_ && *quiet_deadline_ < *plan.next_deadline)
           plan.next_deadline = quiet_deadline_;
       } else {
@@ -267,19 +235,22 @@ api::Result<json> SessionReconciler::Admit(json session) {
       }
       quiet_revision_ = created_at;
       quiet_deadline_ = plan.next_deadline;
+      FillQueuePosition(store_, *created);
       return created;
     }
     quiet_revision_ = 0;
-    ReconcileLocked(kInlinePositions);                   // the controller does the rest
+    ReconcileLocked();
     auto after = store_.Get(api::Kind::kSession, name);  // as that run left it
-    return after.ok() ? after : created;
+    if (after.ok()) created = std::move(after);
+    FillQueuePosition(store_, *created);
+    return created;
   }
   return api::Status::AlreadyExists("could not generate a unique name for " + generate);
 }
 
 void SessionReconciler::RememberWaiters(const QueuePlan& plan,
                                         const std::map<std::string, std::string>& written) {
-  if (plan.waiters_left_out == 0) settled_.clear();  // else keep those it did not plan
+  settled_.clear();
   for (const auto& [name, waiter] : plan.waiters) {
     SettledWaiter& s = settled_[name];
     s = waiter;
@@ -288,7 +259,7 @@ void SessionReconciler::RememberWaiters(const QueuePlan& plan,
 }
 
 // Promotions are written first, one by one, so the next holder's watch sees Active as early as
-// possible; the rest (the positions of a window's waiters, finished sessions) share one commit. A
+// possible; the rest (new waiters' statuses, finished sessions) share one commit. A
 // status write that comes with a finalizer edit (a promotion adds it, a finish not caused by a
 // delete drops it) is one Replace: one write, not two. Finalizers of deleted sessions are dropped
 // only after their Lab was released (ApplyOnce).

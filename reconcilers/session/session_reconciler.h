@@ -3,11 +3,12 @@
 // The queue is global, so every Reconcile call, whatever key it got, plans the queue with
 // PlanQueue (session_queue.h) over what session_index.h reads — the live Sessions, the clean-up
 // work and collections due, the held and warm Labs, never the finished history — and applies
-// the plan: status writes (promotions first; positions past the first kInlinePositions waiters
-// in windows, see ReconcileInWindows), the
-// labctl.dev/session finalizer, Lab holds (session_lab_hold.h), garbage collection of finished
-// Sessions and Events. It is idempotent and keeps no state a restart would lose (only a
-// revision memo that lets it skip runs when nothing changed). Calls are serialised by a mutex, so
+// the plan: status writes (promotions first), the labctl.dev/session finalizer, Lab holds
+// (session_lab_hold.h), garbage collection of finished Sessions and Events. Waiters' positions
+// are not written (session_index.h fills them in on reads), so a promotion writes the promoted
+// Session only. It is idempotent and keeps no state a restart would lose (only memos that let it
+// skip work when nothing changed, and each waiter's queue clock, which restarts with labd).
+// Calls are serialised by a mutex, so
 // the controller's workers and SessionActions (which reconciles inline for immediate promotion)
 // never plan concurrently; writes race only with heartbeats, and a Conflict re-plans.
 //
@@ -16,8 +17,6 @@
 // one run — and WatchAlso(Kind::kLab, QueueMapper()) so Lab Ready changes reach LabReady.
 #pragma once
 
-#include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -53,22 +52,12 @@ class SessionReconciler : public runtime::Reconciler {
 
   runtime::ReconcileResult Reconcile(const std::string& name) override;
   // The run a release or delete does before it is answered: it writes the hand-over (promotion,
-  // finishes, Lab holds) and the positions of the first kInlinePositions waiters, and leaves the
-  // positions further back to the controller's run (queued by the same change), so a hand-over
-  // does not wait for a rewrite of the whole queue.
+  // finishes, Lab holds).
   runtime::ReconcileResult PromoteNow();
-  // The controller's run (Reconcile) plans in windows: the first kInlinePositions waiters at
-  // once; the rest at most once per kRewriteInterval, kPositionWindow more per window while a
-  // window has positions to write, then all remaining; it lets go of the queue between windows
-  // when PromoteNow or Admit waits for it.
-  static constexpr int64_t kInlinePositions = 32;
-  static constexpr int64_t kPositionWindow = 64;
-  // Waiters past kInlinePositions are rewritten at most this often (docs/sessions.md).
-  static constexpr std::chrono::milliseconds kRewriteInterval{250};
   // Creates a Session already placed in the queue: its status (Active with the finalizer, or
   // Waiting at its position) is planned with it and written with it, one write instead of a
   // create and a status write. `session` is a validated Session (name or generateName).
-  // The queue order is that of a Session created at this call.
+  // The queue order is that of a Session created at this call. The answer shows its position.
   api::Result<json> Admit(json session);
 
   // Maps any object to kQueueKey.
@@ -76,16 +65,11 @@ class SessionReconciler : public runtime::Reconciler {
 
  private:
   enum class Outcome { kDone, kConflict };
-  // position_limit: QueueConfig::position_limit of this run; *left_out: waiters it did not plan
-  // (its plan's waiters_left_out), *wrote: whether it wrote anything.
-  runtime::ReconcileResult ReconcileLocked(int64_t position_limit = INT64_MAX,
-                                           size_t* left_out = nullptr, bool* wrote = nullptr);
+  runtime::ReconcileResult ReconcileLocked();
   // Plans the queue as the store has it now, with `joining` (a Session not yet created) in it.
-  QueuePlan Plan(api::TimePoint now, std::shared_ptr<const json> joining, uint64_t* revision,
-                 int64_t position_limit = INT64_MAX);
+  QueuePlan Plan(api::TimePoint now, std::shared_ptr<const json> joining, uint64_t* revision);
   static bool HasWork(const QueuePlan& plan);
-  Outcome ApplyOnce(int64_t position_limit, std::optional<api::TimePoint>* next_deadline,
-                    bool* wrote, size_t* left_out, api::Status* err);
+  Outcome ApplyOnce(std::optional<api::TimePoint>* next_deadline, bool* wrote, api::Status* err);
   // Admit's fast path: the queue is settled with a blocked waiter, so `joining` only waits.
   std::optional<QueuePlan> PlanBehindBlockedQueue(const json& joining, api::TimePoint now);
   bool QueueSettled(api::TimePoint now) const;
@@ -104,26 +88,16 @@ class SessionReconciler : public runtime::Reconciler {
   SessionReconcilerOptions options_;
 
   std::mutex mu_;
-  // Callers waiting for mu_ who answer a client (PromoteNow, Admit): the controller's run lets
-  // go of mu_ between windows for them.
-  std::atomic<int> waiting_callers_{0};
-  // When a run last planned every waiter, and whether a rewrite of those past kInlinePositions
-  // is under way (ReconcileInWindows).
-  std::chrono::steady_clock::time_point last_full_run_{};
-  bool rewrite_pending_ = false;
   SessionCreationOrder creation_order_;
   // Memo: the store revision of the last run that found nothing to write, and its next timer.
   uint64_t quiet_revision_ = 0;
   std::optional<api::TimePoint> quiet_deadline_;
-  // The last run's waiters (QueueConfig::settled): a run re-plans only the waiters that changed
-  // or moved. Cleared when a run's writes did not all land; a windowed run (position_limit)
-  // updates the waiters it planned and keeps the others.
+  // The last run's waiters (QueueConfig::settled): a run re-plans only the waiters that changed.
+  // Cleared when a run's writes did not all land.
   SettledWaiters settled_;
   void RememberWaiters(const QueuePlan& plan, const std::map<std::string, std::string>& written);
-  // Reconcile's windows, under mu_ for one window at a time.
-  runtime::ReconcileResult ReconcileInWindows();
-  // mu_ for a caller who answers a client (counted in waiting_callers_ while it waits).
-  std::unique_lock<std::mutex> LockForCaller();
+  // Each waiter's position and since when (QueueConfig::clocks), from the last plan.
+  QueueClocks clocks_;
 };
 
 }  // namespace labctl::reconcilers

@@ -211,6 +211,49 @@ std::vector<std::string> CreateQueue(client::Client& c, size_t n, const std::str
   return names;
 }
 
+// What `labctl session run` does while it waits: a watch of its own Session by name. Its position
+// is not stored, yet the watch must learn each move (sent again with the new position).
+TEST(SessionLabd, WatchByNameLearnsEachPositionChange) {
+  testing::LabdProcess labd;
+  auto c = ClientFor(labd);
+  std::vector<std::string> names = CreateQueue(c, 4, "byname-");
+  ASSERT_EQ(names.size(), 4u);
+  std::mutex mu;
+  std::vector<int64_t> seen;  // positions the watch showed, in order
+  client::Client watcher = ClientFor(labd);
+  std::atomic<bool> stop{false};
+  std::thread watching([&] {
+    client::WatchParams params;
+    params.name = names[3];
+    params.deadline = std::chrono::steady_clock::now() + 60s;
+    watcher.Watch(api::Kind::kSession, params, [&](const json& event) {
+      const json& o = event["object"];
+      std::lock_guard<std::mutex> lock(mu);
+      int64_t position = o.value("/status/position"_json_pointer, int64_t{-1});
+      if (seen.empty() || seen.back() != position) seen.push_back(position);
+      return !stop.load();
+    });
+  });
+  auto seen_last = [&](int64_t position) {
+    return testing::PollUntil([&] {
+      std::lock_guard<std::mutex> lock(mu);
+      return !seen.empty() && seen.back() == position;
+    });
+  };
+  EXPECT_TRUE(seen_last(3));
+  for (size_t i = 0; i < 3; ++i) {
+    auto released =
+        c.Post(client::ResourcePath(api::Kind::kSession, names[i]) + "/release", json::object());
+    ASSERT_TRUE(released.ok()) << released.status().ToString();
+    EXPECT_TRUE(seen_last(2 - static_cast<int64_t>(i))) << "after release " << i;
+  }
+  stop = true;
+  c.Post(client::ResourcePath(api::Kind::kSession, names[3]) + "/heartbeat", json::object());
+  watching.join();
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(seen, (std::vector<int64_t>{3, 2, 1, 0}));
+}
+
 TEST(SessionLabd, KillNineKeepsOrderPositionsAndActiveSession) {
   testing::LabdProcess labd;
   auto c = ClientFor(labd);
@@ -241,10 +284,10 @@ TEST(SessionLabd, KillNineKeepsOrderPositionsAndActiveSession) {
   EXPECT_EQ(Snapshot(after_client)[names[2]].second, 1);
 }
 
-// A release writes the hand-over and the first SessionReconciler::kInlinePositions positions
-// before it answers, the positions further back in later commits: with more waiters than that,
-// GET, list and a watch must all end up at every waiter's true position, and a facade POST
-// behind the queue (planned alone) must be answered and stored with its true position.
+// Positions are not stored but filled in on reads: after promotions with many waiters, GET, list
+// and a watch that started after a list (which is sent the moved waiters again) must all end up
+// at every waiter's true position, and a facade POST behind the queue (planned alone) must be
+// answered with its true position.
 TEST(SessionLabd, PositionsStayCorrectOnGetListAndWatchAfterPromotionsWithManyWaiters) {
   testing::LabdProcess labd;
   auto c = ClientFor(labd);

@@ -115,6 +115,38 @@ TEST_F(SessionReconcilerTest, ActiveExpiresWithoutHeartbeat) {
   EXPECT_EQ(Phase("s2"), "Active");
 }
 
+// A heartbeat is written only once the stored one is a tenth of the timeout old: 200 holders
+// heartbeating every 2 s must not each cost a write. A session still expires no earlier than 90%
+// of its timeout after its last heartbeat, and one heartbeating keeps its slot.
+TEST_F(SessionReconcilerTest, HeartbeatsMoreFrequentThanATenthOfTheTimeoutWriteNothing) {
+  Start();
+  Create(api::Kind::kSession, MakeSession("s1", "", 100));  // writes at most every 10 s
+  Reconcile();
+  ASSERT_EQ(Phase("s1"), "Active");
+  for (int i = 0; i < 4; ++i) {
+    clock_.Advance(2s);
+    uint64_t revision = store_->Revision();
+    Heartbeat("s1");
+    EXPECT_EQ(store_->Revision(), revision) << "heartbeat " << i;
+  }
+  clock_.Advance(2s);  // 10 s after the last write
+  uint64_t revision = store_->Revision();
+  Heartbeat("s1");
+  EXPECT_EQ(store_->Revision(), revision + 1);
+  for (int i = 0; i < 60; ++i) {  // two minutes of heartbeats every 2 s: never expires
+    clock_.Advance(2s);
+    Heartbeat("s1");
+    Reconcile();
+  }
+  EXPECT_EQ(Phase("s1"), "Active");
+  clock_.Advance(89s);  // stops: at least 90 s after its last heartbeat, it is still Active
+  Reconcile();
+  EXPECT_EQ(Phase("s1"), "Active");
+  clock_.Advance(11s);
+  Reconcile();
+  EXPECT_EQ(Phase("s1"), "Expired");
+}
+
 TEST_F(SessionReconcilerTest, WaitingExpiresWhenPositionStuck) {
   Start();
   Create(api::Kind::kSession, MakeSession("holder", "", 300, 60));
@@ -386,6 +418,33 @@ TEST_F(SessionReconcilerTest, PositionsStayRightAsTheQueueMoves) {
   EXPECT_EQ(Position("s6"), 3);
   Reconcile();
   EXPECT_EQ(Position("s6"), 3);
+}
+
+// A waiter's position is not stored: a promotion with many waiters writes the hand-over only
+// (no waiter's resourceVersion moves), and every waiter reads its new position all the same.
+TEST_F(SessionReconcilerTest, PromotionRewritesNoWaiter) {
+  Start();
+  constexpr int kWaiters = 60;
+  for (int i = 0; i <= kWaiters; ++i)
+    ASSERT_TRUE(actions_->Admit(MakeSession("w" + std::to_string(i))).ok());
+  Reconcile();
+  std::map<std::string, std::string> before;
+  for (int i = 1; i <= kWaiters; ++i) {
+    const std::string name = "w" + std::to_string(i);
+    EXPECT_EQ(Position(name), i);
+    EXPECT_FALSE(Session(name)["status"].contains("position")) << name;
+    before[name] = api::ResourceVersion(Session(name));
+  }
+  uint64_t revision = store_->Revision();
+  Release("w0");
+  Reconcile();
+  EXPECT_EQ(Phase("w1"), "Active");
+  EXPECT_EQ(store_->Revision(), revision + 2);  // the release and the promotion
+  for (int i = 2; i <= kWaiters; ++i) {
+    const std::string name = "w" + std::to_string(i);
+    EXPECT_EQ(Position(name), i - 1) << name;
+    EXPECT_EQ(api::ResourceVersion(Session(name)), before[name]) << name;
+  }
 }
 
 // Finished Sessions awaiting collection are not read by a planning run; they are collected on

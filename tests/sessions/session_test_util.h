@@ -9,6 +9,7 @@
 
 #include "api/clock.h"
 #include "api/object.h"
+#include "reconcilers/session/session_index.h"
 #include "store/store.h"
 #include "tests/support/labd_process.h"
 #include "tests/support/poll.h"
@@ -52,8 +53,9 @@ class StoreFixture : public ::testing::Test {
   std::string Phase(const std::string& name) {
     return Session(name).value("/status/phase"_json_pointer, std::string());
   }
+  // As GET shows it: a waiter's position is filled in from the queue's order index.
   int64_t Position(const std::string& name) {
-    return Session(name).value("/status/position"_json_pointer, int64_t{-1});
+    return reconcilers::QueuePosition(*store_, Session(name));
   }
   std::string HeldBy(const std::string& lab) {
     return Get(api::Kind::kLab, lab).value("/status/heldBy"_json_pointer, std::string());

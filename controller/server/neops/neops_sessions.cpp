@@ -19,6 +19,11 @@ bool IsLive(const api::json& session) {
          !api::IsBeingDeleted(session);
 }
 
+std::string SpecLab(const api::json& session) {
+  const api::json* lab = api::FieldAt(session, "spec", "lab");
+  return lab && lab->is_string() ? lab->get<std::string>() : "";
+}
+
 api::Status SessionNotFound() { return api::Status::NotFound("Session not found"); }
 
 std::optional<std::string> SessionKeyHash(const api::json& session) {
@@ -36,13 +41,13 @@ NeopsSessions::NeopsSessions(store::Store& store, reconcilers::SessionActions& a
   reconcilers::AddSessionIndexes(store_);
 }
 
-NeopsSessionView NeopsSessions::ViewOf(const api::json& session) {
+NeopsSessionView NeopsSessions::ViewOf(const api::json& session) const {
   NeopsSessionView v;
   v.key_hash = api::Annotation(session, kSessionKeyAnnotation);
   v.name = api::Name(session);
   v.active = reconcilers::PhaseOf(session) == reconcilers::phase::kActive;
-  v.position = v.active ? 0 : session.value("/status/position"_json_pointer, int64_t{0});
-  v.lab = session.value("/spec/lab"_json_pointer, std::string());
+  v.position = reconcilers::QueuePosition(store_, session);  // 0 unless waiting
+  v.lab = SpecLab(session);
   return v;
 }
 
@@ -123,7 +128,7 @@ api::Status NeopsSessions::SetLab(const std::string& name, const std::string& la
     auto current = store_.Get(api::Kind::kSession, name);
     if (!current.ok()) return current.status();
     api::json updated = *current;
-    if (updated.value("/spec/lab"_json_pointer, std::string()) == lab) return api::Status::Ok();
+    if (SpecLab(updated) == lab) return api::Status::Ok();
     if (lab.empty())
       updated["spec"].erase("lab");
     else

@@ -68,7 +68,8 @@ class NeopsSessions {
   // holds the active session at its head.
   size_t LiveSessions() const;
 
-  static NeopsSessionView ViewOf(const api::json& session);
+  // The view, with its queue position read from the queue's order index.
+  NeopsSessionView ViewOf(const api::json& session) const;
 
  private:
   std::optional<api::json> FindLive(const std::string& id, const api::Principal& who) const;
