@@ -79,6 +79,10 @@ struct QueueConfig {
   // and the first few positions, the controller's next full run the rest. Such a waiter is
   // neither timed out nor remembered as settled here.
   int64_t position_limit = INT64_MAX;
+  // Whether a Session's Lab can be brought up now, after the labs promoted ahead of it in this
+  // run (labd: a Host has room for it; docs/hosts.md). Unset: always. The head of the queue
+  // waits while its Lab does not fit (strict FIFO).
+  std::function<bool(const std::string& lab, const std::vector<std::string>& admitted)> lab_fits;
 };
 
 struct QueueEvent {
