@@ -2,7 +2,6 @@
 
 #include <cstdlib>
 
-
 namespace labctl::api {
 namespace {
 
@@ -48,7 +47,8 @@ void ValidateTls(const json& spec, FieldErrors& errs) {
     const json* file = Find(*tls, key);
     if (!file)
       errs.Add(path, "required: a file path on labd's machine");
-    else if (ExpectNonEmptyString(*file, path, errs) && file->get_ref<const std::string&>()[0] != '/')
+    else if (ExpectNonEmptyString(*file, path, errs) &&
+             file->get_ref<const std::string&>()[0] != '/')
       errs.Add(path, Show(*file) + " is not an absolute path");
   }
 }

@@ -1,6 +1,6 @@
-// Objects: Labs, Sessions, Events and Hosts are plain JSON documents (apiVersion, kind, metadata, spec,
-// status) as on the wire. This module names the kinds and gives typed accessors for metadata and
-// conditions, so no other module spells out JSON paths for them.
+// Objects: Labs, Sessions, Events and Hosts are plain JSON documents (apiVersion, kind, metadata,
+// spec, status) as on the wire. This module names the kinds and gives typed accessors for metadata
+// and conditions, so no other module spells out JSON paths for them.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -290,19 +290,19 @@ json OpenApiDocument() {
   AddLabActions(paths, prefix + "/labs/{name}");
   AddWhoAmI(paths, prefix);
   AddServerPaths(paths);
-  return {
-      {"openapi", "3.0.3"},
-      {"info",
-       {{"title", "labctl API"},
-        {"version", kVersion},
-        {"description",
-         "Kubernetes-style API of labd: Labs, Sessions, Events and Hosts under labctl.dev/v1alpha1."}}},
-      {"servers", json::array({{{"url", "http://127.0.0.1:7450"}}})},
-      {"components",
-       {{"schemas", OpenApiSchemas()},
-        {"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}},
-      {"security", json::array({{{"bearer", json::array()}}})},
-      {"paths", paths}};
+  return {{"openapi", "3.0.3"},
+          {"info",
+           {{"title", "labctl API"},
+            {"version", kVersion},
+            {"description",
+             "Kubernetes-style API of labd: Labs, Sessions, Events and Hosts under "
+             "labctl.dev/v1alpha1."}}},
+          {"servers", json::array({{{"url", "http://127.0.0.1:7450"}}})},
+          {"components",
+           {{"schemas", OpenApiSchemas()},
+            {"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}},
+          {"security", json::array({{{"bearer", json::array()}}})},
+          {"paths", paths}};
 }
 
 }  // namespace labctl::api

@@ -162,14 +162,15 @@ json SessionStatusSchema() {
 }
 
 json HostSpecSchema() {
-  return Obj({{"endpoint", Str("unix:///path or tcp://host:port")},
-              {"tls", Obj({{"ca", Str("file path")}, {"cert", Str("file path")},
-                           {"key", Str("file path")}},
-                          {"ca", "cert", "key"})},
-              {"capacity", Obj({{"labs", Int("no limit when absent", 1)},
-                                {"nodes", Int("no limit when absent", 1)}})},
-              {"unschedulable", Bool()}},
-             {"endpoint"});
+  return Obj(
+      {{"endpoint", Str("unix:///path or tcp://host:port")},
+       {"tls",
+        Obj({{"ca", Str("file path")}, {"cert", Str("file path")}, {"key", Str("file path")}},
+            {"ca", "cert", "key"})},
+       {"capacity",
+        Obj({{"labs", Int("no limit when absent", 1)}, {"nodes", Int("no limit when absent", 1)}})},
+       {"unschedulable", Bool()}},
+      {"endpoint"});
 }
 
 json HostStatusSchema() {
@@ -180,7 +181,6 @@ json HostStatusSchema() {
             {"capabilities", StringMapSchema()},
             {"allocated", Obj({{"labs", Int()}, {"nodes", Int()}})},
             {"labs", ArrayOf(Str())},
-            {"lastProbeTime", Time()},
             {"conditions", ArrayOf(SchemaRef("Condition"))}}}};
 }
 

@@ -180,16 +180,15 @@ void DescribeHost(std::ostream& out, const json& h) {
   Field(out, "Unschedulable", Text(h, "/spec/unschedulable"_json_pointer, "false"));
   Field(out, "Engine Version", Text(h, "/status/engineVersion"_json_pointer));
   Field(out, "API Version", Text(h, "/status/apiVersion"_json_pointer));
-  Field(out, "Last Probe", Text(h, "/status/lastProbeTime"_json_pointer));
   Table capacity({"RESOURCE", "ALLOCATED", "CAPACITY"});
   for (const char* r : {"labs", "nodes"})
     capacity.AddRow({r, Text(h, json::json_pointer(std::string("/status/allocated/") + r), "0"),
                      Text(h, json::json_pointer(std::string("/spec/capacity/") + r), "unlimited")});
   Section(out, "Capacity", capacity);
   Table caps({"CAPABILITY", "VALUE"});
-  const json capabilities =
-      h.contains("/status/capabilities"_json_pointer) ? h.at("/status/capabilities"_json_pointer)
-                                                      : json::object();
+  const json capabilities = h.contains("/status/capabilities"_json_pointer)
+                                ? h.at("/status/capabilities"_json_pointer)
+                                : json::object();
   for (auto it = capabilities.begin(); capabilities.is_object() && it != capabilities.end(); ++it)
     caps.AddRow({it.key(), it->is_string() ? it->get<std::string>() : it->dump()});
   Section(out, "Capabilities", caps);

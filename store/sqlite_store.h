@@ -109,8 +109,8 @@ class SqliteStore : public Store {
   std::unique_ptr<ObjectDb> db_;
   std::shared_ptr<WatchHub> hub_;
 
-  mutable std::shared_mutex state_mu_;  // written only by the writer thread
-  std::array<Objects, api::kKindCount> objects_;     // indexed by Kind
+  mutable std::shared_mutex state_mu_;            // written only by the writer thread
+  std::array<Objects, api::kKindCount> objects_;  // indexed by Kind
   uint64_t revision_ = 0;
   ObjectIndexes indexes_;  // under state_mu_, like objects_
 

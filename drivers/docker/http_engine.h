@@ -3,11 +3,11 @@
 // certificates as `docker --tlsverify` uses them.
 //
 // The address comes from Options::docker_host, else DOCKER_HOST, else /var/run/docker.sock
-// ("unix:///path" or "tcp://host:port"). An exec with stdin (ExecAttach) needs a unix socket. The API version is negotiated on first use from /version:
-// min(server ApiVersion, 1.41) becomes the /v1.xx prefix of every call. Ordinary calls share a
-// pool of keep-alive connections (one per concurrent caller); streams (events, logs -f, exec)
-// use their own connection; an exec with stdin uses a hijacked one (hijacked_exec.h). Thread-safe.
-// Construction does no I/O.
+// ("unix:///path" or "tcp://host:port"). An exec with stdin (ExecAttach) needs a unix socket. The
+// API version is negotiated on first use from /version: min(server ApiVersion, 1.41) becomes the
+// /v1.xx prefix of every call. Ordinary calls share a pool of keep-alive connections (one per
+// concurrent caller); streams (events, logs -f, exec) use their own connection; an exec with stdin
+// uses a hijacked one (hijacked_exec.h). Thread-safe. Construction does no I/O.
 #pragma once
 
 #include <memory>
@@ -26,9 +26,9 @@ struct EngineTls {
 };
 
 struct HttpEngineOptions {
-  std::string docker_host;   // "unix:///var/run/docker.sock", "tcp://10.0.0.2:2376"; empty: default
+  std::string docker_host;  // "unix:///var/run/docker.sock", "tcp://10.0.0.2:2376"; empty: default
   std::optional<EngineTls> tls;  // tcp:// only
-  int timeout_seconds = 60;  // connect/read/write timeout of ordinary calls
+  int timeout_seconds = 60;      // connect/read/write timeout of ordinary calls
 };
 
 // Where an engine listens: a unix socket path, or a TCP host and port.

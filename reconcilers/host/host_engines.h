@@ -25,7 +25,7 @@ struct HostConnection {
   std::string host;
   std::string key;  // endpoint and TLS files: a change means a new connection
   std::unique_ptr<docker::DockerEngine> engine;
-  LabProviders providers;  // over `engine`; owned by `owned`
+  LabProviders providers;       // over `engine`; owned by `owned`
   std::shared_ptr<void> owned;  // the providers and whatever they need; destroyed first
   std::function<void()> start;  // starts the event stream (after the connection is registered)
   std::function<void()> stop;   // stops it (labd's stop, before the Lab controller's)

@@ -44,8 +44,8 @@ api::Status HostPlacer::WriteHost(const std::string& lab, const std::string& hos
 api::Result<LabPlacement> HostPlacer::Place(const json& lab) {
   if (!api::LabHost(lab).empty()) return LabPlacement{lab, ""};
   std::lock_guard<std::mutex> l(mu_);
-  auto loads = api::HostLoads(Items(store_.List(api::Kind::kHost)),
-                              Items(store_.List(api::Kind::kLab)));
+  auto loads =
+      api::HostLoads(Items(store_.List(api::Kind::kHost)), Items(store_.List(api::Kind::kLab)));
   api::Placement placement = api::PlaceLab(lab, loads);
   if (placement.host.empty()) return LabPlacement{std::nullopt, placement.why_not};
   LABCTL_RETURN_IF_ERROR(WriteHost(api::Name(lab), placement.host));
@@ -70,7 +70,8 @@ bool HostPlacer::Fits(const std::string& lab, const std::vector<std::string>& ad
   if (!api::LabHost(*target).empty()) return true;
   std::vector<json> labs = Items(store_.List(api::Kind::kLab));
   auto loads = api::HostLoads(Items(store_.List(api::Kind::kHost)), labs);
-  // Labs that will take a place first: those wanting to be up and not placed yet, then those promoted ahead.
+  // Labs that will take a place first: those wanting to be up and not placed yet, then those
+  // promoted ahead.
   std::set<std::string> ahead(admitted.begin(), admitted.end());
   for (const auto& other : labs)
     if (api::Name(other) != lab && api::LabHost(other).empty() &&

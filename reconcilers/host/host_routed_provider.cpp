@@ -109,9 +109,9 @@ api::Result<TornDown> HostRoutedProvider::TearDown(const std::string& lab, const
   if (!host.empty() && !connection && store_.Get(api::Kind::kHost, host).ok())
     return api::Status::Unavailable("host " + host + " of lab " + lab + " is not connected");
   // A deleted Host: whatever is left is looked for on every engine.
-  auto removed = TearDownOn(connection ? std::vector<std::shared_ptr<HostConnection>>{connection}
-                                       : engines_.All(),
-                            lab, uid, why);
+  auto removed = TearDownOn(
+      connection ? std::vector<std::shared_ptr<HostConnection>>{connection} : engines_.All(), lab,
+      uid, why);
   if (removed.ok() && why == TearDownReason::kStop && !host.empty())
     LABCTL_RETURN_IF_ERROR(placer_.Release(lab));
   return removed;
@@ -122,8 +122,8 @@ api::Result<int> HostRoutedProvider::RemoveOrphans(const KeepOwner& keep) {
   api::Status first_error;
   for (const auto& connection : engines_.All()) {
     auto provider = On(connection.get(), connection->host);
-    auto removed = provider.ok() ? (*provider)->RemoveOrphans(keep)
-                                 : api::Result<int>(provider.status());
+    auto removed =
+        provider.ok() ? (*provider)->RemoveOrphans(keep) : api::Result<int>(provider.status());
     if (!removed.ok()) {
       if (first_error.ok()) first_error = removed.status();
       continue;

@@ -24,14 +24,14 @@ api::Status EnsureLocalHost(store::Store& store, const std::string& endpoint) {
       updated["spec"].erase("tls");
       written = store.Update(api::Kind::kHost, std::move(updated));
     } else if (current.status().code() == api::Code::kNotFound) {
-      written = store.Create(
-          api::Kind::kHost,
-          {{"apiVersion", api::kApiVersion},
-           {"kind", "Host"},
-           {"metadata",
-            {{"name", api::kLocalHost},
-             {"annotations", {{api::kImplicitHostAnnotation, "labd --docker-host"}}}}},
-           {"spec", {{"endpoint", url}}}});
+      written =
+          store.Create(api::Kind::kHost,
+                       {{"apiVersion", api::kApiVersion},
+                        {"kind", "Host"},
+                        {"metadata",
+                         {{"name", api::kLocalHost},
+                          {"annotations", {{api::kImplicitHostAnnotation, "labd --docker-host"}}}}},
+                        {"spec", {{"endpoint", url}}}});
     } else {
       return current.status();
     }

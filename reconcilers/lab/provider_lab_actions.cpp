@@ -18,8 +18,8 @@ auto Forward(const api::Result<api::LabActions*>& actions, F&& f) -> decltype(f(
 }  // namespace
 
 ProviderLabActions::ProviderLabActions(store::Store& store, LabProviders providers)
-    : store_(store), find_([providers = std::move(providers)](const json& lab)
-                               -> api::Result<LabProvider*> {
+    : store_(store),
+      find_([providers = std::move(providers)](const json& lab) -> api::Result<LabProvider*> {
         const std::string provider = api::ReadLabObjectSpec(lab).provider;
         auto it = providers.find(provider);
         if (it == providers.end())

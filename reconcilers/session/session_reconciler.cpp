@@ -130,7 +130,8 @@ QueuePlan SessionReconciler::Plan(api::TimePoint now, std::shared_ptr<const json
   if (joining) inputs.sessions.push_back(std::move(joining));
   QueueConfig config{options_.slots, options_.labd_start,
                      [this](const std::string& name) { return creation_order_.CreatedAt(name); },
-                     &settled_, position_limit, options_.lab_fits};
+                     &settled_, position_limit};
+  config.lab_fits = options_.lab_fits;
   QueuePlan plan = PlanQueue(inputs.sessions, inputs.labs, config, now);
   spdlog::debug("session queue planned sessions={} status_updates={} plan_us={}",
                 inputs.sessions.size(), plan.status_updates.size(),

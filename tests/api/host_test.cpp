@@ -33,11 +33,11 @@ json Lab(const std::string& name, int nodes, const std::string& host = "",
 
 TEST(HostValidation, AcceptsUnixAndTcpWithTls) {
   EXPECT_TRUE(ValidateHost(Host("a", {{"endpoint", "unix:///run/d.sock"}})).ok());
-  Status st = ValidateHost(Host("b", {{"endpoint", "tcp://10.0.0.2:2376"},
-                                      {"tls", {{"ca", "/c/ca.pem"}, {"cert", "/c/cert.pem"},
-                                               {"key", "/c/key.pem"}}},
-                                      {"capacity", {{"labs", 4}, {"nodes", 40}}},
-                                      {"unschedulable", true}}));
+  Status st = ValidateHost(
+      Host("b", {{"endpoint", "tcp://10.0.0.2:2376"},
+                 {"tls", {{"ca", "/c/ca.pem"}, {"cert", "/c/cert.pem"}, {"key", "/c/key.pem"}}},
+                 {"capacity", {{"labs", 4}, {"nodes", 40}}},
+                 {"unschedulable", true}}));
   EXPECT_TRUE(st.ok()) << st.ToString();
 }
 
@@ -90,9 +90,9 @@ TEST(HostPlacement, SelectorReadinessDrainAndCapacityExclude) {
   auto loads = HostLoads(hosts, {Lab("x", 1, "full"), Lab("w", 2, "small")});
   Placement p = PlaceLab(Lab("big", 2, "", {{"site", "x"}}), loads);
   EXPECT_EQ(p.host, "");
-  for (const char* why : {"down: not Ready", "drained: unschedulable", "full: full (1/1 labs)",
-                          "small: not enough nodes free (2+2 > 3)",
-                          "other: labels do not match spec.hostSelector"})
+  for (const char* why :
+       {"down: not Ready", "drained: unschedulable", "full: full (1/1 labs)",
+        "small: not enough nodes free (2+2 > 3)", "other: labels do not match spec.hostSelector"})
     EXPECT_NE(p.why_not.find(why), std::string::npos) << p.why_not;
   EXPECT_EQ(PlaceLab(Lab("one", 1, "", {{"site", "x"}}), loads).host, "small");
   EXPECT_EQ(PlaceLab(Lab("any", 1), loads).host, "other");

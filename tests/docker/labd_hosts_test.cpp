@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "api/host_placement.h"
 #include "docker/lab_fixture.h"
 #include "docker/labd_docker.h"
 #include "docker/private_dockerd.h"
@@ -57,9 +58,10 @@ class LabdHostsTest : public ::testing::Test {
   void TearDown() override {
     if (!labd_) return;
     auto client = testing::LabdClient(*labd_);
-    for (const auto& lab : client.List(api::Kind::kLab)->at("items"))
-      (void)client.Delete(api::Kind::kLab, api::Name(lab));
-    for (const auto& lab : client.List(api::Kind::kLab)->at("items"))
+    auto labs = client.List(api::Kind::kLab);
+    ASSERT_TRUE(labs.ok()) << labs.status().ToString();
+    for (const auto& lab : labs->at("items")) (void)client.Delete(api::Kind::kLab, api::Name(lab));
+    for (const auto& lab : labs->at("items"))
       EXPECT_TRUE(testing::PollGone(*labd_, api::Name(lab), 60s)) << api::Name(lab);
     // Teardown leaves nothing on either engine.
     EXPECT_EQ(testing::LeftoversOf(system_, prefix_), std::vector<std::string>{});
@@ -114,7 +116,8 @@ class LabdHostsTest : public ::testing::Test {
     const std::string name = prefix_ + suffix;
     json ready = {{"readiness", {{"exec", {"true"}}, {"periodSeconds", 1}}}};
     json lab = testing::TwoNetLab(
-        name, x, json::array({testing::Node("n1", {{"a", "10." + std::to_string(x) + ".1.10"}}, ready)}),
+        name, x,
+        json::array({testing::Node("n1", {{"a", "10." + std::to_string(x) + ".1.10"}}, ready)}),
         run_policy);
     for (auto it = spec_extra.begin(); it != spec_extra.end(); ++it) lab["spec"][it.key()] = *it;
     auto created = Client().Create(api::Kind::kLab, lab);
@@ -158,8 +161,9 @@ TEST_F(LabdHostsTest, LocalHostIsListedAndHostsAreValidated) {
   EXPECT_NE(listed.out.find("local"), std::string::npos) << listed.out;
   EXPECT_NE(listed.out.find(testing::kSystemDockerHost), std::string::npos) << listed.out;
 
-  const std::string bad = "apiVersion: labctl.dev/v1alpha1\nkind: Host\nmetadata: {name: bad}\n"
-                          "spec: {endpoint: 'http://x', capacity: {labs: 0}}\n";
+  const std::string bad =
+      "apiVersion: labctl.dev/v1alpha1\nkind: Host\nmetadata: {name: bad}\n"
+      "spec: {endpoint: 'http://x', capacity: {labs: 0}}\n";
   auto applied = testing::RunLabctl(labd_->url(), {"apply", "-f", "-"}, bad);
   EXPECT_NE(applied.exit_code, 0);
   EXPECT_NE(applied.err.find("spec.endpoint"), std::string::npos) << applied.err;
@@ -188,7 +192,8 @@ TEST_F(LabdHostsTest, LabsSpreadOverBothHostsAndStayAfterKill9) {
     return h.value("status", json::object()).value("labs", json::array()).size() == 1;
   }));
 
-  const std::string id_one = EngineOf(host_one).InspectContainer(docker::ContainerName(one, "n1"))->id;
+  const std::string id_one =
+      EngineOf(host_one).InspectContainer(docker::ContainerName(one, "n1"))->id;
   labd_->Kill9();
   // While labd is away a container dies on the spare engine: the restarted labd's event stream
   // and re-list of that engine must find it.
@@ -241,8 +246,8 @@ TEST_F(LabdHostsTest, SessionWaitsForHostCapacityAndStartsWhenALabLeaves) {
   EXPECT_EQ(phase(sc), "Waiting");
 
   const std::string host_a = api::LabHost(*Client().Get(api::Kind::kLab, a));
-  auto released = Client().Post(client::ResourcePath(api::Kind::kSession, sa) + "/release",
-                                json::object());
+  auto released =
+      Client().Post(client::ResourcePath(api::Kind::kSession, sa) + "/release", json::object());
   ASSERT_TRUE(released.ok()) << released.status().ToString();
   ASSERT_TRUE(testing::PollUntil([&] { return phase(sc) == "Active"; }, 120s, 100ms))
       << phase(sc) << " labd log " << labd_->log_path();
@@ -257,9 +262,8 @@ TEST_F(LabdHostsTest, DrainedHostKeepsItsLabsAndTakesNoNewOne) {
   const std::string one = CreateLab("d1", 186, "Always", {{"hostSelector", {{"pool", "spare"}}}});
   EXPECT_EQ(api::LabHost(ReadyLab(one)), "spare");
   PatchHost("spare", {{"unschedulable", true}});
-  ASSERT_TRUE(PollHost("spare", [](const json& h) {
-    return h.at("spec").value("unschedulable", false);
-  }));
+  ASSERT_TRUE(
+      PollHost("spare", [](const json& h) { return h.at("spec").value("unschedulable", false); }));
   const std::string two = CreateLab("d2", 187, "Always", {{"hostSelector", {{"pool", "spare"}}}});
   const std::string three = CreateLab("d3", 188);
   EXPECT_EQ(api::LabHost(ReadyLab(three)), "local") << "spare is drained";
@@ -288,13 +292,15 @@ TEST_F(LabdHostsTest, LostEngineMakesHostNotReadyAndItsLabsHostLost) {
   const std::string lab = CreateLab("l1", 189, "Always", {{"hostSelector", {{"pool", "spare"}}}});
   EXPECT_EQ(api::LabHost(ReadyLab(lab)), "spare");
   ASSERT_TRUE(dockerd_->Stop().ok());
-  EXPECT_TRUE(PollHost("spare", [](const json& h) { return !api::HostReady(h); }, 90s));
+  EXPECT_TRUE(PollHost(
+      "spare", [](const json& h) { return !api::HostReady(h); }, 90s));
   EXPECT_TRUE(testing::PollLab(
       *labd_, lab,
       [](const api::Result<json>& l) { return l.ok() && api::IsConditionTrue(*l, "HostLost"); },
       30s));
   ASSERT_TRUE(dockerd_->Start().ok()) << dockerd_->log_path();
-  EXPECT_TRUE(PollHost("spare", [](const json& h) { return api::HostReady(h); }, 90s));
+  EXPECT_TRUE(PollHost(
+      "spare", [](const json& h) { return api::HostReady(h); }, 90s));
   EXPECT_TRUE(testing::PollLab(
       *labd_, lab,
       [](const api::Result<json>& l) {

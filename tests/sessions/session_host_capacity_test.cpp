@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "reconcilers/host/host_placer.h"
+#include "reconcilers/session/session_actions.h"
 #include "reconcilers/session/session_reconciler.h"
 #include "session_test_util.h"
 
@@ -12,6 +13,7 @@ namespace labctl::sessiontest {
 namespace {
 
 using reconcilers::HostPlacer;
+using reconcilers::SessionActions;
 using reconcilers::SessionReconciler;
 
 class SessionHostCapacityTest : public StoreFixture {
@@ -62,7 +64,10 @@ TEST_F(SessionHostCapacityTest, HeadWaitsForHostRoomNotOnlyForASlot) {
   Reconcile();
   EXPECT_EQ(Phase("sc"), "Waiting") << "slots are free, h1 is not";
 
-  ASSERT_TRUE(placer_->Release("a").ok());  // lab a stopped after its session
+  SessionActions actions(*store_, clock_, reconciler_.get(), nullptr);
+  ASSERT_TRUE(actions.Release("sa", api::Principal{}).ok());  // reconciles inline
+  EXPECT_EQ(Phase("sc"), "Waiting") << "lab a is still up on h1";
+  ASSERT_TRUE(placer_->Release("a").ok());  // the Lab reconciler stopped lab a
   Reconcile();
   EXPECT_EQ(Phase("sc"), "Active");
   EXPECT_EQ(Phase("sd"), "Waiting");
