@@ -78,21 +78,22 @@ api::Result<std::unique_ptr<LabPass>> HostRoutedProvider::Open(const json& lab,
   return std::unique_ptr<LabPass>(new HostPass(std::move(connection), std::move(*pass)));
 }
 
-api::Result<TornDown> HostRoutedProvider::TearDownOn(
-    const std::vector<std::shared_ptr<HostConnection>>& hosts, const std::string& lab,
-    const std::string& uid, TearDownReason why) {
-  TornDown total;
+// Runs `call(provider)` on this provider of every connection in `hosts` and sums the results.
+// With `skip_unreachable`, an engine that does not answer is left out: it is swept when it
+// reconnects (its event stream's resync queues the orphan sweep).
+template <class T, class Add, class Call>
+api::Result<T> HostRoutedProvider::OnEach(const std::vector<std::shared_ptr<HostConnection>>& hosts,
+                                          bool skip_unreachable, T total, Add add, Call call) {
   api::Status first_error;
   for (const auto& connection : hosts) {
     auto provider = On(connection.get(), connection->host);
-    auto removed = provider.ok() ? (*provider)->TearDown(lab, uid, why)
-                                 : api::Result<TornDown>(provider.status());
-    if (!removed.ok()) {
-      if (first_error.ok()) first_error = removed.status();
-      continue;
+    auto result = provider.ok() ? call(**provider) : api::Result<T>(provider.status());
+    if (result.ok()) {
+      add(total, *result);
+    } else if (!(skip_unreachable && result.status().code() == api::Code::kUnavailable) &&
+               first_error.ok()) {
+      first_error = result.status();
     }
-    total.containers += removed->containers;
-    total.others += removed->others;
   }
   if (!first_error.ok()) return first_error;
   return total;
@@ -118,20 +119,9 @@ api::Result<TornDown> HostRoutedProvider::TearDown(const std::string& lab, const
 }
 
 api::Result<int> HostRoutedProvider::RemoveOrphans(const KeepOwner& keep) {
-  int total = 0;
-  api::Status first_error;
-  for (const auto& connection : engines_.All()) {
-    auto provider = On(connection.get(), connection->host);
-    auto removed =
-        provider.ok() ? (*provider)->RemoveOrphans(keep) : api::Result<int>(provider.status());
-    if (!removed.ok()) {
-      if (first_error.ok()) first_error = removed.status();
-      continue;
-    }
-    total += *removed;
-  }
-  if (!first_error.ok()) return first_error;
-  return total;
+  return OnEach<int>(
+      engines_.All(), /*skip_unreachable=*/true, 0, [](int& total, int more) { total += more; },
+      [&](LabProvider& provider) { return provider.RemoveOrphans(keep); });
 }
 
 }  // namespace labctl::reconcilers

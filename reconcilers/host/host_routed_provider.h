@@ -2,7 +2,8 @@
 // runs several Hosts. Each call goes to that provider on the engine of the lab's Host
 // (status.host, set by HostPlacer before the first pass): a lab's nodes, networks and links all
 // live on its Host's engine. Removal that may concern any engine (a lab not placed, a lab gone
-// from the store, the orphan sweep) asks every connected Host. A stop releases the lab's Host
+// from the store, the orphan sweep) asks every connected Host that answers (one that does not is
+// swept when it reconnects). A stop releases the lab's Host
 // (HostPlacer::Release) once its engine holds nothing of it. The lab actions (exec, logs, ...)
 // go to the lab's Host too.
 #pragma once
@@ -35,9 +36,9 @@ class HostRoutedProvider : public LabProvider {
   std::shared_ptr<HostConnection> Connection(const std::string& host);
   // This provider on the engine of `host`.
   api::Result<LabProvider*> On(const HostConnection* connection, const std::string& host) const;
-  api::Result<TornDown> TearDownOn(const std::vector<std::shared_ptr<HostConnection>>& hosts,
-                                   const std::string& lab, const std::string& uid,
-                                   TearDownReason why);
+  template <class T, class Add, class Call>
+  api::Result<T> OnEach(const std::vector<std::shared_ptr<HostConnection>>& hosts,
+                        bool skip_unreachable, T total, Add add, Call call);
 
   store::Store& store_;
   HostEngines& engines_;

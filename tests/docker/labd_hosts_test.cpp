@@ -37,7 +37,8 @@ class LabdHostsTest : public ::testing::Test {
   static void SetUpTestSuite() {
     if (!testing::BuildLabbox()) return;  // each test reports it
     dockerd_ = std::make_unique<testing::PrivateDockerd>();
-    start_ = dockerd_->Start();
+    start_ = dockerd_->EnableTls();
+    if (start_.ok()) start_ = dockerd_->Start();
     if (start_.ok()) start_ = dockerd_->LoadImage("labbox:latest");
   }
   static void TearDownTestSuite() { dockerd_.reset(); }
@@ -77,16 +78,21 @@ class LabdHostsTest : public ::testing::Test {
 
   client::Client Client() { return testing::LabdClient(*labd_); }
 
+  // Host `name` with that spec and metadata.labels {pool: name}.
+  void AddHost(const std::string& name, const json& spec) {
+    json host = {{"apiVersion", api::kApiVersion},
+                 {"kind", "Host"},
+                 {"metadata", {{"name", name}, {"labels", {{"pool", name}}}}},
+                 {"spec", spec}};
+    auto created = Client().Create(api::Kind::kHost, host);
+    ASSERT_TRUE(created.ok()) << created.status().ToString();
+  }
+
   // Host "spare" on the private dockerd, waited for until Ready.
   void AddSpareHost(json spec_extra = json::object()) {
     json spec = {{"endpoint", dockerd_->host()}};
     for (auto it = spec_extra.begin(); it != spec_extra.end(); ++it) spec[it.key()] = *it;
-    json host = {{"apiVersion", api::kApiVersion},
-                 {"kind", "Host"},
-                 {"metadata", {{"name", "spare"}, {"labels", {{"pool", "spare"}}}}},
-                 {"spec", spec}};
-    auto created = Client().Create(api::Kind::kHost, host);
-    ASSERT_TRUE(created.ok()) << created.status().ToString();
+    AddHost("spare", spec);
     ASSERT_TRUE(PollHost("spare", [](const json& h) { return api::HostReady(h); }));
   }
 
@@ -285,6 +291,29 @@ TEST_F(LabdHostsTest, DrainedHostKeepsItsLabsAndTakesNoNewOne) {
   EXPECT_EQ(api::LabHost(ReadyLab(one)), "spare");
   PatchHost("spare", {{"unschedulable", false}});
   EXPECT_EQ(api::LabHost(ReadyLab(two)), "spare") << "placed once the host takes labs again";
+}
+
+TEST_F(LabdHostsTest, TlsEndpointWorksWithTheRightCaOnly) {
+  const std::string tls = dockerd_->tls_dir();
+  auto spec = [&](const std::string& ca) {
+    return json{
+        {"endpoint", dockerd_->tls_host()},
+        {"tls", {{"ca", tls + "/" + ca}, {"cert", tls + "/cert.pem"}, {"key", tls + "/key.pem"}}}};
+  };
+  AddHost("remote", spec("ca.pem"));
+  AddHost("untrusted", spec("other-ca.pem"));
+  ASSERT_TRUE(PollHost("remote", [](const json& h) { return api::HostReady(h); }));
+  ASSERT_TRUE(PollHost("untrusted", [](const json& h) {
+    const json* ready = api::FindCondition(h, "Ready");
+    return ready && ready->value("reason", "") == "EngineUnreachable";
+  }));
+  auto remote = Client().Get(api::Kind::kHost, "remote");
+  ASSERT_TRUE(remote.ok());
+  EXPECT_EQ(remote->at("status").at("capabilities").value("execStdin", ""),
+            "no (needs a unix:// endpoint)");
+  const std::string lab = CreateLab("t1", 190, "Always", {{"hostSelector", {{"pool", "remote"}}}});
+  EXPECT_EQ(api::LabHost(ReadyLab(lab)), "remote");
+  EXPECT_TRUE(RunsOn(lab, "spare")) << "remote is the private dockerd over TLS";
 }
 
 TEST_F(LabdHostsTest, LostEngineMakesHostNotReadyAndItsLabsHostLost) {
