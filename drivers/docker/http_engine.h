@@ -26,9 +26,9 @@ struct EngineTls {
 };
 
 struct HttpEngineOptions {
-  std::string docker_host;  // "unix:///var/run/docker.sock", "tcp://10.0.0.2:2376"; empty: default
+  std::string docker_host;   // "unix:///var/run/docker.sock", "tcp://10.0.0.2:2376"; empty: default
+  int timeout_seconds = 60;  // connect/read/write timeout of ordinary calls
   std::optional<EngineTls> tls;  // tcp:// only
-  int timeout_seconds = 60;      // connect/read/write timeout of ordinary calls
 };
 
 // Where an engine listens: a unix socket path, or a TCP host and port.

@@ -110,9 +110,14 @@ api::Result<TornDown> HostRoutedProvider::TearDown(const std::string& lab, const
   if (!host.empty() && !connection && store_.Get(api::Kind::kHost, host).ok())
     return api::Status::Unavailable("host " + host + " of lab " + lab + " is not connected");
   // A deleted Host: whatever is left is looked for on every engine.
-  auto removed = TearDownOn(
-      connection ? std::vector<std::shared_ptr<HostConnection>>{connection} : engines_.All(), lab,
-      uid, why);
+  auto removed = OnEach<TornDown>(
+      connection ? std::vector<std::shared_ptr<HostConnection>>{connection} : engines_.All(),
+      /*skip_unreachable=*/!connection, TornDown{},
+      [](TornDown& total, const TornDown& more) {
+        total.containers += more.containers;
+        total.others += more.others;
+      },
+      [&](LabProvider& provider) { return provider.TearDown(lab, uid, why); });
   if (removed.ok() && why == TearDownReason::kStop && !host.empty())
     LABCTL_RETURN_IF_ERROR(placer_.Release(lab));
   return removed;
