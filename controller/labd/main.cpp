@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "api/clock.h"
+#include "api/host_spec.h"
 #include "api/yaml.h"
 #include "controller/labd/labd_flags.h"
 #include "controller/labd/labd_metrics.h"
@@ -173,10 +174,12 @@ struct Controllers {
     session_options.labd_start = clock.Now();
     session_options.neops_facade = flags.neops_facade;
     session_options.neops.labs.files_dir = flags.data_dir + "/labs";
-    session_options.lab_fits = [this](const std::string& lab,
-                                      const std::vector<std::string>& admitted) {
-      return placer->Fits(lab, admitted);
-    };
+    // Without the Lab controller nothing is placed or probed: sessions wait for slots only.
+    if (flags.lab_controller)
+      session_options.lab_fits = [this](const std::string& lab,
+                                        const std::vector<std::string>& admitted) {
+        return placer->Fits(lab, admitted);
+      };
     sessions = server::SessionStack::Attach(server, store, clock, events.get(), session_options);
 
     reconcilers::LabProviders providers;
@@ -205,8 +208,11 @@ struct Controllers {
   void Start(bool lab_controller) {
     sessions->Start();
     if (!lab_controller) return;
-    labs->Start();
+    // The local engine is probed before any lab is placed: on a fresh store its Host has no
+    // Ready yet, and labs would report Unschedulable until the Host controller's first probe.
+    (void)host_reconciler->Reconcile(api::kLocalHost);
     host_controller->Start();  // connects each Host's engine and starts its event stream
+    labs->Start();
   }
 
   // Deletes Events older than an hour and the network baselines of containers that are gone.
