@@ -13,6 +13,8 @@ const char* KindName(Kind k) {
       return "Session";
     case Kind::kEvent:
       return "Event";
+    case Kind::kHost:
+      return "Host";
   }
   return "";
 }
@@ -25,6 +27,8 @@ const char* Plural(Kind k) {
       return "sessions";
     case Kind::kEvent:
       return "events";
+    case Kind::kHost:
+      return "hosts";
   }
   return "";
 }
@@ -36,6 +40,7 @@ std::optional<Kind> ParseKind(std::string_view s) {
   if (lower == "lab" || lower == "labs") return Kind::kLab;
   if (lower == "session" || lower == "sessions" || lower == "sess") return Kind::kSession;
   if (lower == "event" || lower == "events" || lower == "ev") return Kind::kEvent;
+  if (lower == "host" || lower == "hosts") return Kind::kHost;
   return std::nullopt;
 }
 

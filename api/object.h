@@ -1,6 +1,6 @@
-// Objects: Labs, Sessions and Events are plain JSON documents (apiVersion, kind, metadata, spec,
-// status) as on the wire. This module names the kinds and gives typed accessors for metadata and
-// conditions, so no other module spells out JSON paths for them.
+// Objects: Labs, Sessions, Events and Hosts are plain JSON documents (apiVersion, kind, metadata,
+// spec, status) as on the wire. This module names the kinds and gives typed accessors for metadata
+// and conditions, so no other module spells out JSON paths for them.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -22,12 +22,14 @@ inline constexpr char kApiPrefix[] = "/apis/labctl.dev/v1alpha1";
 // Finalizer the Lab reconciler keeps until Docker holds nothing of the lab.
 inline constexpr char kTeardownFinalizer[] = "labctl.dev/teardown";
 
-enum class Kind { kLab, kSession, kEvent };
+// kHost last: the store keeps its objects in arrays indexed by Kind.
+enum class Kind { kLab, kSession, kEvent, kHost };
+inline constexpr size_t kKindCount = 4;
 
 const char* KindName(Kind k);  // "Lab"
 const char* Plural(Kind k);    // "labs"
 // Accepts what kubectl users type: "lab", "labs", "Lab", "session", "sessions", "sess",
-// "event", "events", "ev".
+// "event", "events", "ev", "host", "hosts".
 std::optional<Kind> ParseKind(std::string_view s);
 
 // Metadata accessors: missing fields read as empty/0.

@@ -275,7 +275,7 @@ void AddServerPaths(json& paths) {
 json OpenApiDocument() {
   json paths = json::object();
   const std::string prefix = kApiPrefix;
-  for (Kind kind : {Kind::kLab, Kind::kSession, Kind::kEvent}) {
+  for (Kind kind : {Kind::kLab, Kind::kSession, Kind::kEvent, Kind::kHost}) {
     std::string plural = Plural(kind), name = KindName(kind);
     std::string collection = prefix + "/" + plural, object = collection + "/{name}";
     bool writable = kind != Kind::kEvent;
@@ -290,19 +290,19 @@ json OpenApiDocument() {
   AddLabActions(paths, prefix + "/labs/{name}");
   AddWhoAmI(paths, prefix);
   AddServerPaths(paths);
-  return {
-      {"openapi", "3.0.3"},
-      {"info",
-       {{"title", "labctl API"},
-        {"version", kVersion},
-        {"description",
-         "Kubernetes-style API of labd: Labs, Sessions and Events under labctl.dev/v1alpha1."}}},
-      {"servers", json::array({{{"url", "http://127.0.0.1:7450"}}})},
-      {"components",
-       {{"schemas", OpenApiSchemas()},
-        {"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}},
-      {"security", json::array({{{"bearer", json::array()}}})},
-      {"paths", paths}};
+  return {{"openapi", "3.0.3"},
+          {"info",
+           {{"title", "labctl API"},
+            {"version", kVersion},
+            {"description",
+             "Kubernetes-style API of labd: Labs, Sessions, Events and Hosts under "
+             "labctl.dev/v1alpha1."}}},
+          {"servers", json::array({{{"url", "http://127.0.0.1:7450"}}})},
+          {"components",
+           {{"schemas", OpenApiSchemas()},
+            {"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}},
+          {"security", json::array({{{"bearer", json::array()}}})},
+          {"paths", paths}};
 }
 
 }  // namespace labctl::api

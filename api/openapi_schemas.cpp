@@ -114,7 +114,8 @@ json LabSpecSchema() {
                       {"topology"})},
        {"containerlab",
         Obj({{"topology", Str("a containerlab topology file")}, {"files", StringMapSchema()}},
-            {"topology"})}});
+            {"topology"})},
+       {"hostSelector", StringMapSchema()}});
 }
 
 json LabStatusSchema() {
@@ -157,6 +158,29 @@ json SessionStatusSchema() {
             {"activeSince", Time()},
             {"finishedAt", Time()},
             {"reason", Str()},
+            {"conditions", ArrayOf(SchemaRef("Condition"))}}}};
+}
+
+json HostSpecSchema() {
+  return Obj(
+      {{"endpoint", Str("unix:///path or tcp://host:port")},
+       {"tls",
+        Obj({{"ca", Str("file path")}, {"cert", Str("file path")}, {"key", Str("file path")}},
+            {"ca", "cert", "key"})},
+       {"capacity",
+        Obj({{"labs", Int("no limit when absent", 1)}, {"nodes", Int("no limit when absent", 1)}})},
+       {"unschedulable", Bool()}},
+      {"endpoint"});
+}
+
+json HostStatusSchema() {
+  return {{"type", "object"},
+          {"properties",
+           {{"engineVersion", Str()},
+            {"apiVersion", Str()},
+            {"capabilities", StringMapSchema()},
+            {"allocated", Obj({{"labs", Int()}, {"nodes", Int()}})},
+            {"labs", ArrayOf(Str())},
             {"conditions", ArrayOf(SchemaRef("Condition"))}}}};
 }
 
@@ -203,6 +227,9 @@ json OpenApiSchemas() {
   s["SessionSpec"] = SessionSpecSchema();
   s["SessionStatus"] = SessionStatusSchema();
   s["Session"] = KindSchema("Session", "SessionSpec", "SessionStatus");
+  s["HostSpec"] = HostSpecSchema();
+  s["HostStatus"] = HostStatusSchema();
+  s["Host"] = KindSchema("Host", "HostSpec", "HostStatus");
   s["Event"] = {{"type", "object"},
                 {"properties",
                  {{"apiVersion", Str()},
@@ -222,6 +249,7 @@ json OpenApiSchemas() {
   s["LabList"] = ListSchema("Lab");
   s["SessionList"] = ListSchema("Session");
   s["EventList"] = ListSchema("Event");
+  s["HostList"] = ListSchema("Host");
   s["WatchEvent"] =
       Obj({{"type", Enum({"ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR"})},
            {"object", {{"type", "object"}, {"description", "the object, or a Status for ERROR"}}}},

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "api/field_errors.h"
+#include "api/host_spec.h"
 #include "api/input_limits.h"
 #include "api/lab_spec.h"
 #include "api/lab_validation.h"
@@ -197,9 +198,11 @@ Status ValidateLab(const json& lab) {
   RejectUnknownFields(lab, "", {"apiVersion", "kind", "metadata", "spec", "status"}, errs);
   ValidateTypeMeta(lab, Kind::kLab, errs);
   ValidateMetadata(lab, false, errs);
-  if (const json* spec = Find(lab, "spec"))
+  if (const json* spec = Find(lab, "spec")) {
     ValidateLabSpec(*spec, errs);
-  else
+    if (const json* selector = spec->is_object() ? Find(*spec, "hostSelector") : nullptr)
+      ValidateStringMapKeys(*selector, "spec.hostSelector", true, errs);
+  } else
     errs.Add("spec", "required");
   return ToStatus(lab, Kind::kLab, errs);
 }
@@ -214,6 +217,19 @@ Status ValidateSession(const json& session) {
   return ToStatus(session, Kind::kSession, errs);
 }
 
+Status ValidateHost(const json& host) {
+  FieldErrors errs;
+  if (!ExpectObject(host, "", errs)) return ToStatus(host, Kind::kHost, errs);
+  RejectUnknownFields(host, "", {"apiVersion", "kind", "metadata", "spec", "status"}, errs);
+  ValidateTypeMeta(host, Kind::kHost, errs);
+  ValidateMetadata(host, false, errs);
+  if (const json* spec = Find(host, "spec"))
+    ValidateHostSpec(*spec, errs);
+  else
+    errs.Add("spec", "required (spec.endpoint)");
+  return ToStatus(host, Kind::kHost, errs);
+}
+
 Status ValidateObject(Kind kind, const json& o) {
   switch (kind) {
     case Kind::kLab:
@@ -222,6 +238,8 @@ Status ValidateObject(Kind kind, const json& o) {
       return ValidateSession(o);
     case Kind::kEvent:
       return ValidateEvent(o);
+    case Kind::kHost:
+      return ValidateHost(o);
   }
   return Status::Ok();
 }

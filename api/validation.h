@@ -1,4 +1,4 @@
-// Validation and defaulting of Lab and Session objects (every field: docs/manifests.md).
+// Validation and defaulting of Lab, Session and Host objects (every field: docs/manifests.md).
 //
 // Validate* returns OK or an Invalid (422) Status whose causes name every offending field by its
 // path (spec.nodes[1].interfaces[0].ipv4). Unknown fields are rejected. Default* fills the
@@ -20,6 +20,7 @@ void DefaultLab(json& lab);
 void DefaultSession(json& session);
 Status ValidateLab(const json& lab);
 Status ValidateSession(const json& session);
+Status ValidateHost(const json& host);  // docs/hosts.md
 // Dispatches on kind; Events are validated for shape only.
 void DefaultObject(Kind kind, json& o);
 Status ValidateObject(Kind kind, const json& o);

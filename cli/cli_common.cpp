@@ -41,7 +41,7 @@ api::Result<api::Kind> ParseKindArg(const std::string& text) {
   auto kind = api::ParseKind(text);
   if (!kind)
     return api::Status::BadRequest("unknown resource type \"" + text +
-                                   "\" (use labs, sessions or events)");
+                                   "\" (use labs, sessions, events or hosts)");
   return *kind;
 }
 

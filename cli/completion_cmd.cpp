@@ -57,7 +57,7 @@ _labctl() {
   case $cmd in
     get|describe|delete)
       if [ -z "$first_arg" ]; then
-        COMPREPLY=($(compgen -W "labs sessions events lab session event" -- "$cur"))
+        COMPREPLY=($(compgen -W "labs sessions events hosts lab session event host" -- "$cur"))
       else
         COMPREPLY=($(compgen -W "$(_labctl_names "$first_arg")" -- "$cur"))
       fi ;;

@@ -174,6 +174,30 @@ void DescribeSession(std::ostream& out, const json& s) {
   Field(out, "Reason", Text(s, "/status/reason"_json_pointer));
 }
 
+void DescribeHost(std::ostream& out, const json& h) {
+  Field(out, "Endpoint", Text(h, "/spec/endpoint"_json_pointer));
+  Field(out, "TLS", h.contains("/spec/tls"_json_pointer) ? "yes" : "no");
+  Field(out, "Unschedulable", Text(h, "/spec/unschedulable"_json_pointer, "false"));
+  Field(out, "Engine Version", Text(h, "/status/engineVersion"_json_pointer));
+  Field(out, "API Version", Text(h, "/status/apiVersion"_json_pointer));
+  Table capacity({"RESOURCE", "ALLOCATED", "CAPACITY"});
+  for (const char* r : {"labs", "nodes"})
+    capacity.AddRow({r, Text(h, json::json_pointer(std::string("/status/allocated/") + r), "0"),
+                     Text(h, json::json_pointer(std::string("/spec/capacity/") + r), "unlimited")});
+  Section(out, "Capacity", capacity);
+  Table caps({"CAPABILITY", "VALUE"});
+  const json capabilities = h.contains("/status/capabilities"_json_pointer)
+                                ? h.at("/status/capabilities"_json_pointer)
+                                : json::object();
+  for (auto it = capabilities.begin(); capabilities.is_object() && it != capabilities.end(); ++it)
+    caps.AddRow({it.key(), it->is_string() ? it->get<std::string>() : it->dump()});
+  Section(out, "Capabilities", caps);
+  Table labs({"LAB"});
+  for (const auto& lab : ArrayAt(h, "/status/labs"_json_pointer))
+    labs.AddRow({lab.is_string() ? lab.get<std::string>() : lab.dump()});
+  Section(out, "Labs", labs);
+}
+
 void Conditions(std::ostream& out, const json& o) {
   Table t({"TYPE", "STATUS", "REASON", "MESSAGE", "AGE"});
   for (const auto& c : ArrayAt(o, "/status/conditions"_json_pointer))
@@ -229,6 +253,8 @@ int RunDescribe(const CliContext& ctx, const std::vector<std::string>& args) {
     DescribeLab(out, *o);
   else if (target->kind == api::Kind::kSession)
     DescribeSession(out, *o);
+  else if (target->kind == api::Kind::kHost)
+    DescribeHost(out, *o);
   else
     out << api::ToYaml(*o);
   if (target->kind != api::Kind::kEvent) {

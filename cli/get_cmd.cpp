@@ -13,7 +13,7 @@ namespace {
 
 constexpr char kGetUsage[] = R"(Usage: labctl get KIND [NAME...] [flags]
 
-KIND is labs, sessions or events (also lab, session, sess, event, ev).
+KIND is labs, sessions, events or hosts (also lab, session, sess, event, ev, host).
 )";
 
 api::TimePoint Now() { return api::SystemClock::Instance().Now(); }

@@ -38,7 +38,7 @@ ManifestDoc CheckDoc(const std::string& source, nlohmann::json object) {
   auto parsed = api::ParseKind(kind);
   if (!parsed || *parsed == api::Kind::kEvent) {
     d.error = api::Status::BadRequest(source + ": unsupported kind \"" + kind +
-                                      "\" (use Lab or Session)");
+                                      "\" (use Lab, Session or Host)");
     return d;
   }
   d.kind = *parsed;

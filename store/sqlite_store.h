@@ -111,8 +111,8 @@ class SqliteStore : public Store {
   std::unique_ptr<ObjectDb> db_;
   std::shared_ptr<WatchHub> hub_;
 
-  mutable std::shared_mutex state_mu_;  // written only by the writer thread
-  std::array<Objects, 3> objects_;      // indexed by Kind
+  mutable std::shared_mutex state_mu_;            // written only by the writer thread
+  std::array<Objects, api::kKindCount> objects_;  // indexed by Kind
   uint64_t revision_ = 0;
   ObjectIndexes indexes_;  // under state_mu_, like objects_
 
@@ -126,7 +126,7 @@ class SqliteStore : public Store {
     uint64_t mark = 0;
   };
   mutable std::mutex parsed_mu_;
-  mutable std::array<std::unordered_map<std::string, ParsedEntry>, 3> parsed_;
+  mutable std::array<std::unordered_map<std::string, ParsedEntry>, api::kKindCount> parsed_;
   mutable uint64_t parsed_mark_ = 0;
 
   std::mutex queue_mu_;

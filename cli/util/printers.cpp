@@ -43,6 +43,34 @@ std::vector<std::string> LabRow(const json& o, bool wide, api::TimePoint now) {
     row.push_back(Str(o, "/spec/runPolicy"_json_pointer, "OnDemand"));
     row.push_back(hash);
     row.push_back(std::to_string(LabNodeCount(o, {})));
+    row.push_back(Str(o, "/status/host"_json_pointer));
+  }
+  return row;
+}
+
+// "used/capacity" (capacity "-" when unlimited).
+std::string Allocation(const json& o, const char* key) {
+  const std::string used = Str(o, json::json_pointer(std::string("/status/allocated/") + key), "0");
+  return used + "/" + Str(o, json::json_pointer(std::string("/spec/capacity/") + key), "-");
+}
+
+std::vector<std::string> HostRow(const json& o, bool wide, api::TimePoint now) {
+  const json* ready = api::FindCondition(o, "Ready");
+  std::vector<std::string> row = {api::Name(o),
+                                  ready ? ready->value("status", "Unknown") : "Unknown",
+                                  Str(o, "/spec/endpoint"_json_pointer),
+                                  Allocation(o, "labs"),
+                                  Allocation(o, "nodes"),
+                                  Str(o, "/status/engineVersion"_json_pointer),
+                                  CreationAge(o, now)};
+  if (wide) {
+    const bool cordoned = o.contains("spec") && o["spec"].is_object() &&
+                          o["spec"].value("unschedulable", false) == true;
+    row.push_back(cordoned ? "Unschedulable" : "Schedulable");
+    std::string labs;
+    for (const auto& lab : ArrayAt(o, "/status/labs"_json_pointer))
+      if (lab.is_string()) labs += (labs.empty() ? "" : ",") + lab.get<std::string>();
+    row.push_back(labs.empty() ? "<none>" : labs);
   }
   return row;
 }
@@ -141,13 +169,18 @@ Table NewTable(api::Kind kind, bool wide) {
   switch (kind) {
     case api::Kind::kLab: {
       std::vector<std::string> h = {"NAME", "PROVIDER", "PHASE", "READY", "HELD-BY", "AGE"};
-      if (wide) h.insert(h.end(), {"RUNPOLICY", "SPECHASH", "NODES"});
+      if (wide) h.insert(h.end(), {"RUNPOLICY", "SPECHASH", "NODES", "HOST"});
       return Table(h);
     }
     case api::Kind::kSession:
       return Table({"NAME", "PHASE", "POSITION", "LAB", "HOLDER", "OWNER", "AGE"});
     case api::Kind::kEvent:
       return Table({"LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"});
+    case api::Kind::kHost: {
+      std::vector<std::string> h = {"NAME", "READY", "ENDPOINT", "LABS", "NODES", "VERSION", "AGE"};
+      if (wide) h.insert(h.end(), {"SCHEDULING", "LAB-NAMES"});
+      return Table(h);
+    }
   }
   return Table({"NAME"});
 }
@@ -160,6 +193,8 @@ std::vector<std::string> TableRow(api::Kind kind, const json& o, bool wide, api:
       return SessionRow(o, now);
     case api::Kind::kEvent:
       return EventRow(o, now);
+    case api::Kind::kHost:
+      return HostRow(o, wide, now);
   }
   return {api::Name(o)};
 }

@@ -1,8 +1,9 @@
 // How `labctl get` prints objects: kubectl-like tables per kind (with AGE), and the
 // -o wide|yaml|json|name|jsonpath=... formats. Pure functions of the objects and `now`.
-//   labs:     NAME PROVIDER PHASE READY HELD-BY AGE   (wide: + RUNPOLICY SPECHASH NODES)
+//   labs:     NAME PROVIDER PHASE READY HELD-BY AGE   (wide: + RUNPOLICY SPECHASH NODES HOST)
 //   sessions: NAME PHASE POSITION LAB HOLDER OWNER AGE
 //   events:   LAST SEEN TYPE REASON OBJECT MESSAGE
+//   hosts:    NAME READY ENDPOINT LABS NODES VERSION AGE   (wide: + SCHEDULING LAB-NAMES)
 #pragma once
 
 #include <memory>

@@ -9,12 +9,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "api/clock.h"
+#include "api/host_spec.h"
 #include "api/yaml.h"
 #include "controller/labd/labd_flags.h"
 #include "controller/labd/labd_metrics.h"
@@ -27,6 +29,11 @@
 #include "drivers/docker/event_watcher.h"
 #include "drivers/docker/http_engine.h"
 #include "drivers/docker/naming.h"
+#include "reconcilers/host/host_engines.h"
+#include "reconcilers/host/host_placer.h"
+#include "reconcilers/host/host_reconciler.h"
+#include "reconcilers/host/host_routed_provider.h"
+#include "reconcilers/host/local_host.h"
 #include "reconcilers/lab/lab_reconciler.h"
 #include "reconcilers/lab/provider_lab_actions.h"
 #include "reconcilers/providers/containerlab/clab_provider.h"
@@ -77,67 +84,62 @@ void SetUpLogging(const std::string& level) {
   spdlog::set_level(spdlog::level::from_str(level));
 }
 
-// The controllers of labd and what they need; built after the store opened.
-struct Controllers {
-  std::unique_ptr<runtime::EventRecorder> events;
-  std::unique_ptr<docker::HttpEngine> engine;
-  std::unique_ptr<server::SessionStack> sessions;
-  std::unique_ptr<reconcilers::NetworkBaselines> baselines;  // for lab reset
+// What labd runs against one Host's engine (HostConnection::owned): the providers over it and
+// its event stream. Members are destroyed in reverse order: the stream stops first.
+struct HostStack {
   std::unique_ptr<reconcilers::DockerRealisation> docker_provider;
   std::unique_ptr<reconcilers::DockerRealisation> containerlab_provider;
   std::unique_ptr<reconcilers::DockerRealisation> netlab_provider;
+  std::unique_ptr<docker::DockerEventWatcher> events;
+};
+
+// The controllers of labd and what they need; built after the store opened.
+struct Controllers {
+  std::unique_ptr<runtime::EventRecorder> events;
+  std::unique_ptr<server::SessionStack> sessions;
+  std::unique_ptr<reconcilers::NetworkBaselines> baselines;  // for lab reset
+  std::unique_ptr<reconcilers::HostEngines> hosts;
+  std::unique_ptr<reconcilers::HostPlacer> placer;
+  std::map<std::string, std::unique_ptr<reconcilers::HostRoutedProvider>> routed;
   std::unique_ptr<reconcilers::LabReconciler> lab_reconciler;
   std::unique_ptr<reconcilers::ProviderLabActions> lab_actions;
   std::unique_ptr<runtime::Controller> labs;
-  std::unique_ptr<docker::DockerEventWatcher> docker_events;
+  std::unique_ptr<reconcilers::HostReconciler> host_reconciler;
+  std::unique_ptr<runtime::Controller> host_controller;
 
-  // Registers the session verbs and the Neops facade on `server` (before it starts).
-  void Build(store::Store& store, server::ApiServer& server, const server::LabdFlags& flags) {
-    const api::Clock& clock = api::SystemClock::Instance();
-    events = std::make_unique<runtime::EventRecorder>(store, clock, "labd");
-    engine = std::make_unique<docker::HttpEngine>(
-        docker::HttpEngineOptions{.docker_host = flags.docker_host});
-
-    server::SessionStackOptions session_options;
-    session_options.slots = flags.slots;
-    session_options.labd_start = clock.Now();
-    session_options.neops_facade = flags.neops_facade;
-    session_options.neops.labs.files_dir = flags.data_dir + "/labs";
-    sessions = server::SessionStack::Attach(server, store, clock, events.get(), session_options);
-
-    baselines = std::make_unique<reconcilers::NetworkBaselines>(flags.data_dir + "/netstate");
+  // The engine client, providers and event stream of one Host (HostEngines' factory).
+  std::shared_ptr<reconcilers::HostConnection> Connect(store::Store& store,
+                                                       const server::LabdFlags& flags,
+                                                       const api::HostSpec& spec) {
+    auto connection = std::make_shared<reconcilers::HostConnection>();
+    docker::HttpEngineOptions engine_options{.docker_host = spec.endpoint};
+    if (spec.tls)
+      engine_options.tls = docker::EngineTls{spec.tls->ca, spec.tls->cert, spec.tls->key};
+    connection->engine = std::make_unique<docker::HttpEngine>(engine_options);
+    docker::DockerEngine& engine = *connection->engine;
+    auto stack = std::make_shared<HostStack>();
     reconcilers::DockerRealisationOptions docker_options;
     docker_options.baselines = baselines.get();
     docker_options.instance = flags.instance;
-    docker_options.network_hook = reconcilers::MakeLabNetworkHook(store, *engine, baselines.get());
+    docker_options.network_hook = reconcilers::MakeLabNetworkHook(store, engine, baselines.get());
     docker_options.reset_lab =
-        reconcilers::MakeLabResetStep(*engine, baselines.get(), docker_options.network_hook);
-    docker_provider = reconcilers::MakeDockerProvider(store, *engine, docker_options);
-    containerlab_provider = reconcilers::MakeContainerlabProvider(
-        store, *engine, {.labs_dir = flags.data_dir + "/labs", .events = events.get()},
+        reconcilers::MakeLabResetStep(engine, baselines.get(), docker_options.network_hook);
+    stack->docker_provider = reconcilers::MakeDockerProvider(store, engine, docker_options);
+    stack->containerlab_provider = reconcilers::MakeContainerlabProvider(
+        store, engine, {.labs_dir = flags.data_dir + "/labs", .events = events.get()},
         docker_options);
     reconcilers::NetlabProviderOptions netlab_options;
     netlab_options.labs_dir = flags.data_dir + "/labs";
     netlab_options.events = events.get();
     netlab_options.cli.program = flags.netlab;
     netlab_options.cli.home = flags.netlab_home;
-    netlab_provider =
-        reconcilers::MakeNetlabProvider(store, *engine, netlab_options, docker_options);
-    const reconcilers::LabProviders providers = {
-        {reconcilers::kDockerProvider, docker_provider.get()},
-        {api::kContainerlabProvider, containerlab_provider.get()},
-        {api::kNetlabProvider, netlab_provider.get()}};
-
-    reconcilers::LabReconcilerOptions lab_options;
-    lab_options.orphan_lab_prefix = flags.orphan_lab_prefix;
-    lab_reconciler = std::make_unique<reconcilers::LabReconciler>(store, providers, clock,
-                                                                  events.get(), lab_options);
-    lab_actions = std::make_unique<reconcilers::ProviderLabActions>(store, providers);
-    server.SetLabActions(lab_actions.get());
-    labs = std::make_unique<runtime::Controller>(store, api::Kind::kLab, *lab_reconciler,
-                                                 runtime::ControllerOptions{.name = "lab"});
-    docker_events = std::make_unique<docker::DockerEventWatcher>(
-        *engine, flags.instance,
+    stack->netlab_provider =
+        reconcilers::MakeNetlabProvider(store, engine, netlab_options, docker_options);
+    connection->providers = {{reconcilers::kDockerProvider, stack->docker_provider.get()},
+                             {api::kContainerlabProvider, stack->containerlab_provider.get()},
+                             {api::kNetlabProvider, stack->netlab_provider.get()}};
+    stack->events = std::make_unique<docker::DockerEventWatcher>(
+        engine, flags.instance,
         [this](const std::string& lab) {
           labs->Enqueue(lab);
           labs->EnqueueAfter(lab, docker::kDriftRecheckDelay);
@@ -148,29 +150,89 @@ struct Controllers {
           labs->Enqueue(reconcilers::LabReconciler::kOrphanSweepKey);
           for (const auto& lab : store.List(api::Kind::kLab).items) labs->Enqueue(api::Name(lab));
         });
+    connection->start = [watcher = stack->events.get()] { watcher->Start(); };
+    connection->stop = [watcher = stack->events.get()] { watcher->Stop(); };
+    connection->owned = std::move(stack);
+    return connection;
+  }
+
+  // Registers the session verbs and the Neops facade on `server` (before it starts).
+  void Build(store::Store& store, server::ApiServer& server, const server::LabdFlags& flags) {
+    const api::Clock& clock = api::SystemClock::Instance();
+    events = std::make_unique<runtime::EventRecorder>(store, clock, "labd");
+    baselines = std::make_unique<reconcilers::NetworkBaselines>(flags.data_dir + "/netstate");
+    hosts = std::make_unique<reconcilers::HostEngines>(
+        [this, &store, &flags](const std::string&, const api::HostSpec& spec) {
+          return Connect(store, flags, spec);
+        });
+    placer = std::make_unique<reconcilers::HostPlacer>(store);
+    if (auto st = reconcilers::EnsureLocalHost(store, flags.docker_host); !st.ok())
+      spdlog::error("host local: {}", st.ToString());
+
+    server::SessionStackOptions session_options;
+    session_options.slots = flags.slots;
+    session_options.labd_start = clock.Now();
+    session_options.neops_facade = flags.neops_facade;
+    session_options.neops.labs.files_dir = flags.data_dir + "/labs";
+    // Without the Lab controller nothing is placed or probed: sessions wait for slots only.
+    if (flags.lab_controller)
+      session_options.lab_fits = [this](const std::string& lab,
+                                        const std::vector<std::string>& admitted) {
+        return placer->Fits(lab, admitted);
+      };
+    sessions = server::SessionStack::Attach(server, store, clock, events.get(), session_options);
+
+    reconcilers::LabProviders providers;
+    for (const std::string name :
+         {reconcilers::kDockerProvider, api::kContainerlabProvider, api::kNetlabProvider}) {
+      routed[name] =
+          std::make_unique<reconcilers::HostRoutedProvider>(store, *hosts, *placer, name);
+      providers[name] = routed[name].get();
+    }
+    reconcilers::LabReconcilerOptions lab_options;
+    lab_options.orphan_lab_prefix = flags.orphan_lab_prefix;
+    lab_options.place = [this](const api::json& lab) { return placer->Place(lab); };
+    lab_reconciler = std::make_unique<reconcilers::LabReconciler>(store, providers, clock,
+                                                                  events.get(), lab_options);
+    lab_actions = std::make_unique<reconcilers::ProviderLabActions>(store, providers);
+    server.SetLabActions(lab_actions.get());
+    labs = std::make_unique<runtime::Controller>(store, api::Kind::kLab, *lab_reconciler,
+                                                 runtime::ControllerOptions{.name = "lab"});
+    host_reconciler =
+        std::make_unique<reconcilers::HostReconciler>(store, *hosts, clock, events.get());
+    host_controller = std::make_unique<runtime::Controller>(
+        store, api::Kind::kHost, *host_reconciler, runtime::ControllerOptions{.name = "host"});
+    host_controller->WatchAlso(api::Kind::kLab, reconcilers::HostReconciler::LabHostMapper());
   }
 
   void Start(bool lab_controller) {
     sessions->Start();
     if (!lab_controller) return;
+    // The local engine is probed before any lab is placed: on a fresh store its Host has no
+    // Ready yet, and labs would report Unschedulable until the Host controller's first probe.
+    (void)host_reconciler->Reconcile(api::kLocalHost);
+    host_controller->Start();  // connects each Host's engine and starts its event stream
     labs->Start();
-    docker_events->Start();
   }
 
   // Deletes Events older than an hour and the network baselines of containers that are gone.
   void Tidy() {
     events->Prune();
     const auto listed_at = std::filesystem::file_time_type::clock::now();
-    auto containers = engine->ListContainers(docker::ManagedSelector());
-    if (!containers.ok()) return;  // engine away: nothing is known to be gone
     std::set<std::string> live;
-    for (const auto& c : *containers) live.insert(c.id);
+    for (const auto& connection : hosts->All()) {
+      auto containers = connection->engine->ListContainers(docker::ManagedSelector());
+      if (!containers.ok()) return;  // an engine away: nothing is known to be gone
+      for (const auto& c : *containers) live.insert(c.id);
+    }
     baselines->Prune(live, listed_at);
   }
 
   void Stop() {
-    if (docker_events) docker_events->Stop();
+    if (host_controller) host_controller->Stop();
+    if (hosts) hosts->StopEvents();
     if (labs) labs->Stop();
+    if (hosts) hosts->Clear();
     if (sessions) sessions->Stop();
   }
 };

@@ -141,7 +141,7 @@ void ApiServer::Impl::Configure() {
 // Which requests are watches and which are long-running (ordinary is everything else).
 void ApiServer::Impl::Classify() {
   const std::string api = kApiPathPattern;
-  classifier.AddWatchable(api + "/(labs|sessions|events)");
+  classifier.AddWatchable(api + "/(labs|sessions|events|hosts)");
   classifier.AddLongRunning("POST", api + "/labs/[^/]+/(exec|reset)");
   classifier.AddLongRunning("POST", api + "/labs/[^/]+/exec/[^/]+/stdin", /*streams_body=*/true);
   classifier.AddLongRunning("GET", api + "/labs/[^/]+/(logs|capture)");

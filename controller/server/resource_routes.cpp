@@ -14,7 +14,7 @@ using api::json;
 using api::Kind;
 using api::Status;
 
-const std::string kCollection = std::string(kApiPathPattern) + "/(labs|sessions|events)";
+const std::string kCollection = std::string(kApiPathPattern) + "/(labs|sessions|events|hosts)";
 const std::string kItem = kCollection + "/([^/]+)";
 const std::string kItemStatus = kItem + "/status";
 
@@ -135,6 +135,7 @@ void HandleDelete(const httplib::Request& req, httplib::Response& res, ServerCon
 Kind KindOfPlural(const std::string& plural) {
   if (plural == "labs") return Kind::kLab;
   if (plural == "sessions") return Kind::kSession;
+  if (plural == "hosts") return Kind::kHost;
   return Kind::kEvent;
 }
 

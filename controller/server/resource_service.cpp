@@ -36,6 +36,9 @@ Status ResourceService::CheckWritable(Kind kind, const Principal& who) const {
                   "events are read-only: labd's controllers write them");
   }
   if (!who.CanWrite()) return Status::Forbidden("user " + who.user + " may only read");
+  // A Host names a socket or remote engine and certificate files labd then uses.
+  if (kind == Kind::kHost && !who.IsAdmin())
+    return Status::Forbidden("user " + who.user + " may not change hosts: admin only");
   return Status::Ok();
 }
 

@@ -48,21 +48,33 @@ struct Reply {
 
 }  // namespace
 
-Result<std::string> DockerSocketPath(const std::string& docker_host) {
+std::string EngineAddress::ToString() const {
+  return socket.empty() ? host + ":" + std::to_string(port) : socket;
+}
+
+Result<EngineAddress> ParseDockerHost(const std::string& docker_host) {
   std::string host = docker_host;
   if (host.empty()) {
     const char* env = std::getenv("DOCKER_HOST");
     host = env && *env ? env : "unix:///var/run/docker.sock";
   }
-  const std::string scheme = "unix://";
-  if (host.rfind(scheme, 0) != 0)
-    return Status::BadRequest("docker host " + host + ": only unix:// sockets are supported");
-  return host.substr(scheme.size());
+  EngineAddress address;
+  if (host.rfind("unix://", 0) == 0) {
+    address.socket = host.substr(7);
+    return address;
+  }
+  const size_t colon = host.rfind(':');
+  if (host.rfind("tcp://", 0) == 0 && colon > 6) {
+    address.host = host.substr(6, colon - 6);
+    address.port = std::atoi(host.c_str() + colon + 1);
+    if (!address.host.empty() && address.port > 0 && address.port < 65536) return address;
+  }
+  return Status::BadRequest("docker host " + host + ": use unix:///path or tcp://host:port");
 }
 
 struct HttpEngine::Impl {
   HttpEngineOptions options;
-  Result<std::string> socket{Status::Internal("unset")};
+  Result<EngineAddress> address{Status::Internal("unset")};
   std::mutex mu;
   std::vector<std::unique_ptr<httplib::Client>> idle;
   std::string prefix;  // "/v1.41" once negotiated
@@ -72,8 +84,19 @@ struct HttpEngine::Impl {
   bool events_stopped = false;
 
   std::unique_ptr<httplib::Client> NewClient(time_t read_timeout) {
-    auto c = std::make_unique<httplib::Client>(socket.value(), 80);
-    c->set_address_family(AF_UNIX);
+    const EngineAddress& a = address.value();
+    std::unique_ptr<httplib::Client> c;
+    if (!a.socket.empty()) {
+      c = std::make_unique<httplib::Client>(a.socket, 80);
+      c->set_address_family(AF_UNIX);
+    } else if (options.tls) {
+      c = std::make_unique<httplib::Client>("https://" + a.ToString(), options.tls->cert,
+                                            options.tls->key);
+      c->set_ca_cert_path(options.tls->ca);
+      c->enable_server_certificate_verification(true);
+    } else {
+      c = std::make_unique<httplib::Client>(a.host, a.port);
+    }
     c->set_keep_alive(true);
     c->set_connection_timeout(options.timeout_seconds, 0);
     c->set_read_timeout(read_timeout, 0);
@@ -100,7 +123,8 @@ struct HttpEngine::Impl {
   }
 
   Status Unreachable(const std::string& what) {
-    return Status::Unavailable("cannot reach docker engine at " + socket.value() + ": " + what);
+    return Status::Unavailable("cannot reach docker engine at " + address->ToString() + ": " +
+                               what);
   }
 
   // One request on `client`; streams the body to `receiver` when given (2xx only).
@@ -143,7 +167,7 @@ struct HttpEngine::Impl {
   }
 
   Result<std::string> ApiPrefix() {
-    if (!socket.ok()) return socket.status();
+    if (!address.ok()) return address.status();
     {
       std::lock_guard<std::mutex> l(mu);
       if (!prefix.empty()) return prefix;
@@ -236,7 +260,7 @@ struct HttpEngine::Impl {
 
 HttpEngine::HttpEngine(HttpEngineOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
-  impl_->socket = DockerSocketPath(impl_->options.docker_host);
+  impl_->address = ParseDockerHost(impl_->options.docker_host);
 }
 
 HttpEngine::~HttpEngine() = default;
@@ -374,12 +398,15 @@ Result<ExecInfo> HttpEngine::ExecInspect(const std::string& exec_id) {
 
 Result<std::unique_ptr<ExecSession>> HttpEngine::ExecAttach(const std::string& id,
                                                             const std::vector<std::string>& cmd) {
+  if (impl_->address.ok() && impl_->address->socket.empty())
+    return Status::BadRequest("exec with stdin needs an engine on a unix:// socket, not " +
+                              impl_->address->ToString());
   auto j = impl_->CallJson("POST", "/containers/" + UrlEncode(id) + "/exec",
                            ExecCreateBody(cmd, true).dump());
   if (!j.ok()) return j.status();
   auto prefix = impl_->ApiPrefix();
   if (!prefix.ok()) return prefix.status();
-  return StartHijackedExec(impl_->socket.value(), *prefix, j->value("Id", ""));
+  return StartHijackedExec(impl_->address->socket, *prefix, j->value("Id", ""));
 }
 
 Status HttpEngine::StreamEvents(const LabelMap& labels, const EventCallback& callback) {

@@ -1,27 +1,46 @@
-// HttpEngine: DockerEngine over the Docker Engine HTTP API on a unix socket (cpp-httplib).
+// HttpEngine: DockerEngine over the Docker Engine HTTP API (cpp-httplib) on a unix socket or, for
+// a remote engine (a Host's spec.endpoint, docs/hosts.md), TCP with optional TLS client
+// certificates as `docker --tlsverify` uses them.
 //
-// The socket comes from Options::docker_host, else DOCKER_HOST, else /var/run/docker.sock
-// ("unix://" URLs only). The API version is negotiated on first use from /version:
-// min(server ApiVersion, 1.41) becomes the /v1.xx prefix of every call. Ordinary calls share a
-// pool of keep-alive connections (one per concurrent caller); streams (events, logs -f, exec)
-// use their own connection; an exec with stdin uses a hijacked one (hijacked_exec.h). Thread-safe.
-// Construction does no I/O.
+// The address comes from Options::docker_host, else DOCKER_HOST, else /var/run/docker.sock
+// ("unix:///path" or "tcp://host:port"). An exec with stdin (ExecAttach) needs a unix socket. The
+// API version is negotiated on first use from /version: min(server ApiVersion, 1.41) becomes the
+// /v1.xx prefix of every call. Ordinary calls share a pool of keep-alive connections (one per
+// concurrent caller); streams (events, logs -f, exec) use their own connection; an exec with stdin
+// uses a hijacked one (hijacked_exec.h). Thread-safe. Construction does no I/O.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "drivers/docker/engine.h"
 
 namespace labctl::docker {
 
-struct HttpEngineOptions {
-  std::string docker_host;   // "unix:///var/run/docker.sock"; empty: $DOCKER_HOST or default
-  int timeout_seconds = 60;  // connect/read/write timeout of ordinary calls
+// TLS to a tcp:// engine: file paths of the CA, the client certificate and its key.
+struct EngineTls {
+  std::string ca;
+  std::string cert;
+  std::string key;
 };
 
-// The socket path for a docker host URL ("" -> $DOCKER_HOST -> /var/run/docker.sock).
-Result<std::string> DockerSocketPath(const std::string& docker_host);
+struct HttpEngineOptions {
+  std::string docker_host;   // "unix:///var/run/docker.sock", "tcp://10.0.0.2:2376"; empty: default
+  int timeout_seconds = 60;  // connect/read/write timeout of ordinary calls
+  std::optional<EngineTls> tls;  // tcp:// only
+};
+
+// Where an engine listens: a unix socket path, or a TCP host and port.
+struct EngineAddress {
+  std::string socket;  // unix
+  std::string host;    // tcp
+  int port = 0;
+  std::string ToString() const;
+};
+
+// The address of a docker host URL ("" -> $DOCKER_HOST -> unix:///var/run/docker.sock).
+Result<EngineAddress> ParseDockerHost(const std::string& docker_host);
 
 class HttpEngine : public DockerEngine {
  public:

@@ -64,7 +64,25 @@ ReconcileResult LabReconciler::Reconcile(const std::string& name) {
   if (!st.ok()) return ReconcileResult::Error(st);
   UpDecision up = DecideUp(object, clock_.Now());
   if (!up.up) return BringDown(*provider->second, object, up.reason, up.wake_after);
+  if (options_.place) {
+    auto placed = options_.place(object);
+    if (!placed.ok()) return ReconcileResult::Error(placed.status());
+    if (!placed->lab) return WaitForHost(object, placed->waiting);
+    object = std::move(*placed->lab);
+  }
   return Converge(*provider->second, object, up.wake_after);
+}
+
+ReconcileResult LabReconciler::WaitForHost(const json& lab, const std::string& why) {
+  const std::string message = "no host can take the lab now: " + why;
+  auto report = ReportDown("Pending", "Unschedulable", message, api::Generation(lab),
+                           lab.value("status", json::object()).value("specHash", ""));
+  const json* ready = api::FindCondition(lab, "Ready");
+  if (!ready || ready->value("reason", "") != "Unschedulable")
+    Normal(lab, "Unschedulable", message);  // once per wait, not per retry
+  auto st = WriteLabReport(store_, api::Name(lab), report, clock_.Now());
+  if (!st.ok()) return ReconcileResult::Error(st);
+  return ReconcileResult::After(options_.unschedulable_retry);
 }
 
 ReconcileResult LabReconciler::ForgetGone(const std::string& name) {

@@ -17,8 +17,10 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "api/clock.h"
@@ -29,6 +31,12 @@
 
 namespace labctl::reconcilers {
 
+// What placing a lab on a Host gave (LabReconcilerOptions::place).
+struct LabPlacement {
+  std::optional<api::json> lab;  // the Lab as stored, with status.host
+  std::string waiting;           // when no Host fits now: why
+};
+
 struct LabReconcilerOptions {
   int workers = 8;  // nodes brought up at once per lab
   // Limits the orphan sweep and clean-up of labs not in the store to labs named with this
@@ -38,6 +46,11 @@ struct LabReconcilerOptions {
   std::chrono::milliseconds orphan_sweep_period{std::chrono::minutes(5)};
   // Readiness polling interval cap while a node is not ready.
   std::chrono::milliseconds max_poll{std::chrono::seconds(5)};
+  // Gives a lab that should be up its Host before its first pass (labd: HostPlacer, docs/hosts.md).
+  // A lab no Host takes waits: phase Pending, Ready=False reason Unschedulable, retried after
+  // unschedulable_retry. Unset: labs are not placed.
+  std::function<api::Result<LabPlacement>(const api::json& lab)> place;
+  std::chrono::milliseconds unschedulable_retry{std::chrono::seconds(2)};
 };
 
 class LabReconciler : public runtime::Reconciler {
@@ -65,6 +78,7 @@ class LabReconciler : public runtime::Reconciler {
                                      std::optional<std::chrono::milliseconds> wake_after);
   runtime::ReconcileResult Converge(LabProvider& provider, const api::json& lab,
                                     std::optional<std::chrono::milliseconds> wake_after);
+  runtime::ReconcileResult WaitForHost(const api::json& lab, const std::string& why);
   api::Status EnsureFinalizer(api::json& lab);
   void ForgetLiveApplied(const std::string& name);
   void Normal(const api::json& lab, const std::string& reason, const std::string& message);

@@ -115,7 +115,6 @@ namespace {
 void ApplyReport(json& status, const LabReport& report, api::TimePoint now) {
   if (!status.is_object()) status = json::object();
   status["phase"] = report.phase;
-  status["host"] = "local";
   status["specHash"] = report.spec_hash;
   status["observedGeneration"] = report.generation;
   json nodes = json::array();

@@ -17,15 +17,23 @@ auto Forward(const api::Result<api::LabActions*>& actions, F&& f) -> decltype(f(
 
 }  // namespace
 
+ProviderLabActions::ProviderLabActions(store::Store& store, LabProviders providers)
+    : store_(store),
+      find_([providers = std::move(providers)](const json& lab) -> api::Result<LabProvider*> {
+        const std::string provider = api::ReadLabObjectSpec(lab).provider;
+        auto it = providers.find(provider);
+        if (it == providers.end())
+          return api::Status::Conflict("lab " + api::Name(lab) + " has provider " + provider +
+                                       ", which this labd does not run");
+        return it->second;
+      }) {}
+
 api::Result<api::LabActions*> ProviderLabActions::For(const std::string& lab) {
   auto object = store_.Get(api::Kind::kLab, lab);
   if (!object.ok()) return object.status();
-  const std::string provider = api::ReadLabObjectSpec(*object).provider;
-  auto it = providers_.find(provider);
-  if (it == providers_.end())
-    return api::Status::Conflict("lab " + lab + " has provider " + provider +
-                                 ", which this labd does not run");
-  return &it->second->Actions();
+  auto provider = find_(*object);
+  if (!provider.ok()) return provider.status();
+  return &(*provider)->Actions();
 }
 
 api::Result<json> ProviderLabActions::Exec(const std::string& lab, const json& request,

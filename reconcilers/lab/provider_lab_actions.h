@@ -4,6 +4,7 @@
 // a Conflict naming the provider. Thread-safe as far as the providers' actions are.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "api/lab_actions.h"
@@ -14,8 +15,13 @@ namespace labctl::reconcilers {
 
 class ProviderLabActions : public api::LabActions {
  public:
-  ProviderLabActions(store::Store& store, LabProviders providers)
-      : store_(store), providers_(std::move(providers)) {}
+  // The provider of a Lab object, or why there is none.
+  using Finder = std::function<api::Result<LabProvider*>(const api::json& lab)>;
+
+  // Each Lab's provider is providers[spec.provider].
+  ProviderLabActions(store::Store& store, LabProviders providers);
+  // Each Lab's provider is what `find` says (labd with Hosts: that provider on the lab's Host).
+  ProviderLabActions(store::Store& store, Finder find) : store_(store), find_(std::move(find)) {}
 
   api::Result<api::json> Exec(const std::string& lab, const api::json& request,
                               const api::Principal& who) override;
@@ -36,7 +42,7 @@ class ProviderLabActions : public api::LabActions {
   api::Result<api::LabActions*> For(const std::string& lab);
 
   store::Store& store_;
-  LabProviders providers_;
+  Finder find_;
 };
 
 }  // namespace labctl::reconcilers

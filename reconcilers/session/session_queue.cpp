@@ -229,6 +229,7 @@ class Planner {
   void Promote() {
     int active = 0;
     std::set<std::string> held;
+    std::vector<std::string> admitted;  // promoted in this run, for lab_fits
     for (const auto& e : entries_) {
       if (Phase(e) != phase::kActive) continue;
       ++active;
@@ -239,9 +240,11 @@ class Planner {
       if (active >= config_.slots) break;
       std::string lab = SpecLab(*e.object);
       if (!lab.empty() && held.count(lab)) break;  // strict FIFO: the head blocks
+      if (!lab.empty() && config_.lab_fits && !config_.lab_fits(lab, admitted)) break;
       Activate(e);
       ++active;
       if (!lab.empty()) held.insert(lab);
+      if (!lab.empty()) admitted.push_back(lab);
     }
   }
 

@@ -88,6 +88,10 @@ struct QueueConfig {
   const SettledWaiters* settled = nullptr;
   // The previous run's QueuePlan::clocks, or null (every waiter's clock starts now).
   const QueueClocks* clocks = nullptr;
+  // Whether a Session's Lab can be brought up now, after the labs promoted ahead of it in this
+  // run (labd: a Host has room for it; docs/hosts.md). Unset: always. The head of the queue
+  // waits while its Lab does not fit (strict FIFO).
+  std::function<bool(const std::string& lab, const std::vector<std::string>& admitted)> lab_fits;
 };
 
 struct QueueEvent {

@@ -194,6 +194,12 @@ api::Status PrivateDockerd::Start() {
                                    // meanwhile and then cannot be removed ("device or resource
                                    // busy"): vfs mounts nothing.
                                    "--storage-driver", "vfs"};
+  if (tls_port_ > 0) {
+    const std::string tls = tls_dir();
+    args.insert(args.end(),
+                {"--host", tls_host(), "--tlsverify", "--tlscacert", tls + "/ca.pem", "--tlscert",
+                 tls + "/server-cert.pem", "--tlskey", tls + "/server-key.pem"});
+  }
   std::string log = log_path();
   pid_t pid = ::fork();
   if (pid < 0) return api::Status::Internal("fork failed");
@@ -250,6 +256,30 @@ api::Status PrivateDockerd::LoadImage(const std::string& image) {
   auto r = RunProgram({"sh", "-c", "docker save \"$0\" | docker -H \"$1\" load", image, host()});
   if (r.exit_code != 0)
     return api::Status::Internal("loading " + image + " into the private dockerd: " + r.err);
+  return api::Status::Ok();
+}
+
+api::Status PrivateDockerd::EnableTls() {
+  // Certificates valid for two days: the CA, the engine's (for 127.0.0.1), labd's (a client).
+  const char* script = R"(set -e
+mkdir -p "$0" && cd "$0"
+req() { openssl req -newkey rsa:2048 -nodes -keyout "$1" -out "$2" -subj "$3" 2>/dev/null; }
+openssl req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 2 \
+  -subj /CN=labctl-test-ca 2>/dev/null
+openssl req -x509 -newkey rsa:2048 -nodes -keyout other-ca-key.pem -out other-ca.pem -days 2 \
+  -subj /CN=labctl-other-ca 2>/dev/null
+req server-key.pem server.csr /CN=127.0.0.1
+printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > server.ext
+openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial \
+  -out server-cert.pem -days 2 -extfile server.ext 2>/dev/null
+req key.pem client.csr /CN=labd
+printf 'extendedKeyUsage=clientAuth\n' > client.ext
+openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial \
+  -out cert.pem -days 2 -extfile client.ext 2>/dev/null
+)";
+  auto r = RunProgram({"sh", "-c", script, tls_dir()});
+  if (r.exit_code != 0) return api::Status::Internal("making TLS certificates: " + r.err);
+  tls_port_ = FreePort();
   return api::Status::Ok();
 }
 

@@ -1,0 +1,110 @@
+// HostReconciler over a real store and FakeEngines (docs/hosts.md): Ready from the engine's
+// /version, the allocation of the labs placed on the Host, the grace period before an engine
+// that stops answering makes its Host not Ready and its labs HostLost, the return, and a deleted
+// Host's connection dropped.
+#include "reconcilers/host/host_reconciler.h"
+
+#include <gtest/gtest.h>
+
+#include "api/host_spec.h"
+#include "support/fake_docker/fake_engine.h"
+#include "support/temp_store.h"
+
+namespace labctl {
+namespace {
+
+using api::json;
+using namespace std::chrono_literals;
+
+class HostReconcilerTest : public ::testing::Test {
+ protected:
+  HostReconcilerTest()
+      : engines_([this](const std::string& host, const api::HostSpec&) {
+          auto connection = std::make_shared<reconcilers::HostConnection>();
+          auto engine = std::make_unique<docker::FakeEngine>();
+          fakes_[host] = engine.get();
+          connection->engine = std::move(engine);
+          return connection;
+        }),
+        reconciler_(*store_, engines_, clock_, nullptr, {.probe_period = 5s, .grace = 15s}) {}
+
+  void Create(api::Kind kind, json object) {
+    auto created = store_->Create(kind, std::move(object));
+    ASSERT_TRUE(created.ok()) << created.status().ToString();
+  }
+  json Get(api::Kind kind, const std::string& name) { return *store_->Get(kind, name); }
+  void Reconcile(const std::string& host) {
+    auto r = reconciler_.Reconcile(host);
+    ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  }
+  std::string Ready(const std::string& host) {
+    const json object = Get(api::Kind::kHost, host);
+    const json* c = api::FindCondition(object, "Ready");
+    return c ? c->value("status", "") + "/" + c->value("reason", "") : "none";
+  }
+
+  api::FakeClock clock_;
+  testing::TempStore store_{{.prefix = "host-reconciler", .clock = &clock_}};
+  std::map<std::string, docker::FakeEngine*> fakes_;
+  reconcilers::HostEngines engines_;
+  reconcilers::HostReconciler reconciler_;
+};
+
+json Host(const std::string& name) {
+  return {{"apiVersion", api::kApiVersion},
+          {"kind", "Host"},
+          {"metadata", {{"name", name}}},
+          {"spec", {{"endpoint", "unix:///" + name + ".sock"}, {"capacity", {{"labs", 3}}}}}};
+}
+
+TEST_F(HostReconcilerTest, ReportsReadinessAllocationAndLostLabs) {
+  Create(api::Kind::kHost, Host("h1"));
+  Create(api::Kind::kLab, {{"apiVersion", api::kApiVersion},
+                           {"kind", "Lab"},
+                           {"metadata", {{"name", "lab1"}}},
+                           {"spec", {{"nodes", json::array({{{"name", "a"}}, {{"name", "b"}}})}}}});
+  json lab = Get(api::Kind::kLab, "lab1");
+  lab["status"]["host"] = "h1";
+  ASSERT_TRUE(store_->UpdateStatus(api::Kind::kLab, lab).ok());
+
+  Reconcile("h1");
+  EXPECT_EQ(Ready("h1"), "True/EngineReachable");
+  json status = Get(api::Kind::kHost, "h1")["status"];
+  EXPECT_EQ(status["allocated"], json({{"labs", 1}, {"nodes", 2}}));
+  EXPECT_EQ(status["labs"], json::array({"lab1"}));
+  EXPECT_FALSE(status.value("engineVersion", "").empty());
+
+  fakes_["h1"]->SetUnavailable(true);
+  clock_.Advance(10s);
+  Reconcile("h1");
+  EXPECT_EQ(Ready("h1"), "True/EngineReachable") << "within the grace period";
+  clock_.Advance(14s);
+  Reconcile("h1");
+  EXPECT_EQ(Ready("h1"), "True/EngineReachable") << "14 s after the first failed probe";
+  clock_.Advance(2s);
+  Reconcile("h1");
+  EXPECT_EQ(Ready("h1"), "False/EngineUnreachable");
+  EXPECT_TRUE(api::IsConditionTrue(Get(api::Kind::kLab, "lab1"), "HostLost"));
+
+  fakes_["h1"]->SetUnavailable(false);
+  Reconcile("h1");
+  EXPECT_EQ(Ready("h1"), "True/EngineReachable");
+  const json lab_now = Get(api::Kind::kLab, "lab1");
+  const json* lost = api::FindCondition(lab_now, "HostLost");
+  ASSERT_NE(lost, nullptr);
+  EXPECT_EQ(lost->value("status", ""), "False");
+}
+
+TEST_F(HostReconcilerTest, NeverReachableIsNotReadyAtOnceAndDeletionDisconnects) {
+  Create(api::Kind::kHost, Host("h2"));
+  engines_.Ensure("h2", api::ReadHostSpec(Get(api::Kind::kHost, "h2")));
+  fakes_["h2"]->SetUnavailable(true);
+  Reconcile("h2");
+  EXPECT_EQ(Ready("h2"), "False/EngineUnreachable");
+  ASSERT_TRUE(store_->Delete(api::Kind::kHost, "h2").ok());
+  Reconcile("h2");
+  EXPECT_EQ(engines_.Get("h2"), nullptr);
+}
+
+}  // namespace
+}  // namespace labctl
