@@ -192,42 +192,44 @@ void DefaultObject(Kind kind, json& o) {
   if (kind == Kind::kSession) DefaultSession(o);
 }
 
-Status ValidateLab(const json& lab) {
+namespace {
+
+// The checks every stored kind shares (an object; apiVersion, kind, metadata, spec and status
+// only), then `body`'s own for the kind.
+template <typename Body>
+Status ValidateResource(const json& o, Kind kind, Body body) {
   FieldErrors errs;
-  if (!ExpectObject(lab, "", errs)) return ToStatus(lab, Kind::kLab, errs);
-  RejectUnknownFields(lab, "", {"apiVersion", "kind", "metadata", "spec", "status"}, errs);
-  ValidateTypeMeta(lab, Kind::kLab, errs);
-  ValidateMetadata(lab, false, errs);
-  if (const json* spec = Find(lab, "spec")) {
+  if (!ExpectObject(o, "", errs)) return ToStatus(o, kind, errs);
+  RejectUnknownFields(o, "", {"apiVersion", "kind", "metadata", "spec", "status"}, errs);
+  ValidateTypeMeta(o, kind, errs);
+  ValidateMetadata(o, false, errs);
+  body(errs);
+  return ToStatus(o, kind, errs);
+}
+
+}  // namespace
+
+Status ValidateLab(const json& lab) {
+  return ValidateResource(lab, Kind::kLab, [&](FieldErrors& errs) {
+    const json* spec = Find(lab, "spec");
+    if (!spec) return errs.Add("spec", "required");
     ValidateLabSpec(*spec, errs);
     if (const json* selector = spec->is_object() ? Find(*spec, "hostSelector") : nullptr)
       ValidateStringMapKeys(*selector, "spec.hostSelector", true, errs);
-  } else
-    errs.Add("spec", "required");
-  return ToStatus(lab, Kind::kLab, errs);
+  });
 }
 
 Status ValidateSession(const json& session) {
-  FieldErrors errs;
-  if (!ExpectObject(session, "", errs)) return ToStatus(session, Kind::kSession, errs);
-  RejectUnknownFields(session, "", {"apiVersion", "kind", "metadata", "spec", "status"}, errs);
-  ValidateTypeMeta(session, Kind::kSession, errs);
-  ValidateMetadata(session, false, errs);
-  ValidateSessionSpec(session, errs);
-  return ToStatus(session, Kind::kSession, errs);
+  return ValidateResource(session, Kind::kSession,
+                          [&](FieldErrors& errs) { ValidateSessionSpec(session, errs); });
 }
 
 Status ValidateHost(const json& host) {
-  FieldErrors errs;
-  if (!ExpectObject(host, "", errs)) return ToStatus(host, Kind::kHost, errs);
-  RejectUnknownFields(host, "", {"apiVersion", "kind", "metadata", "spec", "status"}, errs);
-  ValidateTypeMeta(host, Kind::kHost, errs);
-  ValidateMetadata(host, false, errs);
-  if (const json* spec = Find(host, "spec"))
+  return ValidateResource(host, Kind::kHost, [&](FieldErrors& errs) {
+    const json* spec = Find(host, "spec");
+    if (!spec) return errs.Add("spec", "required (spec.endpoint)");
     ValidateHostSpec(*spec, errs);
-  else
-    errs.Add("spec", "required (spec.endpoint)");
-  return ToStatus(host, Kind::kHost, errs);
+  });
 }
 
 Status ValidateObject(Kind kind, const json& o) {
