@@ -112,7 +112,8 @@ struct Controllers {
                                                        const server::LabdFlags& flags,
                                                        const api::HostSpec& spec) {
     auto connection = std::make_shared<reconcilers::HostConnection>();
-    docker::HttpEngineOptions engine_options{.docker_host = spec.endpoint};
+    docker::HttpEngineOptions engine_options;
+    engine_options.docker_host = spec.endpoint;
     if (spec.tls)
       engine_options.tls = docker::EngineTls{spec.tls->ca, spec.tls->cert, spec.tls->key};
     connection->engine = std::make_unique<docker::HttpEngine>(engine_options);

@@ -85,10 +85,12 @@ QueuePlan SessionReconciler::Plan(api::TimePoint now, std::shared_ptr<const json
     if (s->contains("status") && (*s)["status"].contains("queuedRevision"))
       creation_order_.Forget(api::Name(*s));
   if (joining) inputs.sessions.push_back(std::move(joining));
-  QueueConfig config{options_.slots, options_.labd_start,
+  QueueConfig config{options_.slots,
+                     options_.labd_start,
                      [this](const std::string& name) { return creation_order_.CreatedAt(name); },
-                     &settled_, &clocks_};
-  config.lab_fits = options_.lab_fits;
+                     &settled_,
+                     &clocks_,
+                     options_.lab_fits};
   QueuePlan plan = PlanQueue(inputs.sessions, inputs.labs, config, now);
   clocks_ = std::move(plan.clocks);  // the waiters as the store has them now
   spdlog::debug("session queue planned sessions={} status_updates={} plan_us={}",
@@ -178,7 +180,7 @@ std::optional<QueuePlan> SessionReconciler::PlanBehindBlockedQueue(const json& j
   if (!QueueSettled(now)) return std::nullopt;
   size_t waiting = CountWaitingSessions(store_);
   if (waiting == 0) return std::nullopt;  // it may be promoted: plan the queue
-  QueueConfig config{options_.slots, options_.labd_start, nullptr, nullptr};
+  QueueConfig config{options_.slots, options_.labd_start, nullptr, nullptr, nullptr, nullptr};
   return PlanAppendedWaiter(joining, static_cast<int64_t>(waiting), config, now);
 }
 

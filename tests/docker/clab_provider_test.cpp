@@ -158,7 +158,9 @@ TEST_F(ClabProviderTest, ANodeWhosePeerCannotRunWaitsForItWithoutFailing) {
   EXPECT_NE(a.value("message", "").find("waiting for b to run"), std::string::npos) << a.dump();
   json lab = Get("cl1");
   for (const auto& c : lab["status"]["conditions"]) {
-    if (c["type"] == "Provisioned") EXPECT_EQ(c.value("reason", ""), "ImageNotFound") << c.dump();
+    if (c["type"] == "Provisioned") {
+      EXPECT_EQ(c.value("reason", ""), "ImageNotFound") << c.dump();
+    }
   }
   for (const auto& e : store_->List(api::Kind::kEvent).items)
     EXPECT_NE(e.value("reason", ""), "PostStartFailed") << e.dump();
