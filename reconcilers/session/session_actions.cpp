@@ -73,7 +73,12 @@ api::Result<api::json> SessionActions::Release(const std::string& name, const ap
     if (!written.ok() && written.status().code() == api::Code::kConflict) continue;
     if (!written.ok()) return written;
     spdlog::info("session released session={} user={}", name, who.user.empty() ? "-" : who.user);
-    ReconcileNow();  // promote the next waiter before answering
+    // Promote the next waiter before answering.
+    if (reconciler_) {
+      auto result = reconciler_->PromoteAfterRelease(*written);
+      if (!result.status.ok())
+        spdlog::warn("session queue hand-over after release failed: {}", result.status.ToString());
+    }
     return written;
   }
   return api::Status::Conflict("session " + name + ": too many concurrent writes");

@@ -100,22 +100,52 @@ QueueInputs ReadQueueInputs(const store::Store& store, api::TimePoint now) {
       next && next->rfind(kCollect, 0) == 0)
     in.next_collection = KeyTime(*next, sizeof(kCollect) - 1);
 
-  // Labs: held, warm (not expired) and those the live sessions name.
+  ReadQueueLabs(store, now, &in);
+  return in;
+}
+
+// The Labs a plan of `in.sessions` may touch: held, warm (not expired) and those the live ones
+// name.
+void ReadQueueLabs(const store::Store& store, api::TimePoint now, QueueInputs* in) {
   auto held = store.ListIndexed(api::Kind::kLab, kLabQueueIndex, store::IndexRange::Exactly(kHeld));
   auto warm = store.ListIndexed(api::Kind::kLab, kLabQueueIndex,
                                 store::IndexRange{TimeKey(kWarm, now) + '\0', "warm0"});
   for (auto* list : {&held, &warm})
-    for (const auto& lab : list->items) in.labs.emplace(api::Name(*lab), *lab);
+    for (const auto& lab : list->items) in->labs.emplace(api::Name(*lab), *lab);
   // Any live Session may be promoted in this run, so the Labs they name are read too (once per
   // Lab: there are few Labs, however long the queue).
-  for (const auto& s : in.sessions) {
+  for (const auto& s : in->sessions) {
     if (IsFinishedPhase(PhaseOf(*s))) continue;
     const api::json* named = api::FieldAt(*s, "spec", "lab");
     if (!named || !named->is_string()) continue;
     const std::string& lab = named->get_ref<const std::string&>();
-    if (lab.empty() || in.labs.count(lab)) continue;
-    if (auto got = store.Get(api::Kind::kLab, lab); got.ok()) in.labs.emplace(lab, std::move(*got));
+    if (lab.empty() || in->labs.count(lab)) continue;
+    if (auto got = store.Get(api::Kind::kLab, lab); got.ok())
+      in->labs.emplace(lab, std::move(*got));
   }
+}
+
+QueueInputs ReadHandOverInputs(const store::Store& store, std::shared_ptr<const api::json> released,
+                               int slots, api::TimePoint now) {
+  QueueInputs in;
+  auto active = store.ListIndexed(api::Kind::kSession, kSessionQueueIndex,
+                                  store::IndexRange::Exactly(std::string(kLive) + phase::kActive));
+  in.revision = active.revision;
+  in.sessions = std::move(active.items);
+  // The waiters that may take a free slot: the first ones in queue order.
+  std::string from;
+  for (int free = slots - static_cast<int>(in.sessions.size()); free > 0; --free) {
+    auto key = store.FirstIndexKey(api::Kind::kSession, kSessionOrderIndex, from);
+    if (!key) break;
+    for (auto& s :
+         store
+             .ListIndexed(api::Kind::kSession, kSessionOrderIndex, store::IndexRange::Exactly(*key))
+             .items)
+      in.sessions.push_back(std::move(s));
+    from = *key + '\0';
+  }
+  in.sessions.push_back(std::move(released));
+  ReadQueueLabs(store, now, &in);
   return in;
 }
 

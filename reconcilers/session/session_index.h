@@ -50,6 +50,14 @@ struct QueueInputs {
   std::optional<api::TimePoint> next_collection;  // the earliest collection not yet due
 };
 QueueInputs ReadQueueInputs(const store::Store& store, api::TimePoint now);
+// What a hand-over's plan reads when the queue was settled just before `released` (an Active
+// Session without a Lab) was released: every Active Session, the waiters that may take the free
+// slots (the first ones in queue order), `released` and the Labs these may touch. The waiters
+// further back need no planning: each moves up, which only restarts its queue clock.
+QueueInputs ReadHandOverInputs(const store::Store& store, std::shared_ptr<const api::json> released,
+                               int slots, api::TimePoint now);
+// Adds to `in` the Labs a plan of in->sessions may touch: held, kept warm, named by a live one.
+void ReadQueueLabs(const store::Store& store, api::TimePoint now, QueueInputs* in);
 
 // Live sessions: every one (Waiting and Active), or only the Active ones.
 size_t CountLiveSessions(const store::Store& store);

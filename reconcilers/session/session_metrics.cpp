@@ -39,20 +39,37 @@ struct SessionFamilies {
                        "seconds).",
                        {}, metrics::kSlowSeconds)
             .With(),
+        metrics::Default().Counter("labd_session_queue_plans_total",
+                                   "Planning runs of the session queue, by scope: whole (every "
+                                   "live Session) or handover (after a release, the Active "
+                                   "Sessions and the waiters that may take the freed slot).",
+                                   {"scope"}),
     };
     return *f;
   }
   metrics::Histogram& wait;
   metrics::Histogram& latency;
+  metrics::CounterFamily& plans;
 };
 
 }  // namespace
 
-void RegisterSessionMetrics() { SessionFamilies::Get(); }
+void RegisterSessionMetrics() {
+  SessionFamilies::Get().plans.With({"whole"});
+  SessionFamilies::Get().plans.With({"handover"});
+}
+
+void RecordQueuePlan(bool whole) {
+  SessionFamilies::Get().plans.With({whole ? "whole" : "handover"}).Inc();
+}
+
+uint64_t QueuePlans(bool whole) {
+  return SessionFamilies::Get().plans.With({whole ? "whole" : "handover"}).value();
+}
 
 void RecordPromotion(const json& session, const std::vector<std::shared_ptr<const json>>& all,
                      api::TimePoint now) {
-  auto& [wait, latency] = SessionFamilies::Get();
+  auto& [wait, latency, plans] = SessionFamilies::Get();
   auto created = TimeAt(session, "metadata", "creationTimestamp");
   if (!created) return;
   wait.Observe(Seconds(*created, now));

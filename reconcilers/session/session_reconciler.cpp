@@ -79,6 +79,7 @@ QueuePlan SessionReconciler::Plan(api::TimePoint now, std::shared_ptr<const json
                                   uint64_t* revision) {
   auto planning = std::chrono::steady_clock::now();
   QueueInputs inputs = ReadQueueInputs(store_, now);
+  RecordQueuePlan(/*whole=*/true);
   planned_sessions_ = inputs.sessions;
   creation_order_.CatchUp(inputs.revision);
   for (const auto& s : inputs.sessions)
@@ -113,18 +114,23 @@ bool SessionReconciler::HasWork(const QueuePlan& plan) {
 
 SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimePoint>* next,
                                                         bool* wrote, api::Status* err) {
-  api::TimePoint now = clock_.Now();
   uint64_t revision = 0;
-  QueuePlan plan = Plan(now, nullptr, &revision);
+  QueuePlan plan = Plan(clock_.Now(), nullptr, &revision);
   *next = plan.next_deadline;
+  return ApplyPlan(plan, revision, /*whole=*/true, wrote, err);
+}
+
+SessionReconciler::Outcome SessionReconciler::ApplyPlan(const QueuePlan& plan, uint64_t revision,
+                                                        bool whole, bool* wrote, api::Status* err) {
+  const api::TimePoint now = clock_.Now();
   *wrote = HasWork(plan);
   if (!*wrote) {
     quiet_revision_ = revision;
     quiet_deadline_ = plan.next_deadline;
-    RememberWaiters(plan, {});
+    RememberWaiters(plan, {}, whole);
     return Outcome::kDone;
   }
-  settled_.clear();  // until this run's writes are known to have landed
+  if (whole) settled_.clear();  // until this run's writes are known to have landed
   quiet_revision_ = 0;
   std::map<std::string, std::string> written;
   std::set<std::string> finalized;  // finalizer edits that went with a status write
@@ -159,7 +165,7 @@ SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimeP
     check(store_.Delete(api::Kind::kSession, name).status());
   }
   if (conflict || !err->ok()) return conflict ? Outcome::kConflict : Outcome::kDone;
-  RememberWaiters(plan, written);
+  RememberWaiters(plan, written, whole);
   // Status writes only (finalizer edits went with them), all landed, nothing else written in
   // between: the store is what this plan made it, so planning it again would find nothing to do
   // (the controller's run after each hand-over need not plan the whole queue again).
@@ -173,6 +179,67 @@ SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimeP
     quiet_deadline_ = plan.next_deadline;
   }
   return Outcome::kDone;
+}
+
+runtime::ReconcileResult SessionReconciler::PromoteAfterRelease(const json& released) {
+  std::lock_guard<std::mutex> lock(mu_);
+  api::Status err;
+  if (!HandOver(released, &err)) return ReconcileLocked();
+  if (!err.ok()) return runtime::ReconcileResult::Error(err);
+  return runtime::ReconcileResult::Done();
+}
+
+bool SessionReconciler::HandOver(const json& released, api::Status* err) {
+  const api::TimePoint now = clock_.Now();
+  const uint64_t revision = std::stoull(api::ResourceVersion(released));
+  const auto lab = api::FieldAt(released, "spec", "lab");
+  const bool settled_before = quiet_revision_ != 0 && quiet_revision_ + 1 == revision &&
+                              (!quiet_deadline_ || now < *quiet_deadline_);
+  if (!settled_before || store_.Revision() != revision || PhaseOf(released) != phase::kReleased ||
+      (lab && lab->is_string() && !lab->get_ref<const std::string&>().empty()) ||
+      api::IsBeingDeleted(released) || api::HasFinalizer(released, kSessionFinalizer))
+    return false;
+  QueueInputs inputs =
+      ReadHandOverInputs(store_, std::make_shared<const json>(released), options_.slots, now);
+  if (inputs.revision != revision) return false;  // something else landed meanwhile
+  RecordQueuePlan(/*whole=*/false);
+  planned_sessions_ = inputs.sessions;
+  creation_order_.CatchUp(inputs.revision);
+  QueueConfig config{options_.slots,
+                     options_.labd_start,
+                     [this](const std::string& name) { return creation_order_.CreatedAt(name); },
+                     &settled_,
+                     &clocks_,
+                     options_.lab_fits};
+  QueuePlan plan = PlanQueue(inputs.sessions, inputs.labs, config, now);
+  // The waiters further back keep their timers: the earliest of the old and the new ones.
+  if (quiet_deadline_ && (!plan.next_deadline || *quiet_deadline_ < *plan.next_deadline))
+    plan.next_deadline = quiet_deadline_;
+  bool wrote = false;
+  if (ApplyPlan(plan, revision, /*whole=*/false, &wrote, err) != Outcome::kDone || !err->ok()) {
+    // What is remembered may be off now: the full run (the caller's or the controller's) plans
+    // everything afresh.
+    settled_.clear();
+    quiet_revision_ = 0;
+    return !err->ok();
+  }
+  MoveWaitersUp(plan, now);
+  return true;
+}
+
+void SessionReconciler::MoveWaitersUp(const QueuePlan& plan, api::TimePoint now) {
+  std::set<std::string> promoted;
+  for (size_t i = 0; i < plan.promotions; ++i) promoted.insert(api::Name(plan.status_updates[i]));
+  for (auto it = clocks_.begin(); it != clocks_.end();) {
+    if (promoted.count(it->first)) {
+      it = clocks_.erase(it);
+      continue;
+    }
+    if (!promoted.empty())
+      it->second = {it->second.position - static_cast<int64_t>(promoted.size()), now};
+    ++it;
+  }
+  for (const auto& [name, clock] : plan.clocks) clocks_[name] = clock;
 }
 
 std::optional<QueuePlan> SessionReconciler::PlanBehindBlockedQueue(const json& joining,
@@ -252,8 +319,9 @@ api::Result<json> SessionReconciler::Admit(json session) {
 }
 
 void SessionReconciler::RememberWaiters(const QueuePlan& plan,
-                                        const std::map<std::string, std::string>& written) {
-  settled_.clear();
+                                        const std::map<std::string, std::string>& written,
+                                        bool whole) {
+  if (whole) settled_.clear();
   for (const auto& [name, waiter] : plan.waiters) {
     SettledWaiter& s = settled_[name];
     s = waiter;

@@ -56,6 +56,10 @@ class SessionReconciler : public runtime::Reconciler {
   // The run a release or delete does before it is answered: it writes the hand-over (promotion,
   // finishes, Lab holds).
   runtime::ReconcileResult PromoteNow();
+  // PromoteNow after a release wrote `released`: when the queue was settled just before and the
+  // released Session had no Lab, plans only the Active Sessions and the waiters that may take the
+  // freed slot (HandOver), not the whole queue; otherwise PromoteNow.
+  runtime::ReconcileResult PromoteAfterRelease(const json& released);
   // Creates a Session already placed in the queue: its status (Active with the finalizer, or
   // Waiting at its position) is planned with it and written with it, one write instead of a
   // create and a status write. `session` is a validated Session (name or generateName).
@@ -72,6 +76,15 @@ class SessionReconciler : public runtime::Reconciler {
   QueuePlan Plan(api::TimePoint now, std::shared_ptr<const json> joining, uint64_t* revision);
   static bool HasWork(const QueuePlan& plan);
   Outcome ApplyOnce(std::optional<api::TimePoint>* next_deadline, bool* wrote, api::Status* err);
+  // Writes `plan`, made from the store at `revision`; `whole`: it planned every live Session
+  // (else only those HandOver read, and what it remembers of the others is kept).
+  Outcome ApplyPlan(const QueuePlan& plan, uint64_t revision, bool whole, bool* wrote,
+                    api::Status* err);
+  // PromoteAfterRelease's partial run; false if it does not apply (nothing was written).
+  bool HandOver(const json& released, api::Status* err);
+  // After a partial run promoted `promoted` waiters: every other waiter moved up that many
+  // places, now.
+  void MoveWaitersUp(const QueuePlan& plan, api::TimePoint now);
   // Admit's fast path: the queue is settled with a blocked waiter, so `joining` only waits.
   std::optional<QueuePlan> PlanBehindBlockedQueue(const json& joining, api::TimePoint now);
   bool QueueSettled(api::TimePoint now) const;
@@ -97,7 +110,9 @@ class SessionReconciler : public runtime::Reconciler {
   // The last run's waiters (QueueConfig::settled): a run re-plans only the waiters that changed.
   // Cleared when a run's writes did not all land.
   SettledWaiters settled_;
-  void RememberWaiters(const QueuePlan& plan, const std::map<std::string, std::string>& written);
+  // `whole`: the plan covered every waiter (the others are forgotten), else it adds to them.
+  void RememberWaiters(const QueuePlan& plan, const std::map<std::string, std::string>& written,
+                       bool whole = true);
   // Each waiter's position and since when (QueueConfig::clocks), from the last plan.
   QueueClocks clocks_;
 };

@@ -10,6 +10,7 @@
 #include "reconcilers/lab/lab_handover.h"
 #include "reconcilers/session/session_actions.h"
 #include "reconcilers/session/session_index.h"
+#include "reconcilers/session/session_metrics.h"
 #include "session_test_util.h"
 #include "tests/support/principal.h"
 
@@ -464,6 +465,58 @@ TEST_F(SessionReconcilerTest, FinishedSessionsAreLeftOutOfPlanningUntilCollected
   EXPECT_EQ(inputs.sessions.size(), 2u);  // now due
   Reconcile();
   EXPECT_FALSE(Exists(api::Kind::kSession, "done"));
+}
+
+// A release behind a settled queue plans only the Active Sessions and the head, not the waiters
+// behind it: each of them moves up, which restarts its queue clock at the release (a waiter that
+// then stays at its new place for its whole queue timeout expires, one that moved does not).
+TEST_F(SessionReconcilerTest, HandOverPlansTheHeadAloneAndRestartsEveryWaitersClock) {
+  Start();
+  for (const char* name : {"holder", "w1", "w2", "w3"})
+    ASSERT_TRUE(actions_->Admit(MakeSession(name, "", 300, 60)).ok());
+  Reconcile();
+  clock_.Advance(50s);
+  Heartbeat("holder");
+  Reconcile();  // settled again after the heartbeat
+  const uint64_t whole = reconcilers::QueuePlans(true);
+  const uint64_t handovers = reconcilers::QueuePlans(false);
+  Release("holder");
+  EXPECT_EQ(reconcilers::QueuePlans(true), whole);
+  EXPECT_EQ(reconcilers::QueuePlans(false), handovers + 1);
+  EXPECT_EQ(Phase("w1"), "Active");
+  EXPECT_EQ(Position("w2"), 1);
+  EXPECT_EQ(Position("w3"), 2);
+  Reconcile();  // the controller's run after the release: nothing left to plan
+  EXPECT_EQ(reconcilers::QueuePlans(true), whole);
+
+  clock_.Advance(50s);  // 100 s after they queued, 50 s after they moved up
+  Heartbeat("w1");
+  Reconcile();
+  EXPECT_EQ(Phase("w2"), "Waiting");
+  EXPECT_EQ(Phase("w3"), "Waiting");
+  clock_.Advance(11s);  // 61 s at the same place
+  Reconcile();
+  EXPECT_EQ(Phase("w2"), "Expired");
+  EXPECT_EQ(Phase("w1"), "Active");
+}
+
+// The hand-over's partial run leaves the queue as a whole run would: a second release and a new
+// waiter find every position right, and a full run afterwards writes nothing.
+TEST_F(SessionReconcilerTest, HandOversInARowKeepPositionsExact) {
+  Start();
+  for (int i = 0; i < 6; ++i)
+    ASSERT_TRUE(actions_->Admit(MakeSession("s" + std::to_string(i))).ok());
+  Reconcile();
+  Release("s0");
+  Release("s1");
+  ASSERT_TRUE(actions_->Admit(MakeSession("late")).ok());
+  EXPECT_EQ(Phase("s2"), "Active");
+  EXPECT_EQ(Position("s3"), 1);
+  EXPECT_EQ(Position("s5"), 3);
+  EXPECT_EQ(Position("late"), 4);
+  const uint64_t revision = store_->Revision();
+  reconciler_->PromoteNow();
+  EXPECT_EQ(store_->Revision(), revision);
 }
 
 }  // namespace
