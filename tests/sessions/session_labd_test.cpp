@@ -227,11 +227,12 @@ TEST(SessionLabd, WatchByNameLearnsEachPositionChange) {
     params.name = names[3];
     params.deadline = std::chrono::steady_clock::now() + 60s;
     watcher.Watch(api::Kind::kSession, params, [&](const json& event) {
+      if (stop) return false;
       const json& o = event["object"];
       std::lock_guard<std::mutex> lock(mu);
       int64_t position = o.value("/status/position"_json_pointer, int64_t{-1});
       if (seen.empty() || seen.back() != position) seen.push_back(position);
-      return !stop.load();
+      return true;
     });
   });
   auto seen_last = [&](int64_t position) {
@@ -248,7 +249,8 @@ TEST(SessionLabd, WatchByNameLearnsEachPositionChange) {
     EXPECT_TRUE(seen_last(2 - static_cast<int64_t>(i))) << "after release " << i;
   }
   stop = true;
-  c.Post(client::ResourcePath(api::Kind::kSession, names[3]) + "/heartbeat", json::object());
+  // A change of the watched Session ends the watch (a heartbeat this soon writes nothing).
+  c.Post(client::ResourcePath(api::Kind::kSession, names[3]) + "/release", json::object());
   watching.join();
   std::lock_guard<std::mutex> lock(mu);
   EXPECT_EQ(seen, (std::vector<int64_t>{3, 2, 1, 0}));
@@ -306,6 +308,7 @@ TEST(SessionLabd, PositionsStayCorrectOnGetListAndWatchAfterPromotionsWithManyWa
     params.resource_version = (*listed)["metadata"]["resourceVersion"];
     params.deadline = std::chrono::steady_clock::now() + 120s;
     watcher.Watch(api::Kind::kSession, params, [&](const json& event) {
+      if (stop) return false;
       const json& o = event["object"];
       std::lock_guard<std::mutex> lock(mu);
       watched[api::Name(o)] = {Phase(o), o.value("/status/position"_json_pointer, int64_t{-1})};
