@@ -52,6 +52,16 @@ api::Result<api::json> SessionActions::WriteHeartbeat(const std::string& name,
 }
 
 api::Result<api::json> SessionActions::Release(const std::string& name, const api::Principal& who) {
+  if (!reconciler_) return WriteRelease(name, who, nullptr);
+  // The queue's lock is held from the release's write to the hand-over (promote the next waiter
+  // before answering), so no other run plans in between: the hand-over plans what the release
+  // changed (SessionReconciler::ReleaseAndHandOver).
+  return reconciler_->ReleaseAndHandOver(
+      [&](bool* wrote) { return WriteRelease(name, who, wrote); });
+}
+
+api::Result<api::json> SessionActions::WriteRelease(const std::string& name,
+                                                    const api::Principal& who, bool* wrote) {
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     auto current = store_.Get(api::Kind::kSession, name);
     if (!current.ok()) return current.status();
@@ -73,12 +83,7 @@ api::Result<api::json> SessionActions::Release(const std::string& name, const ap
     if (!written.ok() && written.status().code() == api::Code::kConflict) continue;
     if (!written.ok()) return written;
     spdlog::info("session released session={} user={}", name, who.user.empty() ? "-" : who.user);
-    // Promote the next waiter before answering.
-    if (reconciler_) {
-      auto result = reconciler_->PromoteAfterRelease(*written);
-      if (!result.status.ok())
-        spdlog::warn("session queue hand-over after release failed: {}", result.status.ToString());
-    }
+    if (wrote) *wrote = true;
     return written;
   }
   return api::Status::Conflict("session " + name + ": too many concurrent writes");

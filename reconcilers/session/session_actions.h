@@ -47,6 +47,10 @@ class SessionActions {
   void ReconcileNow();
 
  private:
+  // Finishes the Session (Released, or Cancelled while waiting); `wrote` (may be null) is set
+  // when it wrote, i.e. the Session was not finished already.
+  api::Result<api::json> WriteRelease(const std::string& name, const api::Principal& who,
+                                      bool* wrote);
   // who == nullptr: no ownership check (Touch).
   api::Result<api::json> WriteHeartbeat(const std::string& name, const api::Principal* who);
 

@@ -181,12 +181,21 @@ SessionReconciler::Outcome SessionReconciler::ApplyPlan(const QueuePlan& plan, u
   return Outcome::kDone;
 }
 
-runtime::ReconcileResult SessionReconciler::PromoteAfterRelease(const json& released) {
+api::Result<json> SessionReconciler::ReleaseAndHandOver(
+    const std::function<api::Result<json>(bool* wrote)>& release) {
   std::lock_guard<std::mutex> lock(mu_);
+  bool wrote = false;
+  auto released = release(&wrote);
+  if (!released.ok() || !wrote) return released;
   api::Status err;
-  if (!HandOver(released, &err)) return ReconcileLocked();
-  if (!err.ok()) return runtime::ReconcileResult::Error(err);
-  return runtime::ReconcileResult::Done();
+  runtime::ReconcileResult result = runtime::ReconcileResult::Done();
+  if (!HandOver(*released, &err))
+    result = ReconcileLocked();
+  else if (!err.ok())
+    result = runtime::ReconcileResult::Error(err);
+  if (!result.status.ok())
+    spdlog::warn("session queue hand-over after release failed: {}", result.status.ToString());
+  return released;
 }
 
 bool SessionReconciler::HandOver(const json& released, api::Status* err) {

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -56,10 +57,13 @@ class SessionReconciler : public runtime::Reconciler {
   // The run a release or delete does before it is answered: it writes the hand-over (promotion,
   // finishes, Lab holds).
   runtime::ReconcileResult PromoteNow();
-  // PromoteNow after a release wrote `released`: when the queue was settled just before and the
-  // released Session had no Lab, plans only the Active Sessions and the waiters that may take the
-  // freed slot (HandOver), not the whole queue; otherwise PromoteNow.
-  runtime::ReconcileResult PromoteAfterRelease(const json& released);
+  // Runs `release` (a write that finishes a Session; it sets *wrote when it wrote) and then the
+  // hand-over, under the queue's lock so that no other run plans in between. When the queue was
+  // settled just before and the released Session was Active without a Lab, the hand-over plans
+  // only the Active Sessions and the waiters that may take the freed slot (HandOver), not the
+  // whole queue; otherwise it is PromoteNow's run. Returns what `release` returned.
+  api::Result<json> ReleaseAndHandOver(
+      const std::function<api::Result<json>(bool* wrote)>& release);
   // Creates a Session already placed in the queue: its status (Active with the finalizer, or
   // Waiting at its position) is planned with it and written with it, one write instead of a
   // create and a status write. `session` is a validated Session (name or generateName).
