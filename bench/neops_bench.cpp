@@ -98,6 +98,7 @@ int Cycles(const std::string& who, const LabdProcess& labd, const Args& a) {
   while (done < a.cycles) {
     int n = std::min(a.block, a.cycles - done);
     std::vector<double> ms, post_ms, get_ms, delete_ms;
+    const double cpu_before = CpuMs(labd.pid());
     auto start = Clock::now();
     for (int i = 0; i < n; ++i) {
       auto t0 = Clock::now();
@@ -116,9 +117,10 @@ int Cycles(const std::string& who, const LabdProcess& labd, const Args& a) {
     double secs = Ms(Clock::now() - start) / 1000;
     std::printf(
         "%-6s cycles %5d-%-5d %7.0f cycles/s  p50 %6.2f ms  p99 %6.2f ms  "
-        "(p50 POST %.2f, GET %.2f, DELETE %.2f ms)\n",
+        "(p50 POST %.2f, GET %.2f, DELETE %.2f ms; labd CPU %.2f ms per cycle)\n",
         who.c_str(), done, done + n, n / secs, Percentile(ms, 0.5), Percentile(ms, 0.99),
-        Percentile(post_ms, 0.5), Percentile(get_ms, 0.5), Percentile(delete_ms, 0.5));
+        Percentile(post_ms, 0.5), Percentile(get_ms, 0.5), Percentile(delete_ms, 0.5),
+        (CpuMs(labd.pid()) - cpu_before) / n);
     std::fflush(stdout);
     done += n;
     if (secs > a.block_limit_s) {
