@@ -115,7 +115,8 @@ json LabSpecSchema() {
        {"containerlab",
         Obj({{"topology", Str("a containerlab topology file")}, {"files", StringMapSchema()}},
             {"topology"})},
-       {"hostSelector", StringMapSchema()}});
+       {"hostSelector", StringMapSchema()},
+       {"warmPool", Obj({{"size", Int("spare copies kept Ready, 0..20", 0)}}, {"size"})}});
 }
 
 json LabStatusSchema() {

@@ -31,6 +31,7 @@
 #include "drivers/docker/naming.h"
 #include "reconcilers/host/host_engines.h"
 #include "reconcilers/host/host_placer.h"
+#include "reconcilers/pool/warm_pool_reconciler.h"
 #include "reconcilers/host/host_reconciler.h"
 #include "reconcilers/host/host_routed_provider.h"
 #include "reconcilers/host/local_host.h"
@@ -106,6 +107,8 @@ struct Controllers {
   std::unique_ptr<runtime::Controller> labs;
   std::unique_ptr<reconcilers::HostReconciler> host_reconciler;
   std::unique_ptr<runtime::Controller> host_controller;
+  std::unique_ptr<reconcilers::WarmPoolReconciler> pool_reconciler;
+  std::unique_ptr<runtime::Controller> pools;
 
   // The engine client, providers and event stream of one Host (HostEngines' factory).
   std::shared_ptr<reconcilers::HostConnection> Connect(store::Store& store,
@@ -204,6 +207,15 @@ struct Controllers {
     host_controller = std::make_unique<runtime::Controller>(
         store, api::Kind::kHost, *host_reconciler, runtime::ControllerOptions{.name = "host"});
     host_controller->WatchAlso(api::Kind::kLab, reconcilers::HostReconciler::LabHostMapper());
+    reconcilers::WarmPoolReconcilerOptions pool_options;
+    pool_options.exclusive = [this](const std::function<void()>& f) {
+      sessions->reconciler().RunExclusive(f);
+    };
+    pool_reconciler =
+        std::make_unique<reconcilers::WarmPoolReconciler>(store, events.get(), pool_options);
+    pools = std::make_unique<runtime::Controller>(store, api::Kind::kLab, *pool_reconciler,
+                                                  runtime::ControllerOptions{.name = "pool"});
+    pools->MapPrimary(reconcilers::WarmPoolReconciler::KeyMapper());
   }
 
   void Start(bool lab_controller) {
@@ -214,6 +226,7 @@ struct Controllers {
     (void)host_reconciler->Reconcile(api::kLocalHost);
     host_controller->Start();  // connects each Host's engine and starts its event stream
     labs->Start();
+    pools->Start();
   }
 
   // Deletes Events older than an hour and the network baselines of containers that are gone.
@@ -230,6 +243,7 @@ struct Controllers {
   }
 
   void Stop() {
+    if (pools) pools->Stop();
     if (host_controller) host_controller->Stop();
     if (hosts) hosts->StopEvents();
     if (labs) labs->Stop();
