@@ -110,8 +110,9 @@ int main(int argc, char** argv) {
     if (flag == "--rounds") rounds = std::atoi(argv[i + 1]);
     if (flag == "--nodes") nodes = std::atoi(argv[i + 1]);
   }
-  labctl::docker::HttpEngine engine(
-      labctl::docker::HttpEngineOptions{.docker_host = labctl::testing::kSystemDockerHost});
+  labctl::docker::HttpEngineOptions engine_options;
+  engine_options.docker_host = labctl::testing::kSystemDockerHost;
+  labctl::docker::HttpEngine engine(engine_options);
   if (!labctl::testing::BuildLabbox()) return 1;
   labctl::testing::SweepPrefix(engine, kPrefix);
   labctl::testing::LabdProcess labd(labctl::testing::DockerLabdOptions(
