@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -105,10 +106,12 @@ bool Down(labctl::client::Client& c, const std::string& lab) {
 
 int main(int argc, char** argv) {
   int rounds = 10, nodes = 20;
+  std::string log_copy;  // --log FILE: labd's log (level info) copied there at the end
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--rounds") rounds = std::atoi(argv[i + 1]);
     if (flag == "--nodes") nodes = std::atoi(argv[i + 1]);
+    if (flag == "--log") log_copy = argv[i + 1];
   }
   labctl::docker::HttpEngineOptions engine_options;
   engine_options.docker_host = labctl::testing::kSystemDockerHost;
@@ -116,7 +119,7 @@ int main(int argc, char** argv) {
   if (!labctl::testing::BuildLabbox()) return 1;
   labctl::testing::SweepPrefix(engine, kPrefix);
   labctl::testing::LabdProcess labd(labctl::testing::DockerLabdOptions(
-      labctl::testing::kSystemDockerHost, kPrefix, "", "warn"));
+      labctl::testing::kSystemDockerHost, kPrefix, "", log_copy.empty() ? "warn" : "info"));
   auto c = labctl::testing::LabdClient(labd);
   const std::string warm = kPrefix + "w", cold = kPrefix + "c";
   if (!c.Create(Kind::kLab, Lab(warm, nodes, 1)).ok() ||
@@ -126,18 +129,18 @@ int main(int argc, char** argv) {
   }
   std::vector<double> warm_s, cold_s;
   for (int r = 0; r < rounds; ++r) {
-    std::string name, held;
+    std::string name, held, spare;
     if (!Poll([&] { return SpareReady(c, warm); }, 300s)) {
       std::fprintf(stderr, "round %d: the spare did not become Ready\n", r);
       break;
     }
-    double w = SessionReady(c, warm, &name, &held);
+    double w = SessionReady(c, warm, &name, &spare);
     Release(c, name);
-    if (!Poll([&] { return Down(c, held); }, 120s)) break;
+    if (!Poll([&] { return Down(c, spare); }, 120s)) break;
     if (!Poll([&] { return Down(c, cold); }, 120s)) break;
     double k = SessionReady(c, cold, &name, &held);
     Release(c, name);
-    std::printf("round %2d  warm %.3f s (%s)  cold %.3f s\n", r + 1, w, held.c_str(), k);
+    std::printf("round %2d  warm %.3f s (%s)  cold %.3f s\n", r + 1, w, spare.c_str(), k);
     std::fflush(stdout);
     if (w < 0 || k < 0) break;
     warm_s.push_back(w);
@@ -154,5 +157,7 @@ int main(int argc, char** argv) {
   (void)c.Delete(Kind::kLab, warm);
   (void)c.Delete(Kind::kLab, cold);
   Poll([&] { return labctl::testing::LeftoversOf(engine, kPrefix).empty(); }, 120s);
+  if (!log_copy.empty())
+    std::ofstream(log_copy) << labctl::testing::ReadFile(labd.log_path());
   return 0;
 }

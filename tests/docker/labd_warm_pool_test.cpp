@@ -115,6 +115,10 @@ TEST_F(LabdWarmPoolTest, FillsHandsOutRefillsSurvivesKillAndCleansUp) {
   ASSERT_TRUE(template_lab.ok());
   EXPECT_NE(template_lab->value("/status/phase"_json_pointer, std::string()), "Ready")
       << "the template itself stays down";
+  // A spare nobody holds is kept untouched (it is handed out without a reset).
+  auto touched = Labctl({"exec", "lab/" + *Spares().begin(), "r1", "--", "true"});
+  EXPECT_NE(touched.exit_code, 0);
+  EXPECT_NE(touched.err.find("spare of the warm pool"), std::string::npos) << touched.err;
 
   // A session for the template is handed a Ready spare: LABCTL_LAB names it and its nodes
   // answer `labctl exec`.
