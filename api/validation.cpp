@@ -7,8 +7,8 @@
 #include "api/input_limits.h"
 #include "api/lab_spec.h"
 #include "api/lab_validation.h"
-#include "api/warm_pool.h"
 #include "api/labels.h"
+#include "api/warm_pool.h"
 
 namespace labctl::api {
 

@@ -95,9 +95,9 @@ void ValidateWarmPool(const json& spec, const json* name, FieldErrors& errs) {
   if (!ExpectInteger(*size, "spec.warmPool.size", 0, kMaxWarmPoolSize, errs)) return;
   if (size->get<int64_t>() > 0 && name && name->is_string() &&
       name->get<std::string>().size() + kSpareSuffixRoom > 63)
-    errs.Add("spec.warmPool.size",
-             "a lab with a warm pool needs a name of at most " + std::to_string(63 - kSpareSuffixRoom) +
-                 " characters (its spares are named <name>-warm-<k>)");
+    errs.Add("spec.warmPool.size", "a lab with a warm pool needs a name of at most " +
+                                       std::to_string(63 - kSpareSuffixRoom) +
+                                       " characters (its spares are named <name>-warm-<k>)");
 }
 
 }  // namespace labctl::api

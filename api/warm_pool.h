@@ -15,7 +15,7 @@
 
 namespace labctl::api {
 
-inline constexpr char kWarmPoolLabel[] = "labctl.dev/warm-pool";           // = template name
+inline constexpr char kWarmPoolLabel[] = "labctl.dev/warm-pool";                // = template name
 inline constexpr char kWarmPoolHashAnnotation[] = "labctl.dev/warm-pool-hash";  // PoolSpecHash
 // Store index of Labs by the template whose spare they are (key: the template's name).
 inline constexpr char kWarmPoolIndex[] = "warm-pool";

@@ -32,16 +32,18 @@ namespace {
 const std::string kPrefix = "wpbench";
 
 json Lab(const std::string& name, int nodes, int pool) {
-  json spec = {{"runPolicy", "OnDemand"}, {"idleTimeoutSeconds", 0}, {"nodes", json::array()},
+  json spec = {{"runPolicy", "OnDemand"},
+               {"idleTimeoutSeconds", 0},
+               {"nodes", json::array()},
                {"links", json::array()}};
   for (int i = 0; i < nodes; ++i)
     spec["nodes"].push_back({{"name", "n" + std::to_string(i)},
                              {"image", "labbox:latest"},
                              {"command", {"sleep", "infinity"}}});
   for (int i = 0; i + 1 < nodes; ++i)
-    spec["links"].push_back({{"endpoints",
-                              {"n" + std::to_string(i) + ":eth1",
-                               "n" + std::to_string(i + 1) + ":eth2"}}});
+    spec["links"].push_back(
+        {{"endpoints",
+          {"n" + std::to_string(i) + ":eth1", "n" + std::to_string(i + 1) + ":eth2"}}});
   if (pool > 0) spec["warmPool"] = {{"size", pool}};
   return {{"apiVersion", labctl::api::kApiVersion},
           {"kind", "Lab"},
@@ -157,7 +159,6 @@ int main(int argc, char** argv) {
   (void)c.Delete(Kind::kLab, warm);
   (void)c.Delete(Kind::kLab, cold);
   Poll([&] { return labctl::testing::LeftoversOf(engine, kPrefix).empty(); }, 120s);
-  if (!log_copy.empty())
-    std::ofstream(log_copy) << labctl::testing::ReadFile(labd.log_path());
+  if (!log_copy.empty()) std::ofstream(log_copy) << labctl::testing::ReadFile(labd.log_path());
   return 0;
 }

@@ -31,12 +31,12 @@
 #include "drivers/docker/naming.h"
 #include "reconcilers/host/host_engines.h"
 #include "reconcilers/host/host_placer.h"
-#include "reconcilers/pool/warm_pool_reconciler.h"
 #include "reconcilers/host/host_reconciler.h"
 #include "reconcilers/host/host_routed_provider.h"
 #include "reconcilers/host/local_host.h"
 #include "reconcilers/lab/lab_reconciler.h"
 #include "reconcilers/lab/provider_lab_actions.h"
+#include "reconcilers/pool/warm_pool_reconciler.h"
 #include "reconcilers/providers/containerlab/clab_provider.h"
 #include "reconcilers/providers/docker/docker_provider.h"
 #include "reconcilers/providers/docker/lab_network_hook.h"
@@ -93,6 +93,9 @@ struct HostStack {
   std::unique_ptr<reconcilers::DockerRealisation> netlab_provider;
   std::unique_ptr<docker::DockerEventWatcher> events;
 };
+
+// Labs reconciled at once (each brings up to LabReconcilerOptions::workers nodes up at once).
+constexpr int kLabWorkers = 8;
 
 // The controllers of labd and what they need; built after the store opened.
 struct Controllers {
@@ -200,8 +203,11 @@ struct Controllers {
                                                                   events.get(), lab_options);
     lab_actions = std::make_unique<reconcilers::ProviderLabActions>(store, providers);
     server.SetLabActions(lab_actions.get());
-    labs = std::make_unique<runtime::Controller>(store, api::Kind::kLab, *lab_reconciler,
-                                                 runtime::ControllerOptions{.name = "lab"});
+    // A bring-up or teardown pass holds its worker for its whole duration (seconds): with two
+    // workers, a warm pool's replacement spare and a lab going down made a hand-over wait.
+    labs = std::make_unique<runtime::Controller>(
+        store, api::Kind::kLab, *lab_reconciler,
+        runtime::ControllerOptions{.name = "lab", .workers = kLabWorkers});
     host_reconciler =
         std::make_unique<reconcilers::HostReconciler>(store, *hosts, clock, events.get());
     host_controller = std::make_unique<runtime::Controller>(

@@ -107,7 +107,8 @@ Status CheckLabAccess(ServerContext& ctx, const std::string& lab, const std::str
   if (!pool.empty() && api::LabHolder(*object).empty())
     return Status::Conflict("lab " + lab + " is a spare of the warm pool of lab " + pool +
                             ", kept untouched for the next Session: hold it through a Session "
-                            "(labctl session run --lab " + pool + ")");
+                            "(labctl session run --lab " +
+                            pool + ")");
   if (action == "exec") return api::CheckHostAccess(*object, who.host_access);
   return Status::Ok();
 }

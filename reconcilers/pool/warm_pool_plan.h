@@ -22,10 +22,10 @@
 namespace labctl::reconcilers {
 
 struct WarmPoolState {
-  int size = 0;      // wanted free spares
-  int free = 0;      // free spares of the current spec that stay
-  int ready = 0;     // of those, Ready
-  int in_use = 0;    // handed to a Session
+  int size = 0;    // wanted free spares
+  int free = 0;    // free spares of the current spec that stay
+  int ready = 0;   // of those, Ready
+  int in_use = 0;  // handed to a Session
 };
 
 struct WarmPoolPlan {
@@ -37,8 +37,7 @@ struct WarmPoolPlan {
 // `taken`: every Lab name in the store that a new spare's name must avoid (the spares are in
 // it already). `in_use`: spares an Active Session names.
 WarmPoolPlan PlanWarmPool(const std::optional<api::json>& templ,
-                          const std::vector<api::json>& spares,
-                          const std::set<std::string>& in_use,
+                          const std::vector<api::json>& spares, const std::set<std::string>& in_use,
                           const std::set<std::string>& taken);
 
 // The template's status.warmPool for `state`.

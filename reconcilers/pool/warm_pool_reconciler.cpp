@@ -5,6 +5,7 @@
 #include "api/warm_pool.h"
 #include "reconcilers/pool/warm_pool_plan.h"
 #include "reconcilers/session/session_index.h"
+#include "reconcilers/session/session_lab_hold.h"
 
 namespace labctl::reconcilers {
 
@@ -54,9 +55,9 @@ ReconcileResult WarmPoolReconciler::Reconcile(const std::string& templ) {
   auto apply = [&] {
     std::vector<json> spares;
     std::set<std::string> taken;
-    for (const auto& s : store_.ListIndexed(api::Kind::kLab, api::kWarmPoolIndex,
-                                            store::IndexRange::Exactly(templ))
-                             .items) {
+    for (const auto& s :
+         store_.ListIndexed(api::Kind::kLab, api::kWarmPoolIndex, store::IndexRange::Exactly(templ))
+             .items) {
       spares.push_back(*s);
       taken.insert(api::Name(*s));
     }
@@ -75,12 +76,15 @@ ReconcileResult WarmPoolReconciler::Reconcile(const std::string& templ) {
     state = plan.state;
     for (const auto& name : plan.remove) {
       spdlog::info("warm pool lab={} spare={} retired", templ, name);
+      if (events_ && templ_lab) events_->Normal(*templ_lab, "SpareRetired", "spare " + name);
       auto deleted = store_.Delete(api::Kind::kLab, name);
-      if (!deleted.ok() && deleted.status().code() != api::Code::kNotFound) failed = deleted.status();
+      if (!deleted.ok() && deleted.status().code() != api::Code::kNotFound)
+        failed = deleted.status();
     }
     for (auto& spare : plan.create) {
       const std::string name = api::Name(spare);
       spdlog::info("warm pool lab={} spare={} created", templ, name);
+      if (events_ && templ_lab) events_->Normal(*templ_lab, "SpareCreated", "spare " + name);
       auto created = store_.Create(api::Kind::kLab, std::move(spare));
       if (!created.ok() && created.status().reason() != "AlreadyExists") failed = created.status();
     }
@@ -99,24 +103,16 @@ ReconcileResult WarmPoolReconciler::Reconcile(const std::string& templ) {
 
 // status.warmPool of the template (null: removed), preserving every other field.
 api::Status WarmPoolReconciler::WriteTemplateStatus(const std::string& templ, const json& pool) {
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    auto current = store_.Get(api::Kind::kLab, templ);
-    if (!current.ok())
-      return current.status().code() == api::Code::kNotFound ? api::Status::Ok() : current.status();
-    json updated = *current;
-    json& status = updated["status"];
-    if (!status.is_object()) status = json::object();
+  api::Status st = EditLabStatus(store_, templ, [&](json& status) {
     if (pool.is_null() ? !status.contains("warmPool") : status.value("warmPool", json()) == pool)
-      return api::Status::Ok();
+      return false;
     if (pool.is_null())
       status.erase("warmPool");
     else
       status["warmPool"] = pool;
-    auto written = store_.UpdateStatus(api::Kind::kLab, std::move(updated));
-    if (written.ok()) return api::Status::Ok();
-    if (written.status().code() != api::Code::kConflict) return written.status();
-  }
-  return api::Status::Conflict("lab " + templ + ": too many concurrent status writes");
+    return true;
+  });
+  return st.code() == api::Code::kNotFound ? api::Status::Ok() : st;
 }
 
 }  // namespace labctl::reconcilers

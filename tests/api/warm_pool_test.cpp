@@ -1,8 +1,9 @@
 // spec.warmPool validation and the naming rules of spares (api/warm_pool.h).
+#include "api/warm_pool.h"
+
 #include <gtest/gtest.h>
 
 #include "api/validation.h"
-#include "api/warm_pool.h"
 #include "lab_fixture.h"
 
 namespace labctl::api {

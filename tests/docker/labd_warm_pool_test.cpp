@@ -53,8 +53,10 @@ class LabdWarmPoolTest : public ::testing::Test {
     auto client = testing::LabdClient(*labd_);
     auto labs = client.List(api::Kind::kLab);
     if (labs.ok()) {
-      for (const auto& lab : labs->at("items")) (void)client.Delete(api::Kind::kLab, api::Name(lab));
-      for (const auto& lab : labs->at("items")) (void)testing::PollGone(*labd_, api::Name(lab), 60s);
+      for (const auto& lab : labs->at("items"))
+        (void)client.Delete(api::Kind::kLab, api::Name(lab));
+      for (const auto& lab : labs->at("items"))
+        (void)testing::PollGone(*labd_, api::Name(lab), 60s);
     }
     labd_.reset();
     testing::SweepPrefix(engine_, prefix_);

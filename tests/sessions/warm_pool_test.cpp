@@ -4,9 +4,10 @@
 // template spec change rolls the free spares, size 0 and deletion remove them. The Lab
 // reconciler's part (bring-up, Ready) is played by SetLabReady; tests/docker/warm_pool_test.cpp
 // runs the whole thing against dockerd.
+#include "api/warm_pool.h"
+
 #include <gtest/gtest.h>
 
-#include "api/warm_pool.h"
 #include "reconcilers/pool/warm_pool_plan.h"
 #include "reconcilers/pool/warm_pool_reconciler.h"
 #include "reconcilers/session/session_actions.h"
