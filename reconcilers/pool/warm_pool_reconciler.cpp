@@ -94,7 +94,8 @@ ReconcileResult WarmPoolReconciler::Reconcile(const std::string& templ) {
   else
     apply();
   if (!failed.ok()) return ReconcileResult::Error(failed);
-  if (templ_lab && !api::IsBeingDeleted(*templ_lab)) {
+  const bool reported = templ_lab && api::FieldAt(*templ_lab, "status", "warmPool");
+  if (templ_lab && !api::IsBeingDeleted(*templ_lab) && (state.size > 0 || reported)) {
     json pool = state.size > 0 ? WarmPoolStatus(state) : json();
     if (auto st = WriteTemplateStatus(templ, pool); !st.ok()) return ReconcileResult::Error(st);
   }
