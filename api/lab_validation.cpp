@@ -101,7 +101,7 @@ void ValidateLabSpec(const json& spec, FieldErrors& errs) {
   if (!ExpectObject(spec, "spec", errs)) return;
   RejectUnknownFields(spec, "spec",
                       {"provider", "runPolicy", "idleTimeoutSeconds", "skipGroups", "networks",
-                       "nodes", "links", "netlab", "containerlab", "hostSelector"},
+                       "nodes", "links", "netlab", "containerlab", "hostSelector", "warmPool"},
                       errs);
   LabIndex index;
   index.provider = kDefaultProvider;

@@ -115,7 +115,8 @@ json LabSpecSchema() {
        {"containerlab",
         Obj({{"topology", Str("a containerlab topology file")}, {"files", StringMapSchema()}},
             {"topology"})},
-       {"hostSelector", StringMapSchema()}});
+       {"hostSelector", StringMapSchema()},
+       {"warmPool", Obj({{"size", Int("spare copies kept Ready, 0..20", 0)}}, {"size"})}});
 }
 
 json LabStatusSchema() {
@@ -135,6 +136,10 @@ json LabStatusSchema() {
             {"host", Str()},
             {"specHash", Str()},
             {"heldBy", Str()},
+            {"warmPool", Obj({{"size", Int()},
+                              {"ready", Int()},
+                              {"starting", Int()},
+                              {"inUse", Int()}})},
             {"nodes", ArrayOf(node)},
             {"conditions", ArrayOf(SchemaRef("Condition"))}}}};
 }
@@ -153,6 +158,7 @@ json SessionStatusSchema() {
            {{"observedGeneration", Int()},
             {"phase", Enum({"Waiting", "Active", "Released", "Expired", "Cancelled", "Failed"})},
             {"position", Int("0 when Active; 1 = next in line", 0)},
+            {"lab", Str("while Active: the Lab held (spec.lab or a spare of its warm pool)")},
             {"owner", Str()},
             {"lastHeartbeatTime", Time()},
             {"activeSince", Time()},

@@ -8,6 +8,7 @@
 #include "api/lab_spec.h"
 #include "api/lab_validation.h"
 #include "api/labels.h"
+#include "api/warm_pool.h"
 
 namespace labctl::api {
 
@@ -216,6 +217,7 @@ Status ValidateLab(const json& lab) {
     ValidateLabSpec(*spec, errs);
     if (const json* selector = spec->is_object() ? Find(*spec, "hostSelector") : nullptr)
       ValidateStringMapKeys(*selector, "spec.hostSelector", true, errs);
+    if (spec->is_object()) ValidateWarmPool(*spec, FieldAt(lab, "metadata", "name"), errs);
   });
 }
 

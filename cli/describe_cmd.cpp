@@ -4,6 +4,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "api/warm_pool.h"
 #include "api/yaml.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
@@ -126,6 +127,13 @@ void DescribeLab(std::ostream& out, const json& lab) {
   Field(out, "Phase", Text(lab, "/status/phase"_json_pointer, "Pending"));
   Field(out, "Held By", Text(lab, "/status/heldBy"_json_pointer));
   Field(out, "Host", Text(lab, "/status/host"_json_pointer));
+  if (api::WarmPoolSize(lab) > 0)
+    Field(out, "Warm Pool",
+          Text(lab, "/status/warmPool/ready"_json_pointer, "0") + "/" +
+              std::to_string(api::WarmPoolSize(lab)) + " ready, " +
+              Text(lab, "/status/warmPool/starting"_json_pointer, "0") + " starting, " +
+              Text(lab, "/status/warmPool/inUse"_json_pointer, "0") + " in use");
+  if (!api::PoolTemplateOf(lab).empty()) Field(out, "Spare Of", api::PoolTemplateOf(lab));
   Field(out, "Spec Hash", Text(lab, "/status/specHash"_json_pointer));
   Table nets({"NAME", "SUBNET", "IPV6 SUBNET"});
   for (const auto& n : ArrayAt(lab, "/spec/networks"_json_pointer))
@@ -163,6 +171,8 @@ void DescribeLab(std::ostream& out, const json& lab) {
 
 void DescribeSession(std::ostream& out, const json& s) {
   Field(out, "Lab", Text(s, "/spec/lab"_json_pointer));
+  if (!api::SessionLab(s).empty() && api::SessionLab(s) != Text(s, "/spec/lab"_json_pointer))
+    Field(out, "Holds Lab", api::SessionLab(s));  // a spare of the lab's warm pool
   Field(out, "Holder", Text(s, "/spec/holder"_json_pointer));
   Field(out, "Phase", Text(s, "/status/phase"_json_pointer, "Pending"));
   Field(out, "Position", Text(s, "/status/position"_json_pointer, "-"));

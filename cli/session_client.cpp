@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "api/warm_pool.h"
+
 namespace labctl::cli {
 
 namespace {
@@ -76,6 +78,7 @@ api::Status WaitUntilActive(client::Client& client, const std::string& name,
       }
       bool ready = !options.need_lab_ready || api::IsConditionTrue(object, "LabReady");
       if (phase == "Active" && ready) {
+        if (options.lab) *options.lab = api::SessionLab(object);
         outcome = api::Status::Ok();
         done = true;
         return false;

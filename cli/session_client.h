@@ -28,6 +28,7 @@ struct WaitOptions {
   std::chrono::steady_clock::time_point deadline;
   bool show_progress = false;                     // one updating line on stderr
   const std::atomic<int>* interrupted = nullptr;  // non-zero: stop waiting (a signal number)
+  std::string* lab = nullptr;  // set on success: the Lab the session holds (a spare of a pool)
 };
 // OK once Active (+LabReady); Timeout, Cancelled-like errors when the session finished, or
 // Unavailable "interrupted" when *interrupted became non-zero.

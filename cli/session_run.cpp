@@ -102,6 +102,8 @@ int RunSessionCommand(const CliContext& ctx, const RunOptions& options) {
   wait.deadline = std::chrono::steady_clock::now() + options.timeout;
   wait.show_progress = ctx.stderr_is_tty;
   wait.interrupted = &g_signal;
+  std::string lab = options.lab;  // or the spare of its warm pool the session was handed
+  wait.lab = &lab;
   api::Status active = WaitUntilActive(*client, *name, wait);
   if (!active.ok()) {
     heartbeater.Stop();
@@ -109,7 +111,7 @@ int RunSessionCommand(const CliContext& ctx, const RunOptions& options) {
     PrintError(active, "session/" + *name);
     return g_signal.load() ? 128 + g_signal.load() : kExitError;
   }
-  pid_t pid = Spawn(options.command, *name, options.lab);
+  pid_t pid = Spawn(options.command, *name, lab);
   if (pid < 0) {
     heartbeater.Stop();
     Release(*client, *name);

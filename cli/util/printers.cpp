@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "api/warm_pool.h"
 #include "api/yaml.h"
 #include "cli/util/duration.h"
 
@@ -30,6 +31,13 @@ std::string CreationAge(const json& o, api::TimePoint now) {
   return Age(Str(o, "/metadata/creationTimestamp"_json_pointer, ""), now);
 }
 
+// A template's warm pool as "<ready>/<size>", "-" without one.
+std::string WarmPoolSummary(const json& o) {
+  if (api::WarmPoolSize(o) == 0) return "-";
+  return Str(o, "/status/warmPool/ready"_json_pointer, "0") + "/" +
+         std::to_string(api::WarmPoolSize(o));
+}
+
 std::vector<std::string> LabRow(const json& o, bool wide, api::TimePoint now) {
   std::vector<std::string> row = {api::Name(o),
                                   Str(o, "/spec/provider"_json_pointer, "docker"),
@@ -44,6 +52,7 @@ std::vector<std::string> LabRow(const json& o, bool wide, api::TimePoint now) {
     row.push_back(hash);
     row.push_back(std::to_string(LabNodeCount(o, {})));
     row.push_back(Str(o, "/status/host"_json_pointer));
+    row.push_back(WarmPoolSummary(o));
   }
   return row;
 }
@@ -79,7 +88,7 @@ std::vector<std::string> SessionRow(const json& o, api::TimePoint now) {
   return {api::Name(o),
           Str(o, "/status/phase"_json_pointer, "Pending"),
           Str(o, "/status/position"_json_pointer, "-"),
-          Str(o, "/spec/lab"_json_pointer),
+          api::SessionLab(o).empty() ? "<none>" : api::SessionLab(o),
           Str(o, "/spec/holder"_json_pointer),
           Str(o, "/status/owner"_json_pointer),
           CreationAge(o, now)};
@@ -169,7 +178,7 @@ Table NewTable(api::Kind kind, bool wide) {
   switch (kind) {
     case api::Kind::kLab: {
       std::vector<std::string> h = {"NAME", "PROVIDER", "PHASE", "READY", "HELD-BY", "AGE"};
-      if (wide) h.insert(h.end(), {"RUNPOLICY", "SPECHASH", "NODES", "HOST"});
+      if (wide) h.insert(h.end(), {"RUNPOLICY", "SPECHASH", "NODES", "HOST", "WARM"});
       return Table(h);
     }
     case api::Kind::kSession:

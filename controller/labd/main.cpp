@@ -36,6 +36,7 @@
 #include "reconcilers/host/local_host.h"
 #include "reconcilers/lab/lab_reconciler.h"
 #include "reconcilers/lab/provider_lab_actions.h"
+#include "reconcilers/pool/warm_pool_reconciler.h"
 #include "reconcilers/providers/containerlab/clab_provider.h"
 #include "reconcilers/providers/docker/docker_provider.h"
 #include "reconcilers/providers/docker/lab_network_hook.h"
@@ -93,6 +94,9 @@ struct HostStack {
   std::unique_ptr<docker::DockerEventWatcher> events;
 };
 
+// Labs reconciled at once (each brings up to LabReconcilerOptions::workers nodes up at once).
+constexpr int kLabWorkers = 8;
+
 // The controllers of labd and what they need; built after the store opened.
 struct Controllers {
   std::unique_ptr<runtime::EventRecorder> events;
@@ -106,6 +110,8 @@ struct Controllers {
   std::unique_ptr<runtime::Controller> labs;
   std::unique_ptr<reconcilers::HostReconciler> host_reconciler;
   std::unique_ptr<runtime::Controller> host_controller;
+  std::unique_ptr<reconcilers::WarmPoolReconciler> pool_reconciler;
+  std::unique_ptr<runtime::Controller> pools;
 
   // The engine client, providers and event stream of one Host (HostEngines' factory).
   std::shared_ptr<reconcilers::HostConnection> Connect(store::Store& store,
@@ -197,13 +203,25 @@ struct Controllers {
                                                                   events.get(), lab_options);
     lab_actions = std::make_unique<reconcilers::ProviderLabActions>(store, providers);
     server.SetLabActions(lab_actions.get());
-    labs = std::make_unique<runtime::Controller>(store, api::Kind::kLab, *lab_reconciler,
-                                                 runtime::ControllerOptions{.name = "lab"});
+    // A bring-up or teardown pass holds its worker for its whole duration (seconds): with two
+    // workers, a warm pool's replacement spare and a lab going down made a hand-over wait.
+    labs = std::make_unique<runtime::Controller>(
+        store, api::Kind::kLab, *lab_reconciler,
+        runtime::ControllerOptions{.name = "lab", .workers = kLabWorkers});
     host_reconciler =
         std::make_unique<reconcilers::HostReconciler>(store, *hosts, clock, events.get());
     host_controller = std::make_unique<runtime::Controller>(
         store, api::Kind::kHost, *host_reconciler, runtime::ControllerOptions{.name = "host"});
     host_controller->WatchAlso(api::Kind::kLab, reconcilers::HostReconciler::LabHostMapper());
+    reconcilers::WarmPoolReconcilerOptions pool_options;
+    pool_options.exclusive = [this](const std::function<void()>& f) {
+      sessions->reconciler().RunExclusive(f);
+    };
+    pool_reconciler =
+        std::make_unique<reconcilers::WarmPoolReconciler>(store, events.get(), pool_options);
+    pools = std::make_unique<runtime::Controller>(store, api::Kind::kLab, *pool_reconciler,
+                                                  runtime::ControllerOptions{.name = "pool"});
+    pools->MapPrimary(reconcilers::WarmPoolReconciler::KeyMapper());
   }
 
   void Start(bool lab_controller) {
@@ -214,6 +232,7 @@ struct Controllers {
     (void)host_reconciler->Reconcile(api::kLocalHost);
     host_controller->Start();  // connects each Host's engine and starts its event stream
     labs->Start();
+    pools->Start();
   }
 
   // Deletes Events older than an hour and the network baselines of containers that are gone.
@@ -230,6 +249,7 @@ struct Controllers {
   }
 
   void Stop() {
+    if (pools) pools->Stop();
     if (host_controller) host_controller->Stop();
     if (hosts) hosts->StopEvents();
     if (labs) labs->Stop();

@@ -6,6 +6,8 @@
 #include <spdlog/spdlog.h>
 
 #include "api/host_access_policy.h"
+#include "api/session_ownership.h"
+#include "api/warm_pool.h"
 #include "api/yaml.h"
 #include "controller/server/server_context.h"
 #include "reconcilers/session/session_index.h"
@@ -100,6 +102,13 @@ Status CheckLabAccess(ServerContext& ctx, const std::string& lab, const std::str
   auto object = ctx.store.Get(Kind::kLab, lab);
   LABCTL_RETURN_IF_ERROR(object);
   LABCTL_RETURN_IF_ERROR(ctx.resources.CheckLabHolder(*object, who));
+  // A spare is handed to its first Session without a reset (reconcilers/lab/lab_handover.h).
+  const std::string pool = api::PoolTemplateOf(*object);
+  if (!pool.empty() && api::LabHolder(*object).empty())
+    return Status::Conflict("lab " + lab + " is a spare of the warm pool of lab " + pool +
+                            ", kept untouched for the next Session: hold it through a Session "
+                            "(labctl session run --lab " +
+                            pool + ")");
   if (action == "exec") return api::CheckHostAccess(*object, who.host_access);
   return Status::Ok();
 }

@@ -1,5 +1,7 @@
 #include "reconcilers/lab/lab_handover.h"
 
+#include "api/warm_pool.h"
+
 namespace labctl::reconcilers {
 
 using api::json;
@@ -25,6 +27,9 @@ HandOverPlan PlanHandOver(const json& lab, bool fresh) {
   const std::string holder = HeldBy(lab);
   const auto prepared = PreparedFor(lab);
   if (fresh || !prepared) return {holder, ""};
+  // A warm pool's spare nobody held yet is as it was brought up: nothing may act on it before
+  // its first Session (controller/server/action_routes.cpp), so it needs no reset.
+  if (prepared->empty() && !api::PoolTemplateOf(lab).empty()) return {holder, ""};
   if (!holder.empty() && *prepared != holder) return {holder, holder};
   return {};
 }

@@ -8,6 +8,10 @@
 // writes preparedFor — so a labd killed mid-reset resets again after restart. The session queue
 // mirrors a Lab's Ready into a Session's LabReady only once preparedFor names that Session.
 //
+// A spare of a warm pool (api/warm_pool.h) brought up for nobody ("") is handed to its first
+// Session without a reset: exec, capture and reset are refused on a spare nobody holds, so it is
+// as it was brought up.
+//
 // A Lab whose status has no preparedFor at all (written before this record existed) is adopted
 // as prepared for its current holder.
 #pragma once

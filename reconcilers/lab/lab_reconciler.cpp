@@ -163,9 +163,10 @@ ReconcileResult LabReconciler::BringDown(LabProvider& provider, const json& lab,
   if (removed->any())
     Normal(lab, "Stopped",
            "removed " + std::to_string(removed->containers) + " containers (" + reason + ")");
-  std::string message = reason == "Stopped"       ? "stopped by labctl lab stop"
-                        : reason == "IdleTimeout" ? "idle timeout passed after release"
-                                                  : "OnDemand lab not held by a session";
+  std::string message = reason == "Stopped"            ? "stopped by labctl lab stop"
+                        : reason == "IdleTimeout"      ? "idle timeout passed after release"
+                        : reason == "WarmPoolTemplate" ? "template of a warm pool: its spares run"
+                                                       : "OnDemand lab not held by a session";
   auto report = ReportDown("Stopped", reason, message, api::Generation(lab),
                            api::SpecHash(lab.value("spec", json::object())));
   auto st = WriteLabReport(store_, name, report, clock_.Now());

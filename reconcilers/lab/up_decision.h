@@ -16,7 +16,8 @@ inline constexpr char kStoppedAnnotation[] = "labctl.dev/stopped";          // "
 inline constexpr char kRestartedAtAnnotation[] = "labctl.dev/restartedAt";  // ts: restart all
 inline constexpr char kRecreateAnnotation[] = "labctl.dev/recreate";        // "ts" or "ts/node"
 
-// Whether the lab should be up at `now`, and if not, why ("Stopped", "NotHeld", "IdleTimeout").
+// Whether the lab should be up at `now`, and if not, why ("Stopped", "NotHeld", "IdleTimeout",
+// "WarmPoolTemplate": a lab with spec.warmPool runs as its spares, not itself, unless held).
 // `wake_after` is set when the answer changes later by itself (end of the keep-warm window).
 struct UpDecision {
   bool up = false;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <set>
 
+#include "api/warm_pool.h"
 #include "reconcilers/session/session_queue.h"
 
 namespace labctl::reconcilers {
@@ -73,6 +74,7 @@ void AddSessionIndexes(store::Store& store) {
   store.AddIndex({api::Kind::kSession, kSessionQueueIndex, SessionQueueKey});
   store.AddIndex({api::Kind::kLab, kLabQueueIndex, LabQueueKey});
   store.AddIndex({api::Kind::kSession, kSessionOrderIndex, SessionOrderKey});
+  store.AddIndex({api::Kind::kLab, api::kWarmPoolIndex, api::WarmPoolIndexKey});
 }
 
 QueueInputs ReadQueueInputs(const store::Store& store, api::TimePoint now) {
@@ -112,16 +114,30 @@ void ReadQueueLabs(const store::Store& store, api::TimePoint now, QueueInputs* i
                                 store::IndexRange{TimeKey(kWarm, now) + '\0', "warm0"});
   for (auto* list : {&held, &warm})
     for (const auto& lab : list->items) in->labs.emplace(api::Name(*lab), *lab);
-  // Any live Session may be promoted in this run, so the Labs they name are read too (once per
-  // Lab: there are few Labs, however long the queue).
+  // Any live Session may be promoted in this run, so the Labs they name (and hold) are read too
+  // (once per Lab: there are few Labs, however long the queue), and the spares of a warm pool a
+  // waiter may be handed.
+  auto read = [&](const std::string& lab) {
+    if (lab.empty() || in->labs.count(lab)) return;
+    if (auto got = store.Get(api::Kind::kLab, lab); got.ok())
+      in->labs.emplace(lab, std::move(*got));
+  };
+  std::set<std::string> templates;
   for (const auto& s : in->sessions) {
     if (IsFinishedPhase(PhaseOf(*s))) continue;
     const api::json* named = api::FieldAt(*s, "spec", "lab");
     if (!named || !named->is_string()) continue;
-    const std::string& lab = named->get_ref<const std::string&>();
-    if (lab.empty() || in->labs.count(lab)) continue;
-    if (auto got = store.Get(api::Kind::kLab, lab); got.ok())
-      in->labs.emplace(lab, std::move(*got));
+    read(named->get<std::string>());
+    read(api::SessionLab(*s));
+    if (PhaseOf(*s) == phase::kWaiting) templates.insert(named->get<std::string>());
+  }
+  for (const auto& templ : templates) {
+    auto t = in->labs.find(templ);
+    if (t == in->labs.end() || api::WarmPoolSize(t->second) == 0) continue;
+    for (const auto& spare :
+         store.ListIndexed(api::Kind::kLab, api::kWarmPoolIndex, store::IndexRange::Exactly(templ))
+             .items)
+      in->labs.emplace(api::Name(*spare), *spare);
   }
 }
 

@@ -39,7 +39,7 @@ std::optional<std::string> LabQueueKey(const api::json& lab);
 
 std::optional<std::string> SessionOrderKey(const api::json& session);
 
-// Registers the three indexes (idempotent).
+// Registers the three indexes, and the warm-pool index of Labs (api/warm_pool.h; idempotent).
 void AddSessionIndexes(store::Store& store);
 
 // What a planning run reads (see header comment), and the store revision it is consistent with.

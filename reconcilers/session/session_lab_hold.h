@@ -7,6 +7,7 @@
 // concurrent writer (the LabReconciler) is retried on a fresh read.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "api/clock.h"
@@ -14,6 +15,11 @@
 #include "store/store.h"
 
 namespace labctl::reconcilers {
+
+// Applies `edit` to the Lab's status (an object) as freshly read and writes it when `edit`
+// returns true (false: nothing to change), retrying on a Conflict. NotFound if the Lab is gone.
+api::Status EditLabStatus(store::Store& store, const std::string& lab,
+                          const std::function<bool(api::json& status)>& edit);
 
 // holder empty = release. NotFound if the Lab is gone (callers ignore it).
 api::Status SetLabHolder(store::Store& store, const std::string& lab, const std::string& holder,

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "api/session_ownership.h"
+#include "api/warm_pool.h"
 #include "reconcilers/lab/lab_handover.h"
 
 namespace labctl::reconcilers {
@@ -187,7 +188,8 @@ class Planner {
     // A settled waiter's timeout is known; its position is checked again in AssignPositions.
     if (ph == phase::kWaiting && !e.deleting && SettledDeadline(e)) return;
     // So is a settled Active session's heartbeat deadline, unless it mirrors a Lab.
-    const bool settles = ph == phase::kActive && !e.deleting && SpecLab(*e.object).empty();
+    const bool settles = ph == phase::kActive && !e.deleting && SpecLab(*e.object).empty() &&
+                         StatusString(StatusView(e), "lab").empty();
     if (settles)
       if (auto deadline = SettledDeadline(e)) {
         Settle(e, *deadline);
@@ -226,6 +228,33 @@ class Planner {
     }
   }
 
+  // The Lab an entry holds (or will hold once promoted): api::SessionLab of its planned status.
+  std::string HeldLab(const Entry& e) const {
+    return api::SessionLabOf(SpecLab(*e.object), StatusString(StatusView(e), "lab"));
+  }
+
+  // A spare of `templ` to hand out (docs/hosts.md, warm pools): one made from the template's
+  // current spec, never handed to anyone, not being deleted; a Ready one first, else the lowest
+  // name still coming up; "" when none.
+  std::string PickSpare(const std::string& templ, const std::set<std::string>& held) const {
+    auto t = labs_.find(templ);
+    std::string starting;
+    for (const auto& [name, lab] : labs_) {
+      if (api::PoolTemplateOf(lab) != templ || held.count(name) || api::IsBeingDeleted(lab))
+        continue;
+      if (!api::LabHolder(lab).empty() || api::FieldAt(lab, "status", "releasedAt")) continue;
+      if (t == labs_.end() || !api::SpareIsCurrent(lab, t->second)) continue;
+      if (api::IsConditionTrue(lab, "Ready")) return name;
+      if (starting.empty()) starting = name;
+    }
+    return starting;
+  }
+
+  bool HasWarmPool(const std::string& lab) const {
+    auto it = labs_.find(lab);
+    return it != labs_.end() && api::WarmPoolSize(it->second) > 0;
+  }
+
   void Promote() {
     int active = 0;
     std::set<std::string> held;
@@ -233,22 +262,27 @@ class Planner {
     for (const auto& e : entries_) {
       if (Phase(e) != phase::kActive) continue;
       ++active;
-      if (!SpecLab(*e.object).empty()) held.insert(SpecLab(*e.object));
+      if (!HeldLab(e).empty()) held.insert(HeldLab(e));
     }
     for (auto& e : entries_) {
       if (Phase(e) != phase::kWaiting) continue;
       if (active >= config_.slots) break;
       std::string lab = SpecLab(*e.object);
-      if (!lab.empty() && held.count(lab)) break;  // strict FIFO: the head blocks
-      if (!lab.empty() && config_.lab_fits && !config_.lab_fits(lab, admitted)) break;
-      Activate(e);
+      if (!lab.empty() && HasWarmPool(lab)) {
+        lab = PickSpare(lab, held);
+        if (lab.empty()) break;  // strict FIFO: the head waits for the pool to make a spare
+      } else {
+        if (!lab.empty() && held.count(lab)) break;  // strict FIFO: the head blocks
+        if (!lab.empty() && config_.lab_fits && !config_.lab_fits(lab, admitted)) break;
+      }
+      Activate(e, lab);
       ++active;
       if (!lab.empty()) held.insert(lab);
       if (!lab.empty()) admitted.push_back(lab);
     }
   }
 
-  void Activate(Entry& e) {
+  void Activate(Entry& e, const std::string& lab) {
     std::string stamp = api::FormatTime(now_);
     json& status = Status(e);
     status["phase"] = phase::kActive;
@@ -258,10 +292,13 @@ class Planner {
     status["lastHeartbeatTime"] = stamp;
     status.erase("positionSince");
     status.erase("reason");
+    if (lab.empty())
+      status.erase("lab");
+    else
+      status["lab"] = lab;
     api::SetCondition(status, {"Active", "True", "Promoted", "session holds a slot", Gen(e)}, now_);
     e.promoted = true;
     if (!api::HasFinalizer(*e.object, kSessionFinalizer)) plan_.add_finalizer.push_back(e.name);
-    std::string lab = SpecLab(*e.object);
     Event(e, false, "Promoted",
           lab.empty() ? "session is active" : "session is active, holds lab " + lab,
           /*record=*/false);
@@ -323,8 +360,15 @@ class Planner {
 
  private:
   void MirrorLab(Entry& e) {
-    std::string lab = SpecLab(*e.object);
-    if (lab.empty() || Phase(e) != phase::kActive) return;
+    if (Phase(e) != phase::kActive) return;
+    std::string lab = HeldLab(e);
+    if (StatusString(StatusView(e), "lab") != lab) {  // spec.lab changed (the Neops facade)
+      if (lab.empty())
+        Status(e).erase("lab");
+      else
+        Status(e)["lab"] = lab;
+    }
+    if (lab.empty()) return;
     auto it = labs_.find(lab);
     api::Condition c{"LabReady", "False", "LabNotFound", "lab " + lab + " does not exist", Gen(e)};
     if (it != labs_.end()) {
@@ -347,8 +391,7 @@ class Planner {
   void PlanLabHolds() {
     std::map<std::string, std::string> wanted;
     for (const auto& e : entries_)
-      if (Phase(e) == phase::kActive && !SpecLab(*e.object).empty())
-        wanted[SpecLab(*e.object)] = e.name;
+      if (Phase(e) == phase::kActive && !HeldLab(e).empty()) wanted[HeldLab(e)] = e.name;
     for (const auto& [name, lab] : labs_) {
       std::string current;
       if (lab.contains("status") && lab["status"].is_object())

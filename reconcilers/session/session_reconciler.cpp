@@ -44,6 +44,11 @@ runtime::ReconcileResult SessionReconciler::PromoteNow() {
   return ReconcileLocked();
 }
 
+void SessionReconciler::RunExclusive(const std::function<void()>& f) {
+  std::lock_guard<std::mutex> lock(mu_);
+  f();
+}
+
 bool SessionReconciler::QueueSettled(api::TimePoint now) const {
   bool nothing_due = !quiet_deadline_ || now < *quiet_deadline_;
   return quiet_revision_ != 0 && store_.Revision() == quiet_revision_ && nothing_due;

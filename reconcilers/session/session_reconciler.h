@@ -70,6 +70,10 @@ class SessionReconciler : public runtime::Reconciler {
   // The queue order is that of a Session created at this call. The answer shows its position.
   api::Result<json> Admit(json session);
 
+  // Runs `f` with the queue's lock held: no planning run or admission is under way meanwhile
+  // (the warm pool retires spares under it, so none is handed to a Session as it goes).
+  void RunExclusive(const std::function<void()>& f);
+
   // Maps any object to kQueueKey.
   static runtime::Controller::Mapper QueueMapper();
 

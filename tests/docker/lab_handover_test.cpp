@@ -9,6 +9,7 @@
 #include <functional>
 
 #include "api/object.h"
+#include "api/warm_pool.h"
 #include "docker/fake_lab_test.h"
 
 namespace labctl {
@@ -143,6 +144,22 @@ TEST_F(LabHandOverTest, AlwaysLabUpWithoutAHolderIsResetForItsFirstSession) {
   ASSERT_TRUE(Settle("h6").status.ok());
   EXPECT_EQ(resets_, 1);
   EXPECT_EQ(PreparedFor("h6"), "s1");
+}
+
+TEST_F(LabHandOverTest, ASpareNobodyHeldIsHandedToItsFirstSessionWithoutReset) {
+  json templ = TwoNetLab("h8", 9, json::array({Node("c1", {{"a", "10.9.1.10"}})}), "OnDemand");
+  templ["spec"]["warmPool"] = {{"size", 1}};
+  ASSERT_TRUE(store_->Create(api::Kind::kLab, api::MakeSpare(templ, 1)).ok());
+  ASSERT_TRUE(Settle("h8-warm-1").status.ok());
+  ASSERT_TRUE(api::IsConditionTrue(Get("h8-warm-1"), "Ready"));
+  EXPECT_EQ(PreparedFor("h8-warm-1"), "");
+  SetHeldBy("h8-warm-1", "s1");  // the session queue hands it out
+  ASSERT_TRUE(Settle("h8-warm-1").status.ok());
+  EXPECT_EQ(resets_, 0) << "untouched since its bring-up";
+  EXPECT_EQ(PreparedFor("h8-warm-1"), "s1");
+  SetHeldBy("h8-warm-1", "s2");  // used: the next holder gets it reset as any warm lab
+  ASSERT_TRUE(Settle("h8-warm-1").status.ok());
+  EXPECT_EQ(resets_, 1);
 }
 
 TEST_F(LabHandOverTest, LabWithoutARecordIsAdoptedForItsHolderWithoutReset) {

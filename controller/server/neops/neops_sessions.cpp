@@ -4,6 +4,7 @@
 #include "api/session_ownership.h"
 #include "api/sha256.h"
 #include "api/validation.h"
+#include "api/warm_pool.h"
 #include "controller/server/neops/neops_upload.h"
 #include "reconcilers/session/session_index.h"
 #include "reconcilers/session/session_queue.h"
@@ -47,7 +48,7 @@ NeopsSessionView NeopsSessions::ViewOf(const api::json& session) const {
   v.name = api::Name(session);
   v.active = reconcilers::PhaseOf(session) == reconcilers::phase::kActive;
   v.position = reconcilers::QueuePosition(store_, session);  // 0 unless waiting
-  v.lab = SpecLab(session);
+  v.lab = api::SessionLab(session);  // a spare of the lab's warm pool, if handed one
   return v;
 }
 

@@ -6,6 +6,7 @@
 #include "drivers/net/conntrack.h"
 #include "drivers/net/nat.h"
 #include "drivers/net/netns.h"
+#include "reconcilers/lab/run_parallel.h"
 #include "reconcilers/providers/docker/node_container.h"
 #include "reconcilers/providers/docker/node_processes.h"
 
@@ -14,6 +15,8 @@ namespace labctl::reconcilers {
 using api::Status;
 
 namespace {
+
+constexpr int kResetWorkers = 8;  // as many nodes at once as a bring-up starts
 
 NodeResetReport ResetNode(const LabModel& lab, const NodeModel& node,
                           const docker::ContainerInfo& info, NetworkBaselines* baselines,
@@ -41,17 +44,21 @@ LabResetReport ResetLabNetwork(docker::DockerEngine& engine, const LabModel& lab
                                NetworkBaselines* baselines,
                                const ContainerStartedHook& network_hook) {
   LabResetReport report;
-  for (const auto& node : lab.nodes) {
+  report.nodes.resize(lab.nodes.size());
+  // Nodes are independent (as in bring-up, whose network hook runs per node at once): a warm
+  // hand-over waits for the slowest node, not for the sum of them.
+  RunParallel(lab.nodes.size(), kResetWorkers, [&](size_t i) {
+    const NodeModel& node = lab.nodes[i];
     auto info = InspectNodeContainer(engine, lab.name, lab.uid, node.name);
     if (!info.ok() || !info->running || info->pid <= 0) {
-      NodeResetReport skipped;
-      skipped.name = node.name;
-      skipped.skipped = "not running";
-      report.nodes.push_back(std::move(skipped));
-      continue;
+      report.nodes[i].name = node.name;
+      report.nodes[i].skipped = "not running";
+      return;
     }
-    report.nodes.push_back(ResetNode(lab, node, *info, baselines, network_hook));
-    const Status& st = report.nodes.back().status;
+    report.nodes[i] = ResetNode(lab, node, *info, baselines, network_hook);
+  });
+  for (const auto& node : report.nodes) {
+    const Status& st = node.status;
     if (!st.ok() && report.status.ok())
       report.status = Status(st.code(), st.reason(), "node " + node.name + ": " + st.message());
   }
