@@ -115,7 +115,8 @@ json LabSpecSchema() {
        {"containerlab",
         Obj({{"topology", Str("a containerlab topology file")}, {"files", StringMapSchema()}},
             {"topology"})},
-       {"hostSelector", StringMapSchema()}});
+       {"hostSelector", StringMapSchema()},
+       {"onHostLost", Enum({"Fail", "Reschedule"}, "default Fail")}});
 }
 
 json LabStatusSchema() {

@@ -90,7 +90,7 @@ QueuePlan SessionReconciler::Plan(api::TimePoint now, std::shared_ptr<const json
                      [this](const std::string& name) { return creation_order_.CreatedAt(name); },
                      &settled_,
                      &clocks_,
-                     options_.lab_fits};
+                     options_.lab_wait};
   QueuePlan plan = PlanQueue(inputs.sessions, inputs.labs, config, now);
   clocks_ = std::move(plan.clocks);  // the waiters as the store has them now
   spdlog::debug("session queue planned sessions={} status_updates={} plan_us={}",
