@@ -371,7 +371,9 @@ TEST_F(LabdHostsTest, LostEngineFailsOrReschedulesByPolicyAndIsCleanedWhenItRetu
   PatchHost(api::kLocalHost, {{"unschedulable", false}});
   const std::string sw = CreateSession(w);
   ASSERT_TRUE(PollSession(sr, [](const json& s) { return api::IsConditionTrue(s, "LabReady"); }));
-  EXPECT_EQ(SessionPhase(sw), "Waiting");
+  EXPECT_TRUE(PollSession(sw, [](const json& s) {
+    return s.value("status", json::object()).value("phase", "") == "Waiting";
+  }));
 
   // A Host with labs on it is not deleted.
   auto refused = testing::RunLabctl(labd_->url(), {"delete", "host", "spare"});
