@@ -139,6 +139,7 @@ LabSpec ReadLabSpec(const json& spec) {
   s.provider = Str(spec, "provider", kDefaultProvider);
   s.run_policy = Str(spec, "runPolicy", kDefaultRunPolicy);
   s.idle_timeout_seconds = Int(spec, "idleTimeoutSeconds", kDefaultIdleTimeoutSeconds);
+  s.on_host_lost = Str(spec, "onHostLost", kOnHostLostFail);
   s.skip_groups = Strings(spec, "skipGroups");
   for (const auto& n : Array(spec, "networks"))
     s.networks.push_back({Str(n, "name"), Str(n, "subnet"), Str(n, "ipv6Subnet")});

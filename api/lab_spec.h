@@ -32,6 +32,11 @@ inline constexpr char kNetlabTopologyFile[] = "topology.yml";
 inline constexpr char kNetlabTopologyFileAnnotation[] = "labctl.dev/topology-file";
 inline constexpr char kNetlabFilesAnnotation[] = "labctl.dev/netlab-files";
 inline constexpr char kDefaultRunPolicy[] = "OnDemand";
+// spec.onHostLost: what happens when the lab's Host stops answering (docs/hosts.md). Fail: its
+// Active session fails, the lab stays on its Host and comes back with it. Reschedule: the lab
+// leaves the lost Host and is built again on another; its session stays.
+inline constexpr char kOnHostLostFail[] = "Fail";
+inline constexpr char kOnHostLostReschedule[] = "Reschedule";
 inline constexpr int kDefaultIdleTimeoutSeconds = 0;
 inline constexpr int kDefaultReadinessPeriodSeconds = 1;
 inline constexpr int kDefaultReadinessTimeoutSeconds = 60;
@@ -130,6 +135,7 @@ struct LabSpec {
   std::string provider = kDefaultProvider;
   std::string run_policy = kDefaultRunPolicy;  // OnDemand | Always
   int idle_timeout_seconds = kDefaultIdleTimeoutSeconds;
+  std::string on_host_lost = kOnHostLostFail;  // Fail | Reschedule
   std::vector<std::string> skip_groups;
   std::vector<LabNetworkSpec> networks;
   std::vector<LabNodeSpec> nodes;  // every node, skipGroups not applied

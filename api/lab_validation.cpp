@@ -101,7 +101,8 @@ void ValidateLabSpec(const json& spec, FieldErrors& errs) {
   if (!ExpectObject(spec, "spec", errs)) return;
   RejectUnknownFields(spec, "spec",
                       {"provider", "runPolicy", "idleTimeoutSeconds", "skipGroups", "networks",
-                       "nodes", "links", "netlab", "containerlab", "hostSelector", "warmPool"},
+                       "nodes", "links", "netlab", "containerlab", "hostSelector", "warmPool",
+                       "onHostLost"},
                       errs);
   LabIndex index;
   index.provider = kDefaultProvider;
@@ -111,6 +112,8 @@ void ValidateLabSpec(const json& spec, FieldErrors& errs) {
   }
   if (const json* p = Find(spec, "runPolicy"))
     ValidateEnum(*p, "spec.runPolicy", {"OnDemand", "Always"}, errs);
+  if (const json* p = Find(spec, "onHostLost"))
+    ValidateEnum(*p, "spec.onHostLost", {kOnHostLostFail, kOnHostLostReschedule}, errs);
   if (const json* p = Find(spec, "idleTimeoutSeconds"))
     ExpectInteger(*p, "spec.idleTimeoutSeconds", 0, kMaxDurationSeconds, errs);
   if (const json* p = Find(spec, "skipGroups")) ExpectStringArray(*p, "spec.skipGroups", errs);

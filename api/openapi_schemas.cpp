@@ -116,7 +116,8 @@ json LabSpecSchema() {
         Obj({{"topology", Str("a containerlab topology file")}, {"files", StringMapSchema()}},
             {"topology"})},
        {"hostSelector", StringMapSchema()},
-       {"warmPool", Obj({{"size", Int("spare copies kept Ready, 0..20", 0)}}, {"size"})}});
+       {"warmPool", Obj({{"size", Int("spare copies kept Ready, 0..20", 0)}}, {"size"})},
+       {"onHostLost", Enum({"Fail", "Reschedule"}, "default Fail")}});
 }
 
 json LabStatusSchema() {

@@ -183,9 +183,9 @@ struct Controllers {
     session_options.neops.labs.files_dir = flags.data_dir + "/labs";
     // Without the Lab controller nothing is placed or probed: sessions wait for slots only.
     if (flags.lab_controller)
-      session_options.lab_fits = [this](const std::string& lab,
+      session_options.lab_wait = [this](const std::string& lab,
                                         const std::vector<std::string>& admitted) {
-        return placer->Fits(lab, admitted);
+        return placer->WaitReason(lab, admitted);
       };
     sessions = server::SessionStack::Attach(server, store, clock, events.get(), session_options);
 

@@ -13,7 +13,7 @@ std::unique_ptr<SessionStack> SessionStack::Attach(ApiServer& server, store::Sto
   reconciler_options.slots = options.slots;
   reconciler_options.labd_start =
       options.labd_start == api::TimePoint{} ? clock.Now() : options.labd_start;
-  reconciler_options.lab_fits = options.lab_fits;
+  reconciler_options.lab_wait = options.lab_wait;
   stack->reconciler_ =
       std::make_unique<reconcilers::SessionReconciler>(store, clock, events, reconciler_options);
   stack->controller_ =
@@ -22,7 +22,7 @@ std::unique_ptr<SessionStack> SessionStack::Attach(ApiServer& server, store::Sto
   stack->controller_->MapPrimary(reconcilers::SessionReconciler::QueueMapper());
   stack->controller_->WatchAlso(api::Kind::kLab, reconcilers::SessionReconciler::QueueMapper());
   // A Host's room or readiness decides whether the head of the queue may go (docs/hosts.md).
-  if (reconciler_options.lab_fits)
+  if (reconciler_options.lab_wait)
     stack->controller_->WatchAlso(api::Kind::kHost, reconcilers::SessionReconciler::QueueMapper());
 
   stack->actions_ =

@@ -31,8 +31,8 @@ struct SessionStackOptions {
   api::TimePoint labd_start{};  // restart grace; default: now (clock.Now() at Attach)
   bool neops_facade = true;     // labd --neops-facade
   NeopsFacadeOptions neops;     // clock defaults to the stack's clock
-  // SessionReconcilerOptions::lab_fits (a Host has room for the lab); unset: always.
-  std::function<bool(const std::string& lab, const std::vector<std::string>& admitted)> lab_fits;
+  // SessionReconcilerOptions::lab_wait (why no Host has room for the lab); unset: always room.
+  reconcilers::LabWait lab_wait;
 };
 
 class SessionStack {

@@ -1,5 +1,6 @@
 #include "controller/server/resource_service.h"
 
+#include "api/host_placement.h"
 #include "api/session_ownership.h"
 #include "api/validation.h"
 #include "reconcilers/providers/containerlab/clab_validation.h"
@@ -201,6 +202,18 @@ api::Result<json> ResourceService::MergePatchStatus(Kind kind, const std::string
   }
 }
 
+// A Host is deleted only once no Lab is placed on it: its labs would lose their engine
+// (docs/hosts.md, "Draining").
+Status ResourceService::CheckHostEmpty(const json& host) const {
+  auto loads = api::HostLoads({host}, store_.List(Kind::kLab).items);
+  const std::vector<std::string>& labs = loads.front().lab_names;
+  if (labs.empty()) return Status::Ok();
+  std::string names;
+  for (const auto& lab : labs) names += (names.empty() ? "" : ", ") + lab;
+  return Status::Conflict("host " + api::Name(host) + " still has labs placed on it: " + names +
+                          "; drain it first (spec.unschedulable: true) and delete or stop them");
+}
+
 api::Result<json> ResourceService::Delete(Kind kind, const std::string& name,
                                           const std::optional<std::string>& uid,
                                           const Principal& who) {
@@ -209,6 +222,7 @@ api::Result<json> ResourceService::Delete(Kind kind, const std::string& name,
     auto current = store_.Get(kind, name);
     LABCTL_RETURN_IF_ERROR(current);
     LABCTL_RETURN_IF_ERROR(CheckOwner(kind, *current, who));
+    if (kind == Kind::kHost) LABCTL_RETURN_IF_ERROR(CheckHostEmpty(*current));
   }
   return store_.Delete(kind, name, uid);
 }

@@ -7,7 +7,8 @@
 // Events are read-only (405), group "readonly" may not write (403), status writes need group
 // "admin" (403); only a session's owner or an admin may change or delete a session, or a Lab
 // that session holds (api/session_ownership.h, 403); a Lab's spec may ask of the host only what
-// the caller's grant allows (api/host_access_policy.h, 403 naming the field). A created session
+// the caller's grant allows (api/host_access_policy.h, 403 naming the field); a Host with Labs
+// placed on it is not deleted (409 naming them). A created session
 // records its owner (the caller) in annotation labctl.dev/owner and status.owner.
 #pragma once
 
@@ -45,6 +46,7 @@ class ResourceService {
  private:
   api::Status CheckWritable(api::Kind kind, const Principal& who) const;
   api::Status Validate(api::Kind kind, const api::json& object) const;
+  api::Status CheckHostEmpty(const api::json& host) const;
   api::Status CheckOwner(api::Kind kind, const api::json& current, const Principal& who) const;
   api::Status CheckHostAccess(api::Kind kind, const api::json& object, const api::json* current,
                               const Principal& who) const;

@@ -63,11 +63,12 @@ api::Status HostPlacer::Release(const std::string& lab) {
   return WriteHost(lab, "");
 }
 
-bool HostPlacer::Fits(const std::string& lab, const std::vector<std::string>& admitted) {
+std::string HostPlacer::WaitReason(const std::string& lab,
+                                   const std::vector<std::string>& admitted) {
   std::lock_guard<std::mutex> l(mu_);
   auto target = store_.Get(api::Kind::kLab, lab);
-  if (!target.ok()) return true;  // the queue reports a missing lab itself
-  if (!api::LabHost(*target).empty()) return true;
+  if (!target.ok()) return "";  // the queue reports a missing lab itself
+  if (!api::LabHost(*target).empty()) return "";
   std::vector<json> labs = Items(store_.List(api::Kind::kLab));
   auto loads = api::HostLoads(Items(store_.List(api::Kind::kHost)), labs);
   // Labs that will take a place first: those wanting to be up and not placed yet, then those
@@ -77,7 +78,7 @@ bool HostPlacer::Fits(const std::string& lab, const std::vector<std::string>& ad
     if (api::Name(other) != lab && api::LabHost(other).empty() &&
         (WantsUp(other) || ahead.count(api::Name(other))))
       (void)api::PlaceLab(other, loads);
-  return !api::PlaceLab(*target, loads).host.empty();
+  return api::PlaceLab(*target, loads).why_not;
 }
 
 }  // namespace labctl::reconcilers

@@ -29,9 +29,10 @@ class HostPlacer {
   api::Result<LabPlacement> Place(const api::json& lab);
   // Clears status.host of `lab` (it holds nothing on its engine any more).
   api::Status Release(const std::string& lab);
-  // Whether `lab` has a Host or one would take it now, after the labs in `admitted` (promoted
-  // ahead of it, not yet placed) and every held lab still waiting for a Host took theirs.
-  bool Fits(const std::string& lab, const std::vector<std::string>& admitted);
+  // Empty when `lab` has a Host or one would take it now, after the labs in `admitted` (promoted
+  // ahead of it, not yet placed) and every held lab still waiting for a Host took theirs; else
+  // why not, per Host (for the session queue's waiting message).
+  std::string WaitReason(const std::string& lab, const std::vector<std::string>& admitted);
 
  private:
   api::Status WriteHost(const std::string& lab, const std::string& host);

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/host_placement.h"
+#include "api/lab_spec.h"
 
 namespace labctl::reconcilers {
 
@@ -57,22 +58,44 @@ api::Condition HostReconciler::Probe(const std::string& name, const json& host, 
   return {"Ready", "False", "EngineUnreachable", version.status().message(), generation};
 }
 
+namespace {
+
+// The HostLost condition of `lab` on `host`, and whether the lab leaves the Host (Reschedule).
+api::Condition HostLostCondition(const json& lab, const std::string& host, bool lost,
+                                 bool& leaves) {
+  leaves = lost && api::ReadLabObjectSpec(lab).on_host_lost == api::kOnHostLostReschedule;
+  if (!lost)
+    return {"HostLost", "False", "EngineReachable", "host " + host + " answers",
+            api::Generation(lab)};
+  return {"HostLost", "True", leaves ? "Rescheduled" : "EngineUnreachable",
+          leaves ? "host " + host +
+                       " stopped answering: the lab is built again on another host "
+                       "(spec.onHostLost: Reschedule)"
+                 : "host " + host +
+                       " stopped answering: its session fails, the lab waits for the host "
+                       "(spec.onHostLost: Fail)",
+          api::Generation(lab)};
+}
+
+}  // namespace
+
 void HostReconciler::MarkLabs(const json& host, const std::vector<std::string>& labs, bool lost) {
   for (const auto& name : labs) {
     for (int attempt = 0; attempt < 5; ++attempt) {
       auto lab = store_.Get(api::Kind::kLab, name);
-      if (!lab.ok()) break;
+      if (!lab.ok() || api::LabHost(*lab) != api::Name(host)) break;
       json updated = *lab;
-      api::Condition c{"HostLost", lost ? "True" : "False",
-                       lost ? "EngineUnreachable" : "EngineReachable",
-                       lost ? "host " + api::Name(host) + " stopped answering"
-                            : "host " + api::Name(host) + " answers",
-                       api::Generation(*lab)};
+      bool leaves = false;
+      api::Condition c = HostLostCondition(*lab, api::Name(host), lost, leaves);
       const json* current = api::FindCondition(*lab, "HostLost");
       if (!lost && !current) break;  // never lost: nothing to say
-      if (!api::SetCondition(updated["status"], c, clock_.Now())) break;
+      // Leaving clears status.host in the same write: the Lab reconciler then places the lab
+      // again, and the lost engine's copy is an orphan there (HostRoutedProvider::RemoveOrphans).
+      if (leaves) updated["status"].erase("host");
+      if (!api::SetCondition(updated["status"], c, clock_.Now()) && !leaves) break;
       auto written = store_.UpdateStatus(api::Kind::kLab, std::move(updated));
       if (written.ok()) {
+        if (lost) spdlog::warn("lab={} host={} lost: {}", name, api::Name(host), c.message);
         if (recorder_ && lost) recorder_->Warning(*lab, "HostLost", c.message);
         break;
       }
@@ -114,7 +137,8 @@ ReconcileResult HostReconciler::Reconcile(const std::string& name) {
                                : recorder_->Warning(*written, ready.reason, ready.message);
     }
   }
-  if (ready.status == "False" && ready.reason == "EngineUnreachable" && was_ready)
+  // Every probe while lost, so a lab whose mark did not get written is marked on the next.
+  if (ready.status == "False" && ready.reason == "EngineUnreachable")
     MarkLabs(*host, load.lab_names, true);
   if (ready.status == "True") MarkLabs(*host, load.lab_names, false);
   return ReconcileResult::After(options_.probe_period);

@@ -78,7 +78,7 @@ api::Result<std::unique_ptr<LabPass>> HostRoutedProvider::Open(const json& lab,
   return std::unique_ptr<LabPass>(new HostPass(std::move(connection), std::move(*pass)));
 }
 
-// Runs `call(provider)` on this provider of every connection in `hosts` and sums the results.
+// Runs `call(provider, host)` on this provider of every connection in `hosts` and sums the results.
 // With `skip_unreachable`, an engine that does not answer is left out: it is swept when it
 // reconnects (its event stream's resync queues the orphan sweep).
 template <class T, class Add, class Call>
@@ -87,7 +87,8 @@ api::Result<T> HostRoutedProvider::OnEach(const std::vector<std::shared_ptr<Host
   api::Status first_error;
   for (const auto& connection : hosts) {
     auto provider = On(connection.get(), connection->host);
-    auto result = provider.ok() ? call(**provider) : api::Result<T>(provider.status());
+    auto result =
+        provider.ok() ? call(**provider, connection->host) : api::Result<T>(provider.status());
     if (result.ok()) {
       add(total, *result);
     } else if (!(skip_unreachable && result.status().code() == api::Code::kUnavailable) &&
@@ -107,26 +108,45 @@ api::Result<TornDown> HostRoutedProvider::TearDown(const std::string& lab, const
     if (object.ok()) host = api::LabHost(*object);
   }
   auto connection = Connection(host);
-  if (!host.empty() && !connection && store_.Get(api::Kind::kHost, host).ok())
+  auto host_object = host.empty() ? api::Result<json>(api::Status::NotFound("no host"))
+                                  : store_.Get(api::Kind::kHost, host);
+  if (!host.empty() && !connection && host_object.ok())
     return api::Status::Unavailable("host " + host + " of lab " + lab + " is not connected");
+  // A Lab deleted while its Host is lost goes at once: what that engine still holds of it is
+  // swept when it returns (RemoveOrphans keeps only labs in the store).
+  const bool lost = host_object.ok() && !api::HostReady(*host_object);
   // A deleted Host: whatever is left is looked for on every engine.
   auto removed = OnEach<TornDown>(
       connection ? std::vector<std::shared_ptr<HostConnection>>{connection} : engines_.All(),
-      /*skip_unreachable=*/!connection, TornDown{},
+      /*skip_unreachable=*/!connection || (why == TearDownReason::kDelete && lost), TornDown{},
       [](TornDown& total, const TornDown& more) {
         total.containers += more.containers;
         total.others += more.others;
       },
-      [&](LabProvider& provider) { return provider.TearDown(lab, uid, why); });
+      [&](LabProvider& provider, const std::string&) { return provider.TearDown(lab, uid, why); });
   if (removed.ok() && why == TearDownReason::kStop && !host.empty())
     LABCTL_RETURN_IF_ERROR(placer_.Release(lab));
   return removed;
 }
 
+// Whether the lab `keep` keeps belongs on `host`: a lab is kept only on its own Host, so a lab
+// that left a lost Host (onHostLost: Reschedule) is swept from that engine when it returns. A
+// lab not placed anywhere is kept on the local Host only (labs from before Hosts ran there).
+bool HostRoutedProvider::KeptOn(const std::string& host, const std::string& lab) {
+  auto object = store_.Get(api::Kind::kLab, lab);
+  if (!object.ok()) return true;  // `keep` kept it (outside labd's scope, or unsure)
+  const std::string placed = api::LabHost(*object);
+  return placed.empty() ? host == api::kLocalHost : placed == host;
+}
+
 api::Result<int> HostRoutedProvider::RemoveOrphans(const KeepOwner& keep) {
   return OnEach<int>(
       engines_.All(), /*skip_unreachable=*/true, 0, [](int& total, int more) { total += more; },
-      [&](LabProvider& provider) { return provider.RemoveOrphans(keep); });
+      [&](LabProvider& provider, const std::string& host) {
+        return provider.RemoveOrphans([&](const std::string& lab, const std::string& uid) {
+          return keep(lab, uid) && KeptOn(host, lab);
+        });
+      });
 }
 
 }  // namespace labctl::reconcilers

@@ -3,8 +3,9 @@
 // (status.host, set by HostPlacer before the first pass): a lab's nodes, networks and links all
 // live on its Host's engine. Removal that may concern any engine (a lab not placed, a lab gone
 // from the store, the orphan sweep) asks every connected Host that answers (one that does not is
-// swept when it reconnects). A stop releases the lab's Host
-// (HostPlacer::Release) once its engine holds nothing of it. The lab actions (exec, logs, ...)
+// swept when it reconnects); the sweep keeps a lab's objects on its own Host only, so what a lost
+// Host still holds of a lab that moved on is removed when it returns. A stop releases the lab's
+// Host (HostPlacer::Release) once its engine holds nothing of it. The lab actions (exec, logs, ...)
 // go to the lab's Host too.
 #pragma once
 
@@ -36,6 +37,7 @@ class HostRoutedProvider : public LabProvider {
   std::shared_ptr<HostConnection> Connection(const std::string& host);
   // This provider on the engine of `host`.
   api::Result<LabProvider*> On(const HostConnection* connection, const std::string& host) const;
+  bool KeptOn(const std::string& host, const std::string& lab);
   template <class T, class Add, class Call>
   api::Result<T> OnEach(const std::vector<std::shared_ptr<HostConnection>>& hosts,
                         bool skip_unreachable, T total, Add add, Call call);

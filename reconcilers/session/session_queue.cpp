@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "api/lab_spec.h"
 #include "api/session_ownership.h"
 #include "api/warm_pool.h"
 #include "reconcilers/lab/lab_handover.h"
@@ -99,6 +100,7 @@ class Planner {
       return a.revision != b.revision ? a.revision < b.revision : a.name < b.name;
     });
     for (auto& e : entries_) ApplyTimeouts(e);
+    for (auto& e : entries_) MirrorHostLost(e);
     Promote();
     AssignPositions();
     for (auto& e : entries_) MirrorLab(e);
@@ -258,7 +260,7 @@ class Planner {
   void Promote() {
     int active = 0;
     std::set<std::string> held;
-    std::vector<std::string> admitted;  // promoted in this run, for lab_fits
+    std::vector<std::string> admitted;  // promoted in this run, for lab_wait
     for (const auto& e : entries_) {
       if (Phase(e) != phase::kActive) continue;
       ++active;
@@ -273,13 +275,60 @@ class Planner {
         if (lab.empty()) break;  // strict FIFO: the head waits for the pool to make a spare
       } else {
         if (!lab.empty() && held.count(lab)) break;  // strict FIFO: the head blocks
-        if (!lab.empty() && config_.lab_fits && !config_.lab_fits(lab, admitted)) break;
+        if (const json* lost = LostForGood(e)) {     // it could only fail once Active
+          Finish(e, phase::kFailed, "HostLost",
+                 "lab " + lab + ": " + lost->value("message", "its host stopped answering"), true);
+          continue;
+        }
+        if (!lab.empty() && config_.lab_wait) {
+          std::string why = config_.lab_wait(lab, admitted);
+          if (!why.empty()) {
+            head_wait_ = "waiting for a host for lab " + lab + ": " + why;
+            break;
+          }
+        }
       }
       Activate(e, lab);
       ++active;
       if (!lab.empty()) held.insert(lab);
       if (!lab.empty()) admitted.push_back(lab);
     }
+  }
+
+  const json* LabOf(const Entry& e) const {
+    auto it = labs_.find(HeldLab(e));
+    return it == labs_.end() ? nullptr : &it->second;
+  }
+
+  // The Lab's HostLost condition when it is True and the Lab's spec.onHostLost is Fail: a
+  // session holding it fails (docs/hosts.md, "Host failure").
+  const json* LostForGood(const Entry& e) const {
+    const json* lab = LabOf(e);
+    if (!lab || !api::IsConditionTrue(*lab, "HostLost")) return nullptr;
+    if (api::ReadLabObjectSpec(*lab).on_host_lost != api::kOnHostLostFail) return nullptr;
+    return api::FindCondition(*lab, "HostLost");
+  }
+
+  // An Active session is told when its Lab's Host is lost: condition HostLost, mirrored from the
+  // Lab's, and a Warning Event when it turns True. With onHostLost Fail it fails, freeing its
+  // slot; with Reschedule it stays and sees its Lab built again elsewhere.
+  void MirrorHostLost(Entry& e) {
+    if (Phase(e) != phase::kActive || e.deleting || HeldLab(e).empty()) return;
+    const json* lab = LabOf(e);
+    const json* lost = lab ? api::FindCondition(*lab, "HostLost") : nullptr;
+    const bool lost_now = lost && lost->value("status", "") == "True";
+    const bool told = api::IsConditionTrue(*e.object, "HostLost");
+    if (!lost_now && !api::FindCondition(*e.object, "HostLost")) return;
+    api::Condition c{"HostLost", lost_now ? "True" : "False",
+                     lost ? lost->value("reason", "") : "LabNotFound",
+                     lost ? lost->value("message", "") : "", Gen(e)};
+    api::SetCondition(Status(e), c, now_);
+    if (!lost_now) return;
+    if (LostForGood(e)) {
+      Finish(e, phase::kFailed, "HostLost", "lab " + HeldLab(e) + ": " + c.message, true);
+      return;
+    }
+    if (!told) Event(e, true, "HostLost", "lab " + HeldLab(e) + ": " + c.message);
   }
 
   void Activate(Entry& e, const std::string& lab) {
@@ -331,14 +380,18 @@ class Planner {
     const bool moved = !clock || clock->position != position;
     const TimePoint since = moved ? now_ : clock->since;
     plan_.clocks[e.name] = {position, since};
-    std::optional<TimePoint> deadline = moved ? std::nullopt : SettledDeadline(e);
+    // The head says why it waits when that is not a slot (its Active message), so it is looked
+    // into whenever that changes.
+    const std::string message =
+        position == 1 && !head_wait_.empty() ? head_wait_ : "waiting in the queue";
+    const bool says_so = position != 1 || ActiveMessage(StatusView(e)) == message;
+    std::optional<TimePoint> deadline = moved || !says_so ? std::nullopt : SettledDeadline(e);
     if (!deadline) {
-      if (!Unchanged(e)) {
+      if (!Unchanged(e) || !says_so) {
         json& status = Status(e);
         status.erase("position");  // filled in on reads (session_index.h)
         status.erase("positionSince");
-        api::SetCondition(status, {"Active", "False", "Waiting", "waiting in the queue", Gen(e)},
-                          now_);
+        api::SetCondition(status, {"Active", "False", "Waiting", message, Gen(e)}, now_);
       }
       deadline = QueueDeadline(e, since);
     }
@@ -466,8 +519,17 @@ class Planner {
     for (auto& r : rest) plan_.status_updates.push_back(std::move(r));
   }
 
+  static std::string ActiveMessage(const json& status) {
+    auto conditions = status.find("conditions");
+    if (conditions == status.end() || !conditions->is_array()) return "";
+    for (const auto& c : *conditions)
+      if (c.is_object() && c.value("type", "") == "Active") return c.value("message", "");
+    return "";
+  }
+
   const std::map<std::string, json>& labs_;
   QueueConfig config_;
+  std::string head_wait_;  // why the head waits, when not for a slot or its Lab's holder
   TimePoint now_;
   std::vector<Entry> entries_;
   QueuePlan plan_;

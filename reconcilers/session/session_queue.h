@@ -75,6 +75,9 @@ struct QueueClock {
 };
 using QueueClocks = std::unordered_map<std::string, QueueClock>;
 
+using LabWait =
+    std::function<std::string(const std::string& lab, const std::vector<std::string>& admitted)>;
+
 struct QueueConfig {
   int slots = 1;
   api::TimePoint labd_start{};  // no Session times out before a full timeout after this
@@ -88,10 +91,11 @@ struct QueueConfig {
   const SettledWaiters* settled = nullptr;
   // The previous run's QueuePlan::clocks, or null (every waiter's clock starts now).
   const QueueClocks* clocks = nullptr;
-  // Whether a Session's Lab can be brought up now, after the labs promoted ahead of it in this
-  // run (labd: a Host has room for it; docs/hosts.md). Unset: always. The head of the queue
-  // waits while its Lab does not fit (strict FIFO).
-  std::function<bool(const std::string& lab, const std::vector<std::string>& admitted)> lab_fits;
+  // Why a Session's Lab cannot be brought up now, after the labs promoted ahead of it in this
+  // run (labd: no Host has room for it; docs/hosts.md); empty when it can. Unset: always can.
+  // The head of the queue waits while its Lab cannot (strict FIFO), and its Active=False
+  // message says why.
+  LabWait lab_wait;
 };
 
 struct QueueEvent {

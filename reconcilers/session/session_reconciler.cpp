@@ -96,7 +96,7 @@ QueuePlan SessionReconciler::Plan(api::TimePoint now, std::shared_ptr<const json
                      [this](const std::string& name) { return creation_order_.CreatedAt(name); },
                      &settled_,
                      &clocks_,
-                     options_.lab_fits};
+                     options_.lab_wait};
   QueuePlan plan = PlanQueue(inputs.sessions, inputs.labs, config, now);
   clocks_ = std::move(plan.clocks);  // the waiters as the store has them now
   spdlog::debug("session queue planned sessions={} status_updates={} plan_us={}",
@@ -224,7 +224,7 @@ bool SessionReconciler::HandOver(const json& released, api::Status* err) {
                      [this](const std::string& name) { return creation_order_.CreatedAt(name); },
                      &settled_,
                      &clocks_,
-                     options_.lab_fits};
+                     options_.lab_wait};
   QueuePlan plan = PlanQueue(inputs.sessions, inputs.labs, config, now);
   // The waiters further back keep their timers: the earliest of the old and the new ones.
   if (quiet_deadline_ && (!plan.next_deadline || *quiet_deadline_ < *plan.next_deadline))

@@ -39,8 +39,8 @@ namespace labctl::reconcilers {
 struct SessionReconcilerOptions {
   int slots = 1;                // labd --slots
   api::TimePoint labd_start{};  // restart grace: no timeout fires before start + timeout
-  // QueueConfig::lab_fits (labd: HostPlacer::Fits); unset: every Lab fits.
-  std::function<bool(const std::string& lab, const std::vector<std::string>& admitted)> lab_fits;
+  // QueueConfig::lab_wait (labd: HostPlacer::WaitReason); unset: every Lab can come up.
+  LabWait lab_wait;
 };
 
 class SessionReconciler : public runtime::Reconciler {

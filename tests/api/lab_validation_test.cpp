@@ -113,8 +113,10 @@ TEST(LabValidation, SpecEnumsAndNumbers) {
   lab["spec"]["runPolicy"] = "Sometimes";
   lab["spec"]["idleTimeoutSeconds"] = -1;
   lab["spec"]["skipGroups"] = {"a", 1};
+  lab["spec"]["onHostLost"] = "Retry";
   Status st = Validate(lab);
   EXPECT_TRUE(HasCause(st, "spec.runPolicy", "OnDemand, Always"));
+  EXPECT_TRUE(HasCause(st, "spec.onHostLost", "Fail, Reschedule"));
   EXPECT_TRUE(HasCause(st, "spec.idleTimeoutSeconds", "between 0 and 315360000, got -1"));
   EXPECT_TRUE(HasCause(st, "spec.skipGroups[1]", "must be a string"));
   // Above INT64_MAX nlohmann keeps an unsigned, which used to be clamped into range (accepted);

@@ -1,11 +1,13 @@
 // HostReconciler over a real store and FakeEngines (docs/hosts.md): Ready from the engine's
 // /version, the allocation of the labs placed on the Host, the grace period before an engine
-// that stops answering makes its Host not Ready and its labs HostLost, the return, and a deleted
+// that stops answering makes its Host not Ready and its labs HostLost (those with onHostLost
+// Reschedule leave it), the return, and a deleted
 // Host's connection dropped.
 #include "reconcilers/host/host_reconciler.h"
 
 #include <gtest/gtest.h>
 
+#include "api/host_placement.h"
 #include "api/host_spec.h"
 #include "support/fake_docker/fake_engine.h"
 #include "support/temp_store.h"
@@ -93,6 +95,35 @@ TEST_F(HostReconcilerTest, ReportsReadinessAllocationAndLostLabs) {
   const json* lost = api::FindCondition(lab_now, "HostLost");
   ASSERT_NE(lost, nullptr);
   EXPECT_EQ(lost->value("status", ""), "False");
+}
+
+TEST_F(HostReconcilerTest, ALostHostsRescheduleLabsLeaveItAndFailLabsStay) {
+  Create(api::Kind::kHost, Host("h3"));
+  for (const char* name : {"stays", "moves"}) {
+    json lab = {{"apiVersion", api::kApiVersion},
+                {"kind", "Lab"},
+                {"metadata", {{"name", name}}},
+                {"spec", {{"nodes", json::array({{{"name", "a"}}})}}}};
+    if (std::string(name) == "moves") lab["spec"]["onHostLost"] = "Reschedule";
+    Create(api::Kind::kLab, lab);
+    lab = Get(api::Kind::kLab, name);
+    lab["status"]["host"] = "h3";
+    ASSERT_TRUE(store_->UpdateStatus(api::Kind::kLab, lab).ok());
+  }
+  Reconcile("h3");
+  fakes_["h3"]->SetUnavailable(true);
+  Reconcile("h3");
+  clock_.Advance(16s);
+  Reconcile("h3");
+  ASSERT_EQ(Ready("h3"), "False/EngineUnreachable");
+  const json stays = Get(api::Kind::kLab, "stays"), moves = Get(api::Kind::kLab, "moves");
+  EXPECT_EQ(api::LabHost(stays), "h3") << "Fail: the lab waits for its host";
+  EXPECT_TRUE(api::IsConditionTrue(stays, "HostLost"));
+  EXPECT_EQ(api::LabHost(moves), "") << "Reschedule: placed again elsewhere";
+  EXPECT_TRUE(api::IsConditionTrue(moves, "HostLost"));
+  EXPECT_EQ(api::FindCondition(moves, "HostLost")->value("reason", ""), "Rescheduled");
+  Reconcile("h3");
+  EXPECT_EQ(Get(api::Kind::kHost, "h3")["status"]["labs"], json::array({"stays"}));
 }
 
 TEST_F(HostReconcilerTest, NeverReachableIsNotReadyAtOnceAndDeletionDisconnects) {

@@ -3,8 +3,9 @@
 // (private_dockerd.h) added as Host "spare". Placement spreads labs over both engines, a session
 // waits for host capacity and starts when a lab leaves its host, a drained host keeps its labs
 // but takes no new one, labd killed with -9 converges with labs on both engines, an engine that
-// stops answering marks its Host not Ready and its labs HostLost, and teardown leaves nothing on
-// either engine.
+// stops answering marks its Host not Ready and its labs HostLost and fails or moves them by
+// their spec.onHostLost, what a returning engine holds that labd no longer wants is removed, a
+// Host with labs is not deleted, and teardown leaves nothing on either engine.
 // The private dockerd sets no iptables rules, so labs here do not depend on traffic between
 // nodes (readiness is `true`).
 // Without a private dockerd (no root, no dockerd binary) these tests skip, unless
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <functional>
 #include <memory>
 
 #include "api/host_placement.h"
@@ -149,6 +151,53 @@ class LabdHostsTest : public ::testing::Test {
     return c.ok() && c->running;
   }
 
+  // labd again, with `slots` session slots.
+  void RestartLabdWithSlots(int slots) {
+    labd_.reset();
+    auto options = testing::DockerLabdOptions(testing::kSystemDockerHost, prefix_);
+    options.extra_args.insert(options.extra_args.end(), {"--slots", std::to_string(slots)});
+    labd_ = std::make_unique<testing::LabdProcess>(options);
+  }
+
+  // Session `<lab>-s` for `lab`.
+  std::string CreateSession(const std::string& lab) {
+    json s = {{"apiVersion", api::kApiVersion},
+              {"kind", "Session"},
+              {"metadata", {{"name", lab + "-s"}}},
+              {"spec", {{"lab", lab}, {"holder", "hosts-test"}}}};
+    auto created = Client().Create(api::Kind::kSession, s);
+    EXPECT_TRUE(created.ok()) << created.status().ToString();
+    return lab + "-s";
+  }
+
+  json GetSession(const std::string& s) {
+    auto got = Client().Get(api::Kind::kSession, s);
+    return got.ok() ? *got : json::object();
+  }
+
+  std::string SessionPhase(const std::string& s) {
+    return GetSession(s).value("status", json::object()).value("phase", "");
+  }
+
+  bool PollSession(const std::string& s, const std::function<bool(const json&)>& pred,
+                   std::chrono::seconds timeout = 120s) {
+    json last;
+    bool ok = testing::PollUntil(
+        [&] {
+          last = GetSession(s);
+          return pred(last);
+        },
+        timeout, 100ms);
+    if (!ok)
+      ADD_FAILURE() << "session " << s << ": " << last.dump(2) << "\nlabd log "
+                    << labd_->log_path();
+    return ok;
+  }
+
+  void Release(const std::string& s) {
+    (void)Client().Post(client::ResourcePath(api::Kind::kSession, s) + "/release", json::object());
+  }
+
   static std::unique_ptr<testing::PrivateDockerd> dockerd_;
   static api::Status start_;
   docker::HttpEngine system_{docker::HttpEngineOptions{.docker_host = testing::kSystemDockerHost}};
@@ -219,48 +268,37 @@ TEST_F(LabdHostsTest, LabsSpreadOverBothHostsAndStayAfterKill9) {
 }
 
 TEST_F(LabdHostsTest, SessionWaitsForHostCapacityAndStartsWhenALabLeaves) {
-  labd_.reset();
-  auto options = testing::DockerLabdOptions(testing::kSystemDockerHost, prefix_);
-  options.extra_args.insert(options.extra_args.end(), {"--slots", "5"});
-  labd_ = std::make_unique<testing::LabdProcess>(options);
+  RestartLabdWithSlots(5);
   PatchHost(api::kLocalHost, {{"capacity", {{"labs", 1}}}});
   AddSpareHost({{"capacity", {{"labs", 1}}}});
   const std::string a = CreateLab("qa", 183, "OnDemand"), b = CreateLab("qb", 184, "OnDemand"),
                     c = CreateLab("qc", 185, "OnDemand");
-  auto session = [&](const std::string& lab) {
-    json s = {{"apiVersion", api::kApiVersion},
-              {"kind", "Session"},
-              {"metadata", {{"name", lab + "-s"}}},
-              {"spec", {{"lab", lab}, {"holder", "hosts-test"}}}};
-    auto created = Client().Create(api::Kind::kSession, s);
-    EXPECT_TRUE(created.ok()) << created.status().ToString();
-    return lab + "-s";
-  };
-  auto phase = [&](const std::string& s) {
-    auto got = Client().Get(api::Kind::kSession, s);
-    return got.ok() ? got->value("status", json::object()).value("phase", "") : "";
-  };
-  const std::string sa = session(a), sb = session(b);
+  const std::string sa = CreateSession(a), sb = CreateSession(b);
   ReadyLab(a);
   ReadyLab(b);
-  const std::string sc = session(c);
-  ASSERT_TRUE(testing::PollUntil([&] { return phase(sc) == "Waiting"; }, 30s, 100ms)) << phase(sc);
-  // Slots are free (5), but no host has room: it keeps waiting at the head of the queue.
-  auto waiting = Client().Get(api::Kind::kSession, sc);
-  ASSERT_TRUE(waiting.ok());
-  EXPECT_EQ(waiting->at("status").value("position", 0), 1);
-  EXPECT_EQ(phase(sc), "Waiting");
+  const std::string sc = CreateSession(c);
+  ASSERT_TRUE(testing::PollUntil([&] { return SessionPhase(sc) == "Waiting"; }, 30s, 100ms))
+      << SessionPhase(sc);
+  // Slots are free (5), but no host has room: it keeps waiting at the head of the queue, and
+  // says so.
+  EXPECT_TRUE(PollSession(sc, [](const json& s) {
+    const json* active = api::FindCondition(s, "Active");
+    return active && active->value("message", "").find("waiting for a host for lab") == 0 &&
+           active->value("message", "").find("full (1/1 labs)") != std::string::npos;
+  }));
+  const json waiting = GetSession(sc);
+  EXPECT_EQ(waiting.at("status").value("position", 0), 1);
+  EXPECT_EQ(SessionPhase(sc), "Waiting");
 
   const std::string host_a = api::LabHost(*Client().Get(api::Kind::kLab, a));
   auto released =
       Client().Post(client::ResourcePath(api::Kind::kSession, sa) + "/release", json::object());
   ASSERT_TRUE(released.ok()) << released.status().ToString();
-  ASSERT_TRUE(testing::PollUntil([&] { return phase(sc) == "Active"; }, 120s, 100ms))
-      << phase(sc) << " labd log " << labd_->log_path();
+  ASSERT_TRUE(testing::PollUntil([&] { return SessionPhase(sc) == "Active"; }, 120s, 100ms))
+      << SessionPhase(sc) << " labd log " << labd_->log_path();
   EXPECT_EQ(api::LabHost(ReadyLab(c)), host_a) << "c takes the place a left";
   EXPECT_TRUE(testing::PollGone(*labd_, a, 1s) || !RunsOn(a, host_a));
-  for (const auto& s : {sb, sc})
-    (void)Client().Post(client::ResourcePath(api::Kind::kSession, s) + "/release", json::object());
+  for (const auto& s : {sb, sc}) Release(s);
 }
 
 TEST_F(LabdHostsTest, DrainedHostKeepsItsLabsAndTakesNoNewOne) {
@@ -316,27 +354,82 @@ TEST_F(LabdHostsTest, TlsEndpointWorksWithTheRightCaOnly) {
   EXPECT_TRUE(RunsOn(lab, "spare")) << "remote is the private dockerd over TLS";
 }
 
-TEST_F(LabdHostsTest, LostEngineMakesHostNotReadyAndItsLabsHostLost) {
+// One lost engine, every policy at once (one dockerd restart): on "spare" run f (onHostLost
+// Fail, held by a session), r (Reschedule, held by a session), k (Always, Fail) and g (Always,
+// deleted while the engine is away); a third session waits for a slot.
+TEST_F(LabdHostsTest, LostEngineFailsOrReschedulesByPolicyAndIsCleanedWhenItReturns) {
+  RestartLabdWithSlots(2);
   AddSpareHost();
-  const std::string lab = CreateLab("l1", 189, "Always", {{"hostSelector", {{"pool", "spare"}}}});
-  EXPECT_EQ(api::LabHost(ReadyLab(lab)), "spare");
+  PatchHost(api::kLocalHost, {{"unschedulable", true}});  // everything goes on spare first
+  const json reschedule = {{"onHostLost", "Reschedule"}};
+  const std::string f = CreateLab("hlf", 191, "OnDemand"),
+                    r = CreateLab("hlr", 192, "OnDemand", reschedule),
+                    k = CreateLab("hlk", 193, "Always"), g = CreateLab("hlg", 194, "Always"),
+                    w = CreateLab("hlw", 195, "OnDemand");
+  const std::string sf = CreateSession(f), sr = CreateSession(r);
+  for (const auto& lab : {f, r, k, g}) EXPECT_EQ(api::LabHost(ReadyLab(lab)), "spare") << lab;
+  PatchHost(api::kLocalHost, {{"unschedulable", false}});
+  const std::string sw = CreateSession(w);
+  ASSERT_TRUE(PollSession(sr, [](const json& s) { return api::IsConditionTrue(s, "LabReady"); }));
+  EXPECT_TRUE(PollSession(sw, [](const json& s) {
+    return s.value("status", json::object()).value("phase", "") == "Waiting";
+  }));
+
+  // A Host with labs on it is not deleted.
+  auto refused = testing::RunLabctl(labd_->url(), {"delete", "host", "spare"});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("still has labs placed on it"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find(k), std::string::npos) << refused.err;
+  ASSERT_TRUE(Client().Get(api::Kind::kHost, "spare").ok());
+
   ASSERT_TRUE(dockerd_->Stop().ok());
-  EXPECT_TRUE(PollHost(
-      "spare", [](const json& h) { return !api::HostReady(h); }, 90s));
+  // Fail: the session fails and the waiter behind it gets the slot.
+  EXPECT_TRUE(PollSession(sf, [](const json& s) {
+    return s.value("status", json::object()).value("phase", "") == "Failed" &&
+           s.at("status").value("reason", "") == "HostLost" && api::IsConditionTrue(s, "HostLost");
+  }));
+  EXPECT_TRUE(PollSession(sw, [](const json& s) {
+    return s.value("status", json::object()).value("phase", "") == "Active";
+  }));
+  // Reschedule: the lab comes up on the other engine; its session stays and sees it Ready.
   EXPECT_TRUE(testing::PollLab(
-      *labd_, lab,
-      [](const api::Result<json>& l) { return l.ok() && api::IsConditionTrue(*l, "HostLost"); },
-      30s));
+      *labd_, r,
+      [&](const api::Result<json>& l) {
+        return l.ok() && api::LabHost(*l) == api::kLocalHost && testing::IsReadyNow(*l) &&
+               RunsOn(r, api::kLocalHost);
+      },
+      120s))
+      << labd_->log_path();
+  EXPECT_TRUE(PollSession(sr, [](const json& s) {
+    const json* lost = api::FindCondition(s, "HostLost");
+    return s.value("status", json::object()).value("phase", "") == "Active" && lost &&
+           api::IsConditionTrue(s, "LabReady");
+  }));
+  // Fail: the lab waits for its host.
+  const json lost_k = *Client().Get(api::Kind::kLab, k);
+  EXPECT_EQ(api::LabHost(lost_k), "spare");
+  EXPECT_TRUE(api::IsConditionTrue(lost_k, "HostLost")) << lost_k.dump(2);
+  ASSERT_TRUE(Client().Delete(api::Kind::kLab, g).ok());
+  EXPECT_TRUE(testing::PollGone(*labd_, g, 60s)) << "the lost engine is not waited for";
+
   ASSERT_TRUE(dockerd_->Start().ok()) << dockerd_->log_path();
   EXPECT_TRUE(PollHost(
       "spare", [](const json& h) { return api::HostReady(h); }, 90s));
   EXPECT_TRUE(testing::PollLab(
-      *labd_, lab,
-      [](const api::Result<json>& l) {
-        return l.ok() && testing::IsReadyNow(*l) && !api::IsConditionTrue(*l, "HostLost");
+      *labd_, k,
+      [&](const api::Result<json>& l) {
+        return l.ok() && testing::IsReadyNow(*l) && !api::IsConditionTrue(*l, "HostLost") &&
+               RunsOn(k, "spare");
       },
       120s))
       << labd_->log_path();
+  // What labd no longer wants on the returned engine is removed: r (moved) and g (deleted).
+  for (const auto& gone : {r, g})
+    EXPECT_TRUE(testing::PollUntil(
+        [&] { return testing::LeftoversOf(spare_engine(), gone).empty(); }, 120s, 200ms))
+        << gone << ": " << ::testing::PrintToString(testing::LeftoversOf(spare_engine(), gone));
+  EXPECT_TRUE(RunsOn(r, api::kLocalHost)) << "r stays where it was rebuilt";
+  for (const auto& s : {sr, sw}) Release(s);
 }
 
 }  // namespace

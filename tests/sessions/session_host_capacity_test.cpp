@@ -1,7 +1,9 @@
-// The session queue with host capacity (SessionReconcilerOptions::lab_fits wired to a real
+// The session queue with host capacity (SessionReconcilerOptions::lab_wait wired to a real
 // HostPlacer over a real store, as labd wires it; docs/hosts.md): a free slot is not enough, the
 // head also needs a Host with room for its Lab; labs promoted in the same run count; the order
-// stays strict FIFO; the head goes as soon as a lab leaves its Host.
+// stays strict FIFO; the head goes as soon as a lab leaves its Host and says why it waits. A
+// Lab whose Host is lost (HostLost) fails its session with spec.onHostLost Fail, freeing the
+// slot, and tells it with Reschedule.
 #include <gtest/gtest.h>
 
 #include "reconcilers/host/host_placer.h"
@@ -20,11 +22,7 @@ class SessionHostCapacityTest : public StoreFixture {
  protected:
   void SetUp() override {
     placer_ = std::make_unique<HostPlacer>(*store_);
-    reconcilers::SessionReconcilerOptions options{5, clock_.Now()};
-    options.lab_fits = [this](const std::string& lab, const std::vector<std::string>& admitted) {
-      return placer_->Fits(lab, admitted);
-    };
-    reconciler_ = std::make_unique<SessionReconciler>(*store_, clock_, nullptr, options);
+    UseSlots(5);
     json host = {{"apiVersion", api::kApiVersion},
                  {"kind", "Host"},
                  {"metadata", {{"name", "h1"}}},
@@ -45,6 +43,29 @@ class SessionHostCapacityTest : public StoreFixture {
     ASSERT_TRUE(placed.ok() && placed->lab) << lab;
   }
 
+  std::string ActiveMessage(const std::string& session) {
+    const json object = Session(session);
+    const json* c = api::FindCondition(object, "Active");
+    return c ? c->value("message", "") : "";
+  }
+  // What the Host reconciler writes when the lab's Host stops answering (True) or answers again.
+  void SetHostLost(const std::string& lab, const std::string& value) {
+    json l = Get(api::Kind::kLab, lab);
+    api::SetCondition(
+        l["status"],
+        {"HostLost", value, value == "True" ? "EngineUnreachable" : "EngineReachable",
+         value == "True" ? "host h1 stopped answering" : "host h1 answers", api::Generation(l)},
+        clock_.Now());
+    ASSERT_TRUE(store_->UpdateStatus(api::Kind::kLab, l).ok());
+  }
+  void UseSlots(int slots) {
+    reconcilers::SessionReconcilerOptions options{slots, clock_.Now()};
+    options.lab_wait = [this](const std::string& lab, const std::vector<std::string>& admitted) {
+      return placer_->WaitReason(lab, admitted);
+    };
+    reconciler_ = std::make_unique<SessionReconciler>(*store_, clock_, nullptr, options);
+  }
+
   std::unique_ptr<HostPlacer> placer_;
   std::unique_ptr<SessionReconciler> reconciler_;
 };
@@ -59,6 +80,9 @@ TEST_F(SessionHostCapacityTest, HeadWaitsForHostRoomNotOnlyForASlot) {
   EXPECT_EQ(Phase("sc"), "Waiting");
   EXPECT_EQ(Position("sc"), 1);
   EXPECT_EQ(Position("sd"), 2);
+  // The head says it waits for a host, and why; the others wait in the queue.
+  EXPECT_EQ(ActiveMessage("sc"), "waiting for a host for lab c: h1: full (2/2 labs)");
+  EXPECT_EQ(ActiveMessage("sd"), "waiting in the queue");
   BringUp("a");
   BringUp("b");
   Reconcile();
@@ -89,6 +113,56 @@ TEST_F(SessionHostCapacityTest, APlacedLabNeedsNoNewRoom) {
   Create(api::Kind::kSession, MakeSession("sa", "a"));
   Reconcile();
   EXPECT_EQ(Phase("sa"), "Active");
+}
+
+TEST_F(SessionHostCapacityTest, HostLostWithFailFailsTheSessionAndTheQueueMovesOn) {
+  UseSlots(1);
+  BringUp("a");
+  Create(api::Kind::kSession, MakeSession("sa", "a"));
+  Create(api::Kind::kSession, MakeSession("sb", "b"));
+  Create(api::Kind::kSession, MakeSession("sc", "a"));
+  Create(api::Kind::kSession, MakeSession("sd", "d"));
+  Reconcile();
+  ASSERT_EQ(Phase("sa"), "Active");
+  SetHostLost("a", "True");  // spec.onHostLost defaults to Fail
+  Reconcile();
+  const json failed = Session("sa");
+  EXPECT_EQ(Phase("sa"), "Failed");
+  EXPECT_EQ(failed.value("/status/reason"_json_pointer, std::string()), "HostLost");
+  EXPECT_EQ(failed.value("/status/message"_json_pointer, std::string()),
+            "lab a: host h1 stopped answering");
+  EXPECT_TRUE(api::IsConditionTrue(failed, "HostLost"));
+  EXPECT_EQ(HeldBy("a"), "") << "the failed session's lab is released";
+  EXPECT_EQ(Phase("sb"), "Active") << "the next waiter takes the slot";
+
+  // A waiter whose lab is on the lost Host fails when its turn comes instead of blocking.
+  SessionActions actions(*store_, clock_, reconciler_.get(), nullptr);
+  ASSERT_TRUE(actions.Release("sb", api::Principal{}).ok());
+  Reconcile();
+  EXPECT_EQ(Phase("sc"), "Failed");
+  EXPECT_EQ(Phase("sd"), "Active");
+}
+
+TEST_F(SessionHostCapacityTest, HostLostWithRescheduleKeepsTheSessionAndTellsIt) {
+  json lab = MakeLab("r");
+  lab["spec"]["onHostLost"] = "Reschedule";
+  Create(api::Kind::kLab, lab);
+  BringUp("r");
+  Create(api::Kind::kSession, MakeSession("sr", "r"));
+  Reconcile();
+  ASSERT_EQ(Phase("sr"), "Active");
+  SetHostLost("r", "True");
+  Reconcile();
+  EXPECT_EQ(Phase("sr"), "Active");
+  const json told = Session("sr");
+  const json* lost = api::FindCondition(told, "HostLost");
+  ASSERT_NE(lost, nullptr);
+  EXPECT_EQ(lost->value("status", ""), "True");
+  EXPECT_EQ(lost->value("message", ""), "host h1 stopped answering");
+  SetHostLost("r", "False");
+  Reconcile();
+  EXPECT_EQ(Phase("sr"), "Active");
+  EXPECT_FALSE(api::IsConditionTrue(Session("sr"), "HostLost"));
 }
 
 }  // namespace
