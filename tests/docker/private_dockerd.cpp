@@ -216,7 +216,8 @@ api::Status PrivateDockerd::Start() {
     _exit(127);
   }
   pid_ = pid;
-  docker::HttpEngine engine(docker::HttpEngineOptions{.docker_host = host(), .timeout_seconds = 2});
+  docker::HttpEngine engine(
+      docker::HttpEngineOptions{.docker_host = host(), .timeout_seconds = 2, .tls = std::nullopt});
   auto deadline = std::chrono::steady_clock::now() + 60s;
   while (std::chrono::steady_clock::now() < deadline) {
     if (engine.Version().ok()) return api::Status::Ok();
