@@ -80,6 +80,15 @@ runtime::ReconcileResult SessionReconciler::ReconcileLocked() {
   return runtime::ReconcileResult::Error(api::Status::Conflict("session queue: write conflicts"));
 }
 
+QueueConfig SessionReconciler::PlanningConfig() {
+  return QueueConfig{options_.slots,
+                     options_.labd_start,
+                     [this](const std::string& name) { return creation_order_.CreatedAt(name); },
+                     &settled_,
+                     &clocks_,
+                     options_.lab_wait};
+}
+
 QueuePlan SessionReconciler::Plan(api::TimePoint now, std::shared_ptr<const json> joining,
                                   uint64_t* revision) {
   auto planning = std::chrono::steady_clock::now();
@@ -91,13 +100,7 @@ QueuePlan SessionReconciler::Plan(api::TimePoint now, std::shared_ptr<const json
     if (s->contains("status") && (*s)["status"].contains("queuedRevision"))
       creation_order_.Forget(api::Name(*s));
   if (joining) inputs.sessions.push_back(std::move(joining));
-  QueueConfig config{options_.slots,
-                     options_.labd_start,
-                     [this](const std::string& name) { return creation_order_.CreatedAt(name); },
-                     &settled_,
-                     &clocks_,
-                     options_.lab_wait};
-  QueuePlan plan = PlanQueue(inputs.sessions, inputs.labs, config, now);
+  QueuePlan plan = PlanQueue(inputs.sessions, inputs.labs, PlanningConfig(), now);
   clocks_ = std::move(plan.clocks);  // the waiters as the store has them now
   spdlog::debug("session queue planned sessions={} status_updates={} plan_us={}",
                 inputs.sessions.size(), plan.status_updates.size(),
@@ -219,13 +222,7 @@ bool SessionReconciler::HandOver(const json& released, api::Status* err) {
   RecordQueuePlan(/*whole=*/false);
   planned_sessions_ = inputs.sessions;
   creation_order_.CatchUp(inputs.revision);
-  QueueConfig config{options_.slots,
-                     options_.labd_start,
-                     [this](const std::string& name) { return creation_order_.CreatedAt(name); },
-                     &settled_,
-                     &clocks_,
-                     options_.lab_wait};
-  QueuePlan plan = PlanQueue(inputs.sessions, inputs.labs, config, now);
+  QueuePlan plan = PlanQueue(inputs.sessions, inputs.labs, PlanningConfig(), now);
   // The waiters further back keep their timers: the earliest of the old and the new ones.
   if (quiet_deadline_ && (!plan.next_deadline || *quiet_deadline_ < *plan.next_deadline))
     plan.next_deadline = quiet_deadline_;

@@ -80,6 +80,9 @@ class SessionReconciler : public runtime::Reconciler {
  private:
   enum class Outcome { kDone, kConflict };
   runtime::ReconcileResult ReconcileLocked();
+  // What a planning run gives PlanQueue: slots, start time, creation order, what the last runs
+  // left settled and each waiter's clock, the host check.
+  QueueConfig PlanningConfig();
   // Plans the queue as the store has it now, with `joining` (a Session not yet created) in it.
   QueuePlan Plan(api::TimePoint now, std::shared_ptr<const json> joining, uint64_t* revision);
   static bool HasWork(const QueuePlan& plan);
