@@ -42,6 +42,14 @@ LabResetReport ResetLabNetwork(docker::DockerEngine& engine, const LabModel& lab
                                const ContainerStartedHook& network_hook) {
   LabResetReport report;
   for (const auto& node : lab.nodes) {
+    if (!node.OwnsNetworkNamespace()) {
+      // Its namespace is the host's or another container's: not the lab's to reset.
+      NodeResetReport skipped;
+      skipped.name = node.name;
+      skipped.skipped = "network mode " + node.network_mode;
+      report.nodes.push_back(std::move(skipped));
+      continue;
+    }
     auto info = InspectNodeContainer(engine, lab.name, lab.uid, node.name);
     if (!info.ok() || !info->running || info->pid <= 0) {
       NodeResetReport skipped;
