@@ -36,10 +36,10 @@ struct NetworkSpec {
   std::string gateway;      // empty: Docker picks the first address
   std::string ipv6_subnet;  // empty: no IPv6
   LabelMap labels;
-  LabelMap options;          // driver options, e.g. com.docker.network.bridge.enable_ip_masquerade
-  std::string ipv6_gateway;  // empty: Docker picks the first address
+  LabelMap options;  // driver options, e.g. com.docker.network.bridge.enable_ip_masquerade
+  std::string ipv6_gateway = {};  // empty: Docker picks the first address
   // The ranges Docker's IPAM hands addresses out of (inside the subnets); empty: the subnets.
-  std::string ipv4_range, ipv6_range;
+  std::string ipv4_range = {}, ipv6_range = {};
 };
 
 struct NetworkInfo {
@@ -90,9 +90,9 @@ struct ContainerSpec {
   std::optional<EndpointSpec> network;  // the first network; connect the rest before start
   // Docker's network mode when the container is on no network of its own: "host", "none" or
   // "container:<name>" (`network` is then unset); empty: `network`'s, or none without one.
-  std::string network_mode;
-  std::vector<PortBinding> ports;  // published ports (HostConfig.PortBindings)
-  std::string restart_policy;      // HostConfig.RestartPolicy.Name; empty: Docker's ("no")
+  std::string network_mode = {};
+  std::vector<PortBinding> ports = {};  // published ports (HostConfig.PortBindings)
+  std::string restart_policy = {};      // HostConfig.RestartPolicy.Name; empty: Docker's ("no")
 };
 
 struct ContainerSummary {

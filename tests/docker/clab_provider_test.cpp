@@ -46,6 +46,16 @@ json Lab(const std::string& topology) {
              {{"topology", topology}, {"files", {{"cfg/hosts", "127.0.0.1 localhost\n"}}}}}}}};
 }
 
+// A topology of lab cl1 whose nodes (YAML lines under topology.nodes) default to linux/labbox.
+std::string LinuxNodes(const std::string& nodes) {
+  return R"(name: cl1
+mgmt: {network: cl1-mgmt, ipv4-subnet: 172.29.250.0/24}
+topology:
+  defaults: {kind: linux, image: labbox:latest}
+  nodes:)" +
+         nodes;
+}
+
 class ClabProviderTest : public testing::FakeLabTest {
  protected:
   void SetUp() override {
@@ -185,16 +195,11 @@ TEST_F(ClabProviderTest, AFailingExecFailsItsNodeWithTheOutput) {
 // Ready (stage healthy); the waiting node says what it waits for.
 TEST_F(ClabProviderTest, WaitForOrdersTheStartOfNodes) {
   engine_.SetImages({"labbox:latest"});
-  std::string topology = R"(
-name: cl1
-mgmt: {network: cl1-mgmt, ipv4-subnet: 172.29.250.0/24}
-topology:
-  defaults: {kind: linux, image: labbox:latest}
-  nodes:
+  std::string topology = LinuxNodes(R"(
     db: {image: missing:1}
     app: {stages: {create: {wait-for: [{node: db, stage: healthy}]}}}
     web: {wait-for: [app]}
-)";
+)");
   ASSERT_TRUE(store_->Create(api::Kind::kLab, Lab(topology)).ok());
   (void)reconciler_->Reconcile("cl1");
   EXPECT_EQ(engine_.ContainerNames(), std::vector<std::string>{});  // db cannot be created
@@ -213,15 +218,10 @@ topology:
 // startup-delay: the container is created that many seconds after the lab first wanted it; the
 // node waits meanwhile (not failed) and the pass comes back for it.
 TEST_F(ClabProviderTest, StartupDelayHoldsTheNodesCreation) {
-  std::string topology = R"(
-name: cl1
-mgmt: {network: cl1-mgmt, ipv4-subnet: 172.29.250.0/24}
-topology:
-  defaults: {kind: linux, image: labbox:latest}
-  nodes:
+  std::string topology = LinuxNodes(R"(
     now: {}
     later: {startup-delay: 30}
-)";
+)");
   ASSERT_TRUE(store_->Create(api::Kind::kLab, Lab(topology)).ok());
   runtime::ReconcileResult r = reconciler_->Reconcile("cl1");
   EXPECT_TRUE(r.requeue_after.has_value());

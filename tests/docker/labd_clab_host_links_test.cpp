@@ -108,34 +108,18 @@ void SweepHost(docker::DockerEngine& engine) {
   for (const auto& node : {"a", "b", "c"}) fs::remove("/run/netns/" + Container(node), ec);
 }
 
-class LabdClabHostLinksTest : public ::testing::Test {
+class LabdClabHostLinksTest : public testing::LabdDockerTest {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(testing::BuildLabbox()); }
-  void SetUp() override {
-    SweepHost(engine_);
-    labd_ = std::make_unique<testing::LabdProcess>(
-        testing::DockerLabdOptions(testing::kSystemDockerHost, kPrefix));
-    dir_ = testing::MakeTempDir("clab-hostlinks");
-  }
-  void TearDown() override {
-    labd_.reset();
-    SweepHost(engine_);
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
+  LabdClabHostLinksTest() : LabdDockerTest(kPrefix) {}
+  void Sweep() override { SweepHost(engine_); }
 
-  testing::CommandResult Labctl(const std::vector<std::string>& args) {
-    return testing::RunLabctl(labd_->url(), args);
-  }
   testing::CommandResult Apply(const std::string& topology) {
     std::ofstream(dir_ + "/clab.yml") << topology;
     return Labctl({"apply", "-f", dir_ + "/clab.yml"});
   }
   bool PollExec(const std::string& node, const std::vector<std::string>& cmd,
                 std::chrono::seconds timeout = 60s) {
-    std::vector<std::string> args = {"exec", "lab/" + kLab, node, "--"};
-    args.insert(args.end(), cmd.begin(), cmd.end());
-    return testing::PollUntil([&] { return Labctl(args).exit_code == 0; }, timeout, 200ms);
+    return PollExecIn(kLab, node, cmd, timeout);
   }
   // The host end exists (another one than `old_index`), and this test's address is on it (a
   // re-created end has none).
@@ -163,9 +147,6 @@ class LabdClabHostLinksTest : public ::testing::Test {
     ASSERT_TRUE(patched.ok()) << patched.status().ToString();
   }
 
-  docker::HttpEngine engine_;
-  std::unique_ptr<testing::LabdProcess> labd_;
-  std::string dir_;
   int pokes_ = 0;
 };
 

@@ -120,42 +120,22 @@ void SweepHost(docker::DockerEngine& engine) {
                          "comment", "--comment", kRuleTag, "-j", "ACCEPT"});
 }
 
-class LabdContainerlabTest : public ::testing::Test {
+class LabdContainerlabTest : public testing::LabdDockerTest {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(testing::BuildLabbox()); }
+  LabdContainerlabTest() : LabdDockerTest(kPrefix) {}
   void SetUp() override {
-    SweepHost(engine_);
-    labd_ = std::make_unique<testing::LabdProcess>(
-        testing::DockerLabdOptions(testing::kSystemDockerHost, kPrefix));
-    dir_ = testing::MakeTempDir("clab-topo");
+    LabdDockerTest::SetUp();
     std::ofstream(dir_ + "/clab.yml") << Topology();
     fs::create_directories(dir_ + "/cfg");
     std::ofstream(dir_ + "/cfg/motd") << "bound beside the topology\n";
   }
-  void TearDown() override {
-    labd_.reset();
-    SweepHost(engine_);
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
+  void Sweep() override { SweepHost(engine_); }
 
-  testing::CommandResult Labctl(const std::vector<std::string>& args) {
-    return testing::RunLabctl(labd_->url(), args);
-  }
   testing::CommandResult Exec(const std::string& node, const std::vector<std::string>& cmd) {
-    std::vector<std::string> args = {"exec", "lab/" + kLab, node, "--"};
-    args.insert(args.end(), cmd.begin(), cmd.end());
-    return Labctl(args);
+    return ExecIn(kLab, node, cmd);
   }
-  // Polls a command in a node until it succeeds (links and addresses come back after a restart).
-  bool PollExec(const std::string& node, const std::vector<std::string>& cmd,
-                std::chrono::seconds timeout = 60s) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (Exec(node, cmd).exit_code == 0) return true;
-      std::this_thread::sleep_for(200ms);
-    }
-    return false;
+  bool PollExec(const std::string& node, const std::vector<std::string>& cmd) {
+    return PollExecIn(kLab, node, cmd);
   }
   // A dummy link's interface in the node: up, with the link's MTU and what exec put on it.
   void ExpectStub(const std::string& node, const std::string& ifname, const std::string& mtu,
@@ -196,7 +176,7 @@ class LabdContainerlabTest : public ::testing::Test {
     // network-mode: side is in b's namespace (sees b's eth1), solo in one of its own; neither is
     // on the management network.
     EXPECT_EQ(Inspect(Container("side"), "{{.HostConfig.NetworkMode}}"),
-              "container:" + Container("b") + "\n");
+              "container:" + Inspect(Container("b"), "{{.Id}}"));  // Docker keeps b's id
     auto side_eth1 = Exec("side", {"ip", "-o", "-4", "addr", "show", "dev", "eth1"});
     EXPECT_NE(side_eth1.out.find("10.231.1.2/24"), std::string::npos) << side_eth1.out;
     EXPECT_EQ(Inspect(Container("solo"), "{{.HostConfig.NetworkMode}}"), "none\n");
@@ -208,10 +188,6 @@ class LabdContainerlabTest : public ::testing::Test {
     // wait-for c healthy: b was created only once c ran and its exec was done.
     EXPECT_GT(TimeOfDay(Container("b"), ".Created"), TimeOfDay(Container("c"), ".State.StartedAt"));
   }
-
-  docker::HttpEngine engine_;
-  std::unique_ptr<testing::LabdProcess> labd_;
-  std::string dir_;
 };
 
 TEST_F(LabdContainerlabTest, WhatLabctlDoesNotRealiseIsRefusedAtApplyNamingTheField) {

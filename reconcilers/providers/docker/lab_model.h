@@ -33,12 +33,12 @@ struct NetworkModel {
   std::string former_name;  // a name it may have from an earlier labd: adopted, never created
   std::string subnet;
   std::string ipv6_subnet;
-  std::string hash;          // what the network was created from: a change recreates it
-  docker::LabelMap labels;   // beside labctl's own
-  docker::LabelMap options;  // Docker driver options
-  std::string gateway;       // IPv4 gateway; empty: Docker picks the subnet's first address
-  std::string ipv6_gateway;  // likewise for IPv6
-  std::string ipv4_range, ipv6_range;  // where Docker's IPAM picks addresses; empty: the subnet
+  std::string hash;               // what the network was created from: a change recreates it
+  docker::LabelMap labels;        // beside labctl's own
+  docker::LabelMap options;       // Docker driver options
+  std::string gateway;            // IPv4 gateway; empty: Docker picks the subnet's first address
+  std::string ipv6_gateway = {};  // likewise for IPv6
+  std::string ipv4_range = {}, ipv6_range = {};  // where Docker's IPAM picks; empty: the subnet
 };
 
 struct InterfaceModel {
