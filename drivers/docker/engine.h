@@ -37,6 +37,9 @@ struct NetworkSpec {
   std::string ipv6_subnet;  // empty: no IPv6
   LabelMap labels;
   LabelMap options;  // driver options, e.g. com.docker.network.bridge.enable_ip_masquerade
+  std::string ipv6_gateway = {};  // empty: Docker picks the first address
+  // The ranges Docker's IPAM hands addresses out of (inside the subnets); empty: the subnets.
+  std::string ipv4_range = {}, ipv6_range = {};
 };
 
 struct NetworkInfo {
@@ -52,6 +55,15 @@ struct EndpointSpec {
   std::string network;
   std::string ipv4;
   std::string ipv6;
+};
+
+// A published port: host_ip:host_port -> container_port/protocol (`docker run -p`).
+struct PortBinding {
+  std::string host_ip;    // empty: every address
+  std::string host_port;  // empty: Docker picks a free one
+  int container_port = 0;
+  std::string protocol = "tcp";  // tcp | udp | sctp
+  bool operator==(const PortBinding&) const = default;
 };
 
 struct ContainerSpec {
@@ -76,6 +88,11 @@ struct ContainerSpec {
   std::string cpuset_cpus;
   LabelMap labels;
   std::optional<EndpointSpec> network;  // the first network; connect the rest before start
+  // Docker's network mode when the container is on no network of its own: "host", "none" or
+  // "container:<name>" (`network` is then unset); empty: `network`'s, or none without one.
+  std::string network_mode = {};
+  std::vector<PortBinding> ports = {};  // published ports (HostConfig.PortBindings)
+  std::string restart_policy = {};      // HostConfig.RestartPolicy.Name; empty: Docker's ("no")
 };
 
 struct ContainerSummary {

@@ -53,8 +53,12 @@ json NetworkCreateBody(const NetworkSpec& spec) {
   json ipam_config = json::array();
   json v4 = {{"Subnet", spec.subnet}};
   if (!spec.gateway.empty()) v4["Gateway"] = spec.gateway;
+  if (!spec.ipv4_range.empty()) v4["IPRange"] = spec.ipv4_range;
   if (!spec.subnet.empty()) ipam_config.push_back(v4);
-  if (!spec.ipv6_subnet.empty()) ipam_config.push_back({{"Subnet", spec.ipv6_subnet}});
+  json v6 = {{"Subnet", spec.ipv6_subnet}};
+  if (!spec.ipv6_gateway.empty()) v6["Gateway"] = spec.ipv6_gateway;
+  if (!spec.ipv6_range.empty()) v6["IPRange"] = spec.ipv6_range;
+  if (!spec.ipv6_subnet.empty()) ipam_config.push_back(v6);
   return {{"Name", spec.name},
           {"Driver", "bridge"},
           {"CheckDuplicate", true},
@@ -88,6 +92,13 @@ json ContainerCreateBody(const ContainerSpec& spec) {
   if (spec.memory_bytes > 0) host["Memory"] = spec.memory_bytes;
   if (spec.nano_cpus > 0) host["NanoCpus"] = spec.nano_cpus;
   if (!spec.cpuset_cpus.empty()) host["CpusetCpus"] = spec.cpuset_cpus;
+  if (!spec.restart_policy.empty()) host["RestartPolicy"] = {{"Name", spec.restart_policy}};
+  json exposed = json::object();
+  for (const auto& p : spec.ports) {
+    const std::string port = std::to_string(p.container_port) + "/" + p.protocol;
+    exposed[port] = json::object();
+    host["PortBindings"][port].push_back({{"HostIp", p.host_ip}, {"HostPort", p.host_port}});
+  }
   json body = {{"Image", spec.image},
                {"Env", env},
                {"Labels", MapToJson(spec.labels)},
@@ -98,7 +109,10 @@ json ContainerCreateBody(const ContainerSpec& spec) {
   if (!spec.cmd.empty()) body["Cmd"] = spec.cmd;
   if (!spec.entrypoint.empty()) body["Entrypoint"] = spec.entrypoint;
   if (!spec.user.empty()) body["User"] = spec.user;
-  if (spec.network) {
+  if (!exposed.empty()) body["ExposedPorts"] = exposed;
+  if (!spec.network_mode.empty()) {
+    body["HostConfig"]["NetworkMode"] = spec.network_mode;
+  } else if (spec.network) {
     body["HostConfig"]["NetworkMode"] = spec.network->network;
     body["NetworkingConfig"] = {
         {"EndpointsConfig", {{spec.network->network, EndpointConfig(*spec.network)}}}};

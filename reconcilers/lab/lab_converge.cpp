@@ -96,17 +96,26 @@ class Pass {
   }
 
   bool DependenciesReady(const ProviderNode& node, std::string* waiting) {
+    auto wait = [&](const std::string& d) { *waiting += (waiting->empty() ? "" : ", ") + d; };
     for (const auto& d : node.depends_on) {
       auto it = states_.find(d);
-      if (it != states_.end() && !it->second.ready) *waiting += (waiting->empty() ? "" : ", ") + d;
+      if (it != states_.end() && !it->second.ready) wait(d);
+    }
+    for (const auto& d : node.depends_on_running) {
+      auto it = states_.find(d);
+      if (it != states_.end() && !IsRunning(it->second)) wait(d + " to run");
     }
     return waiting->empty();
   }
 
-  // Waves: the nodes whose dependencies are ready, in parallel, then the nodes that became
+  static bool IsRunning(const NodeState& s) {
+    return s.ready || (s.state == "running" && s.error_reason.empty());
+  }
+
+  // Waves: the nodes whose dependencies are met, in parallel, then the nodes that became
   // eligible. A node waiting for a link peer is tried again in the next wave when the last one
-  // brought a node up (its peer may run now): a chain whose nodes start out of order is wired
-  // in this pass, not after a failed pass and its back-off.
+  // brought a node up or made one run (its peer may run now): a chain whose nodes start out of
+  // order is wired in this pass, not after a failed pass and its back-off.
   void BringUpInWaves() {
     std::set<std::string> attempted;
     for (;;) {
@@ -120,16 +129,22 @@ class Pass {
           states_[node.name].message = "waiting for " + waiting;
       }
       if (batch.empty()) return;
-      std::atomic<int> newly_ready{0};
+      std::atomic<int> progressed{0};
       RunParallel(batch.size(), ctx_.workers, [&](size_t i) {
-        if (BringUpNode(*batch[i])) ++newly_ready;
+        const bool was_running = IsRunningNow(batch[i]->name);
+        if (BringUpNode(*batch[i]) || (!was_running && IsRunningNow(batch[i]->name))) ++progressed;
       });
       for (const auto* node : batch) attempted.insert(node->name);
       WriteProgress();
-      if (newly_ready == 0) return;
+      if (progressed == 0) continue;  // nodes newly eligible (none: the batch is empty)
       for (const auto* node : batch)
         if (states_[node->name].waiting) attempted.erase(node->name);
     }
+  }
+
+  bool IsRunningNow(const std::string& node) {
+    std::lock_guard<std::mutex> l(mu_);
+    return IsRunning(states_[node]);
   }
 
   // A warm lab handed to another session is reset before it is reported Ready again; the record

@@ -49,6 +49,8 @@ struct ProviderNode {
   std::string name;
   std::vector<std::string> depends_on;  // started only once all of these are Ready
   int poll_seconds = 1;                 // how soon to look again while it is not Ready
+  // Started only once all of these run (their containers started; Ready or not).
+  std::vector<std::string> depends_on_running = {};
 };
 
 // A node whose engine object the pass keeps, as the engine reported it.

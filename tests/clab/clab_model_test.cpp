@@ -4,7 +4,6 @@
 // engine, no files (env-files are not used here).
 #include "reconcilers/providers/containerlab/clab_model.h"
 
-#include "api/lab_spec.h"
 #include "clab_test_util.h"
 #include "reconcilers/providers/containerlab/clab_validation.h"
 
@@ -16,14 +15,8 @@ using testing::CauseAt;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-constexpr char kLabsDir[] = "/var/lib/labd/labs";
-
-json ClabLab(const std::string& name, const std::string& topology) {
-  return {{"apiVersion", api::kApiVersion},
-          {"kind", "Lab"},
-          {"metadata", {{"name", name}, {"uid", "u-1"}, {"generation", 3}}},
-          {"spec", {{"provider", "containerlab"}, {"containerlab", {{"topology", topology}}}}}};
-}
+using testing::ClabLabObject;
+using testing::kLabsDir;
 
 constexpr const char* kLan = R"(
 name: lan
@@ -58,7 +51,7 @@ topology:
 )";
 
 TEST(ClabModel, NodesAreContainersNamedLabelledAndAddressedAsContainerlabWould) {
-  auto read = ReadClabLab(ClabLab("lan", kLan), kLabsDir);
+  auto read = ReadClabLab(ClabLabObject("lan", kLan), kLabsDir);
   ASSERT_TRUE(read.ok()) << read.status().ToString();
   const auto& m = read->model;
   EXPECT_EQ(m.name, "lan");
@@ -92,7 +85,7 @@ TEST(ClabModel, NodesAreContainersNamedLabelledAndAddressedAsContainerlabWould) 
 }
 
 TEST(ClabModel, TheMgmtNetworkIsADockerNetworkLabelledForContainerlab) {
-  auto read = ReadClabLab(ClabLab("lan", kLan), kLabsDir);
+  auto read = ReadClabLab(ClabLabObject("lan", kLan), kLabsDir);
   ASSERT_TRUE(read.ok()) << read.status().ToString();
   ASSERT_EQ(read->model.networks.size(), 1u);
   const auto& n = read->model.networks[0];
@@ -105,7 +98,7 @@ TEST(ClabModel, TheMgmtNetworkIsADockerNetworkLabelledForContainerlab) {
 }
 
 TEST(ClabModel, LinksKeepTheirInterfaceNamesAndMtuAndBridgeLinksGoToTheHost) {
-  auto read = ReadClabLab(ClabLab("lan", kLan), kLabsDir);
+  auto read = ReadClabLab(ClabLabObject("lan", kLan), kLabsDir);
   ASSERT_TRUE(read.ok()) << read.status().ToString();
   const auto& links = read->model.links;
   ASSERT_EQ(links.size(), 2u);
@@ -149,7 +142,7 @@ topology:
 )";
 
 TEST(ClabModel, HostAndMgmtNetLinksAreVethsToTheHostNamespace) {
-  auto read = ReadClabLab(ClabLab("hl", kHostLinks), kLabsDir);
+  auto read = ReadClabLab(ClabLabObject("hl", kHostLinks), kLabsDir);
   ASSERT_TRUE(read.ok()) << read.status().ToString();
   using Attach = HostEndLink::Attach;
   const std::string l = "topology.links";
@@ -162,18 +155,18 @@ TEST(ClabModel, HostAndMgmtNetLinksAreVethsToTheHostNamespace) {
           HostEndLink{4, "b", "eth3", "hl-bm", Attach::kMgmtBridge, "", 9500,
                       l + "[4].host-interface"}));
   ASSERT_EQ(read->model.links.size(), 1u);  // only the veth between a and b
-  EXPECT_TRUE(ValidateContainerlabLab(ClabLab("hl", kHostLinks)).ok());
+  EXPECT_TRUE(ValidateContainerlabLab(ClabLabObject("hl", kHostLinks)).ok());
   // A host link is part of its node: renaming its host end re-creates that node only.
   std::string changed = kHostLinks;
   changed.replace(changed.find("host-interface: hl-b"), 20, "host-interface: hl-c");
-  auto after = ReadClabLab(ClabLab("hl", changed), kLabsDir);
+  auto after = ReadClabLab(ClabLabObject("hl", changed), kLabsDir);
   ASSERT_TRUE(after.ok()) << after.status().ToString();
   EXPECT_NE(read->model.FindNode("b")->hash, after->model.FindNode("b")->hash);
   EXPECT_EQ(read->model.FindNode("a")->hash, after->model.FindNode("a")->hash);
 }
 
 TEST(ClabValidation, HostEndsNeedAContainerAndANameFreeInTheHostNamespace) {
-  auto st = ValidateContainerlabLab(ClabLab("x", R"(
+  auto st = ValidateContainerlabLab(ClabLabObject("x", R"(
 name: x
 mgmt: {bridge: x-mgmt}
 topology:
@@ -219,7 +212,7 @@ topology:
 )";
 
 TEST(ClabModel, DummyLinksAreInterfacesOfTheirNodeWithTheLinksMtu) {
-  auto read = ReadClabLab(ClabLab("stub", kStub), kLabsDir);
+  auto read = ReadClabLab(ClabLabObject("stub", kStub), kLabsDir);
   ASSERT_TRUE(read.ok()) << read.status().ToString();
   EXPECT_THAT(read->dummy_links,
               ElementsAre(DummyLink{1, "r1", "eth2", 9500}, DummyLink{2, "r1", "stub-1", 1400}));
@@ -231,15 +224,15 @@ TEST(ClabModel, DummyLinksAreInterfacesOfTheirNodeWithTheLinksMtu) {
   // A dummy link is part of its node: changing it re-creates that node only.
   std::string changed = kStub;
   changed.replace(changed.find("mtu: 1400"), 9, "mtu: 1500");
-  auto after = ReadClabLab(ClabLab("stub", changed), kLabsDir);
+  auto after = ReadClabLab(ClabLabObject("stub", changed), kLabsDir);
   ASSERT_TRUE(after.ok()) << after.status().ToString();
   EXPECT_NE(read->model.FindNode("r1")->hash, after->model.FindNode("r1")->hash);
   EXPECT_EQ(read->model.FindNode("r2")->hash, after->model.FindNode("r2")->hash);
-  EXPECT_TRUE(ValidateContainerlabLab(ClabLab("stub", kStub)).ok());
+  EXPECT_TRUE(ValidateContainerlabLab(ClabLabObject("stub", kStub)).ok());
 }
 
 TEST(ClabModel, EntrypointUserAndResourceLimitsGoToTheContainer) {
-  auto read = ReadClabLab(ClabLab("lim", R"(
+  auto read = ReadClabLab(ClabLabObject("lim", R"(
 name: lim
 topology:
   kinds:
@@ -263,14 +256,14 @@ topology:
   EXPECT_TRUE(b.entrypoint.empty());
   EXPECT_TRUE(b.user.empty());
   EXPECT_EQ(b.memory_bytes, 512'000'000);  // as containerlab reads 512Mi
-  EXPECT_TRUE(ValidateContainerlabLab(ClabLab("lim",
-                                              "name: lim\ntopology:\n  nodes:\n    a: "
-                                              "{kind: linux, image: i, user: nobody}\n"))
+  EXPECT_TRUE(ValidateContainerlabLab(ClabLabObject("lim",
+                                                    "name: lim\ntopology:\n  nodes:\n    a: "
+                                                    "{kind: linux, image: i, user: nobody}\n"))
                   .ok());
 }
 
 TEST(ClabModel, ExecCommandsAreSplitLikeContainerlabAndOtherKindsWarn) {
-  auto read = ReadClabLab(ClabLab("lan", kLan), kLabsDir);
+  auto read = ReadClabLab(ClabLabObject("lan", kLan), kLabsDir);
   ASSERT_TRUE(read.ok()) << read.status().ToString();
   ASSERT_EQ(read->exec.at("a").size(), 2u);
   EXPECT_THAT(read->exec.at("a")[0],
@@ -282,10 +275,10 @@ TEST(ClabModel, ExecCommandsAreSplitLikeContainerlabAndOtherKindsWarn) {
 }
 
 TEST(ClabModel, ANodeChangeChangesOnlyThatNodesHash) {
-  auto before = ReadClabLab(ClabLab("lan", kLan), kLabsDir);
+  auto before = ReadClabLab(ClabLabObject("lan", kLan), kLabsDir);
   std::string changed = kLan;
   changed.replace(changed.find("ROLE: left"), 10, "ROLE: rite");
-  auto after = ReadClabLab(ClabLab("lan", changed), kLabsDir);
+  auto after = ReadClabLab(ClabLabObject("lan", changed), kLabsDir);
   ASSERT_TRUE(before.ok() && after.ok());
   EXPECT_NE(before->model.FindNode("a")->hash, after->model.FindNode("a")->hash);
   EXPECT_EQ(before->model.FindNode("b")->hash, after->model.FindNode("b")->hash);
@@ -300,17 +293,23 @@ TEST(ClabModel, SplitCommandHandlesQuotesAndEscapes) {
 }
 
 TEST(ClabValidation, WhatLabctlDoesNotRealiseIsA422NamingThePathInTheTopology) {
-  auto st = ValidateContainerlabLab(ClabLab("x", R"(
+  auto st = ValidateContainerlabLab(ClabLabObject("x", R"(
 name: x
-mgmt: {ipv4-subnet: 172.29.6.0/24, ipv4-range: 172.29.6.128/25}
+mgmt: {ipv4-subnet: 172.29.6.0/24, external-access: false}
 topology:
-  defaults: {image: labbox:latest, ports: ["80:80"]}
+  defaults: {image: labbox:latest, ports: ["80-81:80-81"]}
   kinds:
     linux: {memory: 1G}
   nodes:
-    a: {kind: linux, entrypoint: /bin/sh, stages: {create: {wait-for: [{node: b}]}}}
+    a:
+      kind: linux
+      entrypoint: /bin/sh
+      stages:
+        create: {wait-for: [{node: b, stage: exit}]}
+        configure: {exec: [{command: date}]}
     b: {kind: linux}
     h: {kind: host}
+    x: {kind: ext-container}
   links:
     - type: host
       endpoint: {node: a, interface: h0, mac: "02:00:00:00:00:01"}
@@ -324,38 +323,39 @@ topology:
   ASSERT_EQ(st.code(), api::Code::kInvalid) << st.ToString();
   const auto& causes = st.causes();
   const std::string t = "spec.containerlab.topology";
-  EXPECT_THAT(causes, CauseAt(t + "[topology.defaults.ports]", "not supported"));
-  EXPECT_THAT(causes, CauseAt(t + "[topology.nodes.a.stages]", "not supported"));
-  EXPECT_THAT(causes, CauseAt(t + "[topology.nodes.h.kind]", "kind host"));
+  EXPECT_THAT(causes, CauseAt(t + "[topology.defaults.ports[0]]", "port ranges"));
+  EXPECT_THAT(causes, CauseAt(t + "[topology.nodes.a.stages.create.wait-for]", "stage exit"));
+  EXPECT_THAT(causes, CauseAt(t + "[topology.nodes.a.stages.configure.exec]", "not supported"));
+  EXPECT_THAT(causes, CauseAt(t + "[topology.nodes.x.kind]", "kind ext-container"));
   EXPECT_THAT(causes, CauseAt(t + "[topology.links[0].endpoint]", "mac addresses"));
   EXPECT_THAT(causes, CauseAt(t + "[topology.links[3].endpoint]", "needs a node with a container"));
   EXPECT_THAT(causes, CauseAt(t + "[topology.links[4].endpoints]", "a host link needs a node"));
-  EXPECT_THAT(causes, CauseAt(t + "[mgmt.ipv4-range]", "not supported"));
-  EXPECT_EQ(causes.size(), 7u) << st.ToString();
+  EXPECT_THAT(causes, CauseAt(t + "[mgmt.external-access]", "not supported"));
+  EXPECT_EQ(causes.size(), 8u) << st.ToString();
 }
 
 TEST(ClabValidation, ParseAndResolveErrorsNameTheirPathToo) {
-  auto unknown = ValidateContainerlabLab(
-      ClabLab("x", "name: x\ntopology:\n  nodes:\n    a: {kind: linux, image: i, colour: red}\n"));
+  auto unknown = ValidateContainerlabLab(ClabLabObject(
+      "x", "name: x\ntopology:\n  nodes:\n    a: {kind: linux, image: i, colour: red}\n"));
   EXPECT_THAT(unknown.causes(),
               CauseAt("spec.containerlab.topology[topology.nodes.a.colour]", "unknown field"));
-  auto link =
-      ValidateContainerlabLab(ClabLab("x",
-                                      "name: x\ntopology:\n  nodes:\n    a: {kind: linux, image: "
-                                      "i}\n  links:\n    - endpoints: [\"a:eth1\", \"z:eth1\"]\n"));
+  auto link = ValidateContainerlabLab(
+      ClabLabObject("x",
+                    "name: x\ntopology:\n  nodes:\n    a: {kind: linux, image: "
+                    "i}\n  links:\n    - endpoints: [\"a:eth1\", \"z:eth1\"]\n"));
   EXPECT_EQ(link.code(), api::Code::kInvalid);
   EXPECT_THAT(link.causes(), ::testing::Contains(::testing::Field(&api::Cause::field,
                                                                   HasSubstr("topology.links[0]"))));
-  auto yaml = ValidateContainerlabLab(ClabLab("x", "name: [x\n"));
+  auto yaml = ValidateContainerlabLab(ClabLabObject("x", "name: [x\n"));
   EXPECT_FALSE(yaml.ok());
   EXPECT_THAT(yaml.causes(), CauseAt("spec.containerlab.topology", ""));
-  json docker = ClabLab("x", "not even yaml: [");
+  json docker = ClabLabObject("x", "not even yaml: [");
   docker["spec"]["provider"] = "docker";
   EXPECT_TRUE(ValidateContainerlabLab(docker).ok());
 }
 
 TEST(ClabValidation, HostRequestsAreBindsOutsideTheLabEnvFilesAndCapabilities) {
-  auto requests = ContainerlabHostRequests(ClabLab("h", R"(
+  auto requests = ContainerlabHostRequests(ClabLabObject("h", R"(
 name: h
 topology:
   nodes:

@@ -8,11 +8,22 @@
 #include <sstream>
 #include <string>
 
+#include "api/lab_spec.h"
+#include "api/object.h"
 #include "reconcilers/providers/containerlab/topology.h"
 
 namespace labctl::clab::testing {
 
 inline constexpr const char* kTopoFile = "/labs/demo/clab.yml";
+inline constexpr char kLabsDir[] = "/var/lib/labd/labs";
+
+// A Lab of provider containerlab with this topology.
+inline api::json ClabLabObject(const std::string& name, const std::string& topology) {
+  return {{"apiVersion", api::kApiVersion},
+          {"kind", "Lab"},
+          {"metadata", {{"name", name}, {"uid", "u-1"}, {"generation", 3}}},
+          {"spec", {{"provider", "containerlab"}, {"containerlab", {{"topology", topology}}}}}};
+}
 
 inline Topology MustResolve(const std::string& yaml, const std::string& file = kTopoFile) {
   auto topo = ParseTopology(yaml, {file, ""});

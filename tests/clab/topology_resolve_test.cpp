@@ -205,7 +205,7 @@ TEST(ClabResolve, DefaultsOfNameAndPrefixAndMgmt) {
   EXPECT_EQ(t.mgmt.ipv6_subnet->NetworkString(), "3fff:172:20:20::/64");
   EXPECT_TRUE(t.mgmt.external_access);
   EXPECT_EQ(t.topology_dir, "/labs/demo");
-  EXPECT_EQ(t.nodes.at("a").restart_policy, "unless-stopped");
+  EXPECT_EQ(t.nodes.at("a").restart_policy, "");  // not written: labd's own repair only
   // One family given: the other gets no default.
   Topology v4 = MustResolve(
       "name: d\nmgmt: {ipv4-subnet: 10.1.0.0/24}\ntopology: {nodes: {a: {kind: linux, image: "

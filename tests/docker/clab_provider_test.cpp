@@ -46,6 +46,16 @@ json Lab(const std::string& topology) {
              {{"topology", topology}, {"files", {{"cfg/hosts", "127.0.0.1 localhost\n"}}}}}}}};
 }
 
+// A topology of lab cl1 whose nodes (YAML lines under topology.nodes) default to linux/labbox.
+std::string LinuxNodes(const std::string& nodes) {
+  return R"(name: cl1
+mgmt: {network: cl1-mgmt, ipv4-subnet: 172.29.250.0/24}
+topology:
+  defaults: {kind: linux, image: labbox:latest}
+  nodes:)" +
+         nodes;
+}
+
 class ClabProviderTest : public testing::FakeLabTest {
  protected:
   void SetUp() override {
@@ -179,6 +189,53 @@ TEST_F(ClabProviderTest, AFailingExecFailsItsNodeWithTheOutput) {
             std::string::npos)
       << b.dump();
   EXPECT_FALSE(api::IsConditionTrue(Get("cl1"), "Ready"));
+}
+
+// wait-for: a node's container is made only once what it waits for runs (stage create) or is
+// Ready (stage healthy); the waiting node says what it waits for.
+TEST_F(ClabProviderTest, WaitForOrdersTheStartOfNodes) {
+  engine_.SetImages({"labbox:latest"});
+  std::string topology = LinuxNodes(R"(
+    db: {image: missing:1}
+    app: {stages: {create: {wait-for: [{node: db, stage: healthy}]}}}
+    web: {wait-for: [app]}
+)");
+  ASSERT_TRUE(store_->Create(api::Kind::kLab, Lab(topology)).ok());
+  (void)reconciler_->Reconcile("cl1");
+  EXPECT_EQ(engine_.ContainerNames(), std::vector<std::string>{});  // db cannot be created
+  EXPECT_NE(NodeStatus("app").value("message", "").find("waiting for db"), std::string::npos)
+      << NodeStatus("app").dump();
+  EXPECT_NE(NodeStatus("web").value("message", "").find("waiting for app to run"),
+            std::string::npos)
+      << NodeStatus("web").dump();
+  engine_.SetImages({"labbox:latest", "missing:1"});
+  Settle("cl1", 20);
+  EXPECT_TRUE(api::IsConditionTrue(Get("cl1"), "Ready")) << Get("cl1")["status"].dump(2);
+  EXPECT_EQ(engine_.ContainerNames(),
+            (std::vector<std::string>{"clab-cl1-app", "clab-cl1-db", "clab-cl1-web"}));
+}
+
+// startup-delay: the container is created that many seconds after the lab first wanted it; the
+// node waits meanwhile (not failed) and the pass comes back for it.
+TEST_F(ClabProviderTest, StartupDelayHoldsTheNodesCreation) {
+  std::string topology = LinuxNodes(R"(
+    now: {}
+    later: {startup-delay: 30}
+)");
+  ASSERT_TRUE(store_->Create(api::Kind::kLab, Lab(topology)).ok());
+  runtime::ReconcileResult r = reconciler_->Reconcile("cl1");
+  EXPECT_TRUE(r.requeue_after.has_value());
+  EXPECT_EQ(engine_.ContainerNames(), std::vector<std::string>{"clab-cl1-now"});
+  EXPECT_NE(NodeStatus("later").value("message", "").find("startup-delay: created in 30s"),
+            std::string::npos)
+      << NodeStatus("later").dump();
+  clock_.Advance(std::chrono::seconds(20));
+  (void)reconciler_->Reconcile("cl1");
+  EXPECT_EQ(engine_.ContainerNames(), std::vector<std::string>{"clab-cl1-now"});
+  clock_.Advance(std::chrono::seconds(10));
+  Settle("cl1", 5);
+  EXPECT_EQ(engine_.ContainerNames(), (std::vector<std::string>{"clab-cl1-later", "clab-cl1-now"}));
+  EXPECT_TRUE(api::IsConditionTrue(Get("cl1"), "Ready")) << Get("cl1")["status"].dump(2);
 }
 
 }  // namespace

@@ -58,6 +58,45 @@ TEST(EngineJsonTest, EntrypointUserAndLimitsAreSentOnlyWhenSet) {
   EXPECT_EQ(body["HostConfig"]["CpusetCpus"], "0");
 }
 
+TEST(EngineJsonTest, PortsRestartPolicyAndNetworkModeAreSentOnlyWhenSet) {
+  ContainerSpec spec;
+  spec.name = "n";
+  spec.image = "labbox:latest";
+  spec.network = EndpointSpec{"mgmt", "", ""};
+  json body = ContainerCreateBody(spec);
+  EXPECT_FALSE(body.contains("ExposedPorts"));
+  for (const char* key : {"PortBindings", "RestartPolicy"})
+    EXPECT_FALSE(body["HostConfig"].contains(key)) << key;
+  EXPECT_EQ(body["HostConfig"]["NetworkMode"], "mgmt");
+  spec.ports = {{"127.0.0.1", "8080", 80, "tcp"}, {"", "", 53, "udp"}};
+  spec.restart_policy = "on-failure";
+  body = ContainerCreateBody(spec);
+  EXPECT_EQ(body["ExposedPorts"], json({{"80/tcp", json::object()}, {"53/udp", json::object()}}));
+  EXPECT_EQ(body["HostConfig"]["PortBindings"]["80/tcp"],
+            json::parse(R"([{"HostIp": "127.0.0.1", "HostPort": "8080"}])"));
+  EXPECT_EQ(body["HostConfig"]["PortBindings"]["53/udp"],
+            json::parse(R"([{"HostIp": "", "HostPort": ""}])"));
+  EXPECT_EQ(body["HostConfig"]["RestartPolicy"], json({{"Name", "on-failure"}}));
+  spec.network.reset();
+  spec.network_mode = "container:other";
+  body = ContainerCreateBody(spec);
+  EXPECT_EQ(body["HostConfig"]["NetworkMode"], "container:other");
+  EXPECT_FALSE(body.contains("NetworkingConfig"));
+}
+
+TEST(EngineJsonTest, NetworkGatewaysAndRangesPerFamily) {
+  NetworkSpec spec;
+  spec.name = "m";
+  spec.subnet = "10.1.0.0/24";
+  spec.ipv4_range = "10.1.0.128/25";
+  spec.ipv6_subnet = "fd00::/64";
+  spec.ipv6_gateway = "fd00::fe";
+  spec.ipv6_range = "fd00::100/120";
+  const json config = NetworkCreateBody(spec)["IPAM"]["Config"];
+  EXPECT_EQ(config, json::parse(R"([{"Subnet": "10.1.0.0/24", "IPRange": "10.1.0.128/25"},
+      {"Subnet": "fd00::/64", "Gateway": "fd00::fe", "IPRange": "fd00::100/120"}])"));
+}
+
 TEST(EngineJsonTest, WellFormedAnswersStillParse) {
   json inspect = json::parse(R"({"Id": "c1", "Name": "/labctl-a-b",
     "State": {"Status": "running", "Running": true, "Pid": 42, "ExitCode": 0},

@@ -34,8 +34,9 @@ std::string HostIf(const std::string& role) { return kHostIfPrefix + kRun + role
 std::string Container(const std::string& node) { return "clab-" + kLab + "-" + node; }
 
 // a: host link (brief form) and mgmt-net link (brief form); b: host link and mgmt-net link
-// (extended forms). b answers ARP only on the interface that holds the address, so a's ping to
-// b's mgmt-net address crosses the mgmt-net link, not b's eth0.
+// (extended forms); a link from b to a node of kind host (the host's namespace). b answers ARP only
+// on the interface that holds the address, so a's ping to b's mgmt-net address crosses the mgmt-net
+// link, not b's eth0.
 std::string Topology() {
   const std::string net = "10.232." + kOctet + ".";
   const std::string mg = "10.233." + kOctet + ".";
@@ -60,6 +61,9 @@ topology:
          net + R"(5/30 dev eth2
         - ip addr add )" +
          mg + R"(2/24 dev mg0
+        - ip addr add )" +
+         net + R"(9/30 dev eth3
+    thehost: {kind: host}
   links:
     - endpoints: ["a:eth1", "host:)" +
          HostIf("a") + R"("]
@@ -69,6 +73,8 @@ topology:
       endpoint: {node: b, interface: eth2}
       host-interface: )" +
          HostIf("b") + R"(
+    - endpoints: ["b:eth3", "thehost:)" +
+         HostIf("k") + R"("]
     - type: mgmt-net
       mtu: 1500
       endpoint: {node: b, interface: mg0}
@@ -102,34 +108,18 @@ void SweepHost(docker::DockerEngine& engine) {
   for (const auto& node : {"a", "b", "c"}) fs::remove("/run/netns/" + Container(node), ec);
 }
 
-class LabdClabHostLinksTest : public ::testing::Test {
+class LabdClabHostLinksTest : public testing::LabdDockerTest {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(testing::BuildLabbox()); }
-  void SetUp() override {
-    SweepHost(engine_);
-    labd_ = std::make_unique<testing::LabdProcess>(
-        testing::DockerLabdOptions(testing::kSystemDockerHost, kPrefix));
-    dir_ = testing::MakeTempDir("clab-hostlinks");
-  }
-  void TearDown() override {
-    labd_.reset();
-    SweepHost(engine_);
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
+  LabdClabHostLinksTest() : LabdDockerTest(kPrefix) {}
+  void Sweep() override { SweepHost(engine_); }
 
-  testing::CommandResult Labctl(const std::vector<std::string>& args) {
-    return testing::RunLabctl(labd_->url(), args);
-  }
   testing::CommandResult Apply(const std::string& topology) {
     std::ofstream(dir_ + "/clab.yml") << topology;
     return Labctl({"apply", "-f", dir_ + "/clab.yml"});
   }
   bool PollExec(const std::string& node, const std::vector<std::string>& cmd,
                 std::chrono::seconds timeout = 60s) {
-    std::vector<std::string> args = {"exec", "lab/" + kLab, node, "--"};
-    args.insert(args.end(), cmd.begin(), cmd.end());
-    return testing::PollUntil([&] { return Labctl(args).exit_code == 0; }, timeout, 200ms);
+    return PollExecIn(kLab, node, cmd, timeout);
   }
   // The host end exists (another one than `old_index`), and this test's address is on it (a
   // re-created end has none).
@@ -157,9 +147,6 @@ class LabdClabHostLinksTest : public ::testing::Test {
     ASSERT_TRUE(patched.ok()) << patched.status().ToString();
   }
 
-  docker::HttpEngine engine_;
-  std::unique_ptr<testing::LabdProcess> labd_;
-  std::string dir_;
   int pokes_ = 0;
 };
 
@@ -180,7 +167,7 @@ TEST_F(LabdClabHostLinksTest, HostAndMgmtNetLinksComeUpSurviveDriftAndLeaveNothi
   const std::string bridge = "br-" + id.substr(0, 12);
   using End = std::tuple<std::string, std::string, std::string>;  // role, mtu, master
   for (const auto& [role, mtu, master] :
-       {End{"a", "mtu 9500", ""}, End{"b", "mtu 9500", ""},
+       {End{"a", "mtu 9500", ""}, End{"b", "mtu 9500", ""}, End{"k", "mtu 9500", ""},
         End{"n", "mtu 9500", "master " + bridge}, End{"m", "mtu 1500", "master " + bridge}}) {
     auto link = HostLink(HostIf(role));
     EXPECT_EQ(link.exit_code, 0) << HostIf(role) << link.err;
@@ -199,6 +186,8 @@ TEST_F(LabdClabHostLinksTest, HostAndMgmtNetLinksComeUpSurviveDriftAndLeaveNothi
   EXPECT_TRUE(Ping("a", net + "2"));
   EXPECT_TRUE(Ping("b", net + "6"));
   EXPECT_TRUE(Ping("a", mg + "2"));
+  ASSERT_TRUE(PollHostEnd(HostIf("k"), net + "10/30"));  // the kind host node's end
+  EXPECT_TRUE(Ping("b", net + "10"));
 
   // Drift: a host end removed out of band is made again on the next pass, with a's address
   // (from its exec) back on a's end.
@@ -232,7 +221,8 @@ TEST_F(LabdClabHostLinksTest, HostAndMgmtNetLinksComeUpSurviveDriftAndLeaveNothi
   auto deleted = Labctl({"delete", "lab", kLab});
   ASSERT_EQ(deleted.exit_code, 0) << deleted.out << deleted.err;
   ASSERT_TRUE(testing::PollGone(*labd_, kLab));
-  for (const auto& role : {"a", "b", "n", "m"}) EXPECT_FALSE(HostLinkExists(HostIf(role))) << role;
+  for (const auto& role : {"a", "b", "k", "n", "m"})
+    EXPECT_FALSE(HostLinkExists(HostIf(role))) << role;
   EXPECT_TRUE(testing::LeftoversOf(engine_, kPrefix).empty());
 }
 

@@ -3,7 +3,9 @@
 // interfaces, a kind bridge joining two nodes, dummy links, exec commands that assign the
 // addresses. Checks what containerlab would have made (names, labels, environment, mgmt
 // addresses, MTU 9500, /run/netns links, the host bridge and its forwarding rule), traffic across
-// the link and the bridge, drift repair (a killed node comes back with its links, dummy
+// the link and the bridge, containerlab's node run-time fields (a published port bound to
+// loopback, restart-policy, startup-delay, wait-for, network-mode container: and none, a mgmt
+// ipv4-range), drift repair (a killed node comes back with its links, dummy
 // interfaces and exec), and a teardown that
 // leaves nothing (container, network, bridge, iptables rule, netns link, files). Names carry this
 // checkout's tag; the subnet and bridge names are used by no other test.
@@ -38,6 +40,8 @@ mgmt:
          kLab + R"(-mgmt
   ipv4-subnet: )" +
          kSubnetPrefix + R"(.0/24
+  ipv4-range: )" +
+         kSubnetPrefix + R"(.128/25
 topology:
   defaults:
     kind: linux
@@ -56,6 +60,20 @@ topology:
     b:
       exec:
         - ip addr add 10.231.1.2/24 dev eth1
+      stages:
+        create:
+          wait-for: [{node: c, stage: healthy}]
+    web:
+      cmd: sh -c "mkdir -p /www && echo published > /www/index.html && exec httpd -f -p 8080 -h /www"
+      ports: ["127.0.0.1::8080"]
+      restart-policy: on-failure
+      startup-delay: 1
+    side:
+      network-mode: container:b
+      cmd: sleep 1d
+    solo:
+      network-mode: none
+      cmd: sleep 1d
     c:
       exec:
         - ip addr add 10.231.9.3/24 dev lan0
@@ -76,6 +94,8 @@ topology:
 )";
 }
 
+const std::vector<std::string> kContainerNodes = {"a", "b", "c", "web", "side", "solo"};
+
 // The forwarding rule of the lab's bridge (host_bridge.h), as labd comments it.
 const std::string kRuleTag = "labctl:" + testing::TestInstance(kPrefix) + ":" + kLab + ":bridge";
 
@@ -94,48 +114,28 @@ void SweepHost(docker::DockerEngine& engine) {
   for (const auto& link : {kBridge + "a", kBridge + "c", kBridge})
     if (HostLinkExists(link)) testing::RunProgram({"ip", "link", "delete", link});
   std::error_code ec;
-  for (const auto& node : {"a", "b", "c"}) fs::remove("/run/netns/" + Container(node), ec);
+  for (const auto& node : kContainerNodes) fs::remove("/run/netns/" + Container(node), ec);
   for (int i = 0; i < 4 && ForwardRuleExists(); ++i)
     testing::RunProgram({"iptables", "-w", "-D", "DOCKER-USER", "-i", kBridge, "-o", kBridge, "-m",
                          "comment", "--comment", kRuleTag, "-j", "ACCEPT"});
 }
 
-class LabdContainerlabTest : public ::testing::Test {
+class LabdContainerlabTest : public testing::LabdDockerTest {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(testing::BuildLabbox()); }
+  LabdContainerlabTest() : LabdDockerTest(kPrefix) {}
   void SetUp() override {
-    SweepHost(engine_);
-    labd_ = std::make_unique<testing::LabdProcess>(
-        testing::DockerLabdOptions(testing::kSystemDockerHost, kPrefix));
-    dir_ = testing::MakeTempDir("clab-topo");
+    LabdDockerTest::SetUp();
     std::ofstream(dir_ + "/clab.yml") << Topology();
     fs::create_directories(dir_ + "/cfg");
     std::ofstream(dir_ + "/cfg/motd") << "bound beside the topology\n";
   }
-  void TearDown() override {
-    labd_.reset();
-    SweepHost(engine_);
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
+  void Sweep() override { SweepHost(engine_); }
 
-  testing::CommandResult Labctl(const std::vector<std::string>& args) {
-    return testing::RunLabctl(labd_->url(), args);
-  }
   testing::CommandResult Exec(const std::string& node, const std::vector<std::string>& cmd) {
-    std::vector<std::string> args = {"exec", "lab/" + kLab, node, "--"};
-    args.insert(args.end(), cmd.begin(), cmd.end());
-    return Labctl(args);
+    return ExecIn(kLab, node, cmd);
   }
-  // Polls a command in a node until it succeeds (links and addresses come back after a restart).
-  bool PollExec(const std::string& node, const std::vector<std::string>& cmd,
-                std::chrono::seconds timeout = 60s) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (Exec(node, cmd).exit_code == 0) return true;
-      std::this_thread::sleep_for(200ms);
-    }
-    return false;
+  bool PollExec(const std::string& node, const std::vector<std::string>& cmd) {
+    return PollExecIn(kLab, node, cmd);
   }
   // A dummy link's interface in the node: up, with the link's MTU and what exec put on it.
   void ExpectStub(const std::string& node, const std::string& ifname, const std::string& mtu,
@@ -155,20 +155,49 @@ class LabdContainerlabTest : public ::testing::Test {
   std::string Inspect(const std::string& container, const std::string& format) {
     return testing::RunProgram({"docker", "inspect", "--format", format, container}).out;
   }
-
-  docker::HttpEngine engine_;
-  std::unique_ptr<testing::LabdProcess> labd_;
-  std::string dir_;
+  // A container's Docker timestamp (RFC 3339, UTC) as seconds of the day.
+  double TimeOfDay(const std::string& container, const std::string& field) {
+    const std::string t = Inspect(container, "{{" + field + "}}");
+    const auto at = t.find('T');
+    if (at == std::string::npos) return -1;
+    return std::stod(t.substr(at + 1, 2)) * 3600 + std::stod(t.substr(at + 4, 2)) * 60 +
+           std::stod(t.substr(at + 7, t.find('Z') - at - 7));
+  }
+  // containerlab's run-time fields, as Docker and the nodes show them.
+  void ExpectNodeRuntimeFields() {
+    // ports: published on loopback, at a port Docker picked; the node's web server answers.
+    auto port = testing::RunProgram({"docker", "port", Container("web"), "8080/tcp"});
+    ASSERT_EQ(port.out.rfind("127.0.0.1:", 0), 0u) << port.out << port.err;
+    const std::string url = "http://" + port.out.substr(0, port.out.find('\n')) + "/index.html";
+    auto fetched = testing::RunProgram({"/bin/busybox", "wget", "-q", "-O", "-", url});
+    EXPECT_EQ(fetched.out, "published\n") << url << " " << fetched.err;
+    EXPECT_EQ(Inspect(Container("web"), "{{.HostConfig.RestartPolicy.Name}}"), "on-failure\n");
+    EXPECT_EQ(Inspect(Container("a"), "{{.HostConfig.RestartPolicy.Name}}"), "\n");
+    // network-mode: side is in b's namespace (sees b's eth1), solo in one of its own; neither is
+    // on the management network.
+    EXPECT_EQ(Inspect(Container("side"), "{{.HostConfig.NetworkMode}}"),
+              "container:" + Inspect(Container("b"), "{{.Id}}"));  // Docker keeps b's id
+    auto side_eth1 = Exec("side", {"ip", "-o", "-4", "addr", "show", "dev", "eth1"});
+    EXPECT_NE(side_eth1.out.find("10.231.1.2/24"), std::string::npos) << side_eth1.out;
+    EXPECT_EQ(Inspect(Container("solo"), "{{.HostConfig.NetworkMode}}"), "none\n");
+    auto solo_links = Exec("solo", {"ls", "/sys/class/net"});
+    EXPECT_EQ(solo_links.out, "lo\n") << solo_links.err;
+    // The mgmt ipv4-range: nodes without a static address get theirs from it.
+    auto b_eth0 = Exec("b", {"ip", "-o", "-4", "addr", "show", "dev", "eth0"});
+    EXPECT_NE(b_eth0.out.find(kSubnetPrefix + ".128/24"), std::string::npos) << b_eth0.out;
+    // wait-for c healthy: b was created only once c ran and its exec was done.
+    EXPECT_GT(TimeOfDay(Container("b"), ".Created"), TimeOfDay(Container("c"), ".State.StartedAt"));
+  }
 };
 
 TEST_F(LabdContainerlabTest, WhatLabctlDoesNotRealiseIsRefusedAtApplyNamingTheField) {
   std::ofstream(dir_ + "/bad.clab.yml")
       << "name: " << kPrefix
       << "-bad\ntopology:\n  nodes:\n    a: {kind: linux, image: labbox:latest, "
-         "ports: [\"8080:80\"]}\n";
+         "ports: [\"8080-8081:80-81\"]}\n";
   auto applied = Labctl({"apply", "-f", dir_ + "/bad.clab.yml"});
   EXPECT_NE(applied.exit_code, 0);
-  EXPECT_NE(applied.err.find("spec.containerlab.topology[topology.nodes.a.ports]"),
+  EXPECT_NE(applied.err.find("spec.containerlab.topology[topology.nodes.a.ports[0]]"),
             std::string::npos)
       << applied.out << applied.err;
   EXPECT_NE(testing::LabdClient(*labd_).Get(api::Kind::kLab, kPrefix + "-bad").status().code(),
@@ -203,8 +232,9 @@ TEST_F(LabdContainerlabTest, ATopologyFileRunsAsContainerlabWouldAndLeavesNothin
   ExpectStub("c", "stub1", "mtu 1400", "");
   auto lan0 = Exec("c", {"ip", "-o", "-4", "addr", "show", "dev", "lan0"});
   EXPECT_NE(lan0.out.find("10.231.9.3/24"), std::string::npos) << lan0.out << lan0.err;
-  for (const auto& node : {"a", "b", "c"})
+  for (const auto& node : kContainerNodes)
     EXPECT_TRUE(fs::is_symlink("/run/netns/" + Container(node))) << node;
+  ExpectNodeRuntimeFields();
   EXPECT_TRUE(HostLinkExists(kBridge));
   EXPECT_TRUE(ForwardRuleExists());
 
@@ -247,7 +277,7 @@ TEST_F(LabdContainerlabTest, ATopologyFileRunsAsContainerlabWouldAndLeavesNothin
   EXPECT_FALSE(HostLinkExists(kBridge));
   EXPECT_FALSE(HostLinkExists(kBridge + "a"));
   EXPECT_FALSE(ForwardRuleExists());
-  for (const auto& node : {"a", "b", "c"})
+  for (const auto& node : kContainerNodes)
     EXPECT_FALSE(fs::exists("/run/netns/" + Container(node)) ||
                  fs::is_symlink("/run/netns/" + Container(node)))
         << node;

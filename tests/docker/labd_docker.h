@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -117,5 +119,49 @@ inline void SweepPrefix(docker::DockerEngine& engine, const std::string& prefix)
       if (docker::LabelOf(n.labels, docker::kLabelLab).rfind(prefix, 0) == 0)
         (void)engine.RemoveNetwork(n.id);
 }
+
+// The fixture of tests that run the real labd, scoped to labs named `prefix`*, on the system
+// dockerd: labbox built once per suite, the test's leftovers swept before and after (Sweep: by
+// label; a test that makes host objects adds its own), a temp directory for its files.
+class LabdDockerTest : public ::testing::Test {
+ protected:
+  explicit LabdDockerTest(std::string prefix) : prefix_(std::move(prefix)) {}
+  static void SetUpTestSuite() { ASSERT_TRUE(BuildLabbox()); }
+  void SetUp() override {
+    Sweep();
+    labd_ = std::make_unique<LabdProcess>(DockerLabdOptions(kSystemDockerHost, prefix_));
+    dir_ = MakeTempDir(prefix_);
+  }
+  void TearDown() override {
+    labd_.reset();
+    Sweep();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  virtual void Sweep() { SweepPrefix(engine_, prefix_); }
+
+  CommandResult Labctl(const std::vector<std::string>& args) {
+    return RunLabctl(labd_->url(), args);
+  }
+  // `labctl exec lab/<lab> <node> -- cmd...`
+  CommandResult ExecIn(const std::string& lab, const std::string& node,
+                       const std::vector<std::string>& cmd) {
+    std::vector<std::string> args = {"exec", "lab/" + lab, node, "--"};
+    args.insert(args.end(), cmd.begin(), cmd.end());
+    return Labctl(args);
+  }
+  // Polls a command in a node until it succeeds (links and addresses come back after a restart).
+  bool PollExecIn(const std::string& lab, const std::string& node,
+                  const std::vector<std::string>& cmd,
+                  std::chrono::seconds timeout = std::chrono::seconds(60)) {
+    return PollUntil([&] { return ExecIn(lab, node, cmd).exit_code == 0; }, timeout,
+                     std::chrono::milliseconds(200));
+  }
+
+  const std::string prefix_;
+  docker::HttpEngine engine_;
+  std::unique_ptr<LabdProcess> labd_;
+  std::string dir_;
+};
 
 }  // namespace labctl::testing

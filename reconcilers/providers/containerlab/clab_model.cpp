@@ -7,6 +7,8 @@
 #include "api/text_file.h"
 #include "reconcilers/providers/containerlab/mgmt_plan.h"
 #include "reconcilers/providers/containerlab/naming.h"
+#include "reconcilers/providers/containerlab/ports.h"
+#include "reconcilers/providers/containerlab/start_order.h"
 
 namespace labctl::clab {
 namespace {
@@ -23,16 +25,34 @@ constexpr size_t kMaxIfname = 15;
 
 void CheckDefinition(const RawNodeDefinition& d, const std::string& path,
                      std::vector<api::Cause>& out) {
-  auto unrealised = [&](bool set, const char* field) {
-    if (set) out.push_back({Child(path, field), kNotYet});
-  };
-  unrealised(d.ports.has_value(), "ports");
-  unrealised(d.startup_delay.has_value(), "startup-delay");
-  unrealised(d.stages.has_value(), "stages");
-  unrealised(d.wait_for.has_value(), "wait-for");
-  unrealised(d.network_mode.has_value(), "network-mode");
+  if (d.ports)
+    for (size_t i = 0; i < d.ports->size(); ++i)
+      if (auto port = ParsePort((*d.ports)[i]); !port.ok())
+        out.push_back({api::At(Child(path, "ports"), i), port.status().message()});
   if (d.runtime && *d.runtime != "docker")
     out.push_back({Child(path, "runtime"), "only runtime docker is supported"});
+}
+
+// A node in the host's or another container's namespace has none of its own: no links, no
+// published ports, no management address.
+void CheckNetworkMode(const Node& node, std::vector<api::Cause>& out) {
+  const std::string path = Child("topology.nodes", node.name);
+  const std::string& mode = node.network_mode;
+  if (mode.empty()) return;
+  const std::string why = " (network-mode " + mode + ": not on the management network)";
+  if (node.mgmt_ipv4) out.push_back({Child(path, "mgmt-ipv4"), "has no effect" + why});
+  if (node.mgmt_ipv6) out.push_back({Child(path, "mgmt-ipv6"), "has no effect" + why});
+  if (mode != "none" && !node.ports.empty())
+    out.push_back({Child(path, "ports"),
+                   "a node in the " + std::string(mode == "host" ? "host's" : "other container's") +
+                       " network namespace publishes no ports"});
+}
+
+// Links need a namespace of the node's own: not the host's or another container's.
+bool SharesNamespace(const Topology& topo, const std::string& node) {
+  auto it = topo.nodes.find(node);
+  return it != topo.nodes.end() && !it->second.network_mode.empty() &&
+         it->second.network_mode != "none";
 }
 
 // A dummy, host or mgmt-net link's node must have a namespace of its own to hold its end.
@@ -40,6 +60,10 @@ void CheckSingleEndLink(const Link& link, const Topology& topo, std::vector<api:
   const Endpoint& ep = link.endpoints.at(0);
   const std::string field =
       link.brief ? Child(link.path, "endpoints") : Child(link.path, "endpoint");
+  if (SharesNamespace(topo, ep.node))
+    out.push_back({field, "node " + ep.node + " has network-mode " +
+                              topo.nodes.at(ep.node).network_mode +
+                              ": no namespace of its own for links"});
   if (!ep.mac.empty()) out.push_back({field, std::string("mac addresses are ") + kNotYet});
   auto node = topo.nodes.find(ep.node);
   if (node != topo.nodes.end() && !node->second.HasContainer())
@@ -50,11 +74,16 @@ void CheckSingleEndLink(const Link& link, const Topology& topo, std::vector<api:
 
 void CheckLink(const Link& link, const Topology& topo, std::vector<api::Cause>& out) {
   if (link.type != LinkType::kVeth) return CheckSingleEndLink(link, topo, out);
-  int bridges = 0;
+  int bridges = 0, host_nodes = 0;
   for (const auto& ep : link.endpoints) {
     if (!ep.mac.empty())
       out.push_back({Child(link.path, "endpoints"), std::string("mac addresses are ") + kNotYet});
+    if (SharesNamespace(topo, ep.node))
+      out.push_back({Child(link.path, "endpoints"), "node " + ep.node + " has network-mode " +
+                                                        topo.nodes.at(ep.node).network_mode +
+                                                        ": no namespace of its own for links"});
     auto node = topo.nodes.find(ep.node);
+    if (node != topo.nodes.end() && node->second.support == KindSupport::kHost) ++host_nodes;
     if (node != topo.nodes.end() && node->second.support == KindSupport::kBridge) {
       ++bridges;
       if (ep.interface.size() > kMaxIfname)
@@ -63,36 +92,44 @@ void CheckLink(const Link& link, const Topology& topo, std::vector<api::Cause>& 
              "the host end " + ep.interface + " of a bridge link must be 1-15 characters"});
     }
   }
-  if (bridges == 2)
+  if (host_nodes > 0 && bridges + host_nodes == 2)
+    out.push_back({Child(link.path, "endpoints"),
+                   "a link of a host node needs a node with a container at its other end"});
+  else if (bridges == 2)
     out.push_back(
         {Child(link.path, "endpoints"), "a link between two bridges is " + std::string(kNotYet)});
 }
 
 void CheckMgmt(const Mgmt& m, std::vector<api::Cause>& out) {
-  if (m.ipv6_gw) out.push_back({"mgmt.ipv6-gw", kNotYet});
-  if (m.ipv4_range) out.push_back({"mgmt.ipv4-range", kNotYet});
-  if (m.ipv6_range) out.push_back({"mgmt.ipv6-range", kNotYet});
   if (!m.external_access)
     out.push_back({"mgmt.external-access", "false is " + std::string(kNotYet)});
 }
 
-NetworkModel MgmtNetwork(const Topology& topo) {
+NetworkModel MgmtNetwork(const Topology& topo, const MgmtPlan& plan) {
   const Mgmt& m = topo.mgmt;
   NetworkModel n;
   n.name = kMgmtNetwork;
   n.docker_name = m.network;
   if (m.ipv4_subnet) n.subnet = m.ipv4_subnet->NetworkString();
   if (m.ipv6_subnet) n.ipv6_subnet = m.ipv6_subnet->NetworkString();
-  if (m.ipv4_gw) n.gateway = m.ipv4_gw->ToString();
+  // With a range Docker would put the gateway on the range's first address, which the plan
+  // hands to a node: the gateway the plan keeps free is given explicitly.
+  if (m.ipv4_gw || (m.ipv4_range && plan.ipv4_gateway))
+    n.gateway = m.ipv4_gw.value_or(plan.ipv4_gateway.value_or(api::IpAddress{})).ToString();
+  if (m.ipv6_gw || (m.ipv6_range && plan.ipv6_gateway))
+    n.ipv6_gateway = m.ipv6_gw.value_or(plan.ipv6_gateway.value_or(api::IpAddress{})).ToString();
+  if (m.ipv4_range) n.ipv4_range = m.ipv4_range->NetworkString();
+  if (m.ipv6_range) n.ipv6_range = m.ipv6_range->NetworkString();
   n.labels = {{"containerlab", topo.name}};
   if (!m.bridge.empty()) n.options["com.docker.network.bridge.name"] = m.bridge;
   if (m.mtu > 0) n.options["com.docker.network.driver.mtu"] = std::to_string(m.mtu);
-  n.hash = api::SpecHash(json{{"name", n.docker_name},
-                              {"subnet", n.subnet},
-                              {"ipv6", n.ipv6_subnet},
-                              {"gateway", n.gateway},
-                              {"labels", n.labels},
-                              {"options", n.options}});
+  json hashed{{"name", n.docker_name}, {"subnet", n.subnet}, {"ipv6", n.ipv6_subnet},
+              {"gateway", n.gateway},  {"labels", n.labels}, {"options", n.options}};
+  // Only when set: networks without them keep the hash they had before labctl realised them.
+  if (!n.ipv6_gateway.empty()) hashed["ipv6_gateway"] = n.ipv6_gateway;
+  if (!n.ipv4_range.empty()) hashed["ipv4_range"] = n.ipv4_range;
+  if (!n.ipv6_range.empty()) hashed["ipv6_range"] = n.ipv6_range;
+  n.hash = api::SpecHash(hashed);
   return n;
 }
 
@@ -114,6 +151,12 @@ api::Result<StringMap> EnvFileValues(const Node& node) {
 bool IsBridge(const Topology& topo, const std::string& node) {
   auto it = topo.nodes.find(node);
   return it != topo.nodes.end() && it->second.support == KindSupport::kBridge;
+}
+
+// A kind host node: the host's own namespace.
+bool IsHostNode(const Topology& topo, const std::string& node) {
+  auto it = topo.nodes.find(node);
+  return it != topo.nodes.end() && it->second.support == KindSupport::kHost;
 }
 
 // The node's dummy links and host-end links, for its hash: a changed one re-creates the node,
@@ -162,12 +205,21 @@ api::Result<NodeModel> ReadNode(const Topology& topo, const Node& node, const Mg
   n.cap_add = node.cap_add;
   n.sysctls = node.sysctls;
   for (const auto& b : node.binds) n.binds.push_back(b.ToString());
+  for (const auto& p : node.ports) n.ports.push_back(*ParsePort(p));  // checked at apply
+  n.restart_policy = node.restart_policy;
+  n.startup_delay_seconds = static_cast<int>(node.startup_delay);
+  NodeWaits waits = WaitsOf(topo, node);
+  n.depends_on = waits.ready;
+  n.depends_on_running = waits.running;
+  n.network_mode = node.network_mode;
+  if (auto shared = NetworkModeNode(topo, node); !shared.empty())
+    n.network_mode = "container:" + ContainerName(topo, shared);
   InterfaceModel eth0;
   eth0.network = kMgmtNetwork;
   if (mgmt.ipv4) eth0.ipv4 = mgmt.ipv4->ToString();
   if (mgmt.ipv6) eth0.ipv6 = mgmt.ipv6->ToString();
   eth0.ifname = "eth0";
-  n.interfaces.push_back(eth0);
+  if (node.OnMgmtNetwork()) n.interfaces.push_back(eth0);
   json hashed{{"container", n.container},
               {"image", n.image},
               {"cmd", n.command},
@@ -186,6 +238,9 @@ api::Result<NodeModel> ReadNode(const Topology& topo, const Node& node, const Mg
   if (n.memory_bytes > 0) hashed["memory"] = n.memory_bytes;
   if (n.nano_cpus > 0) hashed["nano_cpus"] = n.nano_cpus;
   if (!n.cpuset_cpus.empty()) hashed["cpuset"] = n.cpuset_cpus;
+  if (!n.network_mode.empty()) hashed["network_mode"] = n.network_mode;
+  if (!node.ports.empty()) hashed["ports"] = node.ports;
+  if (!n.restart_policy.empty()) hashed["restart_policy"] = n.restart_policy;
   n.hash = api::SpecHash(hashed);
   return n;
 }
@@ -218,6 +273,10 @@ std::vector<HostEndLink> HostEndLinks(const Topology& topo) {
     else if (IsBridge(topo, b.node))
       out.push_back(
           {index, a.node, a.interface, b.interface, Attach::kBridgeNode, b.node, link.mtu, field});
+    else if (IsHostNode(topo, a.node))  // as a `host` link: the end is named as written
+      out.push_back({index, b.node, b.interface, a.interface, Attach::kNone, "", link.mtu, field});
+    else if (IsHostNode(topo, b.node))
+      out.push_back({index, a.node, a.interface, b.interface, Attach::kNone, "", link.mtu, field});
   }
   return out;
 }
@@ -230,11 +289,15 @@ std::vector<api::Cause> UnrealisedFields(const RawTopology& raw, const Topology&
   for (const auto& [name, d] : raw.nodes) CheckDefinition(d, Child("topology.nodes", name), out);
   for (const auto& [name, node] : topo.nodes) {
     const std::string path = Child("topology.nodes", name);
-    if (node.support == KindSupport::kExtContainer || node.support == KindSupport::kHost)
+    if (node.support == KindSupport::kExtContainer)
       out.push_back({Child(path, "kind"), "kind " + node.kind + " is " + kNotYet});
+    if (node.support == KindSupport::kHost && !node.exec.empty())
+      out.push_back({Child(path, "exec"), "labd runs no commands on the host (kind host)"});
     if (node.support == KindSupport::kBridge && name.size() > kMaxIfname)
       out.push_back({path, "a bridge node's name is a host interface name: 1-15 characters"});
+    CheckNetworkMode(node, out);
   }
+  CheckStartOrder(topo, out);
   for (const auto& link : topo.links) CheckLink(link, topo, out);
   CheckMgmt(topo.mgmt, out);
   return out;
@@ -274,7 +337,7 @@ api::Result<ClabLab> ReadClabLab(const json& lab, const std::string& labs_dir) {
   m.generation = api::Generation(lab);
   m.provider = kContainerlabProvider;
   m.spec_hash = api::SpecHash(lab.value("spec", json::object()));
-  m.networks.push_back(MgmtNetwork(t));
+  m.networks.push_back(MgmtNetwork(t, *plan));
   for (size_t i = 0; i < t.links.size(); ++i) {
     const Link& link = t.links[i];
     if (link.type != LinkType::kDummy) continue;
@@ -283,8 +346,8 @@ api::Result<ClabLab> ReadClabLab(const json& lab, const std::string& labs_dir) {
   }
   out.host_links = HostEndLinks(t);
   for (const auto& [name, node] : t.nodes) {
-    if (node.support == KindSupport::kBridge) {
-      out.bridges.push_back(name);
+    if (!node.HasContainer()) {  // a bridge, or the host (its links are host_links)
+      if (node.support == KindSupport::kBridge) out.bridges.push_back(name);
       continue;
     }
     if (node.support == KindSupport::kForeign)
@@ -306,8 +369,8 @@ api::Result<ClabLab> ReadClabLab(const json& lab, const std::string& labs_dir) {
   }
   for (size_t i = 0; i < t.links.size(); ++i) {
     const Link& link = t.links[i];
-    if (link.type != LinkType::kVeth || IsBridge(t, link.endpoints[0].node) ||
-        IsBridge(t, link.endpoints[1].node))
+    auto in_host = [&](const Endpoint& e) { return IsBridge(t, e.node) || IsHostNode(t, e.node); };
+    if (link.type != LinkType::kVeth || in_host(link.endpoints[0]) || in_host(link.endpoints[1]))
       continue;  // dummy_links and host_links
     net::LinkPlan veth;
     veth.index = static_cast<int>(i);

@@ -110,7 +110,7 @@ class ContainerlabSource : public RealisationSource {
     auto exec = lab.exec.find(node.name);
     if (exec != lab.exec.end())
       for (const auto& argv : exec->second) LABCTL_RETURN_IF_ERROR(RunExec(info.id, argv));
-    if (!clab_.host_network) return Status::Ok();
+    if (!clab_.host_network || !node.OwnsNetworkNamespace()) return Status::Ok();
     RecordLinkAddresses(lab, node, info.pid);
     return RetakeBaseline(info);
   }
@@ -225,7 +225,7 @@ class ContainerlabSource : public RealisationSource {
       if (node.support == clab::KindSupport::kBridge) {
         auto removed = net::RemoveHostBridge(name, BridgeTag(lab));
         if (!removed.ok()) return removed.status();
-      } else {
+      } else if (node.HasContainer()) {
         auto unlinked = net::UnlinkNetns(clab::ContainerName(*topo, name));
         if (!unlinked.ok()) return unlinked.status();
       }

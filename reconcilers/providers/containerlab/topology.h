@@ -91,7 +91,7 @@ struct Node {
   std::vector<std::string> ports;
   StringMap sysctls;
   std::vector<std::string> cap_add;
-  std::string restart_policy;  // no, on-failure, always, unless-stopped
+  std::string restart_policy;  // no, on-failure, always, unless-stopped; empty: not written
   uint32_t startup_delay = 0;  // seconds
   Stages stages;
   std::string memory;                   // as written ("1G"); empty: no limit

@@ -250,7 +250,7 @@ void CheckNodeValues(const Node& n, const std::string& path, api::FieldErrors& e
     errs.Add(Child(path, "image"),
              "required for kind linux (on the node, its kind, group or "
              "topology.defaults)");
-  static const char* const policies[] = {"no", "on-failure", "always", "unless-stopped"};
+  static const char* const policies[] = {"", "no", "on-failure", "always", "unless-stopped"};
   if (std::find(std::begin(policies), std::end(policies), n.restart_policy) == std::end(policies))
     errs.Add(Child(path, "restart-policy"), "must be no, on-failure, always or unless-stopped");
   const std::string& nm = n.network_mode;
@@ -280,7 +280,7 @@ Node ResolveNode(const RawTopology& raw, const std::string& name, const NodeCont
   n.entrypoint = levels.Scalar(&RawNodeDefinition::entrypoint).value_or("");
   n.user = levels.Scalar(&RawNodeDefinition::user).value_or("");
   n.network_mode = levels.Scalar(&RawNodeDefinition::network_mode).value_or("");
-  n.restart_policy = levels.Scalar(&RawNodeDefinition::restart_policy).value_or("unless-stopped");
+  n.restart_policy = levels.Scalar(&RawNodeDefinition::restart_policy).value_or("");
   n.memory = levels.Scalar(&RawNodeDefinition::memory).value_or("");
   if (!n.memory.empty()) n.memory_bytes = ParseMemoryBytes(n.memory);
   n.cpu = levels.Scalar(&RawNodeDefinition::cpu);

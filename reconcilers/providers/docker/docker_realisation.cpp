@@ -25,16 +25,24 @@ Status StepFailed(const LabEventSink& events, const Status& st) {
 class DockerPass : public LabPass {
  public:
   DockerPass(docker::DockerEngine& engine, RealisationSource& source,
-             const DockerRealisationOptions& options, LabModel model, LabEventSink events)
+             const DockerRealisationOptions& options, StartupDelays& delays, LabModel model,
+             LabEventSink events)
       : engine_(engine),
         source_(source),
         options_(options),
+        delays_(delays),
         model_(std::move(model)),
         events_(std::move(events)) {
     model_.instance = options_.instance;
     for (const auto& n : model_.nodes)
-      nodes_.push_back({n.name, n.depends_on, n.readiness ? n.readiness->period_seconds : 1});
-    hooks_.network = options_.network_hook;
+      nodes_.push_back({n.name, n.depends_on, n.readiness ? n.readiness->period_seconds : 1,
+                        n.depends_on_running});
+    // A node in another's network namespace (host, container:) is not the node's to set up.
+    if (options_.network_hook)
+      hooks_.network = [this](const LabModel& lab, const NodeModel& node,
+                              const docker::ContainerInfo& info) {
+        return node.OwnsNetworkNamespace() ? options_.network_hook(lab, node, info) : Status::Ok();
+      };
     hooks_.after = [this](const LabModel& lab, const NodeModel& node,
                           const docker::ContainerInfo& info) {
       return source_.NodeStarted(lab, node, info);
@@ -74,9 +82,15 @@ class DockerPass : public LabPass {
                      ? planned->second
                      : docker::ContainerSummary{kept->id, node.container, kept->state, {}, {}};
     }
+    if (!existing) {
+      const int delay = delays_.Remaining(model_.uid, name, node.startup_delay_seconds, now);
+      if (delay > 0) return DelayedStart(name, delay);
+    }
     NodeState s = EnsureNodeRunning(engine_, model_, node, existing, previous, hooks_, now);
-    if (!existing && !s.container_id.empty())
+    if (!existing && !s.container_id.empty()) {
+      delays_.Created(model_.uid, name);
       events_("CreatedNode", "created container " + node.container, false);
+    }
     if (s.error_reason.empty() && !s.waiting) ProbeReadiness(engine_, node, s, now);
     s.netlab = node.netlab;
     return s;
@@ -87,12 +101,21 @@ class DockerPass : public LabPass {
   Status ApplyLive(const std::string& name, const NodeState& state) override {
     auto info = engine_.InspectContainer(state.container_id);
     if (!info.ok() || !info->running) return Status::Ok();  // it starts again: wired then
-    return options_.network_hook(model_, *model_.FindNode(name), *info);
+    return hooks_.network(model_, *model_.FindNode(name), *info);
   }
 
   Status AllReady() override { return StepFailed(events_, source_.AllReady(model_)); }
 
  private:
+  // The node's container is not created yet: its startup delay runs (a wait, not a failure).
+  static NodeState DelayedStart(const std::string& name, int seconds) {
+    NodeState s;
+    s.name = name;
+    s.waiting = true;
+    s.message = "startup-delay: created in " + std::to_string(seconds) + "s";
+    return s;
+  }
+
   // Records a Docker failure of this pass as an event on the lab.
   Status DockerFailed(const Status& st) {
     if (!st.ok()) events_("DockerError", st.message(), true);
@@ -132,6 +155,7 @@ class DockerPass : public LabPass {
   docker::DockerEngine& engine_;
   RealisationSource& source_;
   const DockerRealisationOptions& options_;
+  StartupDelays& delays_;
   LabModel model_;  // its networks' Docker names as adopted by the plan
   LabEventSink events_;
   std::vector<ProviderNode> nodes_;
@@ -154,8 +178,8 @@ api::Result<std::unique_ptr<LabPass>> DockerRealisation::Open(const json& lab,
   LABCTL_RETURN_IF_ERROR(StepFailed(events, source_->Prepare(lab)));
   auto model = source_->Model(lab);
   if (!model.ok()) return StepFailed(events, model.status());
-  return std::unique_ptr<LabPass>(
-      std::make_unique<DockerPass>(engine_, *source_, options_, std::move(*model), events));
+  return std::unique_ptr<LabPass>(std::make_unique<DockerPass>(engine_, *source_, options_, delays_,
+                                                               std::move(*model), events));
 }
 
 api::Result<TornDown> DockerRealisation::TearDown(const std::string& lab, const std::string& uid,

@@ -25,6 +25,7 @@
 #include "reconcilers/providers/docker/lab_model.h"
 #include "reconcilers/providers/docker/lab_reset.h"
 #include "reconcilers/providers/docker/network_baselines.h"
+#include "reconcilers/providers/docker/startup_delay.h"
 #include "store/store.h"
 
 namespace labctl::reconcilers {
@@ -96,6 +97,7 @@ class DockerRealisation : public LabProvider {
   std::unique_ptr<RealisationSource> source_;
   DockerRealisationOptions options_;
   DockerLabActions actions_;
+  StartupDelays delays_;  // nodes' startup delays, across passes
   std::mutex reported_mu_;
   std::set<std::string> reported_unowned_;  // lab/uid of unlabelled objects already logged
 };

@@ -51,7 +51,10 @@ docker::ContainerSpec ContainerSpecFor(const LabModel& lab, const NodeModel& nod
   c.cpuset_cpus = node.cpuset_cpus;
   c.labels = WithOwnLabels(
       node.labels, docker::ContainerLabels(lab.name, lab.uid, node.name, node.hash, lab.instance));
-  if (!node.interfaces.empty()) {
+  c.ports = node.ports;
+  c.restart_policy = node.restart_policy;
+  c.network_mode = node.network_mode;
+  if (node.network_mode.empty() && !node.interfaces.empty()) {
     const auto& f = node.interfaces.front();
     const NetworkModel* network = lab.FindNetwork(f.network);
     c.network = docker::EndpointSpec{network ? network->docker_name : f.network, f.ipv4, f.ipv6};
@@ -60,14 +63,18 @@ docker::ContainerSpec ContainerSpecFor(const LabModel& lab, const NodeModel& nod
 }
 
 docker::NetworkSpec NetworkSpecFor(const LabModel& lab, const NetworkModel& n) {
-  return docker::NetworkSpec{
-      n.docker_name,
-      n.subnet,
-      n.gateway,
-      n.ipv6_subnet,
-      WithOwnLabels(n.labels,
-                    docker::NetworkLabels(lab.name, lab.uid, n.name, n.hash, lab.instance)),
-      n.options};
+  docker::NetworkSpec spec;
+  spec.name = n.docker_name;
+  spec.subnet = n.subnet;
+  spec.gateway = n.gateway;
+  spec.ipv6_subnet = n.ipv6_subnet;
+  spec.labels = WithOwnLabels(
+      n.labels, docker::NetworkLabels(lab.name, lab.uid, n.name, n.hash, lab.instance));
+  spec.options = n.options;
+  spec.ipv6_gateway = n.ipv6_gateway;
+  spec.ipv4_range = n.ipv4_range;
+  spec.ipv6_range = n.ipv6_range;
+  return spec;
 }
 
 }  // namespace labctl::reconcilers

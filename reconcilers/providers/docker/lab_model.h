@@ -33,10 +33,12 @@ struct NetworkModel {
   std::string former_name;  // a name it may have from an earlier labd: adopted, never created
   std::string subnet;
   std::string ipv6_subnet;
-  std::string hash;          // what the network was created from: a change recreates it
-  docker::LabelMap labels;   // beside labctl's own
-  docker::LabelMap options;  // Docker driver options
-  std::string gateway;       // IPv4 gateway; empty: Docker picks the subnet's first address
+  std::string hash;               // what the network was created from: a change recreates it
+  docker::LabelMap labels;        // beside labctl's own
+  docker::LabelMap options;       // Docker driver options
+  std::string gateway;            // IPv4 gateway; empty: Docker picks the subnet's first address
+  std::string ipv6_gateway = {};  // likewise for IPv6
+  std::string ipv4_range = {}, ipv6_range = {};  // where Docker's IPAM picks; empty: the subnet
 };
 
 struct InterfaceModel {
@@ -73,7 +75,16 @@ struct NodeModel {
   int64_t nano_cpus = 0;
   std::string cpuset_cpus;
   std::vector<InterfaceModel> interfaces;  // the first is the network it is created on
+  // Docker's network mode instead of `interfaces` (which are then empty): "host", "none",
+  // "container:<name>". A node in another's namespace (host, container:) gets no network hook,
+  // no links and no network reset: the namespace is not the node's own.
+  std::string network_mode;
+  std::vector<docker::PortBinding> ports;  // published ports
+  std::string restart_policy;              // Docker's; empty: none (labd repairs the node)
+  int startup_delay_seconds = 0;           // a new container is created this long after asked
   std::vector<std::string> depends_on;
+  // Started only once these nodes run (their containers started; not necessarily Ready).
+  std::vector<std::string> depends_on_running;
   std::optional<ReadinessModel> readiness;
   std::string hash;  // what the container was created from: a change recreates it
   api::json netlab;  // shown as status.nodes[].netlab (NodeState::netlab); not part of `hash`
@@ -81,6 +92,10 @@ struct NodeModel {
   std::vector<api::IpAddress> default_gateways;
   std::vector<net::StaticRoute> routes;
   std::optional<net::NatConfig> nat;
+  // False for host and container: network modes (see network_mode).
+  bool OwnsNetworkNamespace() const {
+    return network_mode != "host" && network_mode.rfind("container:", 0) != 0;
+  }
   // Why the gateways or the NAT could not be derived from the provider's input (shown on the
   // node as NetworkSetupFailed when the hook runs); OK normally.
   api::Status gateway_error, nat_error;

@@ -49,6 +49,12 @@ LabResetReport ResetLabNetwork(docker::DockerEngine& engine, const LabModel& lab
   // hand-over waits for the slowest node, not for the sum of them.
   RunParallel(lab.nodes.size(), kResetWorkers, [&](size_t i) {
     const NodeModel& node = lab.nodes[i];
+    if (!node.OwnsNetworkNamespace()) {
+      // Its namespace is the host's or another container's: not the lab's to reset.
+      report.nodes[i].name = node.name;
+      report.nodes[i].skipped = "network mode " + node.network_mode;
+      return;
+    }
     auto info = InspectNodeContainer(engine, lab.name, lab.uid, node.name);
     if (!info.ok() || !info->running || info->pid <= 0) {
       report.nodes[i].name = node.name;
