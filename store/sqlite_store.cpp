@@ -12,8 +12,8 @@ namespace labctl::store {
 namespace {
 
 // Compaction runs on the writer thread after this many writes or this much time, and at once
-// when the history passes its byte budget or (by an eighth) its count limit; it cuts the history to
-// 7/8 of the budget, so a steady stream of writes compacts in steps rather than at every write.
+// when the history passes its byte budget; it cuts the history to 7/8 of the budget, so a steady
+// stream of writes compacts in steps rather than at every write.
 constexpr size_t kCompactEveryWrites = 1000;
 constexpr auto kCompactEvery = std::chrono::seconds(30);
 // Free pages of labd.db go back to the file system once there are this many (4 MiB at SQLite's
@@ -343,13 +343,9 @@ void SqliteStore::ApplyToMemory(const Overlay& overlay, const std::vector<Change
 }
 
 bool SqliteStore::CompactionDue() const {
-  // Past the count limit by an eighth: a small --history-limit is kept to without waiting for
-  // the timer, and a steady stream of writes still compacts in steps.
-  const uint64_t kept = revision_ - std::min(revision_, hub_->Compacted());
   return writes_since_compaction_ >= kCompactEveryWrites ||
          std::chrono::steady_clock::now() - last_compaction_ >= kCompactEvery ||
-         hub_->HistoryBytes() > options_.max_history_bytes ||
-         kept > options_.max_history + options_.max_history / 8 + 1;
+         hub_->HistoryBytes() > options_.max_history_bytes;
 }
 
 void SqliteStore::Maintain(bool forced) {
