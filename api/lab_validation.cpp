@@ -99,11 +99,11 @@ void ValidateTopologyInput(const json& spec, const std::string& provider, const 
 
 void ValidateLabSpec(const json& spec, FieldErrors& errs) {
   if (!ExpectObject(spec, "spec", errs)) return;
-  RejectUnknownFields(spec, "spec",
-                      {"provider", "runPolicy", "idleTimeoutSeconds", "skipGroups", "networks",
-                       "nodes", "links", "netlab", "containerlab", "hostSelector", "warmPool",
-                       "onHostLost"},
-                      errs);
+  RejectUnknownFields(
+      spec, "spec",
+      {"provider", "runPolicy", "idleTimeoutSeconds", "skipGroups", "networks", "nodes", "links",
+       "netlab", "containerlab", "hostSelector", "warmPool", "onHostLost"},
+      errs);
   LabIndex index;
   index.provider = kDefaultProvider;
   if (const json* p = Find(spec, "provider")) {

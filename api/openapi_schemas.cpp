@@ -137,10 +137,8 @@ json LabStatusSchema() {
             {"host", Str()},
             {"specHash", Str()},
             {"heldBy", Str()},
-            {"warmPool", Obj({{"size", Int()},
-                              {"ready", Int()},
-                              {"starting", Int()},
-                              {"inUse", Int()}})},
+            {"warmPool",
+             Obj({{"size", Int()}, {"ready", Int()}, {"starting", Int()}, {"inUse", Int()}})},
             {"nodes", ArrayOf(node)},
             {"conditions", ArrayOf(SchemaRef("Condition"))}}}};
 }
