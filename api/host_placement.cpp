@@ -18,8 +18,34 @@ bool Selects(const json& lab, const json& host_labels) {
   return true;
 }
 
+// The subnets of the Lab's Docker networks (spec.networks), IPv4 and IPv6.
+std::vector<Cidr> LabSubnets(const json& lab) {
+  std::vector<Cidr> out;
+  for (const auto& network : ReadLabObjectSpec(lab).networks)
+    for (const std::string* text : {&network.subnet, &network.ipv6_subnet})
+      if (auto cidr = ParseCidr(*text)) out.push_back(*cidr);
+  return out;
+}
+
+// The Lab placed on `host` whose network overlaps one of `subnets`, and the subnet ("" if none).
+std::string SubnetInUse(const std::vector<Cidr>& subnets, const HostLoad& host) {
+  for (const Cidr& mine : subnets)
+    for (const auto& [theirs, lab] : host.subnets)
+      if (mine.Overlaps(theirs))
+        return "subnet " + mine.ToString() + " is in use there by lab " + lab;
+  return "";
+}
+
+void AddLab(HostLoad& load, const json& lab, int nodes) {
+  ++load.labs;
+  load.nodes += nodes;
+  load.lab_names.push_back(Name(lab));
+  for (const Cidr& subnet : LabSubnets(lab)) load.subnets.emplace_back(subnet, Name(lab));
+}
+
 // Why `lab` cannot go on `host`, or "" when it can.
-std::string Unfit(const json& lab, int nodes, const HostLoad& host) {
+std::string Unfit(const json& lab, int nodes, const std::vector<Cidr>& subnets,
+                  const HostLoad& host) {
   if (!Selects(lab, host.labels)) return "labels do not match spec.hostSelector";
   if (!host.ready) return "not Ready";
   if (host.spec.unschedulable) return "unschedulable";
@@ -29,7 +55,7 @@ std::string Unfit(const json& lab, int nodes, const HostLoad& host) {
   if (host.spec.capacity_nodes > 0 && host.nodes + nodes > host.spec.capacity_nodes)
     return "not enough nodes free (" + std::to_string(host.nodes) + "+" + std::to_string(nodes) +
            " > " + std::to_string(host.spec.capacity_nodes) + ")";
-  return "";
+  return SubnetInUse(subnets, host);
 }
 
 }  // namespace
@@ -67,20 +93,18 @@ std::vector<HostLoad> HostLoads(const std::vector<json>& hosts, const std::vecto
   for (const auto& lab : labs) {
     auto it = index.find(LabHost(lab));
     if (it == index.end()) continue;
-    HostLoad& load = loads[it->second];
-    ++load.labs;
-    load.nodes += LabNodeDemand(lab);
-    load.lab_names.push_back(Name(lab));
+    AddLab(loads[it->second], lab, LabNodeDemand(lab));
   }
   return loads;
 }
 
 Placement PlaceLab(const json& lab, std::vector<HostLoad>& loads) {
   const int nodes = LabNodeDemand(lab);
+  const std::vector<Cidr> subnets = LabSubnets(lab);
   HostLoad* best = nullptr;
   std::string why_not;
   for (auto& host : loads) {
-    std::string unfit = Unfit(lab, nodes, host);
+    std::string unfit = Unfit(lab, nodes, subnets, host);
     if (!unfit.empty()) {
       why_not += (why_not.empty() ? "" : "; ") + host.name + ": " + unfit;
       continue;
@@ -89,9 +113,7 @@ Placement PlaceLab(const json& lab, std::vector<HostLoad>& loads) {
       best = &host;  // loads are in name order: ties keep the first name
   }
   if (!best) return {"", loads.empty() ? "no Host exists" : why_not};
-  ++best->labs;
-  best->nodes += nodes;
-  best->lab_names.push_back(Name(lab));
+  AddLab(*best, lab, nodes);
   return {best->name, ""};
 }
 

@@ -1,5 +1,5 @@
 // Host validation (422 naming the field) and placement (api/host_placement.h): selector, Ready,
-// unschedulable, capacity of labs and nodes, fewest labs first.
+// unschedulable, capacity of labs and nodes, subnets in use, fewest labs first.
 #include <gtest/gtest.h>
 
 #include "api/host_placement.h"
@@ -96,6 +96,29 @@ TEST(HostPlacement, SelectorReadinessDrainAndCapacityExclude) {
     EXPECT_NE(p.why_not.find(why), std::string::npos) << p.why_not;
   EXPECT_EQ(PlaceLab(Lab("one", 1, "", {{"site", "x"}}), loads).host, "small");
   EXPECT_EQ(PlaceLab(Lab("any", 1), loads).host, "other");
+}
+
+// Docker refuses a network on an address space in use: two copies of one lab (warm-pool spares)
+// cannot share an engine, so the second goes elsewhere or waits, saying why.
+TEST(HostPlacement, ALabWhoseSubnetIsInUseOnAHostGoesElsewhere) {
+  auto with_net = [](json lab, const std::string& subnet) {
+    lab["spec"]["networks"] = json::array({{{"name", "lan"}, {"subnet", subnet}}});
+    return lab;
+  };
+  std::vector<json> hosts = {Host("a", {{"endpoint", "unix:///a"}}),
+                             Host("b", {{"endpoint", "unix:///b"}})};
+  auto loads = HostLoads(
+      hosts, {with_net(Lab("x", 1, "a"), "10.9.0.0/24"), Lab("y", 1, "b"), Lab("z", 1, "b")});
+  EXPECT_EQ(PlaceLab(with_net(Lab("copy", 1), "10.9.0.0/25"), loads).host, "b")
+      << "a has fewer labs, but 10.9.0.0/24 is in use there";
+  Placement p = PlaceLab(with_net(Lab("third", 1), "10.9.0.0/26"), loads);
+  EXPECT_EQ(p.host, "");
+  EXPECT_NE(p.why_not.find("a: subnet 10.9.0.0/26 is in use there by lab x"), std::string::npos)
+      << p.why_not;
+  EXPECT_NE(p.why_not.find("b: subnet 10.9.0.0/26 is in use there by lab copy"),
+            std::string::npos)
+      << p.why_not;
+  EXPECT_EQ(PlaceLab(with_net(Lab("apart", 1), "10.9.1.0/24"), loads).host, "a");
 }
 
 TEST(HostPlacement, NoHostSaysSo) {
