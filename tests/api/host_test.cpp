@@ -115,8 +115,7 @@ TEST(HostPlacement, ALabWhoseSubnetIsInUseOnAHostGoesElsewhere) {
   EXPECT_EQ(p.host, "");
   EXPECT_NE(p.why_not.find("a: subnet 10.9.0.0/26 is in use there by lab x"), std::string::npos)
       << p.why_not;
-  EXPECT_NE(p.why_not.find("b: subnet 10.9.0.0/26 is in use there by lab copy"),
-            std::string::npos)
+  EXPECT_NE(p.why_not.find("b: subnet 10.9.0.0/26 is in use there by lab copy"), std::string::npos)
       << p.why_not;
   EXPECT_EQ(PlaceLab(with_net(Lab("apart", 1), "10.9.1.0/24"), loads).host, "a");
 }
