@@ -18,13 +18,30 @@ bool Selects(const json& lab, const json& host_labels) {
   return true;
 }
 
-// The subnets of the Lab's Docker networks (spec.networks), IPv4 and IPv6.
-std::vector<Cidr> LabSubnets(const json& lab) {
-  std::vector<Cidr> out;
-  for (const auto& network : ReadLabObjectSpec(lab).networks)
+// What a Lab takes on its Host: nodes, and the subnets of its Docker networks (spec.networks,
+// IPv4 and IPv6). Its spec is read once for both.
+struct Demand {
+  int nodes = 0;
+  std::vector<Cidr> subnets;
+};
+
+int NodeDemand(const LabSpec& spec, const json& lab) {
+  int nodes = 0;
+  for (const auto& node : spec.nodes)
+    if (!spec.Skips(node)) ++nodes;
+  if (nodes > 0) return nodes;
+  const json status = lab.value("status", json::object());
+  const json listed = status.is_object() ? status.value("nodes", json::array()) : json::array();
+  return listed.is_array() ? static_cast<int>(listed.size()) : 0;
+}
+
+Demand DemandOf(const json& lab) {
+  const LabSpec spec = ReadLabObjectSpec(lab);
+  Demand d{NodeDemand(spec, lab), {}};
+  for (const auto& network : spec.networks)
     for (const std::string* text : {&network.subnet, &network.ipv6_subnet})
-      if (auto cidr = ParseCidr(*text)) out.push_back(*cidr);
-  return out;
+      if (auto cidr = ParseCidr(*text)) d.subnets.push_back(*cidr);
+  return d;
 }
 
 // The Lab placed on `host` whose network overlaps one of `subnets`, and the subnet ("" if none).
@@ -36,16 +53,16 @@ std::string SubnetInUse(const std::vector<Cidr>& subnets, const HostLoad& host) 
   return "";
 }
 
-void AddLab(HostLoad& load, const json& lab, int nodes) {
+void AddLab(HostLoad& load, const json& lab, const Demand& demand) {
   ++load.labs;
-  load.nodes += nodes;
+  load.nodes += demand.nodes;
   load.lab_names.push_back(Name(lab));
-  for (const Cidr& subnet : LabSubnets(lab)) load.subnets.emplace_back(subnet, Name(lab));
+  for (const Cidr& subnet : demand.subnets) load.subnets.emplace_back(subnet, Name(lab));
 }
 
 // Why `lab` cannot go on `host`, or "" when it can.
-std::string Unfit(const json& lab, int nodes, const std::vector<Cidr>& subnets,
-                  const HostLoad& host) {
+std::string Unfit(const json& lab, const Demand& demand, const HostLoad& host) {
+  const int nodes = demand.nodes;
   if (!Selects(lab, host.labels)) return "labels do not match spec.hostSelector";
   if (!host.ready) return "not Ready";
   if (host.spec.unschedulable) return "unschedulable";
@@ -55,7 +72,7 @@ std::string Unfit(const json& lab, int nodes, const std::vector<Cidr>& subnets,
   if (host.spec.capacity_nodes > 0 && host.nodes + nodes > host.spec.capacity_nodes)
     return "not enough nodes free (" + std::to_string(host.nodes) + "+" + std::to_string(nodes) +
            " > " + std::to_string(host.spec.capacity_nodes) + ")";
-  return SubnetInUse(subnets, host);
+  return SubnetInUse(demand.subnets, host);
 }
 
 }  // namespace
@@ -65,17 +82,6 @@ std::string LabHost(const json& lab) {
   if (!status || !status->is_object()) return "";
   auto it = status->find("host");
   return it != status->end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-int LabNodeDemand(const json& lab) {
-  const LabSpec spec = ReadLabObjectSpec(lab);
-  int nodes = 0;
-  for (const auto& node : spec.nodes)
-    if (!spec.Skips(node)) ++nodes;
-  if (nodes > 0) return nodes;
-  const json status = lab.value("status", json::object());
-  const json listed = status.is_object() ? status.value("nodes", json::array()) : json::array();
-  return listed.is_array() ? static_cast<int>(listed.size()) : 0;
 }
 
 std::vector<HostLoad> HostLoads(const std::vector<json>& hosts, const std::vector<json>& labs) {
@@ -93,18 +99,17 @@ std::vector<HostLoad> HostLoads(const std::vector<json>& hosts, const std::vecto
   for (const auto& lab : labs) {
     auto it = index.find(LabHost(lab));
     if (it == index.end()) continue;
-    AddLab(loads[it->second], lab, LabNodeDemand(lab));
+    AddLab(loads[it->second], lab, DemandOf(lab));
   }
   return loads;
 }
 
 Placement PlaceLab(const json& lab, std::vector<HostLoad>& loads) {
-  const int nodes = LabNodeDemand(lab);
-  const std::vector<Cidr> subnets = LabSubnets(lab);
+  const Demand demand = DemandOf(lab);
   HostLoad* best = nullptr;
   std::string why_not;
   for (auto& host : loads) {
-    std::string unfit = Unfit(lab, nodes, subnets, host);
+    std::string unfit = Unfit(lab, demand, host);
     if (!unfit.empty()) {
       why_not += (why_not.empty() ? "" : "; ") + host.name + ": " + unfit;
       continue;
@@ -113,7 +118,7 @@ Placement PlaceLab(const json& lab, std::vector<HostLoad>& loads) {
       best = &host;  // loads are in name order: ties keep the first name
   }
   if (!best) return {"", loads.empty() ? "no Host exists" : why_not};
-  AddLab(*best, lab, nodes);
+  AddLab(*best, lab, demand);
   return {best->name, ""};
 }
 

@@ -36,7 +36,6 @@ struct HostLoad {
 // The load of every Host from the Labs' status.host.
 std::vector<HostLoad> HostLoads(const std::vector<json>& hosts, const std::vector<json>& labs);
 
-int LabNodeDemand(const json& lab);
 // status.host of a Lab ("" when not placed).
 std::string LabHost(const json& lab);
 

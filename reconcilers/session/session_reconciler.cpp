@@ -7,6 +7,7 @@
 #include <set>
 
 #include "api/random.h"
+#include "api/warm_pool.h"
 #include "reconcilers/session/session_index.h"
 #include "reconcilers/session/session_lab_hold.h"
 #include "reconcilers/session/session_metrics.h"
@@ -63,9 +64,8 @@ runtime::ReconcileResult SessionReconciler::ReconcileLocked() {
   }
   std::optional<api::TimePoint> next;
   for (int attempt = 0; attempt < kMaxReplans; ++attempt) {
-    bool wrote = false;
     api::Status err;
-    Outcome outcome = ApplyOnce(&next, &wrote, &err);
+    Outcome outcome = ApplyOnce(&next, &err);
     if (!err.ok()) {
       quiet_revision_ = 0;
       return runtime::ReconcileResult::Error(err);
@@ -121,18 +121,17 @@ bool SessionReconciler::HasWork(const QueuePlan& plan) {
 }
 
 SessionReconciler::Outcome SessionReconciler::ApplyOnce(std::optional<api::TimePoint>* next,
-                                                        bool* wrote, api::Status* err) {
+                                                        api::Status* err) {
   uint64_t revision = 0;
   QueuePlan plan = Plan(clock_.Now(), nullptr, &revision);
   *next = plan.next_deadline;
-  return ApplyPlan(plan, revision, /*whole=*/true, wrote, err);
+  return ApplyPlan(plan, revision, /*whole=*/true, err);
 }
 
 SessionReconciler::Outcome SessionReconciler::ApplyPlan(const QueuePlan& plan, uint64_t revision,
-                                                        bool whole, bool* wrote, api::Status* err) {
+                                                        bool whole, api::Status* err) {
   const api::TimePoint now = clock_.Now();
-  *wrote = HasWork(plan);
-  if (!*wrote) {
+  if (!HasWork(plan)) {
     quiet_revision_ = revision;
     quiet_deadline_ = plan.next_deadline;
     RememberWaiters(plan, {}, whole);
@@ -209,12 +208,11 @@ api::Result<json> SessionReconciler::ReleaseAndHandOver(
 bool SessionReconciler::HandOver(const json& released, api::Status* err) {
   const api::TimePoint now = clock_.Now();
   const uint64_t revision = std::stoull(api::ResourceVersion(released));
-  const auto lab = api::FieldAt(released, "spec", "lab");
   const bool settled_before = quiet_revision_ != 0 && quiet_revision_ + 1 == revision &&
                               (!quiet_deadline_ || now < *quiet_deadline_);
   if (!settled_before || store_.Revision() != revision || PhaseOf(released) != phase::kReleased ||
-      (lab && lab->is_string() && !lab->get_ref<const std::string&>().empty()) ||
-      api::IsBeingDeleted(released) || api::HasFinalizer(released, kSessionFinalizer))
+      !api::SessionLab(released).empty() || api::IsBeingDeleted(released) ||
+      api::HasFinalizer(released, kSessionFinalizer))
     return false;
   QueueInputs inputs =
       ReadHandOverInputs(store_, std::make_shared<const json>(released), options_.slots, now);
@@ -226,8 +224,7 @@ bool SessionReconciler::HandOver(const json& released, api::Status* err) {
   // The waiters further back keep their timers: the earliest of the old and the new ones.
   if (quiet_deadline_ && (!plan.next_deadline || *quiet_deadline_ < *plan.next_deadline))
     plan.next_deadline = quiet_deadline_;
-  bool wrote = false;
-  if (ApplyPlan(plan, revision, /*whole=*/false, &wrote, err) != Outcome::kDone || !err->ok()) {
+  if (ApplyPlan(plan, revision, /*whole=*/false, err) != Outcome::kDone || !err->ok()) {
     // What is remembered may be off now: the full run (the caller's or the controller's) plans
     // everything afresh.
     settled_.clear();

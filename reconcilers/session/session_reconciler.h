@@ -86,11 +86,10 @@ class SessionReconciler : public runtime::Reconciler {
   // Plans the queue as the store has it now, with `joining` (a Session not yet created) in it.
   QueuePlan Plan(api::TimePoint now, std::shared_ptr<const json> joining, uint64_t* revision);
   static bool HasWork(const QueuePlan& plan);
-  Outcome ApplyOnce(std::optional<api::TimePoint>* next_deadline, bool* wrote, api::Status* err);
+  Outcome ApplyOnce(std::optional<api::TimePoint>* next_deadline, api::Status* err);
   // Writes `plan`, made from the store at `revision`; `whole`: it planned every live Session
   // (else only those HandOver read, and what it remembers of the others is kept).
-  Outcome ApplyPlan(const QueuePlan& plan, uint64_t revision, bool whole, bool* wrote,
-                    api::Status* err);
+  Outcome ApplyPlan(const QueuePlan& plan, uint64_t revision, bool whole, api::Status* err);
   // PromoteAfterRelease's partial run; false if it does not apply (nothing was written).
   bool HandOver(const json& released, api::Status* err);
   // After a partial run promoted `promoted` waiters: every other waiter moved up that many
