@@ -9,7 +9,6 @@
 
 #include "api/file_paths.h"
 #include "api/text_file.h"
-#include "drivers/docker/exec_runner.h"
 #include "drivers/net/host_bridge.h"
 #include "drivers/net/nat.h"
 #include "drivers/net/node_network.h"
@@ -17,8 +16,10 @@
 #include "reconcilers/providers/containerlab/bridge_links.h"
 #include "reconcilers/providers/containerlab/clab_model.h"
 #include "reconcilers/providers/containerlab/external_access.h"
+#include "reconcilers/providers/containerlab/host_unwiring.h"
 #include "reconcilers/providers/containerlab/link_addresses.h"
 #include "reconcilers/providers/containerlab/naming.h"
+#include "reconcilers/providers/containerlab/node_exec.h"
 #include "reconcilers/providers/docker/node_container.h"
 
 namespace labctl::reconcilers {
@@ -27,9 +28,6 @@ namespace {
 namespace fs = std::filesystem;
 using api::json;
 using api::Status;
-
-constexpr std::chrono::seconds kExecTimeout{300};
-constexpr size_t kMaxOutputInMessage = 2000;
 
 // An Invalid status's causes folded into its message (events show the message only).
 Status WithCauses(const Status& st) {
@@ -42,19 +40,6 @@ Status WithCauses(const Status& st) {
 
 Status WriteIfChanged(const fs::path& path, const std::string& content) {
   return api::WriteFileIfChanged(path.string(), content);
-}
-
-std::string Truncated(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  if (text.size() > kMaxOutputInMessage)
-    text = "..." + text.substr(text.size() - kMaxOutputInMessage);
-  return text;
-}
-
-std::string Joined(const std::vector<std::string>& argv) {
-  std::string out;
-  for (const auto& a : argv) out += (out.empty() ? "" : " ") + a;
-  return out;
 }
 
 class ContainerlabSource : public RealisationSource {
@@ -115,7 +100,8 @@ class ContainerlabSource : public RealisationSource {
     LABCTL_RETURN_IF_ERROR(WirePeers(lab, node, info.pid));
     auto exec = lab.exec.find(node.name);
     if (exec != lab.exec.end())
-      for (const auto& argv : exec->second) LABCTL_RETURN_IF_ERROR(RunExec(info.id, argv));
+      for (const auto& argv : exec->second)
+        LABCTL_RETURN_IF_ERROR(clab::RunNodeExec(engine_, info.id, argv));
     if (!clab_.host_network || !node.OwnsNetworkNamespace()) return Status::Ok();
     RecordLinkAddresses(lab, node, info.pid);
     return RetakeBaseline(info);
@@ -137,7 +123,8 @@ class ContainerlabSource : public RealisationSource {
     const fs::path topology_file = dir / clab::kTopologyFileName;
     std::error_code ec;
     if (!fs::exists(topology_file, ec)) return Status::Ok();  // not a containerlab lab
-    if (clab_.host_network) LABCTL_RETURN_IF_ERROR(UnwireHost(lab, topology_file));
+    if (clab_.host_network)
+      LABCTL_RETURN_IF_ERROR(clab::UnwireHost(engine_, lab, topology_file, BridgeTag(lab)));
     if (clab_.host_network) LABCTL_RETURN_IF_ERROR(clab::RemoveExternalAccess(dir.string()));
     Forget(lab);
     if (why != TearDownReason::kStop) {
@@ -226,31 +213,6 @@ class ContainerlabSource : public RealisationSource {
         spdlog::warn("lab={} node={} host link {}: {}", model.name, link.node, link.host_ifname,
                      st.message());
     }
-  }
-
-  // What WireHost made, found from the topology the lab was last prepared with (the Lab may be
-  // gone from the store): its host bridges (ours only: tagged) and netns links.
-  Status UnwireHost(const std::string& lab, const fs::path& topology_file) {
-    auto topo = clab::ParseTopology(api::ReadTextFileOrEmpty(topology_file.string()),
-                                    {topology_file.string(), lab});
-    if (!topo.ok()) return Status::Ok();  // never realised: nothing was made
-    // The host ends go with their container's namespace, but not at once: removed here so that
-    // none is left behind (only ours: tagged).
-    for (const auto& link : clab::HostEndLinks(*topo))
-      LABCTL_RETURN_IF_ERROR(
-          net::RemoveLinkEnd(lab, link.index, {net::HostPid(), link.host_ifname, {}, 0}));
-    LABCTL_RETURN_IF_ERROR(clab::RemoveBridgeLinks(lab, clab::BridgeLinks(*topo)));
-    LABCTL_RETURN_IF_ERROR(UnwireExtContainers(lab, *topo));
-    for (const auto& [name, node] : topo->nodes) {
-      if (node.support == clab::KindSupport::kBridge) {
-        auto removed = net::RemoveHostBridge(name, BridgeTag(lab));
-        if (!removed.ok()) return removed.status();
-      } else if (node.HasContainer()) {
-        auto unlinked = net::UnlinkNetns(clab::ContainerName(*topo, name));
-        if (!unlinked.ok()) return unlinked.status();
-      }
-    }
-    return Status::Ok();
   }
 
   // The network hook took the node's firewall baseline before exec ran; what exec set up is part
@@ -377,20 +339,6 @@ class ContainerlabSource : public RealisationSource {
     }
   }
 
-  // The ends labd made in ext-containers (they outlive the lab's own containers there); the
-  // ext-containers themselves are left as they are.
-  Status UnwireExtContainers(const std::string& lab, const clab::Topology& topo) {
-    for (const auto& link : clab::ExtContainerLinks(topo))
-      for (const auto& [node, ifname] : {std::pair{link.node_a, link.ifname_a},
-                                         std::pair{link.node_b, link.ifname_b}}) {
-        if (topo.nodes.at(node).support != clab::KindSupport::kExtContainer) continue;
-        auto info = engine_.InspectContainer(node);
-        if (!info.ok() || !info->running || info->pid <= 0) continue;
-        LABCTL_RETURN_IF_ERROR(net::RemoveLinkEnd(lab, link.index, {info->pid, ifname, {}, 0}));
-      }
-    return Status::Ok();
-  }
-
   Status ApplyExternalAccess(const clab::ClabLab& lab, const LabModel& model) {
     const bool wanted = lab.topology.mgmt.external_access;
     std::string bridge;
@@ -404,21 +352,6 @@ class ContainerlabSource : public RealisationSource {
     return st.ok() ? st
                    : Status(st.code(), "ExternalAccessFailed",
                             "mgmt.external-access: " + st.message());
-  }
-
-  Status RunExec(const std::string& container, const std::vector<std::string>& argv) {
-    std::string out, err;
-    docker::ExecControl control;
-    control.timeout = kExecTimeout;
-    auto r = docker::RunExec(engine_, container, argv, docker::CollectOutput(out, err), control);
-    const std::string what = "exec \"" + Joined(argv) + "\"";
-    if (!r.ok()) return Status(r.status().code(), "ExecFailed", what + ": " + r.status().message());
-    if (r->exit_code == 0) return Status::Ok();
-    std::string why =
-        r->timed_out ? "timed out (killed)" : "exited " + std::to_string(r->exit_code);
-    std::string output = Truncated(out + err);
-    return Status(api::Code::kInvalid, "ExecFailed",
-                  what + " " + why + (output.empty() ? "" : ": " + output));
   }
 
   void RecordLinkAddresses(const clab::ClabLab& lab, const NodeModel& node, int pid) {
