@@ -37,8 +37,9 @@ bool IsRule(const std::string& line, const std::string& flag, const std::string&
 
 std::vector<std::string> InsertArgs(const std::string& tool, const std::string& flag,
                                     const std::string& bridge) {
-  return {tool,    "-w",        "-I", kChain,   flag,      bridge, "-m",
-          "comment", "--comment", kExternalAccessComment, "-j", "ACCEPT"};
+  return {tool,   "-w",    "-I",      kChain,      flag,
+          bridge, "-m",    "comment", "--comment", kExternalAccessComment,
+          "-j",   "ACCEPT"};
 }
 
 // One rule per direction: missing ones inserted, duplicates deleted.
@@ -65,7 +66,8 @@ api::Result<bool> EnsureExternalAccess(const std::string& bridge) {
   if (!v4) return false;
   LABCTL_RETURN_IF_ERROR(EnsureInFamily("iptables", *v4, bridge));
   // ip6tables only where it has the chain (an nft-backed host may refuse to list it).
-  if (auto v6 = ChainRules("ip6tables")) LABCTL_RETURN_IF_ERROR(EnsureInFamily("ip6tables", *v6, bridge));
+  if (auto v6 = ChainRules("ip6tables"))
+    LABCTL_RETURN_IF_ERROR(EnsureInFamily("ip6tables", *v6, bridge));
   return true;
 }
 

@@ -48,8 +48,9 @@ struct WireOutcome {
 };
 
 // Makes the point-to-point link exist: a veth pair with one end in each container, named,
-// addressed, up and tagged; an end with a `mac` gets it before it first goes up. A half-present link (one container was recreated) is replaced; an
-// interface of that name that labctl did not create is a Conflict.
+// addressed, up and tagged; an end with a `mac` gets it before it first goes up. A half-present
+// link (one container was recreated) is replaced; an interface of that name that labctl did not
+// create is a Conflict.
 api::Result<WireOutcome> WireLink(const std::string& lab, int link_index, const LinkEnd& a,
                                   const LinkEnd& b);
 

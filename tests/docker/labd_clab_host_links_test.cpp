@@ -255,8 +255,8 @@ TEST_F(LabdClabHostLinksTest, HostAndMgmtNetLinksComeUpSurviveDriftAndLeaveNothi
             0);
   labd_->Start();
   EXPECT_TRUE(testing::PollReady(*labd_, kLab, 60s));
-  EXPECT_TRUE(testing::PollUntil([&] { return ExternalAccessRules(bridge, "-o") == 1; }, 30s,
-                                 100ms))
+  EXPECT_TRUE(
+      testing::PollUntil([&] { return ExternalAccessRules(bridge, "-o") == 1; }, 30s, 100ms))
       << ExternalAccessRules(bridge, "-o");
   EXPECT_EQ(ExternalAccessRules(bridge, "-i"), 1);
   index = IfIndex(HostIf("a"));
@@ -288,7 +288,8 @@ topology:
       cap-add: [NET_ADMIN]
       exec: ["ip addr add 10.234.)" +
          kOctet + R"(.1/30 dev eth1"]
-    )" + kExt + R"(: {kind: ext-container}
+    )" + kExt +
+         R"(: {kind: ext-container}
   links:
     - type: veth
       endpoints:
@@ -332,7 +333,9 @@ TEST_F(LabdClabHostLinksTest, AnExtContainerIsWaitedForWiredAndLeftRunning) {
   // e restarted: the link is made again, the ext-container's end with its mac.
   ASSERT_EQ(testing::RunProgram({"docker", "kill", Container("e")}).exit_code, 0);
   ASSERT_TRUE(testing::PollUntil(
-      [&] { return exec_ext({"ip", "addr", "replace", peer + "/30", "dev", "eth1"}).exit_code == 0; },
+      [&] {
+        return exec_ext({"ip", "addr", "replace", peer + "/30", "dev", "eth1"}).exit_code == 0;
+      },
       60s, 200ms));
   EXPECT_TRUE(Ping("e", peer)) << "labd log: " << labd_->log_path();
   EXPECT_EQ(exec_ext({"cat", "/sys/class/net/eth1/address"}).out, "02:00:00:00:0e:01\n");

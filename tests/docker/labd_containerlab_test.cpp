@@ -1,13 +1,13 @@
 // Provider containerlab end to end: a plain containerlab topology file applied with the real
 // labctl to the real labd on the real dockerd — linux nodes, an extended veth link with an
 // endpoint mac, a kind bridge joining two nodes, a second bridge joined to the first by a veth
-// between the two bridges, dummy links, exec commands that assign the addresses. Checks what containerlab would have made (names, labels, environment, mgmt
-// addresses, MTU 9500, /run/netns links, the host bridge and its forwarding rule), traffic across
-// the link and the bridge, containerlab's node run-time fields (a published port bound to
-// loopback, restart-policy, startup-delay, wait-for, network-mode container: and none, a mgmt
-// ipv4-range), drift repair (a killed node comes back with its links, dummy
-// interfaces and exec), and a teardown that
-// leaves nothing (container, network, bridge, iptables rule, netns link, files). Names carry this
+// between the two bridges, dummy links, exec commands that assign the addresses. Checks what
+// containerlab would have made (names, labels, environment, mgmt addresses, MTU 9500, /run/netns
+// links, the host bridge and its forwarding rule), traffic across the link and the bridge,
+// containerlab's node run-time fields (a published port bound to loopback, restart-policy,
+// startup-delay, wait-for, network-mode container: and none, a mgmt ipv4-range), drift repair (a
+// killed node comes back with its links, dummy interfaces and exec), and a teardown that leaves
+// nothing (container, network, bridge, iptables rule, netns link, files). Names carry this
 // checkout's tag; the subnet and bridge names are used by no other test.
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -133,8 +133,8 @@ bool HostLinkExists(const std::string& name) {
 // lives in the host namespace by name.
 void SweepHost(docker::DockerEngine& engine) {
   testing::SweepPrefix(engine, kPrefix);
-  for (const auto& link : {kBridge + "a", kBridge + "c", kBridge + "d", kBridge + "p", kBridge,
-                           kBridge2})
+  for (const auto& link :
+       {kBridge + "a", kBridge + "c", kBridge + "d", kBridge + "p", kBridge, kBridge2})
     if (HostLinkExists(link)) testing::RunProgram({"ip", "link", "delete", link});
   std::error_code ec;
   for (const auto& node : kContainerNodes) fs::remove("/run/netns/" + Container(node), ec);
@@ -178,7 +178,8 @@ class LabdContainerlabTest : public testing::LabdDockerTest {
   }
   // The veth between the two bridges: each end a port of its own bridge.
   void ExpectBridgeToBridgeLink() {
-    for (const auto& [end, bridge] : {std::pair{kBridge + "p", kBridge}, {kBridge + "q", kBridge2}}) {
+    for (const auto& [end, bridge] :
+         {std::pair{kBridge + "p", kBridge}, {kBridge + "q", kBridge2}}) {
       auto link = testing::RunProgram({"ip", "-o", "-d", "link", "show", "dev", end});
       EXPECT_NE(link.out.find(" veth "), std::string::npos) << end << link.out << link.err;
       EXPECT_NE(link.out.find("master " + bridge + " "), std::string::npos) << end << link.out;

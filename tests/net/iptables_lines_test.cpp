@@ -15,9 +15,9 @@ TEST(IptablesLines, AQuotedCommentWithSpacesIsOneArgument) {
   EXPECT_THAT(DeleteRuleArgs("iptables", "filter", line),
               ElementsAre("iptables", "-w", "-t", "filter", "-D", "DOCKER-USER", "-o", "br-1a2b",
                           "-m", "comment", "--comment", "set by containerlab", "-j", "ACCEPT"));
-  EXPECT_THAT(RuleTokens("-A X -m comment --comment \"labctl:nat:cone\" -j MASQUERADE"),
-              ElementsAre("-A", "X", "-m", "comment", "--comment", "labctl:nat:cone", "-j",
-                          "MASQUERADE"));
+  EXPECT_THAT(
+      RuleTokens("-A X -m comment --comment \"labctl:nat:cone\" -j MASQUERADE"),
+      ElementsAre("-A", "X", "-m", "comment", "--comment", "labctl:nat:cone", "-j", "MASQUERADE"));
 }
 
 }  // namespace

@@ -10,8 +10,8 @@ api::Status EnsureBridgeLinks(const std::string& lab, const std::vector<net::Lin
     const net::LinkEnd a{net::HostPid(), link.ifname_a, {}, link.mtu, link.mac_a};
     const net::LinkEnd b{net::HostPid(), link.ifname_b, {}, link.mtu, link.mac_b};
     auto wired = net::WireLink(lab, link.index, a, b);
-    api::Status st = wired.ok() ? net::AttachToHostBridge(link.ifname_a, link.node_a)
-                                : wired.status();
+    api::Status st =
+        wired.ok() ? net::AttachToHostBridge(link.ifname_a, link.node_a) : wired.status();
     if (st.ok()) st = net::AttachToHostBridge(link.ifname_b, link.node_b);
     if (!st.ok())
       return api::Status(st.code(), "BridgeLinkFailed",

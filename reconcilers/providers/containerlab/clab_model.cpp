@@ -154,9 +154,9 @@ json LinksHashed(const ClabLab& lab, const std::string& node) {
     if (d.node == node) dummies.push_back(with_mac({d.index, d.ifname, d.mtu}, d.mac));
   for (const auto& h : lab.host_links)
     if (h.node == node && h.attach != HostEndLink::Attach::kBridgeNode)
-      host_links.push_back(with_mac(
-          {h.index, h.ifname, h.host_ifname, static_cast<int>(h.attach), h.mtu},
-          h.mac.empty() && h.host_mac.empty() ? "" : h.mac + "/" + h.host_mac));
+      host_links.push_back(
+          with_mac({h.index, h.ifname, h.host_ifname, static_cast<int>(h.attach), h.mtu},
+                   h.mac.empty() && h.host_mac.empty() ? "" : h.mac + "/" + h.host_mac));
   json out = json::object();
   if (!dummies.empty()) out["dummies"] = dummies;
   if (!host_links.empty()) out["host_links"] = host_links;

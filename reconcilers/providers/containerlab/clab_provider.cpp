@@ -267,8 +267,8 @@ class ContainerlabSource : public RealisationSource {
         auto peer_pid = NodePid(lab, peer);
         if (!peer_pid.ok()) return WaitingFor(lab, peer, link);
         if (!clab_.host_network) continue;
-        auto wired = WireVeth(lab, link, self_is_a ? pid : *peer_pid,
-                              self_is_a ? *peer_pid : pid, node.name);
+        auto wired = WireVeth(lab, link, self_is_a ? pid : *peer_pid, self_is_a ? *peer_pid : pid,
+                              node.name);
         if (!wired.ok()) return wired.status();
       }
     return Status::Ok();
@@ -347,11 +347,11 @@ class ContainerlabSource : public RealisationSource {
       if (!mgmt.ok()) return mgmt.status();
       bridge = *mgmt;
     }
-    Status st = clab::ApplyExternalAccess(clab::LabFilesDir(clab_.labs_dir, model.name),
-                                          model.name, wanted, bridge);
-    return st.ok() ? st
-                   : Status(st.code(), "ExternalAccessFailed",
-                            "mgmt.external-access: " + st.message());
+    Status st = clab::ApplyExternalAccess(clab::LabFilesDir(clab_.labs_dir, model.name), model.name,
+                                          wanted, bridge);
+    return st.ok()
+               ? st
+               : Status(st.code(), "ExternalAccessFailed", "mgmt.external-access: " + st.message());
   }
 
   void RecordLinkAddresses(const clab::ClabLab& lab, const NodeModel& node, int pid) {

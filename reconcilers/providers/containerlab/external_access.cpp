@@ -32,9 +32,10 @@ api::Status ApplyExternalAccess(const std::string& files_dir, const std::string&
   auto written = net::EnsureExternalAccess(bridge);
   if (!written.ok()) return written.status();
   if (!*written)
-    spdlog::warn("lab={} the host's iptables has no DOCKER-USER chain: mgmt.external-access "
-                 "writes no rule for {} (as containerlab)",
-                 lab, bridge);
+    spdlog::warn(
+        "lab={} the host's iptables has no DOCKER-USER chain: mgmt.external-access "
+        "writes no rule for {} (as containerlab)",
+        lab, bridge);
   return api::Status::Ok();
 }
 

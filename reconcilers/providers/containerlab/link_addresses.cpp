@@ -45,8 +45,7 @@ void LinkAddresses::Record(const reconcilers::LabModel& model, const std::string
 }
 
 std::vector<api::Cidr> LinkAddresses::Recorded(const reconcilers::LabModel& model,
-                                               const std::string& node,
-                                               const std::string& ifname) {
+                                               const std::string& node, const std::string& ifname) {
   std::lock_guard<std::mutex> l(mu_);
   const json ends = RecordOf(model)["ends"];
   std::vector<api::Cidr> out;
