@@ -8,6 +8,9 @@ std::vector<std::string> RuleTokens(const std::string& line) {
   std::vector<std::string> out;
   std::istringstream in(line);
   for (std::string t; in >> t;) {
+    // A quoted comment may hold spaces ("set by containerlab"): its words are one argument.
+    if (t.front() == '"')
+      for (std::string more; (t.size() < 2 || t.back() != '"') && in >> more;) t += " " + more;
     if (t.size() >= 2 && t.front() == '"' && t.back() == '"') t = t.substr(1, t.size() - 2);
     out.push_back(t);
   }

@@ -8,7 +8,8 @@
 
 namespace labctl::net {
 
-// The line's words, with the quotes iptables puts around comments removed.
+// The line's words, with the quotes iptables puts around comments removed (a quoted comment
+// with spaces is one word).
 std::vector<std::string> RuleTokens(const std::string& line);
 
 // The argv that deletes the rule of `line` ("-A CHAIN ...") from `table` with `tool`

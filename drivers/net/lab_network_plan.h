@@ -37,6 +37,7 @@ struct LinkPlan {
   std::vector<api::Cidr> addresses_a, addresses_b;  // ipv4 and ipv6, in that order
   std::optional<Impairment> impairment;             // applied to both ends
   int mtu = 0;                                      // both ends; 0: the kernel's default
+  std::string mac_a = {}, mac_b = {};               // empty: the kernel's random MAC
 };
 std::vector<LinkPlan> Links(const api::LabSpec& spec);
 

@@ -75,6 +75,17 @@ api::Status EnableIpv6(int pid, const std::string& ifname) {
   });
 }
 
+// A fixed MAC is set before the end first goes up (a new veth is down), and again only when it
+// differs: a veth takes a new address while up, other kinds may not.
+api::Status EnsureMac(Rtnl& rtnl, const std::string& ifname, const std::string& mac) {
+  if (mac.empty()) return api::Status::Ok();
+  auto link = rtnl.FindLinkByName(ifname);
+  if (!link.ok()) return link.status();
+  if (!link->has_value()) return api::Status::NotFound("no interface " + ifname);
+  if (NormalizeMac(mac) == (*link)->mac) return api::Status::Ok();
+  return rtnl.SetMac((*link)->index, mac);
+}
+
 api::Status ConfigureEnd(Rtnl& rtnl, int index, const LinkEnd& end) {
   for (const auto& cidr : end.addresses)
     if (cidr.address.family == api::IpFamily::kV6) {
@@ -83,6 +94,7 @@ api::Status ConfigureEnd(Rtnl& rtnl, int index, const LinkEnd& end) {
     }
   for (const auto& cidr : end.addresses) LABCTL_RETURN_IF_ERROR(rtnl.AddAddress(index, cidr));
   if (end.mtu > 0) LABCTL_RETURN_IF_ERROR(rtnl.SetMtu(index, end.mtu));
+  LABCTL_RETURN_IF_ERROR(EnsureMac(rtnl, end.ifname, end.mac));
   return rtnl.SetUp(index, true);
 }
 
@@ -264,7 +276,7 @@ api::Status AddInterfaceAddresses(int pid, const std::string& ifname,
 }
 
 api::Status EnsureDummyInterface(int pid, const std::string& ifname, int mtu,
-                                 const std::string& tag) {
+                                 const std::string& tag, const std::string& mac) {
   auto rtnl = OpenRtnlForPid(pid);
   if (!rtnl.ok()) return rtnl.status();
   // A kernel without the dummy driver gets an ifb device.
@@ -274,13 +286,14 @@ api::Status EnsureDummyInterface(int pid, const std::string& ifname, int mtu,
   if (ensured->created) {
     spdlog::debug("pid={} if={} kind={} made for a dummy link", pid, ifname, link.kind);
     if (mtu > 0) LABCTL_RETURN_IF_ERROR(rtnl->SetMtu(link.index, mtu));
+    LABCTL_RETURN_IF_ERROR(EnsureMac(*rtnl, ifname, mac));
     return rtnl->SetUp(link.index, true);
   }
   const std::string& kind = link.kind;
   if (kind != "dummy" && kind != "ifb")
     return api::Status::Conflict("interface " + ifname + " exists and is a " +
                                  (kind.empty() ? "device" : kind) + ", not a dummy");
-  return api::Status::Ok();
+  return EnsureMac(*rtnl, ifname, mac);
 }
 
 api::Result<std::vector<TaggedLink>> ListTaggedLinks(int pid) {

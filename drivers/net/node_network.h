@@ -37,6 +37,7 @@ struct LinkEnd {
   std::string ifname;                // interface name inside the container
   std::vector<api::Cidr> addresses;  // "10.1.1.1/30", "fd00:1::1/64"
   int mtu = 0;                       // 0: the kernel's default
+  std::string mac;                   // empty: the kernel's random one
 };
 
 // The ifalias labctl puts on both ends of a link: "labctl:<lab>:link<index>".
@@ -47,8 +48,9 @@ struct WireOutcome {
 };
 
 // Makes the point-to-point link exist: a veth pair with one end in each container, named,
-// addressed, up and tagged. A half-present link (one container was recreated) is replaced; an
-// interface of that name that labctl did not create is a Conflict.
+// addressed, up and tagged; an end with a `mac` gets it before it first goes up. A half-present
+// link (one container was recreated) is replaced; an interface of that name that labctl did not
+// create is a Conflict.
 api::Result<WireOutcome> WireLink(const std::string& lab, int link_index, const LinkEnd& a,
                                   const LinkEnd& b);
 
@@ -68,9 +70,9 @@ api::Status AddInterfaceAddresses(int pid, const std::string& ifname,
 // Makes a dummy interface `ifname` exist in the namespace of `pid`, up, with `mtu`, tagged
 // `tag`: containerlab's `type: dummy` link. One already there is left as it is. A kernel without
 // the dummy driver gets an ifb device instead (it too drops what is sent to it). An interface of
-// that name of another kind is a Conflict.
+// that name of another kind is a Conflict. A non-empty `mac` is given to it.
 api::Status EnsureDummyInterface(int pid, const std::string& ifname, int mtu,
-                                 const std::string& tag);
+                                 const std::string& tag, const std::string& mac = "");
 
 struct TaggedLink {
   std::string ifname;

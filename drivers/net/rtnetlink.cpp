@@ -240,6 +240,17 @@ api::Status Rtnl::SetMtu(int index, int mtu) {
   return Check(socket_.Request(m), fmt::format("set mtu {} of link {}", mtu, index));
 }
 
+api::Status Rtnl::SetMac(int index, const std::string& mac) {
+  auto normal = NormalizeMac(mac);
+  if (!normal) return api::Status::BadRequest("malformed MAC address: " + mac);
+  unsigned char bytes[6];
+  for (size_t i = 0; i < 6; ++i)
+    bytes[i] = static_cast<unsigned char>(std::stoi(normal->substr(i * 3, 2), nullptr, 16));
+  NetlinkMessage m = LinkMessage(RTM_NEWLINK, 0, index);
+  m.PutAttr(IFLA_ADDRESS, bytes, sizeof(bytes));
+  return Check(socket_.Request(m), fmt::format("set mac {} of link {}", *normal, index));
+}
+
 api::Status Rtnl::SetMaster(int index, int master_index) {
   NetlinkMessage m = LinkMessage(RTM_NEWLINK, 0, index);
   m.PutU32(IFLA_MASTER, static_cast<uint32_t>(master_index));

@@ -77,6 +77,8 @@ class Rtnl {
                                       const std::vector<std::string>& kinds,
                                       const std::string& alias);
   api::Status SetMtu(int index, int mtu);
+  // Sets the link's MAC address ("aa:bb:cc:dd:ee:ff"); BadRequest if malformed.
+  api::Status SetMac(int index, const std::string& mac);
   // Enslaves a link to a bridge (master_index); 0 releases it.
   api::Status SetMaster(int index, int master_index);
 

@@ -6,6 +6,7 @@
 
 #include "clab_test_util.h"
 #include "reconcilers/providers/containerlab/clab_validation.h"
+#include "reconcilers/providers/containerlab/naming.h"
 
 namespace labctl::clab {
 namespace {
@@ -165,6 +166,69 @@ TEST(ClabModel, HostAndMgmtNetLinksAreVethsToTheHostNamespace) {
   EXPECT_EQ(read->model.FindNode("a")->hash, after->model.FindNode("a")->hash);
 }
 
+// Endpoint macs go with each end; a veth between two bridges and those with an end in an
+// ext-container are the provider's to wire, not the model's; an ext-container is no node of the
+// model (labd never creates it) and its container is named as the node.
+constexpr const char* kExtAndMacs = R"(
+name: em
+mgmt: {external-access: false}
+topology:
+  defaults: {kind: linux, image: labbox:latest}
+  nodes:
+    a: {}
+    b: {}
+    br1: {kind: bridge}
+    br2: {kind: bridge}
+    outside: {kind: ext-container}
+  links:
+    - type: veth
+      endpoints:
+      - {node: a, interface: eth1, mac: "02:00:00:00:00:0a"}
+      - {node: b, interface: eth1}
+    - endpoints: ["br1:p12", "br2:p21"]
+    - type: veth
+      endpoints:
+      - {node: outside, interface: eth1, mac: "02:00:00:00:00:0e"}
+      - {node: a, interface: eth2}
+    - type: veth
+      endpoints:
+      - {node: b, interface: lan0, mac: "02:00:00:00:00:0b"}
+      - {node: br1, interface: br1b, mac: "02:00:00:00:00:1b"}
+    - type: dummy
+      endpoint: {node: b, interface: d0, mac: "02:00:00:00:00:0d"}
+)";
+
+TEST(ClabModel, MacsBridgeToBridgeAndExtContainerLinks) {
+  auto read = ReadClabLab(ClabLabObject("em", kExtAndMacs), kLabsDir);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_FALSE(read->topology.mgmt.external_access);
+  ASSERT_EQ(read->model.links.size(), 1u);
+  EXPECT_EQ(read->model.links[0].mac_a, "02:00:00:00:00:0a");
+  EXPECT_EQ(read->model.links[0].mac_b, "");
+  ASSERT_EQ(read->bridge_links.size(), 1u);
+  const auto& bb = read->bridge_links[0];
+  EXPECT_EQ(bb.index, 1);
+  EXPECT_EQ(bb.node_a + ":" + bb.ifname_a + " " + bb.node_b + ":" + bb.ifname_b, "br1:p12 br2:p21");
+  EXPECT_THAT(read->ext_containers, ElementsAre("outside"));
+  ASSERT_EQ(read->ext_links.size(), 1u);
+  EXPECT_EQ(read->ext_links[0].node_a, "outside");
+  EXPECT_EQ(read->ext_links[0].mac_a, "02:00:00:00:00:0e");
+  EXPECT_EQ(read->model.FindNode("outside"), nullptr);
+  EXPECT_EQ(ContainerName(read->topology, "outside"), "outside");
+  ASSERT_EQ(read->host_links.size(), 1u);  // only b's port on br1
+  EXPECT_EQ(read->host_links[0].mac, "02:00:00:00:00:0b");
+  EXPECT_EQ(read->host_links[0].host_mac, "02:00:00:00:00:1b");
+  ASSERT_EQ(read->dummy_links.size(), 1u);
+  EXPECT_EQ(read->dummy_links[0].mac, "02:00:00:00:00:0d");
+  // A dummy's mac is part of its node: a changed one re-creates that node only.
+  std::string changed = kExtAndMacs;
+  changed.replace(changed.find("00:0d"), 5, "00:0c");
+  auto after = ReadClabLab(ClabLabObject("em", changed), kLabsDir);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_NE(read->model.FindNode("b")->hash, after->model.FindNode("b")->hash);
+  EXPECT_EQ(read->model.FindNode("a")->hash, after->model.FindNode("a")->hash);
+}
+
 TEST(ClabValidation, HostEndsNeedAContainerAndANameFreeInTheHostNamespace) {
   auto st = ValidateContainerlabLab(ClabLabObject("x", R"(
 name: x
@@ -295,7 +359,7 @@ TEST(ClabModel, SplitCommandHandlesQuotesAndEscapes) {
 TEST(ClabValidation, WhatLabctlDoesNotRealiseIsA422NamingThePathInTheTopology) {
   auto st = ValidateContainerlabLab(ClabLabObject("x", R"(
 name: x
-mgmt: {ipv4-subnet: 172.29.6.0/24, external-access: false}
+mgmt: {ipv4-subnet: 172.29.6.0/24}
 topology:
   defaults: {image: labbox:latest, ports: ["80-81:80-81"]}
   kinds:
@@ -309,7 +373,7 @@ topology:
         configure: {exec: [{command: date}]}
     b: {kind: linux}
     h: {kind: host}
-    x: {kind: ext-container}
+    ext1: {kind: ext-container, exec: [date]}
   links:
     - type: host
       endpoint: {node: a, interface: h0, mac: "02:00:00:00:00:01"}
@@ -319,6 +383,8 @@ topology:
     - type: dummy
       endpoint: {node: h, interface: d0}
     - endpoints: ["h:h1", "host:h-h1"]
+    - type: dummy
+      endpoint: {node: ext1, interface: d1}
 )"));
   ASSERT_EQ(st.code(), api::Code::kInvalid) << st.ToString();
   const auto& causes = st.causes();
@@ -326,12 +392,39 @@ topology:
   EXPECT_THAT(causes, CauseAt(t + "[topology.defaults.ports[0]]", "port ranges"));
   EXPECT_THAT(causes, CauseAt(t + "[topology.nodes.a.stages.create.wait-for]", "stage exit"));
   EXPECT_THAT(causes, CauseAt(t + "[topology.nodes.a.stages.configure.exec]", "not supported"));
-  EXPECT_THAT(causes, CauseAt(t + "[topology.nodes.x.kind]", "kind ext-container"));
-  EXPECT_THAT(causes, CauseAt(t + "[topology.links[0].endpoint]", "mac addresses"));
+  EXPECT_THAT(causes, CauseAt(t + "[topology.nodes.ext1.exec]", "ext-container"));
   EXPECT_THAT(causes, CauseAt(t + "[topology.links[3].endpoint]", "needs a node with a container"));
   EXPECT_THAT(causes, CauseAt(t + "[topology.links[4].endpoints]", "a host link needs a node"));
-  EXPECT_THAT(causes, CauseAt(t + "[mgmt.external-access]", "not supported"));
-  EXPECT_EQ(causes.size(), 8u) << st.ToString();
+  EXPECT_THAT(causes, CauseAt(t + "[topology.links[5].endpoint]", "no dummy interface"));
+  EXPECT_EQ(causes.size(), 7u) << st.ToString();
+}
+
+// Endpoint macs, links between bridges, ext-containers and mgmt.external-access: false are
+// realised (they were refused before).
+TEST(ClabValidation, MacsBridgeToBridgeLinksExtContainersAndClosedMgmtAreAccepted) {
+  auto st = ValidateContainerlabLab(ClabLabObject("x", R"(
+name: x
+mgmt: {ipv4-subnet: 172.29.6.0/24, external-access: false}
+topology:
+  defaults: {kind: linux, image: labbox:latest}
+  nodes:
+    a: {}
+    br1: {kind: bridge}
+    br2: {kind: bridge}
+    ext1: {kind: ext-container}
+  links:
+    - type: veth
+      endpoints:
+      - {node: a, interface: eth1, mac: "02:00:00:00:00:01"}
+      - {node: ext1, interface: eth1, mac: "02:00:00:00:00:02"}
+    - endpoints: ["br1:br1-br2", "br2:br2-br1"]
+    - type: host
+      endpoint: {node: a, interface: h0, mac: "02:00:00:00:00:03"}
+      host-interface: a-h0
+    - type: dummy
+      endpoint: {node: a, interface: d0, mac: "02:00:00:00:00:04"}
+)"));
+  EXPECT_TRUE(st.ok()) << st.ToString();
 }
 
 TEST(ClabValidation, ParseAndResolveErrorsNameTheirPathToo) {

@@ -93,7 +93,9 @@ TEST(ClabLinks, EndpointChecksNameTheirField) {
   - type: veth
     endpoints:
     - {node: a, interface: eth9, mac: nope}
-    - {node: b, interface: eth9}
+    - {node: b, interface: eth9, mac: "01:00:5e:00:00:01"}
+  - type: dummy
+    endpoint: {node: a, interface: d0, mac: "00:00:00:00:00:00"}
 )");
   EXPECT_THAT(causes, CauseAt("topology.links[0].endpoints[1]", "unknown node \"ghost\""));
   EXPECT_THAT(causes,
@@ -104,7 +106,9 @@ TEST(ClabLinks, EndpointChecksNameTheirField) {
   EXPECT_THAT(causes, CauseAt("topology.links[5].endpoints[1]", "macvlan"));
   EXPECT_THAT(causes, CauseAt("topology.links[7].endpoints", "host interface dup is already used"));
   EXPECT_THAT(causes, CauseAt("topology.links[8].host-interface", "required"));
-  EXPECT_THAT(causes, CauseAt("topology.links[9].endpoints[0]", "mac"));
+  EXPECT_THAT(causes, CauseAt("topology.links[9].endpoints[0].mac", "six hex octets"));
+  EXPECT_THAT(causes, CauseAt("topology.links[9].endpoints[1].mac", "unicast"));
+  EXPECT_THAT(causes, CauseAt("topology.links[10].endpoint.mac", "all zeros"));
 }
 
 TEST(ClabLinks, BridgePortsShareTheHostNamespace) {

@@ -4,7 +4,11 @@
 // interface, the other end a node of this test); a host end removed out of band and a killed
 // node are wired again; a labd restart adopts the lab; an interface of the host end's name that
 // labd did not create fails the node naming the field and is left alone; teardown leaves no host
-// end. Host interface names carry this checkout's tag and this run's pid (tests of other
+// end. mgmt.external-access: containerlab's DOCKER-USER rules for the management bridge exist
+// once each (also after a crash left a duplicate) and go with the lab; `false` writes none. An
+// ext-container (made by the test, named as the node) is waited for, wired to a node (endpoint
+// mac, ping), re-wired after the node restarts, and left running without labd's ends at
+// teardown. Host interface names carry this checkout's tag and this run's pid (tests of other
 // checkouts run at the same time).
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -32,6 +36,8 @@ const std::string kRun = std::to_string(getpid() % 10000);
 std::string HostIf(const std::string& role) { return kHostIfPrefix + kRun + role; }
 
 std::string Container(const std::string& node) { return "clab-" + kLab + "-" + node; }
+// The ext-container the test makes: a node of that name is its kind ext-container.
+const std::string kExt = kPrefix + "-outside";
 
 // a: host link (brief form) and mgmt-net link (brief form); b: host link and mgmt-net link
 // (extended forms); a link from b to a node of kind host (the host's namespace). b answers ARP only
@@ -82,6 +88,30 @@ topology:
          HostIf("m") + "\n";
 }
 
+// containerlab's mgmt.external-access rules of `bridge` in DOCKER-USER, as iptables -S lists them.
+int ExternalAccessRules(const std::string& bridge, const std::string& flag) {
+  auto listed = testing::RunProgram({"iptables", "-w", "-S", "DOCKER-USER"});
+  std::istringstream lines(listed.out);
+  int found = 0;
+  for (std::string line; std::getline(lines, line);)
+    found += line.find(flag + " " + bridge + " ") != std::string::npos &&
+             line.find("\"set by containerlab\" -j ACCEPT") != std::string::npos;
+  return found;
+}
+
+void RemoveExternalAccessRules(const std::string& bridge) {
+  for (const std::string flag : {"-i", "-o"})
+    while (ExternalAccessRules(bridge, flag) > 0)
+      testing::RunProgram({"iptables", "-w", "-D", "DOCKER-USER", flag, bridge, "-m", "comment",
+                           "--comment", "set by containerlab", "-j", "ACCEPT"});
+}
+
+// The Linux bridge Docker made for the lab's management network ("" when there is none).
+std::string MgmtBridge() {
+  auto id = testing::RunProgram({"docker", "network", "inspect", "-f", "{{.Id}}", kLab + "-mgmt"});
+  return id.exit_code == 0 ? "br-" + id.out.substr(0, 12) : "";
+}
+
 testing::CommandResult HostLink(const std::string& name) {
   return testing::RunProgram({"ip", "-o", "-d", "link", "show", "dev", name});
 }
@@ -94,7 +124,10 @@ std::string IfIndex(const std::string& name) {
 
 // Interfaces of this checkout's earlier (killed) runs, then containers and networks by label.
 void SweepHost(docker::DockerEngine& engine) {
+  // The rules of a run that failed before its lab was deleted, while its network still names them.
+  if (const std::string bridge = MgmtBridge(); !bridge.empty()) RemoveExternalAccessRules(bridge);
   testing::SweepPrefix(engine, kPrefix);
+  testing::RunProgram({"docker", "rm", "-f", kExt});
   auto links = testing::RunProgram({"ip", "-o", "link", "show"});
   std::istringstream lines(links.out);
   for (std::string line; std::getline(lines, line);) {
@@ -105,7 +138,8 @@ void SweepHost(docker::DockerEngine& engine) {
     testing::RunProgram({"ip", "link", "delete", name});
   }
   std::error_code ec;
-  for (const auto& node : {"a", "b", "c"}) fs::remove("/run/netns/" + Container(node), ec);
+  for (const auto& node : {"a", "b", "c", "e"}) fs::remove("/run/netns/" + Container(node), ec);
+  fs::remove("/run/netns/" + kExt, ec);
 }
 
 class LabdClabHostLinksTest : public testing::LabdDockerTest {
@@ -165,6 +199,10 @@ TEST_F(LabdClabHostLinksTest, HostAndMgmtNetLinksComeUpSurviveDriftAndLeaveNothi
   const std::string id =
       testing::RunProgram({"docker", "network", "inspect", "-f", "{{.Id}}", kLab + "-mgmt"}).out;
   const std::string bridge = "br-" + id.substr(0, 12);
+  // mgmt.external-access (containerlab's default): the management bridge is let through
+  // DOCKER-USER both ways, once.
+  EXPECT_EQ(ExternalAccessRules(bridge, "-o"), 1);
+  EXPECT_EQ(ExternalAccessRules(bridge, "-i"), 1);
   using End = std::tuple<std::string, std::string, std::string>;  // role, mtu, master
   for (const auto& [role, mtu, master] :
        {End{"a", "mtu 9500", ""}, End{"b", "mtu 9500", ""}, End{"k", "mtu 9500", ""},
@@ -208,10 +246,19 @@ TEST_F(LabdClabHostLinksTest, HostAndMgmtNetLinksComeUpSurviveDriftAndLeaveNothi
   EXPECT_TRUE(Ping("a", mg + "2"));
   EXPECT_NE(HostLink(HostIf("m")).out.find("master " + bridge), std::string::npos);
 
-  // A labd restart adopts the running lab; a node killed afterwards is wired again.
+  // A labd restart adopts the running lab; a node killed afterwards is wired again. A rule
+  // written twice (a crash between writing and recording) is kept once.
   labd_->Kill9();
+  ASSERT_EQ(testing::RunProgram({"iptables", "-w", "-I", "DOCKER-USER", "-o", bridge, "-m",
+                                 "comment", "--comment", "set by containerlab", "-j", "ACCEPT"})
+                .exit_code,
+            0);
   labd_->Start();
   EXPECT_TRUE(testing::PollReady(*labd_, kLab, 60s));
+  EXPECT_TRUE(
+      testing::PollUntil([&] { return ExternalAccessRules(bridge, "-o") == 1; }, 30s, 100ms))
+      << ExternalAccessRules(bridge, "-o");
+  EXPECT_EQ(ExternalAccessRules(bridge, "-i"), 1);
   index = IfIndex(HostIf("a"));
   ASSERT_EQ(testing::RunProgram({"docker", "kill", Container("a")}).exit_code, 0);
   ASSERT_TRUE(PollHostEnd(HostIf("a"), net + "2/30", index));
@@ -224,6 +271,83 @@ TEST_F(LabdClabHostLinksTest, HostAndMgmtNetLinksComeUpSurviveDriftAndLeaveNothi
   for (const auto& role : {"a", "b", "k", "n", "m"})
     EXPECT_FALSE(HostLinkExists(HostIf(role))) << role;
   EXPECT_TRUE(testing::LeftoversOf(engine_, kPrefix).empty());
+  EXPECT_EQ(ExternalAccessRules(bridge, "-o") + ExternalAccessRules(bridge, "-i"), 0);
+  RemoveExternalAccessRules(bridge);  // a failed run leaves none behind either
+}
+
+// e links to an ext-container; the ext-container's end has a mac. external-access: false.
+std::string ExtTopology() {
+  return "name: " + kLab + "\nmgmt:\n  network: " + kLab + "-mgmt\n  ipv4-subnet: 172.28." +
+         kOctet + R"(.0/24
+  external-access: false
+topology:
+  nodes:
+    e:
+      kind: linux
+      image: labbox:latest
+      cap-add: [NET_ADMIN]
+      exec: ["ip addr add 10.234.)" +
+         kOctet + R"(.1/30 dev eth1"]
+    )" + kExt +
+         R"(: {kind: ext-container}
+  links:
+    - type: veth
+      endpoints:
+        - {node: e, interface: eth1}
+        - {node: )" +
+         kExt + R"(, interface: eth1, mac: "02:00:00:00:0e:01"}
+)";
+}
+
+TEST_F(LabdClabHostLinksTest, AnExtContainerIsWaitedForWiredAndLeftRunning) {
+  const std::string peer = "10.234." + kOctet + ".2";
+  auto applied = Apply(ExtTopology());
+  ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
+  // No container of that name yet: e waits for it, saying so.
+  api::Result<json> last = api::Status::NotFound("never read");
+  EXPECT_TRUE(testing::PollLab(
+      *labd_, kLab,
+      [](const api::Result<json>& l) {
+        return l.ok() && l->dump().find("waiting for ext-container " + kExt) != std::string::npos;
+      },
+      60s, &last))
+      << (last.ok() ? last->dump(2) : last.status().ToString());
+  auto run = testing::RunProgram({"docker", "run", "-d", "--name", kExt, "--network", "none",
+                                  "--cap-add", "NET_ADMIN", "labbox:latest", "sleep", "1d"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  Poke();
+  ASSERT_TRUE(testing::PollReady(*labd_, kLab, 60s, &last))
+      << (last.ok() ? last->dump(2) : last.status().ToString())
+      << "\nlabd log: " << labd_->log_path();
+  auto exec_ext = [&](const std::vector<std::string>& cmd) {
+    std::vector<std::string> argv = {"docker", "exec", kExt};
+    argv.insert(argv.end(), cmd.begin(), cmd.end());
+    return testing::RunProgram(argv);
+  };
+  EXPECT_EQ(exec_ext({"cat", "/sys/class/net/eth1/address"}).out, "02:00:00:00:0e:01\n");
+  EXPECT_TRUE(fs::is_symlink("/run/netns/" + kExt));
+  ASSERT_EQ(exec_ext({"ip", "addr", "add", peer + "/30", "dev", "eth1"}).exit_code, 0);
+  EXPECT_TRUE(Ping("e", peer));
+  EXPECT_EQ(ExternalAccessRules(MgmtBridge(), "-o") + ExternalAccessRules(MgmtBridge(), "-i"), 0);
+
+  // e restarted: the link is made again, the ext-container's end with its mac.
+  ASSERT_EQ(testing::RunProgram({"docker", "kill", Container("e")}).exit_code, 0);
+  ASSERT_TRUE(testing::PollUntil(
+      [&] {
+        return exec_ext({"ip", "addr", "replace", peer + "/30", "dev", "eth1"}).exit_code == 0;
+      },
+      60s, 200ms));
+  EXPECT_TRUE(Ping("e", peer)) << "labd log: " << labd_->log_path();
+  EXPECT_EQ(exec_ext({"cat", "/sys/class/net/eth1/address"}).out, "02:00:00:00:0e:01\n");
+
+  // Teardown removes labd's end and netns link, not the container.
+  auto deleted = Labctl({"delete", "lab", kLab});
+  ASSERT_EQ(deleted.exit_code, 0) << deleted.out << deleted.err;
+  ASSERT_TRUE(testing::PollGone(*labd_, kLab));
+  EXPECT_EQ(testing::RunProgram({"docker", "inspect", "-f", "{{.State.Running}}", kExt}).out,
+            "true\n");
+  EXPECT_EQ(exec_ext({"ls", "/sys/class/net"}).out, "lo\n");
+  EXPECT_FALSE(fs::is_symlink("/run/netns/" + kExt));
 }
 
 TEST_F(LabdClabHostLinksTest, AHostInterfaceLabdDidNotCreateFailsTheNodeAndIsLeftAlone) {

@@ -1,13 +1,13 @@
 // Provider containerlab end to end: a plain containerlab topology file applied with the real
-// labctl to the real labd on the real dockerd — three linux nodes, a short-form link with named
-// interfaces, a kind bridge joining two nodes, dummy links, exec commands that assign the
-// addresses. Checks what containerlab would have made (names, labels, environment, mgmt
-// addresses, MTU 9500, /run/netns links, the host bridge and its forwarding rule), traffic across
-// the link and the bridge, containerlab's node run-time fields (a published port bound to
-// loopback, restart-policy, startup-delay, wait-for, network-mode container: and none, a mgmt
-// ipv4-range), drift repair (a killed node comes back with its links, dummy
-// interfaces and exec), and a teardown that
-// leaves nothing (container, network, bridge, iptables rule, netns link, files). Names carry this
+// labctl to the real labd on the real dockerd — linux nodes, an extended veth link with an
+// endpoint mac, a kind bridge joining two nodes, a second bridge joined to the first by a veth
+// between the two bridges, dummy links, exec commands that assign the addresses. Checks what
+// containerlab would have made (names, labels, environment, mgmt addresses, MTU 9500, /run/netns
+// links, the host bridge and its forwarding rule), traffic across the link and the bridge,
+// containerlab's node run-time fields (a published port bound to loopback, restart-policy,
+// startup-delay, wait-for, network-mode container: and none, a mgmt ipv4-range), drift repair (a
+// killed node comes back with its links, dummy interfaces and exec), and a teardown that leaves
+// nothing (container, network, bridge, iptables rule, netns link, files). Names carry this
 // checkout's tag; the subnet and bridge names are used by no other test.
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -28,6 +28,10 @@ const std::string kTag = testing::CheckoutTag();
 const std::string kPrefix = "dkclab" + kTag;
 const std::string kLab = kPrefix + "-lan";
 const std::string kBridge = "lcb" + kTag;  // host bridge and its ports: lcb<tag>a, lcb<tag>c
+// The second bridge (its port lcb<tag>d) and the veth between the two: lcb<tag>p - lcb<tag>q.
+const std::string kBridge2 = kBridge + "y";
+const std::string kMacA = "02:00:00:00:0a:01";  // a's end of the a-b link
+const std::string kMacC = "02:00:00:00:0c:01";  // c's end of its link to the bridge
 const std::string kSubnetPrefix =
     "172.29." + std::to_string(std::stoi(kTag, nullptr, 16) % 200 + 20);
 
@@ -77,15 +81,33 @@ topology:
     c:
       exec:
         - ip addr add 10.231.9.3/24 dev lan0
+    d:
+      exec:
+        - ip addr add 10.231.9.4/24 dev lan0
     )" + kBridge +
          R"(:
       kind: bridge
+    )" + kBridge2 +
+         R"(:
+      kind: bridge
   links:
-    - endpoints: ["a:eth1", "b:eth1"]
+    - type: veth
+      endpoints:
+        - {node: a, interface: eth1, mac: ")" +
+         kMacA + R"("}
+        - {node: b, interface: eth1}
     - endpoints: ["a:lan0", ")" +
          kBridge + ":" + kBridge + R"(a"]
+    - type: veth
+      endpoints:
+        - {node: )" +
+         kBridge + ", interface: " + kBridge + R"(c}
+        - {node: c, interface: lan0, mac: ")" +
+         kMacC + R"("}
     - endpoints: [")" +
-         kBridge + ":" + kBridge + R"(c", "c:lan0"]
+         kBridge + ":" + kBridge + "p\", \"" + kBridge2 + ":" + kBridge + R"(q"]
+    - endpoints: ["d:lan0", ")" +
+         kBridge2 + ":" + kBridge + R"(d"]
     - type: dummy
       endpoint: {node: a, interface: stub0}
     - type: dummy
@@ -94,7 +116,7 @@ topology:
 )";
 }
 
-const std::vector<std::string> kContainerNodes = {"a", "b", "c", "web", "side", "solo"};
+const std::vector<std::string> kContainerNodes = {"a", "b", "c", "d", "web", "side", "solo"};
 
 // The forwarding rule of the lab's bridge (host_bridge.h), as labd comments it.
 const std::string kRuleTag = "labctl:" + testing::TestInstance(kPrefix) + ":" + kLab + ":bridge";
@@ -111,13 +133,15 @@ bool HostLinkExists(const std::string& name) {
 // lives in the host namespace by name.
 void SweepHost(docker::DockerEngine& engine) {
   testing::SweepPrefix(engine, kPrefix);
-  for (const auto& link : {kBridge + "a", kBridge + "c", kBridge})
+  for (const auto& link :
+       {kBridge + "a", kBridge + "c", kBridge + "d", kBridge + "p", kBridge, kBridge2})
     if (HostLinkExists(link)) testing::RunProgram({"ip", "link", "delete", link});
   std::error_code ec;
   for (const auto& node : kContainerNodes) fs::remove("/run/netns/" + Container(node), ec);
-  for (int i = 0; i < 4 && ForwardRuleExists(); ++i)
-    testing::RunProgram({"iptables", "-w", "-D", "DOCKER-USER", "-i", kBridge, "-o", kBridge, "-m",
-                         "comment", "--comment", kRuleTag, "-j", "ACCEPT"});
+  for (const auto& bridge : {kBridge, kBridge2})
+    for (int i = 0; i < 4 && ForwardRuleExists(); ++i)
+      testing::RunProgram({"iptables", "-w", "-D", "DOCKER-USER", "-i", bridge, "-o", bridge, "-m",
+                           "comment", "--comment", kRuleTag, "-j", "ACCEPT"});
 }
 
 class LabdContainerlabTest : public testing::LabdDockerTest {
@@ -151,6 +175,18 @@ class LabdContainerlabTest : public testing::LabdDockerTest {
         << link.out;
     auto addr = Exec(node, {"ip", "-o", "-4", "addr", "show", "dev", ifname});
     EXPECT_NE(addr.out.find(address), std::string::npos) << node << " " << addr.out << addr.err;
+  }
+  // The veth between the two bridges: each end a port of its own bridge.
+  void ExpectBridgeToBridgeLink() {
+    for (const auto& [end, bridge] :
+         {std::pair{kBridge + "p", kBridge}, {kBridge + "q", kBridge2}}) {
+      auto link = testing::RunProgram({"ip", "-o", "-d", "link", "show", "dev", end});
+      EXPECT_NE(link.out.find(" veth "), std::string::npos) << end << link.out << link.err;
+      EXPECT_NE(link.out.find("master " + bridge + " "), std::string::npos) << end << link.out;
+    }
+  }
+  std::string Mac(const std::string& node, const std::string& ifname) {
+    return Exec(node, {"cat", "/sys/class/net/" + ifname + "/address"}).out;
   }
   std::string Inspect(const std::string& container, const std::string& format) {
     return testing::RunProgram({"docker", "inspect", "--format", format, container}).out;
@@ -237,25 +273,35 @@ TEST_F(LabdContainerlabTest, ATopologyFileRunsAsContainerlabWouldAndLeavesNothin
   ExpectNodeRuntimeFields();
   EXPECT_TRUE(HostLinkExists(kBridge));
   EXPECT_TRUE(ForwardRuleExists());
+  // Endpoint macs, on a veth between nodes and on a node's port of a bridge.
+  EXPECT_EQ(Mac("a", "eth1"), kMacA + "\n");
+  EXPECT_EQ(Mac("c", "lan0"), kMacC + "\n");
+  ExpectBridgeToBridgeLink();
 
-  // Traffic across the link and across the bridge.
+  // Traffic across the link, across the bridge, and across both bridges.
   auto ping_b = Exec("a", {"ping", "-c", "1", "-W", "2", "10.231.1.2"});
   EXPECT_EQ(ping_b.exit_code, 0) << ping_b.out << ping_b.err;
   auto ping_c = Exec("a", {"ping", "-c", "1", "-W", "2", "10.231.9.3"});
   EXPECT_EQ(ping_c.exit_code, 0) << ping_c.out << ping_c.err;
+  EXPECT_TRUE(PollExec("a", {"ping", "-c", "1", "-W", "1", "10.231.9.4"}));
 
   // A reset (the hand-over to the next user) keeps what the topology describes, exec included.
   auto reset = Labctl({"lab", "reset", kLab});
   EXPECT_EQ(reset.exit_code, 0) << reset.out << reset.err;
   EXPECT_TRUE(PollExec("a", {"ping", "-c", "1", "-W", "1", "10.231.1.2"}));
 
-  // Drift: a killed node comes back with its links wired and its exec run again, and its
-  // peer's end of the re-created link keeps the peer's address.
+  // Drift: a killed node comes back with its links wired (its mac again) and its exec run
+  // again, and its peer's end of the re-created link keeps the peer's address; the veth between
+  // the bridges, removed out of band, is made again by that pass.
+  ASSERT_EQ(testing::RunProgram({"ip", "link", "delete", kBridge + "p"}).exit_code, 0);
   ASSERT_EQ(testing::RunProgram({"docker", "kill", Container("a")}).exit_code, 0);
   EXPECT_TRUE(PollExec("a", {"ping", "-c", "1", "-W", "1", "10.231.1.2"}))
       << "labd log: " << labd_->log_path();
   EXPECT_TRUE(PollExec("a", {"ping", "-c", "1", "-W", "1", "10.231.9.3"}));
   EXPECT_TRUE(testing::PollReady(*labd_, kLab, 60s));
+  EXPECT_EQ(Mac("a", "eth1"), kMacA + "\n");
+  ExpectBridgeToBridgeLink();
+  EXPECT_TRUE(PollExec("a", {"ping", "-c", "1", "-W", "1", "10.231.9.4"}));
   ExpectStub("a", "stub0", "mtu 9500", "10.231.5.1/24");  // in the new container's namespace
 
   // The same after a labd restart: the lab is adopted as it runs, and what b's exec put on its
@@ -274,8 +320,8 @@ TEST_F(LabdContainerlabTest, ATopologyFileRunsAsContainerlabWouldAndLeavesNothin
   EXPECT_TRUE(testing::LeftoversOf(engine_, kPrefix).empty())
       << ::testing::PrintToString(testing::LeftoversOf(engine_, kPrefix));
   EXPECT_NE(testing::RunProgram({"docker", "network", "inspect", kLab + "-mgmt"}).exit_code, 0);
-  EXPECT_FALSE(HostLinkExists(kBridge));
-  EXPECT_FALSE(HostLinkExists(kBridge + "a"));
+  for (const auto& link : {kBridge, kBridge2, kBridge + "a", kBridge + "p", kBridge + "q"})
+    EXPECT_FALSE(HostLinkExists(link)) << link;
   EXPECT_FALSE(ForwardRuleExists());
   for (const auto& node : kContainerNodes)
     EXPECT_FALSE(fs::exists("/run/netns/" + Container(node)) ||

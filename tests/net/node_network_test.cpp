@@ -55,6 +55,28 @@ TEST(NodeNetwork, WireLinkTwiceLeavesTheExistingLinkInPlace) {
   EXPECT_EQ(Link(a.pid(), "eth1")->index, index_before);
 }
 
+// containerlab's endpoint mac: the end has it from its creation on, again after its peer was
+// replaced (a new veth), and a changed one is applied to the existing end.
+TEST(NodeNetwork, WireLinkGivesAnEndItsMacEveryTimeItIsMade) {
+  TestNamespace a;
+  LinkEnd end_a{a.pid(), "eth1", {}, 0, "02:00:00:00:77:0A"};
+  {
+    TestNamespace old_b;
+    ASSERT_TRUE(WireLink("nettest", 4, end_a, {old_b.pid(), "eth1", {}}).ok());
+    EXPECT_EQ(Link(a.pid(), "eth1")->mac, "02:00:00:00:77:0a");
+  }
+  TestNamespace b;
+  auto wired = WireLink("nettest", 4, end_a, {b.pid(), "eth1", {}, 0, "02:00:00:00:77:0b"});
+  ASSERT_TRUE(wired.ok()) << wired.status().ToString();
+  EXPECT_TRUE(wired->created);
+  EXPECT_EQ(Link(a.pid(), "eth1")->mac, "02:00:00:00:77:0a");
+  EXPECT_EQ(Link(b.pid(), "eth1")->mac, "02:00:00:00:77:0b");
+  end_a.mac = "02:00:00:00:77:0c";
+  ASSERT_TRUE(WireLink("nettest", 4, end_a, {b.pid(), "eth1", {}}).ok());
+  EXPECT_EQ(Link(a.pid(), "eth1")->mac, "02:00:00:00:77:0c");
+  EXPECT_TRUE(Link(a.pid(), "eth1")->up);
+}
+
 TEST(NodeNetwork, WireLinkIsRecreatedAfterOneSideIsReplaced) {
   TestNamespace a;
   LinkEnd end_a{a.pid(), "eth1", {Cidr("10.77.3.1/30")}};

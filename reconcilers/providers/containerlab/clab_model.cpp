@@ -20,7 +20,6 @@ using reconcilers::LabModel;
 using reconcilers::NetworkModel;
 using reconcilers::NodeModel;
 
-constexpr char kNotYet[] = "not supported by provider containerlab yet";
 constexpr size_t kMaxIfname = 15;
 
 void CheckDefinition(const RawNodeDefinition& d, const std::string& path,
@@ -64,9 +63,12 @@ void CheckSingleEndLink(const Link& link, const Topology& topo, std::vector<api:
     out.push_back({field, "node " + ep.node + " has network-mode " +
                               topo.nodes.at(ep.node).network_mode +
                               ": no namespace of its own for links"});
-  if (!ep.mac.empty()) out.push_back({field, std::string("mac addresses are ") + kNotYet});
   auto node = topo.nodes.find(ep.node);
-  if (node != topo.nodes.end() && !node->second.HasContainer())
+  if (node == topo.nodes.end()) return;
+  if (link.type == LinkType::kDummy && node->second.support == KindSupport::kExtContainer)
+    out.push_back({field, "labd makes no dummy interface in an ext-container (" + ep.node +
+                              "): it would outlive the lab there"});
+  if (!node->second.HasContainer())
     out.push_back({field, std::string("a ") + LinkTypeName(link.type) +
                               " link needs a node with a container; " + ep.node + " is kind " +
                               node->second.kind});
@@ -76,8 +78,6 @@ void CheckLink(const Link& link, const Topology& topo, std::vector<api::Cause>& 
   if (link.type != LinkType::kVeth) return CheckSingleEndLink(link, topo, out);
   int bridges = 0, host_nodes = 0;
   for (const auto& ep : link.endpoints) {
-    if (!ep.mac.empty())
-      out.push_back({Child(link.path, "endpoints"), std::string("mac addresses are ") + kNotYet});
     if (SharesNamespace(topo, ep.node))
       out.push_back({Child(link.path, "endpoints"), "node " + ep.node + " has network-mode " +
                                                         topo.nodes.at(ep.node).network_mode +
@@ -95,14 +95,6 @@ void CheckLink(const Link& link, const Topology& topo, std::vector<api::Cause>& 
   if (host_nodes > 0 && bridges + host_nodes == 2)
     out.push_back({Child(link.path, "endpoints"),
                    "a link of a host node needs a node with a container at its other end"});
-  else if (bridges == 2)
-    out.push_back(
-        {Child(link.path, "endpoints"), "a link between two bridges is " + std::string(kNotYet)});
-}
-
-void CheckMgmt(const Mgmt& m, std::vector<api::Cause>& out) {
-  if (!m.external_access)
-    out.push_back({"mgmt.external-access", "false is " + std::string(kNotYet)});
 }
 
 NetworkModel MgmtNetwork(const Topology& topo, const MgmtPlan& plan) {
@@ -148,27 +140,23 @@ api::Result<StringMap> EnvFileValues(const Node& node) {
   return merged;
 }
 
-bool IsBridge(const Topology& topo, const std::string& node) {
-  auto it = topo.nodes.find(node);
-  return it != topo.nodes.end() && it->second.support == KindSupport::kBridge;
-}
-
-// A kind host node: the host's own namespace.
-bool IsHostNode(const Topology& topo, const std::string& node) {
-  auto it = topo.nodes.find(node);
-  return it != topo.nodes.end() && it->second.support == KindSupport::kHost;
-}
-
 // The node's dummy links and host-end links, for its hash: a changed one re-creates the node,
 // whose new namespace gets them (the old host ends go with the old namespace). Only the kinds
 // the node has: nodes without any keep the hash they had before these existed.
 json LinksHashed(const ClabLab& lab, const std::string& node) {
   json dummies = json::array(), host_links = json::array();
+  // A mac only when set: links without one keep the hash they had before macs were realised.
+  auto with_mac = [](json entry, const std::string& mac) {
+    if (!mac.empty()) entry.push_back(mac);
+    return entry;
+  };
   for (const auto& d : lab.dummy_links)
-    if (d.node == node) dummies.push_back({d.index, d.ifname, d.mtu});
+    if (d.node == node) dummies.push_back(with_mac({d.index, d.ifname, d.mtu}, d.mac));
   for (const auto& h : lab.host_links)
     if (h.node == node && h.attach != HostEndLink::Attach::kBridgeNode)
-      host_links.push_back({h.index, h.ifname, h.host_ifname, static_cast<int>(h.attach), h.mtu});
+      host_links.push_back(
+          with_mac({h.index, h.ifname, h.host_ifname, static_cast<int>(h.attach), h.mtu},
+                   h.mac.empty() && h.host_mac.empty() ? "" : h.mac + "/" + h.host_mac));
   json out = json::object();
   if (!dummies.empty()) out["dummies"] = dummies;
   if (!host_links.empty()) out["host_links"] = host_links;
@@ -245,40 +233,24 @@ api::Result<NodeModel> ReadNode(const Topology& topo, const Node& node, const Mg
   return n;
 }
 
+// The node's exec commands split into words.
+api::Result<std::vector<std::vector<std::string>>> ExecOf(const Node& node) {
+  std::vector<std::vector<std::string>> exec;
+  for (size_t i = 0; i < node.exec.size(); ++i) {
+    auto argv = SplitCommand(node.exec[i]);
+    if (!argv.ok() || argv->empty())
+      return api::Status::Invalid("invalid containerlab topology",
+                                  {{api::At(Child(Child("topology.nodes", node.name), "exec"), i),
+                                    argv.ok() ? "empty command" : argv.status().message()}});
+    exec.push_back(*argv);
+  }
+  return exec;
+}
+
 }  // namespace
 
 std::string LabFilesDir(const std::string& labs_dir, const std::string& lab) {
   return labs_dir + "/" + lab;
-}
-
-std::vector<HostEndLink> HostEndLinks(const Topology& topo) {
-  using Attach = HostEndLink::Attach;
-  std::vector<HostEndLink> out;
-  for (size_t i = 0; i < topo.links.size(); ++i) {
-    const Link& link = topo.links[i];
-    const int index = static_cast<int>(i);
-    const Endpoint& a = link.endpoints.at(0);
-    if (link.type == LinkType::kHost || link.type == LinkType::kMgmtNet) {
-      const Attach attach = link.type == LinkType::kHost ? Attach::kNone : Attach::kMgmtBridge;
-      const std::string field = Child(link.path, link.brief ? "endpoints" : "host-interface");
-      out.push_back({index, a.node, a.interface, link.host_interface, attach, "", link.mtu, field});
-      continue;
-    }
-    if (link.type != LinkType::kVeth) continue;
-    const Endpoint& b = link.endpoints.at(1);
-    const std::string field = Child(link.path, "endpoints");
-    if (IsBridge(topo, a.node))
-      out.push_back(
-          {index, b.node, b.interface, a.interface, Attach::kBridgeNode, a.node, link.mtu, field});
-    else if (IsBridge(topo, b.node))
-      out.push_back(
-          {index, a.node, a.interface, b.interface, Attach::kBridgeNode, b.node, link.mtu, field});
-    else if (IsHostNode(topo, a.node))  // as a `host` link: the end is named as written
-      out.push_back({index, b.node, b.interface, a.interface, Attach::kNone, "", link.mtu, field});
-    else if (IsHostNode(topo, b.node))
-      out.push_back({index, a.node, a.interface, b.interface, Attach::kNone, "", link.mtu, field});
-  }
-  return out;
 }
 
 std::vector<api::Cause> UnrealisedFields(const RawTopology& raw, const Topology& topo) {
@@ -289,17 +261,17 @@ std::vector<api::Cause> UnrealisedFields(const RawTopology& raw, const Topology&
   for (const auto& [name, d] : raw.nodes) CheckDefinition(d, Child("topology.nodes", name), out);
   for (const auto& [name, node] : topo.nodes) {
     const std::string path = Child("topology.nodes", name);
-    if (node.support == KindSupport::kExtContainer)
-      out.push_back({Child(path, "kind"), "kind " + node.kind + " is " + kNotYet});
     if (node.support == KindSupport::kHost && !node.exec.empty())
       out.push_back({Child(path, "exec"), "labd runs no commands on the host (kind host)"});
+    if (node.support == KindSupport::kExtContainer && !node.exec.empty())
+      out.push_back({Child(path, "exec"),
+                     "labd runs no commands in an ext-container (a container it does not own)"});
     if (node.support == KindSupport::kBridge && name.size() > kMaxIfname)
       out.push_back({path, "a bridge node's name is a host interface name: 1-15 characters"});
     CheckNetworkMode(node, out);
   }
   CheckStartOrder(topo, out);
   for (const auto& link : topo.links) CheckLink(link, topo, out);
-  CheckMgmt(topo.mgmt, out);
   return out;
 }
 
@@ -338,48 +310,26 @@ api::Result<ClabLab> ReadClabLab(const json& lab, const std::string& labs_dir) {
   m.provider = kContainerlabProvider;
   m.spec_hash = api::SpecHash(lab.value("spec", json::object()));
   m.networks.push_back(MgmtNetwork(t, *plan));
-  for (size_t i = 0; i < t.links.size(); ++i) {
-    const Link& link = t.links[i];
-    if (link.type != LinkType::kDummy) continue;
-    const Endpoint& ep = link.endpoints.at(0);
-    out.dummy_links.push_back({static_cast<int>(i), ep.node, ep.interface, link.mtu});
-  }
+  out.dummy_links = DummyLinks(t);
   out.host_links = HostEndLinks(t);
+  out.bridge_links = BridgeLinks(t);
+  out.ext_links = ExtContainerLinks(t);
+  m.links = ContainerLinks(t);
   for (const auto& [name, node] : t.nodes) {
-    if (!node.HasContainer()) {  // a bridge, or the host (its links are host_links)
-      if (node.support == KindSupport::kBridge) out.bridges.push_back(name);
-      continue;
-    }
+    if (node.support == KindSupport::kBridge) out.bridges.push_back(name);
+    if (node.support == KindSupport::kExtContainer) out.ext_containers.push_back(name);
+    // Bridges and the host have no container; an ext-container's is not the lab's.
+    if (!node.HasContainer() || node.support == KindSupport::kExtContainer) continue;
     if (node.support == KindSupport::kForeign)
       out.warnings.push_back("node " + name + ": kind " + node.kind +
                              " runs as a linux container; the kind's own start-up logic is not "
                              "applied");
-    auto& exec = out.exec[name];
-    for (size_t i = 0; i < node.exec.size(); ++i) {
-      auto argv = SplitCommand(node.exec[i]);
-      if (!argv.ok() || argv->empty())
-        return api::Status::Invalid("invalid containerlab topology",
-                                    {{api::At(Child(Child("topology.nodes", name), "exec"), i),
-                                      argv.ok() ? "empty command" : argv.status().message()}});
-      exec.push_back(*argv);
-    }
-    auto model = ReadNode(t, node, plan->nodes[name], exec, LinksHashed(out, name));
+    auto exec = ExecOf(node);
+    if (!exec.ok()) return exec.status();
+    out.exec[name] = *exec;
+    auto model = ReadNode(t, node, plan->nodes[name], *exec, LinksHashed(out, name));
     if (!model.ok()) return model.status();
     m.nodes.push_back(std::move(*model));
-  }
-  for (size_t i = 0; i < t.links.size(); ++i) {
-    const Link& link = t.links[i];
-    auto in_host = [&](const Endpoint& e) { return IsBridge(t, e.node) || IsHostNode(t, e.node); };
-    if (link.type != LinkType::kVeth || in_host(link.endpoints[0]) || in_host(link.endpoints[1]))
-      continue;  // dummy_links and host_links
-    net::LinkPlan veth;
-    veth.index = static_cast<int>(i);
-    veth.node_a = link.endpoints[0].node;
-    veth.ifname_a = link.endpoints[0].interface;
-    veth.node_b = link.endpoints[1].node;
-    veth.ifname_b = link.endpoints[1].interface;
-    veth.mtu = link.mtu;
-    m.links.push_back(std::move(veth));
   }
   return out;
 }

@@ -9,9 +9,11 @@
 //     environment beside labctl's own labels, static management addresses (mgmt_plan.h);
 //   - the management network as a Docker network (mgmt.network, subnets, ipv4-gw, bridge, mtu);
 //   - veth links between containers as model links (interface names as written, MTU 9500 by
-//     default); links to a bridge node and `host` / `mgmt-net` links as HostEndLinks (a veth
-//     whose other end is in the host namespace); dummy links as DummyLinks (part of their
-//     node's hash: a changed one re-creates the node, whose new namespace gets it).
+//     default, endpoint `mac`s); links to a bridge node and `host` / `mgmt-net` links as
+//     HostEndLinks (a veth whose other end is in the host namespace); dummy links as DummyLinks
+//     (part of their node's hash: a changed one re-creates the node, whose new namespace gets
+//     it); veths between two bridges, and those with an end in an ext-container (a container
+//     labd never creates, named as the node), apart: the provider wires them itself.
 // CheckRealisable names every field labctl parses but does not realise (422 at apply time); a
 // kind run as a plain linux container is a warning instead. Reads env-files, nothing else.
 #pragma once
@@ -46,6 +48,7 @@ struct HostEndLink {
   std::string bridge;  // kBridgeNode: the bridge node's name
   int mtu = kDefaultLinkMtu;
   std::string field;  // where the host end's name is written ("topology.links[2].host-interface")
+  std::string mac = {}, host_mac = {};  // the endpoints' `mac`; empty: the kernel's random one
   bool operator==(const HostEndLink&) const = default;
 };
 
@@ -54,6 +57,7 @@ struct DummyLink {
   int index = 0;  // position in topology.links (its link tag)
   std::string node, ifname;
   int mtu = kDefaultLinkMtu;
+  std::string mac = {};
   bool operator==(const DummyLink&) const = default;
 };
 
@@ -63,6 +67,12 @@ struct ClabLab {
   std::vector<std::string> bridges;  // kind bridge nodes: host bridges of these names
   std::vector<HostEndLink> host_links;
   std::vector<DummyLink> dummy_links;
+  // veths between two bridge nodes: both ends in the host namespace (node_a/b: the bridges).
+  std::vector<net::LinkPlan> bridge_links;
+  // kind ext-container nodes (their containers are named as the node) and the veths with an end
+  // in one (the other end in a node's container or another ext-container).
+  std::vector<std::string> ext_containers;
+  std::vector<net::LinkPlan> ext_links;
   std::map<std::string, std::vector<std::vector<std::string>>> exec;  // node -> argv, in order
   std::vector<std::string> warnings;  // what is run but not as containerlab would
 };
@@ -81,6 +91,12 @@ std::vector<api::Cause> UnrealisedFields(const RawTopology& raw, const Topology&
 // The topology's links with an end in the host namespace (bridge ports, host and mgmt-net
 // links), in topology order.
 std::vector<HostEndLink> HostEndLinks(const Topology& topo);
+// Veth links between two bridge nodes, and those with an end in an ext-container (clab_links.cpp).
+std::vector<net::LinkPlan> BridgeLinks(const Topology& topo);
+std::vector<net::LinkPlan> ExtContainerLinks(const Topology& topo);
+// Veth links between two nodes with containers of the lab: the model's links.
+std::vector<net::LinkPlan> ContainerLinks(const Topology& topo);
+std::vector<DummyLink> DummyLinks(const Topology& topo);
 
 api::Result<ClabLab> ReadClabLab(const api::json& lab, const std::string& labs_dir);
 

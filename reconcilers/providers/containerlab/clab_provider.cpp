@@ -9,13 +9,17 @@
 
 #include "api/file_paths.h"
 #include "api/text_file.h"
-#include "drivers/docker/exec_runner.h"
 #include "drivers/net/host_bridge.h"
 #include "drivers/net/nat.h"
 #include "drivers/net/node_network.h"
 #include "reconcilers/lab/lab_status.h"
+#include "reconcilers/providers/containerlab/bridge_links.h"
 #include "reconcilers/providers/containerlab/clab_model.h"
+#include "reconcilers/providers/containerlab/external_access.h"
+#include "reconcilers/providers/containerlab/host_unwiring.h"
+#include "reconcilers/providers/containerlab/link_addresses.h"
 #include "reconcilers/providers/containerlab/naming.h"
+#include "reconcilers/providers/containerlab/node_exec.h"
 #include "reconcilers/providers/docker/node_container.h"
 
 namespace labctl::reconcilers {
@@ -24,10 +28,6 @@ namespace {
 namespace fs = std::filesystem;
 using api::json;
 using api::Status;
-
-constexpr std::chrono::seconds kExecTimeout{300};
-constexpr size_t kMaxOutputInMessage = 2000;
-constexpr char kAddressesFile[] = ".labctl-link-addresses.json";
 
 // An Invalid status's causes folded into its message (events show the message only).
 Status WithCauses(const Status& st) {
@@ -42,19 +42,6 @@ Status WriteIfChanged(const fs::path& path, const std::string& content) {
   return api::WriteFileIfChanged(path.string(), content);
 }
 
-std::string Truncated(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  if (text.size() > kMaxOutputInMessage)
-    text = "..." + text.substr(text.size() - kMaxOutputInMessage);
-  return text;
-}
-
-std::string Joined(const std::vector<std::string>& argv) {
-  std::string out;
-  for (const auto& a : argv) out += (out.empty() ? "" : " ") + a;
-  return out;
-}
-
 class ContainerlabSource : public RealisationSource {
  public:
   ContainerlabSource(docker::DockerEngine& engine, ContainerlabOptions clab, std::string instance,
@@ -62,7 +49,8 @@ class ContainerlabSource : public RealisationSource {
       : engine_(engine),
         clab_(std::move(clab)),
         instance_(std::move(instance)),
-        baselines_(baselines) {}
+        baselines_(baselines),
+        addresses_(clab_.labs_dir) {}
 
   api::Result<LabModel> Model(const json& lab) override {
     auto read = clab::ReadClabLab(lab, clab_.labs_dir);
@@ -98,6 +86,9 @@ class ContainerlabSource : public RealisationSource {
       if (!st.ok())
         return Status(st.code(), "HostBridgeFailed", "bridge " + bridge + ": " + st.message());
     }
+    LABCTL_RETURN_IF_ERROR(clab::EnsureBridgeLinks(model.name, lab.bridge_links));
+    LABCTL_RETURN_IF_ERROR(ApplyExternalAccess(lab, model));
+    WireExtContainers(lab, model);
     RepairHostLinks(lab, model);
     return Status::Ok();
   }
@@ -106,13 +97,25 @@ class ContainerlabSource : public RealisationSource {
                      const docker::ContainerInfo& info) override {
     const clab::ClabLab lab = Lab(model.name);
     if (clab_.host_network) LABCTL_RETURN_IF_ERROR(WireHost(lab, model, node, info.pid));
-    LABCTL_RETURN_IF_ERROR(WirePeers(model, node, info.pid));
+    LABCTL_RETURN_IF_ERROR(WirePeers(lab, node, info.pid));
     auto exec = lab.exec.find(node.name);
     if (exec != lab.exec.end())
-      for (const auto& argv : exec->second) LABCTL_RETURN_IF_ERROR(RunExec(info.id, argv));
+      for (const auto& argv : exec->second)
+        LABCTL_RETURN_IF_ERROR(clab::RunNodeExec(engine_, info.id, argv));
     if (!clab_.host_network || !node.OwnsNetworkNamespace()) return Status::Ok();
     RecordLinkAddresses(lab, node, info.pid);
     return RetakeBaseline(info);
+  }
+
+  // An ext-container is no node of the lab's: the lab is Ready only once each one runs.
+  Status AllReady(const LabModel& model) override {
+    const clab::ClabLab lab = Lab(model.name);
+    for (const auto& ext : lab.ext_containers)
+      if (!NodePid(lab, ext).ok())
+        return Status(api::Code::kUnavailable, "ExtContainerNotRunning",
+                      "ext-container " + ext + ": container " + ext +
+                          " is not running (labd waits for it and never creates it)");
+    return Status::Ok();
   }
 
   Status AfterTearDown(const std::string& lab, TearDownReason why) override {
@@ -120,7 +123,9 @@ class ContainerlabSource : public RealisationSource {
     const fs::path topology_file = dir / clab::kTopologyFileName;
     std::error_code ec;
     if (!fs::exists(topology_file, ec)) return Status::Ok();  // not a containerlab lab
-    if (clab_.host_network) LABCTL_RETURN_IF_ERROR(UnwireHost(lab, topology_file));
+    if (clab_.host_network)
+      LABCTL_RETURN_IF_ERROR(clab::UnwireHost(engine_, lab, topology_file, BridgeTag(lab)));
+    if (clab_.host_network) LABCTL_RETURN_IF_ERROR(clab::RemoveExternalAccess(dir.string()));
     Forget(lab);
     if (why != TearDownReason::kStop) {
       fs::remove_all(dir, ec);
@@ -143,7 +148,7 @@ class ContainerlabSource : public RealisationSource {
     for (const auto& dummy : lab.dummy_links) {
       if (dummy.node != node.name) continue;
       Status st = net::EnsureDummyInterface(pid, dummy.ifname, dummy.mtu,
-                                            net::LinkTag(lab_name, dummy.index));
+                                            net::LinkTag(lab_name, dummy.index), dummy.mac);
       if (!st.ok())
         return Status(st.code(), "DummyLinkFailed",
                       "dummy " + node.name + ":" + dummy.ifname + ": " + st.message());
@@ -156,8 +161,8 @@ class ContainerlabSource : public RealisationSource {
   api::Result<net::WireOutcome> WireHostEnd(const LabModel& model, const clab::HostEndLink& link,
                                             int pid) {
     using Attach = clab::HostEndLink::Attach;
-    net::LinkEnd inside{pid, link.ifname, {}, link.mtu};
-    net::LinkEnd host{net::HostPid(), link.host_ifname, {}, link.mtu};
+    net::LinkEnd inside{pid, link.ifname, {}, link.mtu, link.mac};
+    net::LinkEnd host{net::HostPid(), link.host_ifname, {}, link.mtu, link.host_mac};
     auto wired = net::WireLink(model.name, link.index, inside, host);
     if (!wired.ok()) {
       const Status& st = wired.status();
@@ -194,43 +199,20 @@ class ContainerlabSource : public RealisationSource {
     for (const auto& link : lab.host_links) {
       auto exists = net::HostInterfaceExists(link.host_ifname);
       if (!exists.ok() || *exists) continue;  // the cheap check on every pass
-      auto info = InspectNodeContainer(engine_, model.name, model.uid, link.node);
-      if (!info.ok() || !info->running || info->pid <= 0) continue;
-      auto wired = WireHostEnd(model, link, info->pid);
+      auto pid = NodePid(lab, link.node);
+      if (!pid.ok()) continue;
+      auto wired = WireHostEnd(model, link, *pid);
       Status st = wired.ok() ? Status::Ok() : wired.status();
       if (wired.ok() && wired->created) {
         spdlog::info("lab={} node={} host link {} re-created", model.name, link.node,
                      link.host_ifname);
-        auto recorded = RecordedAddresses(model, link.node, link.ifname);
-        if (!recorded.empty()) st = net::AddInterfaceAddresses(info->pid, link.ifname, recorded);
+        auto recorded = addresses_.Recorded(model, link.node, link.ifname);
+        if (!recorded.empty()) st = net::AddInterfaceAddresses(*pid, link.ifname, recorded);
       }
       if (!st.ok())
         spdlog::warn("lab={} node={} host link {}: {}", model.name, link.node, link.host_ifname,
                      st.message());
     }
-  }
-
-  // What WireHost made, found from the topology the lab was last prepared with (the Lab may be
-  // gone from the store): its host bridges (ours only: tagged) and netns links.
-  Status UnwireHost(const std::string& lab, const fs::path& topology_file) {
-    auto topo = clab::ParseTopology(api::ReadTextFileOrEmpty(topology_file.string()),
-                                    {topology_file.string(), lab});
-    if (!topo.ok()) return Status::Ok();  // never realised: nothing was made
-    // The host ends go with their container's namespace, but not at once: removed here so that
-    // none is left behind (only ours: tagged).
-    for (const auto& link : clab::HostEndLinks(*topo))
-      LABCTL_RETURN_IF_ERROR(
-          net::RemoveLinkEnd(lab, link.index, {net::HostPid(), link.host_ifname, {}, 0}));
-    for (const auto& [name, node] : topo->nodes) {
-      if (node.support == clab::KindSupport::kBridge) {
-        auto removed = net::RemoveHostBridge(name, BridgeTag(lab));
-        if (!removed.ok()) return removed.status();
-      } else if (node.HasContainer()) {
-        auto unlinked = net::UnlinkNetns(clab::ContainerName(*topo, name));
-        if (!unlinked.ok()) return unlinked.status();
-      }
-    }
-    return Status::Ok();
   }
 
   // The network hook took the node's firewall baseline before exec ran; what exec set up is part
@@ -272,115 +254,125 @@ class ContainerlabSource : public RealisationSource {
     }
   }
 
-  // The node's exec runs once its links exist: every veth peer must be running; the links are
-  // then wired (the network hook did those whose peer ran already; WireLink is idempotent), and
-  // what a peer's own exec configured on its end is put back if the end was re-created.
-  Status WirePeers(const LabModel& model, const NodeModel& node, int pid) {
-    for (const auto& link : model.links) {
-      if (link.node_a != node.name && link.node_b != node.name) continue;
-      const bool self_is_a = link.node_a == node.name;
-      const std::string& peer = self_is_a ? link.node_b : link.node_a;
-      auto peer_info = RunningPeer(model, peer);
-      if (!peer_info.ok())
-        return Status(api::Code::kUnavailable, kWaitingForPeer,
-                      "waiting for " + peer + " to run (link " + link.node_a + ":" + link.ifname_a +
-                          " - " + link.node_b + ":" + link.ifname_b + ")");
-      net::LinkEnd a{self_is_a ? pid : peer_info->pid, link.ifname_a, {}, link.mtu};
-      net::LinkEnd b{self_is_a ? peer_info->pid : pid, link.ifname_b, {}, link.mtu};
-      if (!clab_.host_network) continue;
-      auto wired = net::WireLink(model.name, link.index, a, b);
-      if (!wired.ok()) return wired.status();
-      const std::string& peer_if = self_is_a ? link.ifname_b : link.ifname_a;
-      auto recorded = RecordedAddresses(model, peer, peer_if);
-      if (!recorded.empty())
-        LABCTL_RETURN_IF_ERROR(net::AddInterfaceAddresses(peer_info->pid, peer_if, recorded));
-    }
+  // The node's exec runs once its links exist: every veth peer (a node's or an ext-container's)
+  // must be running; the links are then wired (the network hook did those between the lab's
+  // containers whose peer ran already; WireLink is idempotent), and what a peer's own exec
+  // configured on its end is put back if the end was re-created.
+  Status WirePeers(const clab::ClabLab& lab, const NodeModel& node, int pid) {
+    for (const auto* links : {&lab.model.links, &lab.ext_links})
+      for (const auto& link : *links) {
+        if (link.node_a != node.name && link.node_b != node.name) continue;
+        const bool self_is_a = link.node_a == node.name;
+        const std::string& peer = self_is_a ? link.node_b : link.node_a;
+        auto peer_pid = NodePid(lab, peer);
+        if (!peer_pid.ok()) return WaitingFor(lab, peer, link);
+        if (!clab_.host_network) continue;
+        auto wired = WireVeth(lab, link, self_is_a ? pid : *peer_pid, self_is_a ? *peer_pid : pid,
+                              node.name);
+        if (!wired.ok()) return wired.status();
+      }
     return Status::Ok();
   }
 
-  // The peer's running container. One not running yet fails at once: the node waits (its
-  // worker is free for other nodes) and is brought up again when other nodes came up.
-  api::Result<docker::ContainerInfo> RunningPeer(const LabModel& model, const std::string& peer) {
-    auto info = InspectNodeContainer(engine_, model.name, model.uid, peer);
+  // The node waits for its link peer (not a failure): it is brought up again when other nodes
+  // came up, or on the next pass.
+  Status WaitingFor(const clab::ClabLab& lab, const std::string& peer, const net::LinkPlan& link) {
+    const bool ext = IsExt(lab, peer);
+    return Status(api::Code::kUnavailable, kWaitingForPeer,
+                  "waiting for " + std::string(ext ? "ext-container " : "") + peer + " to run" +
+                      (ext ? " (container " + peer + ", which labd does not create)" : "") +
+                      " (link " + link.node_a + ":" + link.ifname_a + " - " + link.node_b + ":" +
+                      link.ifname_b + ")");
+  }
+
+  // Wires a veth between two running containers; its ends get back what their node's exec had
+  // put on them, but for node `starting`'s (whose exec is about to run).
+  api::Result<net::WireOutcome> WireVeth(const clab::ClabLab& lab, const net::LinkPlan& link,
+                                         int pid_a, int pid_b, const std::string& starting) {
+    net::LinkEnd a{pid_a, link.ifname_a, {}, link.mtu, link.mac_a};
+    net::LinkEnd b{pid_b, link.ifname_b, {}, link.mtu, link.mac_b};
+    auto wired = net::WireLink(lab.model.name, link.index, a, b);
+    if (!wired.ok()) return wired;
+    for (const auto* end : {&a, &b}) {
+      const std::string& node = end == &a ? link.node_a : link.node_b;
+      if (node == starting) continue;
+      auto recorded = addresses_.Recorded(lab.model, node, end->ifname);
+      if (!recorded.empty())
+        LABCTL_RETURN_IF_ERROR(net::AddInterfaceAddresses(end->pid, end->ifname, recorded));
+    }
+    return wired;
+  }
+
+  static bool IsExt(const clab::ClabLab& lab, const std::string& node) {
+    return std::find(lab.ext_containers.begin(), lab.ext_containers.end(), node) !=
+           lab.ext_containers.end();
+  }
+
+  // The pid of the node's running container (an ext-container's found by its name); Unavailable
+  // when it does not run.
+  api::Result<int> NodePid(const clab::ClabLab& lab, const std::string& node) {
+    auto info = IsExt(lab, node)
+                    ? engine_.InspectContainer(node)
+                    : InspectNodeContainer(engine_, lab.model.name, lab.model.uid, node);
     if (!info.ok()) return info.status();
-    if (!info->running || info->pid <= 0) return Status::Unavailable(peer + " is not running");
-    return info;
+    if (!info->running || info->pid <= 0) return Status::Unavailable(node + " is not running");
+    return info->pid;
   }
 
-  Status RunExec(const std::string& container, const std::vector<std::string>& argv) {
-    std::string out, err;
-    docker::ExecControl control;
-    control.timeout = kExecTimeout;
-    auto r = docker::RunExec(engine_, container, argv, docker::CollectOutput(out, err), control);
-    const std::string what = "exec \"" + Joined(argv) + "\"";
-    if (!r.ok()) return Status(r.status().code(), "ExecFailed", what + ": " + r.status().message());
-    if (r->exit_code == 0) return Status::Ok();
-    std::string why =
-        r->timed_out ? "timed out (killed)" : "exited " + std::to_string(r->exit_code);
-    std::string output = Truncated(out + err);
-    return Status(api::Code::kInvalid, "ExecFailed",
-                  what + " " + why + (output.empty() ? "" : ": " + output));
+  // Each running ext-container gets its /run/netns link, and its veths whose other end runs
+  // (both ext-containers, or a node that started earlier) are wired; failures are logged, the
+  // nodes' own starts report theirs.
+  void WireExtContainers(const clab::ClabLab& lab, const LabModel& model) {
+    if (lab.ext_containers.empty()) return;
+    for (const auto& ext : lab.ext_containers)
+      if (auto pid = NodePid(lab, ext); pid.ok())
+        if (Status st = net::LinkNetns(ext, *pid); !st.ok())
+          spdlog::warn("lab={} ext-container={} netns link: {}", model.name, ext, st.message());
+    for (const auto& link : lab.ext_links) {
+      auto pid_a = NodePid(lab, link.node_a);
+      auto pid_b = NodePid(lab, link.node_b);
+      if (!pid_a.ok() || !pid_b.ok()) continue;
+      auto wired = WireVeth(lab, link, *pid_a, *pid_b, "");
+      if (!wired.ok())
+        spdlog::warn("lab={} link {}:{} - {}:{}: {}", model.name, link.node_a, link.ifname_a,
+                     link.node_b, link.ifname_b, wired.status().message());
+    }
   }
 
-  // The addresses a node's own exec put on its link ends, kept in memory and in the lab's files
-  // directory (so a labd restart still knows them): {"uid": ..., "ends": {"node/ifname": [...]}}.
-  fs::path AddressesFile(const std::string& lab) const {
-    return fs::path(clab::LabFilesDir(clab_.labs_dir, lab)) / kAddressesFile;
-  }
-
-  // Under mu_: the lab's record, read from its file when this labd has none in memory.
-  json& AddressRecord(const LabModel& model) {
-    json& record = addresses_[model.name];
-    if (record.is_object() && record.value("uid", "") == model.uid) return record;
-    json stored =
-        json::parse(api::ReadTextFileOrEmpty(AddressesFile(model.name).string()), nullptr, false);
-    const bool usable = stored.is_object() && stored.value("uid", "") == model.uid &&
-                        stored.contains("ends") && stored["ends"].is_object();
-    record = usable ? stored : json{{"uid", model.uid}, {"ends", json::object()}};
-    return record;
+  Status ApplyExternalAccess(const clab::ClabLab& lab, const LabModel& model) {
+    const bool wanted = lab.topology.mgmt.external_access;
+    std::string bridge;
+    if (wanted) {
+      auto mgmt = MgmtBridge(model);
+      if (!mgmt.ok()) return mgmt.status();
+      bridge = *mgmt;
+    }
+    Status st = clab::ApplyExternalAccess(clab::LabFilesDir(clab_.labs_dir, model.name), model.name,
+                                          wanted, bridge);
+    return st.ok()
+               ? st
+               : Status(st.code(), "ExternalAccessFailed", "mgmt.external-access: " + st.message());
   }
 
   void RecordLinkAddresses(const clab::ClabLab& lab, const NodeModel& node, int pid) {
-    const LabModel& model = lab.model;
     std::vector<std::string> ends;  // the node's interfaces on veth and host-end links
-    for (const auto& link : model.links)
-      for (const auto& [end_node, ifname] :
-           {std::pair{&link.node_a, &link.ifname_a}, std::pair{&link.node_b, &link.ifname_b}})
-        if (*end_node == node.name) ends.push_back(*ifname);
+    for (const auto* links : {&lab.model.links, &lab.ext_links})
+      for (const auto& link : *links) {
+        if (link.node_a == node.name) ends.push_back(link.ifname_a);
+        if (link.node_b == node.name) ends.push_back(link.ifname_b);
+      }
     for (const auto& link : lab.host_links)
       if (link.node == node.name) ends.push_back(link.ifname);
-    std::lock_guard<std::mutex> l(mu_);
-    json& record = AddressRecord(model);
-    const json before = record;
-    for (const auto& ifname : ends) {
-      auto addrs = net::InterfaceAddresses(pid, ifname);
-      if (!addrs.ok()) continue;
-      json& cidrs = record["ends"][node.name + "/" + ifname] = json::array();
-      for (const auto& c : *addrs) cidrs.push_back(c.ToString());
-    }
-    if (record == before) return;
-    Status st = WriteIfChanged(AddressesFile(model.name), record.dump());
-    if (!st.ok()) spdlog::warn("lab={} link addresses not kept: {}", model.name, st.message());
-  }
-
-  std::vector<api::Cidr> RecordedAddresses(const LabModel& model, const std::string& node,
-                                           const std::string& ifname) {
-    std::lock_guard<std::mutex> l(mu_);
-    const json ends = AddressRecord(model)["ends"];
-    std::vector<api::Cidr> out;
-    for (const auto& text : ends.value(node + "/" + ifname, json::array()))
-      if (auto cidr = text.is_string() ? api::ParseCidr(text.get<std::string>()) : std::nullopt)
-        out.push_back(*cidr);
-    return out;
+    addresses_.Record(lab.model, node.name, pid, ends);
   }
 
   // What this source keeps about a torn-down lab: its model, warnings and link addresses.
   void Forget(const std::string& lab) {
     std::lock_guard<std::mutex> l(mu_);
     auto of_lab = [&](const std::string& key) { return key.rfind(lab + "/", 0) == 0; };
-    addresses_.erase(lab);
     std::erase_if(warned_, of_lab);
     labs_.erase(lab);
+    addresses_.Forget(lab);
   }
 
   docker::DockerEngine& engine_;
@@ -390,7 +382,7 @@ class ContainerlabSource : public RealisationSource {
   std::mutex mu_;
   std::map<std::string, clab::ClabLab> labs_;  // by lab name: the last model read
   std::set<std::string> warned_;               // lab/uid/generation already warned about
-  std::map<std::string, json> addresses_;      // by lab name: its AddressRecord
+  clab::LinkAddresses addresses_;
 };
 
 }  // namespace

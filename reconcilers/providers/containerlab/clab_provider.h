@@ -3,17 +3,23 @@
 // containerlab binary. The model is clab_model.h; this source adds containerlab's steps:
 //   Prepare      writes the topology and spec.containerlab.files into <labs_dir>/<lab>/
 //                (binds resolve there); records a Warning event per kind run as plain linux;
-//   BeforeNodes  creates the host bridges of kind bridge nodes (tagged, so only ours are removed);
-//                re-creates the veth of a host-end link (bridge port, host, mgmt-net) whose
-//                host end was removed out of band while its node runs;
+//   BeforeNodes  creates the host bridges of kind bridge nodes (tagged, so only ours are removed)
+//                and the veths between two of them; writes (or, `false`, removes)
+//                mgmt.external-access's DOCKER-USER rules; links each running ext-container's
+//                namespace to /run/netns and wires its links whose other end runs; re-creates the
+//                veth of a host-end link (bridge port, host, mgmt-net) whose host end was removed
+//                out of band while its node runs;
 //   NodeStarted  /run/netns/<container>, the node's host-end links (the host end named as
 //                written, a port of its bridge or of the management network's bridge), waits
 //                until every veth peer runs (links wired), then the node's exec commands in
-//                order — a failing one fails the node with its output; addresses a node's exec
+//                order — a failing one fails the node with its output (a node whose peer, a
+//                node or an ext-container, does not run yet waits for it); addresses a node's exec
 //                put on its link ends are put back when a restarted peer (or a host end removed
 //                out of band) re-creates the link (kept in the files directory across labd
 //                restarts); the node's firewall baseline (lab reset) is taken again after exec;
-//   AfterTearDown removes the host ends, netns links and host bridges; on delete, the files
+//   AllReady     holds Ready until every ext-container runs (labd never creates one);
+//   AfterTearDown removes the host ends, veths between bridges, labd's ends in ext-containers,
+//                netns links, host bridges and the external-access rules; on delete, the files
 //                directory.
 #pragma once
 

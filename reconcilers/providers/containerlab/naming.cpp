@@ -15,6 +15,8 @@ std::string ContainerName(std::string_view prefix, std::string_view lab, std::st
 }
 
 std::string ContainerName(const Topology& topo, const std::string& node) {
+  auto it = topo.nodes.find(node);
+  if (it != topo.nodes.end() && it->second.support == KindSupport::kExtContainer) return node;
   return ContainerName(topo.prefix, topo.name, node);
 }
 

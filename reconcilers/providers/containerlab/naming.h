@@ -17,6 +17,7 @@ namespace labctl::clab {
 
 // "<prefix>-<lab>-<node>", or the node name when the prefix is "".
 std::string ContainerName(std::string_view prefix, std::string_view lab, std::string_view node);
+// The node's container; a kind ext-container node's is named as the node, as containerlab has it.
 std::string ContainerName(const Topology& topo, const std::string& node);
 
 // containerlab's lab directory (<topology dir>/clab-<lab>) and a node's directory in it.

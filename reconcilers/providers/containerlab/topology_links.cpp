@@ -107,9 +107,14 @@ bool ValidInterfaceName(const std::string& name) {
          name.find_first_of("/: \t") == std::string::npos;
 }
 
-bool ValidMac(const std::string& mac) {
+// Why `mac` cannot be an interface's address; empty: it can (six hex octets, unicast, not zero).
+std::string MacProblem(const std::string& mac) {
   static const std::regex re("^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$");
-  return std::regex_match(mac, re);
+  if (!std::regex_match(mac, re)) return "must be six hex octets like 02:00:00:00:00:01";
+  if (std::stoi(mac.substr(0, 2), nullptr, 16) & 1)
+    return "must be a unicast address (the first octet even), not " + mac;
+  if (mac == "00:00:00:00:00:00") return "must not be all zeros";
+  return "";
 }
 
 // Field path of the i-th endpoint of a link, in the notation it was written in.
@@ -140,7 +145,8 @@ void CheckEndpoints(const RawLink& raw, const Link& link, const Topology& topo,
                           "\" must be 1-15 characters without '/', ':' or spaces");
       continue;
     }
-    if (!ep.mac.empty() && !ValidMac(ep.mac)) errs.Add(field, "mac must be xx:xx:xx:xx:xx:xx");
+    if (auto problem = ep.mac.empty() ? "" : MacProblem(ep.mac); !problem.empty())
+      errs.Add(Child(field, "mac"), problem);
     const Node& n = node->second;
     if (n.OnMgmtNetwork() && ep.interface == "eth0")
       errs.Add(field,

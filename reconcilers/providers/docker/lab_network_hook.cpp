@@ -88,8 +88,10 @@ Status WireLinks(store::Store& store, docker::DockerEngine& engine, const LabMod
     if (peer == nullptr) continue;  // not part of the running lab
     auto peer_info = InspectNodeContainer(engine, lab.name, lab.uid, peer->name);
     if (!peer_info.ok() || !peer_info->running || peer_info->pid <= 0) continue;
-    net::LinkEnd a{self_is_a ? pid : peer_info->pid, link.ifname_a, link.addresses_a, link.mtu};
-    net::LinkEnd b{self_is_a ? peer_info->pid : pid, link.ifname_b, link.addresses_b, link.mtu};
+    net::LinkEnd a{self_is_a ? pid : peer_info->pid, link.ifname_a, link.addresses_a, link.mtu,
+                   link.mac_a};
+    net::LinkEnd b{self_is_a ? peer_info->pid : pid, link.ifname_b, link.addresses_b, link.mtu,
+                   link.mac_b};
     auto wired = net::WireLink(lab.name, link.index, a, b);
     if (!wired.ok()) return wired.status();
     // Without an impairment any earlier one is cleared (a live apply may have removed it); a
