@@ -58,6 +58,12 @@ int64_t PragmaInt(SQLite::Database& db, const std::string& pragma) {
   return db.execAndGet("PRAGMA " + pragma).getInt64();
 }
 
+// Runs a prepared BEGIN/COMMIT/ROLLBACK (reset first: a statement that failed keeps its state).
+void Run(SQLite::Statement& statement) {
+  statement.reset();
+  statement.exec();
+}
+
 uintmax_t FileBytes(const std::string& path) {
   std::error_code ec;
   auto size = std::filesystem::file_size(path, ec);
@@ -134,6 +140,9 @@ Status ObjectDb::Prepare() {
         std::make_unique<SQLite::Statement>(*db_,
                                             "INSERT INTO meta(key, value) VALUES(?, ?) "
                                             "ON CONFLICT(key) DO UPDATE SET value=excluded.value");
+    begin_ = std::make_unique<SQLite::Statement>(*db_, "BEGIN");
+    commit_ = std::make_unique<SQLite::Statement>(*db_, "COMMIT");
+    rollback_ = std::make_unique<SQLite::Statement>(*db_, "ROLLBACK");
   } catch (const std::exception& e) {
     return DbError("prepare", e);
   }
@@ -196,8 +205,10 @@ void ObjectDb::SetMeta(const char* key, uint64_t value) {
 
 Status ObjectDb::Commit(const std::vector<Change>& changes, api::TimePoint time) {
   if (changes.empty()) return Status::Ok();
+  bool open = false;
   try {
-    SQLite::Transaction tx(*db_);
+    Run(*begin_);
+    open = true;
     for (const Change& c : changes) {
       const json& o = *c.object;
       std::string kind = api::KindName(c.kind);
@@ -229,8 +240,13 @@ Status ObjectDb::Commit(const std::vector<Change>& changes, api::TimePoint time)
       insert_change_->exec();
     }
     SetMeta("revision", changes.back().revision);
-    tx.commit();
+    Run(*commit_);
+    open = false;
   } catch (const std::exception& e) {
+    try {
+      if (open) Run(*rollback_);
+    } catch (const std::exception&) {  // the transaction is gone already (e.g. a failed COMMIT)
+    }
     return DbError("commit", e);
   }
   if (checkpointer_) checkpointer_->Committed();
