@@ -49,6 +49,7 @@ Status DbError(const std::string& what, const std::exception& e) {
   return Status::Internal("store: " + what + ": " + e.what());
 }
 
+constexpr std::chrono::milliseconds kWriterBusyTimeout{10000};
 // PRAGMA auto_vacuum values.
 constexpr int kAutoVacuumIncremental = 2;
 // After a checkpoint the WAL file is cut back to this size (SQLite leaves it at its peak).
@@ -86,6 +87,9 @@ Result<std::unique_ptr<ObjectDb>> ObjectDb::Open(const std::string& path,
         path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
     db->db_->exec("PRAGMA journal_mode=WAL");
     db->db_->exec("PRAGMA synchronous=" + synchronous);
+    // A RESTART checkpoint (wal_checkpointer.h) holds the write lock for a moment: a commit
+    // then waits for it rather than failing with SQLITE_BUSY.
+    WaitBrieflyWhenBusy(*db->db_, kWriterBusyTimeout);
     db->db_->exec(kWalSizeLimit);
     db->EnableIncrementalVacuum(path);
     db->db_->exec(kSchema);

@@ -108,7 +108,9 @@ Watch::Next Watcher::Poll(WatchEvent* out, std::chrono::milliseconds timeout) {
   auto ready = [&] {
     return cancelled_ || error_sent_ || !initial_.empty() || !live_.empty() || error_.has_value();
   };
-  if (!cv_.wait_for(l, timeout, ready)) return Watch::Next::kTimeout;
+  // A zero timeout only looks (wait_for would still make a futex call with an expired deadline).
+  if (timeout.count() <= 0 ? !ready() : !cv_.wait_for(l, timeout, ready))
+    return Watch::Next::kTimeout;
   if (cancelled_ || error_sent_) return Watch::Next::kClosed;
   std::deque<Pending>* queue = !initial_.empty() ? &initial_ : !live_.empty() ? &live_ : nullptr;
   if (queue) {

@@ -109,9 +109,8 @@ void Controller::Start() {
     m.started = true;
   }
   const std::string& name = m.options.name;
-  m.informers.push_back(
-      std::make_unique<Informer>(m.store, m.kind, m.primary, m.queue, name, kRewatchDelay,
-                                 m.primary_filter));
+  m.informers.push_back(std::make_unique<Informer>(m.store, m.kind, m.primary, m.queue, name,
+                                                   kRewatchDelay, m.primary_filter));
   for (auto& [kind, mapper] : m.secondary) {
     m.informers.push_back(
         std::make_unique<Informer>(m.store, kind, mapper, m.queue, name, kRewatchDelay));
