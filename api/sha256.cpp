@@ -8,9 +8,20 @@ namespace labctl::api {
 
 // EVP calls fail only when allocation fails or the digest is unavailable: with the default
 // provider SHA-256 always is, so a failure is treated like an allocation failure (bad_alloc).
+namespace {
+// Fetched once: EVP_sha256() makes OpenSSL 3 look the implementation up again at every init.
+const EVP_MD* Sha256Digest() {
+  static const EVP_MD* digest = [] {
+    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return fetched ? fetched : EVP_sha256();
+  }();
+  return digest;
+}
+}  // namespace
+
 struct Sha256::Context {
   Context() : md(EVP_MD_CTX_new()) {
-    if (!md || EVP_DigestInit_ex(md, EVP_sha256(), nullptr) != 1) {
+    if (!md || EVP_DigestInit_ex(md, Sha256Digest(), nullptr) != 1) {
       EVP_MD_CTX_free(md);
       throw std::bad_alloc();
     }

@@ -49,6 +49,7 @@ Status DbError(const std::string& what, const std::exception& e) {
   return Status::Internal("store: " + what + ": " + e.what());
 }
 
+constexpr std::chrono::milliseconds kWriterBusyTimeout{10000};
 // PRAGMA auto_vacuum values.
 constexpr int kAutoVacuumIncremental = 2;
 // After a checkpoint the WAL file is cut back to this size (SQLite leaves it at its peak).
@@ -56,6 +57,12 @@ constexpr char kWalSizeLimit[] = "PRAGMA journal_size_limit=16777216";
 
 int64_t PragmaInt(SQLite::Database& db, const std::string& pragma) {
   return db.execAndGet("PRAGMA " + pragma).getInt64();
+}
+
+// Runs a prepared BEGIN/COMMIT/ROLLBACK (reset first: a statement that failed keeps its state).
+void Run(SQLite::Statement& statement) {
+  statement.reset();
+  statement.exec();
 }
 
 uintmax_t FileBytes(const std::string& path) {
@@ -80,6 +87,9 @@ Result<std::unique_ptr<ObjectDb>> ObjectDb::Open(const std::string& path,
         path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
     db->db_->exec("PRAGMA journal_mode=WAL");
     db->db_->exec("PRAGMA synchronous=" + synchronous);
+    // A RESTART checkpoint (wal_checkpointer.h) holds the write lock for a moment: a commit
+    // then waits for it rather than failing with SQLITE_BUSY.
+    WaitBrieflyWhenBusy(*db->db_, kWriterBusyTimeout);
     db->db_->exec(kWalSizeLimit);
     db->EnableIncrementalVacuum(path);
     db->db_->exec(kSchema);
@@ -134,6 +144,9 @@ Status ObjectDb::Prepare() {
         std::make_unique<SQLite::Statement>(*db_,
                                             "INSERT INTO meta(key, value) VALUES(?, ?) "
                                             "ON CONFLICT(key) DO UPDATE SET value=excluded.value");
+    begin_ = std::make_unique<SQLite::Statement>(*db_, "BEGIN");
+    commit_ = std::make_unique<SQLite::Statement>(*db_, "COMMIT");
+    rollback_ = std::make_unique<SQLite::Statement>(*db_, "ROLLBACK");
   } catch (const std::exception& e) {
     return DbError("prepare", e);
   }
@@ -196,8 +209,10 @@ void ObjectDb::SetMeta(const char* key, uint64_t value) {
 
 Status ObjectDb::Commit(const std::vector<Change>& changes, api::TimePoint time) {
   if (changes.empty()) return Status::Ok();
+  bool open = false;
   try {
-    SQLite::Transaction tx(*db_);
+    Run(*begin_);
+    open = true;
     for (const Change& c : changes) {
       const json& o = *c.object;
       std::string kind = api::KindName(c.kind);
@@ -229,8 +244,13 @@ Status ObjectDb::Commit(const std::vector<Change>& changes, api::TimePoint time)
       insert_change_->exec();
     }
     SetMeta("revision", changes.back().revision);
-    tx.commit();
+    Run(*commit_);
+    open = false;
   } catch (const std::exception& e) {
+    try {
+      if (open) Run(*rollback_);
+    } catch (const std::exception&) {  // the transaction is gone already (e.g. a failed COMMIT)
+    }
     return DbError("commit", e);
   }
   if (checkpointer_) checkpointer_->Committed();

@@ -65,6 +65,10 @@ class ObjectDb {
   std::unique_ptr<SQLite::Statement> delete_object_;
   std::unique_ptr<SQLite::Statement> insert_change_;
   std::unique_ptr<SQLite::Statement> set_meta_;
+  // Commit's transaction, prepared once (SQLite::Transaction parses BEGIN and COMMIT each time).
+  std::unique_ptr<SQLite::Statement> begin_;
+  std::unique_ptr<SQLite::Statement> commit_;
+  std::unique_ptr<SQLite::Statement> rollback_;
   std::unique_ptr<WalCheckpointer> checkpointer_;  // after db_: stopped first
 };
 

@@ -95,11 +95,29 @@ SqliteStore::~SqliteStore() {
 Result<json> SqliteStore::Submit(std::unique_ptr<Request> request) {
   auto done = request->done.get_future();
   {
-    std::lock_guard<std::mutex> l(queue_mu_);
+    std::unique_lock<std::mutex> l(queue_mu_);
     if (stopping_) return Status::Unavailable("store is shutting down");
-    queue_.push_back(std::move(request));
+    if (writing_ || !queue_.empty()) {
+      queue_.push_back(std::move(request));
+      l.unlock();
+      queue_cv_.notify_one();
+      return done.get();
+    }
+    writing_ = true;
   }
-  queue_cv_.notify_one();
+  // Nothing under way: this request is the batch, on this thread.
+  std::vector<std::unique_ptr<Request>> batch;
+  batch.push_back(std::move(request));
+  RunBatch(batch);
+  const bool maintain = CompactionDue();
+  bool wake;
+  {
+    std::lock_guard<std::mutex> l(queue_mu_);
+    writing_ = false;
+    maintenance_wanted_ = maintenance_wanted_ || maintain;
+    wake = !queue_.empty() || maintenance_wanted_ || stopping_;
+  }
+  if (wake) queue_cv_.notify_one();
   return done.get();
 }
 
@@ -179,9 +197,14 @@ void SqliteStore::WriterLoop() {
     std::vector<std::unique_ptr<Request>> batch;
     {
       std::unique_lock<std::mutex> l(queue_mu_);
-      queue_cv_.wait_for(l, kWriterIdleWake, [&] { return stopping_ || !queue_.empty(); });
+      queue_cv_.wait_for(l, kWriterIdleWake, [&] {
+        return !writing_ && (stopping_ || !queue_.empty() || maintenance_wanted_);
+      });
+      if (writing_) continue;  // a caller's inline write; it wakes this thread if needed
       batch.swap(queue_);
       if (batch.empty() && stopping_) return;
+      writing_ = true;
+      maintenance_wanted_ = false;
     }
     if (!batch.empty()) RunBatch(batch);
     try {
@@ -189,6 +212,8 @@ void SqliteStore::WriterLoop() {
     } catch (const std::exception& e) {  // nothing may end the writer thread
       spdlog::error("store: maintenance failed error={}", e.what());
     }
+    std::lock_guard<std::mutex> l(queue_mu_);
+    writing_ = false;
   }
 }
 
@@ -208,7 +233,7 @@ void SqliteStore::RunBatch(std::vector<std::unique_ptr<Request>>& batch) {
 
 PackedPtr SqliteStore::Current(const Overlay& overlay, Kind kind, const std::string& name) const {
   if (auto it = overlay.find({kind, name}); it != overlay.end()) return it->second;
-  // Only this (writer) thread mutates objects_, so reading it here needs no lock.
+  // Only the holder of writing_ (this thread now) mutates objects_: reading needs no lock.
   const Objects& objects = objects_[Index(kind)];
   auto it = objects.find(name);
   return it == objects.end() ? nullptr : it->second;

@@ -1,10 +1,14 @@
 // SqliteStore: the Store implementation — memory for reads, ObjectDb for durability, one writer
 // thread for every mutation, and the WatchHub for fan-out (see store.h for the contract).
 //
-// Writer thread: takes every pending request, applies them in order to its view of the state
+// Writer: takes every pending request, applies them in order to its view of the state
 // (object_rules), writes all resulting changes in ONE transaction (group commit), then updates
 // memory, publishes to the hub and answers each caller. A request that fails validation fails
 // alone; a failed commit fails every request of the batch that wanted to write.
+// One writer at a time (`writing_`): a caller that finds no write under way and none queued runs
+// its own request as a batch of one on its thread (two thread hand-offs fewer per write: the
+// writer's wake-up and the answer's); requests arriving meanwhile queue for the writer thread,
+// which takes them all as one batch, and which also runs compaction and space reclaiming.
 #pragma once
 
 #include <array>
@@ -111,7 +115,7 @@ class SqliteStore : public Store {
   std::unique_ptr<ObjectDb> db_;
   std::shared_ptr<WatchHub> hub_;
 
-  mutable std::shared_mutex state_mu_;            // written only by the writer thread
+  mutable std::shared_mutex state_mu_;            // written only by the holder of writing_
   std::array<Objects, api::kKindCount> objects_;  // indexed by Kind
   uint64_t revision_ = 0;
   ObjectIndexes indexes_;  // under state_mu_, like objects_
@@ -133,8 +137,10 @@ class SqliteStore : public Store {
   std::condition_variable queue_cv_;
   std::vector<std::unique_ptr<Request>> queue_;
   bool stopping_ = false;
+  bool writing_ = false;             // someone (thread or caller) runs a batch or maintenance
+  bool maintenance_wanted_ = false;  // an inline write found compaction due
 
-  // Writer thread only.
+  // Whoever holds `writing_` only.
   IdSource ids_;
   size_t writes_since_compaction_ = 0;
   bool reclaim_pending_ = true;  // labd.db may hold free pages worth giving back

@@ -124,6 +124,12 @@ struct WatchOptions {
   std::optional<uint64_t> from_revision;
   api::Selector selector;  // objects that stop matching arrive as DELETED
   std::string name;        // non-empty: only this object (fieldSelector metadata.name=)
+  // Optional: asked by the store's writer about each live change this watch would get (not the
+  // initial list or a replay), before the consumer is woken; false drops the event (the watch's
+  // Revision still moves past it). For a consumer that knows some changes need no reaction (the
+  // session queue's controller skips those it planned inline), so the write wakes nobody. Must be
+  // cheap and must not block or call the store.
+  std::function<bool(const WatchEvent& event)> live_filter;
 };
 
 class Store {

@@ -5,7 +5,12 @@
 namespace labctl::store {
 
 Watcher::Watcher(Kind kind, const WatchOptions& options, uint64_t start)
-    : kind_(kind), selector_(options.selector), name_(options.name), start_(start), seen_(start) {}
+    : kind_(kind),
+      selector_(options.selector),
+      name_(options.name),
+      start_(start),
+      live_filter_(options.live_filter),
+      seen_(start) {}
 
 bool Watcher::Matches(const json& object) const {
   return Matches(api::Name(object), api::Labels(object));
@@ -61,6 +66,9 @@ bool Watcher::Deliver(const std::vector<Change>& changes, size_t buffer) {
     for (const Change& c : changes) {
       if (c.revision <= start_) continue;
       auto type = EventTypeFor(c);
+      WatchEvent event;
+      if (type) event = EventFor(c, *type);
+      if (type && live_filter_ && !live_filter_(event)) type.reset();
       if (type) {
         if (live_.size() >= buffer) {
           StoreMetrics::Get().watch_fell_behind.Inc();
@@ -70,7 +78,7 @@ bool Watcher::Deliver(const std::vector<Change>& changes, size_t buffer) {
           error_ = Status::Gone("watcher fell behind; re-list");
           break;
         }
-        live_.push_back({EventFor(c, *type), c.revision});
+        live_.push_back({std::move(event), c.revision});
         wake = true;
       }
       seen_ = std::max(seen_, c.revision);
@@ -100,7 +108,9 @@ Watch::Next Watcher::Poll(WatchEvent* out, std::chrono::milliseconds timeout) {
   auto ready = [&] {
     return cancelled_ || error_sent_ || !initial_.empty() || !live_.empty() || error_.has_value();
   };
-  if (!cv_.wait_for(l, timeout, ready)) return Watch::Next::kTimeout;
+  // A zero timeout only looks (wait_for would still make a futex call with an expired deadline).
+  if (timeout.count() <= 0 ? !ready() : !cv_.wait_for(l, timeout, ready))
+    return Watch::Next::kTimeout;
   if (cancelled_ || error_sent_) return Watch::Next::kClosed;
   std::deque<Pending>* queue = !initial_.empty() ? &initial_ : !live_.empty() ? &live_ : nullptr;
   if (queue) {

@@ -53,6 +53,7 @@ class Watcher {
   const api::Selector selector_;
   const std::string name_;
   const uint64_t start_;
+  const std::function<bool(const WatchEvent&)> live_filter_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -19,7 +19,16 @@ std::unique_ptr<SessionStack> SessionStack::Attach(ApiServer& server, store::Sto
   stack->controller_ =
       std::make_unique<runtime::Controller>(store, api::Kind::kSession, *stack->reconciler_,
                                             runtime::ControllerOptions{.name = "session"});
-  stack->controller_->MapPrimary(reconcilers::SessionReconciler::QueueMapper());
+  // Changes the queue planned inline (a create, a release) wake no controller thread; the
+  // reconciler asks for the run it still needs (SessionReconciler::NeedsRun).
+  reconcilers::SessionReconciler* reconciler = stack->reconciler_.get();
+  runtime::Controller* controller = stack->controller_.get();
+  stack->controller_->MapPrimary(
+      reconcilers::SessionReconciler::QueueMapper(),
+      [reconciler](const store::WatchEvent& event) { return reconciler->NeedsRun(event); });
+  reconciler->SetFollowUp([controller](std::chrono::milliseconds delay) {
+    controller->EnqueueAfter(reconcilers::SessionReconciler::kQueueKey, delay);
+  });
   stack->controller_->WatchAlso(api::Kind::kLab, reconcilers::SessionReconciler::QueueMapper());
   // A Host's room or readiness decides whether the head of the queue may go (docs/hosts.md).
   if (reconciler_options.lab_wait)

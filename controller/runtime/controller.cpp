@@ -73,6 +73,7 @@ struct Controller::Impl {
   metrics::CollectorHandle depth_collector;  // after `queue`, which it reads: destroyed first
   std::vector<std::pair<api::Kind, Mapper>> secondary;
   Mapper primary;  // empty: keys are object names
+  LiveFilter primary_filter;
   std::vector<std::unique_ptr<Informer>> informers;
   std::vector<std::thread> workers;
   std::thread resync_thread;
@@ -95,7 +96,10 @@ void Controller::WatchAlso(api::Kind kind, Mapper mapper) {
   impl_->secondary.emplace_back(kind, std::move(mapper));
 }
 
-void Controller::MapPrimary(Mapper mapper) { impl_->primary = std::move(mapper); }
+void Controller::MapPrimary(Mapper mapper, LiveFilter live_filter) {
+  impl_->primary = std::move(mapper);
+  impl_->primary_filter = std::move(live_filter);
+}
 
 void Controller::Start() {
   Impl& m = *impl_;
@@ -105,8 +109,8 @@ void Controller::Start() {
     m.started = true;
   }
   const std::string& name = m.options.name;
-  m.informers.push_back(
-      std::make_unique<Informer>(m.store, m.kind, m.primary, m.queue, name, kRewatchDelay));
+  m.informers.push_back(std::make_unique<Informer>(m.store, m.kind, m.primary, m.queue, name,
+                                                   kRewatchDelay, m.primary_filter));
   for (auto& [kind, mapper] : m.secondary) {
     m.informers.push_back(
         std::make_unique<Informer>(m.store, kind, mapper, m.queue, name, kRewatchDelay));

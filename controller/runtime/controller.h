@@ -45,8 +45,11 @@ class Controller {
   void WatchAlso(api::Kind kind, Mapper mapper);
   // Derive the keys of the controlled kind's own changes (and of resyncs) with `mapper` instead
   // of the object's name: a reconciler of global state (the session queue) maps everything to one
-  // key, so a burst of changes collapses into one run. Call before Start().
-  void MapPrimary(Mapper mapper);
+  // key, so a burst of changes collapses into one run. `live_filter` (optional) is the primary
+  // watch's WatchOptions::live_filter: changes it refuses queue nothing and wake no thread.
+  // Call before Start().
+  using LiveFilter = std::function<bool(const store::WatchEvent& event)>;
+  void MapPrimary(Mapper mapper, LiveFilter live_filter = {});
 
   void Start();
   void Stop();

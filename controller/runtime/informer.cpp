@@ -12,10 +12,12 @@ constexpr std::chrono::milliseconds kPollInterval{1000};
 }  // namespace
 
 Informer::Informer(store::Store& store, api::Kind kind, Mapper mapper, WorkQueue& queue,
-                   std::string log_name, std::chrono::milliseconds rewatch_delay)
+                   std::string log_name, std::chrono::milliseconds rewatch_delay,
+                   LiveFilter live_filter)
     : store_(store),
       kind_(kind),
       mapper_(std::move(mapper)),
+      live_filter_(std::move(live_filter)),
       queue_(queue),
       log_name_(std::move(log_name)),
       rewatch_delay_(rewatch_delay) {}
@@ -53,7 +55,9 @@ void Informer::Run() {
 }
 
 void Informer::FollowOnce() {
-  auto opened = store_.WatchKind(kind_, store::WatchOptions{});
+  store::WatchOptions options;
+  options.live_filter = live_filter_;
+  auto opened = store_.WatchKind(kind_, options);
   if (!opened.ok()) {
     spdlog::warn("controller={} watch={} error=\"{}\"", log_name_, api::KindName(kind_),
                  opened.status().ToString());

@@ -26,9 +26,12 @@ class Informer {
  public:
   using Mapper = std::function<std::vector<std::string>(const api::json& object)>;
 
+  using LiveFilter = std::function<bool(const store::WatchEvent& event)>;
   // `mapper` empty: the key is the object's name. `log_name` names the controller in logs.
+  // `live_filter` (optional): the watch's WatchOptions::live_filter.
   Informer(store::Store& store, api::Kind kind, Mapper mapper, WorkQueue& queue,
-           std::string log_name, std::chrono::milliseconds rewatch_delay);
+           std::string log_name, std::chrono::milliseconds rewatch_delay,
+           LiveFilter live_filter = {});
   ~Informer();  // Stop()
   Informer(const Informer&) = delete;
   Informer& operator=(const Informer&) = delete;
@@ -46,6 +49,7 @@ class Informer {
   store::Store& store_;
   const api::Kind kind_;
   const Mapper mapper_;
+  const LiveFilter live_filter_;
   WorkQueue& queue_;
   const std::string log_name_;
   const std::chrono::milliseconds rewatch_delay_;

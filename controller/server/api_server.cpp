@@ -174,6 +174,8 @@ GateLimits ApiServer::Impl::Limits() const {
 // Runs on a worker: cpp-httplib parses and routes the request the gate read.
 ConnectionGate::Disposition ApiServer::Impl::Serve(GateConnection& conn) {
   GateStream stream(conn, options.read_timeout, options.write_timeout);
+  // An ordinary answer leaves in one send; watches and long-running streams send as they go.
+  if (conn.request_class == RequestClass::kOrdinary) stream.Coalesce();
   // A streamed body may be left half-read by its handler: the connection cannot carry another.
   const bool close_after = conn.streams_body || ctx.watches.stopping();
   bool closed = false;
@@ -185,6 +187,7 @@ ConnectionGate::Disposition ApiServer::Impl::Serve(GateConnection& conn) {
   } catch (const std::exception& e) {
     spdlog::error("request failed remote={} error=\"{}\"", conn.peer_ip, e.what());
   }
+  if (!stream.Flush()) ok = false;
   if (conn.request_class == RequestClass::kOrdinary)
     ctx.metrics.ObserveRequest(conn.head.method, start);
   return ok && !closed && !close_after ? ConnectionGate::Disposition::kKeepAlive

@@ -57,7 +57,7 @@ api::Result<api::json> SessionActions::Release(const std::string& name, const ap
   // before answering), so no other run plans in between: the hand-over plans what the release
   // changed (SessionReconciler::ReleaseAndHandOver).
   return reconciler_->ReleaseAndHandOver(
-      [&](bool* wrote) { return WriteRelease(name, who, wrote); });
+      name, [&](bool* wrote) { return WriteRelease(name, who, wrote); });
 }
 
 api::Result<api::json> SessionActions::WriteRelease(const std::string& name,

@@ -35,6 +35,45 @@ runtime::Controller::Mapper SessionReconciler::QueueMapper() {
   return [](const json&) { return std::vector<std::string>{kQueueKey}; };
 }
 
+bool SessionReconciler::NeedsRun(const store::WatchEvent& event) const {
+  if (!event.object) return true;
+  std::lock_guard<std::mutex> lock(claim_mu_);
+  if (claimed_revision_ == 0 || event.revision != claimed_revision_ ||
+      api::Name(*event.object) != claimed_name_)
+    return true;
+  claim_skipped_ = true;
+  return false;
+}
+
+void SessionReconciler::SetFollowUp(
+    std::function<void(std::chrono::milliseconds delay)> enqueue_after) {
+  follow_up_ = std::move(enqueue_after);
+}
+
+void SessionReconciler::Claim(const std::string& name, uint64_t revision) {
+  std::lock_guard<std::mutex> lock(claim_mu_);
+  claimed_name_ = name;
+  claimed_revision_ = revision;
+  claim_skipped_ = false;
+}
+
+void SessionReconciler::EndInlineRun() {
+  bool skipped = false;
+  {
+    std::lock_guard<std::mutex> lock(claim_mu_);
+    skipped = claim_skipped_;
+    claimed_revision_ = 0;
+    claimed_name_.clear();
+    claim_skipped_ = false;
+  }
+  if (!skipped || !follow_up_) return;
+  const api::TimePoint now = clock_.Now();
+  if (!QueueSettled(now)) return follow_up_(std::chrono::milliseconds(0));
+  if (!quiet_deadline_) return;
+  auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(*quiet_deadline_ - now);
+  follow_up_(std::max(delay, std::chrono::milliseconds(1)) + std::chrono::milliseconds(5));
+}
+
 runtime::ReconcileResult SessionReconciler::Reconcile(const std::string&) {
   std::lock_guard<std::mutex> lock(mu_);
   return ReconcileLocked();
@@ -189,11 +228,15 @@ SessionReconciler::Outcome SessionReconciler::ApplyPlan(const QueuePlan& plan, u
 }
 
 api::Result<json> SessionReconciler::ReleaseAndHandOver(
-    const std::function<api::Result<json>(bool* wrote)>& release) {
+    const std::string& name, const std::function<api::Result<json>(bool* wrote)>& release) {
   std::lock_guard<std::mutex> lock(mu_);
+  Claim(name, store_.Revision() + 1);  // the release's write, unless another lands first
   bool wrote = false;
   auto released = release(&wrote);
-  if (!released.ok() || !wrote) return released;
+  if (!released.ok() || !wrote) {
+    EndInlineRun();
+    return released;
+  }
   api::Status err;
   runtime::ReconcileResult result = runtime::ReconcileResult::Done();
   if (!HandOver(*released, &err))
@@ -202,6 +245,7 @@ api::Result<json> SessionReconciler::ReleaseAndHandOver(
     result = runtime::ReconcileResult::Error(err);
   if (!result.status.ok())
     spdlog::warn("session queue hand-over after release failed: {}", result.status.ToString());
+  EndInlineRun();
   return released;
 }
 
@@ -261,6 +305,12 @@ std::optional<QueuePlan> SessionReconciler::PlanBehindBlockedQueue(const json& j
 
 api::Result<json> SessionReconciler::Admit(json session) {
   std::lock_guard<std::mutex> lock(mu_);
+  auto admitted = AdmitLocked(std::move(session));
+  EndInlineRun();
+  return admitted;
+}
+
+api::Result<json> SessionReconciler::AdmitLocked(json session) {
   const std::string generate = session["metadata"].value("generateName", "");
   for (int attempt = 0; attempt < kMaxReplans; ++attempt) {
     json joining = session;
@@ -284,6 +334,7 @@ api::Result<json> SessionReconciler::Admit(json session) {
     if (own != plan.status_updates.end()) joining["status"] = (*own)["status"];
     if (std::count(plan.add_finalizer.begin(), plan.add_finalizer.end(), name))
       SetSessionFinalizer(joining, true);
+    Claim(name, revision + 1);  // planned here: the controller need not run for it
     auto created = store_.CreateWithStatus(api::Kind::kSession, std::move(joining));
     if (!created.ok() && created.status().reason() == "AlreadyExists" && !generate.empty())
       continue;

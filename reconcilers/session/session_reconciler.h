@@ -62,8 +62,9 @@ class SessionReconciler : public runtime::Reconciler {
   // settled just before and the released Session was Active without a Lab, the hand-over plans
   // only the Active Sessions and the waiters that may take the freed slot (HandOver), not the
   // whole queue; otherwise it is PromoteNow's run. Returns what `release` returned.
+  // `name` is the Session `release` writes.
   api::Result<json> ReleaseAndHandOver(
-      const std::function<api::Result<json>(bool* wrote)>& release);
+      const std::string& name, const std::function<api::Result<json>(bool* wrote)>& release);
   // Creates a Session already placed in the queue: its status (Active with the finalizer, or
   // Waiting at its position) is planned with it and written with it, one write instead of a
   // create and a status write. `session` is a validated Session (name or generateName).
@@ -76,6 +77,16 @@ class SessionReconciler : public runtime::Reconciler {
 
   // Maps any object to kQueueKey.
   static runtime::Controller::Mapper QueueMapper();
+  // The controller's filter of Session changes (Controller::MapPrimary): false for the one change
+  // an inline run claimed — Admit's create, a release's write — which that run plans itself under
+  // the queue's lock, so such a write wakes neither the informer nor a worker only to find the
+  // queue settled. Thread-safe; called by the store's writer.
+  bool NeedsRun(const store::WatchEvent& event) const;
+  // How an inline run whose change the controller skipped asks it for a later run (labd:
+  // Controller::EnqueueAfter of kQueueKey): at once if it left the queue unsettled, else at the
+  // queue's next deadline (heartbeat and queue timeouts, collections), as the controller's own
+  // run would have scheduled. Set before serving.
+  void SetFollowUp(std::function<void(std::chrono::milliseconds delay)> enqueue_after);
 
  private:
   enum class Outcome { kDone, kConflict };
@@ -86,6 +97,12 @@ class SessionReconciler : public runtime::Reconciler {
   // Plans the queue as the store has it now, with `joining` (a Session not yet created) in it.
   QueuePlan Plan(api::TimePoint now, std::shared_ptr<const json> joining, uint64_t* revision);
   static bool HasWork(const QueuePlan& plan);
+  api::Result<json> AdmitLocked(json session);
+  // Marks the coming change of Session `name` at `revision` as planned inline (NeedsRun).
+  void Claim(const std::string& name, uint64_t revision);
+  // Ends an inline run (under mu_): drops the claim and, if the controller skipped the claimed
+  // change, asks for the run it would have scheduled.
+  void EndInlineRun();
   Outcome ApplyOnce(std::optional<api::TimePoint>* next_deadline, api::Status* err);
   // Writes `plan`, made from the store at `revision`; `whole`: it planned every live Session
   // (else only those HandOver read, and what it remembers of the others is kept).
@@ -109,6 +126,11 @@ class SessionReconciler : public runtime::Reconciler {
 
   store::Store& store_;
   const api::Clock& clock_;
+  std::function<void(std::chrono::milliseconds)> follow_up_;
+  mutable std::mutex claim_mu_;  // the claim; never held while calling the store
+  std::string claimed_name_;
+  uint64_t claimed_revision_ = 0;  // 0: nothing claimed
+  mutable bool claim_skipped_ = false;
   runtime::EventRecorder* events_;
   SessionReconcilerOptions options_;
 

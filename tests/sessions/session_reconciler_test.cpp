@@ -2,6 +2,7 @@
 // positions, heartbeat and queue timeouts, restart grace, lab holding and reuse, TTL GC.
 #include "reconcilers/session/session_reconciler.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -369,6 +370,46 @@ TEST_F(SessionReconcilerTest, ReleaseWhileWaitingCancels) {
   Release("s2");
   EXPECT_EQ(Phase("s2"), "Cancelled");
   EXPECT_EQ(Position("s3"), 1);
+}
+
+// The changes an inline run plans itself (Admit's create, a release's write) are refused by the
+// controller's watch filter, so they wake no controller thread; the run asks for the follow-up
+// the controller would have scheduled (the heartbeat deadline). Other writes still get through.
+TEST_F(SessionReconcilerTest, InlineRunsClaimTheirOwnChangesAndScheduleTheFollowUp) {
+  Start();
+  std::vector<std::chrono::milliseconds> follow_ups;
+  reconciler_->SetFollowUp([&](std::chrono::milliseconds d) { follow_ups.push_back(d); });
+  store::WatchOptions options;
+  options.from_revision = store_->Revision();
+  options.live_filter = [this](const store::WatchEvent& e) { return reconciler_->NeedsRun(e); };
+  auto watch = std::move(store_->WatchKind(api::Kind::kSession, options)).value();
+  auto next_name = [&]() -> std::string {
+    store::WatchEvent e;
+    if (watch->Poll(&e, 100ms) != store::Watch::Next::kEvent || !e.object) return "";
+    return api::Name(*e.object);
+  };
+
+  auto admitted = actions_->Admit(MakeSession("s1", "", /*heartbeat=*/300));
+  ASSERT_TRUE(admitted.ok()) << admitted.status().ToString();
+  EXPECT_EQ((*admitted)["status"]["phase"], "Active");
+  EXPECT_EQ(next_name(), "");  // claimed: no event for the controller
+  ASSERT_EQ(follow_ups.size(), 1u);
+  EXPECT_GT(follow_ups[0], 0ms);  // the heartbeat deadline, not "run now"
+  EXPECT_LE(follow_ups[0], 301s);
+
+  Create(api::Kind::kSession, MakeSession("s2"));  // a write no inline run planned
+  EXPECT_EQ(next_name(), "s2");
+  Reconcile();  // the controller's own run: its writes are seen
+  while (!next_name().empty()) {
+  }
+
+  Release("s1");  // the release is claimed; the promotion of s2 it causes is not
+  std::vector<std::string> after_release;
+  for (std::string n = next_name(); !n.empty(); n = next_name()) after_release.push_back(n);
+  EXPECT_THAT(after_release, ::testing::Contains("s2"));
+  EXPECT_THAT(after_release, ::testing::Not(::testing::Contains("s1")));
+  EXPECT_EQ(Phase("s1"), "Released");
+  EXPECT_EQ(Phase("s2"), "Active");
 }
 
 // A Session admitted through SessionActions::Admit comes back already placed, in one write,

@@ -232,5 +232,26 @@ TEST(StoreWatch, RevisionStaysBehindUndeliveredEvents) {
   EXPECT_EQ(w->Revision(), 3u);
 }
 
+// A live filter drops the live events it refuses before the consumer hears of them; the initial
+// list is not filtered, and the watch's revision still moves past what it dropped.
+TEST(StoreWatch, LiveFilterDropsRefusedLiveEventsOnly) {
+  TempDir dir;
+  auto s = OpenOrDie(dir.path());
+  ASSERT_TRUE(s->Create(Kind::kLab, Lab("skip-old")).ok());
+  WatchOptions o;
+  o.live_filter = [](const WatchEvent& e) {
+    return e.object && (*e.object)["metadata"]["name"].get<std::string>().rfind("skip", 0) != 0;
+  };
+  auto w = WatchOrDie(*s, Kind::kLab, o);
+  EXPECT_THAT(Describe(Collect(*w, 1)), ElementsAre("ADDED skip-old"));
+  ASSERT_TRUE(s->Create(Kind::kLab, Lab("skip-new")).ok());
+  ASSERT_TRUE(s->Create(Kind::kLab, Lab("kept")).ok());
+  ASSERT_TRUE(s->Delete(Kind::kLab, "skip-old").ok());
+  auto events = Collect(*w, 1);
+  EXPECT_THAT(Describe(events), ElementsAre("ADDED kept"));
+  EXPECT_TRUE(NothingPending(*w));
+  EXPECT_EQ(w->Revision(), s->Revision());
+}
+
 }  // namespace
 }  // namespace labctl::store
