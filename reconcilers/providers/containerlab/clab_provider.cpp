@@ -105,14 +105,16 @@ class ContainerlabSource : public RealisationSource {
   Status NodeStarted(const LabModel& model, const NodeModel& node,
                      const docker::ContainerInfo& info) override {
     const clab::ClabLab lab = Lab(model.name);
-    if (clab_.host_network) LABCTL_RETURN_IF_ERROR(WireHost(lab, model, node, info.pid));
-    LABCTL_RETURN_IF_ERROR(WirePeers(model, node, info.pid));
     auto exec = lab.exec.find(node.name);
-    if (exec != lab.exec.end())
+    const bool has_exec = exec != lab.exec.end() && !exec->second.empty();
+    if (clab_.host_network) LABCTL_RETURN_IF_ERROR(WireHost(lab, model, node, info.pid));
+    LABCTL_RETURN_IF_ERROR(WirePeers(model, node, info.pid, has_exec));
+    if (has_exec)
       for (const auto& argv : exec->second) LABCTL_RETURN_IF_ERROR(RunExec(info.id, argv));
     if (!clab_.host_network || !node.OwnsNetworkNamespace()) return Status::Ok();
     RecordLinkAddresses(lab, node, info.pid);
-    return RetakeBaseline(info);
+    // Without exec nothing changed the firewall since the network hook's baseline.
+    return has_exec ? RetakeBaseline(info) : Status::Ok();
   }
 
   Status AfterTearDown(const std::string& lab, TearDownReason why) override {
@@ -272,39 +274,33 @@ class ContainerlabSource : public RealisationSource {
     }
   }
 
-  // The node's exec runs once its links exist: every veth peer must be running; the links are
-  // then wired (the network hook did those whose peer ran already; WireLink is idempotent), and
-  // what a peer's own exec configured on its end is put back if the end was re-created.
-  Status WirePeers(const LabModel& model, const NodeModel& node, int pid) {
+  // The links to running peers are wired (the network hook did those whose peer ran already;
+  // WireLink is idempotent), and what a peer's own exec configured on its end is put back if the
+  // end was re-created. A node with exec runs it once its links exist: it waits until every veth
+  // peer runs. Without exec it does not wait: a peer that runs later wires the link itself.
+  Status WirePeers(const LabModel& model, const NodeModel& node, int pid, bool has_exec) {
     for (const auto& link : model.links) {
       if (link.node_a != node.name && link.node_b != node.name) continue;
       const bool self_is_a = link.node_a == node.name;
       const std::string& peer = self_is_a ? link.node_b : link.node_a;
-      auto peer_info = RunningPeer(model, peer);
-      if (!peer_info.ok())
+      const LinkPeer peer_container = FindLinkPeer(engine_, model, peer);
+      if (peer_container.pid <= 0 && !has_exec) continue;
+      if (peer_container.pid <= 0)
         return Status(api::Code::kUnavailable, kWaitingForPeer,
                       "waiting for " + peer + " to run (link " + link.node_a + ":" + link.ifname_a +
                           " - " + link.node_b + ":" + link.ifname_b + ")");
-      net::LinkEnd a{self_is_a ? pid : peer_info->pid, link.ifname_a, {}, link.mtu};
-      net::LinkEnd b{self_is_a ? peer_info->pid : pid, link.ifname_b, {}, link.mtu};
+      const int peer_pid = peer_container.pid;
+      net::LinkEnd a{self_is_a ? pid : peer_pid, link.ifname_a, {}, link.mtu};
+      net::LinkEnd b{self_is_a ? peer_pid : pid, link.ifname_b, {}, link.mtu};
       if (!clab_.host_network) continue;
       auto wired = net::WireLink(model.name, link.index, a, b);
       if (!wired.ok()) return wired.status();
       const std::string& peer_if = self_is_a ? link.ifname_b : link.ifname_a;
       auto recorded = RecordedAddresses(model, peer, peer_if);
       if (!recorded.empty())
-        LABCTL_RETURN_IF_ERROR(net::AddInterfaceAddresses(peer_info->pid, peer_if, recorded));
+        LABCTL_RETURN_IF_ERROR(net::AddInterfaceAddresses(peer_pid, peer_if, recorded));
     }
     return Status::Ok();
-  }
-
-  // The peer's running container. One not running yet fails at once: the node waits (its
-  // worker is free for other nodes) and is brought up again when other nodes came up.
-  api::Result<docker::ContainerInfo> RunningPeer(const LabModel& model, const std::string& peer) {
-    auto info = InspectNodeContainer(engine_, model.name, model.uid, peer);
-    if (!info.ok()) return info.status();
-    if (!info->running || info->pid <= 0) return Status::Unavailable(peer + " is not running");
-    return info;
   }
 
   Status RunExec(const std::string& container, const std::vector<std::string>& argv) {
