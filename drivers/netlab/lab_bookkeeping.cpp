@@ -28,7 +28,8 @@ const std::vector<std::string>& DefaultGeneratedFiles() {
                                                   "node_files",
                                                   "netlab.lock",
                                                   "netlab.snapshot.yml",
-                                                  "netlab.snapshot.pickle"};
+                                                  "netlab.snapshot.pickle",
+                                                  kNodesDumpFile};
   return kFiles;
 }
 
