@@ -39,8 +39,8 @@ using api::json;
 
 namespace {
 
-// labd's labs are nlbench* (its --orphan-lab-prefix), the floor's nlfloor*: labd never touches
-// the floor's objects.
+// The labds' labs are nlbencha*, nlbenchb*, ... (each labd's --orphan-lab-prefix), the floor's
+// nlfloor*: no labd touches the floor's objects or another labd's.
 const std::string kPrefix = "nlbench";
 const std::string kFloorPrefix = "nlfloor";
 

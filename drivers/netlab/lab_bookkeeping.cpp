@@ -28,8 +28,7 @@ const std::vector<std::string>& DefaultGeneratedFiles() {
                                                   "node_files",
                                                   "netlab.lock",
                                                   "netlab.snapshot.yml",
-                                                  "netlab.snapshot.pickle",
-                                                  kNodesDumpFile};
+                                                  "netlab.snapshot.pickle"};
   return kFiles;
 }
 

@@ -119,8 +119,9 @@ class NetlabSource : public RealisationSource {
     if (id) LABCTL_RETURN_IF_ERROR(netlab::RemoveLabStatus(StatusFile(), netlab::LabId(*id)));
     if (why == TearDownReason::kStop) {
       auto generated = netlab::DefaultGeneratedFiles();
-      generated.insert(generated.end(), {api::kContainerlabTopologyFile, kInputsFile, kInitialFile,
-                                         kNetlabNodesFile, std::string(kGeneratedTopology)});
+      generated.insert(generated.end(),
+                       {api::kContainerlabTopologyFile, kInputsFile, kInitialFile, kNetlabNodesFile,
+                        netlab::kNodesDumpFile, std::string(kGeneratedTopology)});
       return netlab::RemoveGeneratedFiles(dir, generated);
     }
     fs::remove_all(dir, ec);
