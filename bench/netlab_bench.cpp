@@ -8,13 +8,15 @@
 //   floor    the same N containers created and started directly through the Docker API on one
 //            network with labd's parallelism (8), plus the chain's N-1 veth pairs created
 //            straight into their namespaces and set up (bench/lab_floor.h).
-// Each round runs the floor, then the netlab lab (deleted and gone before the next round). Each
+// Each round runs the floor, then the netlab lab of each labd binary given (--labd, repeatable;
+// default this build's; each deleted and gone before the next; the order of the labds rotates
+// from round to round), so two builds are compared side by side under the same load. Each
 // column is the median of its rounds; realisation/floor and the last column are the medians of
 // the per-round values (floor and lab of one round run back to back, under the same load).
 //
-// Usage: netlab_bench --netlab PATH [--repeat R] [sizes...]   (default sizes 3 20 100; medians
-// of R rounds, default 3). Needs dockerd, labbox:latest (scripts/build-labbox) and the netlab
-// CLI; scripts/bench-netlab does all of it.
+// Usage: netlab_bench --netlab PATH [--repeat R] [--labd BINARY]... [sizes...]   (default sizes
+// 3 20 100; medians of R rounds, default 3). Needs dockerd, labbox:latest (scripts/build-labbox)
+// and the netlab CLI; scripts/bench-netlab does all of it.
 #include <signal.h>
 #include <unistd.h>
 
@@ -22,6 +24,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <regex>
 #include <string>
 #include <thread>
@@ -36,8 +39,8 @@ using api::json;
 
 namespace {
 
-// labd's labs are nlbench* (its --orphan-lab-prefix), the floor's nlfloor*: labd never touches
-// the floor's objects.
+// The labds' labs are nlbencha*, nlbenchb*, ... (each labd's --orphan-lab-prefix), the floor's
+// nlfloor*: no labd touches the floor's objects or another labd's.
 const std::string kPrefix = "nlbench";
 const std::string kFloorPrefix = "nlfloor";
 
@@ -136,9 +139,10 @@ void Sweep(docker::DockerEngine& engine) {
   }
 }
 
-// What an interrupted run must still clean up: its labd (and data dir) and netlab's HOME.
-std::atomic<int> g_labd_pid{0};
-std::string g_labd_data_dir, g_home;
+// What an interrupted run must still clean up: its labds (and data dirs) and netlab's HOME.
+constexpr int kMaxLabds = 4;
+std::atomic<int> g_labd_pids[kMaxLabds] = {};
+std::string g_labd_data_dirs[kMaxLabds], g_home;
 
 // Ctrl-C / SIGTERM / SIGHUP (blocked in every thread) end the run here: labd stopped, every
 // object swept, temp dirs removed, exit 128+signal.
@@ -146,7 +150,9 @@ void CleanUpOnSignal(sigset_t signals) {
   int sig = 0;
   if (sigwait(&signals, &sig) != 0) return;
   std::fprintf(stderr, "netlab_bench: signal %d, cleaning up\n", sig);
-  if (int pid = g_labd_pid.load(); pid > 0) {
+  for (auto& labd_pid : g_labd_pids) {
+    const int pid = labd_pid.load();
+    if (pid <= 0) continue;
     kill(pid, SIGTERM);
     if (!labctl::testing::WaitExit(pid, std::chrono::seconds(15))) {
       kill(pid, SIGKILL);
@@ -156,7 +162,8 @@ void CleanUpOnSignal(sigset_t signals) {
   docker::HttpEngine engine;
   Sweep(engine);
   std::error_code ec;
-  if (!g_labd_data_dir.empty()) std::filesystem::remove_all(g_labd_data_dir, ec);
+  for (const auto& dir : g_labd_data_dirs)
+    if (!dir.empty()) std::filesystem::remove_all(dir, ec);
   std::filesystem::remove_all(g_home, ec);
   std::_Exit(128 + sig);
 }
@@ -165,6 +172,7 @@ void CleanUpOnSignal(sigset_t signals) {
 
 int main(int argc, char** argv) {
   std::vector<int> sizes;
+  std::vector<std::string> binaries;  // "": this build's labd
   std::string netlab;
   int repeat = 3;
   for (int i = 1; i < argc; ++i) {
@@ -173,14 +181,18 @@ int main(int argc, char** argv) {
       repeat = std::max(1, std::atoi(argv[++i]));
     else if (arg == "--netlab" && i + 1 < argc)
       netlab = argv[++i];
+    else if (arg == "--labd" && i + 1 < argc)
+      binaries.push_back(argv[++i]);
     else
       sizes.push_back(std::atoi(arg.c_str()));
   }
-  if (netlab.empty()) {
-    std::fprintf(stderr, "usage: netlab_bench --netlab PATH [--repeat R] [sizes...]\n");
+  if (netlab.empty() || binaries.size() > kMaxLabds) {
+    std::fprintf(stderr,
+                 "usage: netlab_bench --netlab PATH [--repeat R] [--labd BINARY]... [sizes...]\n");
     return 2;
   }
   if (sizes.empty()) sizes = {3, 20, 100};
+  if (binaries.empty()) binaries = {""};
   sigset_t signals;
   sigemptyset(&signals);
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
@@ -195,56 +207,82 @@ int main(int argc, char** argv) {
   std::thread(CleanUpOnSignal, signals).detach();
   int status = 0;
   {
-    // labd at its default log level: debug logging of every request would be measured too.
-    auto options =
-        labctl::testing::DockerLabdOptions(labctl::testing::kSystemDockerHost, kPrefix, "", "info");
-    options.extra_args.insert(options.extra_args.end(),
-                              {"--netlab", netlab, "--netlab-home", home});
-    labctl::testing::LabdProcess labd(options);
-    g_labd_data_dir = labd.data_dir();
-    g_labd_pid = labd.pid();
+    // One labd per binary, each with its own data dir, instance, lab prefix and netlab HOME
+    // (its --orphan-lab-prefix covers only its own labs' names). labd at its default log level:
+    // debug logging of every request would be measured too.
+    std::vector<std::unique_ptr<labctl::testing::LabdProcess>> labds;
+    std::vector<std::string> prefixes, names;
+    for (size_t k = 0; k < binaries.size(); ++k) {
+      prefixes.push_back(kPrefix + std::string(1, static_cast<char>('a' + k)));
+      names.push_back(binaries[k].empty() ? "this build" : binaries[k]);
+      const std::string labd_home = home + "/" + prefixes.back();
+      std::filesystem::create_directories(labd_home);
+      auto options = labctl::testing::DockerLabdOptions(labctl::testing::kSystemDockerHost,
+                                                        prefixes.back(), "", "info");
+      options.extra_args.insert(options.extra_args.end(),
+                                {"--netlab", netlab, "--netlab-home", labd_home});
+      options.binary = binaries[k];
+      labds.push_back(std::make_unique<labctl::testing::LabdProcess>(options));
+      g_labd_data_dirs[k] = labds.back()->data_dir();
+      g_labd_pids[k] = labds.back()->pid();
+    }
     std::printf(
-        "| nodes | netlab create (s) | realisation (s) | netlab initial (s) | apply->Ready (s) |"
-        " floor (s) | realisation/floor | Ready - (floor+create+initial) (s) |\n");
+        "| nodes | labd | netlab create (s) | realisation (s) | netlab initial (s) |"
+        " apply->Ready (s) | floor (s) | realisation/floor | Ready - (floor+create+initial) (s) "
+        "|\n");
     std::printf(
-        "|------:|------------------:|----------------:|-------------------:|-----------------:|"
-        "----------:|------------------:|-----------------------------------:|\n");
+        "|------:|:-----|------------------:|----------------:|-------------------:|"
+        "-----------------:|----------:|------------------:|-----------------------------------:|"
+        "\n");
     std::fflush(stdout);
     const int octet = 226;  // the floor's 10.226.1.0/24: clear of lab_bench's 10.230-241
     for (int n : sizes) {
       std::vector<std::pair<int, int>> chain;
       for (int i = 1; i < n; ++i) chain.emplace_back(i - 1, i);
-      std::vector<double> floors, creates, initials, realisations, totals, ratios, overs;
+      struct Series {
+        std::vector<double> creates, initials, realisations, totals, ratios, overs;
+      };
+      std::vector<double> floors;
+      std::vector<Series> series(labds.size());
       for (int round = 0; round < repeat; ++round) {
         const std::string id = std::to_string(getpid() % 10000) + "-" + std::to_string(n) + "-" +
                                std::to_string(round);
         floors.push_back(Floor(engine, {kFloorPrefix + id, n, octet, 1, chain}));
-        NetlabTimes t = RunNetlabLab(labd, kPrefix + id, n);
-        totals.push_back(t.total);
-        creates.push_back(t.create);
-        initials.push_back(t.initial);
-        bool ok = t.total >= 0 && t.create >= 0 && t.initial >= 0;
-        realisations.push_back(ok ? t.total - t.create - t.initial : -1);
-        // The ratio within a round (floor and lab back to back, under the same load).
-        ratios.push_back(ok && floors.back() > 0 ? realisations.back() / floors.back() : -1);
-        overs.push_back(ok ? t.total - floors.back() - t.create - t.initial : -1e9);
-        if (!ok) status = 1;
-        std::fprintf(stderr,
-                     "n=%d round %d: floor %.2f total %.2f create %.2f initial %.2f realisation "
-                     "%.2f (%.2fx)\n",
-                     n, round, floors.back(), t.total, t.create, t.initial, realisations.back(),
-                     ratios.back());
+        for (size_t step = 0; step < labds.size(); ++step) {
+          const size_t k = (step + round) % labds.size();  // who goes first rotates
+          Series& r = series[k];
+          NetlabTimes t = RunNetlabLab(*labds[k], prefixes[k] + id, n);
+          r.totals.push_back(t.total);
+          r.creates.push_back(t.create);
+          r.initials.push_back(t.initial);
+          bool ok = t.total >= 0 && t.create >= 0 && t.initial >= 0;
+          r.realisations.push_back(ok ? t.total - t.create - t.initial : -1);
+          // The ratio within a round (floor and lab back to back, under the same load).
+          r.ratios.push_back(ok && floors.back() > 0 ? r.realisations.back() / floors.back() : -1);
+          r.overs.push_back(ok ? t.total - floors.back() - t.create - t.initial : -1e9);
+          if (!ok) status = 1;
+          std::fprintf(stderr,
+                       "n=%d round %d %s: floor %.2f total %.2f create %.2f initial %.2f "
+                       "realisation %.2f (%.2fx)\n",
+                       n, round, names[k].c_str(), floors.back(), t.total, t.create, t.initial,
+                       r.realisations.back(), r.ratios.back());
+        }
       }
-      const double floor = Median(floors), real = Median(realisations), total = Median(totals);
-      const double create = Median(creates), initial = Median(initials);
-      const double over = MedianSigned(overs);  // -1e9: a round failed
-      const std::string over_text = (over >= 0 ? "+" : "") + Fixed(over);
-      std::printf("| %5d | %17.2f | %15.2f | %18.2f | %16.2f | %9.2f | %17.2f | %34s |\n", n,
-                  create, real, initial, total, floor, Median(ratios), over_text.c_str());
+      for (size_t k = 0; k < labds.size(); ++k) {
+        const Series& r = series[k];
+        const double floor = Median(floors), real = Median(r.realisations);
+        const double total = Median(r.totals), create = Median(r.creates);
+        const double initial = Median(r.initials);
+        const double over = MedianSigned(r.overs);  // -1e9: a round failed
+        const std::string over_text = (over >= 0 ? "+" : "") + Fixed(over);
+        std::printf("| %5d | %s | %17.2f | %15.2f | %18.2f | %16.2f | %9.2f | %17.2f | %34s |\n", n,
+                    names[k].c_str(), create, real, initial, total, floor, Median(r.ratios),
+                    over_text.c_str());
+      }
       std::fflush(stdout);
     }
   }
-  g_labd_pid = 0;
+  for (auto& pid : g_labd_pids) pid = 0;
   Sweep(engine);
   std::filesystem::remove_all(home);
   return status;

@@ -8,6 +8,7 @@
 #include "drivers/net/delay_queue.h"
 #include "drivers/net/netns.h"
 #include "drivers/net/process.h"
+#include "drivers/net/rtnetlink.h"
 #include "fmt/format.h"
 
 namespace labctl::net {
@@ -49,14 +50,23 @@ bool NetemMissing(const ProcessOutput& out) {
                                 out.err.find("No such file") != std::string::npos);
 }
 
+// `tc qdisc del dev IFNAME root` over rtnetlink (no process: a bring-up clears every interface
+// of every node). Only a socket that cannot be opened is an error: a missing interface or one
+// with its default qdisc has nothing to clear.
+api::Status ClearRootQdisc(const std::string& ifname) {
+  auto rtnl = Rtnl::Open();
+  if (!rtnl.ok()) return rtnl.status();
+  auto link = rtnl->FindLinkByName(ifname);
+  if (!link.ok() || !*link) return api::Status::Ok();
+  (void)rtnl->DeleteRootQdisc((*link)->index);
+  return api::Status::Ok();
+}
+
 api::Status ApplyInNamespace(const std::string& ifname, const Impairment& imp,
                              std::string& mechanism) {
   if (imp.empty()) {
-    // Deleting a default qdisc fails harmlessly ("no such qdisc"): nothing to clear.
-    auto r = RunProcess({"tc", "qdisc", "del", "dev", ifname, "root"});
-    if (!r.ok()) return r.status();
     mechanism = "none";
-    return api::Status::Ok();
+    return ClearRootQdisc(ifname);
   }
   auto netem = RunProcess(NetemArgs(ifname, imp));
   if (!netem.ok()) return netem.status();
@@ -72,7 +82,7 @@ api::Status ApplyInNamespace(const std::string& ifname, const Impairment& imp,
     LABCTL_RETURN_IF_ERROR(RunChecked(TbfArgs(ifname, imp.rate_kbit)));
     mechanism = timing ? "nfqueue+tbf" : "tbf";
   } else {
-    (void)RunProcess({"tc", "qdisc", "del", "dev", ifname, "root"});
+    LABCTL_RETURN_IF_ERROR(ClearRootQdisc(ifname));
     mechanism = timing ? "nfqueue" : "none";
   }
   return api::Status::Ok();

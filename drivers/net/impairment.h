@@ -1,6 +1,8 @@
 // Link impairment: delay, jitter, loss and rate on one interface of a node, set from the host
 // with tc inside the node's namespace (argv, no shell). Re-applying replaces the root qdisc in
-// place, so a live `labctl apply` changes it without restarting anything.
+// place, so a live `labctl apply` changes it without restarting anything. Clearing (the common
+// case: every interface of every node at every start) deletes the root qdisc over rtnetlink and
+// spawns no process.
 //
 // With sch_netem in the kernel (most hosts) one netem qdisc carries everything. Without it (this
 // CI machine) rate is shaped with tbf and delay/jitter/loss go through labd's NFQUEUE path

@@ -3,6 +3,7 @@
 #include <linux/if.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <sys/socket.h>
@@ -255,6 +256,16 @@ api::Status Rtnl::SetMaster(int index, int master_index) {
   NetlinkMessage m = LinkMessage(RTM_NEWLINK, 0, index);
   m.PutU32(IFLA_MASTER, static_cast<uint32_t>(master_index));
   return Check(socket_.Request(m), fmt::format("set master of link {} to {}", index, master_index));
+}
+
+api::Status Rtnl::DeleteRootQdisc(int index) {
+  NetlinkMessage m(RTM_DELQDISC, 0);
+  tcmsg tc{};
+  tc.tcm_family = AF_UNSPEC;
+  tc.tcm_ifindex = index;
+  tc.tcm_parent = TC_H_ROOT;
+  m.PutHeader(tc);
+  return Check(socket_.Request(m), fmt::format("delete root qdisc of link {}", index));
 }
 
 api::Result<std::vector<AddressInfo>> Rtnl::ListAddresses(int link_index) {

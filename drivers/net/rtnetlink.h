@@ -81,6 +81,9 @@ class Rtnl {
   api::Status SetMac(int index, const std::string& mac);
   // Enslaves a link to a bridge (master_index); 0 releases it.
   api::Status SetMaster(int index, int master_index);
+  // Deletes the link's root qdisc (`tc qdisc del dev X root`), which puts the kernel's default
+  // back. NotFound or BadRequest when the link has only its default (nothing to delete).
+  api::Status DeleteRootQdisc(int index);
 
   api::Result<std::vector<AddressInfo>> ListAddresses(int link_index = 0);  // 0: all links
   // IPv6 addresses are added without duplicate address detection (lab addresses are static).

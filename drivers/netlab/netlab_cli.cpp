@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
 #include <sstream>
 
 #include "drivers/net/process.h"
@@ -118,6 +119,9 @@ std::vector<std::string> CreateArgs(const CreateOptions& options) {
                              "defaults.multilab.id=" + std::to_string(*options.multilab_id)});
   }
   for (const auto& s : options.settings) args.insert(args.end(), {"-s", s});
+  args.insert(args.end(),
+              {"-s", "defaults.netlab.create.output.json.options=nodes", "-s",
+               std::string("defaults.netlab.create.output.json.output=") + kNodesDumpFile});
   args.push_back(options.topology);
   return args;
 }
@@ -127,6 +131,8 @@ api::Result<NetlabRun> NetlabCli::Create(const std::string& dir,
   if (options.multilab_id && (*options.multilab_id < 1 || *options.multilab_id > 200))
     return api::Status::BadRequest("netlab multilab id must be between 1 and 200, got " +
                                    std::to_string(*options.multilab_id));
+  std::error_code ec;
+  std::filesystem::remove(std::filesystem::path(dir) / kNodesDumpFile, ec);  // not this create's
   return Run(dir, CreateArgs(options));
 }
 

@@ -40,6 +40,11 @@ struct NetlabRun {
   std::string OutputTail(size_t max_lines) const;
 };
 
+// What `netlab inspect --format json nodes` prints, written by `netlab create` itself (its json
+// output module, asked for with two settings): reading the node facts then costs no second
+// netlab run (a second or two of Python start-up per lab).
+inline constexpr char kNodesDumpFile[] = "netlab.nodes.json";
+
 struct CreateOptions {
   std::string topology = "topology.yml";  // relative to the lab directory
   // multilab id (1..200): lab name ml-<id>, mgmt network nl_mgmt_<id>, subnet 192.168.<id>.0/24.
@@ -58,7 +63,8 @@ class NetlabCli {
 
   // `netlab version`: "26.03". Unavailable (naming the program) when netlab is missing.
   api::Result<std::string> Version() const;
-  // `netlab create -p clab [--plugin multilab -s defaults.multilab.id=N] [-s ...] TOPOLOGY`.
+  // `netlab create -p clab [--plugin multilab -s defaults.multilab.id=N] [-s ...] TOPOLOGY`,
+  // which also writes kNodesDumpFile (an older one is removed first).
   api::Result<NetlabRun> Create(const std::string& dir, const CreateOptions& options) const;
   // `netlab initial [--limit a,b]`: every node, or only those of `limit`.
   api::Result<NetlabRun> Initial(const std::string& dir,

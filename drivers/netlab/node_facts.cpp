@@ -100,7 +100,14 @@ json NodeFactsToJson(const NodeFacts& facts) {
 
 api::Result<std::map<std::string, NodeFacts>> ReadNodeFacts(const NetlabCli& cli,
                                                             const std::string& dir) {
-  auto text = cli.InspectJson(dir, "nodes");
+  // The dump this lab's `netlab create` wrote; a lab created before there was one: inspect.
+  std::string dump;
+  if (std::ifstream in(dir + "/" + kNodesDumpFile); in) {
+    std::stringstream buf;
+    buf << in.rdbuf();
+    dump = buf.str();
+  }
+  auto text = dump.empty() ? cli.InspectJson(dir, "nodes") : api::Result<std::string>(dump);
   if (!text.ok()) return text.status();
   json nodes = json::parse(*text, nullptr, false);
   std::set<std::string> devices;

@@ -48,7 +48,8 @@ nlohmann::json NodeFactsToJson(const NodeFacts& facts);
 api::Result<std::map<std::string, NodeFacts>> ParseNodeFacts(
     const std::string& nodes_json, const std::map<std::string, nlohmann::json>& group_vars);
 
-// Runs `netlab inspect` in `dir` and reads group_vars/<device>/topology.json there.
+// Reads what `netlab create` dumped in `dir` (kNodesDumpFile; `netlab inspect` when there is
+// none) and group_vars/<device>/topology.json there.
 api::Result<std::map<std::string, NodeFacts>> ReadNodeFacts(const NetlabCli& cli,
                                                             const std::string& dir);
 

@@ -176,6 +176,25 @@ TEST_F(ClabProviderTest, ANodeWhosePeerCannotRunWaitsForItWithoutFailing) {
     EXPECT_NE(e.value("reason", ""), "PostStartFailed") << e.dump();
 }
 
+// A node without exec has nothing to run once its links exist: it does not wait for a link
+// peer (the peer wires the link from its side once it runs), so it is Ready while its peer
+// cannot start.
+TEST_F(ClabProviderTest, ANodeWithoutExecDoesNotWaitForItsPeer) {
+  engine_.SetImages({"labbox:latest"});
+  const std::string topology = LinuxNodes(R"(
+    a: {}
+    b: {image: missing:1}
+  links:
+    - endpoints: ["a:eth1", "b:eth1"]
+)");
+  ASSERT_TRUE(store_->Create(api::Kind::kLab, Lab(topology)).ok());
+  (void)reconciler_->Reconcile("cl1");
+  json a = NodeStatus("a");
+  EXPECT_EQ(a.value("ready", false), true) << a.dump();
+  EXPECT_EQ(a.value("message", "").find("waiting for"), std::string::npos) << a.dump();
+  EXPECT_EQ(NodeStatus("b").value("ready", true), false);
+}
+
 TEST_F(ClabProviderTest, AFailingExecFailsItsNodeWithTheOutput) {
   fail_ = true;
   ASSERT_TRUE(store_->Create(api::Kind::kLab, Lab(kTopology)).ok());

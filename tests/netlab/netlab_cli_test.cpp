@@ -11,6 +11,7 @@
 namespace labctl::netlab {
 namespace {
 
+using nlohmann::json;
 using ::testing::HasSubstr;
 using testing::NetlabTest;
 using testing::ReadText;
@@ -28,7 +29,10 @@ TEST_F(NetlabTest, CreateWithMultilabIdGivesTheLabItsOwnNamesAndSubnet) {
   ASSERT_TRUE(run->ok()) << run->Summary();
   EXPECT_THAT(run->argv,
               ::testing::ElementsAre(program_, "create", "-p", "clab", "--plugin", "multilab", "-s",
-                                     "defaults.multilab.id=7", "topology.yml"));
+                                     "defaults.multilab.id=7", "-s",
+                                     "defaults.netlab.create.output.json.options=nodes", "-s",
+                                     "defaults.netlab.create.output.json.output=netlab.nodes.json",
+                                     "topology.yml"));
   auto topo = clab::ParseTopology(ReadText(dir + "/clab.yml"), {dir + "/clab.yml", ""});
   ASSERT_TRUE(topo.ok()) << topo.status().ToString();
   EXPECT_EQ(topo->name, "ml-7");
@@ -54,6 +58,19 @@ TEST_F(NetlabTest, CheckedInNetlabOutputIsWhatNetlabWrites) {
                        "/clab.yml"))
         << c.name << ": regenerate tests/clab/data/netlab/" << c.name << "/clab.yml";
   }
+}
+
+// The node facts come from the dump `netlab create` writes, which must be what `netlab inspect`
+// prints (it replaces an inspect run per lab; a netlab upgrade that changes either shows here).
+TEST_F(NetlabTest, CreateDumpsTheNodesAsInspectPrintsThem) {
+  std::string dir = LabDir("frr", "frr");
+  auto run = cli_.Create(dir, {});
+  ASSERT_TRUE(run.ok() && run->ok()) << (run.ok() ? run->Summary() : run.status().ToString());
+  auto inspected = cli_.InspectJson(dir, "nodes");
+  ASSERT_TRUE(inspected.ok()) << inspected.status().ToString();
+  const json dump = json::parse(ReadText(dir + "/" + kNodesDumpFile), nullptr, false);
+  ASSERT_TRUE(dump.is_object() && dump.size() == 4u) << dump.dump();
+  EXPECT_EQ(dump, json::parse(*inspected, nullptr, false));
 }
 
 TEST_F(NetlabTest, NodeFactsShowWhatNetlabKnows) {

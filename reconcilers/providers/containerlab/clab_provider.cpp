@@ -96,22 +96,24 @@ class ContainerlabSource : public RealisationSource {
   Status NodeStarted(const LabModel& model, const NodeModel& node,
                      const docker::ContainerInfo& info) override {
     const clab::ClabLab lab = Lab(model.name);
-    if (clab_.host_network) LABCTL_RETURN_IF_ERROR(WireHost(lab, model, node, info.pid));
-    LABCTL_RETURN_IF_ERROR(WirePeers(lab, node, info.pid));
     auto exec = lab.exec.find(node.name);
-    if (exec != lab.exec.end())
+    const bool has_exec = exec != lab.exec.end() && !exec->second.empty();
+    if (clab_.host_network) LABCTL_RETURN_IF_ERROR(WireHost(lab, model, node, info.pid));
+    LABCTL_RETURN_IF_ERROR(WirePeers(lab, model, node, info.pid, has_exec));
+    if (has_exec)
       for (const auto& argv : exec->second)
         LABCTL_RETURN_IF_ERROR(clab::RunNodeExec(engine_, info.id, argv));
     if (!clab_.host_network || !node.OwnsNetworkNamespace()) return Status::Ok();
     RecordLinkAddresses(lab, node, info.pid);
-    return RetakeBaseline(info);
+    // Without exec nothing changed the firewall since the network hook's baseline.
+    return has_exec ? RetakeBaseline(info) : Status::Ok();
   }
 
   // An ext-container is no node of the lab's: the lab is Ready only once each one runs.
   Status AllReady(const LabModel& model) override {
     const clab::ClabLab lab = Lab(model.name);
     for (const auto& ext : lab.ext_containers)
-      if (!NodePid(lab, ext).ok())
+      if (!NodePid(lab, model, ext).ok())
         return Status(api::Code::kUnavailable, "ExtContainerNotRunning",
                       "ext-container " + ext + ": container " + ext +
                           " is not running (labd waits for it and never creates it)");
@@ -199,7 +201,7 @@ class ContainerlabSource : public RealisationSource {
     for (const auto& link : lab.host_links) {
       auto exists = net::HostInterfaceExists(link.host_ifname);
       if (!exists.ok() || *exists) continue;  // the cheap check on every pass
-      auto pid = NodePid(lab, link.node);
+      auto pid = NodePid(lab, model, link.node);
       if (!pid.ok()) continue;
       auto wired = WireHostEnd(model, link, *pid);
       Status st = wired.ok() ? Status::Ok() : wired.status();
@@ -254,18 +256,21 @@ class ContainerlabSource : public RealisationSource {
     }
   }
 
-  // The node's exec runs once its links exist: every veth peer (a node's or an ext-container's)
-  // must be running; the links are then wired (the network hook did those between the lab's
-  // containers whose peer ran already; WireLink is idempotent), and what a peer's own exec
-  // configured on its end is put back if the end was re-created.
-  Status WirePeers(const clab::ClabLab& lab, const NodeModel& node, int pid) {
+  // The links to running peers are wired (the network hook did those between the lab's containers
+  // whose peer ran already; WireLink is idempotent), and what a peer's own exec configured on its
+  // end is put back if the end was re-created. A node with exec runs it once its links exist: it
+  // waits until every veth peer runs. Without exec it waits only for ext-containers: a lab node
+  // that runs later wires the link itself (its network hook), an ext-container does not.
+  Status WirePeers(const clab::ClabLab& lab, const LabModel& model, const NodeModel& node, int pid,
+                   bool has_exec) {
     for (const auto* links : {&lab.model.links, &lab.ext_links})
       for (const auto& link : *links) {
         if (link.node_a != node.name && link.node_b != node.name) continue;
         const bool self_is_a = link.node_a == node.name;
         const std::string& peer = self_is_a ? link.node_b : link.node_a;
-        auto peer_pid = NodePid(lab, peer);
-        if (!peer_pid.ok()) return WaitingFor(lab, peer, link);
+        auto peer_pid = NodePid(lab, model, peer);
+        if (!peer_pid.ok() && (has_exec || IsExt(lab, peer))) return WaitingFor(lab, peer, link);
+        if (!peer_pid.ok()) continue;
         if (!clab_.host_network) continue;
         auto wired = WireVeth(lab, link, self_is_a ? pid : *peer_pid, self_is_a ? *peer_pid : pid,
                               node.name);
@@ -308,12 +313,16 @@ class ContainerlabSource : public RealisationSource {
            lab.ext_containers.end();
   }
 
-  // The pid of the node's running container (an ext-container's found by its name); Unavailable
-  // when it does not run.
-  api::Result<int> NodePid(const clab::ClabLab& lab, const std::string& node) {
-    auto info = IsExt(lab, node)
-                    ? engine_.InspectContainer(node)
-                    : InspectNodeContainer(engine_, lab.model.name, lab.model.uid, node);
+  // The pid of the node's running container (an ext-container's found by its name, a lab node's
+  // from what the pass knows, node_container.h); Unavailable when it does not run.
+  api::Result<int> NodePid(const clab::ClabLab& lab, const LabModel& model,
+                           const std::string& node) {
+    if (!IsExt(lab, node)) {
+      const LinkPeer peer = FindLinkPeer(engine_, model, node);
+      if (peer.pid <= 0) return Status::Unavailable(node + " is not running");
+      return peer.pid;
+    }
+    auto info = engine_.InspectContainer(node);
     if (!info.ok()) return info.status();
     if (!info->running || info->pid <= 0) return Status::Unavailable(node + " is not running");
     return info->pid;
@@ -325,12 +334,12 @@ class ContainerlabSource : public RealisationSource {
   void WireExtContainers(const clab::ClabLab& lab, const LabModel& model) {
     if (lab.ext_containers.empty()) return;
     for (const auto& ext : lab.ext_containers)
-      if (auto pid = NodePid(lab, ext); pid.ok())
+      if (auto pid = NodePid(lab, model, ext); pid.ok())
         if (Status st = net::LinkNetns(ext, *pid); !st.ok())
           spdlog::warn("lab={} ext-container={} netns link: {}", model.name, ext, st.message());
     for (const auto& link : lab.ext_links) {
-      auto pid_a = NodePid(lab, link.node_a);
-      auto pid_b = NodePid(lab, link.node_b);
+      auto pid_a = NodePid(lab, model, link.node_a);
+      auto pid_b = NodePid(lab, model, link.node_b);
       if (!pid_a.ok() || !pid_b.ok()) continue;
       auto wired = WireVeth(lab, link, *pid_a, *pid_b, "");
       if (!wired.ok())

@@ -8,6 +8,7 @@
 #include "reconcilers/lab/run_parallel.h"
 #include "reconcilers/providers/docker/lab_cleanup.h"
 #include "reconcilers/providers/docker/lab_plan.h"
+#include "reconcilers/providers/docker/running_nodes.h"
 
 namespace labctl::reconcilers {
 
@@ -34,6 +35,7 @@ class DockerPass : public LabPass {
         model_(std::move(model)),
         events_(std::move(events)) {
     model_.instance = options_.instance;
+    model_.running = std::make_shared<RunningNodes>();
     for (const auto& n : model_.nodes)
       nodes_.push_back({n.name, n.depends_on, n.readiness ? n.readiness->period_seconds : 1,
                         n.depends_on_running});

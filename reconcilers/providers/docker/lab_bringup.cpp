@@ -6,6 +6,7 @@
 
 #include "drivers/docker/exec_runner.h"
 #include "drivers/docker/naming.h"
+#include "reconcilers/providers/docker/running_nodes.h"
 
 namespace labctl::reconcilers {
 namespace {
@@ -79,8 +80,10 @@ NodeState EnsureNodeRunning(docker::DockerEngine& engine, const LabModel& lab,
   }
   s.container_id = id;
   if (!existing || existing->state != "running") {
+    if (lab.running) lab.running->Starting(node.name);
     auto st = engine.StartContainer(id);
     if (!st.ok()) {
+      if (lab.running) lab.running->Forget(node.name);
       s.state = "Failed";
       if (existing && IsWedged(st)) {
         // Never startable again: remove it so that the next pass creates it afresh.
@@ -91,6 +94,13 @@ NodeState EnsureNodeRunning(docker::DockerEngine& engine, const LabModel& lab,
     }
   }
   auto info = engine.InspectContainer(id);
+  if (lab.running) {
+    // Before the hooks: a peer starting meanwhile finds this node running (running_nodes.h).
+    if (info.ok() && info->running && info->pid > 0)
+      lab.running->Running(node.name, id, info->pid);
+    else
+      lab.running->Forget(node.name);
+  }
   if (!info.ok()) return Failed(s, "InspectFailed", info.status().message());
   s.state = info->state;
   ReadAddresses(lab, *info, s);

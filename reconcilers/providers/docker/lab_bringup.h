@@ -31,7 +31,8 @@ struct StartHooks {
 
 // Makes the node's container exist and run, starting from `previous` (its last reported state)
 // and `existing` (the listed container, if any). Returns the new state; a fresh start resets
-// readiness (ready=false, probe_since=now).
+// readiness (ready=false, probe_since=now). Keeps lab.running (when set) up to date: the node
+// is starting while its container starts, running (with its pid) before the hooks run.
 NodeState EnsureNodeRunning(docker::DockerEngine& engine, const LabModel& lab,
                             const NodeModel& node,
                             const std::optional<docker::ContainerSummary>& existing,

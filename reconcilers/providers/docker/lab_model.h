@@ -12,6 +12,7 @@
 // finds a lab's objects, tells kept from stale, and sweeps orphans.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,8 @@
 #include "drivers/net/node_network.h"
 
 namespace labctl::reconcilers {
+
+class RunningNodes;  // running_nodes.h
 
 struct NetworkModel {
   std::string name;         // as nodes' interfaces name it
@@ -113,6 +116,10 @@ struct LabModel {
   // Not the provider's: the labd instance the realisation stamps on what it creates
   // (lab_cleanup.h: ownership).
   std::string instance;
+  // Not the provider's either: set by the realisation for one pass, what the pass knows of its
+  // nodes' containers (running_nodes.h), so that hooks find link peers without asking Docker.
+  // Null outside a pass (lab actions): peers are inspected.
+  std::shared_ptr<RunningNodes> running;
 
   const NodeModel* FindNode(const std::string& name) const;
   const NetworkModel* FindNetwork(const std::string& name) const;

@@ -78,7 +78,8 @@ Status ApplyInterfaceImpairments(const NodeModel& node, int pid) {
   return Status::Ok();
 }
 
-// Wires every link of `node` whose peer container is running now.
+// Wires every link of `node` whose peer container is running now (a peer the pass is starting
+// wires the link from its side once it runs).
 Status WireLinks(store::Store& store, docker::DockerEngine& engine, const LabModel& lab,
                  const std::string& node, int pid) {
   for (const auto& link : lab.links) {
@@ -86,11 +87,12 @@ Status WireLinks(store::Store& store, docker::DockerEngine& engine, const LabMod
     const bool self_is_a = link.node_a == node;
     const NodeModel* peer = lab.FindNode(self_is_a ? link.node_b : link.node_a);
     if (peer == nullptr) continue;  // not part of the running lab
-    auto peer_info = InspectNodeContainer(engine, lab.name, lab.uid, peer->name);
-    if (!peer_info.ok() || !peer_info->running || peer_info->pid <= 0) continue;
-    net::LinkEnd a{self_is_a ? pid : peer_info->pid, link.ifname_a, link.addresses_a, link.mtu,
+    const LinkPeer peer_container = FindLinkPeer(engine, lab, peer->name);
+    if (peer_container.pid <= 0) continue;
+    const int peer_pid = peer_container.pid;
+    net::LinkEnd a{self_is_a ? pid : peer_pid, link.ifname_a, link.addresses_a, link.mtu,
                    link.mac_a};
-    net::LinkEnd b{self_is_a ? peer_info->pid : pid, link.ifname_b, link.addresses_b, link.mtu,
+    net::LinkEnd b{self_is_a ? peer_pid : pid, link.ifname_b, link.addresses_b, link.mtu,
                    link.mac_b};
     auto wired = net::WireLink(lab.name, link.index, a, b);
     if (!wired.ok()) return wired.status();

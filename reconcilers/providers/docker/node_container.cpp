@@ -1,6 +1,7 @@
 #include "reconcilers/providers/docker/node_container.h"
 
 #include "drivers/docker/naming.h"
+#include "reconcilers/providers/docker/running_nodes.h"
 
 namespace labctl::reconcilers {
 
@@ -18,6 +19,17 @@ api::Result<docker::ContainerInfo> InspectNodeContainer(docker::DockerEngine& en
     return api::Status::NotFound("node " + node + " of lab " + lab +
                                  " has no container (is the lab up?)");
   return engine.InspectContainer(pick->id);
+}
+
+LinkPeer FindLinkPeer(docker::DockerEngine& engine, const LabModel& lab, const std::string& peer) {
+  if (lab.running) {
+    const RunningNodes::Node known = lab.running->Find(peer);
+    if (known.state == RunningNodes::State::kRunning) return {known.pid, false};
+    if (known.state == RunningNodes::State::kStarting) return {0, true};
+  }
+  auto info = InspectNodeContainer(engine, lab.name, lab.uid, peer);
+  if (!info.ok() || !info->running || info->pid <= 0) return {};
+  return {info->pid, false};
 }
 
 }  // namespace labctl::reconcilers

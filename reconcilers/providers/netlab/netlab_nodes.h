@@ -1,14 +1,14 @@
 // What netlab knows of each node of a created lab, kept beside the files netlab generated, and
 // what it means for the node's container.
 //
-// `netlab inspect` takes a second or two, so the facts are read once per `netlab create`
-// (KeepNodeFacts, in Prepare) and the model reads the kept file (ApplyNodeFacts, cheap). A node
-// whose device is a router (anything but netlab's `linux` hosts, which netlab configures from the
-// host with `ip netns exec`) runs its own configuration scripts inside the container: they set
-// sysctls and interfaces and start routing daemons, which containerlab allows by running every
-// node privileged. labd gives such a node what those scripts need instead — NET_ADMIN,
-// SYS_ADMIN, NET_RAW and a writable /proc/sys — since hosts like this one refuse privileged
-// containers.
+// The facts are read once per `netlab create` (KeepNodeFacts, in Prepare: from the nodes dump
+// create wrote, or `netlab inspect`, a second or two, for a lab created without one) and the
+// model reads the kept file (ApplyNodeFacts, cheap). A node whose device is a router (anything
+// but netlab's `linux` hosts, which netlab configures from the host with `ip netns exec`) runs
+// its own configuration scripts inside the container: they set sysctls and interfaces and start
+// routing daemons, which containerlab allows by running every node privileged. labd gives such
+// a node what those scripts need instead — NET_ADMIN, SYS_ADMIN, NET_RAW and a writable
+// /proc/sys — since hosts like this one refuse privileged containers.
 #pragma once
 
 #include <string>

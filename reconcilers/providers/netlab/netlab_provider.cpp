@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <mutex>
 
@@ -46,9 +47,14 @@ class NetlabSource : public RealisationSource {
                                      {.labs_dir = opts_.labs_dir,
                                       .events = opts_.events,
                                       .host_network = opts_.host_network},
-                                     options)) {}
+                                     options)) {
+    // netlab's check (a second or two of Python start-up) runs in the background from the
+    // start, not in the first lab's bring-up; a failure is checked again by each pass.
+    warmup_ = std::async(std::launch::async, [this] { (void)CheckAvailable(); }).share();
+  }
 
   Status Prepare(const json& lab) override {
+    warmup_.wait();
     LABCTL_RETURN_IF_ERROR(CheckAvailable());
     auto inputs = ReadNetlabInputs(lab);
     if (!inputs.ok()) return inputs.status();
@@ -113,8 +119,9 @@ class NetlabSource : public RealisationSource {
     if (id) LABCTL_RETURN_IF_ERROR(netlab::RemoveLabStatus(StatusFile(), netlab::LabId(*id)));
     if (why == TearDownReason::kStop) {
       auto generated = netlab::DefaultGeneratedFiles();
-      generated.insert(generated.end(), {api::kContainerlabTopologyFile, kInputsFile, kInitialFile,
-                                         kNetlabNodesFile, std::string(kGeneratedTopology)});
+      generated.insert(generated.end(),
+                       {api::kContainerlabTopologyFile, kInputsFile, kInitialFile, kNetlabNodesFile,
+                        netlab::kNodesDumpFile, std::string(kGeneratedTopology)});
       return netlab::RemoveGeneratedFiles(dir, generated);
     }
     fs::remove_all(dir, ec);
@@ -258,6 +265,7 @@ class NetlabSource : public RealisationSource {
   std::mutex mu_;
   bool available_ = false;
   std::map<std::string, json> labs_;  // by name: the Lab last prepared (for its events)
+  std::shared_future<void> warmup_;   // the first CheckAvailable; last: waited for first
 };
 
 }  // namespace
