@@ -24,7 +24,8 @@ api::Status EnsureBridgeLinks(const std::string& lab, const std::vector<net::Lin
 api::Status RemoveBridgeLinks(const std::string& lab, const std::vector<net::LinkPlan>& links) {
   for (const auto& link : links)
     for (const auto& ifname : {link.ifname_a, link.ifname_b})  // deleting one end takes both
-      LABCTL_RETURN_IF_ERROR(net::RemoveLinkEnd(lab, link.index, {net::HostPid(), ifname, {}, 0}));
+      LABCTL_RETURN_IF_ERROR(
+          net::RemoveLinkEnd(lab, link.index, {net::HostPid(), ifname, {}, 0, ""}));
   return api::Status::Ok();
 }
 

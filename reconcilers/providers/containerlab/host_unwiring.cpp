@@ -19,7 +19,7 @@ api::Status UnwireExtContainers(docker::DockerEngine& engine, const std::string&
       if (topo.nodes.at(node).support != KindSupport::kExtContainer) continue;
       auto info = engine.InspectContainer(node);
       if (!info.ok() || !info->running || info->pid <= 0) continue;
-      LABCTL_RETURN_IF_ERROR(net::RemoveLinkEnd(lab, link.index, {info->pid, ifname, {}, 0}));
+      LABCTL_RETURN_IF_ERROR(net::RemoveLinkEnd(lab, link.index, {info->pid, ifname, {}, 0, ""}));
     }
   return api::Status::Ok();
 }
@@ -34,7 +34,7 @@ api::Status UnwireHost(docker::DockerEngine& engine, const std::string& lab,
   // none is left behind.
   for (const auto& link : HostEndLinks(*topo))
     LABCTL_RETURN_IF_ERROR(
-        net::RemoveLinkEnd(lab, link.index, {net::HostPid(), link.host_ifname, {}, 0}));
+        net::RemoveLinkEnd(lab, link.index, {net::HostPid(), link.host_ifname, {}, 0, ""}));
   LABCTL_RETURN_IF_ERROR(RemoveBridgeLinks(lab, BridgeLinks(*topo)));
   LABCTL_RETURN_IF_ERROR(UnwireExtContainers(engine, lab, *topo));
   for (const auto& [name, node] : topo->nodes) {
