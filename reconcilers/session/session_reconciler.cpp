@@ -21,6 +21,12 @@ constexpr int kMaxReplans = 8;
 bool IsConflict(const api::Status& s) { return s.code() == api::Code::kConflict; }
 bool IsNotFound(const api::Status& s) { return s.code() == api::Code::kNotFound; }
 
+// The delay of a run for a deadline at `when`: a little past it, so that the run finds it due.
+std::chrono::milliseconds RunDelayFor(api::TimePoint when, api::TimePoint now) {
+  auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(when - now);
+  return std::max(delay, std::chrono::milliseconds(1)) + std::chrono::milliseconds(5);
+}
+
 }  // namespace
 
 SessionReconciler::SessionReconciler(store::Store& store, const api::Clock& clock,
@@ -70,8 +76,7 @@ void SessionReconciler::EndInlineRun() {
   const api::TimePoint now = clock_.Now();
   if (!QueueSettled(now)) return follow_up_(std::chrono::milliseconds(0));
   if (!quiet_deadline_) return;
-  auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(*quiet_deadline_ - now);
-  follow_up_(std::max(delay, std::chrono::milliseconds(1)) + std::chrono::milliseconds(5));
+  follow_up_(RunDelayFor(*quiet_deadline_, now));
 }
 
 runtime::ReconcileResult SessionReconciler::Reconcile(const std::string&) {
@@ -111,9 +116,7 @@ runtime::ReconcileResult SessionReconciler::ReconcileLocked() {
     }
     if (outcome == Outcome::kConflict) continue;
     if (!next) return runtime::ReconcileResult::Done();
-    auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.Now());
-    return runtime::ReconcileResult::After(std::max(delay, std::chrono::milliseconds(1)) +
-                                           std::chrono::milliseconds(5));
+    return runtime::ReconcileResult::After(RunDelayFor(*next, clock_.Now()));
   }
   quiet_revision_ = 0;
   return runtime::ReconcileResult::Error(api::Status::Conflict("session queue: write conflicts"));
