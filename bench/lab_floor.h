@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -89,6 +90,20 @@ inline api::Status WireLinks(docker::DockerEngine& engine, const FloorLab& lab) 
   return failures > 0 ? api::Status::Internal("floor links failed") : api::Status::Ok();
 }
 
+// Removes what the floor made. Right after its containers go, dockerd can still refuse to remove
+// their network (an endpoint not yet released): a network left behind would overlap the next
+// floor's subnet, so this tries again until nothing is left, and says so if something is.
+inline void RemoveFloor(docker::DockerEngine& engine, const std::string& lab) {
+  api::Status last;
+  for (int attempt = 0; attempt < 40; ++attempt) {
+    auto removed = reconcilers::RemoveLabObjects(engine, lab, [](const auto&) { return true; });
+    if (removed.ok() && !removed->any()) return;
+    if (!removed.ok()) last = removed.status();
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  std::fprintf(stderr, "floor %s: not removed: %s\n", lab.c_str(), last.ToString().c_str());
+}
+
 // Seconds the floor of `lab` took, or -1 when any step failed (then it is not a floor).
 inline double Floor(docker::DockerEngine& engine, const FloorLab& lab) {
   auto start = Clock::now();
@@ -126,7 +141,7 @@ inline double Floor(docker::DockerEngine& engine, const FloorLab& lab) {
   if (failures == 0 && !lab.links.empty() && !WireLinks(engine, lab).ok()) ++failures;
   double t = Seconds(Clock::now() - start);
   if (failures > 0) t = -1;
-  (void)reconcilers::RemoveLabObjects(engine, lab.name, [](const auto&) { return true; });
+  RemoveFloor(engine, lab.name);
   return t;
 }
 

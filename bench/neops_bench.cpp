@@ -9,8 +9,11 @@
 //   4. heartbeats: a fresh labd with --slots H+1, H holders Active heartbeating every 2 s (phases
 //      spread over the period, or all at once with --burst) while --pass sessions go through the
 //      free slot; the slowest heartbeat answer.
+//   With --floor, step 1 runs first against the cycle's floor (bench/cycle_floor.h: HTTP over
+//   loopback and the two SQLite commits, nothing else), in this process.
 // Usage: neops_bench [--labd BINARY]... [--cycles 10000] [--block 1000] [--block-limit-s 120]
 //                    [--waiting 1000] [--handovers 200] [--holders 200] [--pass 1000] [--burst]
+//                    [--floor]
 #include <unistd.h>
 
 #include <algorithm>
@@ -27,6 +30,7 @@
 #include <vector>
 
 #include "bench/bench_http.h"
+#include "bench/cycle_floor.h"
 #include "support/labd_process.h"
 
 using namespace std::chrono_literals;
@@ -41,6 +45,7 @@ struct Args {
   int cycles = 10000, block = 1000, block_limit_s = 120;
   int waiting = 1000, handovers = 200, holders = 200, pass = 1000;
   bool burst = false;  // step 4: every holder heartbeats at the same instant
+  bool floor = false;  // step 1 against CycleFloor first
 };
 
 const char kSessions[] = "/apis/labctl.dev/v1alpha1/sessions";
@@ -91,14 +96,16 @@ std::unique_ptr<httplib::Client> Connect(const LabdProcess& labd) {
   return labctl::bench::KeepAliveClient("127.0.0.1", labd.port());
 }
 
-// Step 1. Returns the cycles done (a block slower than the limit ends the step).
-int Cycles(const std::string& who, const LabdProcess& labd, const Args& a) {
-  auto c = Connect(labd);
+// Step 1 against the server on `port` (process `pid`, whose CPU is counted; 0: the floor, in
+// this process, whose CPU is the client's too and is not shown). Returns the cycles done (a block
+// slower than the limit ends the step).
+int Cycles(const std::string& who, int port, int pid, const Args& a) {
+  auto c = labctl::bench::KeepAliveClient("127.0.0.1", port);
   int done = 0;
   while (done < a.cycles) {
     int n = std::min(a.block, a.cycles - done);
     std::vector<double> ms, post_ms, get_ms, delete_ms;
-    const double cpu_before = CpuMs(labd.pid());
+    const double cpu_before = pid ? CpuMs(pid) : 0;
     auto start = Clock::now();
     for (int i = 0; i < n; ++i) {
       auto t0 = Clock::now();
@@ -120,7 +127,7 @@ int Cycles(const std::string& who, const LabdProcess& labd, const Args& a) {
         "(p50 POST %.2f, GET %.2f, DELETE %.2f ms; labd CPU %.2f ms per cycle)\n",
         who.c_str(), done, done + n, n / secs, Percentile(ms, 0.5), Percentile(ms, 0.99),
         Percentile(post_ms, 0.5), Percentile(get_ms, 0.5), Percentile(delete_ms, 0.5),
-        (CpuMs(labd.pid()) - cpu_before) / n);
+        pid ? (CpuMs(pid) - cpu_before) / n : 0.0);
     std::fflush(stdout);
     done += n;
     if (secs > a.block_limit_s) {
@@ -296,7 +303,7 @@ void Run(const std::string& binary, const Args& a) {
     o.binary = binary;
     o.extra_args = {"--slots", "1"};
     LabdProcess labd(o);
-    int finished = Cycles(who, labd, a);
+    int finished = Cycles(who, labd.port(), labd.pid(), a);
     auto ids = PostWaiting(who, labd, a);
     HandOvers(who, labd, a, finished, ids);
   }
@@ -309,8 +316,8 @@ int main(int argc, char** argv) {
   Args a;
   for (int i = 1; i < argc; i += 2) {
     std::string k = argv[i];
-    if (k == "--burst") {
-      a.burst = true;
+    if (k == "--burst" || k == "--floor") {
+      (k == "--burst" ? a.burst : a.floor) = true;
       --i;
       continue;
     }
@@ -332,6 +339,14 @@ int main(int argc, char** argv) {
       a.holders = std::stoi(v);
     else if (k == "--pass")
       a.pass = std::stoi(v);
+  }
+  if (a.floor) {
+    std::string db = "/tmp/neops-bench-floor-" + std::to_string(getpid()) + ".db";
+    {
+      labctl::bench::CycleFloor floor(db);
+      Cycles("floor", floor.port(), 0, a);
+    }
+    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((db + suffix).c_str());
   }
   for (const auto& binary : a.labds) Run(binary, a);
   Run("", a);
