@@ -31,7 +31,8 @@ class CycleFloor {
         "CREATE TABLE IF NOT EXISTS changes (revision INTEGER PRIMARY KEY, name TEXT, type TEXT,"
         " body TEXT)");
     del_ = std::make_unique<SQLite::Statement>(db_, "DELETE FROM objects WHERE name=?");
-    up_ = std::make_unique<SQLite::Statement>(db_, "INSERT OR REPLACE INTO objects VALUES(?, ?, ?)");
+    up_ =
+        std::make_unique<SQLite::Statement>(db_, "INSERT OR REPLACE INTO objects VALUES(?, ?, ?)");
     change_ = std::make_unique<SQLite::Statement>(db_, "INSERT INTO changes VALUES(?, ?, ?, ?)");
     server_.Post("/session", [this](const httplib::Request&, httplib::Response& res) {
       std::string id = std::to_string(++next_id_);
@@ -54,11 +55,11 @@ class CycleFloor {
       }
       res.set_content(it->second, "application/json");
     });
-    server_.Delete(R"(/session/([^/]+))", [this](const httplib::Request& req,
-                                                 httplib::Response& res) {
-      Write(req.matches[1], "DELETED", R"({"status":"released"})");
-      res.status = 204;
-    });
+    server_.Delete(R"(/session/([^/]+))",
+                   [this](const httplib::Request& req, httplib::Response& res) {
+                     Write(req.matches[1], "DELETED", R"({"status":"released"})");
+                     res.status = 204;
+                   });
     server_.set_tcp_nodelay(true);
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });

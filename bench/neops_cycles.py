@@ -11,6 +11,11 @@ Against a running server (labd's facade or a Neops Remote Lab server alike):
 Or against labd binaries it starts itself, one after the other on fresh temp data dirs (no
 Docker, no lab controller, --slots 1):
     bench/neops_cycles.py --labd /tmp/main-labd --labd build/controller/labd/labd --cycles 10000
+--standin first runs the same cycles against bench/neops_standin.py (the Neops session calls in
+memory on FastAPI and uvicorn, access log on as Neops ships; needs Debian's python3-fastapi and
+python3-uvicorn), --standin-quiet against it with the access log off: an anchor measured on this
+machine in the same run. Each line also gives the client's own CPU per cycle (the `requests`
+client is often the bottleneck).
 
 Uses Debian's python3-requests (/usr/bin/python3).
 """
@@ -45,20 +50,23 @@ def run(url, args, label):
     if args.token:
         s.headers["Authorization"] = "Bearer " + args.token
     done = 0
-    print(f"{'labd':<28} {'cycles':>13} {'cycles/s':>9} {'p50 ms':>8} {'p99 ms':>8}", flush=True)
+    print(f"{'server':<28} {'cycles':>13} {'cycles/s':>9} {'p50 ms':>8} {'p99 ms':>8}"
+          f" {'client CPU ms/cycle':>20}", flush=True)
     while done < args.cycles:
         n = min(args.block, args.cycles - done)
         times = []
+        cpu = time.process_time()
         start = time.perf_counter()
         for _ in range(n):
             t0 = time.perf_counter()
             cycle(s, url)
             times.append((time.perf_counter() - t0) * 1000)
         secs = time.perf_counter() - start
+        cpu_ms = (time.process_time() - cpu) * 1000 / n
         times.sort()
         p99 = times[min(len(times) - 1, int(0.99 * len(times)))]
         print(f"{label:<28} {done:>6}-{done + n:<6} {n / secs:>9.0f} "
-              f"{statistics.median(times):>8.2f} {p99:>8.2f}", flush=True)
+              f"{statistics.median(times):>8.2f} {p99:>8.2f} {cpu_ms:>20.2f}", flush=True)
         done += n
         if secs > args.block_limit:
             print(f"{label:<28} stopped: the block took {secs:.0f} s", flush=True)
@@ -71,28 +79,42 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def with_labd(binary, args):
+def with_server(cmd, port, ready_path, label, args):
+    """Starts `cmd` (a server on `port`), waits until `ready_path` answers, runs the cycles."""
     data = tempfile.mkdtemp(prefix="neops-cycles-")
-    port = free_port()
-    cmd = [binary, "--listen", f"127.0.0.1:{port}", "--data-dir", data, "--slots", "1",
-           "--docker-host", "unix:///nonexistent/labctl-bench-no-docker.sock",
-           "--lab-controller", "false"]
-    with open(os.path.join(data, "labd.log"), "w") as log:
+    cmd = [c.replace("{data}", data) for c in cmd]
+    with open(os.path.join(data, "server.log"), "w") as log:
         proc = subprocess.Popen(cmd, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
             try:
-                if requests.get(url + "/readyz", timeout=1).status_code == 200:
-                    break
+                requests.get(url + ready_path, timeout=1)
+                break
             except requests.ConnectionError:
-                pass
-            time.sleep(0.1)
-        run(url, args, binary)
+                time.sleep(0.1)
+        else:
+            sys.exit(f"{label} did not answer on {url} (log: {data}/server.log)")
+        run(url, args, label)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
         shutil.rmtree(data, ignore_errors=True)
+
+
+def with_labd(binary, args):
+    port = free_port()
+    cmd = [binary, "--listen", f"127.0.0.1:{port}", "--data-dir", "{data}", "--slots", "1",
+           "--docker-host", "unix:///nonexistent/labctl-bench-no-docker.sock",
+           "--lab-controller", "false"]
+    with_server(cmd, port, "/readyz", binary, args)
+
+
+def with_standin(args, quiet):
+    port = free_port()
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "neops_standin.py")
+    cmd = ["/usr/bin/python3", script, "--port", str(port)]  # Debian's, with its fastapi + (["--quiet"] if quiet else [])
+    with_server(cmd, port, "/session/none", "stand-in" + (" (quiet)" if quiet else ""), args)
 
 
 def main():
@@ -104,9 +126,16 @@ def main():
     p.add_argument("--block-limit", type=float, default=120,
                    help="stop after a block slower than this many seconds")
     p.add_argument("--token", default="", help="bearer token (labd --tokens)")
+    p.add_argument("--standin", action="store_true",
+                   help="first the Neops stand-in (bench/neops_standin.py), access log on")
+    p.add_argument("--standin-quiet", action="store_true", help="... and with it off")
     args = p.parse_args()
-    if not args.url and not args.labd:
-        p.error("--url or --labd is required")
+    if not args.url and not args.labd and not args.standin and not args.standin_quiet:
+        p.error("--url, --labd or --standin is required")
+    if args.standin:
+        with_standin(args, quiet=False)
+    if args.standin_quiet:
+        with_standin(args, quiet=True)
     if args.url:
         run(args.url, args, args.url)
     for binary in args.labd:

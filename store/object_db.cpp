@@ -163,11 +163,13 @@ Result<LoadedState> ObjectDb::Load() {
       if (key == "revision") state.revision = value;
       if (key == "compacted") state.compacted = value;
     }
-    SQLite::Statement objects(*db_, "SELECT kind, body FROM objects ORDER BY kind, name");
+    SQLite::Statement objects(*db_, "SELECT kind, body, revision FROM objects ORDER BY kind, name");
     while (objects.executeStep()) {
       auto kind = api::ParseKind(objects.getColumn(0).getString());
       if (!kind) return Status::Internal("store: unknown kind " + objects.getColumn(0).getString());
       state.objects.emplace_back(*kind, Pack(json::parse(objects.getColumn(1).getString())));
+      state.revision =
+          std::max(state.revision, static_cast<uint64_t>(objects.getColumn(2).getInt64()));
     }
     // Rebuild `previous` from earlier entries of the same object in the log.
     std::map<std::pair<Kind, std::string>, PackedPtr> last;
@@ -194,6 +196,7 @@ Result<LoadedState> ObjectDb::Load() {
       state.revision = std::max(state.revision, lc.change.revision);
       state.log.Append(std::move(lc));
     }
+    state.revision = std::max(state.revision, state.compacted);
   } catch (const std::exception& e) {
     return DbError("load", e);
   }
@@ -243,7 +246,6 @@ Status ObjectDb::Commit(const std::vector<Change>& changes, api::TimePoint time)
       insert_change_->bind(6, ToMillis(time));
       insert_change_->exec();
     }
-    SetMeta("revision", changes.back().revision);
     Run(*commit_);
     open = false;
   } catch (const std::exception& e) {

@@ -1,6 +1,8 @@
 // ObjectDb: the SQLite file (WAL mode) behind the store — current objects, the change log and
-// meta (current and compacted revision). Every Commit is one transaction; when it returns OK the
-// batch is durable per the `synchronous` setting (NORMAL: survives a process crash; FULL: also
+// meta (the compacted revision). The current revision is not written per commit: Load takes the
+// highest of the objects' and the log's revisions and the compacted one (a file written before
+// keeps a meta "revision" row, also counted). Every Commit is one transaction; when it returns OK
+// the batch is durable per the `synchronous` setting (NORMAL: survives a process crash; FULL: also
 // power loss). SQLiteCpp exceptions stop here and become Status values.
 // The file uses incremental auto-vacuum, so pages freed by deletes and compaction can be handed
 // back to the file system (ReclaimSpace); a file created without it is converted once at Open.
@@ -42,8 +44,8 @@ class ObjectDb {
   ObjectDb& operator=(const ObjectDb&) = delete;
 
   Result<LoadedState> Load();
-  // One transaction: applies each change to `objects`, appends it to `changes`, and records the
-  // last revision in meta. `changes` is in ascending revision order.
+  // One transaction: applies each change to `objects` and appends it to `changes`. `changes` is
+  // in ascending revision order.
   Status Commit(const std::vector<Change>& changes, api::TimePoint time);
   // Removes changes with revision <= through and records it as the compacted revision.
   Status Compact(uint64_t through);

@@ -218,18 +218,58 @@ std::string PercentDecode(std::string_view s, bool plus_as_space) {
   return out;
 }
 
+namespace {
+
+// Whether `regex` has an alternation outside any group ("a|b"), whose branches start differently.
+bool HasTopLevelAlternation(const std::string& regex) {
+  int depth = 0;
+  for (size_t i = 0; i < regex.size(); ++i) {
+    if (regex[i] == '\\')
+      ++i;
+    else if (regex[i] == '(')
+      ++depth;
+    else if (regex[i] == ')')
+      --depth;
+    else if (regex[i] == '|' && depth == 0)
+      return true;
+  }
+  return false;
+}
+
+// The literal text a regex's every match starts with: its characters up to the first special
+// one (one fewer if a quantifier that allows zero follows). Paths that do not start with it are
+// told apart without running the regex (std::regex allocates on every match).
+std::string LiteralPrefix(const std::string& regex) {
+  if (HasTopLevelAlternation(regex)) return "";
+  size_t i = !regex.empty() && regex[0] == '^' ? 1 : 0;
+  std::string prefix;
+  for (; i < regex.size(); ++i) {
+    if (std::string_view("\\.[]{}()*+?^$|").find(regex[i]) != std::string_view::npos) break;
+    prefix += regex[i];
+  }
+  if (i < regex.size() && !prefix.empty() &&
+      std::string_view("*?{").find(regex[i]) != std::string_view::npos)
+    prefix.pop_back();
+  return prefix;
+}
+
+}  // namespace
+
 void RequestClassifier::AddWatchable(const std::string& path_regex) {
-  rules_.push_back({"GET", std::regex(path_regex), RequestClass::kWatch});
+  rules_.push_back(
+      {"GET", std::regex(path_regex), LiteralPrefix(path_regex), RequestClass::kWatch});
 }
 
 void RequestClassifier::AddLongRunning(const std::string& method, const std::string& path_regex,
                                        bool streams_body) {
-  rules_.push_back({method, std::regex(path_regex), RequestClass::kLongRunning, streams_body});
+  rules_.push_back({method, std::regex(path_regex), LiteralPrefix(path_regex),
+                    RequestClass::kLongRunning, streams_body});
 }
 
 const RequestClassifier::Rule* RequestClassifier::Match(const RequestHead& head) const {
   for (const auto& rule : rules_) {
-    if (rule.method == head.method && std::regex_match(head.path, rule.path)) return &rule;
+    if (rule.method != head.method || !head.path.starts_with(rule.literal_prefix)) continue;
+    if (std::regex_match(head.path, rule.path)) return &rule;
   }
   return nullptr;
 }

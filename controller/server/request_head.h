@@ -58,6 +58,7 @@ class RequestClassifier {
   struct Rule {
     std::string method;
     std::regex path;
+    std::string literal_prefix;  // what every path the regex matches starts with
     RequestClass request_class;
     bool streams_body = false;
   };

@@ -74,6 +74,23 @@ TEST(RequestHeadTest, ClassifiesWatchesAndLongRunningRoutesAsHttplibRoutesThem) 
   EXPECT_FALSE(c.StreamsBody(*Parse("POST /apis/x/labs/l/exec HTTP/1.1\r\n\r\n")));
 }
 
+// Rules are told apart by their literal prefix before any regex runs: the shortcut must never
+// refuse a path the regex matches (alternation at the top, an optional last character).
+TEST(RequestHeadTest, LiteralPrefixesNeverHideAMatch) {
+  RequestClassifier c;
+  c.AddLongRunning("POST", "/lab/up|/other/run");
+  c.AddLongRunning("POST", "/labs?/[^/]+/go");
+  c.AddLongRunning("POST", "^/x\\.y/z");
+  auto cls = [&](const std::string& line) { return c.Classify(*Parse(line + "\r\n\r\n")); };
+  EXPECT_EQ(cls("POST /lab/up HTTP/1.1"), RequestClass::kLongRunning);
+  EXPECT_EQ(cls("POST /other/run HTTP/1.1"), RequestClass::kLongRunning);
+  EXPECT_EQ(cls("POST /lab/a/go HTTP/1.1"), RequestClass::kLongRunning);
+  EXPECT_EQ(cls("POST /labs/a/go HTTP/1.1"), RequestClass::kLongRunning);
+  EXPECT_EQ(cls("POST /x.y/z HTTP/1.1"), RequestClass::kLongRunning);
+  EXPECT_EQ(cls("POST /la/a/go HTTP/1.1"), RequestClass::kOrdinary);
+  EXPECT_EQ(cls("POST /session HTTP/1.1"), RequestClass::kOrdinary);
+}
+
 TEST(ChunkedBodyMeterTest, CountsDecodedBytesAndStopsAtTheEnd) {
   ChunkedBodyMeter meter;
   std::string body = "5;ext=1\r\nhello\r\n1\r\n!\r\n0\r\nTrailer: x\r\n\r\n";

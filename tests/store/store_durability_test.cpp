@@ -60,6 +60,32 @@ TEST(StoreDurability, ReopenRestoresObjectsRevisionsAndHistory) {
   EXPECT_TRUE(NothingPending(**w));
 }
 
+// No commit writes the revision itself: reopen finds it in the objects, the log and the compacted
+// revision, also when the newest changes were deletes and most of the log is compacted.
+TEST(StoreDurability, RevisionAfterReopenIsTheLastCommitsWhenItDeleted) {
+  TempDir dir;
+  Options opts;
+  opts.data_dir = dir.path();
+  opts.max_history = 1;
+  {
+    auto s = OpenOrDie(opts);
+    for (int i = 0; i < 4; ++i)
+      ASSERT_TRUE(s->Create(Kind::kLab, Lab("l" + std::to_string(i))).ok());
+    ASSERT_TRUE(s->Delete(Kind::kLab, "l3").ok());
+    ASSERT_TRUE(s->Delete(Kind::kLab, "l2").ok());
+    EXPECT_EQ(s->Revision(), 6u);
+  }
+  {
+    auto s = OpenOrDie(opts);
+    EXPECT_EQ(s->Revision(), 6u);
+    s->Compact();
+    EXPECT_EQ(s->CompactedRevision(), 5u);
+  }
+  auto s = OpenOrDie(opts);
+  EXPECT_EQ(s->Revision(), 6u);
+  EXPECT_EQ(Rv(*s->Create(Kind::kLab, Lab("l4"))), 7u);
+}
+
 TEST(StoreDurability, WatchResumesAcrossReopenWithoutGapOrDuplicate) {
   TempDir dir;
   uint64_t bookmark = 0;
