@@ -61,6 +61,7 @@ class CycleFloor {
                      res.status = 204;
                    });
     server_.set_tcp_nodelay(true);
+    server_.set_keep_alive_max_count(1 << 30);  // one connection throughout, as labd keeps it
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));

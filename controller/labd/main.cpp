@@ -88,6 +88,7 @@ void SetUpLogging(const std::string& level) {
 // What labd runs against one Host's engine (HostConnection::owned): the providers over it and
 // its event stream. Members are destroyed in reverse order: the stream stops first.
 struct HostStack {
+  docker::WatchedContainers ext_containers;  // the containerlab provider's, for the event watcher
   std::unique_ptr<reconcilers::DockerRealisation> docker_provider;
   std::unique_ptr<reconcilers::DockerRealisation> containerlab_provider;
   std::unique_ptr<reconcilers::DockerRealisation> netlab_provider;
@@ -132,9 +133,12 @@ struct Controllers {
     docker_options.reset_lab =
         reconcilers::MakeLabResetStep(engine, baselines.get(), docker_options.network_hook);
     stack->docker_provider = reconcilers::MakeDockerProvider(store, engine, docker_options);
-    stack->containerlab_provider = reconcilers::MakeContainerlabProvider(
-        store, engine, {.labs_dir = flags.data_dir + "/labs", .events = events.get()},
-        docker_options);
+    stack->containerlab_provider =
+        reconcilers::MakeContainerlabProvider(store, engine,
+                                              {.labs_dir = flags.data_dir + "/labs",
+                                               .events = events.get(),
+                                               .ext_containers = &stack->ext_containers},
+                                              docker_options);
     reconcilers::NetlabProviderOptions netlab_options;
     netlab_options.labs_dir = flags.data_dir + "/labs";
     netlab_options.events = events.get();
@@ -156,7 +160,8 @@ struct Controllers {
           // and leftovers of this instance are swept (it then repeats every few minutes).
           labs->Enqueue(reconcilers::LabReconciler::kOrphanSweepKey);
           for (const auto& lab : store.List(api::Kind::kLab).items) labs->Enqueue(api::Name(lab));
-        });
+        },
+        &stack->ext_containers);
     connection->start = [watcher = stack->events.get()] { watcher->Start(); };
     connection->stop = [watcher = stack->events.get()] { watcher->Stop(); };
     connection->owned = std::move(stack);

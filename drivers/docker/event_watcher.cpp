@@ -20,11 +20,13 @@ std::string OwnLab(const LabelMap& labels, const std::string& instance) {
 }  // namespace
 
 DockerEventWatcher::DockerEventWatcher(DockerEngine& engine, std::string instance,
-                                       LabCallback on_lab, ResyncCallback on_resync)
+                                       LabCallback on_lab, ResyncCallback on_resync,
+                                       const WatchedContainers* watched)
     : engine_(engine),
       instance_(std::move(instance)),
       on_lab_(std::move(on_lab)),
-      on_resync_(std::move(on_resync)) {}
+      on_resync_(std::move(on_resync)),
+      watched_(watched) {}
 
 DockerEventWatcher::~DockerEventWatcher() { Stop(); }
 
@@ -76,6 +78,8 @@ std::vector<std::string> DockerEventWatcher::LabsOf(const EngineEvent& e,
 
 std::vector<std::string> DockerEventWatcher::LabsConcerned(const EngineEvent& e) {
   std::vector<std::string> labs = LabsOf(e, instance_);
+  if (e.type == "container" && labs.empty() && watched_ != nullptr)
+    labs = watched_->LabsOf(LabelOf(e.attributes, "name"));
   const std::string container = LabelOf(e.attributes, "container");
   if (e.type == "network" && !container.empty()) {
     // A lab node (dis)connected from any network, a lab network or not. Gone already (the

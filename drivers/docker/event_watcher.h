@@ -3,7 +3,8 @@
 // Streams Docker's events on its own thread and calls `on_lab(lab)` for each one that may mean a
 // lab of this labd instance drifted, so the lab controller re-reconciles that lab within ~100 ms
 // of the change: container die/stop/kill/start/destroy/oom of a container labelled
-// dev.labctl.managed=true and not of another instance (docker/naming.h), network destroy of a
+// dev.labctl.managed=true and not of another instance (docker/naming.h) or of a container a lab
+// uses by name (WatchedContainers: an ext-container), network destroy of a
 // network named labctl-*, and network connect/disconnect of such a container (found by the
 // container id the event carries) or on such a network. When the stream breaks (dockerd restarted)
 // it reconnects with back-off (200 ms doubling to 5 s) and calls `on_resync()` after every
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "drivers/docker/engine.h"
+#include "drivers/docker/watched_containers.h"
 
 namespace labctl::docker {
 
@@ -42,8 +44,10 @@ class DockerEventWatcher {
   using ResyncCallback = std::function<void()>;
 
   // `instance`: this labd's instance name; containers of other instances are ignored.
+  // `watched`: unlabelled containers that labs use (ext-containers), whose events concern those
+  // labs; null: none.
   DockerEventWatcher(DockerEngine& engine, std::string instance, LabCallback on_lab,
-                     ResyncCallback on_resync);
+                     ResyncCallback on_resync, const WatchedContainers* watched = nullptr);
   ~DockerEventWatcher();  // Stop()
   DockerEventWatcher(const DockerEventWatcher&) = delete;
   DockerEventWatcher& operator=(const DockerEventWatcher&) = delete;
@@ -62,13 +66,15 @@ class DockerEventWatcher {
 
  private:
   void Loop();
-  // LabsOf, plus for a network (dis)connect the lab of the container it names.
+  // LabsOf, plus for a network (dis)connect the lab of the container it names, plus the labs
+  // that use a watched container.
   std::vector<std::string> LabsConcerned(const EngineEvent& e);
 
   DockerEngine& engine_;
   const std::string instance_;
   LabCallback on_lab_;
   ResyncCallback on_resync_;
+  const WatchedContainers* watched_;
   std::thread thread_;
   std::mutex mu_;
   std::condition_variable cv_;

@@ -39,6 +39,23 @@ TEST(EventWatcherTest, ContainerEventsOfOtherInstancesAreIgnored) {
   EXPECT_EQ(DockerEventWatcher::LabsOf(old, kInstance), std::vector<std::string>{"x"});
 }
 
+// What a lab uses by name (an ext-container) is tracked per lab: replaced on each Set, gone with
+// the lab, shared by two labs until both let go.
+TEST(EventWatcherTest, WatchedContainersMapNamesToTheLabsUsingThem) {
+  WatchedContainers watched;
+  watched.Set("a", {"ext1", "ext2"});
+  watched.Set("b", {"ext2"});
+  EXPECT_EQ(watched.LabsOf("ext1"), std::vector<std::string>{"a"});
+  EXPECT_EQ(watched.LabsOf("ext2"), (std::vector<std::string>{"a", "b"}));
+  watched.Set("a", {"ext1"});
+  EXPECT_EQ(watched.LabsOf("ext2"), std::vector<std::string>{"b"});
+  watched.Forget("b");
+  EXPECT_TRUE(watched.LabsOf("ext2").empty());
+  EXPECT_EQ(watched.LabsOf("ext1"), std::vector<std::string>{"a"});
+  watched.Set("a", {});
+  EXPECT_TRUE(watched.LabsOf("ext1").empty());
+}
+
 TEST(EventWatcherTest, DriftEventsEnqueueTheirLabAndReconnectResyncs) {
   FakeEngine engine;
   std::mutex mu;

@@ -7,9 +7,9 @@
 // end. mgmt.external-access: containerlab's DOCKER-USER rules for the management bridge exist
 // once each (also after a crash left a duplicate) and go with the lab; `false` writes none. An
 // ext-container (made by the test, named as the node) is waited for, wired to a node (endpoint
-// mac, ping), re-wired after the node restarts, and left running without labd's ends at
-// teardown. Host interface names carry this checkout's tag and this run's pid (tests of other
-// checkouts run at the same time).
+// mac, ping), re-wired after it restarts (its start event, not the periodic resync) and after
+// the node restarts, and left running without labd's ends at teardown. Host interface names carry
+// this checkout's tag and this run's pid (tests of other checkouts run at the same time).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -329,6 +329,18 @@ TEST_F(LabdClabHostLinksTest, AnExtContainerIsWaitedForWiredAndLeftRunning) {
   ASSERT_EQ(exec_ext({"ip", "addr", "add", peer + "/30", "dev", "eth1"}).exit_code, 0);
   EXPECT_TRUE(Ping("e", peer));
   EXPECT_EQ(ExternalAccessRules(MgmtBridge(), "-o") + ExternalAccessRules(MgmtBridge(), "-i"), 0);
+
+  // The ext-container restarted (its end of the link, and so the link, gone with its old
+  // namespace): its start event makes labd wire the link again, long before the 5-minute resync.
+  ASSERT_EQ(testing::RunProgram({"docker", "restart", "-t", "0", kExt}).exit_code, 0);
+  ASSERT_TRUE(testing::PollUntil(
+      [&] {
+        return exec_ext({"ip", "addr", "replace", peer + "/30", "dev", "eth1"}).exit_code == 0;
+      },
+      30s, 200ms))
+      << "labd log: " << labd_->log_path();
+  EXPECT_EQ(exec_ext({"cat", "/sys/class/net/eth1/address"}).out, "02:00:00:00:0e:01\n");
+  EXPECT_TRUE(Ping("e", peer)) << "labd log: " << labd_->log_path();
 
   // e restarted: the link is made again, the ext-container's end with its mac.
   ASSERT_EQ(testing::RunProgram({"docker", "kill", Container("e")}).exit_code, 0);

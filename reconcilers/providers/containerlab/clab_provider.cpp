@@ -79,8 +79,9 @@ class ContainerlabSource : public RealisationSource {
   }
 
   Status BeforeNodes(const LabModel& model) override {
-    if (!clab_.host_network) return Status::Ok();
     const clab::ClabLab lab = Lab(model.name);
+    if (clab_.ext_containers != nullptr) clab_.ext_containers->Set(model.name, lab.ext_containers);
+    if (!clab_.host_network) return Status::Ok();
     for (const auto& bridge : lab.bridges) {
       Status st = net::EnsureHostBridge(bridge, BridgeTag(model.name));
       if (!st.ok())
@@ -121,6 +122,7 @@ class ContainerlabSource : public RealisationSource {
   }
 
   Status AfterTearDown(const std::string& lab, TearDownReason why) override {
+    if (clab_.ext_containers != nullptr) clab_.ext_containers->Forget(lab);
     const fs::path dir = clab::LabFilesDir(clab_.labs_dir, lab);
     const fs::path topology_file = dir / clab::kTopologyFileName;
     std::error_code ec;

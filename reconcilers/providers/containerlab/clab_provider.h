@@ -17,7 +17,8 @@
 //                put on its link ends are put back when a restarted peer (or a host end removed
 //                out of band) re-creates the link (kept in the files directory across labd
 //                restarts); the node's firewall baseline (lab reset) is taken again after exec;
-//   AllReady     holds Ready until every ext-container runs (labd never creates one);
+//   AllReady     holds Ready until every ext-container runs (labd never creates one; the Docker
+//                event watcher learns their names, so their start or stop reconciles the lab);
 //   AfterTearDown removes the host ends, veths between bridges, labd's ends in ext-containers,
 //                netns links, host bridges and the external-access rules; on delete, the files
 //                directory.
@@ -28,6 +29,7 @@
 
 #include "controller/runtime/event_recorder.h"
 #include "drivers/docker/engine.h"
+#include "drivers/docker/watched_containers.h"
 #include "reconcilers/providers/docker/docker_realisation.h"
 #include "store/store.h"
 
@@ -39,6 +41,9 @@ struct ContainerlabOptions {
   // false: no host bridges, veths or /run/netns links, only what goes through the engine (exec):
   // tests on the FakeEngine, whose containers have no namespaces.
   bool host_network = true;
+  // Told each lab's ext-containers on every pass (and forgets the lab at teardown), so that the
+  // Docker event watcher reconciles the lab when one of them starts or stops; null: not told.
+  docker::WatchedContainers* ext_containers = nullptr;
 };
 
 // The containerlab source alone, for a provider that composes it (provider netlab hands it the
