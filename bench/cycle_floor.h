@@ -1,10 +1,10 @@
 // CycleFloor: the least a server can do for neops_bench's create/get/delete cycle, to set labd's
 // cycles/s against on the same machine in the same run. An in-process cpp-httplib server on
 // loopback (keep-alive, TCP_NODELAY, its default thread pool) answering the facade's three paths
-// with a Neops-shaped session body, where POST and DELETE each commit one SQLite transaction
-// (WAL, synchronous=NORMAL, as labd: the object row and a change-log row with the body), and GET
-// reads a map. No validation, no queue, no watch, no index: what is left of labd's cost is HTTP
-// over loopback and two durable commits.
+// with Neops' bodies, where POST and DELETE each commit one SQLite transaction (WAL,
+// synchronous=NORMAL, as labd: the object row and a change-log row with a body as large as
+// labd's Session), and GET looks the session up in a map. No validation, no queue, no watch, no
+// index: what is left of labd's cost is HTTP over loopback and two durable commits.
 #pragma once
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -36,15 +36,12 @@ class CycleFloor {
     change_ = std::make_unique<SQLite::Statement>(db_, "INSERT INTO changes VALUES(?, ?, ?, ?)");
     server_.Post("/session", [this](const httplib::Request&, httplib::Response& res) {
       std::string id = std::to_string(++next_id_);
-      nlohmann::json body = {{"session_id", id},
-                             {"status", "active"},
-                             {"queue_position", 0},
-                             {"created_at", 1765000000.0},
-                             {"last_heartbeat", 1765000000.0}};
-      std::string text = body.dump();
-      Write(id, "ADDED", text);
+      const nlohmann::json answer = {{"session_id", id}, {"position", 0}};
+      // Stored: as many bytes as labd's Session object of a facade session (~700).
+      const nlohmann::json record = {{"answer", answer}, {"padding", std::string(640, 'x')}};
+      Write(id, "ADDED", record.dump());
       res.status = 201;
-      res.set_content(text, "application/json");
+      res.set_content(answer.dump(), "application/json");
     });
     server_.Get(R"(/session/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard<std::mutex> lock(mu_);
@@ -53,13 +50,14 @@ class CycleFloor {
         res.status = 404;
         return;
       }
-      res.set_content(it->second, "application/json");
+      res.set_content(R"({"status":"active","position":0})", "application/json");
     });
-    server_.Delete(R"(/session/([^/]+))",
-                   [this](const httplib::Request& req, httplib::Response& res) {
-                     Write(req.matches[1], "DELETED", R"({"status":"released"})");
-                     res.status = 204;
-                   });
+    server_.Delete(
+        R"(/session/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+          Write(req.matches[1], "DELETED",
+                nlohmann::json{{"status", "released"}, {"padding", std::string(640, 'x')}}.dump());
+          res.status = 204;
+        });
     server_.set_tcp_nodelay(true);
     server_.set_keep_alive_max_count(1 << 30);  // one connection throughout, as labd keeps it
     port_ = server_.bind_to_any_port("127.0.0.1");
