@@ -73,5 +73,40 @@ TEST(RunningNodesTest, ANodeIsRunningBeforeItsHooksRun) {
   EXPECT_EQ(seen.container_id, s.container_id);
 }
 
+// A node is starting from before its container is created: a peer's hook that looks it up
+// between its create and its start must not ask Docker (that inspect waits out the start). A
+// failed create forgets it again.
+class CreateObservingEngine : public docker::FakeEngine {
+ public:
+  api::Result<std::string> CreateContainer(const docker::ContainerSpec& spec) override {
+    seen = lab->running->Find("a").state;
+    if (fail) return api::Status::Internal("create refused");
+    return FakeEngine::CreateContainer(spec);
+  }
+  const LabModel* lab = nullptr;
+  bool fail = false;
+  RunningNodes::State seen = RunningNodes::State::kUnknown;
+};
+
+TEST(RunningNodesTest, ANodeIsStartingWhileItsContainerIsCreated) {
+  CreateObservingEngine engine;
+  LabModel lab = TwoNodeLab();
+  engine.lab = &lab;
+  auto s = reconcilers::EnsureNodeRunning(engine, lab, lab.nodes[0], std::nullopt, {}, {},
+                                          api::TimePoint{});
+  ASSERT_TRUE(s.error_reason.empty()) << s.message;
+  EXPECT_EQ(engine.seen, RunningNodes::State::kStarting);
+  EXPECT_EQ(lab.running->Find("a").state, RunningNodes::State::kRunning);
+
+  LabModel failing = TwoNodeLab();
+  engine.lab = &failing;
+  engine.fail = true;
+  s = reconcilers::EnsureNodeRunning(engine, failing, failing.nodes[0], std::nullopt, {}, {},
+                                     api::TimePoint{});
+  EXPECT_EQ(s.error_reason, "CreateFailed");
+  EXPECT_EQ(engine.seen, RunningNodes::State::kStarting);
+  EXPECT_EQ(failing.running->Find("a").state, RunningNodes::State::kUnknown);
+}
+
 }  // namespace
 }  // namespace labctl

@@ -57,9 +57,15 @@ NodeState EnsureNodeRunning(docker::DockerEngine& engine, const LabModel& lab,
   s.error_reason.clear();
   s.waiting = false;
   std::string id = existing ? existing->id : "";
+  const bool starting = !existing || existing->state != "running";
+  // Starting from before the create: a peer's hook that looks this node up meanwhile skips it
+  // (this node wires the link once it runs) instead of asking Docker, whose inspect of a
+  // container being started blocks until that start is done (running_nodes.h).
+  if (starting && lab.running) lab.running->Starting(node.name);
   if (!existing) {
     auto created = engine.CreateContainer(ContainerSpecFor(lab, node));
     if (!created.ok()) {
+      if (lab.running) lab.running->Forget(node.name);
       bool no_image =
           created.status().message().find("not found: build or load") != std::string::npos;
       s.state = "Failed";
@@ -72,6 +78,7 @@ NodeState EnsureNodeRunning(docker::DockerEngine& engine, const LabModel& lab,
       auto st =
           engine.ConnectNetwork(id, {network ? network->docker_name : f.network, f.ipv4, f.ipv6});
       if (!st.ok()) {
+        if (lab.running) lab.running->Forget(node.name);
         s.container_id = id;
         s.state = "created";
         return Failed(s, "ConnectFailed", "connecting " + f.network + ": " + st.message());
@@ -79,8 +86,7 @@ NodeState EnsureNodeRunning(docker::DockerEngine& engine, const LabModel& lab,
     }
   }
   s.container_id = id;
-  if (!existing || existing->state != "running") {
-    if (lab.running) lab.running->Starting(node.name);
+  if (starting) {
     auto st = engine.StartContainer(id);
     if (!st.ok()) {
       if (lab.running) lab.running->Forget(node.name);
