@@ -14,6 +14,8 @@
 #include <sstream>
 #include <thread>
 
+#include "api/text_file.h"
+
 namespace labctl::netlab {
 namespace fs = std::filesystem;
 
@@ -133,14 +135,6 @@ api::Result<std::vector<Entry>> SplitEntries(const std::string& text) {
   return entries;
 }
 
-api::Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return std::string();  // no file: no entries
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
-
 api::Status WriteAtomically(const std::string& path, const std::string& text) {
   std::string tmp = path + ".labctl-tmp";
   {
@@ -158,9 +152,8 @@ api::Status EditEntry(const std::string& status_file, const std::string& lab_id,
                       const std::string& replacement) {
   StatusLock lock(status_file);
   if (!lock.error().empty()) return api::Status::Unavailable(lock.error());
-  auto text = ReadFile(status_file);
-  if (!text.ok()) return text.status();
-  auto entries = SplitEntries(*text);
+  const std::string text = api::ReadTextFileOrEmpty(status_file);  // no file: no entries
+  auto entries = SplitEntries(text);
   if (!entries.ok()) return entries.status();
   std::string out;
   bool found = false;
@@ -222,9 +215,8 @@ api::Status RemoveLabStatus(const std::string& status_file, const std::string& l
 }
 
 api::Result<std::vector<std::string>> StatusLabIds(const std::string& status_file) {
-  auto text = ReadFile(status_file);
-  if (!text.ok()) return text.status();
-  auto entries = SplitEntries(*text);
+  const std::string text = api::ReadTextFileOrEmpty(status_file);  // no file: no entries
+  auto entries = SplitEntries(text);
   if (!entries.ok()) return entries.status();
   std::vector<std::string> ids;
   for (const auto& e : *entries) ids.push_back(e.key);

@@ -1,8 +1,8 @@
 #include "drivers/netlab/node_facts.h"
 
-#include <fstream>
 #include <set>
-#include <sstream>
+
+#include "api/text_file.h"
 
 namespace labctl::netlab {
 namespace {
@@ -101,12 +101,7 @@ json NodeFactsToJson(const NodeFacts& facts) {
 api::Result<std::map<std::string, NodeFacts>> ReadNodeFacts(const NetlabCli& cli,
                                                             const std::string& dir) {
   // The dump this lab's `netlab create` wrote; a lab created before there was one: inspect.
-  std::string dump;
-  if (std::ifstream in(dir + "/" + kNodesDumpFile); in) {
-    std::stringstream buf;
-    buf << in.rdbuf();
-    dump = buf.str();
-  }
+  const std::string dump = api::ReadTextFileOrEmpty(dir + "/" + kNodesDumpFile);
   auto text = dump.empty() ? cli.InspectJson(dir, "nodes") : api::Result<std::string>(dump);
   if (!text.ok()) return text.status();
   json nodes = json::parse(*text, nullptr, false);
@@ -116,11 +111,8 @@ api::Result<std::map<std::string, NodeFacts>> ReadNodeFacts(const NetlabCli& cli
   std::map<std::string, json> group_vars;
   for (const auto& device : devices) {
     if (device.empty() || device.find('/') != std::string::npos || device[0] == '.') continue;
-    std::ifstream in(dir + "/group_vars/" + device + "/topology.json");
-    if (!in) continue;
-    std::stringstream buf;
-    buf << in.rdbuf();
-    json vars = json::parse(buf.str(), nullptr, false);
+    json vars = json::parse(
+        api::ReadTextFileOrEmpty(dir + "/group_vars/" + device + "/topology.json"), nullptr, false);
     if (vars.is_object()) group_vars[device] = std::move(vars);
   }
   return ParseNodeFacts(*text, group_vars);
