@@ -42,18 +42,31 @@ function(labctl_tests name)
   target_compile_definitions(${name} PRIVATE
     LABCTL_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     LABCTL_BINARY_DIR="${PROJECT_BINARY_DIR}")
-  # Skipped only when the test says so through LABCTL_SKIP (tests/support/test_skip.h): gtest
-  # also prints [  SKIPPED ] for tests whose SetUpTestSuite failed, and those must fail. Every
-  # test runs between the host hygiene record and check (tests/CMakeLists.txt).
-  set(props LABELS "${A_LABELS}" TIMEOUT ${A_TIMEOUT} SKIP_REGULAR_EXPRESSION "LABCTL_SKIPPED"
-            FIXTURES_REQUIRED host_hygiene)
-  if(A_SERIAL)
-    list(APPEND props RESOURCE_LOCK dockerd)
-  endif()
   if(TARGET labd)
     add_dependencies(${name} labd labctl)
   endif()
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES ${props})
+  # The properties are set by a ctest include file of our own, read after the discovered tests
+  # (which list their names in ${name}_TESTS): gtest_discover_tests(PROPERTIES) loses the
+  # separator of a list value, so a second label would be read as a property name and every
+  # property after it dropped. Skipped only when the test says so through LABCTL_SKIP
+  # (tests/support/test_skip.h): gtest also prints [  SKIPPED ] for tests whose SetUpTestSuite
+  # failed, and those must fail, so tests/gtest_run.sh renames that tag (canary:
+  # tests/canary). Every test runs between the host hygiene record and check (tests/CMakeLists.txt).
+  set(lock "")
+  if(A_SERIAL)
+    set(lock "RESOURCE_LOCK dockerd")
+  endif()
+  set_target_properties(${name} PROPERTIES
+    CROSSCOMPILING_EMULATOR "${PROJECT_SOURCE_DIR}/tests/gtest_run.sh")
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 TEST_LIST ${name}_TESTS)
+  set(props_file ${CMAKE_CURRENT_BINARY_DIR}/${name}_properties.cmake)
+  file(WRITE ${props_file}
+    "if(${name}_TESTS)\n"
+    "  set_tests_properties(\${${name}_TESTS} PROPERTIES LABELS \"${A_LABELS}\"\n"
+    "    TIMEOUT ${A_TIMEOUT} SKIP_REGULAR_EXPRESSION LABCTL_SKIPPED\n"
+    "    FIXTURES_REQUIRED host_hygiene ${lock})\n"
+    "endif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${props_file})
 endfunction()
 
 # labctl_embed_files(TARGET SYMBOL BASE_DIR dir FILES f1 f2 ...): compiles the files into TARGET

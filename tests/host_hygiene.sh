@@ -5,7 +5,9 @@
 # appeared, vanished or changed address, the system dockerd is another process (restarted) — or
 # if this build's suite left private dockerds behind: processes of a /tmp/labctl-dockerd-*
 # directory whose test process is gone (tests/docker/private_dockerd.h), or its lbtest<pid>
-# bridge. Leftovers of other checkouts' suites (the machine may be shared), and those already
+# bridge, or Docker containers and networks of its labs (labctl's instance label "test-*<tag>",
+# tag: the first four hex digits of the SHA-256 of BUILD_DIR, as tests/support/labd_process.h
+# names them). Leftovers of other checkouts' suites (the machine may be shared), and those already
 # there at `record`, are only reported. It never changes anything on the host.
 set -euo pipefail
 
@@ -63,12 +65,24 @@ leftovers() {
   done
 }
 
+# This build's tests' Docker containers and networks, each as "mine docker <kind> <name>".
+lab_objects() {
+  command -v docker >/dev/null && docker info >/dev/null 2>&1 || return 0
+  local tag format='{{.Names}} {{.Label "dev.labctl.instance"}}'
+  tag=$(printf '%s' "$build_dir" | sha256sum | cut -c1-4)
+  {
+    docker ps -a --filter label=dev.labctl.instance --format "container $format"
+    docker network ls --filter label=dev.labctl.instance \
+      --format 'network {{.Name}} {{.Label "dev.labctl.instance"}}'
+  } | awk -v tag="$tag" '$3 ~ "^test-.*" tag "$" { print "mine docker " $1 " " $2 }'
+}
+
 case $mode in
   record)
     {
       echo "docker0=$(docker0)"
       echo "dockerd=$(system_dockerd)"
-      leftovers | sed 's/^/leftover=/'
+      { leftovers; lab_objects; } | sed 's/^/leftover=/'
     } >"$state"
     echo "recorded host state in $state:"
     cat "$state"
@@ -96,7 +110,7 @@ case $mode in
         echo "FAIL left behind: $left"
         failures=$((failures + 1))
       fi
-    done < <(leftovers)
+    done < <(leftovers; lab_objects)
     echo "docker0: $(docker0); system dockerd: $(system_dockerd); failures: $failures"
     exit $((failures == 0 ? 0 : 1))
     ;;

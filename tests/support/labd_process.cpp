@@ -23,6 +23,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "api/sha256.h"
 #include "tests/support/poll.h"
 
 namespace labctl::testing {
@@ -49,12 +50,7 @@ void WriteAll(int fd, const char* data, size_t size) {
 
 }  // namespace
 
-std::string CheckoutTag() {
-  char tag[8];
-  std::snprintf(tag, sizeof(tag), "%04x",
-                static_cast<unsigned>(std::hash<std::string>{}(LABCTL_BINARY_DIR)&0xffff));
-  return tag;
-}
+std::string CheckoutTag() { return api::Sha256Hex(LABCTL_BINARY_DIR).substr(0, 4); }
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);

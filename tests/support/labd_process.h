@@ -13,8 +13,10 @@ namespace labctl::testing {
 std::string MakeTempDir(const std::string& prefix);
 // The whole content of a file; "" if it is missing.
 std::string ReadFile(const std::string& path);
-// Four hex digits naming this build directory: Docker tests put it in their lab-name prefix, so
-// test runs of two checkouts sharing one dockerd neither collide nor sweep each other's labs.
+// Four hex digits naming this build directory (the start of the SHA-256 of its path, as
+// tests/host_hygiene.sh computes it): Docker tests put it in their lab-name prefix and labd
+// instance, so test runs of two checkouts sharing one dockerd neither collide nor sweep each
+// other's labs, and the hygiene check knows which leftovers are this build's.
 std::string CheckoutTag();
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreePort();
