@@ -55,7 +55,10 @@ class Pass {
   ReconcileResult Run() {
     const auto t0 = std::chrono::steady_clock::now();
     auto kept = provider_.Converge(ReadRequests(lab_, provider_.Nodes()));
-    if (!kept.ok()) return ReconcileResult::Error(kept.status());
+    if (!kept.ok()) {  // e.g. a network Docker refuses: the lab says why, as for a failed Open
+      WritePassFailed(ctx_.store, lab_, kept.status(), ctx_.clock.Now());
+      return ReconcileResult::Error(kept.status());
+    }
     kept_ = std::move(*kept);
     extra_ = {{"observedRecreate", api::Annotation(lab_, kRecreateAnnotation)},
               {"observedRestartedAt", api::Annotation(lab_, kRestartedAtAnnotation)}};

@@ -191,9 +191,7 @@ ReconcileResult LabReconciler::Converge(LabProvider& provider, const json& lab,
   };
   auto pass = provider.Open(lab, event);
   if (!pass.ok()) {
-    auto st =
-        WriteLabReport(store_, api::Name(lab), ReportPassFailed(lab, pass.status()), clock_.Now());
-    if (!st.ok()) spdlog::warn("lab={} status write failed: {}", api::Name(lab), st.ToString());
+    WritePassFailed(store_, lab, pass.status(), clock_.Now());
     return ReconcileResult::Error(pass.status());
   }
   int64_t applied = 0;

@@ -1,5 +1,7 @@
 #include "reconcilers/lab/lab_status.h"
 
+#include <spdlog/spdlog.h>
+
 #include "reconcilers/lab/lab_metrics.h"
 
 namespace labctl::reconcilers {
@@ -146,6 +148,12 @@ api::Status WriteLabReport(store::Store& store, const std::string& lab, const La
     if (written.status().reason() != "Conflict") return written.status();
   }
   return api::Status::Conflict("lab " + lab + ": status kept changing under us");
+}
+
+void WritePassFailed(store::Store& store, const json& lab, const api::Status& why,
+                     api::TimePoint now) {
+  auto st = WriteLabReport(store, api::Name(lab), ReportPassFailed(lab, why), now);
+  if (!st.ok()) spdlog::warn("lab={} status write failed: {}", api::Name(lab), st.ToString());
 }
 
 }  // namespace labctl::reconcilers

@@ -59,14 +59,18 @@ LabReport ReportForNodes(std::vector<NodeState> nodes, const std::string& previo
 LabReport ReportDown(const std::string& phase, const std::string& reason,
                      const std::string& message, int64_t generation, const std::string& spec_hash);
 
-// Phase Failed with both conditions False for `why` (its reason, e.g. ProviderUnavailable or
-// NetlabCreateFailed, and message): the provider could not open a pass. The nodes keep their
-// last reported states.
+// Phase Failed with both conditions False for `why` (its reason, e.g. ProviderUnavailable,
+// NetlabCreateFailed or SubnetOverlaps, and message): the provider could not open a pass, or
+// could not bring the lab's networks to its spec. The nodes keep their last reported states.
 LabReport ReportPassFailed(const api::json& lab, const api::Status& why);
 
 // Re-reads the Lab, applies the report to its status (keeping fields owned by others) and
 // writes it; retries on Conflict. A write that would change nothing is skipped.
 api::Status WriteLabReport(store::Store& store, const std::string& lab, const LabReport& report,
                            api::TimePoint now);
+
+// WriteLabReport of ReportPassFailed(lab, why); a failed write is logged (the pass is retried).
+void WritePassFailed(store::Store& store, const api::json& lab, const api::Status& why,
+                     api::TimePoint now);
 
 }  // namespace labctl::reconcilers

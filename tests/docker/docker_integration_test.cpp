@@ -254,5 +254,32 @@ TEST_F(DockerIntegrationTest, LabsWhoseOldNamesCollideBothComeUp) {
   }
 }
 
+// A network of someone else's covers the lab's subnet: the condition names it (Docker says only
+// "Pool overlaps with other one"), and the lab comes up by itself once it is gone.
+TEST_F(DockerIntegrationTest, AnOverlappingNetworkIsNamedAndTheLabComesUpOnceItIsGone) {
+  // The same name in every run, so a killed run's leftover is removed here.
+  const std::string blocker = kPrefix + "-blocker";
+  (void)harness_->engine().RemoveNetwork(blocker);
+  auto made = harness_->engine().CreateNetwork({.name = blocker, .subnet = "10.174.0.0/16"});
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  std::string lab = Apply("overlap", json::array({Node("n", {{"a", "10.174.1.10"}})}), 174);
+  json last;
+  bool named = harness_->WaitLab(
+      lab,
+      [](const api::Result<json>& o) {
+        const json* c = o.ok() ? api::FindCondition(*o, "Provisioned") : nullptr;
+        return c && c->value("reason", "") == "SubnetOverlaps";
+      },
+      std::chrono::seconds(30), &last);
+  auto removed = harness_->engine().RemoveNetwork(blocker);
+  ASSERT_TRUE(named) << last.dump(2);
+  ASSERT_TRUE(removed.ok()) << removed.ToString();
+  const std::string message = api::FindCondition(last, "Provisioned")->value("message", "");
+  EXPECT_NE(message.find("overlaps Docker network " + blocker + " (10.174.0.0/16)"),
+            std::string::npos)
+      << message;
+  EXPECT_TRUE(harness_->WaitReady(lab));
+}
+
 }  // namespace
 }  // namespace labctl

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "drivers/docker/naming.h"
+#include "drivers/docker/network_overlap.h"
 #include "reconcilers/lab/run_parallel.h"
 #include "reconcilers/providers/docker/lab_cleanup.h"
 #include "reconcilers/providers/docker/lab_plan.h"
@@ -124,6 +125,20 @@ class DockerPass : public LabPass {
     return st;
   }
 
+  // Docker's refusal of an overlapping address pool, naming the networks in the way.
+  Status ExplainOverlap(const Status& st, const docker::NetworkSpec& spec) {
+    if (!docker::IsPoolOverlap(st)) return st;
+    auto existing = engine_.ListNetworks({});
+    if (!existing.ok()) return st;
+    const std::string others = docker::OverlappingNetworks(*existing, spec);
+    if (others.empty()) return st;
+    std::string subnets = spec.subnet;
+    if (!spec.ipv6_subnet.empty()) subnets += (subnets.empty() ? "" : ", ") + spec.ipv6_subnet;
+    return Status(st.code(), "SubnetOverlaps",
+                  "network " + spec.name + " (" + subnets + ") overlaps Docker network " + others +
+                      ": give the lab another subnet, or remove that network");
+  }
+
   Status ApplyPlan() {
     std::mutex mu;
     Status first;
@@ -148,7 +163,7 @@ class DockerPass : public LabPass {
     RunParallel(plan_.create_networks.size(), 4, [&](size_t i) {
       docker::NetworkSpec spec = NetworkSpecFor(model_, plan_.create_networks[i]);
       auto created = engine_.CreateNetwork(spec);
-      note(created.status());
+      note(ExplainOverlap(created.status(), spec));
       if (created.ok()) events_("CreatedNetwork", "created network " + spec.name, false);
     });
     return first;

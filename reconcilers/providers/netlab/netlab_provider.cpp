@@ -14,6 +14,7 @@
 #include "api/lab_spec.h"
 #include "api/text_file.h"
 #include "drivers/docker/naming.h"
+#include "drivers/docker/network_overlap.h"
 #include "drivers/netlab/lab_bookkeeping.h"
 #include "drivers/netlab/multilab_ids.h"
 #include "reconcilers/providers/containerlab/clab_model.h"
@@ -174,16 +175,20 @@ class NetlabSource : public RealisationSource {
 
   // Whether multilab id `id` is busy on the Docker engine for something other than this Lab: a
   // network named nl_mgmt_<id> (e.g. `netlab up` with that id) or one on its subnet.
+  // Whether multilab id `id` is busy on the host outside its claims: a Docker network of
+  // another lab has its management network's name or shares addresses with its subnet.
   bool NetworkTakenElsewhere(int id, const std::string& uid) {
     auto networks = engine_.ListNetworks({});
     if (!networks.ok()) return false;
-    const std::string name = "nl_mgmt_" + std::to_string(id);
-    const std::string subnet = "192.168." + std::to_string(id) + ".0/24";
-    for (const auto& n : *networks) {
-      if (docker::LabelOf(n.labels, docker::kLabelUid) == uid) continue;
-      if (n.name == name || std::count(n.subnets.begin(), n.subnets.end(), subnet)) return true;
-    }
-    return false;
+    std::vector<docker::NetworkInfo> others;
+    for (auto& n : *networks)
+      if (docker::LabelOf(n.labels, docker::kLabelUid) != uid) others.push_back(std::move(n));
+    docker::NetworkSpec mgmt;
+    mgmt.name = "nl_mgmt_" + std::to_string(id);
+    mgmt.subnet = "192.168." + std::to_string(id) + ".0/24";
+    for (const auto& n : others)
+      if (n.name == mgmt.name) return true;
+    return !docker::OverlappingNetworks(others, mgmt).empty();
   }
 
   // `netlab create` unless the files it generated are those of these inputs.
