@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 
+#include "api/join.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "drivers/docker/naming.h"
@@ -101,12 +102,6 @@ std::map<std::string, std::map<std::string, std::set<std::string>>> ObjectsByIns
   return owners;
 }
 
-std::string Join(const std::set<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : " ") + i;
-  return out;
-}
-
 // Read-only: what each labd instance has on the engine. Objects of other instances are never
 // touched by this labd; those without an instance are adopted by the labd whose store holds
 // their Lab (same uid) and left alone by every other.
@@ -121,11 +116,12 @@ void PrintObjectOwners(const std::string& socket_path, const std::string& this_i
                       : instance == this_instance ? instance + " (this labd)"
                                                   : instance + " (another labd)";
     std::cout << "  " << who << ": " << objects["containers"].size() << " containers, "
-              << objects["networks"].size() << " networks; labs: " << Join(objects["labs"]) << "\n";
+              << objects["networks"].size()
+              << " networks; labs: " << api::Join(objects["labs"], " ") << "\n";
     if (instance != this_instance)
       for (const char* kind : {"containers", "networks"})
         if (!objects[kind].empty())
-          std::cout << "    " << kind << ": " << Join(objects[kind]) << "\n";
+          std::cout << "    " << kind << ": " << api::Join(objects[kind], " ") << "\n";
   }
 }
 

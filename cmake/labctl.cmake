@@ -60,11 +60,15 @@ function(labctl_tests name)
     CROSSCOMPILING_EMULATOR "${PROJECT_SOURCE_DIR}/tests/gtest_run.sh")
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 TEST_LIST ${name}_TESTS)
   set(props_file ${CMAKE_CURRENT_BINARY_DIR}/${name}_properties.cmake)
+  # A binary that is not built yet has one test ${name}_NOT_BUILT (failing): labelled too, so
+  # `ctest -L` shows it.
   file(WRITE ${props_file}
     "if(${name}_TESTS)\n"
     "  set_tests_properties(\${${name}_TESTS} PROPERTIES LABELS \"${A_LABELS}\"\n"
     "    TIMEOUT ${A_TIMEOUT} SKIP_REGULAR_EXPRESSION LABCTL_SKIPPED\n"
     "    FIXTURES_REQUIRED host_hygiene ${lock})\n"
+    "elseif(NOT DEFINED ${name}_TESTS)\n"
+    "  set_tests_properties(${name}_NOT_BUILT PROPERTIES LABELS \"${A_LABELS}\")\n"
     "endif()\n")
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${props_file})
 endfunction()

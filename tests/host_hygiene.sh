@@ -5,10 +5,11 @@
 # appeared, vanished or changed address, the system dockerd is another process (restarted) — or
 # if this build's suite left private dockerds behind: processes of a /tmp/labctl-dockerd-*
 # directory whose test process is gone (tests/docker/private_dockerd.h), or its lbtest<pid>
-# bridge, or Docker containers and networks of its labs (labctl's instance label "test-*<tag>",
-# tag: the first four hex digits of the SHA-256 of BUILD_DIR, as tests/support/labd_process.h
-# names them). Leftovers of other checkouts' suites (the machine may be shared), and those already
-# there at `record`, are only reported. It never changes anything on the host.
+# bridge, or Docker containers and networks of its test labds (instance label "test-..." holding
+# the build's tag: the first four hex digits of the SHA-256 of BUILD_DIR, as
+# tests/support/labd_process.h names them; a second run of the same BUILD_DIR path on a shared
+# dockerd would count as this one). Leftovers of other checkouts' private dockerds, and anything
+# already there at `record`, are only reported. It never changes anything on the host.
 set -euo pipefail
 
 usage="usage: host_hygiene.sh record|check STATE_FILE BUILD_DIR"
@@ -65,16 +66,20 @@ leftovers() {
   done
 }
 
-# This build's tests' Docker containers and networks, each as "mine docker <kind> <name>".
+# This build's tests' Docker containers and networks, each as "mine docker <kind> <name>": those
+# labelled with a labd instance "test-..." that holds this build's tag. Nothing when no dockerd
+# answers.
 lab_objects() {
-  command -v docker >/dev/null && docker info >/dev/null 2>&1 || return 0
-  local tag format='{{.Names}} {{.Label "dev.labctl.instance"}}'
+  command -v docker >/dev/null || return 0
+  timeout 20 docker info >/dev/null 2>&1 || return 0
+  local tag
   tag=$(printf '%s' "$build_dir" | sha256sum | cut -c1-4)
   {
-    docker ps -a --filter label=dev.labctl.instance --format "container $format"
-    docker network ls --filter label=dev.labctl.instance \
-      --format 'network {{.Name}} {{.Label "dev.labctl.instance"}}'
-  } | awk -v tag="$tag" '$3 ~ "^test-.*" tag "$" { print "mine docker " $1 " " $2 }'
+    timeout 20 docker ps -a --filter label=dev.labctl.instance \
+      --format 'container {{.Names}} {{.Label "dev.labctl.instance"}}' || true
+    timeout 20 docker network ls --filter label=dev.labctl.instance \
+      --format 'network {{.Name}} {{.Label "dev.labctl.instance"}}' || true
+  } | awk -v tag="$tag" '$3 ~ /^test-/ && index($3, tag) { print "mine docker " $1 " " $2 }'
 }
 
 case $mode in

@@ -1,6 +1,7 @@
 #include "controller/server/resource_service.h"
 
 #include "api/host_placement.h"
+#include "api/join.h"
 #include "api/session_ownership.h"
 #include "api/validation.h"
 #include "reconcilers/providers/containerlab/clab_validation.h"
@@ -208,9 +209,8 @@ Status ResourceService::CheckHostEmpty(const json& host) const {
   auto loads = api::HostLoads({host}, store_.List(Kind::kLab).items);
   const std::vector<std::string>& labs = loads.front().lab_names;
   if (labs.empty()) return Status::Ok();
-  std::string names;
-  for (const auto& lab : labs) names += (names.empty() ? "" : ", ") + lab;
-  return Status::Conflict("host " + api::Name(host) + " still has labs placed on it: " + names +
+  return Status::Conflict("host " + api::Name(host) +
+                          " still has labs placed on it: " + api::Join(labs, ", ") +
                           "; drain it first (spec.unschedulable: true) and delete or stop them");
 }
 

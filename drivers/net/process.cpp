@@ -12,6 +12,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "api/join.h"
+
 extern char** environ;
 
 namespace labctl::net {
@@ -33,12 +35,6 @@ std::string FindProgram(const std::string& name) {
     start = end + 1;
   }
   return "";
-}
-
-std::string Joined(const std::vector<std::string>& argv) {
-  std::string s;
-  for (const auto& a : argv) s += (s.empty() ? "" : " ") + a;
-  return s;
 }
 
 // labd blocks its stop signals in every thread and ignores SIGPIPE; a child would inherit both
@@ -153,8 +149,8 @@ api::Result<ProcessOutput> RunChecked(const std::vector<std::string>& argv,
   auto r = RunProcess(argv, stdin_data);
   if (!r.ok()) return r;
   if (r->exit_code != 0)
-    return api::Status::Internal("`" + Joined(argv) + "` exited " + std::to_string(r->exit_code) +
-                                 ": " + r->err);
+    return api::Status::Internal("`" + api::Join(argv, " ") + "` exited " +
+                                 std::to_string(r->exit_code) + ": " + r->err);
   return r;
 }
 

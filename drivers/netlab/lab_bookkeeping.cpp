@@ -8,7 +8,6 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
@@ -135,18 +134,6 @@ api::Result<std::vector<Entry>> SplitEntries(const std::string& text) {
   return entries;
 }
 
-api::Status WriteAtomically(const std::string& path, const std::string& text) {
-  std::string tmp = path + ".labctl-tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << text;
-    if (!out.flush()) return api::Status::Internal("write " + tmp + " failed");
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0)
-    return api::Status::Internal("rename " + tmp + ": " + std::strerror(errno));
-  return api::Status::Ok();
-}
-
 // Replaces (or, with an empty `replacement`, removes) the entry `lab_id`.
 api::Status EditEntry(const std::string& status_file, const std::string& lab_id,
                       const std::string& replacement) {
@@ -169,7 +156,7 @@ api::Status EditEntry(const std::string& status_file, const std::string& lab_id,
     if (replacement.empty()) return api::Status::Ok();  // nothing to remove: file untouched
     out += replacement;
   }
-  return WriteAtomically(status_file, out.empty() ? "{}\n" : out);
+  return api::WriteFileAtomically(status_file, out.empty() ? "{}\n" : out);
 }
 
 std::string Quoted(const std::string& s) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "api/join.h"
 #include "drivers/net/process.h"
 
 namespace labctl::netlab {
@@ -139,9 +140,7 @@ api::Result<NetlabRun> NetlabCli::Create(const std::string& dir,
 api::Result<NetlabRun> NetlabCli::Initial(const std::string& dir,
                                           const std::vector<std::string>& limit) const {
   if (limit.empty()) return Run(dir, {"initial"});
-  std::string nodes;
-  for (const auto& n : limit) nodes += (nodes.empty() ? "" : ",") + n;
-  return Run(dir, {"initial", "--limit", nodes});
+  return Run(dir, {"initial", "--limit", api::Join(limit, ",")});
 }
 
 api::Result<NetlabRun> NetlabCli::Status(const std::string& dir) const {

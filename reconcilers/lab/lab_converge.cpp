@@ -41,6 +41,9 @@ LabRequests ReadRequests(const json& lab, const std::vector<ProviderNode>& nodes
   return r;
 }
 
+// Errors of a pass's Converge that retrying cannot clear (LabPass::Converge).
+bool NeedsTheUser(const api::Status& st) { return st.reason() == kSubnetOverlaps; }
+
 class Pass {
  public:
   Pass(ConvergeContext& ctx, const json& lab, LabPass& provider)
@@ -55,8 +58,12 @@ class Pass {
   ReconcileResult Run() {
     const auto t0 = std::chrono::steady_clock::now();
     auto kept = provider_.Converge(ReadRequests(lab_, provider_.Nodes()));
-    if (!kept.ok()) {  // e.g. a network Docker refuses: the lab says why, as for a failed Open
-      WritePassFailed(ctx_.store, lab_, kept.status(), ctx_.clock.Now());
+    if (!kept.ok()) {
+      // An error only the user can clear (a subnet another network has) fails the lab with its
+      // reason, as a pass that cannot open does; a passing one (Docker restarting) is retried
+      // with back-off and leaves the status as it was.
+      if (NeedsTheUser(kept.status()))
+        WritePassFailed(ctx_.store, lab_, kept.status(), ctx_.clock.Now());
       return ReconcileResult::Error(kept.status());
     }
     kept_ = std::move(*kept);

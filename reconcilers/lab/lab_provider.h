@@ -59,6 +59,9 @@ struct KeptNode {
   std::string state;  // created | running | exited | ...
 };
 
+// The reason of a network the engine refuses because another one already has its addresses.
+inline constexpr char kSubnetOverlaps[] = "SubnetOverlaps";
+
 // Records an Event on the Lab: (reason, message, warning?).
 using LabEventSink =
     std::function<void(const std::string& reason, const std::string& message, bool warning)>;
@@ -72,7 +75,8 @@ class LabPass {
   // Plans against what the engine holds and applies the plan: removes what the lab no longer
   // wants or asked to recreate, creates what it lacks besides nodes, restarts on request.
   // Returns the nodes whose objects are kept. An error fails the pass (retried with back-off);
-  // the provider has recorded why.
+  // the provider has recorded why. One with reason kSubnetOverlaps also fails the lab (phase
+  // Failed, the message in its conditions): retrying cannot clear it, the user must.
   virtual api::Result<std::map<std::string, KeptNode>> Converge(const LabRequests& requests) = 0;
   // Returns every running node to its network baseline before the lab is handed to another
   // Session (lab_handover.h). An error keeps the lab not Ready (ResetFailed) and is retried.

@@ -260,9 +260,13 @@ TEST_F(DockerIntegrationTest, AnOverlappingNetworkIsNamedAndTheLabComesUpOnceItI
   // The same name in every run, so a killed run's leftover is removed here.
   const std::string blocker = kPrefix + "-blocker";
   (void)harness_->engine().RemoveNetwork(blocker);
-  auto made = harness_->engine().CreateNetwork({.name = blocker, .subnet = "10.174.0.0/16"});
+  // Labelled with this run's instance, so the hygiene check would see it left behind.
+  auto made =
+      harness_->engine().CreateNetwork({.name = blocker,
+                                        .subnet = "10.178.0.0/16",
+                                        .labels = {{"dev.labctl.instance", "test-" + kPrefix}}});
   ASSERT_TRUE(made.ok()) << made.status().ToString();
-  std::string lab = Apply("overlap", json::array({Node("n", {{"a", "10.174.1.10"}})}), 174);
+  std::string lab = Apply("overlap", json::array({Node("n", {{"a", "10.178.1.10"}})}), 178);
   json last;
   bool named = harness_->WaitLab(
       lab,
@@ -275,7 +279,7 @@ TEST_F(DockerIntegrationTest, AnOverlappingNetworkIsNamedAndTheLabComesUpOnceItI
   ASSERT_TRUE(named) << last.dump(2);
   ASSERT_TRUE(removed.ok()) << removed.ToString();
   const std::string message = api::FindCondition(last, "Provisioned")->value("message", "");
-  EXPECT_NE(message.find("overlaps Docker network " + blocker + " (10.174.0.0/16)"),
+  EXPECT_NE(message.find("overlaps Docker network " + blocker + " (10.178.0.0/16)"),
             std::string::npos)
       << message;
   EXPECT_TRUE(harness_->WaitReady(lab));

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "api/join.h"
 #include "drivers/docker/exec_runner.h"
 
 namespace labctl::clab {
@@ -17,12 +18,6 @@ std::string Truncated(std::string text) {
   return text;
 }
 
-std::string Joined(const std::vector<std::string>& argv) {
-  std::string out;
-  for (const auto& a : argv) out += (out.empty() ? "" : " ") + a;
-  return out;
-}
-
 }  // namespace
 
 api::Status RunNodeExec(docker::DockerEngine& engine, const std::string& container,
@@ -31,7 +26,7 @@ api::Status RunNodeExec(docker::DockerEngine& engine, const std::string& contain
   docker::ExecControl control;
   control.timeout = kExecTimeout;
   auto r = docker::RunExec(engine, container, argv, docker::CollectOutput(out, err), control);
-  const std::string what = "exec \"" + Joined(argv) + "\"";
+  const std::string what = "exec \"" + api::Join(argv, " ") + "\"";
   if (!r.ok())
     return api::Status(r.status().code(), "ExecFailed", what + ": " + r.status().message());
   if (r->exit_code == 0) return api::Status::Ok();

@@ -134,7 +134,7 @@ class DockerPass : public LabPass {
     if (others.empty()) return st;
     std::string subnets = spec.subnet;
     if (!spec.ipv6_subnet.empty()) subnets += (subnets.empty() ? "" : ", ") + spec.ipv6_subnet;
-    return Status(st.code(), "SubnetOverlaps",
+    return Status(st.code(), kSubnetOverlaps,
                   "network " + spec.name + " (" + subnets + ") overlaps Docker network " + others +
                       ": give the lab another subnet, or remove that network");
   }

@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 
+#include "api/join.h"
 #include "api/lab_spec.h"
 #include "api/text_file.h"
 #include "drivers/docker/naming.h"
@@ -162,11 +163,9 @@ class NetlabSource : public RealisationSource {
                                              version.status().message() +
                                              "): install netlab or start labd with --netlab PATH"));
     auto missing = netlab::MissingHostTools();
-    if (!missing.empty()) {
-      std::string list;
-      for (const auto& t : missing) list += (list.empty() ? "" : ", ") + t;
-      return Unavailable(Status::Unavailable("netlab needs " + list + " on labd's PATH"));
-    }
+    if (!missing.empty())
+      return Unavailable(
+          Status::Unavailable("netlab needs " + api::Join(missing, ", ") + " on labd's PATH"));
     spdlog::info("netlab {} found ({})", *version, opts_.cli.program);
     std::lock_guard<std::mutex> l(mu_);
     available_ = true;
@@ -174,9 +173,8 @@ class NetlabSource : public RealisationSource {
   }
 
   // Whether multilab id `id` is busy on the Docker engine for something other than this Lab: a
-  // network named nl_mgmt_<id> (e.g. `netlab up` with that id) or one on its subnet.
-  // Whether multilab id `id` is busy on the host outside its claims: a Docker network of
-  // another lab has its management network's name or shares addresses with its subnet.
+  // network named nl_mgmt_<id> (e.g. `netlab up` with that id), or any network, labelled or
+  // not, that shares addresses with its subnet 192.168.<id>.0/24.
   bool NetworkTakenElsewhere(int id, const std::string& uid) {
     auto networks = engine_.ListNetworks({});
     if (!networks.ok()) return false;
