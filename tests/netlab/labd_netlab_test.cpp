@@ -182,6 +182,20 @@ class LabdNetlabTest : public netlab::testing::NetlabTest {
 };
 
 TEST_F(LabdNetlabTest, ChainAndLanRunSideBySideConfiguredByNetlabAndLeaveNothing) {
+  // A stored Docker lab (OnDemand, so not running) on the management subnets of multilab ids
+  // 101 and 102: the netlab labs take other ids, or it could never start.
+  const std::string docker_lab = kPrefix + "-docker";
+  const std::string file = scratch_ + "/" + docker_lab + ".yaml";
+  std::ofstream(file) << "apiVersion: labctl.dev/v1alpha1\nkind: Lab\nmetadata: {name: " +
+                             docker_lab +
+                             "}\nspec:\n  runPolicy: OnDemand\n  networks:\n"
+                             "    - {name: lan1, subnet: 192.168.101.0/24}\n"
+                             "    - {name: lan2, subnet: 192.168.102.0/25}\n"
+                             "  nodes:\n    - {name: n, image: labbox:latest}\n";
+  auto stored = Labctl({"apply", "-f", file});
+  ASSERT_EQ(stored.exit_code, 0) << stored.out << stored.err;
+  applied_.push_back(docker_lab);
+
   const std::string chain = kPrefix + "-chain", lan = kPrefix + "-lan";
   Apply(chain, kChain);
   Apply(lan, kLan);
@@ -191,6 +205,7 @@ TEST_F(LabdNetlabTest, ChainAndLanRunSideBySideConfiguredByNetlabAndLeaveNothing
   ASSERT_GT(chain_id, 0);
   ASSERT_GT(lan_id, 0);
   EXPECT_NE(chain_id, lan_id);
+  for (int id : {chain_id, lan_id}) EXPECT_TRUE(id != 101 && id != 102) << id;
 
   // netlab's addressing (links with hosts get /24s from 172.16.0.0/16, host part = node id),
   // its routes, and traffic across the links and the LAN bridge.

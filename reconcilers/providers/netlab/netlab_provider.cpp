@@ -10,7 +10,9 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <optional>
 
+#include "api/ip.h"
 #include "api/join.h"
 #include "api/lab_spec.h"
 #include "api/text_file.h"
@@ -39,9 +41,10 @@ constexpr char kInitialLog[] = "netlab-initial.log";       // the last `netlab i
 
 class NetlabSource : public RealisationSource {
  public:
-  NetlabSource(docker::DockerEngine& engine, NetlabProviderOptions opts,
+  NetlabSource(store::Store& store, docker::DockerEngine& engine, NetlabProviderOptions opts,
                const DockerRealisationOptions& options)
-      : engine_(engine),
+      : store_(store),
+        engine_(engine),
         opts_(std::move(opts)),
         cli_(opts_.cli),
         ids_(opts_.ids_dir),
@@ -63,7 +66,11 @@ class NetlabSource : public RealisationSource {
     const std::string dir = Dir(api::Name(lab));
     Status written = WriteNetlabInputs(dir, *inputs);
     if (!written.ok()) return Status(written.code(), "LabFilesFailed", written.message());
-    auto id = ids_.Claim(dir, [&](int id) { return NetworkTakenElsewhere(id, api::Uid(lab)); });
+    std::optional<std::vector<api::Cidr>> wanted;  // read once, when the first id is asked
+    auto id = ids_.Claim(dir, [&](int id) {
+      if (!wanted) wanted = SubnetsOfOtherLabs(api::Uid(lab));
+      return NetworkTakenElsewhere(id, api::Uid(lab)) || Overlaps(*wanted, MgmtSubnet(id));
+    });
     if (!id.ok()) return id.status();
     Remember(lab);
     LABCTL_RETURN_IF_ERROR(Create(lab, dir, *inputs, *id));
@@ -172,6 +179,29 @@ class NetlabSource : public RealisationSource {
     return Status::Ok();
   }
 
+  static api::Cidr MgmtSubnet(int id) {
+    return *api::ParseCidr("192.168." + std::to_string(id) + ".0/24");
+  }
+
+  static bool Overlaps(const std::vector<api::Cidr>& subnets, const api::Cidr& net) {
+    for (const auto& s : subnets)
+      if (s.Overlaps(net)) return true;
+    return false;
+  }
+
+  // The network subnets every other Lab in the store asks for, running or not (e.g. a Docker lab
+  // on 192.168.101.0/24 that is stopped now): a multilab id whose management subnet meets one
+  // would make that lab fail with SubnetOverlaps when it starts.
+  std::vector<api::Cidr> SubnetsOfOtherLabs(const std::string& uid) const {
+    std::vector<api::Cidr> out;
+    for (const auto& other : store_.List(api::Kind::kLab).items) {
+      if (api::Uid(other) == uid) continue;
+      for (const auto& n : api::ReadLabObjectSpec(other).networks)
+        if (auto c = api::ParseCidr(n.subnet)) out.push_back(*c);
+    }
+    return out;
+  }
+
   // Whether multilab id `id` is busy on the Docker engine for something other than this Lab: a
   // network named nl_mgmt_<id> (e.g. `netlab up` with that id), or any network, labelled or
   // not, that shares addresses with its subnet 192.168.<id>.0/24.
@@ -260,6 +290,7 @@ class NetlabSource : public RealisationSource {
             : opts_.events->Normal(object, reason, message);
   }
 
+  store::Store& store_;
   docker::DockerEngine& engine_;
   NetlabProviderOptions opts_;
   netlab::NetlabCli cli_;
@@ -282,7 +313,7 @@ std::unique_ptr<DockerRealisation> MakeNetlabProvider(store::Store& store,
                                                       docker::DockerEngine& engine,
                                                       NetlabProviderOptions netlab,
                                                       DockerRealisationOptions options) {
-  auto source = std::make_unique<NetlabSource>(engine, std::move(netlab), options);
+  auto source = std::make_unique<NetlabSource>(store, engine, std::move(netlab), options);
   return std::make_unique<DockerRealisation>(store, engine, std::move(source), std::move(options));
 }
 
