@@ -113,7 +113,8 @@ def with_labd(binary, args):
 def with_standin(args, quiet):
     port = free_port()
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "neops_standin.py")
-    cmd = ["/usr/bin/python3", script, "--port", str(port)]  # Debian's, with its fastapi + (["--quiet"] if quiet else [])
+    # Debian's python3, which has fastapi and uvicorn.
+    cmd = ["/usr/bin/python3", script, "--port", str(port)] + (["--quiet"] if quiet else [])
     with_server(cmd, port, "/session/none", "stand-in" + (" (quiet)" if quiet else ""), args)
 
 
