@@ -12,7 +12,6 @@
 #include <mutex>
 #include <optional>
 
-#include "api/ip.h"
 #include "api/join.h"
 #include "api/lab_spec.h"
 #include "api/text_file.h"
@@ -66,10 +65,10 @@ class NetlabSource : public RealisationSource {
     const std::string dir = Dir(api::Name(lab));
     Status written = WriteNetlabInputs(dir, *inputs);
     if (!written.ok()) return Status(written.code(), "LabFilesFailed", written.message());
-    std::optional<std::vector<api::Cidr>> wanted;  // read once, when the first id is asked
+    std::optional<std::vector<docker::NetworkInfo>> others;  // read when the first id is asked
     auto id = ids_.Claim(dir, [&](int id) {
-      if (!wanted) wanted = SubnetsOfOtherLabs(api::Uid(lab));
-      return NetworkTakenElsewhere(id, api::Uid(lab)) || Overlaps(*wanted, MgmtSubnet(id));
+      if (!others) others = NetworksElsewhere(api::Uid(lab));
+      return IdTaken(*others, id);
     });
     if (!id.ok()) return id.status();
     Remember(lab);
@@ -179,38 +178,29 @@ class NetlabSource : public RealisationSource {
     return Status::Ok();
   }
 
-  static api::Cidr MgmtSubnet(int id) {
-    return *api::ParseCidr("192.168." + std::to_string(id) + ".0/24");
-  }
-
-  static bool Overlaps(const std::vector<api::Cidr>& subnets, const api::Cidr& net) {
-    for (const auto& s : subnets)
-      if (s.Overlaps(net)) return true;
-    return false;
-  }
-
-  // The network subnets every other Lab in the store asks for, running or not (e.g. a Docker lab
-  // on 192.168.101.0/24 that is stopped now): a multilab id whose management subnet meets one
-  // would make that lab fail with SubnetOverlaps when it starts.
-  std::vector<api::Cidr> SubnetsOfOtherLabs(const std::string& uid) const {
-    std::vector<api::Cidr> out;
+  // What a new lab's multilab id must stay clear of: the Docker engine's networks that are not
+  // this Lab's (a `netlab up` lab, a Docker lab's), and the networks every other Lab in the store
+  // asks for, running or not (e.g. a Docker lab on 192.168.101.0/24 that is stopped now: an id
+  // on its subnet would make it fail with SubnetOverlaps when it starts), named "lab <name>".
+  std::vector<docker::NetworkInfo> NetworksElsewhere(const std::string& uid) const {
+    std::vector<docker::NetworkInfo> out;
+    if (auto networks = engine_.ListNetworks({}); networks.ok())
+      for (auto& n : *networks)
+        if (docker::LabelOf(n.labels, docker::kLabelUid) != uid) out.push_back(std::move(n));
     for (const auto& other : store_.List(api::Kind::kLab).items) {
       if (api::Uid(other) == uid) continue;
+      docker::NetworkInfo wanted;
+      wanted.name = "lab " + api::Name(other);
       for (const auto& n : api::ReadLabObjectSpec(other).networks)
-        if (auto c = api::ParseCidr(n.subnet)) out.push_back(*c);
+        wanted.subnets.push_back(n.subnet);
+      out.push_back(std::move(wanted));
     }
     return out;
   }
 
-  // Whether multilab id `id` is busy on the Docker engine for something other than this Lab: a
-  // network named nl_mgmt_<id> (e.g. `netlab up` with that id), or any network, labelled or
-  // not, that shares addresses with its subnet 192.168.<id>.0/24.
-  bool NetworkTakenElsewhere(int id, const std::string& uid) {
-    auto networks = engine_.ListNetworks({});
-    if (!networks.ok()) return false;
-    std::vector<docker::NetworkInfo> others;
-    for (auto& n : *networks)
-      if (docker::LabelOf(n.labels, docker::kLabelUid) != uid) others.push_back(std::move(n));
+  // Whether multilab id `id` is busy among `others` (NetworksElsewhere): one of them is named
+  // nl_mgmt_<id> (e.g. `netlab up` with that id) or shares addresses with 192.168.<id>.0/24.
+  static bool IdTaken(const std::vector<docker::NetworkInfo>& others, int id) {
     docker::NetworkSpec mgmt;
     mgmt.name = "nl_mgmt_" + std::to_string(id);
     mgmt.subnet = "192.168." + std::to_string(id) + ".0/24";
