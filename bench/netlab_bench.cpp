@@ -64,6 +64,9 @@ json NetlabLab(const std::string& name, int n) {
         {"netlab", {{"images", {{"linux", "labbox:latest"}}}, {"topology", ChainTopology(n)}}}}}};
 }
 
+// CLOCK_MONOTONIC in seconds: phases printed on stderr line up with `perf record -k monotonic`.
+double Now() { return std::chrono::duration<double>(Clock::now().time_since_epoch()).count(); }
+
 // Median of values that may be negative (Median() takes -1 as a failed measurement).
 double MedianSigned(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -247,11 +250,17 @@ int main(int argc, char** argv) {
       for (int round = 0; round < repeat; ++round) {
         const std::string id = std::to_string(getpid() % 10000) + "-" + std::to_string(n) + "-" +
                                std::to_string(round);
+        const double floor_from = Now();
         floors.push_back(Floor(engine, {kFloorPrefix + id, n, octet, 1, chain}));
+        std::fprintf(stderr, "n=%d round %d floor: monotonic %.3f-%.3f\n", n, round, floor_from,
+                     Now());
         for (size_t step = 0; step < labds.size(); ++step) {
           const size_t k = (step + round) % labds.size();  // who goes first rotates
           Series& r = series[k];
+          const double lab_from = Now();
           NetlabTimes t = RunNetlabLab(*labds[k], prefixes[k] + id, n);
+          std::fprintf(stderr, "n=%d round %d %s: monotonic %.3f-%.3f (apply to gone)\n", n, round,
+                       names[k].c_str(), lab_from, Now());
           r.totals.push_back(t.total);
           r.creates.push_back(t.create);
           r.initials.push_back(t.initial);

@@ -167,11 +167,17 @@ struct HttpEngine::Impl {
   }
 
   Result<std::string> ApiPrefix() {
-    if (!address.ok()) return address.status();
     {
       std::lock_guard<std::mutex> l(mu);
       if (!prefix.empty()) return prefix;
     }
+    return Negotiate();
+  }
+
+  // Asks the engine's /version and keeps the API version to use (calls meanwhile keep the one
+  // they have: no window in which every caller negotiates again).
+  Result<std::string> Negotiate() {
+    if (!address.ok()) return address.status();
     auto client = NewClient(options.timeout_seconds);
     auto reply = Send(*client, "GET", "/version", "", nullptr);
     if (!reply.ok()) return reply.status();
@@ -266,11 +272,7 @@ HttpEngine::HttpEngine(HttpEngineOptions options) : impl_(std::make_unique<Impl>
 HttpEngine::~HttpEngine() = default;
 
 Result<VersionInfo> HttpEngine::Version() {
-  {
-    std::lock_guard<std::mutex> l(impl_->mu);
-    impl_->prefix.clear();  // always ask the engine: Version() doubles as a health check
-  }
-  auto p = impl_->ApiPrefix();
+  auto p = impl_->Negotiate();  // always asks the engine: Version() doubles as a health check
   if (!p.ok()) return p.status();
   std::lock_guard<std::mutex> l(impl_->mu);
   return impl_->version;

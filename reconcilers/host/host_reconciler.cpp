@@ -104,6 +104,32 @@ void HostReconciler::MarkLabs(const json& host, const std::vector<std::string>& 
   }
 }
 
+std::optional<api::Condition> HostReconciler::ProbeIfDue(const std::string& name, const json& host,
+                                                         json& status) {
+  const api::TimePoint now = clock_.Now();
+  const int64_t generation = api::Generation(host);
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = probed_.find(name);
+    if (it != probed_.end() && it->second.generation == generation &&
+        now - it->second.at < options_.probe_period)
+      return std::nullopt;
+  }
+  api::Condition ready = Probe(name, host, status);
+  std::lock_guard<std::mutex> l(mu_);
+  probed_[name] = {now, generation};
+  return ready;
+}
+
+std::chrono::milliseconds HostReconciler::UntilNextProbe(const std::string& name) {
+  std::lock_guard<std::mutex> l(mu_);
+  auto it = probed_.find(name);
+  if (it == probed_.end()) return options_.probe_period;
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      it->second.at + options_.probe_period - clock_.Now());
+  return left.count() > 0 ? left : options_.probe_period;
+}
+
 ReconcileResult HostReconciler::Reconcile(const std::string& name) {
   auto host = store_.Get(api::Kind::kHost, name);
   if (!host.ok()) {
@@ -111,18 +137,19 @@ ReconcileResult HostReconciler::Reconcile(const std::string& name) {
     engines_.Remove(name);
     std::lock_guard<std::mutex> l(mu_);
     failing_since_.erase(name);
+    probed_.erase(name);
     return ReconcileResult::Done();
   }
   json status = host->value("status", json::object());
   if (!status.is_object()) status = json::object();
-  const api::Condition ready = Probe(name, *host, status);
+  const std::optional<api::Condition> ready = ProbeIfDue(name, *host, status);
   auto loads = api::HostLoads({*host}, store_.List(api::Kind::kLab).items);
   const api::HostLoad& load = loads.front();
   status["allocated"] = {{"labs", load.labs}, {"nodes", load.nodes}};
   status["labs"] = load.lab_names;
   status["observedGeneration"] = api::Generation(*host);
   const bool was_ready = api::HostReady(*host);
-  api::SetCondition(status, ready, clock_.Now());
+  if (ready) api::SetCondition(status, *ready, clock_.Now());
   if (status != host->value("status", json::object())) {
     json updated = *host;
     updated["status"] = status;
@@ -130,18 +157,18 @@ ReconcileResult HostReconciler::Reconcile(const std::string& name) {
     if (!written.ok() && written.status().code() != api::Code::kConflict)
       return ReconcileResult::Error(written.status());
     if (!written.ok()) return ReconcileResult::After(std::chrono::milliseconds(100));
-    if (was_ready != (ready.status == "True")) {
-      spdlog::info("host={} ready={} {}", name, ready.status, ready.message);
+    if (ready && was_ready != (ready->status == "True")) {
+      spdlog::info("host={} ready={} {}", name, ready->status, ready->message);
       if (recorder_)
-        ready.status == "True" ? recorder_->Normal(*written, ready.reason, ready.message)
-                               : recorder_->Warning(*written, ready.reason, ready.message);
+        ready->status == "True" ? recorder_->Normal(*written, ready->reason, ready->message)
+                                : recorder_->Warning(*written, ready->reason, ready->message);
     }
   }
   // Every probe while lost, so a lab whose mark did not get written is marked on the next.
-  if (ready.status == "False" && ready.reason == "EngineUnreachable")
+  if (ready && ready->status == "False" && ready->reason == "EngineUnreachable")
     MarkLabs(*host, load.lab_names, true);
-  if (ready.status == "True") MarkLabs(*host, load.lab_names, false);
-  return ReconcileResult::After(options_.probe_period);
+  if (ready && ready->status == "True") MarkLabs(*host, load.lab_names, false);
+  return ReconcileResult::After(UntilNextProbe(name));
 }
 
 }  // namespace labctl::reconcilers

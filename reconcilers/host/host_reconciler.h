@@ -3,7 +3,10 @@
 // versions, what labd can do on it (capabilities), the labs placed on it and their nodes
 // (allocated), against spec.capacity.
 //
-// Every Host is probed every probe_period. An engine that stops answering keeps its last Ready
+// Every Host is probed every probe_period (and at once when its spec changes); a Lab change
+// between probes updates the allocation only: a probe is a /version call, for which dockerd runs
+// `runc --version` and `docker-init --version`, and a bring-up writes its Lab's status hundreds of
+// times. An engine that stops answering keeps its last Ready
 // for `grace` (a dockerd restart is not a lost host), then turns Ready=False (EngineUnreachable),
 // and every Lab placed on it gets condition HostLost=True until it answers again. A Host that
 // never answered is not Ready from its first probe. A deleted Host's connection is dropped.
@@ -13,6 +16,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "api/clock.h"
@@ -42,6 +46,11 @@ class HostReconciler : public runtime::Reconciler {
  private:
   // The Ready condition from this probe and the failure record.
   api::Condition Probe(const std::string& name, const api::json& host, api::json& status);
+  // The probe's Ready condition when one is due (none for this generation of the Host, or the
+  // last is probe_period old); nullopt otherwise.
+  std::optional<api::Condition> ProbeIfDue(const std::string& name, const api::json& host,
+                                           api::json& status);
+  std::chrono::milliseconds UntilNextProbe(const std::string& name);
   void MarkLabs(const api::json& host, const std::vector<std::string>& labs, bool lost);
 
   store::Store& store_;
@@ -51,6 +60,11 @@ class HostReconciler : public runtime::Reconciler {
   HostReconcilerOptions options_;
   std::mutex mu_;
   std::map<std::string, api::TimePoint> failing_since_;
+  struct Probed {
+    api::TimePoint at;
+    int64_t generation = 0;
+  };
+  std::map<std::string, Probed> probed_;
 };
 
 }  // namespace labctl::reconcilers

@@ -35,6 +35,15 @@ class HostReconcilerTest : public ::testing::Test {
     ASSERT_TRUE(created.ok()) << created.status().ToString();
   }
   json Get(api::Kind kind, const std::string& name) { return *store_->Get(kind, name); }
+  // Creates the Lab, then writes its status (status.host) as the Lab reconciler would.
+  void Place(const json& lab) {
+    json spec_only = lab;
+    spec_only.erase("status");
+    Create(api::Kind::kLab, spec_only);
+    json stored = Get(api::Kind::kLab, api::Name(lab));
+    stored["status"] = lab["status"];
+    ASSERT_TRUE(store_->UpdateStatus(api::Kind::kLab, stored).ok());
+  }
   void Reconcile(const std::string& host) {
     auto r = reconciler_.Reconcile(host);
     ASSERT_TRUE(r.status.ok()) << r.status.ToString();
@@ -52,6 +61,14 @@ class HostReconcilerTest : public ::testing::Test {
   reconcilers::HostReconciler reconciler_;
 };
 
+json PlacedLab(const std::string& name, const std::string& host) {
+  return {{"apiVersion", api::kApiVersion},
+          {"kind", "Lab"},
+          {"metadata", {{"name", name}}},
+          {"spec", {{"nodes", json::array({{{"name", "a"}}, {{"name", "b"}}})}}},
+          {"status", {{"host", host}}}};
+}
+
 json Host(const std::string& name) {
   return {{"apiVersion", api::kApiVersion},
           {"kind", "Host"},
@@ -61,13 +78,7 @@ json Host(const std::string& name) {
 
 TEST_F(HostReconcilerTest, ReportsReadinessAllocationAndLostLabs) {
   Create(api::Kind::kHost, Host("h1"));
-  Create(api::Kind::kLab, {{"apiVersion", api::kApiVersion},
-                           {"kind", "Lab"},
-                           {"metadata", {{"name", "lab1"}}},
-                           {"spec", {{"nodes", json::array({{{"name", "a"}}, {{"name", "b"}}})}}}});
-  json lab = Get(api::Kind::kLab, "lab1");
-  lab["status"]["host"] = "h1";
-  ASSERT_TRUE(store_->UpdateStatus(api::Kind::kLab, lab).ok());
+  Place(PlacedLab("lab1", "h1"));
 
   Reconcile("h1");
   EXPECT_EQ(Ready("h1"), "True/EngineReachable");
@@ -83,12 +94,13 @@ TEST_F(HostReconcilerTest, ReportsReadinessAllocationAndLostLabs) {
   clock_.Advance(14s);
   Reconcile("h1");
   EXPECT_EQ(Ready("h1"), "True/EngineReachable") << "14 s after the first failed probe";
-  clock_.Advance(2s);
+  clock_.Advance(5s);  // the next probe, 19 s after the first failed one
   Reconcile("h1");
   EXPECT_EQ(Ready("h1"), "False/EngineUnreachable");
   EXPECT_TRUE(api::IsConditionTrue(Get(api::Kind::kLab, "lab1"), "HostLost"));
 
   fakes_["h1"]->SetUnavailable(false);
+  clock_.Advance(5s);  // the next probe
   Reconcile("h1");
   EXPECT_EQ(Ready("h1"), "True/EngineReachable");
   const json lab_now = Get(api::Kind::kLab, "lab1");
@@ -112,6 +124,7 @@ TEST_F(HostReconcilerTest, ALostHostsRescheduleLabsLeaveItAndFailLabsStay) {
   }
   Reconcile("h3");
   fakes_["h3"]->SetUnavailable(true);
+  clock_.Advance(5s);
   Reconcile("h3");
   clock_.Advance(16s);
   Reconcile("h3");
@@ -124,6 +137,30 @@ TEST_F(HostReconcilerTest, ALostHostsRescheduleLabsLeaveItAndFailLabsStay) {
   EXPECT_EQ(api::FindCondition(moves, "HostLost")->value("reason", ""), "Rescheduled");
   Reconcile("h3");
   EXPECT_EQ(Get(api::Kind::kHost, "h3")["status"]["labs"], json::array({"stays"}));
+}
+
+// A bring-up writes its Lab's status hundreds of times, each a reconcile of its Host: those
+// update the allocation and leave the engine alone until the next probe is due.
+TEST_F(HostReconcilerTest, ALabChangeBetweenProbesUpdatesTheAllocationWithoutAskingTheEngine) {
+  Create(api::Kind::kHost, Host("h4"));
+  Reconcile("h4");
+  const int probed = fakes_["h4"]->calls();
+  ASSERT_GT(probed, 0);
+  Place(PlacedLab("lab4", "h4"));
+  clock_.Advance(4s);
+  Reconcile("h4");
+  EXPECT_EQ(Get(api::Kind::kHost, "h4")["status"]["allocated"], json({{"labs", 1}, {"nodes", 2}}));
+  EXPECT_EQ(fakes_["h4"]->calls(), probed) << "no probe 4 s after the last";
+  EXPECT_EQ(Ready("h4"), "True/EngineReachable");
+  clock_.Advance(1s);
+  Reconcile("h4");
+  EXPECT_GT(fakes_["h4"]->calls(), probed) << "the probe is due after probe_period";
+  const int due = fakes_["h4"]->calls();
+  json host = Get(api::Kind::kHost, "h4");
+  host["spec"]["capacity"]["labs"] = 5;
+  ASSERT_TRUE(store_->Update(api::Kind::kHost, host).ok());
+  Reconcile("h4");
+  EXPECT_GT(fakes_["h4"]->calls(), due) << "a changed spec is probed at once";
 }
 
 TEST_F(HostReconcilerTest, NeverReachableIsNotReadyAtOnceAndDeletionDisconnects) {

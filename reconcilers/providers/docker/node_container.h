@@ -4,6 +4,7 @@
 // looked up in the pass's RunningNodes first (running_nodes.h).
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "api/status.h"
@@ -17,6 +18,12 @@ api::Result<docker::ContainerInfo> InspectNodeContainer(docker::DockerEngine& en
                                                         const std::string& lab,
                                                         const std::string& uid,
                                                         const std::string& node);
+
+// Every node container of the Lab (lab, uid), inspected: one list, then the inspects `workers` at
+// a time (a 100-node lab asked node by node is 200 calls in a row). A node without a container
+// is absent; of two containers of one node (being recreated) the running one counts.
+api::Result<std::map<std::string, docker::ContainerInfo>> InspectNodeContainers(
+    docker::DockerEngine& engine, const std::string& lab, const std::string& uid, int workers);
 
 // A link peer as a node's hooks see it: its init pid when it runs (from the pass's RunningNodes
 // when the pass knows it, else inspected), 0 when it does not run or when the pass is starting

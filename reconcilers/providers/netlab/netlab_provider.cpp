@@ -37,6 +37,7 @@ constexpr char kGeneratedTopology[] = "clab.yml";          // what `netlab creat
 constexpr char kInputsFile[] = ".labctl-netlab-inputs";    // InputsHash of the last create
 constexpr char kInitialFile[] = ".labctl-netlab-initial";  // the realisation initial configured
 constexpr char kInitialLog[] = "netlab-initial.log";       // the last `netlab initial` output
+constexpr int kInspectWorkers = 8;  // the nodes' containers inspected at once before initial
 
 class NetlabSource : public RealisationSource {
  public:
@@ -243,10 +244,14 @@ class NetlabSource : public RealisationSource {
   // What `netlab initial` would configure now: every node's current container start.
   api::Result<InitialRecord> Realisation(const LabModel& model) {
     InitialRecord record{model.uid, model.generation, {}};
+    auto containers = InspectNodeContainers(engine_, model.name, model.uid, kInspectWorkers);
+    if (!containers.ok()) return containers.status();
     for (const auto& node : model.nodes) {
-      auto info = InspectNodeContainer(engine_, model.name, model.uid, node.name);
-      if (!info.ok()) return info.status();
-      record.nodes[node.name] = info->id + "@" + info->started_at;
+      auto it = containers->find(node.name);
+      if (it == containers->end())
+        return Status::NotFound("node " + node.name + " of lab " + model.name +
+                                " has no container");
+      record.nodes[node.name] = it->second.id + "@" + it->second.started_at;
     }
     return record;
   }
