@@ -121,6 +121,11 @@ std::optional<api::Condition> HostReconciler::ProbeIfDue(const std::string& name
   return ready;
 }
 
+void HostReconciler::ForgetProbe(const std::string& name) {
+  std::lock_guard<std::mutex> l(mu_);
+  probed_.erase(name);
+}
+
 std::chrono::milliseconds HostReconciler::UntilNextProbe(const std::string& name) {
   std::lock_guard<std::mutex> l(mu_);
   auto it = probed_.find(name);
@@ -137,7 +142,7 @@ ReconcileResult HostReconciler::Reconcile(const std::string& name) {
     engines_.Remove(name);
     std::lock_guard<std::mutex> l(mu_);
     failing_since_.erase(name);
-    probed_.erase(name);
+    probed_.erase(name);  // mu_ is held
     return ReconcileResult::Done();
   }
   json status = host->value("status", json::object());
@@ -156,7 +161,10 @@ ReconcileResult HostReconciler::Reconcile(const std::string& name) {
     auto written = store_.UpdateStatus(api::Kind::kHost, std::move(updated));
     if (!written.ok() && written.status().code() != api::Code::kConflict)
       return ReconcileResult::Error(written.status());
-    if (!written.ok()) return ReconcileResult::After(std::chrono::milliseconds(100));
+    if (!written.ok()) {
+      if (ready) ForgetProbe(name);  // its condition was not written: the retry probes again
+      return ReconcileResult::After(std::chrono::milliseconds(100));
+    }
     if (ready && was_ready != (ready->status == "True")) {
       spdlog::info("host={} ready={} {}", name, ready->status, ready->message);
       if (recorder_)

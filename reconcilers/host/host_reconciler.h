@@ -50,6 +50,7 @@ class HostReconciler : public runtime::Reconciler {
   // last is probe_period old); nullopt otherwise.
   std::optional<api::Condition> ProbeIfDue(const std::string& name, const api::json& host,
                                            api::json& status);
+  void ForgetProbe(const std::string& name);
   std::chrono::milliseconds UntilNextProbe(const std::string& name);
   void MarkLabs(const api::json& host, const std::vector<std::string>& labs, bool lost);
 
