@@ -58,15 +58,20 @@ inline std::string InstanceForDataDir(const std::string& absolute_path) {
   return "labd-" + api::SpecHash(absolute_path).substr(0, 12);
 }
 
-// Filter matching everything labctl manages, everything of one lab, or one node's containers of
-// one Lab (its uid).
+// Filter matching everything labctl manages, everything of one lab, everything of one Lab (its
+// uid), or one node's containers of one Lab.
 inline LabelMap ManagedSelector() { return {{kLabelManaged, "true"}}; }
 inline LabelMap LabSelector(const std::string& lab) {
   return {{kLabelManaged, "true"}, {kLabelLab, lab}};
 }
+inline LabelMap LabUidSelector(const std::string& lab, const std::string& uid) {
+  return {{kLabelManaged, "true"}, {kLabelLab, lab}, {kLabelUid, uid}};
+}
 inline LabelMap NodeSelector(const std::string& lab, const std::string& uid,
                              const std::string& node) {
-  return {{kLabelManaged, "true"}, {kLabelLab, lab}, {kLabelUid, uid}, {kLabelNode, node}};
+  LabelMap selector = LabUidSelector(lab, uid);
+  selector[kLabelNode] = node;
+  return selector;
 }
 
 inline LabelMap ContainerLabels(const std::string& lab, const std::string& uid,

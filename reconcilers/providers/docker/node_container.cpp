@@ -35,8 +35,7 @@ api::Result<docker::ContainerInfo> InspectNodeContainer(docker::DockerEngine& en
 
 api::Result<std::map<std::string, docker::ContainerInfo>> InspectNodeContainers(
     docker::DockerEngine& engine, const std::string& lab, const std::string& uid, int workers) {
-  auto listed = engine.ListContainers(
-      {{docker::kLabelManaged, "true"}, {docker::kLabelLab, lab}, {docker::kLabelUid, uid}});
+  auto listed = engine.ListContainers(docker::LabUidSelector(lab, uid));
   if (!listed.ok()) return listed.status();
   std::map<std::string, const docker::ContainerSummary*> picked;
   for (const auto& c : *listed) {
